@@ -1,0 +1,1 @@
+"""coze-client: async SDK for Coze and friends."""

@@ -1,0 +1,288 @@
+"""The errors coze-client raises. Every one of them is a :class:`CozeError`.
+
+The tree::
+
+    CozeError                       base of everything raised here
+    ├── ValidationError             bad input, refused before anything was sent (also a ValueError)
+    │   └── RequestTooLargeError    body over the endpoint's documented size cap
+    ├── QuotaExhaustedError         the local ledger refused: the call would cross a quota
+    ├── RateLimitWaitError          the limiter would have to wait longer than ``max_wait``
+    ├── LimitUnsatisfiableError     one request is larger than a limit can ever admit (a ValueError too)
+    ├── APIConnectionError          the request could not be sent or the connection broke
+    │   └── APITimeoutError         the request timed out
+    ├── StreamError                 a stream broke its framing, or an ``error`` event arrived
+    ├── AuthRefreshError            an OAuth token could not be obtained or refreshed
+    └── APIError                    the service answered with an error (carries code, msg, logid, status)
+        ├── BadRequestError         4000-4007, 4010, 4012, 4014, 4015, 4021, 43xx ...
+        ├── AuthenticationError     4100 (and HTTP 401)
+        ├── PermissionDeniedError   4101 (and HTTP 403)
+        ├── NotFoundError           4200, 4314 (and HTTP 404)
+        ├── ConflictError           4016, 4104, 4315
+        ├── RateLimitError          4009, 4020, HTTP 429 (retried)
+        ├── DailyLimitError         4008 (daily usage cap: retry tomorrow)
+        ├── InsufficientBalanceError 4011, 4019, 4022
+        └── ServerError             5000, 4013, HTTP 5xx (retried when the request is idempotent)
+
+Codes come from the coze.cn error-code page (``shared/reference/coze-api.md`` §2.1). The envelope
+``code`` decides first, the HTTP status second; a non-2xx status is never a success.
+Messages never contain tokens: see :func:`coze_client._secrets.redact`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from ._secrets import redact
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AuthRefreshError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "CozeError",
+    "DailyLimitError",
+    "InsufficientBalanceError",
+    "LimitUnsatisfiableError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "QuotaExhaustedError",
+    "RateLimitError",
+    "RateLimitWaitError",
+    "RequestTooLargeError",
+    "ServerError",
+    "StreamError",
+    "ValidationError",
+    "error_class_for",
+]
+
+
+class CozeError(Exception):
+    """Base class of every error raised by coze-client."""
+
+    def __init__(self, message: str) -> None:
+        self.message = redact(message)
+        super().__init__(self.message)
+
+
+class ValidationError(CozeError, ValueError):
+    """Input was refused locally, before anything was sent."""
+
+
+class RequestTooLargeError(ValidationError):
+    """The request body is larger than the endpoint's documented limit (15 MB, 20 MB for workflows)."""
+
+    def __init__(self, size: int, limit: int, path: str) -> None:
+        self.size = size
+        self.limit = limit
+        self.path = path
+        super().__init__(f"request body for {path} is {size} bytes; the limit is {limit} bytes")
+
+
+class QuotaExhaustedError(CozeError):
+    """The usage ledger refused to send a call that would cross a quota (nothing was sent)."""
+
+    def __init__(
+        self,
+        *,
+        provider: str,
+        account: str,
+        quota: str,
+        used: float,
+        limit: float,
+        resets_at: datetime | None,
+        lockout: bool = False,
+    ) -> None:
+        self.provider = provider
+        self.account = account
+        self.quota = quota
+        self.used = used
+        self.limit = limit
+        self.resets_at = resets_at
+        self.lockout = lockout
+        reset = f"resets at {resets_at.isoformat()}" if resets_at else "never resets"
+        extra = " (crossing it locks the account out)" if lockout else ""
+        super().__init__(
+            f"quota {quota!r} of {provider}/{account} is used up: {_num(used)} of {_num(limit)} used, "
+            f"{reset}{extra}; the call was not sent"
+        )
+
+
+class RateLimitWaitError(CozeError):
+    """The limiter would have to wait longer than the caller's ``max_wait`` (nothing was sent)."""
+
+    def __init__(self, *, limit: str, wait: float, max_wait: float) -> None:
+        self.limit = limit
+        self.wait = wait
+        self.max_wait = max_wait
+        super().__init__(
+            f"limit {limit!r} needs a wait of {wait:.3f}s, longer than max_wait={max_wait:.3f}s; not sent"
+        )
+
+
+class LimitUnsatisfiableError(CozeError, ValueError):
+    """A single request is larger than a limit could ever admit (e.g. 40000 tokens against 32000)."""
+
+
+class APIConnectionError(CozeError):
+    """The request could not be completed at the connection level.
+
+    ``sent`` tells whether bytes may have reached the server (False for a refused connection).
+    """
+
+    def __init__(self, message: str = "connection error", *, sent: bool = True) -> None:
+        self.sent = sent
+        super().__init__(message)
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out."""
+
+    def __init__(self, message: str = "request timed out", *, sent: bool = True) -> None:
+        super().__init__(message, sent=sent)
+
+
+class AuthRefreshError(CozeError):
+    """An OAuth token could not be obtained or refreshed; the next call tries again."""
+
+
+class APIError(CozeError):
+    """The service answered with an error.
+
+    Attributes:
+        code: the envelope code (``None`` when the body had none), e.g. 4100.
+        msg: the service's message.
+        logid: ``x-tt-logid`` header or ``detail.logid`` (quote it to support).
+        status_code: the HTTP status.
+        debug_url: the workflow debug page, when the service sent one.
+        retry_after: seconds the service asked us to wait, when it said so.
+        body: the parsed JSON body (or text), for anything not covered above.
+    """
+
+    def __init__(
+        self,
+        msg: str,
+        *,
+        code: int | None = None,
+        logid: str | None = None,
+        status_code: int | None = None,
+        debug_url: str | None = None,
+        retry_after: float | None = None,
+        body: Any = None,
+    ) -> None:
+        self.code = code
+        self.msg = redact(msg)
+        self.logid = logid
+        self.status_code = status_code
+        self.debug_url = debug_url
+        self.retry_after = retry_after
+        self.body = body
+        parts = [f"code: {code}" if code is not None else f"http status: {status_code}", f"msg: {self.msg}"]
+        if logid:
+            parts.append(f"logid: {logid}")
+        if debug_url:
+            parts.append(f"debug_url: {debug_url}")
+        super().__init__(", ".join(parts))
+
+
+class BadRequestError(APIError):
+    """The request was refused as invalid (4000-4007, 4010, 43xx, HTTP 400)."""
+
+
+class AuthenticationError(APIError):
+    """The token is wrong or expired (4100, HTTP 401)."""
+
+
+class PermissionDeniedError(APIError):
+    """The token lacks permission for the resource (4101, HTTP 403)."""
+
+
+class NotFoundError(APIError):
+    """The resource does not exist or the workflow was never published (4200, HTTP 404)."""
+
+
+class ConflictError(APIError):
+    """A chat is already running in the conversation, or the state forbids it (4016, 4104, 4315)."""
+
+
+class RateLimitError(APIError):
+    """Too many requests (4009, 4020, HTTP 429). Retried by default; the limiter pauses the group."""
+
+
+class DailyLimitError(APIError):
+    """The daily usage cap is exhausted (4008); retrying today will not help."""
+
+
+class InsufficientBalanceError(APIError):
+    """Balance too low or account in arrears (4011, 4019, 4022)."""
+
+
+class ServerError(APIError):
+    """The service failed (5000, 4013 model error, HTTP 5xx)."""
+
+
+class StreamError(APIError):
+    """A stream carried an ``error`` event, failed, or broke its framing."""
+
+
+# Coze envelope codes -> class (reference §2.1). Data, kept once.
+_CODE_CLASSES: dict[int, type[APIError]] = {
+    **dict.fromkeys((4000, 4001, 4002, 4003, 4004, 4005, 4006, 4007, 4010, 4012, 4014, 4015, 4021), BadRequestError),
+    **dict.fromkeys((4105, 4201, 4300, 4301, 4302, 4303, 4304, 4305, 6003, 1109, 3010), BadRequestError),
+    4008: DailyLimitError,
+    4009: RateLimitError,
+    4020: RateLimitError,
+    4102: RateLimitError,
+    700012014: RateLimitError,
+    **dict.fromkeys((4011, 4019, 4022), InsufficientBalanceError),
+    4013: ServerError,
+    5000: ServerError,
+    4016: ConflictError,
+    4104: ConflictError,
+    4315: ConflictError,
+    4100: AuthenticationError,
+    700012006: AuthenticationError,
+    4101: PermissionDeniedError,
+    4200: NotFoundError,
+    4314: NotFoundError,
+}
+
+_STATUS_CLASSES: dict[int, type[APIError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    413: BadRequestError,
+    422: BadRequestError,
+    429: RateLimitError,
+}
+
+
+def error_class_for(code: int | None, status_code: int | None) -> type[APIError]:
+    """The error class for an envelope ``code`` (first) or HTTP ``status_code`` (second)."""
+    if code is not None and code in _CODE_CLASSES:
+        return _CODE_CLASSES[code]
+    if status_code is not None:
+        if status_code in _STATUS_CLASSES:
+            return _STATUS_CLASSES[status_code]
+        if status_code >= 500:
+            return ServerError
+    return APIError
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def connection_error_from(exc: httpx.TransportError) -> APIConnectionError:
+    """Translate an httpx transport error; ``sent`` is False only when nothing can have left."""
+    not_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(f"{type(exc).__name__}: {exc}", sent=not not_sent)
+    return APIConnectionError(f"{type(exc).__name__}: {exc}", sent=not not_sent)

@@ -1,0 +1,1 @@
+"""The local usage ledger: calls, tokens, points and credits per account and period."""

@@ -1,0 +1,59 @@
+"""The seam between the corridor and any limiter backend (memory, sqlite, redis).
+
+The corridor calls, for every attempt::
+
+    permit = await limiter.acquire(call, max_wait=...)   # waits its turn (FIFO); may raise
+    ...send...
+    await permit.release(used_tokens=...)                 # once, when the response arrived or failed
+
+and, when the server still throttles, ``await limiter.penalize(call, seconds)`` to pause every
+group the call belongs to.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from .._call import CallInfo
+
+__all__ = ["Permit", "RateLimiter"]
+
+
+@runtime_checkable
+class Permit(Protocol):
+    """A granted slot for one attempt.
+
+    ``waited`` is the time spent waiting for it (seconds), reported apart from retries.
+    """
+
+    waited: float
+
+    async def release(self, *, used_tokens: int | None = None, sent: bool = True) -> None:
+        """Close the slot: the response arrived (or the attempt failed).
+
+        ``used_tokens`` corrects a token estimate with the real usage; ``sent=False`` says the
+        request certainly never reached the server, so its request slots may be given back.
+        """
+        ...
+
+
+@runtime_checkable
+class RateLimiter(Protocol):
+    """Paces calls so that no limit of the plan is ever exceeded in any window."""
+
+    async def acquire(self, call: CallInfo, *, max_wait: float | None = None) -> Permit:
+        """Wait until ``call`` fits every limit that applies to it, then hold a slot.
+
+        Raises :class:`~coze_client.errors.RateLimitWaitError` at once when the wait would exceed
+        ``max_wait``, and :class:`~coze_client.errors.LimitUnsatisfiableError` when the call can
+        never fit.
+        """
+        ...
+
+    async def penalize(self, call: CallInfo, seconds: float) -> None:
+        """The server throttled ``call``: hold every group it belongs to for ``seconds``."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release resources (connections, files)."""
+        ...
