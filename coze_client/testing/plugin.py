@@ -1,0 +1,83 @@
+"""pytest plugin (entry point ``pytest11`` named ``coze_client``): fixtures with fresh fake servers.
+
+This module is imported by every pytest run in any environment where coze-client is installed, so it
+imports nothing beyond pytest at module level: the fakes, respx and uvicorn are imported inside the
+fixtures. Fixtures:
+
+- ``fake_coze``: a :class:`~coze_client.testing.FakeCoze` mounted on respx (``https://api.coze.cn``
+  and ``https://api.coze.com``), so any httpx client in the test talks to it without sockets.
+- ``fake_xingchen``, ``fake_gptbots``, ``fake_easydl``: the same for the other providers.
+- ``coze_loopback``: a :class:`~coze_client.testing.LoopbackServer` running a fresh ``FakeCoze`` on
+  127.0.0.1 (``coze_loopback.base_url``, ``coze_loopback.fake``), for sync clients and subprocesses.
+
+Example::
+
+    async def test_reply(fake_coze):
+        fake_coze.bot("bot_1", replies=["hello"])
+        ...  # call the API with any httpx-based client
+        assert fake_coze.stats.max_over_limit == 0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from .coze import FakeCoze
+    from .easydl import FakeEasyDL
+    from .gptbots import FakeGPTBots
+    from .loopback import LoopbackServer
+    from .xingchen import FakeXingchen
+
+
+def _mounted(fake: Any) -> Iterator[Any]:
+    with fake.mock():
+        yield fake
+
+
+@pytest.fixture
+def fake_coze() -> Iterator[FakeCoze]:
+    """A fresh :class:`FakeCoze` mounted on respx for the test's duration."""
+    from .coze import FakeCoze
+
+    yield from _mounted(FakeCoze())
+
+
+@pytest.fixture
+def fake_xingchen() -> Iterator[FakeXingchen]:
+    """A fresh :class:`FakeXingchen` mounted on respx (``https://nlp.aliyuncs.com``)."""
+    from .xingchen import FakeXingchen
+
+    yield from _mounted(FakeXingchen())
+
+
+@pytest.fixture
+def fake_gptbots() -> Iterator[FakeGPTBots]:
+    """A fresh :class:`FakeGPTBots` mounted on respx (``https://api.gptbots.ai`` and regional hosts)."""
+    from .gptbots import FakeGPTBots
+
+    yield from _mounted(FakeGPTBots())
+
+
+@pytest.fixture
+def fake_easydl() -> Iterator[FakeEasyDL]:
+    """A fresh :class:`FakeEasyDL` mounted on respx (``https://aip.baidubce.com``)."""
+    from .easydl import FakeEasyDL
+
+    yield from _mounted(FakeEasyDL())
+
+
+@pytest.fixture
+def coze_loopback() -> Iterator[LoopbackServer]:
+    """A started :class:`LoopbackServer` around a fresh :class:`FakeCoze` on 127.0.0.1."""
+    from .coze import FakeCoze
+    from .loopback import LoopbackServer
+
+    server = LoopbackServer(FakeCoze()).start()
+    try:
+        yield server
+    finally:
+        server.stop()
