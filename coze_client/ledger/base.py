@@ -17,8 +17,9 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 from .._call import CallInfo, Usage
+from ..limits.plans import Plan
 
-__all__ = ["Reservation", "UsageLedger"]
+__all__ = ["PlanAware", "Reservation", "UsageLedger"]
 
 
 @runtime_checkable
@@ -46,4 +47,19 @@ class UsageLedger(Protocol):
 
     async def aclose(self) -> None:
         """Release resources."""
+        ...
+
+
+@runtime_checkable
+class PlanAware(Protocol):
+    """A ledger that can be told which plan's quotas apply to an account.
+
+    The client does, once per (provider, account) it talks as::
+
+        if isinstance(ledger, PlanAware):
+            ledger.bind("coze", account, plan)
+    """
+
+    def bind(self, provider: str, account: str, plan: Plan | None) -> None:
+        """Apply ``plan``'s quotas to ``account`` (``"*"``: every account of ``provider``)."""
         ...

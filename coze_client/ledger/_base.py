@@ -1,0 +1,186 @@
+"""The async face shared by the memory and sqlite ledgers: binding plans, events, snapshot, corrections."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import TypeVar
+
+from .._call import CallInfo, Usage
+from ..errors import ValidationError
+from ..limits.plans import Plan
+from . import _core
+from ._core import LedgerReservation, QuotaBook, QuotaEvent, Row, SnapshotRow, Store
+from .prices import KeyMode
+
+__all__ = ["BaseLedger", "ThresholdCallback"]
+
+T = TypeVar("T")
+logger = logging.getLogger("coze_client.ledger")
+
+#: Called with each :class:`QuotaEvent`; may be sync or async.
+ThresholdCallback = Callable[[QuotaEvent], object]
+
+
+class BaseLedger:
+    """Common code of the ledger backends; a backend only supplies transactions over its rows.
+
+    Args:
+        plans: plan(s) whose quotas apply to every account of their provider (``plan.provider``);
+            bind one account to its own plan with :meth:`bind`.
+        clock: returns the current aware datetime (inject one in tests).
+        thresholds: fractions of a ``block``/``warn`` quota's limit that trigger a warning.
+        on_threshold: called with a :class:`QuotaEvent` at each crossing.
+    """
+
+    def __init__(
+        self,
+        plans: Plan | Iterable[Plan] | None = None,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        thresholds: Sequence[float] = (0.8, 1.0),
+        on_threshold: ThresholdCallback | None = None,
+    ) -> None:
+        self._book = QuotaBook()
+        self._clock = clock or _core.now_utc
+        self._thresholds = tuple(sorted(thresholds))
+        self.on_threshold = on_threshold
+        for plan in [plans] if isinstance(plans, Plan) else list(plans or ()):
+            self.bind(plan.provider, "*", plan)
+
+    # -- the backend's part -------------------------------------------------------------------
+    async def _transact(self, fn: Callable[[Store], T]) -> T:
+        """Run ``fn`` on the rows in one atomic, durable transaction."""
+        raise NotImplementedError
+
+    async def _rows(self) -> list[Row]:
+        """Every stored row."""
+        raise NotImplementedError
+
+    async def _delete(self, provider: str | None, account: str | None, quota: str | None) -> int:
+        """Delete matching rows (None matches anything); return how many."""
+        raise NotImplementedError
+
+    async def aclose(self) -> None:
+        """Release resources."""
+
+    # -- plans ----------------------------------------------------------------------------------
+    def bind(self, provider: str, account: str, plan: Plan | None, *, key_mode: KeyMode = "gptbots") -> None:
+        """Apply ``plan``'s quotas to ``account`` of ``provider`` (``"*"``: every account without its own).
+
+        ``key_mode`` (GPTBots: ``"gptbots"`` or ``"own"``) picks the credit price column for estimates.
+        ``account`` must be a name or :func:`~coze_client._secrets.fingerprint`, never a token.
+
+        Example:
+            >>> ledger = MemoryLedger()
+            >>> ledger.bind("coze", "team-a", get_plan("coze.personal_free"))
+        """
+        if plan is not None and plan.provider != provider:
+            raise ValidationError(f"plan {plan.name!r} is for {plan.provider!r}, not {provider!r}")
+        self._book.bind(provider, account, plan, key_mode)
+
+    # -- the corridor's calls ---------------------------------------------------------------------
+    async def reserve(self, call: CallInfo) -> LedgerReservation:
+        """Count ``call`` in every quota it falls under, or raise QuotaExhaustedError (nothing counted).
+
+        The reservation is committed when this returns.
+        """
+        now = self._clock()
+        res, events = await self._transact(
+            lambda store: _core.reserve_in(store, self._book, call, now, self._thresholds)
+        )
+        await self._emit(events)
+        return res
+
+    async def settle(self, reservation: object, usage: Usage | None = None) -> None:
+        """Keep the reserved call and add the usage (tokens, points, credits) and its estimated cost.
+
+        EasyDL: settle failed calls too (they use free points); ``usage.extra["failed"] = 1`` keeps
+        them out of the billed cost.
+        """
+        res = self._own(reservation)
+        if res is None:
+            return
+        key_mode = self._book.binding(res.provider, res.account).key_mode
+        now = self._clock()
+        events = await self._transact(
+            lambda store: _core.settle_in(store, res, usage, now, self._thresholds, key_mode)
+        )
+        res.state = "settled"
+        await self._emit(events)
+
+    async def cancel(self, reservation: object) -> None:
+        """Give the reservation back: only when the call certainly never reached the server."""
+        res = self._own(reservation)
+        if res is None:
+            return
+        now = self._clock()
+        await self._transact(lambda store: _core.cancel_in(store, res, now))
+        res.state = "cancelled"
+
+    def _own(self, reservation: object) -> LedgerReservation | None:
+        if not isinstance(reservation, LedgerReservation):
+            raise TypeError(f"not a reservation of this ledger: {type(reservation).__name__}")
+        if reservation.state != "open":
+            # The corridor may close twice on an error path; the first close is the truth.
+            logger.debug("reservation %s already %s; ignored", reservation.id, reservation.state)
+            return None
+        return reservation
+
+    async def _emit(self, events: list[QuotaEvent]) -> None:
+        if not events:
+            return
+        for result in _core.emit(events, self.on_threshold):
+            if inspect.isawaitable(result):
+                await result
+
+    # -- truth fed back, and reading ----------------------------------------------------------------
+    async def set_used(self, provider: str, account: str, quota: str, value: float) -> SnapshotRow:
+        """Make the current bucket of ``quota`` report ``value`` used (e.g. from the provider console).
+
+        The quota must belong to the bound plan, or already have rows (a CLI without plans).
+
+        Example:
+            >>> await ledger.set_used("coze", "team-a", "free_calls", 480)
+        """
+        if value < 0:
+            raise ValidationError(f"used must be >= 0, got {value}")
+        found = self._book.track(provider, account, quota)
+        if found is None:
+            found = await self._track_from_rows(provider, account, quota)
+        track, tz = found
+        now = self._clock()
+        row = await self._transact(
+            lambda store: _core.set_used_in(store, provider, account, track, tz, value, now)
+        )
+        return _core.to_snapshot(row)
+
+    async def _track_from_rows(self, provider: str, account: str, quota: str) -> tuple[_core.Track, str]:
+        rows = [r for r in await self._rows() if r.key[:3] == (provider, account, quota)]
+        if not rows:
+            raise ValidationError(
+                f"unknown quota {quota!r} for {provider}/{account}: bind its plan first (or pass --plan)"
+            )
+        r = max(rows, key=lambda x: x.period_key)
+        return _core.Track(r.quota, r.unit, r.limit, r.period, "all", r.policy, r.lockout), r.timezone
+
+    async def reset(self, provider: str | None = None, account: str | None = None, quota: str | None = None) -> int:
+        """Forget the counts of the matching rows, every period (None matches anything). Returns rows removed."""
+        return await self._delete(provider, account, quota)
+
+    async def snapshot(
+        self, *, provider: str | None = None, account: str | None = None, current_only: bool = True
+    ) -> list[SnapshotRow]:
+        """Rows for display: provider, account, quota, period, used, limit, left, resets_at, cost, currency.
+
+        Current buckets only unless ``current_only=False``; quotas of bound accounts show even unused.
+
+        Example:
+            >>> for row in await ledger.snapshot():
+            ...     print(row.quota, row.used, row.left)
+        """
+        rows = await self._rows()
+        return _core.build_snapshot(rows, self._book, self._clock(), current_only=current_only,
+                                    provider=provider, account=account)

@@ -1,0 +1,470 @@
+"""The quota rules, written once and shared by every ledger backend.
+
+A backend supplies a :class:`Store` (get/put of :class:`Row` inside one transaction); the
+functions here decide what a reservation, a settlement or a cancellation does to those rows. The
+memory backend runs them under a lock, the sqlite backend inside ``BEGIN IMMEDIATE``, so the
+check and the increment are one atomic step in both.
+
+Rules (issue 5, plans.md):
+
+* ``calls`` quotas refuse a call when ``used + 1 > limit``;
+* ``points`` quotas refuse when ``used + call.points > limit`` (points are known before sending);
+* ``tokens`` and ``credits`` quotas refuse only when ``used >= limit`` already (usage is known after);
+* only ``block`` quotas refuse; ``block`` and ``warn`` quotas report threshold crossings; ``allow``
+  quotas only count.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Literal, Protocol
+
+from .._call import CallInfo, Usage
+from ..errors import QuotaExhaustedError
+from ..limits.plans import Plan, Quota, QuotaPeriod, QuotaPolicy, QuotaUnit
+from . import prices
+from .periods import DEFAULT_TIMEZONE, period_key, resets_at
+
+__all__ = [
+    "USAGE_QUOTA",
+    "LedgerReservation",
+    "QuotaBook",
+    "QuotaEvent",
+    "Row",
+    "SnapshotRow",
+    "Store",
+    "Track",
+]
+
+logger = logging.getLogger("coze_client.ledger")
+
+#: Name of the implicit per-month row every (provider, account) gets: monthly totals and the base
+#: of EasyDL's monthly tiered price. It has no limit and never refuses.
+USAGE_QUOTA = "usage"
+
+# The unit each provider bills in (plans.md): the implicit monthly row counts this unit.
+BILLING_UNIT: dict[str, QuotaUnit] = {"coze": "calls", "xingchen": "tokens", "gptbots": "credits", "easydl": "points"}
+
+
+@dataclass(slots=True)
+class Row:
+    """One counter: a provider, account, quota and period bucket, with everything counted in it."""
+
+    provider: str
+    account: str
+    quota: str
+    period_key: str
+    period: QuotaPeriod
+    unit: QuotaUnit
+    limit: float | None
+    policy: QuotaPolicy
+    lockout: bool
+    timezone: str
+    calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    points: float = 0.0
+    credits: float = 0.0
+    cost: float = 0.0
+    currency: str = ""
+    billable: float = 0.0
+    adjust: float = 0.0  # set_used() correction: used = natural count + adjust
+    updated_at: float = 0.0
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        """(provider, account, quota, period_key): the row's identity."""
+        return (self.provider, self.account, self.quota, self.period_key)
+
+    @property
+    def natural(self) -> float:
+        """What was counted locally, in the quota's unit."""
+        unit = self.unit
+        if unit == "calls":
+            return self.calls
+        if unit == "tokens":
+            return self.input_tokens + self.output_tokens
+        if unit == "points":
+            return self.points
+        return self.credits
+
+    @property
+    def used(self) -> float:
+        """Used amount in the quota's unit, including any hand correction (``set_used``)."""
+        return self.natural + self.adjust
+
+
+@dataclass(frozen=True, slots=True)
+class Track:
+    """A quota as the ledger applies it (a plan :class:`Quota`, or the implicit monthly row)."""
+
+    name: str
+    unit: QuotaUnit
+    limit: float | None
+    period: QuotaPeriod
+    group: str = "all"
+    policy: QuotaPolicy = "allow"
+    lockout: bool = False
+
+    @classmethod
+    def from_quota(cls, quota: Quota) -> Track:
+        """The track for a plan quota."""
+        return cls(quota.name, quota.unit, quota.limit, quota.period, quota.group, quota.policy, quota.lockout)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One row a reservation touched: enough to rebuild the row if it was reset meanwhile."""
+
+    track: Track
+    period_key: str
+    timezone: str
+    currency: str
+
+    def new_row(self, provider: str, account: str) -> Row:
+        t = self.track
+        return Row(
+            provider, account, t.name, self.period_key, t.period, t.unit, t.limit, t.policy, t.lockout,
+            self.timezone, currency=self.currency,
+        )
+
+
+@dataclass(slots=True)
+class LedgerReservation:
+    """A counted call (implements :class:`~coze_client.ledger.base.Reservation`).
+
+    It is already durable when ``reserve`` returns; ``settle`` or ``cancel`` closes it once.
+    """
+
+    id: str
+    provider: str
+    account: str
+    model: str | None
+    points: int
+    entries: tuple[Entry, ...]
+    state: Literal["open", "settled", "cancelled"] = "open"
+
+
+@dataclass(frozen=True, slots=True)
+class QuotaEvent:
+    """A quota crossed a warning threshold (e.g. 0.8 or 1.0 of its limit).
+
+    Example:
+        >>> def on_threshold(event: QuotaEvent) -> None:
+        ...     print(f"{event.quota}: {event.fraction:.0%} used, resets {event.resets_at}")
+    """
+
+    provider: str
+    account: str
+    quota: str
+    unit: QuotaUnit
+    used: float
+    limit: float
+    threshold: float
+    policy: QuotaPolicy
+    resets_at: datetime | None
+
+    @property
+    def fraction(self) -> float:
+        """``used / limit``."""
+        return self.used / self.limit if self.limit else float("inf")
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotRow:
+    """One line of :meth:`snapshot`: a quota bucket, how much of it is used and what it cost."""
+
+    provider: str
+    account: str
+    quota: str
+    unit: str
+    period: str
+    period_key: str
+    used: float
+    limit: float | None
+    left: float | None
+    resets_at: datetime | None
+    policy: str
+    lockout: bool
+    calls: int
+    input_tokens: int
+    output_tokens: int
+    points: float
+    credits: float
+    cost: float
+    currency: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready mapping (``resets_at`` as ISO 8601 text)."""
+        data = {name: getattr(self, name) for name in self.__slots__}
+        data["resets_at"] = self.resets_at.isoformat() if self.resets_at else None
+        return data
+
+
+class Store(Protocol):
+    """The rows of a backend inside one transaction."""
+
+    def get(self, key: tuple[str, str, str, str]) -> Row | None: ...
+
+    def put(self, row: Row) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """The plan (and pricing options) bound to a provider/account."""
+
+    tracks: tuple[Track, ...]
+    timezone: str
+    key_mode: prices.KeyMode
+    plan: Plan | None = None
+
+
+@dataclass
+class QuotaBook:
+    """Which plan applies to which (provider, account), and which rows a call touches.
+
+    Bind a plan to one account, or to every account of its provider with ``account="*"``.
+    """
+
+    bindings: dict[tuple[str, str], Binding] = field(default_factory=dict)
+
+    def bind(self, provider: str, account: str, plan: Plan | None, key_mode: prices.KeyMode = "gptbots") -> None:
+        tracks = tuple(Track.from_quota(q) for q in plan.quotas) if plan else ()
+        names = [t.name for t in tracks]
+        if USAGE_QUOTA in names or len(set(names)) != len(names):
+            raise ValueError(f"plan quota names must be unique and not {USAGE_QUOTA!r}: {names}")
+        tz = plan.timezone if plan else DEFAULT_TIMEZONE
+        self.bindings[(provider, account)] = Binding(tracks, tz, key_mode, plan)
+
+    def binding(self, provider: str, account: str) -> Binding:
+        found = self.bindings.get((provider, account)) or self.bindings.get((provider, "*"))
+        return found or Binding((), DEFAULT_TIMEZONE, "gptbots")
+
+    def track(self, provider: str, account: str, quota: str) -> tuple[Track, str] | None:
+        """The named track of the bound plan (or the implicit usage row) and its timezone."""
+        b = self.binding(provider, account)
+        if quota == USAGE_QUOTA:
+            return usage_track(provider), b.timezone
+        for t in b.tracks:
+            if t.name == quota:
+                return t, b.timezone
+        return None
+
+    def entries_for(self, call: CallInfo, now: datetime) -> tuple[Entry, ...]:
+        b = self.binding(call.provider, call.account)
+        currency = prices.currency_for(call.provider)
+        tracks = [t for t in b.tracks if call.in_group(t.group)]
+        tracks.append(usage_track(call.provider))
+        return tuple(Entry(t, period_key(t.period, now, b.timezone), b.timezone, currency) for t in tracks)
+
+
+def usage_track(provider: str) -> Track:
+    """The implicit monthly row of ``provider`` (no limit, never refuses)."""
+    return Track(USAGE_QUOTA, BILLING_UNIT.get(provider, "calls"), None, "month")
+
+
+def _crossings(row: Row, before: float, thresholds: Sequence[float], out: list[QuotaEvent]) -> None:
+    limit = row.limit
+    if not limit or row.policy == "allow":
+        return
+    after = row.used
+    for threshold in thresholds:
+        mark = threshold * limit
+        if before < mark <= after:
+            out.append(
+                QuotaEvent(row.provider, row.account, row.quota, row.unit, after, limit, threshold, row.policy,
+                           resets_at(row.period, row.period_key, row.timezone))
+            )
+
+
+def reserve_in(
+    store: Store, book: QuotaBook, call: CallInfo, now: datetime, thresholds: Sequence[float]
+) -> tuple[LedgerReservation, list[QuotaEvent]]:
+    """Check every quota ``call`` falls under, then count it in all of them (or in none)."""
+    entries = book.entries_for(call, now)
+    provider, account = call.provider, call.account
+    rows = [_load(store, e, provider, account) for e in entries]
+    for row in rows:
+        if row.limit is None or row.policy != "block":
+            continue
+        if row.unit == "calls":
+            over = row.used + 1 > row.limit
+        elif row.unit == "points":
+            over = row.used + call.points > row.limit
+        else:  # tokens, credits: only known after the call, so refuse once the line is reached
+            over = row.used >= row.limit
+        if over:
+            raise QuotaExhaustedError(
+                provider=provider, account=account, quota=row.quota, used=row.used, limit=row.limit,
+                resets_at=resets_at(row.period, row.period_key, row.timezone), lockout=row.lockout,
+            )
+    events: list[QuotaEvent] = []
+    stamp = now.timestamp()
+    for row in rows:
+        before = row.used
+        row.calls += 1
+        row.points += call.points
+        row.updated_at = stamp
+        store.put(row)
+        _crossings(row, before, thresholds, events)
+    res = LedgerReservation(uuid.uuid4().hex, provider, account, call.model, call.points, entries)
+    return res, events
+
+
+def _load(store: Store, entry: Entry, provider: str, account: str) -> Row:
+    """The stored row of ``entry`` (or a new one), its limit and policy refreshed from the plan."""
+    row = store.get((provider, account, entry.track.name, entry.period_key))
+    if row is None:
+        return entry.new_row(provider, account)
+    t = entry.track
+    # The bound plan is the truth (limits can be overridden); stored copies are for readers without it.
+    row.unit, row.limit, row.policy, row.lockout, row.timezone = t.unit, t.limit, t.policy, t.lockout, entry.timezone
+    return row
+
+
+def _rows_of(store: Store, res: LedgerReservation) -> list[Row]:
+    return [_load(store, e, res.provider, res.account) for e in res.entries]
+
+
+def settle_in(
+    store: Store, res: LedgerReservation, usage: Usage | None, now: datetime, thresholds: Sequence[float],
+    key_mode: prices.KeyMode,
+) -> list[QuotaEvent]:
+    """Add what the response reported, and the estimated cost, to every row the call was counted in."""
+    usage = usage or Usage()
+    rows = _rows_of(store, res)
+    # Points were reserved up front; a response that reports its own points corrects them.
+    points_delta = (usage.points - res.points) if usage.points else 0
+    befores = [row.used for row in rows]
+    for row in rows:
+        row.input_tokens += usage.input_tokens
+        row.output_tokens += usage.output_tokens
+        row.credits += usage.credits
+        row.points += points_delta
+    billable, units = _billable(res, rows, usage)
+    cost = _cost(res, rows, usage, billable, units, key_mode)
+    events: list[QuotaEvent] = []
+    stamp = now.timestamp()
+    for row, before in zip(rows, befores, strict=True):
+        row.billable += billable
+        row.cost += cost
+        row.updated_at = stamp
+        store.put(row)
+        _crossings(row, before, thresholds, events)
+    return events
+
+
+def _billable(res: LedgerReservation, rows: list[Row], usage: Usage) -> tuple[float, float]:
+    """(billable units, units) of the call: units beyond the provider's lifetime free allowance."""
+    unit = BILLING_UNIT.get(res.provider, "calls")
+    units: float
+    if unit == "tokens":
+        units = usage.total_tokens
+    elif unit == "points":
+        units = usage.points or res.points
+    elif unit == "credits":
+        units = usage.credits
+    else:
+        units = 1
+    if usage.extra.get("failed"):
+        return 0.0, units  # EasyDL: failed calls use free points but are not billed in paid mode
+    for row in rows:
+        if row.period == "ever" and row.unit == unit and row.limit is not None and row.quota != USAGE_QUOTA:
+            after = row.used
+            before = after - units
+            return max(0.0, after - row.limit) - max(0.0, before - row.limit), units
+    return float(units), units
+
+
+def _cost(res: LedgerReservation, rows: list[Row], usage: Usage, billable: float, units: float,
+          key_mode: prices.KeyMode) -> float:
+    provider = res.provider
+    if provider == "easydl":
+        month = next((r for r in rows if r.quota == USAGE_QUOTA), None)
+        before = month.billable if month else 0.0
+        return float(prices.estimate_cost(provider, points=billable, month_points_before=before).amount)
+    full = prices.estimate_cost(
+        provider, model=usage.model or res.model, input_tokens=usage.input_tokens,
+        output_tokens=usage.output_tokens, credits=usage.credits, key_mode=key_mode,
+    ).amount
+    if provider == "xingchen" and units:
+        return float(full) * billable / units
+    return float(full)
+
+
+def cancel_in(store: Store, res: LedgerReservation, now: datetime) -> None:
+    """Take the reserved call back out of every row it was counted in."""
+    stamp = now.timestamp()
+    for row in _rows_of(store, res):
+        row.calls -= 1
+        row.points -= res.points
+        row.updated_at = stamp
+        store.put(row)
+
+
+def set_used_in(store: Store, provider: str, account: str, track: Track, tz: str, value: float,
+                now: datetime) -> Row:
+    """Make the current bucket of ``track`` report ``value`` used (counts stay; a correction is kept)."""
+    entry = Entry(track, period_key(track.period, now, tz), tz, prices.currency_for(provider))
+    row = _load(store, entry, provider, account)
+    row.adjust = value - row.natural
+    row.updated_at = now.timestamp()
+    store.put(row)
+    return row
+
+
+def to_snapshot(row: Row) -> SnapshotRow:
+    """The public view of a stored row."""
+    used = row.used
+    left = None if row.limit is None else max(0.0, row.limit - used)
+    return SnapshotRow(
+        row.provider, row.account, row.quota, row.unit, row.period, row.period_key, used, row.limit, left,
+        resets_at(row.period, row.period_key, row.timezone), row.policy, row.lockout, row.calls,
+        row.input_tokens, row.output_tokens, row.points, row.credits, row.cost, row.currency,
+    )
+
+
+def build_snapshot(rows: Iterable[Row], book: QuotaBook, now: datetime, *, current_only: bool,
+                   provider: str | None, account: str | None) -> list[SnapshotRow]:
+    """Rows for display: stored rows (current buckets only unless asked), plus untouched bound quotas."""
+    out: dict[tuple[str, str, str, str], Row] = {}
+    for row in rows:
+        if provider is not None and row.provider != provider:
+            continue
+        if account is not None and row.account != account:
+            continue
+        if current_only and row.period_key != period_key(row.period, now, row.timezone):
+            continue
+        out[row.key] = row
+    for (prov, acct), binding in book.bindings.items():
+        if acct == "*" or (provider is not None and prov != provider) or (account is not None and acct != account):
+            continue
+        for track in binding.tracks:
+            entry = Entry(track, period_key(track.period, now, binding.timezone), binding.timezone,
+                          prices.currency_for(prov))
+            key = (prov, acct, track.name, entry.period_key)
+            if key not in out:
+                out[key] = entry.new_row(prov, acct)
+    return [to_snapshot(out[k]) for k in sorted(out)]
+
+
+def emit(events: list[QuotaEvent], callback: Callable[[QuotaEvent], object] | None) -> list[object]:
+    """Log each event on the ``coze_client`` logger and hand it to the user's callback."""
+    results: list[object] = []
+    for ev in events:
+        logger.warning(
+            "quota %r of %s/%s at %.0f%%: %g of %g %s used (policy %s)",
+            ev.quota, ev.provider, ev.account, ev.fraction * 100, ev.used, ev.limit, ev.unit, ev.policy,
+        )
+        if callback is not None:
+            results.append(callback(ev))
+    return results
+
+
+def now_utc() -> datetime:
+    """The default clock: an aware UTC datetime."""
+    return datetime.now(timezone.utc)

@@ -1,0 +1,77 @@
+"""Pick a ledger backend by URL.
+
+=========================  =====================================================
+``None`` / ``"sqlite://"``  :class:`SqliteLedger` at :func:`default_ledger_path`
+``"sqlite:///abs/path"``    :class:`SqliteLedger` at ``/abs/path``
+``"memory://"``             :class:`MemoryLedger`
+``"redis://..."``           a backend registered with :func:`register_ledger_backend`
+a ledger instance           used as it is (plans are bound to it)
+=========================  =====================================================
+
+Example:
+    >>> ledger = build_ledger("memory://", plans=get_plan("coze.personal_free"), account="team-a")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ..errors import ValidationError
+from ..limits.plans import Plan
+from .base import PlanAware, UsageLedger
+from .memory import MemoryLedger
+from .sqlite import SqliteLedger
+
+__all__ = ["build_ledger", "register_ledger_backend"]
+
+LedgerFactory = Callable[..., UsageLedger]
+_BACKENDS: dict[str, LedgerFactory] = {}
+
+
+def register_ledger_backend(scheme: str, factory: LedgerFactory) -> None:
+    """Make ``build_ledger("<scheme>://...")`` call ``factory(url, **options)`` (e.g. the redis backend)."""
+    _BACKENDS[scheme.lower()] = factory
+
+
+def build_ledger(
+    url: str | UsageLedger | None = None,
+    plans: Plan | Iterable[Plan] | None = None,
+    *,
+    account: str = "*",
+    **options: Any,
+) -> UsageLedger:
+    """The ledger ``url`` names, with ``plans`` bound to ``account`` (``"*"``: every account).
+
+    ``options`` go to the backend (``clock``, ``thresholds``, ``on_threshold``, sqlite ``executor`` ...).
+    Raises :class:`~coze_client.errors.ValidationError` for an unknown or unavailable scheme.
+    """
+    ledger: UsageLedger
+    if url is None or not isinstance(url, str):
+        ledger = url if url is not None else SqliteLedger(None, **options)
+    else:
+        scheme, sep, rest = url.partition("://")
+        scheme = scheme.lower()
+        if not sep:
+            raise ValidationError(f"ledger URL {url!r} has no scheme; use memory://, sqlite:///path or redis://")
+        if scheme == "memory":
+            ledger = MemoryLedger(**options)
+        elif scheme == "sqlite":
+            if rest and not rest.startswith("/"):
+                raise ValidationError(f"sqlite ledger URL needs an absolute path (sqlite:///abs/path), got {url!r}")
+            ledger = SqliteLedger(rest or None, **options)
+        elif scheme in _BACKENDS:
+            ledger = _BACKENDS[scheme](url, **options)
+        elif scheme in ("redis", "rediss"):
+            raise ValidationError(
+                "the redis ledger backend is not available yet; use sqlite:/// (safe for many processes "
+                "on one machine) or memory://"
+            )
+        else:
+            raise ValidationError(f"unknown ledger URL scheme {scheme!r}; use memory://, sqlite:///path or redis://")
+    if plans is not None:
+        if not isinstance(ledger, PlanAware):
+            raise ValidationError(f"{type(ledger).__name__} cannot take plans (it has no bind())")
+        for plan in [plans] if isinstance(plans, Plan) else list(plans):
+            ledger.bind(plan.provider, account, plan)
+    return ledger

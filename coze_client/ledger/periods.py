@@ -1,0 +1,70 @@
+"""Quota periods: which bucket a moment falls in, and when that bucket resets.
+
+Periods are calendar periods in the provider's timezone (``Asia/Shanghai`` unless the plan says
+otherwise; plans.md: "Per day quotas reset at the start of the provider's calendar day"). A day
+bucket is keyed ``"2026-11-25"``, a month bucket ``"2026-11"``, the lifetime bucket ``"ever"``.
+
+Example:
+    >>> from datetime import datetime, timezone
+    >>> now = datetime(2026, 11, 30, 16, 0, tzinfo=timezone.utc)   # 00:00 on Dec 1st in Shanghai
+    >>> period_key("month", now, "Asia/Shanghai")
+    '2026-12'
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from ..limits.plans import QuotaPeriod
+
+__all__ = ["DEFAULT_TIMEZONE", "current_key", "period_key", "period_of_key", "resets_at", "zone"]
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
+@lru_cache(maxsize=32)
+def zone(name: str) -> ZoneInfo:
+    """The ``ZoneInfo`` for ``name`` (cached: ledger hot path). Needs the ``tzdata`` package on Windows."""
+    return ZoneInfo(name)
+
+
+def period_key(period: QuotaPeriod, now: datetime, tz: str = DEFAULT_TIMEZONE) -> str:
+    """The key of the bucket ``now`` (an aware datetime) falls in."""
+    if period == "ever":
+        return "ever"
+    local = now.astimezone(zone(tz))
+    if period == "day":
+        return local.strftime("%Y-%m-%d")
+    return local.strftime("%Y-%m")
+
+
+current_key = period_key
+
+
+def period_of_key(key: str) -> QuotaPeriod:
+    """Recover the period from a key's shape (``ever``, ``YYYY-MM-DD``, ``YYYY-MM``)."""
+    if key == "ever":
+        return "ever"
+    return "day" if len(key) == 10 else "month"
+
+
+def resets_at(period: QuotaPeriod, key: str, tz: str = DEFAULT_TIMEZONE) -> datetime | None:
+    """When the bucket ``key`` ends (local midnight, or the 1st of the next month); None for ``ever``.
+
+    Example:
+        >>> resets_at("day", "2026-11-25").isoformat()
+        '2026-11-26T00:00:00+08:00'
+    """
+    if period == "ever":
+        return None
+    z = zone(tz)
+    if period == "day":
+        start = datetime.strptime(key, "%Y-%m-%d")
+        # Add a calendar day on the naive date, then attach the zone: correct across DST changes.
+        nxt = (start + timedelta(days=1)).replace(tzinfo=z)
+        return nxt
+    year, month = (int(part) for part in key.split("-"))
+    year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return datetime(year, month, 1, tzinfo=z)
