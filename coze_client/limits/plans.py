@@ -7,9 +7,14 @@ the quotas (used by the usage ledger), so the two never drift apart.
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
+import pydantic
 from pydantic import BaseModel, ConfigDict, Field
+
+from .._call import CallInfo
+from ..errors import ValidationError
 
 __all__ = ["Limit", "LimitKind", "Plan", "Quota", "QuotaPeriod", "QuotaPolicy", "QuotaUnit"]
 
@@ -24,6 +29,8 @@ class Limit(BaseModel):
 
     ``kind="concurrency"`` ignores ``window``: at most ``limit`` calls in flight.
     ``max_per_request`` (tokens only) is the largest single request the provider accepts.
+    ``exclude_groups`` exempts calls of those groups (EasyDL paid: concurrency 4 for every API
+    *except* high-performance image classification, which has its own limit of 10).
 
     Example:
         >>> Limit(name="chat_qps", group="chat", limit=20, window=1.0)
@@ -37,7 +44,21 @@ class Limit(BaseModel):
     limit: int = Field(gt=0)
     window: float = Field(default=1.0, gt=0)
     max_per_request: int | None = Field(default=None, gt=0)
+    exclude_groups: tuple[str, ...] = ()
     source: str = ""
+
+    def applies_to(self, call: CallInfo) -> bool:
+        """True when this limit counts ``call`` (its group matches and no excluded group does).
+
+        Example:
+            >>> from coze_client._call import CallInfo
+            >>> Limit(name="chat_qps", group="chat", limit=20).applies_to(
+            ...     CallInfo("coze", "me", "POST", "/v3/chat", groups=("chat", "model")))
+            True
+        """
+        if not call.in_group(self.group):
+            return False
+        return not any(g in call.groups for g in self.exclude_groups)
 
 
 class Quota(BaseModel):
@@ -91,3 +112,77 @@ class Plan(BaseModel):
             if item.name == name:
                 return item
         raise KeyError(f"plan {self.name!r} has no quota {name!r}; known: {[x.name for x in self.quotas]}")
+
+    def with_overrides(
+        self,
+        *,
+        limits: Mapping[str, Any] | None = None,
+        quotas: Mapping[str, Any] | None = None,
+        name: str | None = None,
+        timezone: str | None = None,
+    ) -> Plan:
+        """A copy of this plan with some limits or quotas changed, added or removed.
+
+        Each value in ``limits`` / ``quotas`` is, for the record of that name:
+
+        * a number: its new ``limit`` (admins buy extra QPS: ``{"chat_qps": 40}``);
+        * a mapping of fields to change (``{"free_calls": {"policy": "warn"}}``); a name the plan
+          does not have yet adds a record, which then needs its fields (``group``, ``window`` ...);
+        * ``None``: remove the record.
+
+        Malformed figures raise :class:`~coze_client.errors.ValidationError` naming the field.
+
+        Example:
+            >>> from coze_client.limits import get_plan
+            >>> plan = get_plan("coze.personal_free").with_overrides(limits={"chat_qps": 40})
+            >>> plan.limit("chat_qps").limit
+            40
+        """
+        new_limits = _apply(self.name, "limit", Limit, self.limits, limits or {})
+        new_quotas = _apply(self.name, "quota", Quota, self.quotas, quotas or {})
+        update: dict[str, Any] = {"limits": tuple(new_limits), "quotas": tuple(new_quotas)}
+        if name is not None:
+            update["name"] = name
+        if timezone is not None:
+            update["timezone"] = timezone
+        try:
+            return Plan.model_validate({**self.model_dump(), **update})
+        except pydantic.ValidationError as exc:
+            raise ValidationError(f"plan {self.name!r}: {_explain(exc)}") from None
+
+
+def _apply(
+    plan: str, what: str, cls: type[Limit] | type[Quota], records: tuple[Any, ...], changes: Mapping[str, Any]
+) -> list[Any]:
+    """Apply ``changes`` (name -> number | mapping | None) to ``records`` of type ``cls``."""
+    if not isinstance(changes, Mapping):
+        raise ValidationError(f"plan {plan!r}: {what} overrides must be a mapping of name -> value")
+    by_name: dict[str, Any] = {r.name: r for r in records}
+    for key, change in changes.items():
+        if change is None:
+            if key not in by_name:
+                raise ValidationError(f"plan {plan!r} has no {what} {key!r} to remove; known: {list(by_name)}")
+            del by_name[key]
+            continue
+        if isinstance(change, bool) or not isinstance(change, (int, float, Mapping)):
+            raise ValidationError(
+                f"plan {plan!r}: override of {what} {key!r} must be a number, a table of fields or None; got {change!r}"
+            )
+        fields = {"limit": change} if not isinstance(change, Mapping) else dict(change)
+        if "name" in fields and fields["name"] != key:
+            raise ValidationError(f"plan {plan!r}: {what} {key!r} cannot be renamed to {fields['name']!r}")
+        base = by_name[key].model_dump() if key in by_name else {"name": key}
+        try:
+            by_name[key] = cls.model_validate({**base, **fields, "name": key})
+        except pydantic.ValidationError as exc:
+            raise ValidationError(f"plan {plan!r}, {what} {key!r}: {_explain(exc)}") from None
+    return list(by_name.values())
+
+
+def _explain(exc: pydantic.ValidationError) -> str:
+    """pydantic's errors in one line: ``field: message (got value)``."""
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(x) for x in err["loc"]) or "value"
+        parts.append(f"{loc}: {err['msg']} (got {err.get('input')!r})")
+    return "; ".join(parts)
