@@ -1,0 +1,189 @@
+"""``AsyncCoze``: the client. It wires the corridor (auth, limiter, ledger, retries) and the resources."""
+
+from __future__ import annotations
+
+import os
+import platform
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from ._auth import StaticToken, TokenProvider
+from ._constants import COZE_CN_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_RETRY_AFTER
+from ._retry import RetryPolicy
+from ._transport import Corridor, PipelineStats
+from ._version import __version__
+from .errors import ValidationError
+from .resources.chat import AsyncChat
+from .resources.conversations import AsyncConversations
+from .resources.files import AsyncFiles
+
+if TYPE_CHECKING:
+    from .ledger.base import UsageLedger
+    from .limits.base import RateLimiter
+    from .limits.plans import Plan
+
+__all__ = ["DEFAULT_PLAN", "AsyncCoze"]
+
+# Safe by default: a client that was not told its plan assumes the free plan, so the 500-call
+# lock-out (plans.md, Coze table) can never be crossed by accident. Paid users name their plan.
+DEFAULT_PLAN = "coze.personal_free"
+_UNSET: Any = object()
+
+
+class AsyncCoze:
+    """Async client for the Coze Open API.
+
+    Args:
+        token: a personal/service access token, or a :class:`~coze_client.TokenProvider` (OAuth).
+            Defaults to the ``COZE_API_TOKEN`` environment variable.
+        base_url: ``COZE_CN_BASE_URL`` (default) or ``COZE_COM_BASE_URL``.
+        timeout: default timeout (seconds or ``httpx.Timeout``); every method also takes ``timeout=``.
+        max_retries: default retries (2); every method also takes ``max_retries=``.
+        plan: the account's plan: a preset name (``"coze.personal_free"`` by default, or
+            ``COZE_PLAN``), a :class:`~coze_client.limits.Plan`, or ``None`` for no limits and no quotas.
+        account: the name the limits and ledger file this account under (default: a fingerprint of
+            the token; never the token itself).
+        limiter: ``"memory://"`` (default), ``"sqlite:///path"``, ``"redis://..."`` or a RateLimiter.
+        ledger: ``"sqlite:///path"`` (default: a file in the user's state directory),
+            ``"memory://"``, ``"redis://..."`` or a UsageLedger.
+        http_client: your own ``httpx.AsyncClient`` (not closed by this client).
+
+    Example:
+        >>> async with AsyncCoze(token="pat_...", plan="coze.personal_paid") as coze:  # doctest: +SKIP
+        ...     chat = await coze.chat.create(bot_id="7351...", user_id="u1", additional_messages=["hi"])
+    """
+
+    provider = "coze"
+
+    def __init__(
+        self,
+        *,
+        token: str | TokenProvider | None = None,
+        auth: TokenProvider | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_retry_after: float = MAX_RETRY_AFTER,
+        http_client: httpx.AsyncClient | None = None,
+        plan: str | Plan | None = _UNSET,
+        account: str | None = None,
+        limiter: str | RateLimiter | None = None,
+        ledger: str | UsageLedger | None = None,
+    ) -> None:
+        self._auth = _resolve_auth(auth if auth is not None else token)
+        self.base_url = _check_base_url(base_url or os.environ.get("COZE_API_BASE") or COZE_CN_BASE_URL)
+        if max_retries < 0:
+            raise ValidationError("max_retries must be >= 0")
+        if isinstance(timeout, (int, float)):
+            timeout = httpx.Timeout(float(timeout), connect=min(float(timeout), 5.0))
+        self.timeout = timeout or DEFAULT_TIMEOUT
+        self.account = account or getattr(self._auth, "fingerprint", None) or "default"
+        if plan is _UNSET:
+            plan = os.environ.get("COZE_PLAN") or DEFAULT_PLAN
+        self.plan = _resolve_plan(plan)
+        self.limiter = _resolve_limiter(limiter, self.plan)
+        self.ledger = _resolve_ledger(ledger, self.plan, self.provider, self.account)
+        self._own_http = http_client is None
+        self._http = http_client or httpx.AsyncClient(
+            timeout=self.timeout,
+            limits=httpx.Limits(max_connections=1000, max_keepalive_connections=100),
+            follow_redirects=True,
+        )
+        self._corridor = Corridor(
+            http=self._http,
+            base_url=self.base_url,
+            auth=self._auth,
+            provider=self.provider,
+            account=self.account,
+            limiter=self.limiter,
+            ledger=self.ledger,
+            retry=RetryPolicy(max_retries=max_retries, max_retry_after=max_retry_after),
+            timeout=self.timeout,
+            headers={
+                "User-Agent": f"coze-client/{__version__} python/{platform.python_version()}",
+                "Accept": "application/json",
+            },
+        )
+        self.chat = AsyncChat(self._corridor)
+        """Chat v3: ``create``, ``stream``, ``retrieve``, ``messages``, tool outputs, ``cancel``."""
+        self.conversations = AsyncConversations(self._corridor)
+        """Conversations, ``.messages`` and ``.messages.feedback``."""
+        self.files = AsyncFiles(self._corridor)
+        """File upload and retrieve."""
+
+    @property
+    def stats(self) -> PipelineStats:
+        """Running totals of what the corridor did (calls, attempts, retries, waits)."""
+        return self._corridor.stats
+
+    async def aclose(self) -> None:
+        """Close the HTTP client (unless it was injected), the limiter and the ledger."""
+        try:
+            if self._own_http:
+                await self._http.aclose()
+        finally:
+            try:
+                await self.limiter.aclose()
+            finally:
+                await self.ledger.aclose()
+
+    async def __aenter__(self) -> AsyncCoze:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        plan = self.plan.name if self.plan is not None else None
+        return f"AsyncCoze(base_url={self.base_url!r}, plan={plan!r}, account={self.account!r}, auth={self._auth!r})"
+
+
+def _resolve_auth(token: str | TokenProvider | None) -> TokenProvider:
+    if token is None:
+        token = os.environ.get("COZE_API_TOKEN")
+        if not token:
+            raise ValidationError("no token: pass token=... or set COZE_API_TOKEN")
+    if isinstance(token, str):
+        return StaticToken(token)
+    if isinstance(token, TokenProvider):
+        return token
+    raise ValidationError(f"token must be a string or a TokenProvider, got {type(token).__name__}")
+
+
+def _check_base_url(url: str) -> str:
+    parsed = httpx.URL(url)
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise ValidationError(f"base_url must be an http(s) URL, got {url!r}")
+    return url.rstrip("/")
+
+
+def _resolve_plan(plan: Any) -> Plan | None:
+    if plan is None:
+        return None
+    from .limits import get_plan
+
+    return get_plan(plan)
+
+
+def _resolve_limiter(limiter: Any, plan: Plan | None) -> RateLimiter:
+    if limiter is not None and not isinstance(limiter, str):
+        return limiter  # type: ignore[no-any-return]
+    from .limits import build_limiter
+
+    return build_limiter(limiter if limiter is not None else "memory://", plan)
+
+
+def _resolve_ledger(ledger: Any, plan: Plan | None, provider: str, account: str) -> UsageLedger:
+    if ledger is not None and not isinstance(ledger, str):
+        built: UsageLedger = ledger
+    else:
+        from .ledger import build_ledger
+
+        built = build_ledger(ledger)
+    if plan is not None and hasattr(built, "bind"):
+        built.bind(provider, account, plan)
+    return built

@@ -1,0 +1,121 @@
+"""Turn an HTTP response into data or a typed error (one place for every envelope rule).
+
+Rules (reference §1 "Response envelope", §2.2):
+- A non-2xx status is never a success, whatever the body says (cozepy returns a 502 with a
+  ``data`` field as success).
+- ``code != 0`` in the envelope is an error even with HTTP 200.
+- OAuth endpoints report ``error_code``/``error_message`` or ``error``/``error_description``.
+- The log id comes from the ``x-tt-logid`` header, else ``detail.logid``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from email.utils import parsedate_to_datetime
+from typing import Any, Literal
+
+import httpx
+
+from ._constants import LOGID_HEADER
+from .errors import APIError, error_class_for
+
+__all__ = ["Envelope", "api_error", "logid_of", "parse_body", "retry_after_of", "unwrap"]
+
+Envelope = Literal["data", "message", "top", "none", "bytes"]
+
+
+def logid_of(response: httpx.Response, body: Any = None) -> str | None:
+    """The request's log id: header first, then ``detail.logid`` in the body."""
+    logid = response.headers.get(LOGID_HEADER)
+    if logid:
+        return logid
+    if isinstance(body, dict):
+        detail = body.get("detail")
+        if isinstance(detail, dict) and isinstance(detail.get("logid"), str):
+            return detail["logid"]
+    return None
+
+
+def retry_after_of(response: httpx.Response) -> float | None:
+    """Seconds the server asked us to wait (``retry-after-ms``, or ``Retry-After`` seconds/HTTP date)."""
+    headers = response.headers
+    ms = headers.get("retry-after-ms")
+    if ms:
+        try:
+            return max(0.0, float(ms) / 1000.0)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def parse_body(response: httpx.Response) -> Any:
+    """JSON body, or the text when the body is not JSON (an HTML error page, say)."""
+    content = response.content
+    if not content:
+        return None
+    try:
+        return json.loads(content)
+    except ValueError:
+        return response.text
+
+
+def api_error(response: httpx.Response, body: Any) -> APIError | None:
+    """The typed error this response carries, or None when it is a success."""
+    status = response.status_code
+    code: int | None = None
+    msg = ""
+    debug_url: str | None = None
+    if isinstance(body, dict):
+        raw_code = body.get("code")
+        if isinstance(raw_code, int) and not isinstance(raw_code, bool):
+            code = raw_code
+        elif isinstance(raw_code, str) and raw_code.lstrip("-").isdigit():
+            code = int(raw_code)
+        msg = str(body.get("msg") or body.get("message") or "")
+        debug_url = body.get("debug_url") if isinstance(body.get("debug_url"), str) else None
+        oauth_error = body.get("error_code") or body.get("error")
+        if code is None and isinstance(oauth_error, str) and oauth_error:
+            # OAuth style: an error even under HTTP 200.
+            msg = str(body.get("error_message") or body.get("error_description") or oauth_error)
+            return error_class_for(None, status)(
+                msg, logid=logid_of(response, body), status_code=status, body=body
+            )
+    elif isinstance(body, str):
+        msg = body.strip()[:500]
+    if 200 <= status < 300 and not code:
+        return None
+    cls = error_class_for(code, status)
+    if not msg:
+        msg = response.reason_phrase or f"HTTP {status}"
+    return cls(
+        msg,
+        code=code,
+        logid=logid_of(response, body),
+        status_code=status,
+        debug_url=debug_url,
+        retry_after=retry_after_of(response),
+        body=body,
+    )
+
+
+def unwrap(body: Any, envelope: Envelope) -> Any:
+    """The payload of a successful body, by the endpoint's envelope style."""
+    if envelope == "data":
+        return body.get("data") if isinstance(body, dict) else body
+    if envelope == "message":
+        return body.get("message") if isinstance(body, dict) else body
+    if envelope == "none":
+        return None
+    return body

@@ -1,0 +1,135 @@
+"""A server-sent events decoder that follows the spec (WHATWG HTML §9.2), not a fixed line count.
+
+cozepy reads exactly two or three field lines per event and breaks on comments, ``retry:``,
+multi-line ``data:`` or a missing field (reference §6.4). This decoder handles: comments and
+keep-alives (``: ping``), ``retry:`` and ``id:`` fields, ``event:x`` with or without the space,
+multi-line ``data:`` (joined with ``\\n``), CRLF / CR / LF line ends, a BOM, and events or even
+UTF-8 characters split across network chunks.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
+
+__all__ = ["SSEDecoder", "ServerSentEvent", "aiter_sse"]
+
+_LINE_SPLIT = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass(slots=True)
+class ServerSentEvent:
+    """One dispatched event. ``event`` defaults to ``"message"`` as the spec says."""
+
+    event: str = "message"
+    data: str = ""
+    id: str | None = None
+    retry: int | None = None
+
+
+class SSEDecoder:
+    """Incremental decoder: feed bytes as they arrive, get complete events back.
+
+    Example:
+        >>> d = SSEDecoder()
+        >>> [e.event for e in d.feed(b"event:a\\ndata:1\\n\\n: ping\\n\\nevent: b\\nda")]
+        ['a']
+        >>> [(e.event, e.data) for e in d.feed(b"ta: 2\\n\\n")]
+        [('b', '2')]
+    """
+
+    __slots__ = ("_buffer", "_data", "_decoder", "_event", "_first", "_has_data", "_last_id", "_retry", "_trailing_cr")
+
+    def __init__(self) -> None:
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._buffer = ""
+        self._trailing_cr = False
+        self._first = True
+        self._event = ""
+        self._data: list[str] = []
+        self._has_data = False
+        self._last_id: str | None = None
+        self._retry: int | None = None
+
+    @property
+    def last_event_id(self) -> str | None:
+        """The last ``id:`` seen (the spec's last event ID buffer)."""
+        return self._last_id
+
+    def feed(self, chunk: bytes) -> list[ServerSentEvent]:
+        """Decode ``chunk`` and return the events it completed."""
+        text = self._decoder.decode(chunk)
+        if not text:
+            return []
+        if self._first:
+            self._first = False
+            if text.startswith("\ufeff"):
+                text = text[1:]
+        if self._trailing_cr:
+            # A CR ended the previous chunk; an LF starting this one belongs to the same line end.
+            self._trailing_cr = False
+            if text.startswith("\n"):
+                text = text[1:]
+        text = self._buffer + text
+        if "\r" in text:
+            self._trailing_cr = text.endswith("\r")
+            lines = _LINE_SPLIT.split(text)
+        else:
+            lines = text.split("\n")
+        self._buffer = lines.pop()
+        return self._process(lines)
+
+    def flush(self) -> list[ServerSentEvent]:
+        """End of stream: process a last unterminated line. An event without its blank line is dropped (spec)."""
+        tail = self._decoder.decode(b"", final=True)
+        rest = self._buffer + tail
+        self._buffer = ""
+        return self._process([rest]) if rest else []
+
+    def _process(self, lines: Iterable[str]) -> list[ServerSentEvent]:
+        events: list[ServerSentEvent] = []
+        for line in lines:
+            if not line:
+                if self._has_data or self._event:
+                    events.append(
+                        ServerSentEvent(
+                            event=self._event or "message",
+                            data="\n".join(self._data),
+                            id=self._last_id,
+                            retry=self._retry,
+                        )
+                    )
+                self._event = ""
+                self._data = []
+                self._has_data = False
+                continue
+            if line[0] == ":":
+                continue  # comment / keep-alive
+            name, sep, value = line.partition(":")
+            if sep and value[:1] == " ":
+                value = value[1:]
+            if name == "data":
+                self._data.append(value)
+                self._has_data = True
+            elif name == "event":
+                self._event = value
+            elif name == "id":
+                if "\x00" not in value:
+                    self._last_id = value
+            elif name == "retry":
+                if value.isdigit():
+                    self._retry = int(value)
+            # Unknown field names are ignored, as the spec says.
+        return events
+
+
+async def aiter_sse(chunks: AsyncIterator[bytes]) -> AsyncIterator[ServerSentEvent]:
+    """Decode an async byte stream into events."""
+    decoder = SSEDecoder()
+    async for chunk in chunks:
+        for event in decoder.feed(chunk):
+            yield event
+    for event in decoder.flush():
+        yield event

@@ -1,0 +1,131 @@
+"""Async pagination over the API's three paging styles (reference §4).
+
+Every list method returns an :class:`AsyncPaginator`:
+
+- ``await coze.conversations.list(bot_id=...)`` gives the first :class:`Page`;
+- ``async for item in coze.conversations.list(bot_id=...)`` walks every item of every page;
+- ``async for page in coze.conversations.list(bot_id=...).pages()`` walks pages.
+
+Styles: page number with ``has_more`` or a total, a cursor of message ids, and a page token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from ._models import CallMeta
+
+__all__ = ["AsyncPaginator", "Page", "cursor_page", "number_page", "token_page"]
+
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class Page(Generic[T]):
+    """One page: its items, whether more follow, and the parameters that fetch the next one."""
+
+    items: list[T]
+    has_more: bool
+    next_params: dict[str, Any] | None = None
+    total: int | None = None
+    first_id: str | None = None
+    last_id: str | None = None
+    next_page_token: str | None = None
+    meta: CallMeta | None = field(default=None, repr=False)
+
+    def __iter__(self) -> Any:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @property
+    def logid(self) -> str | None:
+        """The ``x-tt-logid`` of the call that returned this page."""
+        return self.meta.logid if self.meta else None
+
+
+Fetch = Callable[[dict[str, Any]], Awaitable[Page[T]]]
+
+
+class AsyncPaginator(Generic[T]):
+    """Lazily fetches pages; await it for the first page, iterate it for every item.
+
+    Example:
+        >>> async def names(coze):  # doctest: +SKIP
+        ...     return [c.name async for c in coze.conversations.list(bot_id="7351...")]
+    """
+
+    def __init__(self, fetch: Fetch[T], params: Mapping[str, Any], *, max_pages: int | None = None) -> None:
+        self._fetch = fetch
+        self._params = dict(params)
+        self._max_pages = max_pages
+
+    def __await__(self) -> Generator[Any, None, Page[T]]:
+        return self._fetch(dict(self._params)).__await__()
+
+    async def pages(self) -> AsyncIterator[Page[T]]:
+        """Every page, in order."""
+        params: dict[str, Any] | None = dict(self._params)
+        count = 0
+        while params is not None:
+            page = await self._fetch(params)
+            yield page
+            count += 1
+            if not page.has_more or page.next_params is None or not page.items:
+                return
+            if self._max_pages is not None and count >= self._max_pages:
+                return
+            params = {**params, **page.next_params}
+
+    def __aiter__(self) -> AsyncIterator[T]:
+        return self._items()
+
+    async def _items(self) -> AsyncIterator[T]:
+        async for page in self.pages():
+            for item in page.items:
+                yield item
+
+    async def to_list(self) -> list[T]:
+        """Every item of every page."""
+        return [item async for item in self]
+
+
+def number_page(
+    items: list[T], payload: Mapping[str, Any], params: Mapping[str, Any], *,
+    num_key: str = "page_num", size_key: str = "page_size", total_keys: tuple[str, ...] = ("total", "total_count"),
+    default_size: int = 20,
+) -> Page[T]:
+    """A page of the page-number styles: ``has_more`` when given, else the total, else a full page."""
+    num = int(params.get(num_key) or 1)
+    size = int(params.get(size_key) or default_size)
+    total = next((int(payload[k]) for k in total_keys if isinstance(payload.get(k), int)), None)
+    if isinstance(payload.get("has_more"), bool):
+        has_more = bool(payload["has_more"])
+    elif total is not None:
+        has_more = total > num * size
+    else:
+        has_more = len(items) >= size
+    return Page(items=items, has_more=has_more, next_params={num_key: num + 1}, total=total)
+
+
+def cursor_page(items: list[T], payload: Mapping[str, Any], params: Mapping[str, Any]) -> Page[T]:
+    """A page of the message-id cursor: desc pages continue ``before_id=last_id``, asc ``after_id=last_id``."""
+    last_id = payload.get("last_id") or None
+    first_id = payload.get("first_id") or None
+    has_more = bool(payload.get("has_more"))
+    order = str(params.get("order") or "desc").lower()
+    nxt: dict[str, Any] | None = None
+    if last_id:
+        nxt = {"before_id": last_id, "after_id": None} if order == "desc" else {"after_id": last_id, "before_id": None}
+    return Page(items=items, has_more=has_more, next_params=nxt, first_id=first_id, last_id=last_id)
+
+
+def token_page(items: list[T], payload: Mapping[str, Any], params: Mapping[str, Any]) -> Page[T]:
+    """A page of the page-token style (workflow versions)."""
+    token = payload.get("next_page_token") or None
+    has_more = bool(payload.get("has_more")) and token is not None
+    return Page(items=items, has_more=has_more, next_params={"page_token": token} if token else None,
+                next_page_token=token)

@@ -1,0 +1,49 @@
+"""What every resource shares: a handle on the corridor and the per-call options."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .._transport import CallOptions, Corridor, TimeoutTypes
+
+__all__ = ["APIResource", "opts"]
+
+
+class APIResource:
+    """Base class of resources: they describe endpoints and hand them to the corridor."""
+
+    def __init__(self, corridor: Corridor) -> None:
+        self._corridor = corridor
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+
+def opts(
+    timeout: TimeoutTypes = None,
+    max_retries: int | None = None,
+    max_wait: float | None = None,
+    extra_headers: Mapping[str, str] | None = None,
+) -> CallOptions | None:
+    """Per-call options, or None when the caller set none (the common, cheapest case)."""
+    if timeout is None and max_retries is None and max_wait is None and extra_headers is None:
+        return None
+    if max_retries is not None and max_retries < 0:
+        from ..errors import ValidationError
+
+        raise ValidationError("max_retries must be >= 0")
+    return CallOptions(timeout=timeout, max_retries=max_retries, max_wait=max_wait, extra_headers=extra_headers)
+
+
+def require(name: str, value: Any) -> Any:
+    """A required id: a non-empty string (or int, sent as a string)."""
+    from ..errors import ValidationError
+
+    if isinstance(value, bool) or value is None or (isinstance(value, str) and not value.strip()):
+        raise ValidationError(f"{name} is required and must be a non-empty id")
+    if isinstance(value, int):
+        return str(value)
+    if not isinstance(value, str):
+        raise ValidationError(f"{name} must be a string id, got {type(value).__name__}")
+    return value

@@ -1,0 +1,321 @@
+"""Chat v3 (reference §5.2, §6.1): create, stream, retrieve, messages, tool outputs, cancel."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .._call import Usage
+from .._models import ListResult
+from .._params import check_meta_data, validate
+from .._request import Endpoint
+from .._sse import ServerSentEvent
+from .._streaming import END, EventStream, _End
+from .._transport import TimeoutTypes
+from ..errors import ConflictError, StreamError, ValidationError
+from ..types.chat import Chat, ChatEvent, ChatPoll, EnterMessage, Message, ToolOutput
+from ._base import APIResource, opts, require
+
+__all__ = ["AsyncChat", "AsyncChatMessages", "chat_usage", "decode_chat_event", "to_messages"]
+
+# Only POST /v3/chat is in the "chat" QPS group and the model RPM (plans.md, Coze table).
+CHAT = Endpoint("POST", "/v3/chat", groups=("chat", "model"), idempotent=False)
+RETRIEVE = Endpoint("GET", "/v3/chat/retrieve")  # GET per the spec; cozepy wrongly POSTs (§9.6)
+MESSAGES = Endpoint("GET", "/v3/chat/message/list")
+SUBMIT = Endpoint("POST", "/v3/chat/submit_tool_outputs", idempotent=False)
+CANCEL = Endpoint("POST", "/v3/chat/cancel", idempotent=False)
+
+_CHAT_EVENTS = frozenset({
+    "conversation.chat.created", "conversation.chat.in_progress", "conversation.chat.completed",
+    "conversation.chat.failed", "conversation.chat.requires_action", "conversation.chat.canceled",
+})
+_MESSAGE_EVENTS = frozenset({
+    "conversation.message.delta", "conversation.message.completed", "conversation.audio.delta",
+    "conversation.audio.completed",
+})
+
+
+def to_messages(messages: Sequence[EnterMessage | Mapping[str, Any] | str] | None, *, limit: int,
+                name: str = "additional_messages") -> list[dict[str, Any]] | None:
+    """Validate input messages (models, dicts, or plain strings meaning a user question)."""
+    if messages is None:
+        return None
+    if isinstance(messages, (str, bytes)) or not isinstance(messages, Sequence):
+        raise ValidationError(f"{name} must be a list of messages")
+    if len(messages) > limit:
+        raise ValidationError(f"{name} holds {len(messages)} messages; at most {limit} are allowed")
+    out = []
+    for item in messages:
+        msg = EnterMessage.user_text(item) if isinstance(item, str) else validate(EnterMessage, item, name)
+        check_meta_data(msg.meta_data, f"{name}.meta_data")
+        out.append(msg.model_dump(mode="json", exclude_none=True))
+    return out
+
+
+def chat_usage(chat: Chat | None) -> Usage | None:
+    """Ledger usage of a finished chat."""
+    if chat is None or chat.usage is None:
+        return None
+    return Usage(input_tokens=chat.usage.input_count, output_tokens=chat.usage.output_count)
+
+
+def decode_chat_event(sse: ServerSentEvent, stream: EventStream[ChatEvent]) -> ChatEvent | _End | None:
+    """One SSE event of a chat (or chatflow) stream -> a typed :class:`ChatEvent`.
+
+    ``done`` ends the stream (its data, e.g. the chatflow's ``debug_url``, is kept on
+    ``stream.end_data``); ``error`` raises :class:`StreamError` with code, msg and logid; unknown
+    events are yielded with their raw data.
+    """
+    name = sse.event
+    if name == "done":
+        stream.end_data = _loads(sse.data, strict=False)
+        return END
+    data = _loads(sse.data, strict=name != "message")
+    if name == "error":
+        body = data if isinstance(data, dict) else {}
+        raise StreamError(str(body.get("msg") or body.get("error_message") or sse.data),
+                          code=body.get("code") if isinstance(body.get("code"), int) else None,
+                          logid=stream.logid, body=data)
+    if name in _MESSAGE_EVENTS and isinstance(data, dict):
+        return ChatEvent(event=name, message=Message.model_validate(data))
+    if name in _CHAT_EVENTS and isinstance(data, dict):
+        return ChatEvent(event=name, chat=Chat.model_validate(data))
+    return ChatEvent(event=name, data=data)
+
+
+def _loads(text: str, *, strict: bool) -> Any:
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        if strict:
+            raise StreamError(f"malformed event data: {text[:200]!r}") from None
+        return text
+
+
+def _event_usage(event: ChatEvent) -> Usage | None:
+    return chat_usage(event.chat) if event.event == "conversation.chat.completed" else None
+
+
+class AsyncChatMessages(APIResource):
+    """``coze.chat.messages``: the messages of one chat."""
+
+    async def list(
+        self, *, conversation_id: str, chat_id: str,
+        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
+    ) -> ListResult[Message]:
+        """Everything the chat produced except the user's question (answers, tool calls, follow-ups).
+
+        Example:
+            >>> msgs = await coze.chat.messages.list(conversation_id=c, chat_id=chat.id)  # doctest: +SKIP
+        """
+        return await self._corridor.request(
+            MESSAGES, lambda d: ListResult([Message.model_validate(m) for m in d or []]),
+            params={"conversation_id": require("conversation_id", conversation_id),
+                    "chat_id": require("chat_id", chat_id)},
+            options=opts(timeout, max_retries, max_wait),
+        )
+
+
+class AsyncChat(APIResource):
+    """``coze.chat``: talk to a bot (v3 chat)."""
+
+    def __init__(self, corridor: Any) -> None:
+        super().__init__(corridor)
+        self.messages = AsyncChatMessages(corridor)
+
+    def _body(self, bot_id: str, user_id: str, additional_messages: Any, stream: bool,
+              **fields: Any) -> dict[str, Any]:
+        body = {
+            "bot_id": require("bot_id", bot_id),
+            "user_id": require("user_id", user_id),
+            "additional_messages": to_messages(additional_messages, limit=100),
+            "stream": stream,
+            **fields,
+        }
+        check_meta_data(fields.get("meta_data"))
+        if fields.get("bot_version") is not None and fields.get("publish_status") == "unpublished_draft":
+            raise ValidationError("bot_version cannot be used with publish_status='unpublished_draft' (4000)")
+        return body
+
+    async def create(
+        self, *, bot_id: str, user_id: str,
+        additional_messages: Sequence[EnterMessage | Mapping[str, Any] | str] | None = None,
+        conversation_id: str | None = None, auto_save_history: bool = True,
+        custom_variables: Mapping[str, str] | None = None, meta_data: Mapping[str, str] | None = None,
+        extra_params: Mapping[str, Any] | None = None, parameters: Mapping[str, Any] | None = None,
+        shortcut_command: Mapping[str, Any] | None = None, enable_card: bool | None = None,
+        publish_status: str | None = None, bot_version: str | None = None,
+        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Chat:
+        """Start a chat without streaming; returns the chat (usually ``in_progress``).
+
+        Not retried after an ambiguous failure (the chat may already be running and billed).
+
+        Example:
+            >>> chat = await coze.chat.create(bot_id="7351...", user_id="u1",  # doctest: +SKIP
+            ...                               additional_messages=["What is Coze?"])
+        """
+        if not auto_save_history:
+            raise ValidationError("stream=False requires auto_save_history=True (service code 4007)")
+        body = self._body(bot_id, user_id, additional_messages, False, auto_save_history=auto_save_history,
+                          custom_variables=custom_variables, meta_data=meta_data, extra_params=extra_params,
+                          parameters=parameters, shortcut_command=shortcut_command, enable_card=enable_card,
+                          publish_status=publish_status, bot_version=bot_version)
+        return await self._corridor.request(
+            CHAT, Chat.model_validate, json=body,
+            params={"conversation_id": conversation_id},
+            options=opts(timeout, max_retries, max_wait, extra_headers),
+        )
+
+    def stream(
+        self, *, bot_id: str, user_id: str,
+        additional_messages: Sequence[EnterMessage | Mapping[str, Any] | str] | None = None,
+        conversation_id: str | None = None, auto_save_history: bool = True,
+        custom_variables: Mapping[str, str] | None = None, meta_data: Mapping[str, str] | None = None,
+        extra_params: Mapping[str, Any] | None = None, parameters: Mapping[str, Any] | None = None,
+        shortcut_command: Mapping[str, Any] | None = None, enable_card: bool | None = None,
+        publish_status: str | None = None, bot_version: str | None = None,
+        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> EventStream[ChatEvent]:
+        """Start a chat and stream its events (``async with`` closes the connection when you leave).
+
+        Inputs are validated at once, before anything is sent.
+
+        Example:
+            >>> async with coze.chat.stream(bot_id="7351...", user_id="u1",  # doctest: +SKIP
+            ...                             additional_messages=["hi"]) as events:
+            ...     async for event in events:
+            ...         if event.event == "conversation.message.delta":
+            ...             print(event.message.content, end="")
+        """
+        body = self._body(bot_id, user_id, additional_messages, True, auto_save_history=auto_save_history,
+                          custom_variables=custom_variables, meta_data=meta_data, extra_params=extra_params,
+                          parameters=parameters, shortcut_command=shortcut_command, enable_card=enable_card,
+                          publish_status=publish_status, bot_version=bot_version)
+        options = opts(timeout, max_retries, max_wait, extra_headers)
+        corridor = self._corridor
+
+        def opener() -> Any:
+            return corridor.open_stream(CHAT, json=body, params={"conversation_id": conversation_id},
+                                        options=options)
+
+        return EventStream(corridor, opener, decode_chat_event, usage_of=_event_usage)
+
+    async def retrieve(
+        self, *, conversation_id: str, chat_id: str,
+        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
+    ) -> Chat:
+        """The chat's current state (``GET /v3/chat/retrieve``).
+
+        Example:
+            >>> chat = await coze.chat.retrieve(conversation_id=c, chat_id=chat.id)  # doctest: +SKIP
+        """
+        return await self._corridor.request(
+            RETRIEVE, Chat.model_validate,
+            params={"conversation_id": require("conversation_id", conversation_id),
+                    "chat_id": require("chat_id", chat_id)},
+            options=opts(timeout, max_retries, max_wait),
+        )
+
+    def _tool_body(self, tool_outputs: Sequence[ToolOutput | Mapping[str, Any]], stream: bool) -> dict[str, Any]:
+        if not tool_outputs:
+            raise ValidationError("tool_outputs must not be empty")
+        outputs = [validate(ToolOutput, t, "tool_outputs").model_dump() for t in tool_outputs]
+        return {"tool_outputs": outputs, "stream": stream}
+
+    async def submit_tool_outputs(
+        self, *, conversation_id: str, chat_id: str, tool_outputs: Sequence[ToolOutput | Mapping[str, Any]],
+        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
+    ) -> Chat:
+        """Answer a ``requires_action`` chat's tool calls (blocking).
+
+        Example:
+            >>> await coze.chat.submit_tool_outputs(conversation_id=c, chat_id=h,  # doctest: +SKIP
+            ...     tool_outputs=[{"tool_call_id": "call_1", "output": "22 C"}])
+        """
+        return await self._corridor.request(
+            SUBMIT, Chat.model_validate, json=self._tool_body(tool_outputs, False),
+            params={"conversation_id": require("conversation_id", conversation_id),
+                    "chat_id": require("chat_id", chat_id)},
+            options=opts(timeout, max_retries, max_wait),
+        )
+
+    def submit_tool_outputs_stream(
+        self, *, conversation_id: str, chat_id: str, tool_outputs: Sequence[ToolOutput | Mapping[str, Any]],
+        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
+    ) -> EventStream[ChatEvent]:
+        """Answer tool calls and stream the rest of the chat.
+
+        Example:
+            >>> async with coze.chat.submit_tool_outputs_stream(conversation_id=c, chat_id=h,  # doctest: +SKIP
+            ...         tool_outputs=[{"tool_call_id": "call_1", "output": "22 C"}]) as events:
+            ...     ...
+        """
+        body = self._tool_body(tool_outputs, True)
+        params = {"conversation_id": require("conversation_id", conversation_id),
+                  "chat_id": require("chat_id", chat_id)}
+        options = opts(timeout, max_retries, max_wait)
+        corridor = self._corridor
+        return EventStream(corridor, lambda: corridor.open_stream(SUBMIT, json=body, params=params, options=options),
+                           decode_chat_event, usage_of=_event_usage)
+
+    async def cancel(
+        self, *, conversation_id: str, chat_id: str,
+        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
+    ) -> Chat:
+        """Cancel a running chat (it does not stop a stream you are reading: close that yourself).
+
+        Example:
+            >>> await coze.chat.cancel(conversation_id=c, chat_id=h)  # doctest: +SKIP
+        """
+        return await self._corridor.request(
+            CANCEL, Chat.model_validate,
+            json={"conversation_id": require("conversation_id", conversation_id),
+                  "chat_id": require("chat_id", chat_id)},
+            options=opts(timeout, max_retries, max_wait),
+        )
+
+    async def create_and_poll(
+        self, *, bot_id: str, user_id: str,
+        additional_messages: Sequence[EnterMessage | Mapping[str, Any] | str] | None = None,
+        conversation_id: str | None = None, poll_timeout: float | None = None, poll_interval: float = 1.0,
+        **create_kwargs: Any,
+    ) -> ChatPoll:
+        """Create a chat, poll it (at most once a second, §5.2) until it stops, and fetch its messages.
+
+        On ``poll_timeout`` the chat is cancelled (a chat that finished meanwhile, 4104, is fetched).
+
+        Example:
+            >>> result = await coze.chat.create_and_poll(bot_id="7351...", user_id="u1",  # doctest: +SKIP
+            ...                                          additional_messages=["hi"], poll_timeout=60)
+            >>> print(result.messages[-1].content)  # doctest: +SKIP
+        """
+        if poll_interval < 1.0:
+            raise ValidationError("poll_interval must be >= 1.0 s (the service asks for at most one poll a second)")
+        chat = await self.create(bot_id=bot_id, user_id=user_id, additional_messages=additional_messages,
+                                 conversation_id=conversation_id, **create_kwargs)
+        deadline = None if poll_timeout is None else time.monotonic() + poll_timeout
+        while not chat.is_final:
+            if deadline is not None and time.monotonic() >= deadline:
+                try:
+                    chat = await self.cancel(conversation_id=chat.conversation_id, chat_id=chat.id)
+                except ConflictError:  # 4104: it finished meanwhile; read its final state below
+                    pass
+                break
+            await asyncio.sleep(poll_interval)
+            chat = await self._corridor.request(
+                RETRIEVE, Chat.model_validate,
+                params={"conversation_id": chat.conversation_id, "chat_id": chat.id},
+                usage=lambda d: chat_usage(Chat.model_validate(d)) if (d or {}).get("status") == "completed" else None,
+            )
+        if not chat.is_final:
+            chat = await self.retrieve(conversation_id=chat.conversation_id, chat_id=chat.id)
+        messages = await self.messages.list(conversation_id=chat.conversation_id, chat_id=chat.id)
+        return ChatPoll(chat=chat, messages=list(messages))

@@ -1,0 +1,300 @@
+"""Conversations, their messages and message feedback (reference §5.3, §5.4)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+from .._params import check_meta_data, validate
+from .._request import Endpoint
+from .._transport import TimeoutTypes
+from ..errors import ValidationError
+from ..pagination import AsyncPaginator, Page, cursor_page, number_page
+from ..types.chat import EnterMessage, Message, MessageContentType, MessageRole
+from ..types.conversations import Conversation, FeedbackType, Section
+from ._base import APIResource, opts, require
+from .chat import to_messages
+
+__all__ = ["AsyncConversations", "AsyncFeedback", "AsyncMessages"]
+
+CREATE = Endpoint("POST", "/v1/conversation/create", idempotent=False)
+RETRIEVE = Endpoint("GET", "/v1/conversation/retrieve")
+LIST = Endpoint("GET", "/v1/conversations")
+UPDATE = Endpoint("PUT", "/v1/conversations/{conversation_id}")
+DELETE = Endpoint("DELETE", "/v1/conversations/{conversation_id}", envelope="none")
+CLEAR = Endpoint("POST", "/v1/conversations/{conversation_id}/clear", idempotent=False)
+
+MSG_CREATE = Endpoint("POST", "/v1/conversation/message/create", idempotent=False)
+# A read-only POST: safe to retry (reference §5.4).
+MSG_LIST = Endpoint("POST", "/v1/conversation/message/list", envelope="top", idempotent=True)
+MSG_RETRIEVE = Endpoint("GET", "/v1/conversation/message/retrieve")
+MSG_UPDATE = Endpoint("POST", "/v1/conversation/message/modify", envelope="message", idempotent=True)
+MSG_DELETE = Endpoint("POST", "/v1/conversation/message/delete", idempotent=False)
+FEEDBACK = Endpoint("POST", "/v1/conversations/{conversation_id}/messages/{message_id}/feedback",
+                    envelope="none", idempotent=True)
+FEEDBACK_DELETE = Endpoint("DELETE", "/v1/conversations/{conversation_id}/messages/{message_id}/feedback",
+                           envelope="none")
+
+
+def _name(name: str | None, *, required: bool) -> str | None:
+    if name is None:
+        if required:
+            raise ValidationError("name is required")
+        return None
+    if not isinstance(name, str) or len(name) > 100:
+        raise ValidationError("name must be a string of at most 100 characters")
+    return name
+
+
+class AsyncFeedback(APIResource):
+    """``coze.conversations.messages.feedback``: like / unlike an answer."""
+
+    async def create(
+        self, *, conversation_id: str, message_id: str, feedback_type: FeedbackType | Literal["like", "unlike"],
+        reason_types: Sequence[str] | None = None, comment: str | None = None,
+        timeout: TimeoutTypes = None, max_retries: int | None = None,
+    ) -> None:
+        """Give feedback on a text answer.
+
+        Example:
+            >>> await coze.conversations.messages.feedback.create(  # doctest: +SKIP
+            ...     conversation_id=c, message_id=m, feedback_type="like")
+        """
+        kind = validate(FeedbackType, feedback_type, "feedback_type").value
+        await self._corridor.request(
+            FEEDBACK, lambda _: None,
+            path_params={"conversation_id": conversation_id, "message_id": message_id},
+            json={"feedback_type": kind, "reason_types": list(reason_types) if reason_types else None,
+                  "comment": comment},
+            options=opts(timeout, max_retries),
+        )
+
+    async def delete(self, *, conversation_id: str, message_id: str, timeout: TimeoutTypes = None,
+                     max_retries: int | None = None) -> None:
+        """Remove your feedback from a message.
+
+        Example:
+            >>> await coze.conversations.messages.feedback.delete(conversation_id=c, message_id=m)  # doctest: +SKIP
+        """
+        await self._corridor.request(
+            FEEDBACK_DELETE, lambda _: None,
+            path_params={"conversation_id": conversation_id, "message_id": message_id},
+            options=opts(timeout, max_retries),
+        )
+
+
+class AsyncMessages(APIResource):
+    """``coze.conversations.messages``."""
+
+    def __init__(self, corridor: Any) -> None:
+        super().__init__(corridor)
+        self.feedback = AsyncFeedback(corridor)
+
+    async def create(
+        self, *, conversation_id: str, role: MessageRole | Literal["user", "assistant"], content: str,
+        content_type: MessageContentType | Literal["text", "object_string"] = "text",
+        meta_data: Mapping[str, str] | None = None,
+        timeout: TimeoutTypes = None, max_retries: int | None = None,
+    ) -> Message:
+        """Add a message to a conversation.
+
+        Example:
+            >>> msg = await coze.conversations.messages.create(  # doctest: +SKIP
+            ...     conversation_id=c, role="user", content="hello")
+        """
+        msg = validate(EnterMessage, {"role": role, "content": content, "content_type": content_type}, "message")
+        return await self._corridor.request(
+            MSG_CREATE, Message.model_validate,
+            params={"conversation_id": require("conversation_id", conversation_id)},
+            json={"role": msg.role, "content": msg.content, "content_type": msg.content_type,
+                  "meta_data": check_meta_data(meta_data)},
+            options=opts(timeout, max_retries),
+        )
+
+    def list(
+        self, *, conversation_id: str, order: Literal["asc", "desc"] = "desc", chat_id: str | None = None,
+        before_id: str | None = None, after_id: str | None = None, limit: int = 50,
+        timeout: TimeoutTypes = None, max_retries: int | None = None,
+    ) -> AsyncPaginator[Message]:
+        """Messages of a conversation, by cursor (``await`` for one page, ``async for`` for all).
+
+        Example:
+            >>> async for msg in coze.conversations.messages.list(conversation_id=c):  # doctest: +SKIP
+            ...     print(msg.role, msg.content)
+        """
+        cid = require("conversation_id", conversation_id)
+        if order not in ("asc", "desc"):
+            raise ValidationError("order must be 'asc' or 'desc'")
+        if not 1 <= limit <= 50:
+            raise ValidationError("limit must be between 1 and 50")
+        options = opts(timeout, max_retries)
+        corridor = self._corridor
+
+        async def fetch(body: dict[str, Any]) -> Page[Message]:
+            def cast(payload: Any) -> Page[Message]:
+                payload = payload or {}
+                items = [Message.model_validate(m) for m in payload.get("data") or []]
+                return cursor_page(items, payload, body)
+
+            return await corridor.request(MSG_LIST, cast, params={"conversation_id": cid}, json=body,
+                                          options=options)
+
+        return AsyncPaginator(fetch, {"order": order, "chat_id": chat_id, "before_id": before_id,
+                                      "after_id": after_id, "limit": limit})
+
+    async def retrieve(self, *, conversation_id: str, message_id: str, timeout: TimeoutTypes = None,
+                       max_retries: int | None = None) -> Message:
+        """One message.
+
+        Example:
+            >>> msg = await coze.conversations.messages.retrieve(conversation_id=c, message_id=m)  # doctest: +SKIP
+        """
+        return await self._corridor.request(
+            MSG_RETRIEVE, Message.model_validate,
+            params={"conversation_id": require("conversation_id", conversation_id),
+                    "message_id": require("message_id", message_id)},
+            options=opts(timeout, max_retries),
+        )
+
+    async def update(
+        self, *, conversation_id: str, message_id: str, content: str | None = None,
+        content_type: MessageContentType | Literal["text", "object_string"] | None = None,
+        meta_data: Mapping[str, str] | None = None,
+        timeout: TimeoutTypes = None, max_retries: int | None = None,
+    ) -> Message:
+        """Change a message's content or meta data (the service answers under ``message``).
+
+        Example:
+            >>> msg = await coze.conversations.messages.update(conversation_id=c, message_id=m,  # doctest: +SKIP
+            ...                                                 content="edited")
+        """
+        if content is None and not meta_data:
+            raise ValidationError("content and meta_data cannot both be empty")
+        ctype = validate(MessageContentType, content_type, "content_type").value if content_type else None
+        if content is not None and ctype is None:
+            ctype = "text"
+        return await self._corridor.request(
+            MSG_UPDATE, Message.model_validate,
+            params={"conversation_id": require("conversation_id", conversation_id),
+                    "message_id": require("message_id", message_id)},
+            json={"content": content, "content_type": ctype, "meta_data": check_meta_data(meta_data)},
+            options=opts(timeout, max_retries),
+        )
+
+    async def delete(self, *, conversation_id: str, message_id: str, timeout: TimeoutTypes = None,
+                     max_retries: int | None = None) -> Message:
+        """Delete a question or answer; returns the deleted message.
+
+        Example:
+            >>> await coze.conversations.messages.delete(conversation_id=c, message_id=m)  # doctest: +SKIP
+        """
+        return await self._corridor.request(
+            MSG_DELETE, Message.model_validate,
+            params={"conversation_id": require("conversation_id", conversation_id),
+                    "message_id": require("message_id", message_id)},
+            options=opts(timeout, max_retries),
+        )
+
+
+class AsyncConversations(APIResource):
+    """``coze.conversations``."""
+
+    def __init__(self, corridor: Any) -> None:
+        super().__init__(corridor)
+        self.messages = AsyncMessages(corridor)
+
+    async def create(
+        self, *, bot_id: str | None = None, name: str | None = None, connector_id: str | None = None,
+        messages: Sequence[EnterMessage | Mapping[str, Any] | str] | None = None,
+        meta_data: Mapping[str, str] | None = None,
+        timeout: TimeoutTypes = None, max_retries: int | None = None,
+    ) -> Conversation:
+        """Create a conversation (bind it to a bot with ``bot_id`` so it shows up in ``list``).
+
+        Example:
+            >>> conv = await coze.conversations.create(bot_id="7351...", name="support")  # doctest: +SKIP
+        """
+        return await self._corridor.request(
+            CREATE, Conversation.model_validate,
+            json={"bot_id": bot_id, "name": _name(name, required=False), "connector_id": connector_id,
+                  "messages": to_messages(messages, limit=100, name="messages"),
+                  "meta_data": check_meta_data(meta_data)},
+            options=opts(timeout, max_retries),
+        )
+
+    async def retrieve(self, *, conversation_id: str, timeout: TimeoutTypes = None,
+                       max_retries: int | None = None) -> Conversation:
+        """One conversation.
+
+        Example:
+            >>> conv = await coze.conversations.retrieve(conversation_id=c)  # doctest: +SKIP
+        """
+        return await self._corridor.request(
+            RETRIEVE, Conversation.model_validate,
+            params={"conversation_id": require("conversation_id", conversation_id)},
+            options=opts(timeout, max_retries),
+        )
+
+    def list(
+        self, *, bot_id: str, page_num: int = 1, page_size: int = 50,
+        sort_order: Literal["ASC", "DESC", "asc", "desc"] | None = None, connector_id: str | None = None,
+        timeout: TimeoutTypes = None, max_retries: int | None = None,
+    ) -> AsyncPaginator[Conversation]:
+        """Your conversations with a bot (page number + ``has_more``; ``page_size`` at most 50).
+
+        Example:
+            >>> async for conv in coze.conversations.list(bot_id="7351..."):  # doctest: +SKIP
+            ...     print(conv.id, conv.name)
+        """
+        bid = require("bot_id", bot_id)
+        if page_num < 1 or not 1 <= page_size <= 50:
+            raise ValidationError("page_num must be >= 1 and page_size between 1 and 50")
+        order = sort_order.upper() if isinstance(sort_order, str) else None
+        if order not in (None, "ASC", "DESC"):
+            raise ValidationError("sort_order must be 'ASC' or 'DESC'")
+        options = opts(timeout, max_retries)
+        corridor = self._corridor
+
+        async def fetch(params: dict[str, Any]) -> Page[Conversation]:
+            def cast(payload: Any) -> Page[Conversation]:
+                payload = payload or {}
+                items = [Conversation.model_validate(c) for c in payload.get("conversations") or []]
+                return number_page(items, payload, params, default_size=page_size)
+
+            return await corridor.request(LIST, cast, params=params, options=options)
+
+        return AsyncPaginator(fetch, {"bot_id": bid, "page_num": page_num, "page_size": page_size,
+                                      "sort_order": order, "connector_id": connector_id})
+
+    async def update(self, *, conversation_id: str, name: str, timeout: TimeoutTypes = None,
+                     max_retries: int | None = None) -> Conversation:
+        """Rename a conversation.
+
+        Example:
+            >>> await coze.conversations.update(conversation_id=c, name="renamed")  # doctest: +SKIP
+        """
+        return await self._corridor.request(
+            UPDATE, Conversation.model_validate, path_params={"conversation_id": conversation_id},
+            json={"name": _name(name, required=True)}, options=opts(timeout, max_retries),
+        )
+
+    async def delete(self, *, conversation_id: str, timeout: TimeoutTypes = None,
+                     max_retries: int | None = None) -> None:
+        """Delete a conversation and its messages, permanently.
+
+        Example:
+            >>> await coze.conversations.delete(conversation_id=c)  # doctest: +SKIP
+        """
+        await self._corridor.request(DELETE, lambda _: None, path_params={"conversation_id": conversation_id},
+                                     options=opts(timeout, max_retries))
+
+    async def clear(self, *, conversation_id: str, timeout: TimeoutTypes = None,
+                    max_retries: int | None = None) -> Section:
+        """Start a new context section (the bot forgets what came before).
+
+        Example:
+            >>> section = await coze.conversations.clear(conversation_id=c)  # doctest: +SKIP
+        """
+        return await self._corridor.request(CLEAR, Section.model_validate,
+                                            path_params={"conversation_id": conversation_id},
+                                            options=opts(timeout, max_retries))

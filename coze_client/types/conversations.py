@@ -1,0 +1,54 @@
+"""Conversation, section, feedback and file models (reference §5.3, §5.4, §5.8)."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from .._models import CozeModel
+
+__all__ = ["Conversation", "FeedbackType", "File", "MessageList", "Section"]
+
+
+class Conversation(CozeModel):
+    """A conversation."""
+
+    id: str = ""
+    created_at: int | None = None
+    updated_at: int | None = None
+    meta_data: dict[str, str] | None = None
+    last_section_id: str | None = None
+    name: str | None = None
+    creator_id: str | None = None
+    connector_id: str | None = None
+
+
+class Section(CozeModel):
+    """A new context section (after ``conversations.clear``)."""
+
+    id: str = ""
+    conversation_id: str = ""
+
+
+class FeedbackType(str, Enum):
+    """Feedback on an answer."""
+
+    LIKE = "like"
+    UNLIKE = "unlike"
+
+
+class File(CozeModel):
+    """An uploaded file."""
+
+    id: str = ""
+    bytes: int | None = None
+    file_name: str | None = None
+    created_at: int | None = None
+
+
+class MessageList(CozeModel):
+    """One page of ``conversations.messages.list`` (fields at the top level of the body)."""
+
+    data: list[dict[str, object]] = []
+    first_id: str | None = None
+    last_id: str | None = None
+    has_more: bool = False
