@@ -105,9 +105,7 @@ class BaseLedger:
             return
         key_mode = self._book.binding(res.provider, res.account).key_mode
         now = self._clock()
-        events = await self._transact(
-            lambda store: _core.settle_in(store, res, usage, now, self._thresholds, key_mode)
-        )
+        events = await self._transact(lambda store: _core.settle_in(store, res, usage, now, self._thresholds, key_mode))
         res.state = "settled"
         await self._emit(events)
 
@@ -152,9 +150,7 @@ class BaseLedger:
             found = await self._track_from_rows(provider, account, quota)
         track, tz = found
         now = self._clock()
-        row = await self._transact(
-            lambda store: _core.set_used_in(store, provider, account, track, tz, value, now)
-        )
+        row = await self._transact(lambda store: _core.set_used_in(store, provider, account, track, tz, value, now))
         return _core.to_snapshot(row)
 
     async def _track_from_rows(self, provider: str, account: str, quota: str) -> tuple[_core.Track, str]:
@@ -182,5 +178,6 @@ class BaseLedger:
             ...     print(row.quota, row.used, row.left)
         """
         rows = await self._rows()
-        return _core.build_snapshot(rows, self._book, self._clock(), current_only=current_only,
-                                    provider=provider, account=account)
+        return _core.build_snapshot(
+            rows, self._book, self._clock(), current_only=current_only, provider=provider, account=account
+        )

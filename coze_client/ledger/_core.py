@@ -128,8 +128,17 @@ class Entry:
     def new_row(self, provider: str, account: str) -> Row:
         t = self.track
         return Row(
-            provider, account, t.name, self.period_key, t.period, t.unit, t.limit, t.policy, t.lockout,
-            self.timezone, currency=self.currency,
+            provider,
+            account,
+            t.name,
+            self.period_key,
+            t.period,
+            t.unit,
+            t.limit,
+            t.policy,
+            t.lockout,
+            self.timezone,
+            currency=self.currency,
         )
 
 
@@ -276,8 +285,17 @@ def _crossings(row: Row, before: float, thresholds: Sequence[float], out: list[Q
         mark = threshold * limit
         if before < mark <= after:
             out.append(
-                QuotaEvent(row.provider, row.account, row.quota, row.unit, after, limit, threshold, row.policy,
-                           resets_at(row.period, row.period_key, row.timezone))
+                QuotaEvent(
+                    row.provider,
+                    row.account,
+                    row.quota,
+                    row.unit,
+                    after,
+                    limit,
+                    threshold,
+                    row.policy,
+                    resets_at(row.period, row.period_key, row.timezone),
+                )
             )
 
 
@@ -299,8 +317,13 @@ def reserve_in(
             over = row.used >= row.limit
         if over:
             raise QuotaExhaustedError(
-                provider=provider, account=account, quota=row.quota, used=row.used, limit=row.limit,
-                resets_at=resets_at(row.period, row.period_key, row.timezone), lockout=row.lockout,
+                provider=provider,
+                account=account,
+                quota=row.quota,
+                used=row.used,
+                limit=row.limit,
+                resets_at=resets_at(row.period, row.period_key, row.timezone),
+                lockout=row.lockout,
             )
     events: list[QuotaEvent] = []
     stamp = now.timestamp()
@@ -331,7 +354,11 @@ def _rows_of(store: Store, res: LedgerReservation) -> list[Row]:
 
 
 def settle_in(
-    store: Store, res: LedgerReservation, usage: Usage | None, now: datetime, thresholds: Sequence[float],
+    store: Store,
+    res: LedgerReservation,
+    usage: Usage | None,
+    now: datetime,
+    thresholds: Sequence[float],
     key_mode: prices.KeyMode,
 ) -> list[QuotaEvent]:
     """Add what the response reported, and the estimated cost, to every row the call was counted in."""
@@ -380,16 +407,21 @@ def _billable(res: LedgerReservation, rows: list[Row], usage: Usage) -> tuple[fl
     return float(units), units
 
 
-def _cost(res: LedgerReservation, rows: list[Row], usage: Usage, billable: float, units: float,
-          key_mode: prices.KeyMode) -> float:
+def _cost(
+    res: LedgerReservation, rows: list[Row], usage: Usage, billable: float, units: float, key_mode: prices.KeyMode
+) -> float:
     provider = res.provider
     if provider == "easydl":
         month = next((r for r in rows if r.quota == USAGE_QUOTA), None)
         before = month.billable if month else 0.0
         return float(prices.estimate_cost(provider, points=billable, month_points_before=before).amount)
     full = prices.estimate_cost(
-        provider, model=usage.model or res.model, input_tokens=usage.input_tokens,
-        output_tokens=usage.output_tokens, credits=usage.credits, key_mode=key_mode,
+        provider,
+        model=usage.model or res.model,
+        input_tokens=usage.input_tokens,
+        output_tokens=usage.output_tokens,
+        credits=usage.credits,
+        key_mode=key_mode,
     ).amount
     if provider == "xingchen" and units:
         return float(full) * billable / units
@@ -406,8 +438,7 @@ def cancel_in(store: Store, res: LedgerReservation, now: datetime) -> None:
         store.put(row)
 
 
-def set_used_in(store: Store, provider: str, account: str, track: Track, tz: str, value: float,
-                now: datetime) -> Row:
+def set_used_in(store: Store, provider: str, account: str, track: Track, tz: str, value: float, now: datetime) -> Row:
     """Make the current bucket of ``track`` report ``value`` used (counts stay; a correction is kept)."""
     entry = Entry(track, period_key(track.period, now, tz), tz, prices.currency_for(provider))
     row = _load(store, entry, provider, account)
@@ -422,14 +453,37 @@ def to_snapshot(row: Row) -> SnapshotRow:
     used = row.used
     left = None if row.limit is None else max(0.0, row.limit - used)
     return SnapshotRow(
-        row.provider, row.account, row.quota, row.unit, row.period, row.period_key, used, row.limit, left,
-        resets_at(row.period, row.period_key, row.timezone), row.policy, row.lockout, row.calls,
-        row.input_tokens, row.output_tokens, row.points, row.credits, row.cost, row.currency,
+        row.provider,
+        row.account,
+        row.quota,
+        row.unit,
+        row.period,
+        row.period_key,
+        used,
+        row.limit,
+        left,
+        resets_at(row.period, row.period_key, row.timezone),
+        row.policy,
+        row.lockout,
+        row.calls,
+        row.input_tokens,
+        row.output_tokens,
+        row.points,
+        row.credits,
+        row.cost,
+        row.currency,
     )
 
 
-def build_snapshot(rows: Iterable[Row], book: QuotaBook, now: datetime, *, current_only: bool,
-                   provider: str | None, account: str | None) -> list[SnapshotRow]:
+def build_snapshot(
+    rows: Iterable[Row],
+    book: QuotaBook,
+    now: datetime,
+    *,
+    current_only: bool,
+    provider: str | None,
+    account: str | None,
+) -> list[SnapshotRow]:
     """Rows for display: stored rows (current buckets only unless asked), plus untouched bound quotas."""
     out: dict[tuple[str, str, str, str], Row] = {}
     for row in rows:
@@ -444,8 +498,9 @@ def build_snapshot(rows: Iterable[Row], book: QuotaBook, now: datetime, *, curre
         if acct == "*" or (provider is not None and prov != provider) or (account is not None and acct != account):
             continue
         for track in binding.tracks:
-            entry = Entry(track, period_key(track.period, now, binding.timezone), binding.timezone,
-                          prices.currency_for(prov))
+            entry = Entry(
+                track, period_key(track.period, now, binding.timezone), binding.timezone, prices.currency_for(prov)
+            )
             key = (prov, acct, track.name, entry.period_key)
             if key not in out:
                 out[key] = entry.new_row(prov, acct)
@@ -458,7 +513,14 @@ def emit(events: list[QuotaEvent], callback: Callable[[QuotaEvent], object] | No
     for ev in events:
         logger.warning(
             "quota %r of %s/%s at %.0f%%: %g of %g %s used (policy %s)",
-            ev.quota, ev.provider, ev.account, ev.fraction * 100, ev.used, ev.limit, ev.unit, ev.policy,
+            ev.quota,
+            ev.provider,
+            ev.account,
+            ev.fraction * 100,
+            ev.used,
+            ev.limit,
+            ev.unit,
+            ev.policy,
         )
         if callback is not None:
             results.append(callback(ev))

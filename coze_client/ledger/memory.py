@@ -79,6 +79,8 @@ class MemoryLedger(BaseLedger):
 
 
 def _match(key: tuple[str, str, str, str], provider: str | None, account: str | None, quota: str | None) -> bool:
-    return (provider is None or key[0] == provider) and (account is None or key[1] == account) and (
-        quota is None or key[2] == quota
+    return (
+        (provider is None or key[0] == provider)
+        and (account is None or key[1] == account)
+        and (quota is None or key[2] == quota)
     )

@@ -56,6 +56,7 @@ def default_ledger_path() -> Path:
 
 # -- schema -------------------------------------------------------------------------------------
 
+
 def _migrate_1(conn: sqlite3.Connection) -> None:
     """Version 1: the counters per provider, account, quota and period bucket."""
     conn.execute(
@@ -134,9 +135,26 @@ def _row(values: tuple[object, ...]) -> Row:
 
 def _values(row: Row) -> tuple[object, ...]:
     return (
-        row.provider, row.account, row.quota, row.period_key, row.period, row.unit, row.limit, row.policy,
-        int(row.lockout), row.timezone, row.calls, row.input_tokens, row.output_tokens, row.points, row.credits,
-        row.cost, row.currency, row.billable, row.adjust, row.updated_at,
+        row.provider,
+        row.account,
+        row.quota,
+        row.period_key,
+        row.period,
+        row.unit,
+        row.limit,
+        row.policy,
+        int(row.lockout),
+        row.timezone,
+        row.calls,
+        row.input_tokens,
+        row.output_tokens,
+        row.points,
+        row.credits,
+        row.cost,
+        row.currency,
+        row.billable,
+        row.adjust,
+        row.updated_at,
     )
 
 
@@ -216,9 +234,7 @@ class SqliteLedger(BaseLedger):
             raise RuntimeError("the ledger is closed")
         with self._init_lock:
             self._prepare_file()
-            conn = sqlite3.connect(
-                self.path, timeout=self._busy_timeout, isolation_level=None, check_same_thread=False
-            )
+            conn = sqlite3.connect(self.path, timeout=self._busy_timeout, isolation_level=None, check_same_thread=False)
             if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 conn.execute("PRAGMA journal_mode=WAL")
             conn.execute(f"PRAGMA synchronous={self._synchronous}")
