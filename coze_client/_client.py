@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,14 @@ from .resources.conversations import AsyncConversations
 from .resources.files import AsyncFiles
 
 if TYPE_CHECKING:
+    from .resources.audio import AsyncAudio
+    from .resources.benefits import AsyncBenefits
+    from .resources.bots import AsyncBots
+    from .resources.datasets import AsyncDatasets
+    from .resources.users import AsyncUsers
+    from .resources.workflows import AsyncWorkflows
+    from .resources.workspaces import AsyncWorkspaces
+    from .websockets import AsyncWebsockets
     from .ledger.base import UsageLedger
     from .limits.base import RateLimiter
     from .limits.plans import Plan
@@ -112,6 +121,63 @@ class AsyncCoze:
         """Conversations, ``.messages`` and ``.messages.feedback``."""
         self.files = AsyncFiles(self._corridor)
         """File upload and retrieve."""
+
+    # Resources of later areas are created on first use (and keep the import of the client light).
+    @cached_property
+    def workflows(self) -> AsyncWorkflows:
+        """Workflows: ``runs`` (create, stream, resume, histories), ``chat``, ``list``, ``retrieve``, ``versions``."""
+        from .resources.workflows import AsyncWorkflows
+
+        return AsyncWorkflows(self._corridor)
+
+    @cached_property
+    def datasets(self) -> AsyncDatasets:
+        """Knowledge: datasets, ``.documents`` and ``.images``."""
+        from .resources.datasets import AsyncDatasets
+
+        return AsyncDatasets(self._corridor)
+
+    @cached_property
+    def audio(self) -> AsyncAudio:
+        """Voice: ``voices``, ``speech``, ``transcriptions``, ``rooms``, ``voiceprint_groups``."""
+        from .resources.audio import AsyncAudio
+
+        return AsyncAudio(self._corridor)
+
+    @cached_property
+    def bots(self) -> AsyncBots:
+        """Bots: ``list`` and ``retrieve``."""
+        from .resources.bots import AsyncBots
+
+        return AsyncBots(self._corridor)
+
+    @cached_property
+    def users(self) -> AsyncUsers:
+        """Users: ``me``."""
+        from .resources.users import AsyncUsers
+
+        return AsyncUsers(self._corridor)
+
+    @cached_property
+    def workspaces(self) -> AsyncWorkspaces:
+        """Workspaces: ``list``."""
+        from .resources.workspaces import AsyncWorkspaces
+
+        return AsyncWorkspaces(self._corridor)
+
+    @cached_property
+    def benefits(self) -> AsyncBenefits:
+        """The account's effective plan limits (``retrieve``)."""
+        from .resources.benefits import AsyncBenefits
+
+        return AsyncBenefits(self._corridor)
+
+    @cached_property
+    def websockets(self) -> AsyncWebsockets:
+        """Realtime voice over WebSockets: ``audio.speech``, ``audio.transcriptions``, ``chat``."""
+        from .websockets import AsyncWebsockets
+
+        return AsyncWebsockets(self._corridor, base_url=self.base_url)
 
     @property
     def stats(self) -> PipelineStats:

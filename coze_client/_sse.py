@@ -14,7 +14,7 @@ import re
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 
-__all__ = ["SSEDecoder", "ServerSentEvent", "aiter_sse"]
+__all__ = ["LineDecoder", "SSEDecoder", "ServerSentEvent", "aiter_sse"]
 
 _LINE_SPLIT = re.compile(r"\r\n|\r|\n")
 
@@ -123,6 +123,44 @@ class SSEDecoder:
                     self._retry = int(value)
             # Unknown field names are ignored, as the spec says.
         return events
+
+
+class LineDecoder:
+    """Newline-delimited JSON streams (GPTBots): one event per non-empty line, ``data:`` prefix optional.
+
+    Example:
+        >>> d = LineDecoder()
+        >>> [e.data for e in d.feed(b'{"a":1}\\ndata: {"b":2}\\n{"c"')] + [e.data for e in d.flush()]
+        ['{"a":1}', '{"b":2}', '{"c"']
+    """
+
+    __slots__ = ("_buffer", "_decoder")
+
+    def __init__(self) -> None:
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._buffer = ""
+
+    def feed(self, chunk: bytes) -> list[ServerSentEvent]:
+        """Decode ``chunk`` and return one event per completed line."""
+        lines = _LINE_SPLIT.split(self._buffer + self._decoder.decode(chunk))
+        self._buffer = lines.pop()
+        return [ev for ev in map(self._event, lines) if ev is not None]
+
+    def flush(self) -> list[ServerSentEvent]:
+        """End of stream: the last line, even without its newline."""
+        rest = self._buffer + self._decoder.decode(b"", final=True)
+        self._buffer = ""
+        event = self._event(rest)
+        return [event] if event is not None else []
+
+    @staticmethod
+    def _event(line: str) -> ServerSentEvent | None:
+        line = line.strip()
+        if not line or line.startswith(":"):
+            return None
+        if line.startswith("data:"):
+            line = line[5:].lstrip()
+        return ServerSentEvent(data=line)
 
 
 async def aiter_sse(chunks: AsyncIterator[bytes]) -> AsyncIterator[ServerSentEvent]:

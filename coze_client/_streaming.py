@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 import httpx
 
 from ._call import Usage
 from ._models import CallMeta
-from ._sse import ServerSentEvent, SSEDecoder
+from ._sse import LineDecoder, ServerSentEvent, SSEDecoder
 from ._transport import Attempt, Corridor
 from .errors import StreamError, connection_error_from
 
@@ -53,12 +53,14 @@ class EventStream(Generic[E]):
         *,
         usage_of: Callable[[E], Usage | None] | None = None,
         require_end: bool = True,
+        framing: Literal["sse", "lines"] = "sse",
     ) -> None:
         self._corridor = corridor
         self._opener = opener
         self._decode = decode
         self._usage_of = usage_of
         self._require_end = require_end
+        self._framing = framing
         self._attempt: Attempt | None = None
         self._meta: CallMeta | None = None
         self._usage: Usage | None = None
@@ -114,7 +116,7 @@ class EventStream(Generic[E]):
         self._iterating = True
         await self._open()
         assert self._attempt is not None
-        decoder = SSEDecoder()
+        decoder: SSEDecoder | LineDecoder = SSEDecoder() if self._framing == "sse" else LineDecoder()
         try:
             async for chunk in self._attempt.response.aiter_bytes():
                 for sse in decoder.feed(chunk):

@@ -88,7 +88,8 @@ class Corridor:
         retry: RetryPolicy,
         timeout: httpx.Timeout,
         headers: Mapping[str, str] | None = None,
-        auth_header: Callable[[str], tuple[str, str]] | None = None,
+        authorize: Callable[[httpx.Request, str], None] | None = None,
+        parse_error: Callable[[httpx.Response, Any], APIError | None] | None = None,
     ) -> None:
         self.http = http
         self.base_url = base_url.rstrip("/")
@@ -101,7 +102,10 @@ class Corridor:
         self.timeout = timeout
         self.headers = dict(headers or {})
         self.stats = PipelineStats()
-        self._auth_header = auth_header or (lambda token: ("Authorization", f"Bearer {token}"))
+        # Provider seams: where the token goes (Coze: a Bearer header; EasyDL: a query parameter) and
+        # how an error is recognised in a response (Coze's envelope by default).
+        self._authorize = authorize or _bearer
+        self._parse_error = parse_error or api_error
         self._refreshable = not isinstance(auth, StaticToken)
 
     # ------------------------------------------------------------------ building
@@ -160,8 +164,7 @@ class Corridor:
         self, endpoint: Endpoint, request: httpx.Request, call: CallInfo, meta: CallMeta,
         max_wait: float | None, stream: bool,
     ) -> Attempt:
-        name, value = self._auth_header(await self.auth.get_token())
-        request.headers[name] = value
+        self._authorize(request, await self.auth.get_token())
         reservation = await self.ledger.reserve(call)
         try:
             permit = await self.limiter.acquire(call, max_wait=max_wait)
@@ -190,7 +193,7 @@ class Corridor:
                 body = None
             else:
                 body = parse_body(response)
-                error = api_error(response, body)
+                error = self._parse_error(response, body)
         except httpx.TransportError as exc:
             await response.aclose()
             await self._close_attempt(permit, reservation, sent=True)
@@ -217,7 +220,7 @@ class Corridor:
         await response.aclose()
         body = parse_body(response)
         # A stream request answered with JSON is an error even with code 0: there is nothing to stream.
-        return api_error(response, body) or APIError(
+        return self._parse_error(response, body) or APIError(
             "expected an event stream, got a JSON body", status_code=response.status_code,
             logid=logid_of(response, body), body=body,
         )
@@ -365,6 +368,10 @@ def _attach(result: Any, meta: CallMeta) -> None:
             result.meta = meta
         except AttributeError:  # pragma: no cover
             pass
+
+
+def _bearer(request: httpx.Request, token: str) -> None:
+    request.headers["Authorization"] = f"Bearer {token}"
 
 
 def _timeout(value: TimeoutTypes, default: httpx.Timeout) -> httpx.Timeout:
