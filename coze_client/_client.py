@@ -21,6 +21,9 @@ from .resources.conversations import AsyncConversations
 from .resources.files import AsyncFiles
 
 if TYPE_CHECKING:
+    from .ledger.base import UsageLedger
+    from .limits.base import RateLimiter
+    from .limits.plans import Plan
     from .resources.audio import AsyncAudio
     from .resources.benefits import AsyncBenefits
     from .resources.bots import AsyncBots
@@ -29,9 +32,6 @@ if TYPE_CHECKING:
     from .resources.workflows import AsyncWorkflows
     from .resources.workspaces import AsyncWorkspaces
     from .websockets import AsyncWebsockets
-    from .ledger.base import UsageLedger
-    from .limits.base import RateLimiter
-    from .limits.plans import Plan
 
 __all__ = ["DEFAULT_PLAN", "AsyncCoze"]
 
