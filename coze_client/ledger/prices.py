@@ -195,11 +195,13 @@ def xingchen_cost(model: str | None, input_tokens: int, output_tokens: int) -> D
 
 
 def _gptbots_key(model: str) -> str:
+    """Table key for a model name: lower-case, dashes, vendor word dropped unless it is part of the key."""
     name = model.strip().lower().replace(" ", "-").replace("_", "-")
+    if name in GPTBOTS_CREDITS:
+        return name
     for vendor in _GPTBOTS_VENDORS:
         if name.startswith(vendor + "-"):
-            name = name[len(vendor) + 1 :]
-            break
+            return name[len(vendor) + 1 :]
     return name
 
 

@@ -1,0 +1,69 @@
+"""A child process for the multi-process tests (run as a script, not collected by pytest).
+
+``race PATH LIMIT TASKS EXECUTOR``: open the ledger, say "ready", wait for a line on stdin, then
+fire TASKS concurrent calls and print ``{"sent": n, "refused": m}``.
+
+``crash PATH CONCURRENCY``: reserve forever with CONCURRENCY tasks; write ``sent`` to stdout right after
+each reservation returns (the moment a real client would hit the network), then settle.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import sys
+
+from coze_client._call import CallInfo, Usage
+from coze_client.errors import QuotaExhaustedError
+from coze_client.ledger import SqliteLedger
+from coze_client.limits.plans import Plan, Quota
+
+CALL = CallInfo("coze", "team-a", "POST", "/v3/chat", ("chat", "model"))
+
+
+def plan(limit: int) -> Plan:
+    return Plan(name="child", provider="coze", quotas=(Quota(name="free_calls", limit=limit, lockout=True),))
+
+
+async def race(path: str, limit: int, tasks: int, executor: str) -> None:
+    ledger = SqliteLedger(path, plan(limit), executor=executor)  # type: ignore[arg-type]
+    await ledger.snapshot()  # open and migrate before the start line
+    os.write(1, b"ready\n")
+    await asyncio.to_thread(sys.stdin.readline)  # the parent's start signal
+
+    async def one() -> bool:
+        try:
+            res = await ledger.reserve(CALL)
+        except QuotaExhaustedError:
+            return False
+        await ledger.settle(res, Usage(3, 4))
+        return True
+
+    results = await asyncio.gather(*(one() for _ in range(tasks)))
+    await ledger.aclose()
+    os.write(1, json.dumps({"sent": sum(results), "refused": tasks - sum(results)}).encode() + b"\n")
+
+
+async def crash(path: str, concurrency: int) -> None:
+    ledger = SqliteLedger(path, plan(10**9))
+    await ledger.snapshot()
+    os.write(1, b"ready\n")
+
+    async def worker() -> None:
+        while True:
+            res = await ledger.reserve(CALL)
+            os.write(1, b"sent\n")  # unbuffered: in the pipe before anything else can happen
+            await asyncio.sleep(random.random() * 0.002)
+            await ledger.settle(res, Usage(1, 1))
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+
+
+if __name__ == "__main__":
+    mode, *args = sys.argv[1:]
+    if mode == "race":
+        asyncio.run(race(args[0], int(args[1]), int(args[2]), args[3]))
+    else:
+        asyncio.run(crash(args[0], int(args[1])))
