@@ -6,8 +6,29 @@ Example:
     >>> limiter = build_limiter("memory://", plan)
 """
 
+from ._clock import Clock, LoopClock, VirtualClock
 from ._config import get_plan, load_plan
+from .base import Permit, RateLimiter
+from .factory import build_limiter
+from .memory import MemoryLimiter, NullLimiter
 from .plans import Limit, Plan, Quota
 from .presets import PRESETS
+from .sqlite import SqliteLimiter
 
-__all__ = ["PRESETS", "Limit", "Plan", "Quota", "get_plan", "load_plan"]
+__all__ = [
+    "PRESETS",
+    "Clock",
+    "Limit",
+    "LoopClock",
+    "MemoryLimiter",
+    "NullLimiter",
+    "Permit",
+    "Plan",
+    "Quota",
+    "RateLimiter",
+    "SqliteLimiter",
+    "VirtualClock",
+    "build_limiter",
+    "get_plan",
+    "load_plan",
+]

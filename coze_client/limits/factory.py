@@ -1,0 +1,49 @@
+"""Choosing a limiter backend by URL."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from ..errors import ValidationError
+from .base import RateLimiter
+from .memory import MemoryLimiter, NullLimiter
+from .plans import Plan
+from .sqlite import SqliteLimiter
+
+__all__ = ["build_limiter"]
+
+
+def build_limiter(url: str | RateLimiter | None, plan: Plan | None) -> RateLimiter:
+    """The limiter for ``plan`` named by ``url``.
+
+    * ``None`` or ``"memory://"``: :class:`MemoryLimiter` (this process only);
+    * ``"sqlite:///abs/path.db"``: :class:`SqliteLimiter` on ``/abs/path.db``, shared by every
+      process of the host;
+    * ``"redis://..."``: not yet (its own issue; the interface is the same :class:`RateLimiter`);
+    * a :class:`RateLimiter` object: used as it is.
+
+    Without a plan every call passes at once (:class:`NullLimiter`).
+
+    Example:
+        >>> from coze_client.limits import get_plan
+        >>> type(build_limiter("memory://", get_plan("coze.personal_free"))).__name__
+        'MemoryLimiter'
+    """
+    if url is not None and not isinstance(url, str):
+        if isinstance(url, RateLimiter):
+            return url
+        raise ValidationError(f"limiter must be a URL or a RateLimiter, not {type(url).__name__}")
+    if plan is None:
+        return NullLimiter()
+    if url is None or url in ("memory://", "memory:", "memory"):
+        return MemoryLimiter(plan)
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        # Everything after "sqlite://" is the path: sqlite:///abs/limits.db -> /abs/limits.db.
+        path = url[len("sqlite://") :]
+        if not path or path in ("/:memory:", ":memory:"):
+            raise ValidationError("the sqlite limiter needs a file path: sqlite:///abs/path/limits.db")
+        return SqliteLimiter(plan, path)
+    if parts.scheme in ("redis", "rediss"):
+        raise ValidationError("the redis limiter backend is not available yet; use memory:// or sqlite:///path for now")
+    raise ValidationError(f"unknown limiter URL {url!r}; use memory://, sqlite:///path or a RateLimiter")

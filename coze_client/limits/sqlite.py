@@ -1,0 +1,516 @@
+"""A limiter shared by every process of one host through a SQLite file.
+
+Same rule as :mod:`coze_client.limits.memory` (a slot counts from its grant until one window
+after its release), kept in a table so that web-server workers using one account pace together.
+
+* Every decision is one ``BEGIN IMMEDIATE`` transaction (WAL journal): read the running sums,
+  grant the local waiters that fit (same FIFO-with-reservation rule as the memory backend),
+  insert their slots, commit. Releases are written the same way.
+* Running sums per limit live in a ``usage`` table and are corrected as slots expire, so a
+  transaction costs the same with 3000 slots in a day window as with 3.
+* A slot is written with a *stale* expiry (grant + ``stale_after`` + window): when its process
+  dies before releasing it, it still counts, conservatively, until then.
+* SQLite calls block, so they run on one dedicated worker thread (the connection never changes
+  threads); concurrent acquires of one key are folded into one transaction.
+* Time is ``CLOCK_MONOTONIC``, which all processes of a host share. The file remembers the boot
+  it was written in and forgets its slots after a reboot (the old times mean nothing then).
+
+Across processes the order is first come first served per transaction, not strictly FIFO: a
+process learns about slots released elsewhere by polling (``poll_interval``) while it waits on
+limits whose capacity depends on in-flight calls; expiries it knows of wake it at the exact time.
+
+Example:
+    >>> limiter = SqliteLimiter(get_plan("coze.personal_free"), "/tmp/coze-limits.db")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import os
+import sqlite3
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from .._call import CallInfo
+from ..errors import RateLimitWaitError
+from ._clock import Clock, LoopClock, TimerHandle
+from ._core import Waiter, check_satisfiable, select
+from .plans import Limit, Plan
+
+__all__ = ["SqliteLimiter"]
+
+_INF = math.inf
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS slots (
+    id INTEGER PRIMARY KEY, k TEXT NOT NULL, lim TEXT NOT NULL,
+    w INTEGER NOT NULL, expiry REAL NOT NULL, inflight INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS slots_k_lim_expiry ON slots (k, lim, expiry);
+CREATE INDEX IF NOT EXISTS slots_k_expiry ON slots (k, expiry);
+CREATE TABLE IF NOT EXISTS usage (k TEXT NOT NULL, lim TEXT NOT NULL, used INTEGER NOT NULL,
+    PRIMARY KEY (k, lim));
+CREATE TABLE IF NOT EXISTS pauses (k TEXT NOT NULL, grp TEXT NOT NULL, until REAL NOT NULL,
+    PRIMARY KEY (k, grp));
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+class _SWaiter(Waiter):
+    __slots__ = ("checked", "max_wait")
+
+    def __init__(
+        self, call: CallInfo, needs: tuple[tuple[int, int], ...], since: float, max_wait: float | None
+    ) -> None:
+        super().__init__(call, needs, since)
+        self.max_wait = max_wait
+        self.checked = False
+
+
+@dataclass
+class _Release:
+    rows: list[tuple[int, int, int]]  # (slot row id, limit index, weight written)
+    used_tokens: int | None
+    sent: bool
+    done: asyncio.Future[None] | None = None
+
+
+@dataclass
+class _Outcome:
+    now: float
+    granted: list[tuple[_SWaiter, list[tuple[int, int, int]]]] = field(default_factory=list)
+    bounds: dict[int, tuple[float, str]] = field(default_factory=dict)  # id(waiter) -> lower bound
+    wake: float = _INF
+
+
+class _SKey:
+    __slots__ = ("job", "k", "kicked", "lims", "pending", "routes", "timer", "timer_at", "waiters")
+
+    def __init__(self, k: str, lims: tuple[Limit, ...]) -> None:
+        self.k = k
+        self.lims = lims
+        self.routes: dict[tuple[str, ...], tuple[tuple[int, ...], tuple[Limit, ...]]] = {}
+        self.waiters: list[_SWaiter] = []
+        self.pending: list[_Release] = []
+        self.job: asyncio.Task[None] | None = None
+        self.kicked = False
+        self.timer: TimerHandle | None = None
+        self.timer_at = _INF
+
+    def route(self, groups: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[Limit, ...]]:
+        r = self.routes.get(groups)
+        if r is None:
+            probe = CallInfo("", "", "", "", groups=groups)
+            idx = tuple(i for i, lim in enumerate(self.lims) if lim.applies_to(probe))
+            r = self.routes[groups] = (idx, tuple(self.lims[i] for i in idx))
+        return r
+
+
+class _SqlPermit:
+    __slots__ = ("_key", "_open", "_owner", "_rows", "waited")
+
+    def __init__(self, owner: SqliteLimiter, key: _SKey, rows: list[tuple[int, int, int]], waited: float):
+        self._owner = owner
+        self._key = key
+        self._rows = rows
+        self._open = True
+        self.waited = waited
+
+    async def release(self, *, used_tokens: int | None = None, sent: bool = True) -> None:
+        """Close the slot.
+
+        The write is queued and folded into the key's next transaction (often the next acquire),
+        which starts at once; until it commits the slot still counts as in flight, which only
+        errs on the safe side.
+        """
+        if self._open:
+            self._open = False
+            self._owner._push(self._key, _Release(self._rows, used_tokens, sent))
+
+    def release_nowait(self, *, sent: bool = False) -> None:
+        """Queue the release without waiting for it to be written."""
+        if self._open:
+            self._open = False
+            self._owner._push(self._key, _Release(self._rows, None, sent))
+
+    def __repr__(self) -> str:
+        return f"<Permit waited={self.waited:.3f}s open={self._open}>"
+
+
+class SqliteLimiter:
+    """Paces the calls of every process on this host that uses the same SQLite ``path``.
+
+    Args:
+        plan: the plan whose limits apply (to calls of ``plan.provider``).
+        path: the database file (created when missing; WAL mode).
+        stale_after: seconds after which an unreleased slot of a crashed process is presumed
+            answered; it still counts one window more.
+        poll_interval: while waiting on capacity held by in-flight calls (maybe of other
+            processes), how often to look again.
+        clock: time source (defaults to ``CLOCK_MONOTONIC``, shared by all processes).
+
+    Example:
+        >>> async def main() -> None:
+        ...     limiter = SqliteLimiter(get_plan("coze.personal_free"), "/tmp/limits.db")
+        ...     permit = await limiter.acquire(call)
+        ...     await permit.release()
+        ...     await limiter.aclose()
+    """
+
+    def __init__(
+        self,
+        plan: Plan,
+        path: str | os.PathLike[str],
+        *,
+        stale_after: float = 600.0,
+        poll_interval: float = 0.02,
+        clock: Clock | None = None,
+    ) -> None:
+        self.plan = plan
+        self.path = os.fspath(path)
+        self.stale_after = stale_after
+        self.poll_interval = poll_interval
+        self._clock: Clock = clock or LoopClock()
+        self._real_clock = clock is None
+        self._keys: dict[tuple[str, str], _SKey] = {}
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coze-limits-sqlite")
+        self._db: sqlite3.Connection | None = None
+        self._closed = False
+
+    # ---- connection (worker thread only) -------------------------------------------------
+
+    def _conn(self) -> sqlite3.Connection:
+        if self._db is None:
+            db = sqlite3.connect(self.path, timeout=60.0, isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across app crashes
+            db.executescript(_SCHEMA)
+            self._check_boot(db)
+            self._db = db
+        return self._db
+
+    def _check_boot(self, db: sqlite3.Connection) -> None:
+        """Forget all slots when the file was written during another boot (monotonic time reset)."""
+        if not self._real_clock:
+            return
+        boot = _boot_id()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            row = db.execute("SELECT value FROM meta WHERE name='boot'").fetchone()
+            if row is None or row[0] != boot:
+                db.execute("DELETE FROM slots")
+                db.execute("DELETE FROM usage")
+                db.execute("DELETE FROM pauses")
+                db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('boot', ?)", (boot,))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    # ---- public API ---------------------------------------------------------------------
+
+    async def acquire(self, call: CallInfo, *, max_wait: float | None = None) -> _SqlPermit:
+        """Wait until ``call`` fits every limit, counting every process; see :class:`RateLimiter`."""
+        key = self._key(call)
+        idx, specs = key.route(call.groups)
+        if any(s.kind == "tokens" for s in specs):
+            check_satisfiable(specs, call)
+        now = self._clock.now()
+        est = call.est_tokens
+        needs = tuple((i, est if key.lims[i].kind == "tokens" else 1) for i in idx)
+        w = _SWaiter(call, needs, now, max_wait)
+        w.fut = asyncio.get_running_loop().create_future()
+        key.waiters.append(w)
+        self._kick(key)
+        timeout: TimerHandle | None = None
+        if max_wait is not None:
+            fut = w.fut
+
+            def expire() -> None:
+                if not fut.done():
+                    fut.set_exception(RateLimitWaitError(limit="queue", wait=max_wait, max_wait=max_wait))
+
+            timeout = self._clock.call_at(now + max_wait, expire)
+        try:
+            await w.fut
+        except BaseException:
+            if isinstance(w.permit, _SqlPermit):
+                w.permit.release_nowait(sent=False)
+            elif w in key.waiters:
+                key.waiters.remove(w)
+                self._kick(key)  # its reservation is gone
+            raise
+        finally:
+            if timeout is not None:
+                timeout.cancel()
+        assert isinstance(w.permit, _SqlPermit)
+        return w.permit
+
+    async def penalize(self, call: CallInfo, seconds: float) -> None:
+        """Hold every group of ``call`` for ``seconds``, in every process sharing the file."""
+        if seconds <= 0:
+            return
+        key = self._key(call)
+        groups = call.groups or ("all",)
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._executor, self._txn_pause, key.k, groups, seconds)
+        self._kick(key)
+
+    async def aclose(self) -> None:
+        """Wait for queued writes, then close the file."""
+        if self._closed:
+            return
+        for key in self._keys.values():
+            if key.timer is not None:
+                key.timer.cancel()
+            if key.job is not None:
+                await asyncio.gather(key.job, return_exceptions=True)
+        self._closed = True
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._executor, self._close_db)
+        self._executor.shutdown(wait=False)
+
+    # ---- loop side ----------------------------------------------------------------------
+
+    def _key(self, call: CallInfo) -> _SKey:
+        k = (call.provider, call.account)
+        key = self._keys.get(k)
+        if key is None:
+            lims = self.plan.limits if call.provider == self.plan.provider else ()
+            # Unit separator: neither provider names nor account names contain it.
+            key = self._keys[k] = _SKey(f"{call.provider}\x1f{call.account}", lims)
+        return key
+
+    def _push(self, key: _SKey, rel: _Release) -> None:
+        key.pending.append(rel)
+        self._kick(key)
+
+    def _kick(self, key: _SKey) -> None:
+        key.kicked = True
+        if key.job is None and not self._closed:
+            key.job = asyncio.get_running_loop().create_task(self._run(key))
+
+    def _on_timer(self, key: _SKey) -> None:
+        key.timer = None
+        key.timer_at = _INF
+        self._kick(key)
+
+    async def _run(self, key: _SKey) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while key.kicked:
+                key.kicked = False
+                waiters = [w for w in key.waiters if w.fut is not None and not w.fut.done()]
+                releases, key.pending = key.pending, []
+                try:
+                    out = await loop.run_in_executor(self._executor, self._txn, key, waiters, releases)
+                except Exception as exc:  # the file is unusable: fail the callers, not the loop
+                    for w in waiters:
+                        if w.fut is not None and not w.fut.done():
+                            w.fut.set_exception(exc)
+                    for rel in releases:
+                        if rel.done is not None and not rel.done.done():
+                            rel.done.set_exception(exc)
+                    continue
+                for rel in releases:
+                    if rel.done is not None and not rel.done.done():
+                        rel.done.set_result(None)
+                self._apply(key, out)
+        finally:
+            key.job = None
+
+    def _apply(self, key: _SKey, out: _Outcome) -> None:
+        granted_ids = set()
+        for w, rows in out.granted:
+            granted_ids.add(id(w))
+            permit = _SqlPermit(self, key, rows, max(0.0, out.now - w.since))
+            if w.fut is not None and not w.fut.done():
+                w.permit = permit
+                w.fut.set_result(None)
+            else:  # cancelled or timed out while the transaction ran: give the slot back
+                permit.release_nowait(sent=False)
+        if granted_ids:
+            key.waiters = [w for w in key.waiters if id(w) not in granted_ids]
+        for w in list(key.waiters):
+            bound = out.bounds.get(id(w))
+            if bound is None or w.checked:
+                continue
+            w.checked = True
+            if w.max_wait is not None and bound[0] > w.max_wait and w.fut is not None and not w.fut.done():
+                w.fut.set_exception(RateLimitWaitError(limit=bound[1], wait=bound[0], max_wait=w.max_wait))
+        wake = out.wake
+        if key.timer is not None and wake != key.timer_at:
+            key.timer.cancel()
+            key.timer = None
+            key.timer_at = _INF
+        if wake != _INF and key.timer is None and any(w.fut and not w.fut.done() for w in key.waiters):
+            key.timer_at = wake
+            key.timer = self._clock.call_at(wake, lambda: self._on_timer(key))
+
+    # ---- worker thread ------------------------------------------------------------------
+
+    def _close_db(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def _txn_pause(self, k: str, groups: tuple[str, ...], seconds: float) -> None:
+        db = self._conn()
+        until = self._clock.now() + seconds
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for g in groups:
+                db.execute(
+                    "INSERT INTO pauses (k, grp, until) VALUES (?, ?, ?) "
+                    "ON CONFLICT (k, grp) DO UPDATE SET until = max(until, excluded.until)",
+                    (k, g, until),
+                )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _txn(self, key: _SKey, waiters: list[_SWaiter], releases: list[_Release]) -> _Outcome:
+        db = self._conn()
+        lims = key.lims
+        k = key.k
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            now = self._clock.now()
+            out = _Outcome(now=now)
+            delta: dict[str, int] = {}
+            for rel in releases:
+                self._write_release(db, lims, rel, now, delta)
+            expired = db.execute(
+                "SELECT lim, SUM(w) FROM slots WHERE k = ? AND expiry <= ? GROUP BY lim", (k, now)
+            ).fetchall()
+            if expired:
+                db.execute("DELETE FROM slots WHERE k = ? AND expiry <= ?", (k, now))
+                for name, total in expired:
+                    delta[name] = delta.get(name, 0) - total
+            self._write_usage(db, k, delta)
+            if not lims or not waiters:
+                if waiters:  # no limits: grant all
+                    out.granted = [(w, []) for w in waiters]
+                db.execute("COMMIT")
+                return out
+            used = dict(db.execute("SELECT lim, used FROM usage WHERE k = ?", (k,)).fetchall())
+            pauses = dict(db.execute("SELECT grp, until FROM pauses WHERE k = ? AND until > ?", (k, now)).fetchall())
+            n = len(lims)
+            avail = [lim.limit - used.get(lim.name, 0) for lim in lims]
+            closed = [False] * n
+            short = [0] * n
+            granted, blocked = select(waiters, avail, closed, short, set(pauses))
+            delta = {}
+            for w in granted:
+                rows = []
+                for i, d in w.needs:
+                    lim = lims[i]
+                    tail = 0.0 if lim.kind == "concurrency" else lim.window
+                    cur = db.execute(
+                        "INSERT INTO slots (k, lim, w, expiry, inflight) VALUES (?, ?, ?, ?, 1)",
+                        (k, lim.name, d, now + self.stale_after + tail),
+                    )
+                    assert cur.lastrowid is not None
+                    rows.append((cur.lastrowid, i, d))
+                    delta[lim.name] = delta.get(lim.name, 0) + d
+                out.granted.append((w, rows))  # type: ignore[arg-type]
+            self._write_usage(db, k, delta)
+            if blocked:
+                lower = [now] * n
+                for i in range(n):
+                    if closed[i]:
+                        wake, lower[i] = self._free_at(db, k, lims[i], short[i], now)
+                        out.wake = min(out.wake, wake)
+                for until in pauses.values():
+                    out.wake = min(out.wake, until)
+                for w in blocked:
+                    if isinstance(w, _SWaiter) and w.max_wait is not None and not w.checked:
+                        out.bounds[id(w)] = self._bound(w, closed, lower, [x.name for x in lims], pauses, now)
+            db.execute("COMMIT")
+            return out
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _write_release(
+        self, db: sqlite3.Connection, lims: tuple[Limit, ...], rel: _Release, now: float, delta: dict[str, int]
+    ) -> None:
+        for row_id, i, weight in rel.rows:
+            lim = lims[i]
+            new = weight
+            if lim.kind == "tokens" and rel.used_tokens is not None:
+                new = max(0, rel.used_tokens)
+            if lim.kind == "concurrency" or not rel.sent or new == 0:
+                cur = db.execute("DELETE FROM slots WHERE id = ?", (row_id,))
+                if cur.rowcount:  # a stale slot may already have expired and been counted out
+                    delta[lim.name] = delta.get(lim.name, 0) - weight
+            else:
+                cur = db.execute(
+                    "UPDATE slots SET w = ?, expiry = ?, inflight = 0 WHERE id = ?",
+                    (new, now + lim.window, row_id),
+                )
+                if cur.rowcount:
+                    delta[lim.name] = delta.get(lim.name, 0) + new - weight
+
+    @staticmethod
+    def _write_usage(db: sqlite3.Connection, k: str, delta: dict[str, int]) -> None:
+        for name, d in delta.items():
+            if d:
+                db.execute(
+                    "INSERT INTO usage (k, lim, used) VALUES (?, ?, ?) "
+                    "ON CONFLICT (k, lim) DO UPDATE SET used = used + excluded.used",
+                    (k, name, d),
+                )
+
+    def _free_at(self, db: sqlite3.Connection, k: str, lim: Limit, short: int, now: float) -> tuple[float, float]:
+        """When to look again for ``short`` units of ``lim``, and a lower bound of when they free.
+
+        Released slots expire at known times (an exact timer); a slot still in flight, maybe in
+        another process, frees at a release we only see by looking again (a poll).
+        """
+        poll = now + self.poll_interval
+        if lim.kind == "concurrency":
+            return poll, now
+        acc = 0
+        for expiry, weight, inflight in db.execute(
+            "SELECT expiry, w, inflight FROM slots WHERE k = ? AND lim = ? ORDER BY expiry", (k, lim.name)
+        ):
+            if inflight:
+                # A requests slot frees one window after a release that has not happened yet;
+                # a token estimate may be corrected down at release (no useful bound).
+                return min(expiry, poll), now + (lim.window if lim.kind == "requests" else 0.0)
+            acc += weight
+            if acc >= short:
+                return float(expiry), float(expiry)
+        return poll, now
+
+    @staticmethod
+    def _bound(
+        w: Waiter,
+        closed: list[bool],
+        lower: list[float],
+        names: list[str],
+        pauses: dict[str, float],
+        now: float,
+    ) -> tuple[float, str]:
+        best, name = 0.0, ""
+        for i, _ in w.needs:
+            if closed[i] and lower[i] - now > best:
+                best, name = lower[i] - now, names[i]
+        for g in w.groups:
+            t = pauses.get(g, now) - now
+            if t > best:
+                best, name = t, f"pause:{g}"
+        return best, name
+
+
+def _boot_id() -> str:
+    """An id of the current boot: Linux's boot_id, else the boot time rounded to a minute."""
+    try:
+        with open("/proc/sys/kernel/random/boot_id") as fh:  # tiny procfs read, once per process
+            return fh.read().strip()
+    except OSError:
+        return str(round((time.time() - time.monotonic()) / 60))
