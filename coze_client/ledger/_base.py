@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from .._call import CallInfo, Usage
+from .._secrets import redact
 from ..errors import ValidationError
 from ..limits.plans import Plan
 from . import _core
@@ -44,6 +45,7 @@ class BaseLedger:
         on_threshold: ThresholdCallback | None = None,
     ) -> None:
         self._book = QuotaBook()
+        self._accounts_ok: set[tuple[str, str]] = set()
         self._clock = clock or _core.now_utc
         self._thresholds = tuple(sorted(thresholds))
         self.on_threshold = on_threshold
@@ -77,6 +79,7 @@ class BaseLedger:
             >>> ledger = MemoryLedger()
             >>> ledger.bind("coze", "team-a", get_plan("coze.personal_free"))
         """
+        _check_account(account)
         if plan is not None and plan.provider != provider:
             raise ValidationError(f"plan {plan.name!r} is for {plan.provider!r}, not {provider!r}")
         self._book.bind(provider, account, plan, key_mode)
@@ -87,6 +90,9 @@ class BaseLedger:
 
         The reservation is committed when this returns.
         """
+        if (call.provider, call.account) not in self._accounts_ok:
+            _check_account(call.account)
+            self._accounts_ok.add((call.provider, call.account))
         now = self._clock()
         res, events = await self._transact(
             lambda store: _core.reserve_in(store, self._book, call, now, self._thresholds)
@@ -145,6 +151,7 @@ class BaseLedger:
         """
         if value < 0:
             raise ValidationError(f"used must be >= 0, got {value}")
+        _check_account(account)
         found = self._book.track(provider, account, quota)
         if found is None:
             found = await self._track_from_rows(provider, account, quota)
@@ -180,4 +187,12 @@ class BaseLedger:
         rows = await self._rows()
         return _core.build_snapshot(
             rows, self._book, self._clock(), current_only=current_only, provider=provider, account=account
+        )
+
+
+def _check_account(account: str) -> None:
+    """Refuse an account that looks like a token: the ledger stores accounts in clear."""
+    if not account or redact(account) != account:
+        raise ValidationError(
+            "ledger accounts must be a name or coze_client._secrets.fingerprint(token), never a token"
         )

@@ -118,6 +118,19 @@ async def test_no_secret_is_stored(tmp_path: Path) -> None:
     assert token.encode() not in blob and token[4:20].encode() not in blob
 
 
+async def test_token_as_account_is_refused(tmp_path: Path) -> None:
+    ledger = SqliteLedger(tmp_path / "l.sqlite3", coze_free())
+    token = "pat_" + "Zx9" * 12
+    with pytest.raises(ValidationError, match="fingerprint"):
+        await ledger.reserve(chat(token))
+    with pytest.raises(ValidationError):
+        ledger.bind("coze", "Bearer abcdefghijkl", coze_free())
+    with pytest.raises(ValidationError):
+        await ledger.set_used("coze", token, "free_calls", 3)
+    assert "Zx9Zx9" not in str(await ledger.snapshot())
+    await ledger.aclose()
+
+
 async def test_persists_across_instances(tmp_path: Path) -> None:
     path = tmp_path / "l.sqlite3"
     first = SqliteLedger(path, coze_free(2))
