@@ -8,8 +8,9 @@ check and the increment are one atomic step in both.
 Rules (issue 5, plans.md):
 
 * ``calls`` quotas refuse a call when ``used + 1 > limit``;
-* ``points`` quotas refuse when ``used + call.points > limit`` (points are known before sending);
-* ``tokens`` and ``credits`` quotas refuse only when ``used >= limit`` already (usage is known after);
+* ``points`` quotas refuse when ``used + call.points > limit`` (EasyDL: points are known before sending);
+* ``tokens`` and ``credits`` quotas, and ``points`` quotas for calls whose points are only known after
+  (Coze resource points), refuse only when ``used >= limit`` already;
 * only ``block`` quotas refuse; ``block`` and ``warn`` quotas report threshold crossings; ``allow``
   quotas only count.
 """
@@ -311,9 +312,9 @@ def reserve_in(
             continue
         if row.unit == "calls":
             over = row.used + 1 > row.limit
-        elif row.unit == "points":
+        elif row.unit == "points" and call.points:  # EasyDL: the call's points are known before sending
             over = row.used + call.points > row.limit
-        else:  # tokens, credits: only known after the call, so refuse once the line is reached
+        else:  # tokens, credits, points charged server-side: known after, so refuse once the line is reached
             over = row.used >= row.limit
         if over:
             raise QuotaExhaustedError(
