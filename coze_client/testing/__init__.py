@@ -1,1 +1,50 @@
-"""Fake provider servers for tests (filled in below)."""
+"""Faithful fake provider servers for tests: Coze, Xingchen, GPTBots and EasyDL.
+
+Each fake is an ``async handle(httpx.Request) -> httpx.Response`` with state, plan enforcement
+(:mod:`~coze_client.testing.enforcement`), fault injection (:mod:`~coze_client.testing.faults`) and a
+request log. Mount one on respx (``with fake.mock():``), inject ``fake.transport()`` into an httpx
+client, or serve it on a loopback port (``async with serve_loopback(fake) as base_url:`` /
+``LoopbackServer(fake).start()``). Only httpx and pydantic are needed to import this package; respx
+and uvicorn are imported when used.
+
+Example:
+    >>> from coze_client.testing import FakeCoze
+    >>> fake = FakeCoze()
+    >>> _ = fake.bot("bot_1", replies=["hello"])
+    >>> fake.stats.max_over_limit
+    0.0
+"""
+
+from ._core import FakeServer, FakeTransport, RecordedRequest, UploadedFile
+from .coze import BotScript, ChatScript, FakeCoze, WorkflowScript
+from .easydl import FakeEasyDL
+from .enforcement import Admission, Enforcer, ManualClock, Rejection, Stats, estimate_tokens
+from .faults import Fault, Faults
+from .gptbots import FakeGPTBots
+from .loopback import LoopbackServer, asgi_app, serve_loopback
+from .xingchen import FakeXingchen
+
+__all__ = [
+    "Admission",
+    "BotScript",
+    "ChatScript",
+    "Enforcer",
+    "FakeCoze",
+    "FakeEasyDL",
+    "FakeGPTBots",
+    "FakeServer",
+    "FakeTransport",
+    "FakeXingchen",
+    "Fault",
+    "Faults",
+    "LoopbackServer",
+    "ManualClock",
+    "RecordedRequest",
+    "Rejection",
+    "Stats",
+    "UploadedFile",
+    "WorkflowScript",
+    "asgi_app",
+    "estimate_tokens",
+    "serve_loopback",
+]

@@ -1,0 +1,505 @@
+"""What every fake server shares: recording, routing, auth hook, enforcement, faults, mounting.
+
+A fake is one async function, :meth:`FakeServer.handle` (``httpx.Request -> httpx.Response``), so the
+same object runs on respx (:meth:`FakeServer.mock`), as an ``httpx`` transport
+(:meth:`FakeServer.transport`) and behind a real socket (:mod:`coze_client.testing.loopback`).
+Streaming answers carry an async byte iterator, so SSE arrives chunk by chunk in every mode.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
+from typing import Any
+from urllib.parse import parse_qsl
+
+import httpx
+
+from .._secrets import fingerprint
+from ..limits.plans import Limit, Plan, Quota
+from .enforcement import Admission, Clock, Enforcer, Rejection, Stats
+from .faults import Fault, Faults
+
+__all__ = ["Ctx", "FakeServer", "FakeTransport", "RecordedRequest", "UploadedFile"]
+
+REDACTED = "REDACTED"
+_SECRET_HEADERS = frozenset({"authorization", "x-api-key", "api-key", "cookie", "proxy-authorization"})
+_SECRET_QUERY = frozenset({"access_token", "client_secret", "client_id", "api_key", "token"})
+
+Handler = Callable[["Ctx"], Awaitable[httpx.Response]]
+
+
+@dataclass(frozen=True, slots=True)
+class UploadedFile:
+    """One file part of a multipart request."""
+
+    field: str
+    filename: str | None
+    content_type: str | None
+    content: bytes = field(repr=False)
+
+    @property
+    def size(self) -> int:
+        """Bytes in the file."""
+        return len(self.content)
+
+
+@dataclass(slots=True)
+class RecordedRequest:
+    """A request as the fake saw it; secrets (Authorization, ``access_token=``) are REDACTED.
+
+    ``token_fingerprint`` identifies the credential without revealing it; ``status`` is the HTTP
+    status of the answer and ``code`` the provider's error code (0 on success), set once answered.
+    """
+
+    method: str
+    path: str
+    url: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    json: Any
+    body_size: int
+    arrived_at: float
+    form: dict[str, str] = field(default_factory=dict)
+    files: list[UploadedFile] = field(default_factory=list)
+    token_fingerprint: str | None = None
+    status: int | None = None
+    code: int | None = None
+
+
+def _redacted_url(url: httpx.URL) -> str:
+    if not url.query:
+        return str(url)
+    pairs = parse_qsl(url.query.decode("ascii", "replace"), keep_blank_values=True)
+    safe = [(k, REDACTED if k.lower() in _SECRET_QUERY else v) for k, v in pairs]
+    return str(url.copy_with(params=safe))
+
+
+def _parse_multipart(content_type: str, body: bytes) -> tuple[dict[str, str], list[UploadedFile]]:
+    message = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body)
+    form: dict[str, str] = {}
+    files: list[UploadedFile] = []
+    if not message.is_multipart():
+        return form, files
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        filename = part.get_filename()
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
+        if filename is not None:
+            files.append(UploadedFile(str(name or ""), filename, part.get_content_type(), data))
+        elif name is not None:
+            form[str(name)] = data.decode("utf-8", "replace")
+    return form, files
+
+
+class Ctx:
+    """One request being handled: its parts, path parameters and what the reply consumed."""
+
+    __slots__ = ("_json", "admission", "body", "credits", "fake", "headers", "method", "params", "path",
+                 "query", "rec", "reply_tokens", "request", "token")
+
+    def __init__(self, fake: FakeServer, request: httpx.Request, body: bytes, rec: RecordedRequest) -> None:
+        self.fake = fake
+        self.request = request
+        self.method = request.method
+        self.path = request.url.path
+        self.query = rec.query
+        self.headers = request.headers
+        self.body = body
+        self.rec = rec
+        self.params: dict[str, str] = {}
+        self.admission: Admission | None = None
+        self.reply_tokens = 0
+        self.credits = 0.0
+        self.token: str | None = None
+        self._json: Any = rec.json
+
+    @property
+    def json(self) -> Any:
+        """The parsed JSON body (None when absent or not JSON)."""
+        return self._json
+
+    def body_dict(self) -> dict[str, Any]:
+        """The JSON body when it is an object, else ``{}``."""
+        return self._json if isinstance(self._json, dict) else {}
+
+
+class FakeTransport(httpx.AsyncBaseTransport):
+    """An ``httpx.AsyncBaseTransport`` that answers every request with a fake (no sockets).
+
+    Example:
+        >>> from coze_client.testing import FakeCoze
+        >>> client = httpx.AsyncClient(transport=FakeCoze().transport(), base_url="https://api.coze.cn")
+    """
+
+    def __init__(self, fake: FakeServer) -> None:
+        self.fake = fake
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self.fake.handle(request)
+
+
+def _compile(template: str) -> re.Pattern[str]:
+    return re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template) + "$")
+
+
+class FakeServer:
+    """Base of the fakes. Subclasses register routes and say how they authenticate and refuse.
+
+    Args:
+        plan: a :class:`Plan` or preset name to enforce (None = no limits).
+        limits / quotas: custom or overriding records (see :class:`~coze_client.testing.enforcement.Enforcer`).
+        clock: monotonic seconds for windows and simulated progress (``ManualClock`` in tests).
+        count_rejected: whether refused requests occupy their window (default True).
+        enforce: False records peaks without refusing anything.
+        throttle_status: HTTP status of throttling answers (providers that allow a choice).
+    """
+
+    provider = "fake"
+    base_urls: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        *,
+        plan: Plan | str | None = None,
+        limits: Sequence[Limit] = (),
+        quotas: Sequence[Quota] = (),
+        clock: Clock | None = None,
+        wall_clock: Clock | None = None,
+        count_rejected: bool = True,
+        enforce: bool = True,
+        base_urls: Sequence[str] | None = None,
+    ) -> None:
+        self.clock: Clock = clock or time.monotonic
+        self.wall_clock: Clock = wall_clock or time.time
+        self.requests: list[RecordedRequest] = []
+        self.stats = Stats()
+        self.faults = Faults()
+        self.enforcer: Enforcer | None = None
+        if plan is not None or limits or quotas:
+            self.enforcer = Enforcer(
+                plan, limits=limits, quotas=quotas, clock=self.clock, wall_clock=self.wall_clock,
+                count_rejected=count_rejected, enforce=enforce, stats=self.stats,
+            )
+        if base_urls is not None:
+            self.base_urls = tuple(u.rstrip("/") for u in base_urls)
+        self._exact: dict[tuple[str, str], Handler] = {}
+        self._patterns: list[tuple[str, re.Pattern[str], Handler]] = []
+        self._logid_seq = 0
+        self.record_requests = True
+
+    # -- routing ------------------------------------------------------------------------------
+    def route(self, method: str, template: str, handler: Handler) -> None:
+        """Register ``handler`` for ``method`` and a path template like ``/v1/conversations/{cid}``."""
+        if "{" in template:
+            self._patterns.append((method.upper(), _compile(template), handler))
+        else:
+            self._exact[(method.upper(), template)] = handler
+
+    def _match(self, method: str, path: str) -> tuple[Handler | None, dict[str, str], bool]:
+        handler = self._exact.get((method, path))
+        if handler is not None:
+            return handler, {}, True
+        path_known = any(p == path for (_, p) in self._exact)
+        for m, pattern, h in self._patterns:
+            found = pattern.match(path)
+            if found:
+                if m == method:
+                    return h, found.groupdict(), True
+                path_known = True
+        return None, {}, path_known
+
+    # -- subclass hooks -----------------------------------------------------------------------
+    def authenticate(self, ctx: Ctx) -> httpx.Response | None:
+        """None when the request may proceed, else the provider's auth error answer."""
+        return None
+
+    def groups_for(self, ctx: Ctx) -> tuple[str, ...]:
+        """Endpoint groups of the request (``"all"`` is implied)."""
+        return ()
+
+    def request_tokens(self, ctx: Ctx) -> int:
+        """Token estimate of the request text, charged to token-per-minute windows on arrival."""
+        return 0
+
+    def request_points(self, ctx: Ctx) -> int:
+        """Points the call costs (EasyDL), charged to point quotas on arrival."""
+        return 0
+
+    def check_request(self, ctx: Ctx) -> httpx.Response | None:
+        """Size and shape checks done before the limits (None = fine)."""
+        return None
+
+    def rejection_response(self, ctx: Ctx, rejection: Rejection) -> httpx.Response:
+        """The provider's answer to a refused request."""
+        return httpx.Response(429, json={"error": rejection.kind, "limit": rejection.name})
+
+    def throttle_response(self, ctx: Ctx, fault: Fault) -> httpx.Response:
+        """The provider's throttling answer for an injected ``throttle`` fault."""
+        rej = Rejection("rate", "injected", 0, 1.0)
+        return self.rejection_response(ctx, rej)
+
+    def not_found(self, ctx: Ctx, path_known: bool) -> httpx.Response:
+        """Answer for an unknown path (or a known path with the wrong method)."""
+        return httpx.Response(405 if path_known else 404, text="Not Found")
+
+    def error_code_of(self, response: httpx.Response) -> int | None:
+        """The provider error code of an answer, for the record (None when not applicable)."""
+        return None
+
+    # -- helpers for subclasses ---------------------------------------------------------------
+    def logid(self) -> str:
+        """A fresh log id shaped like the real ones (timestamp + hex)."""
+        self._logid_seq += 1
+        return time.strftime("%Y%m%d%H%M%S", time.gmtime()) + f"{self._logid_seq:019X}"
+
+    @staticmethod
+    def json_bytes(body: Any) -> bytes:
+        """Compact UTF-8 JSON, as the providers send it."""
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    def json_response(self, body: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> httpx.Response:
+        """A JSON answer."""
+        hdrs = {"content-type": "application/json; charset=utf-8"}
+        if headers:
+            hdrs.update(headers)
+        return httpx.Response(status, headers=hdrs, content=self.json_bytes(body))
+
+    @staticmethod
+    def stream_response(
+        chunks: AsyncIterator[bytes] | Iterable[bytes],
+        *,
+        status: int = 200,
+        content_type: str = "text/event-stream; charset=utf-8",
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        """A streamed answer: ``chunks`` arrive one by one (an async iterator is not pre-read)."""
+        hdrs = {"content-type": content_type, "cache-control": "no-cache"}
+        if headers:
+            hdrs.update(headers)
+        if not hasattr(chunks, "__aiter__"):
+            chunks = _aiter(list(chunks))  # type: ignore[arg-type]
+        return httpx.Response(status, headers=hdrs, content=chunks)  # type: ignore[arg-type]
+
+    # -- the entry point ----------------------------------------------------------------------
+    def _record(self, request: httpx.Request, body: bytes) -> RecordedRequest:
+        headers: dict[str, str] = {}
+        token: str | None = None
+        for key, value in request.headers.items():
+            lower = key.lower()
+            if lower in _SECRET_HEADERS:
+                if lower == "authorization":
+                    token = value.split(" ", 1)[1].strip() if " " in value else value
+                headers[lower] = REDACTED
+            else:
+                headers[lower] = value
+        query: dict[str, str] = {}
+        if request.url.query:
+            for key, value in parse_qsl(request.url.query.decode("ascii", "replace"), keep_blank_values=True):
+                if key.lower() in _SECRET_QUERY:
+                    token = token or value
+                    value = REDACTED
+                query[key] = value
+        parsed: Any = None
+        form: dict[str, str] = {}
+        files: list[UploadedFile] = []
+        ctype = request.headers.get("content-type", "")
+        if body:
+            if ctype.startswith("multipart/"):
+                form, files = _parse_multipart(ctype, body)
+            elif "json" in ctype or body[:1] in (b"{", b"["):
+                try:
+                    parsed = json.loads(body)
+                except ValueError:
+                    parsed = None
+        return RecordedRequest(
+            method=request.method,
+            path=request.url.path,
+            url=_redacted_url(request.url),
+            query=query,
+            headers=headers,
+            json=parsed,
+            body_size=len(body),
+            arrived_at=self.clock(),
+            form=form,
+            files=files,
+            token_fingerprint=fingerprint(token) if token else None,
+        )
+
+    async def handle(self, request: httpx.Request) -> httpx.Response:
+        """Answer one request as the real service would (the core of every mounting mode)."""
+        body = await request.aread()
+        rec = self._record(request, body)
+        if self.record_requests:
+            self.requests.append(rec)
+        stats = self.stats
+        stats.requests += 1
+        key = f"{rec.method} {rec.path}"
+        stats.by_path[key] = stats.by_path.get(key, 0) + 1
+        ctx = Ctx(self, request, body, rec)
+        if rec.token_fingerprint is not None:
+            ctx.token = _bearer(request)
+        faults = self.faults.pick(rec) if self.faults else []
+        if faults:
+            stats.faults += len(faults)
+            delay = sum(f.seconds for f in faults if f.kind == "latency")
+            if delay:
+                await asyncio.sleep(delay)
+            for fault in faults:
+                if fault.kind == "reset" and fault.after_bytes is None:
+                    rec.status = 0
+                    raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
+                if fault.kind == "http_error":
+                    reason = httpx.codes.get_reason_phrase(fault.status) or "Error"
+                    rec.status = fault.status
+                    return httpx.Response(
+                        fault.status,
+                        headers={"content-type": "text/html", **fault.retry_headers()},
+                        text=fault.html(reason),
+                    )
+                if fault.kind == "throttle":
+                    response = self.throttle_response(ctx, fault)
+                    response.headers.update(fault.retry_headers())
+                    rec.status = response.status_code
+                    rec.code = self.error_code_of(response)
+                    return response
+        response = await self._dispatch(ctx)
+        body_faults = [f for f in faults if f.kind in ("reset", "truncate", "malformed", "slow")]
+        if body_faults:
+            response = _rewrap(response, _faulty(response, body_faults, request))
+        rec.status = response.status_code
+        if rec.code is None:
+            rec.code = self.error_code_of(response)
+        return response
+
+    async def _dispatch(self, ctx: Ctx) -> httpx.Response:
+        handler, params, path_known = self._match(ctx.method, ctx.path)
+        if handler is None:
+            return self.not_found(ctx, path_known)
+        ctx.params = params
+        problem = self.authenticate(ctx) or self.check_request(ctx)
+        if problem is not None:
+            return problem
+        enforcer = self.enforcer
+        if enforcer is not None:
+            verdict = enforcer.admit(
+                self.groups_for(ctx), tokens=self.request_tokens(ctx), points=self.request_points(ctx)
+            )
+            if isinstance(verdict, Rejection):
+                return self.rejection_response(ctx, verdict)
+            ctx.admission = verdict
+        try:
+            response = await handler(ctx)
+        except BaseException:
+            if ctx.admission is not None and enforcer is not None:
+                enforcer.release(ctx.admission)
+            raise
+        if ctx.admission is not None and enforcer is not None:
+            enforcer.settle(ctx.admission, tokens=ctx.reply_tokens, credits=ctx.credits)
+            if isinstance(response.stream, httpx.AsyncByteStream) and not isinstance(response.stream, httpx.ByteStream):
+                response = _rewrap(response, _release_after(response, enforcer, ctx.admission))
+            else:
+                enforcer.release(ctx.admission)
+        return response
+
+    # -- mounting -----------------------------------------------------------------------------
+    def transport(self) -> FakeTransport:
+        """An ``httpx.AsyncBaseTransport`` answering with this fake (inject it into any client)."""
+        return FakeTransport(self)
+
+    def install(self, router: Any) -> None:
+        """Route this fake's base URLs on a respx router (``respx.mock`` or ``respx.MockRouter``)."""
+        for base in self.base_urls:
+            router.route(url__startswith=base).mock(side_effect=self.handle)
+
+    @contextmanager
+    def mock(self) -> Iterator[Any]:
+        """Mount on respx for the ``with`` block (async httpx clients); yields the respx router.
+
+        Other hosts are left to other routers (several fakes can be mounted at once); a request
+        that no router knows fails as respx fails it.
+
+        Example:
+            >>> fake = FakeServer()
+            >>> with fake.mock():
+            ...     pass
+        """
+        import respx
+
+        with respx.mock(assert_all_called=False, assert_all_mocked=True) as router:
+            self.install(router)
+            yield router
+
+    def reset(self) -> None:
+        """Forget recorded requests and counters (state like conversations stays)."""
+        self.requests.clear()
+        self.stats.reset()
+
+    def find(self, method: str | None = None, path: str | None = None) -> list[RecordedRequest]:
+        """Recorded requests with this method and/or path prefix."""
+        return [
+            r for r in self.requests
+            if (method is None or r.method == method.upper()) and (path is None or r.path.startswith(path))
+        ]
+
+
+def _bearer(request: httpx.Request) -> str | None:
+    value = request.headers.get("authorization")
+    if not value:
+        return None
+    scheme, _, token = value.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
+async def _aiter(items: list[bytes]) -> AsyncIterator[bytes]:
+    for item in items:
+        yield item
+
+
+def _rewrap(response: httpx.Response, chunks: AsyncIterator[bytes]) -> httpx.Response:
+    headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() != "content-length"]
+    return httpx.Response(response.status_code, headers=headers, content=chunks)
+
+
+async def _release_after(response: httpx.Response, enforcer: Enforcer, admission: Admission) -> AsyncIterator[bytes]:
+    try:
+        async for chunk in response.stream:  # type: ignore[union-attr]
+            yield chunk
+    finally:
+        enforcer.release(admission)
+
+
+async def _faulty(response: httpx.Response, faults: list[Fault], request: httpx.Request) -> AsyncIterator[bytes]:
+    slow = sum(f.seconds for f in faults if f.kind == "slow")
+    reset = next((f for f in faults if f.kind == "reset"), None)
+    truncate = next((f for f in faults if f.kind == "truncate"), None)
+    malformed = next((f for f in faults if f.kind == "malformed"), None)
+    sent = 0
+    index = 0
+    async for chunk in response.stream:  # type: ignore[union-attr]
+        if truncate is not None and index >= truncate.after_chunks:
+            return
+        if malformed is not None and index == malformed.after_chunks:
+            yield malformed.line
+        if slow:
+            await asyncio.sleep(slow)
+        if reset is not None and reset.after_bytes is not None and sent + len(chunk) > reset.after_bytes:
+            cut = max(0, reset.after_bytes - sent)
+            if cut:
+                yield chunk[:cut]
+            raise httpx.ReadError("[Errno 104] Connection reset by peer", request=request)
+        sent += len(chunk)
+        index += 1
+        yield chunk
+    if malformed is not None and index <= malformed.after_chunks:
+        yield malformed.line
+    if reset is not None and reset.after_bytes is not None:
+        raise httpx.ReadError("[Errno 104] Connection reset by peer", request=request)
