@@ -1,0 +1,102 @@
+"""``coze-client usage``: table, JSON, CSV, set and reset with confirmation."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from ledger_helpers import chat
+from typer.testing import CliRunner
+
+from coze_client._call import Usage
+from coze_client.cli.usage import usage_app
+from coze_client.ledger import SqliteLedger
+from coze_client.limits import get_plan
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    path = tmp_path / "ledger.sqlite3"
+
+    async def seed() -> None:
+        ledger = SqliteLedger(path, get_plan("coze.personal_free"))
+        for _ in range(3):
+            await ledger.settle(await ledger.reserve(chat()), Usage(100, 20))
+        ledger.bind("xingchen", "chars", get_plan("xingchen.default"))
+        await ledger.settle(await ledger.reserve(chat("chars", "xingchen", model="xingchen-max")), Usage(1000, 500))
+        await ledger.aclose()
+
+    asyncio.run(seed())
+    return f"sqlite://{path}"
+
+
+def test_table_is_the_default_command(url: str) -> None:
+    result = runner.invoke(usage_app, ["--ledger", url], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "free_calls" in result.output and "497" in result.output  # 500 - 3 left
+    assert "block (lock-out)" in result.output and "never" in result.output
+    same = runner.invoke(usage_app, ["show", "--ledger", url], env={"COLUMNS": "200"})
+    assert same.exit_code == 0 and same.output == result.output
+
+
+def test_json_and_csv(url: str) -> None:
+    result = runner.invoke(usage_app, ["--ledger", url, "--json"])
+    assert result.exit_code == 0, result.output
+    rows = {(r["provider"], r["quota"]): r for r in json.loads(result.output)}
+    free = rows[("coze", "free_calls")]
+    assert (free["used"], free["limit"], free["left"], free["resets_at"]) == (3, 500, 497, None)
+    tokens = rows[("xingchen", "free_tokens")]
+    assert tokens["used"] == 1500 and tokens["currency"] == "yuan"
+    assert rows[("xingchen", "usage")]["resets_at"].endswith("+08:00")
+
+    result = runner.invoke(usage_app, ["--ledger", url, "--csv"])
+    assert result.exit_code == 0, result.output
+    parsed = list(csv.DictReader(io.StringIO(result.output)))
+    assert {(r["provider"], r["quota"], r["used"]) for r in parsed} >= {("coze", "free_calls", "3.0")}
+
+    both = runner.invoke(usage_app, ["--ledger", url, "--csv", "--json"])
+    assert both.exit_code != 0
+
+
+def test_set_asks_then_sets(url: str) -> None:
+    refused = runner.invoke(usage_app, ["set", "coze", "team-a", "free_calls", "480", "--ledger", url], input="n\n")
+    assert refused.exit_code == 1 and "Aborted" in refused.output
+    done = runner.invoke(usage_app, ["set", "coze", "team-a", "free_calls", "480", "--ledger", url], input="y\n")
+    assert done.exit_code == 0, done.output
+    assert "480 used, 20 left" in done.output
+    rows = json.loads(runner.invoke(usage_app, ["--ledger", url, "--json"]).output)
+    assert next(r for r in rows if r["quota"] == "free_calls")["used"] == 480
+
+
+def test_set_unknown_quota_needs_a_plan(url: str) -> None:
+    args = ["set", "coze", "other", "free_calls", "7", "--ledger", url, "--yes"]
+    unknown = runner.invoke(usage_app, args)
+    assert unknown.exit_code == 2 and "unknown quota" in unknown.output
+    with_plan = runner.invoke(usage_app, [*args, "--plan", "coze.personal_free"])
+    assert with_plan.exit_code == 0 and "7 used, 493 left" in with_plan.output
+
+
+def test_reset(url: str) -> None:
+    kept = runner.invoke(usage_app, ["reset", "xingchen", "--ledger", url], input="n\n")
+    assert kept.exit_code == 1
+    done = runner.invoke(usage_app, ["reset", "xingchen", "--ledger", url, "--yes"])
+    assert done.exit_code == 0 and "removed 2 row(s)" in done.output
+    providers = {r["provider"] for r in json.loads(runner.invoke(usage_app, ["--ledger", url, "--json"]).output)}
+    assert providers == {"coze"}
+
+
+def test_empty_ledger_and_plan_preview(tmp_path: Path) -> None:
+    url = f"sqlite://{tmp_path}/empty.sqlite3"
+    empty = runner.invoke(usage_app, ["--ledger", url])
+    assert empty.exit_code == 0 and "empty" in empty.output
+    preview = runner.invoke(usage_app, ["--ledger", url, "--plan", "coze.basic", "--account", "me", "--json"])
+    quotas = [r["quota"] for r in json.loads(preview.output)]
+    assert quotas == ["free_calls", "paid_plugin_calls", "resource_points"]
+    bad = runner.invoke(usage_app, ["--ledger", "redis://x"])
+    assert bad.exit_code == 2 and "not available yet" in bad.output
