@@ -102,6 +102,7 @@ class Corridor:
         self.timeout = timeout
         self.headers = dict(headers or {})
         self.stats = PipelineStats()
+        self.sleep: Callable[[float], Any] = asyncio.sleep  # retry back-off sleeps (replaceable in tests)
         # Provider seams: where the token goes (Coze: a Bearer header; EasyDL: a query parameter) and
         # how an error is recognised in a response (Coze's envelope by default).
         self._authorize = authorize or _bearer
@@ -194,6 +195,7 @@ class Corridor:
             else:
                 body = parse_body(response)
                 error = self._parse_error(response, body)
+                meta.logid = logid_of(response, body)
         except httpx.TransportError as exc:
             await response.aclose()
             await self._close_attempt(permit, reservation, sent=True)
@@ -283,7 +285,7 @@ class Corridor:
             self.stats.retry_wait += seconds
             log.info("retrying %s %s in %.2fs (attempt %d)", endpoint.method, endpoint.path, seconds,
                      meta.attempts + 1)
-            await asyncio.sleep(seconds)
+            await self.sleep(seconds)
 
         # The first failure's delay, then tenacity runs the remaining attempts.
         await _sleep(policy.delay(first_error, 0) if first_error is not None else 0.0)
