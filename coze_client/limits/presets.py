@@ -137,8 +137,10 @@ _PLANS: tuple[Plan, ...] = (
         provider="xingchen",
         description="Tongyi Xingchen default rates, per main account, shared by all its API keys.",
         limits=(
-            Limit(name="qps", group="chat", limit=1, window=1.0, source=f"{_P}54-56"),
-            Limit(name="qpm", group="chat", limit=60, window=60.0, source=f"{_P}54-56"),
+            # Per main account, "independent of model" (plans.md:54): every API call counts, so
+            # QPS/QPM are on "all"; only chat calls carry tokens, so TPM is on "chat".
+            Limit(name="qps", group="all", limit=1, window=1.0, source=f"{_P}54-56"),
+            Limit(name="qpm", group="all", limit=60, window=60.0, source=f"{_P}54-56"),
             Limit(
                 name="tpm",
                 group="chat",
