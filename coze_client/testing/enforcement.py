@@ -249,8 +249,10 @@ class Enforcer:
 
     # -- helpers -----------------------------------------------------------------------------
     @staticmethod
-    def _applies(group: str, groups: Iterable[str]) -> bool:
-        return group == "all" or group in groups
+    def _applies(group: str, groups: tuple[str, ...], exclude: tuple[str, ...] = ()) -> bool:
+        if group != "all" and group not in groups:
+            return False
+        return not any(g in groups for g in exclude)
 
     def _period_key(self, quota: Quota) -> str:
         if quota.period == "ever":
@@ -292,7 +294,7 @@ class Enforcer:
         touched: list[_RequestWindow] = []
         for win in self._req:
             lim = win.limit
-            if not self._applies(lim.group, groups):
+            if not self._applies(lim.group, groups, lim.exclude_groups):
                 continue
             horizon = now - lim.window
             arrivals = win.arrivals
@@ -317,7 +319,7 @@ class Enforcer:
         token_windows: list[_TokenWindow] = []
         for tw in self._tok:
             lim = tw.limit
-            if not self._applies(lim.group, groups):
+            if not self._applies(lim.group, groups, lim.exclude_groups):
                 continue
             self._prune_tokens(tw, now)
             token_windows.append(tw)
@@ -330,7 +332,7 @@ class Enforcer:
 
         conc_names: list[str] = []
         for lim in self._conc:
-            if not self._applies(lim.group, groups):
+            if not self._applies(lim.group, groups, lim.exclude_groups):
                 continue
             conc_names.append(lim.name)
             self._peak(lim.name, self._in_flight[lim.name] + 1)
