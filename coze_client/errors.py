@@ -8,6 +8,7 @@ The tree::
     ├── QuotaExhaustedError         the local ledger refused: the call would cross a quota
     ├── RateLimitWaitError          the limiter would have to wait longer than ``max_wait``
     ├── LimitUnsatisfiableError     one request is larger than a limit can ever admit (a ValueError too)
+    ├── BackendUnavailableError     the shared limiter/ledger store (Redis) cannot be reached; nothing was sent
     ├── APIConnectionError          the request could not be sent or the connection broke
     │   └── APITimeoutError         the request timed out
     ├── StreamError                 a stream broke its framing, or an ``error`` event arrived
@@ -43,6 +44,7 @@ __all__ = [
     "APITimeoutError",
     "AuthRefreshError",
     "AuthenticationError",
+    "BackendUnavailableError",
     "BadRequestError",
     "ConflictError",
     "CozeError",
@@ -127,6 +129,20 @@ class RateLimitWaitError(CozeError):
 
 class LimitUnsatisfiableError(CozeError, ValueError):
     """A single request is larger than a limit could ever admit (e.g. 40000 tokens against 32000)."""
+
+
+class BackendUnavailableError(CozeError):
+    """The shared store behind the limiter or the ledger (e.g. Redis) cannot be reached; nothing was sent.
+
+    Raised when a backend is set to fail closed: better to refuse a call than to risk crossing a
+    quota that locks the account out. ``backend`` names it (``"redis"``), ``role`` says
+    ``"ledger"`` or ``"limiter"``.
+    """
+
+    def __init__(self, message: str, *, backend: str = "redis", role: str = "ledger") -> None:
+        self.backend = backend
+        self.role = role
+        super().__init__(message)
 
 
 class APIConnectionError(CozeError):
