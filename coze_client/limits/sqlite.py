@@ -30,6 +30,7 @@ import math
 import os
 import sqlite3
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -59,7 +60,7 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 
 class _SWaiter(Waiter):
-    __slots__ = ("checked", "max_wait")
+    __slots__ = ("checked", "max_wait", "timeout")
 
     def __init__(
         self, call: CallInfo, needs: tuple[tuple[int, int], ...], since: float, max_wait: float | None
@@ -67,6 +68,7 @@ class _SWaiter(Waiter):
         super().__init__(call, needs, since)
         self.max_wait = max_wait
         self.checked = False
+        self.timeout: TimerHandle | None = None
 
 
 @dataclass
@@ -224,15 +226,6 @@ class SqliteLimiter:
         w.fut = asyncio.get_running_loop().create_future()
         key.waiters.append(w)
         self._kick(key)
-        timeout: TimerHandle | None = None
-        if max_wait is not None:
-            fut = w.fut
-
-            def expire() -> None:
-                if not fut.done():
-                    fut.set_exception(RateLimitWaitError(limit="queue", wait=max_wait, max_wait=max_wait))
-
-            timeout = self._clock.call_at(now + max_wait, expire)
         try:
             await w.fut
         except BaseException:
@@ -243,8 +236,8 @@ class SqliteLimiter:
                 self._kick(key)  # its reservation is gone
             raise
         finally:
-            if timeout is not None:
-                timeout.cancel()
+            if w.timeout is not None:
+                w.timeout.cancel()
         assert isinstance(w.permit, _SqlPermit)
         return w.permit
 
@@ -338,8 +331,12 @@ class SqliteLimiter:
             if bound is None or w.checked:
                 continue
             w.checked = True
-            if w.max_wait is not None and bound[0] > w.max_wait and w.fut is not None and not w.fut.done():
+            if w.max_wait is None or w.fut is None or w.fut.done():
+                continue
+            if bound[0] > w.max_wait:
                 w.fut.set_exception(RateLimitWaitError(limit=bound[1], wait=bound[0], max_wait=w.max_wait))
+            else:  # the bound was too optimistic if still waiting at the deadline
+                w.timeout = self._clock.call_at(w.since + w.max_wait, _expire(w, bound[1] or "queue"))
         wake = out.wake
         if key.timer is not None and wake != key.timer_at:
             key.timer.cancel()
@@ -505,6 +502,14 @@ class SqliteLimiter:
             if t > best:
                 best, name = t, f"pause:{g}"
         return best, name
+
+
+def _expire(w: _SWaiter, name: str) -> Callable[[], None]:
+    def expire() -> None:
+        if w.fut is not None and not w.fut.done() and w.max_wait is not None:
+            w.fut.set_exception(RateLimitWaitError(limit=name, wait=w.max_wait, max_wait=w.max_wait))
+
+    return expire
 
 
 def _boot_id() -> str:

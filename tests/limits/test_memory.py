@@ -13,6 +13,7 @@ from coze_client.limits import (
     Limit,
     MemoryLimiter,
     NullLimiter,
+    Permit,
     RateLimiter,
     SqliteLimiter,
     VirtualClock,
@@ -128,7 +129,7 @@ async def test_max_wait_fails_at_once_when_the_wait_is_longer() -> None:
     assert permit.waited == pytest.approx(3.0)
 
 
-async def _acquire_running(lim: RateLimiter, clock: VirtualClock, call: CallInfo, max_wait: float) -> object:
+async def _acquire_running(lim: RateLimiter, clock: VirtualClock, call: CallInfo, max_wait: float) -> Permit:
     task = asyncio.ensure_future(lim.acquire(call, max_wait=max_wait))
     await clock.run()
     return await task

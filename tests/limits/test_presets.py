@@ -30,8 +30,8 @@ def test_every_preset_is_there() -> None:
     assert set(PRESETS) == ALL_NAMES
     for name, plan in PRESETS.items():
         assert plan.name == name
-        for rec in (*plan.limits, *plan.quotas):
-            assert rec.source, f"{name}.{rec.name} cites no source"
+        for rec_name, source in [(x.name, x.source) for x in plan.limits] + [(q.name, q.source) for q in plan.quotas]:
+            assert source, f"{name}.{rec_name} cites no source"
 
 
 @pytest.mark.parametrize(
