@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from pydantic import BaseModel, ConfigDict
 
 __all__ = ["CallMeta", "CozeModel", "ListResult"]
 
@@ -39,7 +39,9 @@ class CozeModel(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, protected_namespaces=())
 
-    _meta: CallMeta | None = PrivateAttr(default=None)
+    # Not a pydantic private attribute: those cost a Python-level __init__ hook on every model (it showed
+    # as the top cost of parsing a 20,000-event stream). The corridor sets it on the instance instead.
+    _meta: ClassVar[CallMeta | None] = None
 
     @property
     def meta(self) -> CallMeta | None:

@@ -27,13 +27,14 @@ Envelope = Literal["data", "message", "top", "none", "bytes"]
 
 def logid_of(response: httpx.Response, body: Any = None) -> str | None:
     """The request's log id: header first, then ``detail.logid`` in the body."""
-    logid = response.headers.get(LOGID_HEADER)
+    logid: str | None = response.headers.get(LOGID_HEADER)
     if logid:
         return logid
     if isinstance(body, dict):
         detail = body.get("detail")
-        if isinstance(detail, dict) and isinstance(detail.get("logid"), str):
-            return detail["logid"]
+        if isinstance(detail, dict):
+            value = detail.get("logid")
+            return value if isinstance(value, str) else None
     return None
 
 

@@ -49,5 +49,5 @@ class RetryPolicy:
         """Seconds to wait before retry number ``retries_done + 1``."""
         if isinstance(exc, APIError) and exc.retry_after is not None:
             return min(exc.retry_after, self.max_retry_after)
-        backoff = min(self.initial_delay * (2**retries_done), self.max_delay)
+        backoff = min(self.initial_delay * float(2**retries_done), self.max_delay)
         return backoff * (1.0 - 0.25 * random.random())

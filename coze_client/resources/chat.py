@@ -8,6 +8,8 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import pydantic
+
 from .._call import Usage
 from .._models import ListResult
 from .._params import check_meta_data, validate
@@ -73,17 +75,26 @@ def decode_chat_event(sse: ServerSentEvent, stream: EventStream[ChatEvent]) -> C
     if name == "done":
         stream.end_data = _loads(sse.data, strict=False)
         return END
+    if name in _MESSAGE_EVENTS:
+        # Hot path (one event per token): pydantic parses the JSON itself.
+        try:
+            return ChatEvent.model_construct(event=name, message=Message.model_validate_json(sse.data))
+        except ValueError:
+            pass  # not an object: fall through to the generic handling below
     data = _loads(sse.data, strict=name != "message")
     if name == "error":
         body = data if isinstance(data, dict) else {}
         raise StreamError(str(body.get("msg") or body.get("error_message") or sse.data),
                           code=body.get("code") if isinstance(body.get("code"), int) else None,
                           logid=stream.logid, body=data)
-    if name in _MESSAGE_EVENTS and isinstance(data, dict):
-        return ChatEvent(event=name, message=Message.model_validate(data))
-    if name in _CHAT_EVENTS and isinstance(data, dict):
-        return ChatEvent(event=name, chat=Chat.model_validate(data))
-    return ChatEvent(event=name, data=data)
+    try:
+        if name in _MESSAGE_EVENTS and isinstance(data, dict):
+            return ChatEvent.model_construct(event=name, message=Message.model_validate(data))
+        if name in _CHAT_EVENTS and isinstance(data, dict):
+            return ChatEvent.model_construct(event=name, chat=Chat.model_validate(data))
+    except pydantic.ValidationError as exc:
+        raise StreamError(f"unexpected {name} event data: {exc.errors()[0]['msg']}", logid=stream.logid) from None
+    return ChatEvent.model_construct(event=name, data=data)
 
 
 def _loads(text: str, *, strict: bool) -> Any:

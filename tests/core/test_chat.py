@@ -272,3 +272,11 @@ async def test_create_and_poll_cancels_on_timeout(coze: AsyncCoze, api: respx.Mo
     api.get("/v3/chat/message/list").mock(return_value=httpx.Response(200, json=env([])))
     result = await coze.chat.create_and_poll(bot_id="b", user_id="u", poll_timeout=0)
     assert cancel.call_count == 1 and result.chat.status == "canceled"
+
+
+async def test_event_with_wrong_shape_is_a_stream_error(coze: AsyncCoze, api: respx.MockRouter) -> None:
+    bad = sse(("conversation.message.delta", {"id": "m", "content": None}), STREAM[-1])
+    api.post("/v3/chat").mock(return_value=stream_response(bad))
+    with pytest.raises(errors.StreamError, match="unexpected"):
+        async for _ in coze.chat.stream(bot_id="b", user_id="u"):
+            pass
