@@ -1,0 +1,25 @@
+"""Users (reference coze-api.md §5.9)."""
+
+from __future__ import annotations
+
+from .._request import Endpoint
+from .._transport import TimeoutTypes
+from ..types.users import User
+from ._base import APIResource, opts
+
+__all__ = ["AsyncUsers"]
+
+ME = Endpoint("GET", "/v1/users/me")
+
+
+class AsyncUsers(APIResource):
+    """``coze.users``."""
+
+    async def me(self, *, timeout: TimeoutTypes = None, max_retries: int | None = None) -> User:
+        """The account the token belongs to (a cheap way to check a token).
+
+        Example:
+            >>> me = await coze.users.me()  # doctest: +SKIP
+            >>> me.user_id, me.nick_name  # doctest: +SKIP
+        """
+        return await self._corridor.request(ME, User.model_validate, options=opts(timeout, max_retries))
