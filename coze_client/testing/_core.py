@@ -40,7 +40,7 @@ Handler = Callable[["Ctx"], Awaitable[httpx.Response]]
 class UploadedFile:
     """One file part of a multipart request."""
 
-    field: str
+    name: str
     filename: str | None
     content_type: str | None
     content: bytes = field(repr=False)
@@ -83,7 +83,9 @@ def _redacted_url(url: httpx.URL) -> str:
 
 
 def _parse_multipart(content_type: str, body: bytes) -> tuple[dict[str, str], list[UploadedFile]]:
-    message = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body)
+    message = BytesParser(policy=HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body
+    )
     form: dict[str, str] = {}
     files: list[UploadedFile] = []
     if not message.is_multipart():
@@ -103,8 +105,22 @@ def _parse_multipart(content_type: str, body: bytes) -> tuple[dict[str, str], li
 class Ctx:
     """One request being handled: its parts, path parameters and what the reply consumed."""
 
-    __slots__ = ("_json", "admission", "body", "credits", "fake", "headers", "method", "params", "path",
-                 "query", "rec", "reply_tokens", "request", "token")
+    __slots__ = (
+        "_json",
+        "admission",
+        "body",
+        "credits",
+        "fake",
+        "headers",
+        "method",
+        "params",
+        "path",
+        "query",
+        "rec",
+        "reply_tokens",
+        "request",
+        "token",
+    )
 
     def __init__(self, fake: FakeServer, request: httpx.Request, body: bytes, rec: RecordedRequest) -> None:
         self.fake = fake
@@ -186,8 +202,14 @@ class FakeServer:
         self.enforcer: Enforcer | None = None
         if plan is not None or limits or quotas:
             self.enforcer = Enforcer(
-                plan, limits=limits, quotas=quotas, clock=self.clock, wall_clock=self.wall_clock,
-                count_rejected=count_rejected, enforce=enforce, stats=self.stats,
+                plan,
+                limits=limits,
+                quotas=quotas,
+                clock=self.clock,
+                wall_clock=self.wall_clock,
+                count_rejected=count_rejected,
+                enforce=enforce,
+                stats=self.stats,
             )
         if base_urls is not None:
             self.base_urls = tuple(u.rstrip("/") for u in base_urls)
@@ -446,7 +468,8 @@ class FakeServer:
     def find(self, method: str | None = None, path: str | None = None) -> list[RecordedRequest]:
         """Recorded requests with this method and/or path prefix."""
         return [
-            r for r in self.requests
+            r
+            for r in self.requests
             if (method is None or r.method == method.upper()) and (path is None or r.path.startswith(path))
         ]
 

@@ -46,7 +46,10 @@ UPLOAD_LIMIT = 512 * MB
 _WORKFLOW_GROUP_PATHS = ("/v1/workflow/run", "/v1/workflow/stream_run", "/v1/workflows/chat")
 _RUN_HISTORY = re.compile(r"^/v1/workflows/[^/]+/run_histories/[^/]+(/execute_nodes/[^/]+)?$")
 _WORKFLOW_BODY_PATHS = (
-    "/v1/workflow/run", "/v1/workflow/stream_run", "/v1/workflow/stream_resume", "/v1/workflows/resume",
+    "/v1/workflow/run",
+    "/v1/workflow/stream_run",
+    "/v1/workflow/stream_resume",
+    "/v1/workflows/resume",
     "/v1/workflows/chat",
 )
 _FINAL = ("completed", "failed", "requires_action", "canceled")
@@ -178,8 +181,14 @@ class FakeCoze(FakeServer):
         base_urls: Sequence[str] | None = None,
     ) -> None:
         super().__init__(
-            plan=plan, limits=limits, quotas=quotas, clock=clock, wall_clock=wall_clock,
-            count_rejected=count_rejected, enforce=enforce, base_urls=base_urls,
+            plan=plan,
+            limits=limits,
+            quotas=quotas,
+            clock=clock,
+            wall_clock=wall_clock,
+            count_rejected=count_rejected,
+            enforce=enforce,
+            base_urls=base_urls,
         )
         self.tokens = set(tokens) if tokens is not None else None
         self.throttle_status = throttle_status
@@ -205,8 +214,12 @@ class FakeCoze(FakeServer):
         self.voiceprint_groups: dict[str, dict[str, Any]] = {}
         self.features: dict[str, dict[str, Any]] = {}
         self.workspace_id = "7350000000000000001"
-        self.user = {"user_id": "7340000000000000001", "user_name": "fake_user", "nick_name": "Fake User",
-                     "avatar_url": "https://example.invalid/avatar.png"}
+        self.user: dict[str, str] = {
+            "user_id": "7340000000000000001",
+            "user_name": "fake_user",
+            "nick_name": "Fake User",
+            "avatar_url": "https://example.invalid/avatar.png",
+        }
         self.user_level = "free"
         self.document_process_seconds = 2.0
         self._ids = itertools.count(7_400_000_000_000_000_001)
@@ -246,8 +259,9 @@ class FakeCoze(FakeServer):
         self.chat_scripts.append(script)
         return script
 
-    def workflow(self, workflow_id: str, *, output: Any = None, interrupt: str | None = None,
-                 **options: Any) -> WorkflowScript:
+    def workflow(
+        self, workflow_id: str, *, output: Any = None, interrupt: str | None = None, **options: Any
+    ) -> WorkflowScript:
         """Script a workflow (options are :class:`WorkflowScript` fields)."""
         script = WorkflowScript(workflow_id, output=output, interrupt=interrupt, **options)
         self.workflows[workflow_id] = script
@@ -331,8 +345,11 @@ class FakeCoze(FakeServer):
         code = self.throttle_code
         if code is None:
             code = 4020 if (rejection.window or 0) >= 60 else 4009
-        msg = ("the request exceeds the purchased RPM peak" if code == 4020
-               else "system request limit reached, please retry later")
+        msg = (
+            "the request exceeds the purchased RPM peak"
+            if code == 4020
+            else "system request limit reached, please retry later"
+        )
         return self.error(code, msg, status=self.throttle_status)
 
     def throttle_response(self, ctx: Ctx, fault: Fault) -> httpx.Response:
@@ -421,24 +438,50 @@ class FakeCoze(FakeServer):
         return self.stream_response(chunks, headers={"x-tt-logid": logid})
 
     # -- chat -----------------------------------------------------------------------------------
-    def _message(self, conv_id: str, bot_id: str, chat_id: str, role: str, type_: str, content: str,
-                 content_type: str = "text", meta: dict[str, Any] | None = None,
-                 section_id: str = "", message_id: str | None = None) -> dict[str, Any]:
+    def _message(
+        self,
+        conv_id: str,
+        bot_id: str,
+        chat_id: str,
+        role: str,
+        type_: str,
+        content: str,
+        content_type: str = "text",
+        meta: dict[str, Any] | None = None,
+        section_id: str = "",
+        message_id: str | None = None,
+    ) -> dict[str, Any]:
         now = self.now()
         return {
-            "id": message_id or self.new_id(), "conversation_id": conv_id, "bot_id": bot_id, "chat_id": chat_id,
-            "meta_data": meta or {}, "role": role, "content": content, "content_type": content_type,
-            "created_at": now, "updated_at": now, "type": type_, "section_id": section_id,
+            "id": message_id or self.new_id(),
+            "conversation_id": conv_id,
+            "bot_id": bot_id,
+            "chat_id": chat_id,
+            "meta_data": meta or {},
+            "role": role,
+            "content": content,
+            "content_type": content_type,
+            "created_at": now,
+            "updated_at": now,
+            "type": type_,
+            "section_id": section_id,
             "reasoning_content": "",
         }
 
-    def _new_conversation(self, bot_id: str | None, *, name: str = "", meta: dict[str, Any] | None = None,
-                          connector_id: str = "1024") -> dict[str, Any]:
+    def _new_conversation(
+        self, bot_id: str | None, *, name: str = "", meta: dict[str, Any] | None = None, connector_id: str = "1024"
+    ) -> dict[str, Any]:
         now = self.now()
-        conv = {
-            "id": self.new_id(), "created_at": now, "updated_at": now, "meta_data": meta or {},
-            "last_section_id": self.new_id(), "name": name, "creator_id": self.user["user_id"],
-            "connector_id": connector_id, "_bot_id": bot_id or "",
+        conv: dict[str, Any] = {
+            "id": self.new_id(),
+            "created_at": now,
+            "updated_at": now,
+            "meta_data": meta or {},
+            "last_section_id": self.new_id(),
+            "name": name,
+            "creator_id": self.user["user_id"],
+            "connector_id": connector_id,
+            "_bot_id": bot_id or "",
         }
         self.conversations[conv["id"]] = conv
         self.messages[conv["id"]] = []
@@ -454,7 +497,9 @@ class FakeCoze(FakeServer):
         if message.get("content_type") == "object_string" and isinstance(content, str):
             try:
                 parts = json.loads(content)
-                return " ".join(str(p.get("text", "")) for p in parts if isinstance(p, dict) and p.get("type") == "text")
+                return " ".join(
+                    str(p.get("text", "")) for p in parts if isinstance(p, dict) and p.get("type") == "text"
+                )
             except ValueError:
                 return content
         return content if isinstance(content, str) else json.dumps(content)
@@ -492,8 +537,10 @@ class FakeCoze(FakeServer):
         if conv_id:
             if conv_id not in self.conversations:
                 return self.error(4002, "invalid conversation")
-            if any(c["conversation_id"] == conv_id and c["status"] in ("created", "in_progress")
-                   for c in self.chats.values()):
+            if any(
+                c["conversation_id"] == conv_id and c["status"] in ("created", "in_progress")
+                for c in self.chats.values()
+            ):
                 return self.error(4016, "a chat is already in progress in this conversation")
             conv = self.conversations[conv_id]
         else:
@@ -503,9 +550,17 @@ class FakeCoze(FakeServer):
         section = conv["last_section_id"]
         question = ""
         for m in additional:
-            msg = self._message(conv_id, bot_id, chat_id, str(m.get("role", "user")), str(m.get("type") or "question"),
-                                m.get("content", "") if isinstance(m.get("content", ""), str) else json.dumps(m["content"]),
-                                str(m.get("content_type") or "text"), m.get("meta_data"), section)
+            msg = self._message(
+                conv_id,
+                bot_id,
+                chat_id,
+                str(m.get("role", "user")),
+                str(m.get("type") or "question"),
+                m.get("content", "") if isinstance(m.get("content", ""), str) else json.dumps(m["content"]),
+                str(m.get("content_type") or "text"),
+                m.get("meta_data"),
+                section,
+            )
             if auto_save:
                 self.messages[conv_id].append(msg)
             if msg["role"] == "user":
@@ -513,12 +568,24 @@ class FakeCoze(FakeServer):
         bot = self.bots.get(bot_id) or BotScript(bot_id)
         script = self._take_chat_script(bot_id)
         chat = {
-            "id": chat_id, "conversation_id": conv_id, "bot_id": bot_id, "created_at": self.now(),
-            "meta_data": meta, "status": "created", "section_id": section,
+            "id": chat_id,
+            "conversation_id": conv_id,
+            "bot_id": bot_id,
+            "created_at": self.now(),
+            "meta_data": meta,
+            "status": "created",
+            "section_id": section,
         }
-        task = {"bot": bot, "script": script, "question": question, "auto_save": auto_save, "polls": 0,
-                "started": self.clock(), "answer": None, "history": sum(estimate_tokens(self._text_of(m))
-                                                                       for m in additional)}
+        task = {
+            "bot": bot,
+            "script": script,
+            "question": question,
+            "auto_save": auto_save,
+            "polls": 0,
+            "started": self.clock(),
+            "answer": None,
+            "history": sum(estimate_tokens(self._text_of(m)) for m in additional),
+        }
         self.chats[chat_id] = chat
         self._chat_tasks[chat_id] = task
         if not stream:
@@ -541,15 +608,30 @@ class FakeCoze(FakeServer):
             chat["usage"] = {"token_count": 0, "output_count": 0, "input_count": 0}
             return produced
         if script is not None and script.requires_action is not None and not task.get("tool_outputs"):
-            calls = []
+            calls: list[dict[str, Any]] = []
             for call in script.requires_action:
-                calls.append({"id": self.new_id(), "type": "function", "function": {
-                    "name": call.get("name", "tool"),
-                    "arguments": json.dumps(call.get("arguments", {}), ensure_ascii=False)}})
-            fc = self._message(conv_id, bot_id, chat_id, "assistant", "function_call",
-                               json.dumps({"name": calls[0]["function"]["name"],
-                                           "arguments": json.loads(calls[0]["function"]["arguments"])},
-                                          ensure_ascii=False), section_id=section)
+                calls.append(
+                    {
+                        "id": self.new_id(),
+                        "type": "function",
+                        "function": {
+                            "name": call.get("name", "tool"),
+                            "arguments": json.dumps(call.get("arguments", {}), ensure_ascii=False),
+                        },
+                    }
+                )
+            fc = self._message(
+                conv_id,
+                bot_id,
+                chat_id,
+                "assistant",
+                "function_call",
+                json.dumps(
+                    {"name": calls[0]["function"]["name"], "arguments": json.loads(calls[0]["function"]["arguments"])},
+                    ensure_ascii=False,
+                ),
+                section_id=section,
+            )
             produced.append(fc)
             chat["status"] = "requires_action"
             chat["required_action"] = {"type": "submit_tool_outputs", "submit_tool_outputs": {"tool_calls": calls}}
@@ -567,9 +649,22 @@ class FakeCoze(FakeServer):
         if bot.reasoning:
             answer["reasoning_content"] = bot.reasoning
         produced.append(answer)
-        verbose = self._message(conv_id, bot_id, chat_id, "assistant", "verbose", json.dumps(
-            {"msg_type": "generate_answer_finish", "data": "{\"finish_reason\":0,\"FinData\":\"\"}", "from_module": None,
-             "from_unit": None}), section_id=section)
+        verbose = self._message(
+            conv_id,
+            bot_id,
+            chat_id,
+            "assistant",
+            "verbose",
+            json.dumps(
+                {
+                    "msg_type": "generate_answer_finish",
+                    "data": '{"finish_reason":0,"FinData":""}',
+                    "from_module": None,
+                    "from_unit": None,
+                }
+            ),
+            section_id=section,
+        )
         produced.append(verbose)
         for text in bot.follow_ups:
             produced.append(self._message(conv_id, bot_id, chat_id, "assistant", "follow_up", text, section_id=section))
@@ -586,7 +681,9 @@ class FakeCoze(FakeServer):
         self.conversations.get(conv_id, {})["updated_at"] = now
         return produced
 
-    async def _chat_events(self, chat: dict[str, Any], task: dict[str, Any], resumed: bool = False) -> AsyncIterator[bytes]:
+    async def _chat_events(
+        self, chat: dict[str, Any], task: dict[str, Any], resumed: bool = False
+    ) -> AsyncIterator[bytes]:
         sse = self._sse
         if not resumed:
             chat["status"] = "created"
@@ -675,9 +772,17 @@ class FakeCoze(FakeServer):
         if any(o["tool_call_id"] not in known for o in outputs):
             return self.error(4000, "invalid parameter: unknown tool_call_id")
         task["tool_outputs"] = outputs
-        task["produced"].append(self._message(chat["conversation_id"], chat["bot_id"], chat["id"], "assistant",
-                                              "tool_response", str(outputs[0].get("output", "")),
-                                              section_id=chat.get("section_id", "")))
+        task["produced"].append(
+            self._message(
+                chat["conversation_id"],
+                chat["bot_id"],
+                chat["id"],
+                "assistant",
+                "tool_response",
+                str(outputs[0].get("output", "")),
+                section_id=chat.get("section_id", ""),
+            )
+        )
         chat.pop("required_action", None)
         if body.get("stream"):
             return self._sse_response(self._chat_events(chat, task, resumed=True))
@@ -707,13 +812,26 @@ class FakeCoze(FakeServer):
         name = str(body.get("name") or "")
         if len(name) > 100:
             return self.error(4000, "invalid parameter: name is longer than 100 characters")
-        conv = self._new_conversation(body.get("bot_id"), name=name, meta=body.get("meta_data"),
-                                      connector_id=str(body.get("connector_id") or "1024"))
+        conv = self._new_conversation(
+            body.get("bot_id"),
+            name=name,
+            meta=body.get("meta_data"),
+            connector_id=str(body.get("connector_id") or "1024"),
+        )
         for m in body.get("messages") or []:
-            self.messages[conv["id"]].append(self._message(conv["id"], conv["_bot_id"], "", str(m.get("role", "user")),
-                                                           str(m.get("type") or "question"), str(m.get("content", "")),
-                                                           str(m.get("content_type") or "text"), m.get("meta_data"),
-                                                           conv["last_section_id"]))
+            self.messages[conv["id"]].append(
+                self._message(
+                    conv["id"],
+                    conv["_bot_id"],
+                    "",
+                    str(m.get("role", "user")),
+                    str(m.get("type") or "question"),
+                    str(m.get("content", "")),
+                    str(m.get("content_type") or "text"),
+                    m.get("meta_data"),
+                    conv["last_section_id"],
+                )
+            )
         return self.ok(self._public(conv))
 
     async def _conv_retrieve(self, ctx: Ctx) -> httpx.Response:
@@ -740,7 +858,7 @@ class FakeCoze(FakeServer):
         items = [c for c in self.conversations.values() if c["_bot_id"] == bot_id and c["connector_id"] == connector]
         items.sort(key=lambda c: (c["created_at"], int(c["id"])), reverse=q.get("sort_order", "DESC").upper() != "ASC")
         start = (page_num - 1) * page_size
-        page = items[start:start + page_size]
+        page = items[start : start + page_size]
         return self.ok({"conversations": [self._public(c) for c in page], "has_more": start + page_size < len(items)})
 
     async def _conv_update(self, ctx: Ctx) -> httpx.Response:
@@ -789,8 +907,17 @@ class FakeCoze(FakeServer):
         role, content, ctype = body.get("role"), body.get("content"), body.get("content_type")
         if role not in ("user", "assistant") or not content or ctype not in ("text", "object_string"):
             return self.error(4000, "invalid parameter: role, content and content_type are required")
-        msg = self._message(conv["id"], conv["_bot_id"], "", role, "question" if role == "user" else "answer",
-                            str(content), ctype, body.get("meta_data"), conv["last_section_id"])
+        msg = self._message(
+            conv["id"],
+            conv["_bot_id"],
+            "",
+            role,
+            "question" if role == "user" else "answer",
+            str(content),
+            ctype,
+            body.get("meta_data"),
+            conv["last_section_id"],
+        )
         self.messages[conv["id"]].append(msg)
         return self.ok(msg)
 
@@ -815,7 +942,7 @@ class FakeCoze(FakeServer):
         # pages back (pass first_id); "0" means none (coze-api.md §4, §5.4).
         if after != "0":
             pos = ids.index(after) + 1 if after in ids else len(ids)
-            page = items[pos:pos + limit]
+            page = items[pos : pos + limit]
             has_more = pos + limit < len(items)
         elif before != "0":
             end = ids.index(before) if before in ids else 0
@@ -826,11 +953,18 @@ class FakeCoze(FakeServer):
             page = items[:limit]
             has_more = limit < len(items)
         logid = self.logid()
-        return self.json_response({
-            "code": 0, "msg": "", "data": page,
-            "first_id": page[0]["id"] if page else "", "last_id": page[-1]["id"] if page else "",
-            "has_more": has_more, "detail": {"logid": logid},
-        }, headers={"x-tt-logid": logid})
+        return self.json_response(
+            {
+                "code": 0,
+                "msg": "",
+                "data": page,
+                "first_id": page[0]["id"] if page else "",
+                "last_id": page[-1]["id"] if page else "",
+                "has_more": has_more,
+                "detail": {"logid": logid},
+            },
+            headers={"x-tt-logid": logid},
+        )
 
     async def _msg_retrieve(self, ctx: Ctx) -> httpx.Response:
         found = self._msg_or_error(ctx)
@@ -852,8 +986,9 @@ class FakeCoze(FakeServer):
         msg["updated_at"] = self.now()
         logid = self.logid()
         # coze-api.md §1: modify answers under "message", not "data".
-        return self.json_response({"code": 0, "msg": "", "message": msg, "detail": {"logid": logid}},
-                                  headers={"x-tt-logid": logid})
+        return self.json_response(
+            {"code": 0, "msg": "", "message": msg, "detail": {"logid": logid}}, headers={"x-tt-logid": logid}
+        )
 
     async def _msg_delete(self, ctx: Ctx) -> httpx.Response:
         found = self._msg_or_error(ctx)
@@ -891,8 +1026,12 @@ class FakeCoze(FakeServer):
         upload = files[0]
         if upload.size > self.upload_limit:
             return self.error(4302, f"file is larger than {self.upload_limit} bytes")
-        info = {"id": self.new_id(), "bytes": upload.size, "file_name": upload.filename or "file",
-                "created_at": self.now()}
+        info: dict[str, Any] = {
+            "id": self.new_id(),
+            "bytes": upload.size,
+            "file_name": upload.filename or "file",
+            "created_at": self.now(),
+        }
         self.files[info["id"]] = dict(info, _content=upload.content)
         return self.ok(info)
 
@@ -927,22 +1066,40 @@ class FakeCoze(FakeServer):
 
     def _new_execution(self, script: WorkflowScript, body: dict[str, Any], run_mode: int) -> dict[str, Any]:
         eid = self.new_id()
-        ex = {"execute_id": eid, "workflow_id": script.workflow_id, "script": script, "body": body,
-              "run_mode": run_mode, "status": "Running", "polls": 0, "resumes": 0, "interrupted": False,
-              "event_id": None, "created": self.now(), "output": None, "node_uuid": self.new_id()}
+        ex = {
+            "execute_id": eid,
+            "workflow_id": script.workflow_id,
+            "script": script,
+            "body": body,
+            "run_mode": run_mode,
+            "status": "Running",
+            "polls": 0,
+            "resumes": 0,
+            "interrupted": False,
+            "event_id": None,
+            "created": self.now(),
+            "output": None,
+            "node_uuid": self.new_id(),
+        }
         self.executions[eid] = ex
         return ex
 
     def _interrupt_data(self, ex: dict[str, Any]) -> dict[str, Any]:
         ex["event_id"] = f"{ex['execute_id']}/{self.new_id()}"
         ex["interrupted"] = True
-        return {"event_id": ex["event_id"], "type": 2, "data": json.dumps(
-            {"content_type": "text", "content": ex["script"].interrupt}, ensure_ascii=False)}
+        return {
+            "event_id": ex["event_id"],
+            "type": 2,
+            "data": json.dumps({"content_type": "text", "content": ex["script"].interrupt}, ensure_ascii=False),
+        }
 
     def _run_result(self, ex: dict[str, Any], output: Any, *, interrupt: bool) -> httpx.Response:
         wid, eid = ex["workflow_id"], ex["execute_id"]
-        extra: dict[str, Any] = {"debug_url": self._debug_url(wid, eid), "execute_id": eid,
-                                 "usage": self._usage_for(ex["body"], output)}
+        extra: dict[str, Any] = {
+            "debug_url": self._debug_url(wid, eid),
+            "execute_id": eid,
+            "usage": self._usage_for(ex["body"], output),
+        }
         if interrupt:
             extra["data"] = ""
             extra["interrupt_data"] = self._interrupt_data(ex)
@@ -952,8 +1109,9 @@ class FakeCoze(FakeServer):
             ex["output"] = extra["data"]
         logid = self.logid()
         # coze-api.md §1/§5.5: the blocking run puts data (a string), execute_id, debug_url, usage at the top.
-        return self.json_response({"code": 0, "msg": "", **extra, "detail": {"logid": logid}},
-                                  headers={"x-tt-logid": logid})
+        return self.json_response(
+            {"code": 0, "msg": "", **extra, "detail": {"logid": logid}}, headers={"x-tt-logid": logid}
+        )
 
     async def _wf_run(self, ctx: Ctx) -> httpx.Response:
         body = ctx.body_dict()
@@ -969,9 +1127,16 @@ class FakeCoze(FakeServer):
             ex = self._new_execution(script, body, 2)
             ex["output"] = output if isinstance(output, str) else json.dumps(output, ensure_ascii=False)
             logid = self.logid()
-            return self.json_response({"code": 0, "msg": "", "execute_id": ex["execute_id"],
-                                       "debug_url": self._debug_url(script.workflow_id, ex["execute_id"]),
-                                       "detail": {"logid": logid}}, headers={"x-tt-logid": logid})
+            return self.json_response(
+                {
+                    "code": 0,
+                    "msg": "",
+                    "execute_id": ex["execute_id"],
+                    "debug_url": self._debug_url(script.workflow_id, ex["execute_id"]),
+                    "detail": {"logid": logid},
+                },
+                headers={"x-tt-logid": logid},
+            )
         ex = self._new_execution(script, body, 0)
         return self._run_result(ex, output, interrupt=bool(script.interrupt))
 
@@ -1001,11 +1166,24 @@ class FakeCoze(FakeServer):
         ex["interrupted"] = False
         return ex, body
 
-    def _wf_message(self, content: str, node_title: str, seq: int, finish: bool, ex: dict[str, Any],
-                    usage: dict[str, int] | None = None) -> dict[str, Any]:
-        data: dict[str, Any] = {"content": content, "content_type": "text", "node_is_finish": finish,
-                                "node_seq_id": str(seq), "node_title": node_title,
-                                "node_id": "900001", "node_execute_uuid": ex["node_uuid"]}
+    def _wf_message(
+        self,
+        content: str,
+        node_title: str,
+        seq: int,
+        finish: bool,
+        ex: dict[str, Any],
+        usage: dict[str, int] | None = None,
+    ) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "content": content,
+            "content_type": "text",
+            "node_is_finish": finish,
+            "node_seq_id": str(seq),
+            "node_title": node_title,
+            "node_id": "900001",
+            "node_execute_uuid": ex["node_uuid"],
+        }
         if usage is not None:
             data["usage"] = usage
         return data
@@ -1067,14 +1245,29 @@ class FakeCoze(FakeServer):
                 ex["status"] = "Success"
         done = ex["status"] != "Running"
         return {
-            "execute_id": ex["execute_id"], "execute_status": ex["status"], "bot_id": ex["body"].get("bot_id", ""),
-            "connector_id": "1024", "connector_uid": self.user["user_id"], "run_mode": ex["run_mode"],
-            "logid": self.logid(), "create_time": ex["created"], "update_time": self.now(),
-            "output": ex["output"] if done else "", "error_code": "", "error_message": "",
+            "execute_id": ex["execute_id"],
+            "execute_status": ex["status"],
+            "bot_id": ex["body"].get("bot_id", ""),
+            "connector_id": "1024",
+            "connector_uid": self.user["user_id"],
+            "run_mode": ex["run_mode"],
+            "logid": self.logid(),
+            "create_time": ex["created"],
+            "update_time": self.now(),
+            "output": ex["output"] if done else "",
+            "error_code": "",
+            "error_message": "",
             "debug_url": self._debug_url(ex["workflow_id"], ex["execute_id"]),
-            "usage": self._usage_for(ex["body"], ex["output"] or ""), "is_output_trimmed": False,
-            "node_execute_status": {"900001": {"node_id": "900001", "is_finish": done, "update_time": self.now(),
-                                               "node_execute_uuid": ex["node_uuid"]}},
+            "usage": self._usage_for(ex["body"], ex["output"] or ""),
+            "is_output_trimmed": False,
+            "node_execute_status": {
+                "900001": {
+                    "node_id": "900001",
+                    "is_finish": done,
+                    "update_time": self.now(),
+                    "node_execute_uuid": ex["node_uuid"],
+                }
+            },
         }
 
     async def _wf_history(self, ctx: Ctx) -> httpx.Response:
@@ -1109,16 +1302,33 @@ class FakeCoze(FakeServer):
         chat_id = self.new_id()
         question = self._text_of(msgs[-1]) if isinstance(msgs[-1], dict) else ""
         bot = BotScript(bot_id, replies=script.replies)
-        chat = {"id": chat_id, "conversation_id": conv["id"], "bot_id": bot_id, "created_at": self.now(),
-                "meta_data": {}, "status": "created", "section_id": conv["last_section_id"]}
-        task = {"bot": bot, "script": None, "question": question, "auto_save": True, "polls": 0,
-                "started": self.clock(), "answer": None, "history": estimate_tokens(question)}
+        chat = {
+            "id": chat_id,
+            "conversation_id": conv["id"],
+            "bot_id": bot_id,
+            "created_at": self.now(),
+            "meta_data": {},
+            "status": "created",
+            "section_id": conv["last_section_id"],
+        }
+        task = {
+            "bot": bot,
+            "script": None,
+            "question": question,
+            "auto_save": True,
+            "polls": 0,
+            "started": self.clock(),
+            "answer": None,
+            "history": estimate_tokens(question),
+        }
         self.chats[chat_id] = chat
         self._chat_tasks[chat_id] = task
         ex = self._new_execution(script, body, 1)
         return self._sse_response(self._wf_chat_events(chat, task, ex))
 
-    async def _wf_chat_events(self, chat: dict[str, Any], task: dict[str, Any], ex: dict[str, Any]) -> AsyncIterator[bytes]:
+    async def _wf_chat_events(
+        self, chat: dict[str, Any], task: dict[str, Any], ex: dict[str, Any]
+    ) -> AsyncIterator[bytes]:
         async for chunk in self._chat_events(chat, task):
             if chunk.startswith((b"event:done", b"event: done")):
                 # coze-api.md §6.3: the chatflow's final done carries the debug_url, not "[DONE]".
@@ -1128,9 +1338,16 @@ class FakeCoze(FakeServer):
         ex["status"] = "Success"
 
     def _wf_basic(self, script: WorkflowScript) -> dict[str, Any]:
-        return {"workflow_id": script.workflow_id, "workflow_name": script.name, "description": "",
-                "icon_url": "", "app_id": "", "created_at": self.now(), "updated_at": self.now(),
-                "creator": {"id": self.user["user_id"], "name": self.user["user_name"]}}
+        return {
+            "workflow_id": script.workflow_id,
+            "workflow_name": script.name,
+            "description": "",
+            "icon_url": "",
+            "app_id": "",
+            "created_at": self.now(),
+            "updated_at": self.now(),
+            "creator": {"id": self.user["user_id"], "name": self.user["user_name"]},
+        }
 
     async def _wf_list(self, ctx: Ctx) -> httpx.Response:
         q = ctx.query
@@ -1141,8 +1358,12 @@ class FakeCoze(FakeServer):
             return self.error(4000, "invalid parameter: page_size must be 1..30")
         items = [w for w in self.workflows.values() if q.get("workflow_mode") in (None, w.mode)]
         start = (page_num - 1) * page_size
-        return self.ok({"items": [self._wf_basic(w) for w in items[start:start + page_size]],
-                        "has_more": start + page_size < len(items)})
+        return self.ok(
+            {
+                "items": [self._wf_basic(w) for w in items[start : start + page_size]],
+                "has_more": start + page_size < len(items),
+            }
+        )
 
     async def _wf_retrieve(self, ctx: Ctx) -> httpx.Response:
         script = self.workflows.get(ctx.params["wid"])
@@ -1151,7 +1372,11 @@ class FakeCoze(FakeServer):
         data: dict[str, Any] = {"workflow_detail": self._wf_basic(script)}
         if ctx.query.get("include_input_output", "").lower() == "true":
             data["input"] = {"parameters": {"input": {"type": "string", "required": False, "description": ""}}}
-            data["output"] = {"parameters": {"output": {"type": "string"}}, "content": "", "terminate_plan": "return_variables"}
+            data["output"] = {
+                "parameters": {"output": {"type": "string"}},
+                "content": "",
+                "terminate_plan": "return_variables",
+            }
         return self.ok(data)
 
     async def _wf_versions(self, ctx: Ctx) -> httpx.Response:
@@ -1161,11 +1386,19 @@ class FakeCoze(FakeServer):
         page_size = self._int(ctx.query.get("page_size"), 10)
         if not 1 <= page_size <= 30:
             return self.error(4000, "invalid parameter: page_size must be 1..30")
-        versions = [{"version": f"v0.0.{i}", "description": f"version {i}", "created_at": self.now(),
-                     "updated_at": self.now(), "workflow_id": script.workflow_id,
-                     "creator": {"id": self.user["user_id"], "name": self.user["user_name"]}} for i in range(1, 26)]
+        versions = [
+            {
+                "version": f"v0.0.{i}",
+                "description": f"version {i}",
+                "created_at": self.now(),
+                "updated_at": self.now(),
+                "workflow_id": script.workflow_id,
+                "creator": {"id": self.user["user_id"], "name": self.user["user_name"]},
+            }
+            for i in range(1, 26)
+        ]
         start = self._int(ctx.query.get("page_token") or 0, 0)
-        page = versions[start:start + page_size]
+        page = versions[start : start + page_size]
         more = start + page_size < len(versions)
         return self.ok({"items": page, "has_more": more, "next_page_token": str(start + page_size) if more else ""})
 
@@ -1175,14 +1408,31 @@ class FakeCoze(FakeServer):
         if not body.get("name") or not body.get("space_id") or body.get("format_type") not in (0, 2):
             return self.error(4000, "invalid parameter: name, space_id and format_type (0|2) are required")
         did = self.new_id()
-        self.datasets[did] = {"dataset_id": did, "name": body["name"], "description": body.get("description", ""),
-                              "space_id": str(body["space_id"]), "status": 1, "format_type": body["format_type"],
-                              "can_edit": True, "icon_url": "", "doc_count": 0, "file_list": [], "hit_count": 0,
-                              "bot_used_count": 0, "slice_count": 0, "all_file_size": 0, "chunk_strategy": {},
-                              "failed_file_list": [], "processing_file_list": [], "processing_file_id_list": [],
-                              "avatar_url": "", "creator_id": self.user["user_id"],
-                              "creator_name": self.user["user_name"], "create_time": self.now(),
-                              "update_time": self.now()}
+        self.datasets[did] = {
+            "dataset_id": did,
+            "name": body["name"],
+            "description": body.get("description", ""),
+            "space_id": str(body["space_id"]),
+            "status": 1,
+            "format_type": body["format_type"],
+            "can_edit": True,
+            "icon_url": "",
+            "doc_count": 0,
+            "file_list": [],
+            "hit_count": 0,
+            "bot_used_count": 0,
+            "slice_count": 0,
+            "all_file_size": 0,
+            "chunk_strategy": {},
+            "failed_file_list": [],
+            "processing_file_list": [],
+            "processing_file_id_list": [],
+            "avatar_url": "",
+            "creator_id": self.user["user_id"],
+            "creator_name": self.user["user_name"],
+            "create_time": self.now(),
+            "update_time": self.now(),
+        }
         return self.ok({"dataset_id": did})
 
     async def _ds_list(self, ctx: Ctx) -> httpx.Response:
@@ -1192,13 +1442,17 @@ class FakeCoze(FakeServer):
         page_num, page_size = self._int(q.get("page_num"), 1), self._int(q.get("page_size"), 10)
         if not 1 <= page_size <= 300:
             return self.error(4000, "invalid parameter: page_size must be 1..300")
-        items = [d for d in self.datasets.values() if d["space_id"] == q["space_id"]
-                 and q.get("name", "") in d["name"]
-                 and (q.get("format_type") is None or str(d["format_type"]) == q["format_type"])]
+        items = [
+            d
+            for d in self.datasets.values()
+            if d["space_id"] == q["space_id"]
+            and q.get("name", "") in d["name"]
+            and (q.get("format_type") is None or str(d["format_type"]) == q["format_type"])
+        ]
         start = (page_num - 1) * page_size
         for d in items:
             d["doc_count"] = sum(1 for doc in self.documents.values() if doc["_dataset_id"] == d["dataset_id"])
-        return self.ok({"total_count": len(items), "dataset_list": items[start:start + page_size]})
+        return self.ok({"total_count": len(items), "dataset_list": items[start : start + page_size]})
 
     async def _ds_update(self, ctx: Ctx) -> httpx.Response:
         ds = self.datasets.get(ctx.params["did"])
@@ -1208,8 +1462,7 @@ class FakeCoze(FakeServer):
         if not body.get("name"):
             return self.error(4000, "invalid parameter: name is required")
         # coze-api.md §5.6: a full overwrite; left-out fields are reset.
-        ds.update(name=body["name"], description=body.get("description", ""), icon_url="",
-                  update_time=self.now())
+        ds.update(name=body["name"], description=body.get("description", ""), icon_url="", update_time=self.now())
         return self.ok(with_data=False)
 
     async def _ds_delete(self, ctx: Ctx) -> httpx.Response:
@@ -1221,7 +1474,9 @@ class FakeCoze(FakeServer):
 
     def _progress(self, doc: dict[str, Any]) -> int:
         elapsed = self.clock() - doc["_started"]
-        return 100 if self.document_process_seconds <= 0 else min(100, int(100 * elapsed / self.document_process_seconds))
+        return (
+            100 if self.document_process_seconds <= 0 else min(100, int(100 * elapsed / self.document_process_seconds))
+        )
 
     async def _ds_process(self, ctx: Ctx) -> httpx.Response:
         if ctx.params["did"] not in self.datasets:
@@ -1238,10 +1493,21 @@ class FakeCoze(FakeServer):
             status = 1 if progress >= 100 else 0
             doc["status"] = status
             remaining = max(0, int(self.document_process_seconds * (100 - progress) / 100))
-            out.append({"document_id": doc["document_id"], "url": "", "size": doc["size"], "type": doc["type"],
-                        "status": status, "progress": progress, "update_type": doc["update_type"],
-                        "document_name": doc["name"], "remaining_time": remaining, "status_descript": "",
-                        "update_interval": doc["update_interval"]})
+            out.append(
+                {
+                    "document_id": doc["document_id"],
+                    "url": "",
+                    "size": doc["size"],
+                    "type": doc["type"],
+                    "status": status,
+                    "progress": progress,
+                    "update_type": doc["update_type"],
+                    "document_name": doc["name"],
+                    "remaining_time": remaining,
+                    "status_descript": "",
+                    "update_interval": doc["update_interval"],
+                }
+            )
         return self.ok({"data": out})  # coze-api.md §1: progress nested as data.data[]
 
     def _agw(self, ctx: Ctx) -> httpx.Response | None:
@@ -1272,18 +1538,33 @@ class FakeCoze(FakeServer):
                 return self.error(4000, "invalid parameter: document name is required")
             size = len(base64.b64decode(src["file_base64"])) if src.get("file_base64") else 0
             rule = base.get("update_rule") or {}
-            doc = {"document_id": self.new_id(), "name": base["name"], "char_count": size,
-                   "chunk_strategy": body.get("chunk_strategy") or {}, "format_type": body.get("format_type", 0),
-                   "hit_count": 0, "size": size, "slice_count": 0, "source_type": src.get("document_source", 0),
-                   "status": 0, "type": src.get("file_type", "web" if src.get("web_url") else "txt"),
-                   "update_interval": rule.get("update_interval", 0), "update_type": rule.get("update_type", 0),
-                   "create_time": self.now(), "update_time": self.now(), "tos_uri": "", "_dataset_id": did,
-                   "_started": self.clock(), "_caption": base.get("caption", "")}
+            doc = {
+                "document_id": self.new_id(),
+                "name": base["name"],
+                "char_count": size,
+                "chunk_strategy": body.get("chunk_strategy") or {},
+                "format_type": body.get("format_type", 0),
+                "hit_count": 0,
+                "size": size,
+                "slice_count": 0,
+                "source_type": src.get("document_source", 0),
+                "status": 0,
+                "type": src.get("file_type", "web" if src.get("web_url") else "txt"),
+                "update_interval": rule.get("update_interval", 0),
+                "update_type": rule.get("update_type", 0),
+                "create_time": self.now(),
+                "update_time": self.now(),
+                "tos_uri": "",
+                "_dataset_id": did,
+                "_started": self.clock(),
+                "_caption": base.get("caption", ""),
+            }
             self.documents[doc["document_id"]] = doc
             infos.append(self._doc_public(doc))
         logid = self.logid()
-        return self.json_response({"code": 0, "msg": "", "document_infos": infos, "detail": {"logid": logid}},
-                                  headers={"x-tt-logid": logid})
+        return self.json_response(
+            {"code": 0, "msg": "", "document_infos": infos, "detail": {"logid": logid}}, headers={"x-tt-logid": logid}
+        )
 
     async def _doc_update(self, ctx: Ctx) -> httpx.Response:
         problem = self._agw(ctx)
@@ -1314,8 +1595,16 @@ class FakeCoze(FakeServer):
         docs = [d for d in self.documents.values() if d["_dataset_id"] == did]
         start = (page - 1) * size
         logid = self.logid()
-        return self.json_response({"code": 0, "msg": "", "document_infos": [self._doc_public(d) for d in docs[start:start + size]],
-                                   "total": len(docs), "detail": {"logid": logid}}, headers={"x-tt-logid": logid})
+        return self.json_response(
+            {
+                "code": 0,
+                "msg": "",
+                "document_infos": [self._doc_public(d) for d in docs[start : start + size]],
+                "total": len(docs),
+                "detail": {"logid": logid},
+            },
+            headers={"x-tt-logid": logid},
+        )
 
     async def _doc_delete(self, ctx: Ctx) -> httpx.Response:
         problem = self._agw(ctx)
@@ -1343,10 +1632,22 @@ class FakeCoze(FakeServer):
             want = q["has_caption"].lower() == "true"
             imgs = [d for d in imgs if bool(d["_caption"]) == want]
         start = (page_num - 1) * page_size
-        infos = [{"document_id": d["document_id"], "url": "", "name": d["name"], "size": d["size"], "type": d["type"],
-                  "status": d["status"], "caption": d["_caption"], "creator_id": self.user["user_id"],
-                  "source_type": d["source_type"], "create_time": d["create_time"], "update_time": d["update_time"]}
-                 for d in imgs[start:start + page_size]]
+        infos = [
+            {
+                "document_id": d["document_id"],
+                "url": "",
+                "name": d["name"],
+                "size": d["size"],
+                "type": d["type"],
+                "status": d["status"],
+                "caption": d["_caption"],
+                "creator_id": self.user["user_id"],
+                "source_type": d["source_type"],
+                "create_time": d["create_time"],
+                "update_time": d["update_time"],
+            }
+            for d in imgs[start : start + page_size]
+        ]
         return self.ok({"photo_infos": infos, "total_count": len(imgs)})
 
     async def _img_caption(self, ctx: Ctx) -> httpx.Response:
@@ -1361,22 +1662,41 @@ class FakeCoze(FakeServer):
 
     # -- audio ----------------------------------------------------------------------------------
     def _voice(self, voice_id: str, name: str, system: bool) -> dict[str, Any]:
-        return {"voice_id": voice_id, "name": name, "is_system_voice": system, "language_code": "zh",
-                "language_name": "Chinese", "preview_text": "你好", "preview_audio": "", "available_training_times": 10,
-                "create_time": self.now(), "update_time": self.now(), "model_type": "big", "state": "cloned",
-                "support_emotions": [{"emotion": "happy", "display_name": "Happy",
-                                      "emotion_scale_interval": {"min": 1.0, "max": 5.0, "default": 4.0}}]}
+        return {
+            "voice_id": voice_id,
+            "name": name,
+            "is_system_voice": system,
+            "language_code": "zh",
+            "language_name": "Chinese",
+            "preview_text": "你好",
+            "preview_audio": "",
+            "available_training_times": 10,
+            "create_time": self.now(),
+            "update_time": self.now(),
+            "model_type": "big",
+            "state": "cloned",
+            "support_emotions": [
+                {
+                    "emotion": "happy",
+                    "display_name": "Happy",
+                    "emotion_scale_interval": {"min": 1.0, "max": 5.0, "default": 4.0},
+                }
+            ],
+        }
 
     async def _voices_list(self, ctx: Ctx) -> httpx.Response:
         q = ctx.query
         page_num, page_size = self._int(q.get("page_num"), 1), self._int(q.get("page_size"), 100)
         if not 1 <= page_size <= 100:
             return self.error(4000, "invalid parameter: page_size must be 1..100")
-        voices = [] if q.get("filter_system_voice", "false").lower() == "true" else [
-            self._voice("7426720361733046281", "System voice", True)]
+        voices = (
+            []
+            if q.get("filter_system_voice", "false").lower() == "true"
+            else [self._voice("7426720361733046281", "System voice", True)]
+        )
         voices += list(self.voices.values())
         start = (page_num - 1) * page_size
-        return self.ok({"voice_list": voices[start:start + page_size], "has_more": start + page_size < len(voices)})
+        return self.ok({"voice_list": voices[start : start + page_size], "has_more": start + page_size < len(voices)})
 
     async def _voice_clone(self, ctx: Ctx) -> httpx.Response:
         form, files = ctx.rec.form, ctx.rec.files
@@ -1402,7 +1722,7 @@ class FakeCoze(FakeServer):
 
         async def chunks() -> AsyncIterator[bytes]:
             for i in range(0, len(audio), 4096):
-                yield audio[i:i + 4096]
+                yield audio[i : i + 4096]
 
         return self.stream_response(chunks(), content_type=ctype, headers={"x-tt-logid": logid})
 
@@ -1418,8 +1738,14 @@ class FakeCoze(FakeServer):
         body = ctx.body_dict()
         if not body.get("bot_id"):
             return self.error(4000, "invalid parameter: bot_id is required")
-        return self.ok({"token": "fake-rtc-token", "uid": str(body.get("uid") or self.new_id()),
-                        "room_id": self.new_id(), "app_id": "fake-rtc-app"})
+        return self.ok(
+            {
+                "token": "fake-rtc-token",
+                "uid": str(body.get("uid") or self.new_id()),
+                "room_id": self.new_id(),
+                "app_id": "fake-rtc-app",
+            }
+        )
 
     async def _vpg_create(self, ctx: Ctx) -> httpx.Response:
         body = ctx.body_dict()
@@ -1427,18 +1753,31 @@ class FakeCoze(FakeServer):
         if not isinstance(name, str) or not name or len(name) > 20:
             return self.error(4000, "invalid parameter: name (1..20 characters) is required")
         gid = self.new_id()
-        self.voiceprint_groups[gid] = {"id": gid, "name": name, "desc": body.get("desc", ""), "icon_url": "",
-                                       "feature_count": 0, "created_at": self.now(), "updated_at": self.now(),
-                                       "user_info": {"id": self.user["user_id"], "name": self.user["user_name"],
-                                                     "nickname": self.user["nick_name"], "avatar_url": ""}}
+        self.voiceprint_groups[gid] = {
+            "id": gid,
+            "name": name,
+            "desc": body.get("desc", ""),
+            "icon_url": "",
+            "feature_count": 0,
+            "created_at": self.now(),
+            "updated_at": self.now(),
+            "user_info": {
+                "id": self.user["user_id"],
+                "name": self.user["user_name"],
+                "nickname": self.user["nick_name"],
+                "avatar_url": "",
+            },
+        }
         return self.ok({"id": gid})
 
-    def _page(self, items: list[dict[str, Any]], q: dict[str, str], max_size: int) -> tuple[list[dict[str, Any]], bool] | None:
+    def _page(
+        self, items: list[dict[str, Any]], q: dict[str, str], max_size: int
+    ) -> tuple[list[dict[str, Any]], bool] | None:
         page_num, page_size = self._int(q.get("page_num"), 1), self._int(q.get("page_size"), 10)
         if not 1 <= page_size <= max_size or page_num < 1:
             return None
         start = (page_num - 1) * page_size
-        return items[start:start + page_size], True
+        return items[start : start + page_size], True
 
     async def _vpg_list(self, ctx: Ctx) -> httpx.Response:
         items = [g for g in self.voiceprint_groups.values() if g["name"].startswith(ctx.query.get("name", ""))]
@@ -1478,9 +1817,17 @@ class FakeCoze(FakeServer):
         if problem is not None:
             return problem
         fid = self.new_id()
-        self.features[fid] = {"id": fid, "group_id": gid, "name": form["name"], "desc": form.get("desc", ""),
-                              "audio_url": "", "icon_url": "", "created_at": self.now(), "updated_at": self.now(),
-                              "user_info": self.voiceprint_groups[gid]["user_info"]}
+        self.features[fid] = {
+            "id": fid,
+            "group_id": gid,
+            "name": form["name"],
+            "desc": form.get("desc", ""),
+            "audio_url": "",
+            "icon_url": "",
+            "created_at": self.now(),
+            "updated_at": self.now(),
+            "user_info": self.voiceprint_groups[gid]["user_info"],
+        }
         return self.ok({"id": fid})
 
     async def _feat_list(self, ctx: Ctx) -> httpx.Response:
@@ -1515,21 +1862,37 @@ class FakeCoze(FakeServer):
         form, files = ctx.rec.form, ctx.rec.files
         if not files:
             return self.error(4000, "invalid parameter: file is required")
-        problem = (self._int_form(form, "top_k") or self._int_form(form, "sample_rate")
-                   or self._int_form(form, "channel"))
+        problem = (
+            self._int_form(form, "top_k") or self._int_form(form, "sample_rate") or self._int_form(form, "channel")
+        )
         if problem is not None:
             return problem
         top_k = self._int(form.get("top_k"), 5)
         feats = [f for f in self.features.values() if f["group_id"] == gid][:top_k]
-        scores = [{"feature_id": f["id"], "feature_name": f["name"], "feature_desc": f["desc"],
-                   "score": round(0.9 - 0.1 * i, 3)} for i, f in enumerate(feats)]
+        scores = [
+            {
+                "feature_id": f["id"],
+                "feature_name": f["name"],
+                "feature_desc": f["desc"],
+                "score": round(0.9 - 0.1 * i, 3),
+            }
+            for i, f in enumerate(feats)
+        ]
         return self.ok({"feature_score_list": scores})
 
     # -- bots, users, workspaces, benefits ------------------------------------------------------
     def _bot_item(self, bot: BotScript) -> dict[str, Any]:
-        return {"id": bot.bot_id, "name": bot.name, "description": bot.description, "icon_url": "",
-                "is_published": True, "updated_at": self.now(), "owner_user_id": self.user["user_id"],
-                "folder_id": "", "published_at": self.now()}
+        return {
+            "id": bot.bot_id,
+            "name": bot.name,
+            "description": bot.description,
+            "icon_url": "",
+            "is_published": True,
+            "updated_at": self.now(),
+            "owner_user_id": self.user["user_id"],
+            "folder_id": "",
+            "published_at": self.now(),
+        }
 
     async def _bots_list(self, ctx: Ctx) -> httpx.Response:
         q = ctx.query
@@ -1542,23 +1905,43 @@ class FakeCoze(FakeServer):
         page_num, page_size = self._int(q.get("page_num"), 1), self._int(q.get("page_size"), 20)
         items = list(self.bots.values())
         start = (page_num - 1) * page_size
-        return self.ok({"items": [self._bot_item(b) for b in items[start:start + page_size]], "total": len(items)})
+        return self.ok({"items": [self._bot_item(b) for b in items[start : start + page_size]], "total": len(items)})
 
     async def _bot_retrieve(self, ctx: Ctx) -> httpx.Response:
         bot = self.bots.get(ctx.params["bid"])
         if bot is None:
             return self.error(4006, "invalid bot")
-        return self.ok({"bot_id": bot.bot_id, "name": bot.name, "description": bot.description, "icon_url": "",
-                        "create_time": self.now(), "update_time": self.now(), "version": "1",
-                        "prompt_info": {"prompt": ""}, "onboarding_info": {"prologue": "", "suggested_questions": []},
-                        "bot_mode": 0, "plugin_info_list": [], "model_info": {"model_id": "fake", "model_name": "fake"}})
+        return self.ok(
+            {
+                "bot_id": bot.bot_id,
+                "name": bot.name,
+                "description": bot.description,
+                "icon_url": "",
+                "create_time": self.now(),
+                "update_time": self.now(),
+                "version": "1",
+                "prompt_info": {"prompt": ""},
+                "onboarding_info": {"prologue": "", "suggested_questions": []},
+                "bot_mode": 0,
+                "plugin_info_list": [],
+                "model_info": {"model_id": "fake", "model_name": "fake"},
+            }
+        )
 
     async def _users_me(self, ctx: Ctx) -> httpx.Response:
         return self.ok(dict(self.user))
 
     async def _workspaces(self, ctx: Ctx) -> httpx.Response:
-        ws = [{"id": self.workspace_id, "name": "Personal", "icon_url": "", "role_type": "owner",
-               "workspace_type": "personal", "enterprise_id": ""}]
+        ws = [
+            {
+                "id": self.workspace_id,
+                "name": "Personal",
+                "icon_url": "",
+                "role_type": "owner",
+                "workspace_type": "personal",
+                "enterprise_id": "",
+            }
+        ]
         return self.ok({"workspaces": ws, "total_count": len(ws)})
 
     async def _benefits(self, ctx: Ctx) -> httpx.Response:
@@ -1568,8 +1951,17 @@ class FakeCoze(FakeServer):
         resource = ctx.query.get("resource_id", "chat")
         for lim in limits:
             if lim.kind == "requests" and lim.group == resource and lim.window == 1.0:
-                item = {"status": "valid", "item_info": {"strategy": "by_quota", "total": lim.limit, "used": 0,
-                                                         "start_at": 0, "end_at": 0}}
-                infos.append({"benefit_type": "api_run_qps", "resource_id": resource, "basic": item, "extra": [],
-                              "effective": item})
+                item = {
+                    "status": "valid",
+                    "item_info": {"strategy": "by_quota", "total": lim.limit, "used": 0, "start_at": 0, "end_at": 0},
+                }
+                infos.append(
+                    {
+                        "benefit_type": "api_run_qps",
+                        "resource_id": resource,
+                        "basic": item,
+                        "extra": [],
+                        "effective": item,
+                    }
+                )
         return self.ok({"basic_info": {"user_level": self.user_level}, "benefit_info": infos})

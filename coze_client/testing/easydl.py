@@ -31,8 +31,13 @@ from .faults import Fault
 
 __all__ = ["FakeEasyDL"]
 
-_FIELDS = {"classification": "image", "detection": "image", "segmentation": "image", "text_cls": "text",
-           "sound_cls": "sound"}
+_FIELDS = {
+    "classification": "image",
+    "detection": "image",
+    "segmentation": "image",
+    "text_cls": "text",
+    "sound_cls": "sound",
+}
 TOKEN_LIFETIME = 2592000  # 30 days (providers-api.md §C.1)
 
 
@@ -65,8 +70,16 @@ class FakeEasyDL(FakeServer):
         enforce: bool = True,
         base_urls: Sequence[str] | None = None,
     ) -> None:
-        super().__init__(plan=plan, limits=limits, quotas=quotas, clock=clock, wall_clock=wall_clock,
-                         count_rejected=count_rejected, enforce=enforce, base_urls=base_urls)
+        super().__init__(
+            plan=plan,
+            limits=limits,
+            quotas=quotas,
+            clock=clock,
+            wall_clock=wall_clock,
+            count_rejected=count_rejected,
+            enforce=enforce,
+            base_urls=base_urls,
+        )
         self.credentials = dict(credentials) if credentials is not None else None
         self.services = dict(services or {})
         self.labels = list(labels)
@@ -148,19 +161,28 @@ class FakeEasyDL(FakeServer):
     async def _token(self, ctx: Ctx) -> httpx.Response:
         q = self._raw_query(ctx)
         if q.get("grant_type") != "client_credentials":
-            return self.json_response({"error": "unsupported_grant_type", "error_description": "unsupported grant type"},
-                                      status=400)
+            return self.json_response(
+                {"error": "unsupported_grant_type", "error_description": "unsupported grant type"}, status=400
+            )
         client_id, secret = q.get("client_id", ""), q.get("client_secret", "")
         if self.credentials is not None and client_id not in self.credentials:
             return self.json_response({"error": "invalid_client", "error_description": "unknown client id"}, status=401)
         if self.credentials is not None and self.credentials[client_id] != secret:
-            return self.json_response({"error": "invalid_client", "error_description": "Client authentication failed"},
-                                      status=401)
+            return self.json_response(
+                {"error": "invalid_client", "error_description": "Client authentication failed"}, status=401
+            )
         token = f"24.{secrets.token_hex(16)}.{TOKEN_LIFETIME}.{int(time.time())}.282335-{secrets.randbelow(10**8)}"
         self.tokens[token] = self.wall_clock() + TOKEN_LIFETIME
-        return self.json_response({"access_token": token, "expires_in": TOKEN_LIFETIME,
-                                   "refresh_token": f"25.{secrets.token_hex(16)}", "scope": "public brain_all_scope",
-                                   "session_key": secrets.token_hex(8), "session_secret": secrets.token_hex(8)})
+        return self.json_response(
+            {
+                "access_token": token,
+                "expires_in": TOKEN_LIFETIME,
+                "refresh_token": f"25.{secrets.token_hex(16)}",
+                "scope": "public brain_all_scope",
+                "session_key": secrets.token_hex(8),
+                "session_secret": secrets.token_hex(8),
+            }
+        )
 
     async def _infer(self, ctx: Ctx) -> httpx.Response:
         kind = ctx.params["type"]

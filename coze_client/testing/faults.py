@@ -147,8 +147,15 @@ class Faults:
         """Answer ``status`` with an HTML page (a gateway error), ``times`` times, then succeed."""
         return self.add(
             Fault(
-                "http_error", path=path, method=method, times=times, after=after, status=status, body=body,
-                retry_after=retry_after, retry_after_ms=retry_after_ms,
+                "http_error",
+                path=path,
+                method=method,
+                times=times,
+                after=after,
+                status=status,
+                body=body,
+                retry_after=retry_after,
+                retry_after_ms=retry_after_ms,
             )
         )
 
@@ -166,8 +173,14 @@ class Faults:
         """Answer with the provider's own throttling response (Coze 4009 unless ``code``), ``times`` times."""
         return self.add(
             Fault(
-                "throttle", path=path, method=method, times=times, after=after, code=code,
-                retry_after=retry_after, retry_after_ms=retry_after_ms,
+                "throttle",
+                path=path,
+                method=method,
+                times=times,
+                after=after,
+                code=code,
+                retry_after=retry_after,
+                retry_after_ms=retry_after_ms,
             )
         )
 
@@ -203,9 +216,7 @@ class Faults:
         method: str | None = None,
     ) -> Fault:
         """Insert a broken SSE line after ``after_chunks`` chunks."""
-        return self.add(
-            Fault("malformed", path=path, method=method, times=times, after_chunks=after_chunks, line=line)
-        )
+        return self.add(Fault("malformed", path=path, method=method, times=times, after_chunks=after_chunks, line=line))
 
     def slow_stream(
         self, seconds: float, *, times: int | None = None, path: str | None = None, method: str | None = None

@@ -44,8 +44,12 @@ class FakeGPTBots(FakeServer):
     """
 
     provider = "gptbots"
-    base_urls = ("https://api.gptbots.ai", "https://api-sg.gptbots.ai", "https://api-th.gptbots.ai",
-                 "https://api-jp.gptbots.ai")
+    base_urls = (
+        "https://api.gptbots.ai",
+        "https://api-sg.gptbots.ai",
+        "https://api-th.gptbots.ai",
+        "https://api-jp.gptbots.ai",
+    )
 
     def __init__(
         self,
@@ -64,8 +68,16 @@ class FakeGPTBots(FakeServer):
         enforce: bool = True,
         base_urls: Sequence[str] | None = None,
     ) -> None:
-        super().__init__(plan=plan, limits=limits, quotas=quotas, clock=clock, wall_clock=wall_clock,
-                         count_rejected=count_rejected, enforce=enforce, base_urls=base_urls)
+        super().__init__(
+            plan=plan,
+            limits=limits,
+            quotas=quotas,
+            clock=clock,
+            wall_clock=wall_clock,
+            count_rejected=count_rejected,
+            enforce=enforce,
+            base_urls=base_urls,
+        )
         self.replies = list(replies) if replies is not None else None
         self.keys = set(keys) if keys is not None else None
         self.credits_per_1k = credits_per_1k
@@ -140,13 +152,20 @@ class FakeGPTBots(FakeServer):
         cin, cout = self.credits_per_1k
         credits_in, credits_out = prompt * cin / 1000, completion * cout / 1000
         return {
-            "tokens": {"total_tokens": prompt + completion, "prompt_tokens": prompt, "completion_tokens": completion,
-                       "prompt_tokens_details": {"audio_tokens": 0, "text_tokens": prompt},
-                       "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0,
-                                                     "text_tokens": completion}},
-            "credits": {"total_credits": round(credits_in + credits_out, 8), "text_input_credits": round(credits_in, 8),
-                        "text_output_credits": round(credits_out, 8), "audio_input_credits": 0.0,
-                        "audio_output_credits": 0.0},
+            "tokens": {
+                "total_tokens": prompt + completion,
+                "prompt_tokens": prompt,
+                "completion_tokens": completion,
+                "prompt_tokens_details": {"audio_tokens": 0, "text_tokens": prompt},
+                "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0, "text_tokens": completion},
+            },
+            "credits": {
+                "total_credits": round(credits_in + credits_out, 8),
+                "text_input_credits": round(credits_in, 8),
+                "text_output_credits": round(credits_out, 8),
+                "audio_input_credits": 0.0,
+                "audio_output_credits": 0.0,
+            },
         }
 
     async def _message(self, ctx: Ctx) -> httpx.Response:
@@ -158,8 +177,12 @@ class FakeGPTBots(FakeServer):
         if mode not in ("blocking", "streaming", "webhook"):
             return self.error(40000, "parameter error: response_mode must be blocking, streaming or webhook")
         messages = body.get("messages")
-        if not isinstance(messages, list) or not messages or not isinstance(messages[-1], dict) \
-                or messages[-1].get("role") != "user":
+        if (
+            not isinstance(messages, list)
+            or not messages
+            or not isinstance(messages[-1], dict)
+            or messages[-1].get("role") != "user"
+        ):
             return self.error(40000, "parameter error: messages must end with a user message")
         question = (self._texts([messages[-1]]) or [""])[-1]
         answer = self._reply(question)
@@ -171,16 +194,24 @@ class FakeGPTBots(FakeServer):
         message_id = uuid.uuid4().hex[:24]
         conv["messages"].append({"message_id": message_id, "question": question, "answer": answer})
         if mode != "streaming":
-            return self.json_response({
-                "create_time": int(self.wall_clock()), "conversation_id": body["conversation_id"],
-                "message_id": message_id,
-                "output": [{"from_component_branch": "1", "from_component_name": "LLM", "content": {"text": answer}}],
-                "usage": usage,
-            })
+            return self.json_response(
+                {
+                    "create_time": int(self.wall_clock()),
+                    "conversation_id": body["conversation_id"],
+                    "message_id": message_id,
+                    "output": [
+                        {"from_component_branch": "1", "from_component_name": "LLM", "content": {"text": answer}}
+                    ],
+                    "usage": usage,
+                }
+            )
         if self.stream_chunks:
             n = self.stream_chunks
-            pieces = [answer] * n if len(answer) < n else [answer[i:i + -(-len(answer) // n)]
-                                                           for i in range(0, len(answer), -(-len(answer) // n))]
+            pieces = (
+                [answer] * n
+                if len(answer) < n
+                else [answer[i : i + -(-len(answer) // n)] for i in range(0, len(answer), -(-len(answer) // n))]
+            )
         else:
             pieces = re.findall(r"\s*\S+", answer) or [answer]
         prefix = b"data: " if self.stream_prefix else b""

@@ -121,7 +121,12 @@ def _server(fake: FakeServer, log_level: str) -> Any:
             yield
 
     config = uvicorn.Config(
-        asgi_app(fake), lifespan="off", log_level=log_level, access_log=False, http="h11", loop="asyncio",
+        asgi_app(fake),
+        lifespan="off",
+        log_level=log_level,
+        access_log=False,
+        http="h11",
+        loop="asyncio",
         timeout_keep_alive=30,
     )
     return _Server(config)

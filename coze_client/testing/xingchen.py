@@ -61,8 +61,16 @@ class FakeXingchen(FakeServer):
         enforce: bool = True,
         base_urls: Sequence[str] | None = None,
     ) -> None:
-        super().__init__(plan=plan, limits=limits, quotas=quotas, clock=clock, wall_clock=wall_clock,
-                         count_rejected=count_rejected, enforce=enforce, base_urls=base_urls)
+        super().__init__(
+            plan=plan,
+            limits=limits,
+            quotas=quotas,
+            clock=clock,
+            wall_clock=wall_clock,
+            count_rejected=count_rejected,
+            enforce=enforce,
+            base_urls=base_urls,
+        )
         self.replies = list(replies) if replies is not None else None
         self.keys = set(keys) if keys is not None else None
         self.stream_chunks = stream_chunks
@@ -73,13 +81,28 @@ class FakeXingchen(FakeServer):
         self.route("POST", "/v2/api/chat/completions", self._completions)
 
     # -- envelope -------------------------------------------------------------------------------
-    def envelope(self, data: Any = None, *, status: int = 200, error_code: int | None = None,
-                 error_name: str | None = None, message: str | None = None) -> httpx.Response:
+    def envelope(
+        self,
+        data: Any = None,
+        *,
+        status: int = 200,
+        error_code: int | None = None,
+        error_name: str | None = None,
+        message: str | None = None,
+    ) -> httpx.Response:
         """The Xingchen envelope (providers-api.md §A.4)."""
         ok = error_code is None
-        body = {"requestId": uuid.uuid4().hex, "code": 200 if ok else error_code, "success": ok,
-                "errorCode": error_code, "errorMessage": message, "errorMessageKey": None,
-                "errorName": error_name, "httpStatusCode": status, "data": data}
+        body = {
+            "requestId": uuid.uuid4().hex,
+            "code": 200 if ok else error_code,
+            "success": ok,
+            "errorCode": error_code,
+            "errorMessage": message,
+            "errorMessageKey": None,
+            "errorName": error_name,
+            "httpStatusCode": status,
+            "data": data,
+        }
         return self.json_response(body, status=status)
 
     def error_code_of(self, response: httpx.Response) -> int | None:
@@ -94,24 +117,33 @@ class FakeXingchen(FakeServer):
     # -- hooks ----------------------------------------------------------------------------------
     def authenticate(self, ctx: Ctx) -> httpx.Response | None:
         if not ctx.token or (self.keys is not None and ctx.token not in self.keys):
-            return self.envelope(status=401, error_code=401, error_name="Unauthorized",
-                                 message="Unauthorized user! apikey is invalid.")
+            return self.envelope(
+                status=401, error_code=401, error_name="Unauthorized", message="Unauthorized user! apikey is invalid."
+            )
         return None
 
     def _streaming(self, ctx: Ctx) -> bool:
-        return (ctx.headers.get("x-aca-sse", "").lower() == "enable"
-                or ctx.headers.get("x-dashscope-sse", "").lower() == "enable"
-                or bool(ctx.body_dict().get("stream")))
+        return (
+            ctx.headers.get("x-aca-sse", "").lower() == "enable"
+            or ctx.headers.get("x-dashscope-sse", "").lower() == "enable"
+            or bool(ctx.body_dict().get("stream"))
+        )
 
     def check_request(self, ctx: Ctx) -> httpx.Response | None:
         blocking, streaming = _SERVICES[ctx.path]
         expected = streaming if self._streaming(ctx) and streaming else blocking
         if ctx.headers.get("x-fag-appcode") != "aca" or ctx.headers.get("x-fag-servicename") != expected:
             # The gateway routes on these headers (providers-api.md §A.1); a plain client must set them.
-            return self.envelope(status=400, error_code=400, error_name="InvalidParameter",
-                                 message=f"x-fag-appcode: aca and x-fag-servicename: {expected} are required")
+            return self.envelope(
+                status=400,
+                error_code=400,
+                error_name="InvalidParameter",
+                message=f"x-fag-appcode: aca and x-fag-servicename: {expected} are required",
+            )
         if ctx.json is None:
-            return self.envelope(status=400, error_code=400, error_name="InvalidParameter", message="JSON body required")
+            return self.envelope(
+                status=400, error_code=400, error_name="InvalidParameter", message="JSON body required"
+            )
         return None
 
     def groups_for(self, ctx: Ctx) -> tuple[str, ...]:
@@ -133,17 +165,29 @@ class FakeXingchen(FakeServer):
 
     def rejection_response(self, ctx: Ctx, rejection: Rejection) -> httpx.Response:
         if rejection.kind in ("quota", "lockout"):
-            return self.envelope(status=400, error_code=400, error_name="Arrearage",
-                                 message="the account is in arrears or its quota is used up")
+            return self.envelope(
+                status=400,
+                error_code=400,
+                error_name="Arrearage",
+                message="the account is in arrears or its quota is used up",
+            )
         if rejection.kind == "too_large":
-            return self.envelope(status=400, error_code=400, error_name="InvalidParameter",
-                                 message="input is longer than the model accepts")
+            return self.envelope(
+                status=400,
+                error_code=400,
+                error_name="InvalidParameter",
+                message="input is longer than the model accepts",
+            )
         name = "Throttling.AllocationQuota" if rejection.kind == "tokens" else "Throttling.RateQuota"
         return self.envelope(status=429, error_code=429, error_name=name, message="Requests rate limit exceeded")
 
     def throttle_response(self, ctx: Ctx, fault: Fault) -> httpx.Response:
-        return self.envelope(status=429, error_code=fault.code or 429, error_name="Throttling.RateQuota",
-                             message="Requests rate limit exceeded")
+        return self.envelope(
+            status=429,
+            error_code=fault.code or 429,
+            error_name="Throttling.RateQuota",
+            message="Requests rate limit exceeded",
+        )
 
     # -- chat -----------------------------------------------------------------------------------
     def _reply(self, question: str) -> str:
@@ -159,17 +203,35 @@ class FakeXingchen(FakeServer):
             if len(text) < n:
                 return [text] * n
             step = -(-len(text) // n)
-            return [text[i:i + step] for i in range(0, len(text), step)]
+            return [text[i : i + step] for i in range(0, len(text), step)]
         return re.findall(r"\s*\S+", text) or [text]
 
     def _result(self, content: str, stop: str | None, usage: dict[str, int], model: str) -> dict[str, Any]:
-        message: dict[str, Any] = {"role": "assistant", "content": content, "finishReason": stop,
-                                   "meta": {"hasRisk": False}}
-        return {"choices": [{"stopReason": stop, "messages": [message]}], "usage": usage,
-                "context": {"chatRoomId": 0, "sessionId": "", "chatId": uuid.uuid4().hex, "answerId": "",
-                            "queryId": "", "messageId": "", "replyMessageId": "", "isSave": True,
-                            "requestId": "", "modelRequestId": "", "characterPk": 0, "modelName": model,
-                            "enableDataInspection": True}}
+        message: dict[str, Any] = {
+            "role": "assistant",
+            "content": content,
+            "finishReason": stop,
+            "meta": {"hasRisk": False},
+        }
+        return {
+            "choices": [{"stopReason": stop, "messages": [message]}],
+            "usage": usage,
+            "context": {
+                "chatRoomId": 0,
+                "sessionId": "",
+                "chatId": uuid.uuid4().hex,
+                "answerId": "",
+                "queryId": "",
+                "messageId": "",
+                "replyMessageId": "",
+                "isSave": True,
+                "requestId": "",
+                "modelRequestId": "",
+                "characterPk": 0,
+                "modelName": model,
+                "enableDataInspection": True,
+            },
+        }
 
     async def _chat_send(self, ctx: Ctx) -> httpx.Response:
         body = ctx.body_dict()
@@ -177,10 +239,20 @@ class FakeXingchen(FakeServer):
         messages = (inp or {}).get("messages") if isinstance(inp, dict) else None
         user = (((inp or {}).get("aca") or {}).get("userProfile") or {}) if isinstance(inp, dict) else {}
         if not messages or not user.get("userId"):
-            return self.envelope(status=400, error_code=400, error_name="InvalidParameter",
-                                 message="input.messages and input.aca.userProfile.userId are required")
-        question = next((str(m.get("content") or "") for m in reversed(messages)
-                         if isinstance(m, dict) and m.get("role") == "user"), "")
+            return self.envelope(
+                status=400,
+                error_code=400,
+                error_name="InvalidParameter",
+                message="input.messages and input.aca.userProfile.userId are required",
+            )
+        question = next(
+            (
+                str(m.get("content") or "")
+                for m in reversed(messages)
+                if isinstance(m, dict) and m.get("role") == "user"
+            ),
+            "",
+        )
         answer = self._reply(question)
         model = str(body.get("model") or (body.get("parameters") or {}).get("modelName") or "xingchen-plus")
         in_tokens = estimate_tokens(self._input_text(ctx))
@@ -197,8 +269,11 @@ class FakeXingchen(FakeServer):
             for i, piece in enumerate(pieces):
                 text += piece
                 last = i == len(pieces) - 1
-                partial = {"userTokens": usage["userTokens"], "inputTokens": in_tokens,
-                           "outputTokens": estimate_tokens(text)}
+                partial = {
+                    "userTokens": usage["userTokens"],
+                    "inputTokens": in_tokens,
+                    "outputTokens": estimate_tokens(text),
+                }
                 result = self._result(piece if incremental else text, "stop" if last else None, partial, model)
                 yield f"id:{i}\ndata:".encode() + self.json_bytes(result) + b"\n\n"
 
@@ -206,21 +281,37 @@ class FakeXingchen(FakeServer):
 
     async def _chat_stop(self, ctx: Ctx) -> httpx.Response:
         if not ctx.body_dict().get("requestId"):
-            return self.envelope(status=400, error_code=400, error_name="InvalidParameter", message="requestId required")
+            return self.envelope(
+                status=400, error_code=400, error_name="InvalidParameter", message="requestId required"
+            )
         return self.envelope(True)
 
     async def _completions(self, ctx: Ctx) -> httpx.Response:
         body = ctx.body_dict()
         messages = body.get("messages") or []
-        question = next((str(m.get("content") or "") for m in reversed(messages)
-                         if isinstance(m, dict) and m.get("role") == "user"), "")
+        question = next(
+            (
+                str(m.get("content") or "")
+                for m in reversed(messages)
+                if isinstance(m, dict) and m.get("role") == "user"
+            ),
+            "",
+        )
         answer = self._reply(question)
         prompt = estimate_tokens(" ".join(str(m.get("content") or "") for m in messages if isinstance(m, dict)))
         completion = estimate_tokens(answer)
         ctx.reply_tokens = completion
         # Not enveloped: OpenAI shape with snake_case usage (providers-api.md §A.2).
-        return self.json_response({
-            "id": uuid.uuid4().hex, "created": int(self.wall_clock()), "model": body.get("model", "xingchen-plus"),
-            "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": answer}}],
-            "usage": {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion},
-        })
+        return self.json_response(
+            {
+                "id": uuid.uuid4().hex,
+                "created": int(self.wall_clock()),
+                "model": body.get("model", "xingchen-plus"),
+                "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": answer}}],
+                "usage": {
+                    "prompt_tokens": prompt,
+                    "completion_tokens": completion,
+                    "total_tokens": prompt + completion,
+                },
+            }
+        )

@@ -103,8 +103,10 @@ def test_chat_stream_failed_and_requires_action(coze_loopback: LoopbackServer, c
     call = action.chat.required_action.submit_tool_outputs.tool_calls[0]
     assert call.function.name == "get_weather"
     stream = coze.chat.submit_tool_outputs(
-        conversation_id=action.chat.conversation_id, chat_id=action.chat.id,
-        tool_outputs=[cozepy.ToolOutput(tool_call_id=call.id, output="sunny")], stream=True,
+        conversation_id=action.chat.conversation_id,
+        chat_id=action.chat.id,
+        tool_outputs=[cozepy.ToolOutput(tool_call_id=call.id, output="sunny")],
+        stream=True,
     )
     after = list(stream)
     assert after[-1].event == cozepy.ChatEventType.CONVERSATION_CHAT_COMPLETED
@@ -180,14 +182,18 @@ def test_workflow_interrupt_and_resume(coze_loopback: LoopbackServer, coze: obje
     interrupt = events[-1]
     assert interrupt.event == cozepy.WorkflowEventType.INTERRUPT
     data = interrupt.interrupt.interrupt_data
-    resumed = list(coze.workflows.runs.resume(
-        workflow_id="wf_q", event_id=data.event_id, resume_data="Beijing", interrupt_type=data.type
-    ))
+    resumed = list(
+        coze.workflows.runs.resume(
+            workflow_id="wf_q", event_id=data.event_id, resume_data="Beijing", interrupt_type=data.type
+        )
+    )
     assert json.loads(resumed[0].message.content) == {"city": "Beijing"}
     with pytest.raises(cozepy.CozeAPIError) as info:
-        list(coze.workflows.runs.resume(
-            workflow_id="wf_q", event_id=data.event_id, resume_data="again", interrupt_type=data.type
-        ))
+        list(
+            coze.workflows.runs.resume(
+                workflow_id="wf_q", event_id=data.event_id, resume_data="again", interrupt_type=data.type
+            )
+        )
     assert info.value.code == 4315  # the execution already ended
 
 

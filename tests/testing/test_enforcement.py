@@ -33,8 +33,11 @@ arrivals = st.lists(st.floats(min_value=0, max_value=5, allow_nan=False), min_si
 def test_accepted_arrivals_never_exceed_limit_in_any_window(times: list[float], limit: int, window: float) -> None:
     for count_rejected in (True, False):
         clock = ManualClock()
-        enforcer = Enforcer(limits=[Limit(name="qps", group="chat", limit=limit, window=window)], clock=clock,
-                            count_rejected=count_rejected)
+        enforcer = Enforcer(
+            limits=[Limit(name="qps", group="chat", limit=limit, window=window)],
+            clock=clock,
+            count_rejected=count_rejected,
+        )
         verdicts = _run(enforcer, clock, times)
         accepted = [t for t, ok in zip(times, verdicts, strict=True) if ok]
         assert _max_in_window(accepted, window) <= limit
@@ -48,8 +51,9 @@ def test_accepted_arrivals_never_exceed_limit_in_any_window(times: list[float], 
 @given(times=arrivals, limit=st.integers(1, 4))
 def test_count_rejected_false_is_greedy_and_exact(times: list[float], limit: int) -> None:
     clock = ManualClock()
-    enforcer = Enforcer(limits=[Limit(name="qps", group="chat", limit=limit, window=1.0)], clock=clock,
-                        count_rejected=False)
+    enforcer = Enforcer(
+        limits=[Limit(name="qps", group="chat", limit=limit, window=1.0)], clock=clock, count_rejected=False
+    )
     verdicts = _run(enforcer, clock, times)
     accepted: list[float] = []
     for t, ok in zip(times, verdicts, strict=True):

@@ -63,13 +63,18 @@ async def test_chat_moves_through_states_over_polls_and_time(client: httpx.Async
     fake = FakeCoze(clock=clock)
     fake.bot("b", replies=["first", "second"], polls=2, delay=1.5)
     async with httpx.AsyncClient(transport=fake.transport(), base_url="https://api.coze.cn", headers=AUTH) as c:
-        chat = (await c.post("/v3/chat", json={"bot_id": "b", "user_id": "u", "additional_messages": USER_MSG})).json()["data"]
+        chat = (await c.post("/v3/chat", json={"bot_id": "b", "user_id": "u", "additional_messages": USER_MSG})).json()[
+            "data"
+        ]
         assert chat["status"] == "in_progress"
         ids = {"conversation_id": chat["conversation_id"], "chat_id": chat["id"]}
         statuses = [(await c.get("/v3/chat/retrieve", params=ids)).json()["data"]["status"] for _ in range(2)]
         assert statuses == ["in_progress", "in_progress"]  # 2 polls done, but only 0 s of 1.5 s passed
-        conflict = await c.post("/v3/chat", params={"conversation_id": chat["conversation_id"]},
-                                json={"bot_id": "b", "user_id": "u", "additional_messages": USER_MSG})
+        conflict = await c.post(
+            "/v3/chat",
+            params={"conversation_id": chat["conversation_id"]},
+            json={"bot_id": "b", "user_id": "u", "additional_messages": USER_MSG},
+        )
         assert conflict.json()["code"] == 4016
         clock.advance(1.5)
         done = (await c.get("/v3/chat/retrieve", params=ids)).json()["data"]
@@ -79,15 +84,22 @@ async def test_chat_moves_through_states_over_polls_and_time(client: httpx.Async
         cancel = await c.post("/v3/chat/cancel", json=ids)
         assert cancel.json()["code"] == 4104
         # The conversation now holds the question and the answer.
-        msgs = (await c.post("/v1/conversation/message/list", params={"conversation_id": chat["conversation_id"]},
-                             json={"order": "asc"})).json()
+        msgs = (
+            await c.post(
+                "/v1/conversation/message/list",
+                params={"conversation_id": chat["conversation_id"]},
+                json={"order": "asc"},
+            )
+        ).json()
         assert [m["type"] for m in msgs["data"]] == ["question", "answer"]
 
 
 async def test_chat_validation_codes(client: httpx.AsyncClient, fake_coze: FakeCoze) -> None:
     no_save = await client.post("/v3/chat", json={"bot_id": "b", "user_id": "u", "auto_save_history": False})
     assert no_save.json()["code"] == 4007
-    meta = await client.post("/v3/chat", json={"bot_id": "b", "user_id": "u", "meta_data": {str(i): "v" for i in range(17)}})
+    meta = await client.post(
+        "/v3/chat", json={"bot_id": "b", "user_id": "u", "meta_data": {str(i): "v" for i in range(17)}}
+    )
     assert meta.json()["code"] == 4003
     bad_conv = await client.post("/v3/chat", params={"conversation_id": "1"}, json={"bot_id": "b", "user_id": "u"})
     assert bad_conv.json()["code"] == 4002
@@ -100,8 +112,9 @@ async def test_chat_validation_codes(client: httpx.AsyncClient, fake_coze: FakeC
 async def test_stream_sequence_and_chunks(fake_coze: FakeCoze) -> None:
     fake_coze.bot("b", replies=["alpha beta gamma"], follow_ups=["more?"])
     async with httpx.AsyncClient(transport=fake_coze.transport(), base_url="https://api.coze.cn", headers=AUTH) as c:
-        async with c.stream("POST", "/v3/chat", json={"bot_id": "b", "user_id": "u", "stream": True,
-                                                      "additional_messages": USER_MSG}) as response:
+        async with c.stream(
+            "POST", "/v3/chat", json={"bot_id": "b", "user_id": "u", "stream": True, "additional_messages": USER_MSG}
+        ) as response:
             assert response.headers["content-type"].startswith("text/event-stream")
             chunks = [chunk async for chunk in response.aiter_raw()]
     assert len(chunks) > 5  # SSE arrives chunk by chunk, not as one body
@@ -131,16 +144,23 @@ async def test_stream_framing_with_space_and_many_chunks() -> None:
 
 async def test_requires_action_blocking_submit(client: httpx.AsyncClient, fake_coze: FakeCoze) -> None:
     fake_coze.script_chat(requires_action=True)
-    chat = (await client.post("/v3/chat", json={"bot_id": "b", "user_id": "u", "additional_messages": USER_MSG})).json()["data"]
+    chat = (
+        await client.post("/v3/chat", json={"bot_id": "b", "user_id": "u", "additional_messages": USER_MSG})
+    ).json()["data"]
     ids = {"conversation_id": chat["conversation_id"], "chat_id": chat["id"]}
     state = (await client.get("/v3/chat/retrieve", params=ids)).json()["data"]
     assert state["status"] == "requires_action"
     call = state["required_action"]["submit_tool_outputs"]["tool_calls"][0]
     assert json.loads(call["function"]["arguments"]) == {"city": "Beijing"}
-    bad = await client.post("/v3/chat/submit_tool_outputs", params=ids, json={"tool_outputs": [{"tool_call_id": "x", "output": "1"}]})
+    bad = await client.post(
+        "/v3/chat/submit_tool_outputs", params=ids, json={"tool_outputs": [{"tool_call_id": "x", "output": "1"}]}
+    )
     assert bad.json()["code"] == 4000
-    ok = await client.post("/v3/chat/submit_tool_outputs", params=ids,
-                           json={"tool_outputs": [{"tool_call_id": call["id"], "output": "rainy"}]})
+    ok = await client.post(
+        "/v3/chat/submit_tool_outputs",
+        params=ids,
+        json={"tool_outputs": [{"tool_call_id": call["id"], "output": "rainy"}]},
+    )
     assert ok.json()["data"]["status"] == "in_progress"
     final = (await client.get("/v3/chat/retrieve", params=ids)).json()["data"]
     assert final["status"] == "completed"
@@ -152,31 +172,55 @@ async def test_failed_chat_blocking(client: httpx.AsyncClient, fake_coze: FakeCo
     fake_coze.script_chat(failed=(4013, "model error"), bot_id="b")
     other = (await client.post("/v3/chat", json={"bot_id": "other", "user_id": "u"})).json()["data"]
     chat = (await client.post("/v3/chat", json={"bot_id": "b", "user_id": "u"})).json()["data"]
-    state = (await client.get("/v3/chat/retrieve", params={"conversation_id": chat["conversation_id"], "chat_id": chat["id"]})).json()["data"]
+    state = (
+        await client.get(
+            "/v3/chat/retrieve", params={"conversation_id": chat["conversation_id"], "chat_id": chat["id"]}
+        )
+    ).json()["data"]
     assert state["status"] == "failed" and state["last_error"] == {"code": 4013, "msg": "model error"}
-    ok = (await client.get("/v3/chat/retrieve", params={"conversation_id": other["conversation_id"], "chat_id": other["id"]})).json()["data"]
+    ok = (
+        await client.get(
+            "/v3/chat/retrieve", params={"conversation_id": other["conversation_id"], "chat_id": other["id"]}
+        )
+    ).json()["data"]
     assert ok["status"] == "completed"
 
 
 async def test_message_cursors(client: httpx.AsyncClient) -> None:
     conv = (await client.post("/v1/conversation/create", json={"bot_id": "b"})).json()["data"]
     q = {"conversation_id": conv["id"]}
-    ids = [(await client.post("/v1/conversation/message/create", params=q,
-                              json={"role": "user", "content": f"m{i}", "content_type": "text"})).json()["data"]["id"]
-           for i in range(5)]
+    ids = [
+        (
+            await client.post(
+                "/v1/conversation/message/create",
+                params=q,
+                json={"role": "user", "content": f"m{i}", "content_type": "text"},
+            )
+        ).json()["data"]["id"]
+        for i in range(5)
+    ]
     first = (await client.post("/v1/conversation/message/list", params=q, json={"limit": 2})).json()
     assert [m["content"] for m in first["data"]] == ["m4", "m3"] and first["has_more"] is True
     assert first["first_id"] == ids[4] and first["last_id"] == ids[3]
-    nxt = (await client.post("/v1/conversation/message/list", params=q, json={"limit": 2, "after_id": first["last_id"]})).json()
+    nxt = (
+        await client.post("/v1/conversation/message/list", params=q, json={"limit": 2, "after_id": first["last_id"]})
+    ).json()
     assert [m["content"] for m in nxt["data"]] == ["m2", "m1"]
-    back = (await client.post("/v1/conversation/message/list", params=q, json={"limit": 2, "before_id": nxt["first_id"]})).json()
+    back = (
+        await client.post("/v1/conversation/message/list", params=q, json={"limit": 2, "before_id": nxt["first_id"]})
+    ).json()
     assert [m["content"] for m in back["data"]] == ["m4", "m3"] and back["has_more"] is False
     asc = (await client.post("/v1/conversation/message/list", params=q, json={"order": "asc", "limit": 50})).json()
     assert [m["content"] for m in asc["data"]] == ["m0", "m1", "m2", "m3", "m4"] and asc["has_more"] is False
     too_many = await client.post("/v1/conversation/message/list", params=q, json={"limit": 51})
     assert too_many.json()["code"] == 4000
-    modified = (await client.post("/v1/conversation/message/modify", params={**q, "message_id": ids[0]},
-                                  json={"content": "changed", "content_type": "text"})).json()
+    modified = (
+        await client.post(
+            "/v1/conversation/message/modify",
+            params={**q, "message_id": ids[0]},
+            json={"content": "changed", "content_type": "text"},
+        )
+    ).json()
     assert "data" not in modified and modified["message"]["content"] == "changed"
     feedback = f"/v1/conversations/{conv['id']}/messages/{ids[0]}/feedback"
     assert (await client.post(feedback, json={"feedback_type": "like"})).json()["code"] == 0
@@ -185,10 +229,17 @@ async def test_message_cursors(client: httpx.AsyncClient) -> None:
 
 
 async def test_conversation_list_paging_and_sort(client: httpx.AsyncClient) -> None:
-    made = [(await client.post("/v1/conversation/create", json={"bot_id": "b", "name": f"c{i}"})).json()["data"]["id"] for i in range(3)]
-    page1 = (await client.get("/v1/conversations", params={"bot_id": "b", "page_size": 2, "sort_order": "ASC"})).json()["data"]
+    made = [
+        (await client.post("/v1/conversation/create", json={"bot_id": "b", "name": f"c{i}"})).json()["data"]["id"]
+        for i in range(3)
+    ]
+    page1 = (await client.get("/v1/conversations", params={"bot_id": "b", "page_size": 2, "sort_order": "ASC"})).json()[
+        "data"
+    ]
     assert [c["id"] for c in page1["conversations"]] == made[:2] and page1["has_more"] is True
-    page2 = (await client.get("/v1/conversations", params={"bot_id": "b", "page_size": 2, "page_num": 2})).json()["data"]
+    page2 = (await client.get("/v1/conversations", params={"bot_id": "b", "page_size": 2, "page_num": 2})).json()[
+        "data"
+    ]
     assert [c["id"] for c in page2["conversations"]] == [made[0]] and page2["has_more"] is False
     assert (await client.get("/v1/conversations", params={"bot_id": "b", "page_size": 51})).json()["code"] == 4000
     assert (await client.get("/v1/conversations")).json()["code"] == 4000
@@ -264,8 +315,12 @@ async def test_workflow_chat_done_has_debug_url(fake_coze: FakeCoze, client: htt
     fake_coze.workflow("cf", replies=["flow answer"], mode="chatflow")
     missing = await client.post("/v1/workflows/chat", json={"workflow_id": "cf", "additional_messages": USER_MSG})
     assert missing.json()["code"] == 4000  # parameters is required
-    text = (await client.post("/v1/workflows/chat", json={"workflow_id": "cf", "bot_id": "b", "parameters": {},
-                                                          "additional_messages": USER_MSG})).text
+    text = (
+        await client.post(
+            "/v1/workflows/chat",
+            json={"workflow_id": "cf", "bot_id": "b", "parameters": {}, "additional_messages": USER_MSG},
+        )
+    ).text
     events = sse_events(text)
     assert events[0][0] == "conversation.chat.created"
     assert events[-1][0] == "done" and "debug_url" in json.loads(events[-1][1])
@@ -275,14 +330,20 @@ async def test_workflow_chat_done_has_debug_url(fake_coze: FakeCoze, client: htt
 async def test_workflow_catalogue(fake_coze: FakeCoze, client: httpx.AsyncClient) -> None:
     fake_coze.workflow("w1")
     fake_coze.workflow("w2", mode="chatflow")
-    listed = (await client.get("/v1/workflows", params={"workspace_id": "1", "page_num": 1, "workflow_mode": "chatflow"})).json()
+    listed = (
+        await client.get("/v1/workflows", params={"workspace_id": "1", "page_num": 1, "workflow_mode": "chatflow"})
+    ).json()
     assert [w["workflow_id"] for w in listed["data"]["items"]] == ["w2"]
-    assert (await client.get("/v1/workflows", params={"workspace_id": "1", "page_num": 1, "page_size": 100})).json()["code"] == 4000
+    assert (await client.get("/v1/workflows", params={"workspace_id": "1", "page_num": 1, "page_size": 100})).json()[
+        "code"
+    ] == 4000
     info = (await client.get("/v1/workflows/w1", params={"include_input_output": "true"})).json()["data"]
     assert info["workflow_detail"]["workflow_id"] == "w1" and "input" in info
     tokens, seen = "", 0
     while True:
-        page = (await client.get("/v1/workflows/w1/versions", params={"page_size": 10, "page_token": tokens})).json()["data"]
+        page = (await client.get("/v1/workflows/w1/versions", params={"page_size": 10, "page_token": tokens})).json()[
+            "data"
+        ]
         seen += len(page["items"])
         if not page["has_more"]:
             break
@@ -294,11 +355,20 @@ async def test_knowledge(client: httpx.AsyncClient) -> None:
     clock = ManualClock()
     fake = FakeCoze(clock=clock)
     async with httpx.AsyncClient(transport=fake.transport(), base_url="https://api.coze.cn", headers=AUTH) as c:
-        did = (await c.post("/v1/datasets", json={"name": "kb", "space_id": "s", "format_type": 0})).json()["data"]["dataset_id"]
+        did = (await c.post("/v1/datasets", json={"name": "kb", "space_id": "s", "format_type": 0})).json()["data"][
+            "dataset_id"
+        ]
         listed = (await c.get("/v1/datasets", params={"space_id": "s"})).json()["data"]
         assert listed["total_count"] == 1 and listed["dataset_list"][0]["dataset_id"] == did
-        doc_body = {"dataset_id": did, "document_bases": [
-            {"name": "a.txt", "source_info": {"file_base64": base64.b64encode(b"hello").decode(), "file_type": "txt"}}]}
+        doc_body = {
+            "dataset_id": did,
+            "document_bases": [
+                {
+                    "name": "a.txt",
+                    "source_info": {"file_base64": base64.b64encode(b"hello").decode(), "file_type": "txt"},
+                }
+            ],
+        }
         refused = await c.post("/open_api/knowledge/document/create", json=doc_body)
         assert refused.json()["code"] == 4000  # Agw-Js-Conv: str is required
         conv = {"Agw-Js-Conv": "str"}
@@ -310,23 +380,45 @@ async def test_knowledge(client: httpx.AsyncClient) -> None:
         p2 = (await c.post(f"/v1/datasets/{did}/process", json={"document_ids": [doc_id]})).json()["data"]["data"][0]
         clock.advance(5.0)
         p3 = (await c.post(f"/v1/datasets/{did}/process", json={"document_ids": [doc_id]})).json()["data"]["data"][0]
-        assert (p1["progress"], p1["status"]) == (0, 0) and p2["progress"] == 50 and (p3["progress"], p3["status"]) == (100, 1)
-        upd = await c.post("/open_api/knowledge/document/update", headers=conv,
-                           json={"document_id": doc_id, "document_name": "b.txt",
-                                 "update_rule": {"update_type": 1, "update_interval": 24}})
+        assert (
+            (p1["progress"], p1["status"]) == (0, 0)
+            and p2["progress"] == 50
+            and (p3["progress"], p3["status"]) == (100, 1)
+        )
+        upd = await c.post(
+            "/open_api/knowledge/document/update",
+            headers=conv,
+            json={
+                "document_id": doc_id,
+                "document_name": "b.txt",
+                "update_rule": {"update_type": 1, "update_interval": 24},
+            },
+        )
         assert upd.json()["document_info"]["update_interval"] == 24
         docs = (await c.post("/open_api/knowledge/document/list", headers=conv, json={"dataset_id": did})).json()
         assert docs["total"] == 1 and docs["document_infos"][0]["name"] == "b.txt"
         assert (await c.put(f"/v1/datasets/{did}", json={"name": "kb2"})).json()["code"] == 0
-        img_ds = (await c.post("/v1/datasets", json={"name": "img", "space_id": "s", "format_type": 2})).json()["data"]["dataset_id"]
-        img = (await c.post("/open_api/knowledge/document/create", headers=conv, json={
-            "dataset_id": img_ds, "format_type": 2,
-            "document_bases": [{"name": "p.png", "source_info": {"source_file_id": "1", "document_source": 5}}]})).json()
+        img_ds = (await c.post("/v1/datasets", json={"name": "img", "space_id": "s", "format_type": 2})).json()["data"][
+            "dataset_id"
+        ]
+        img = (
+            await c.post(
+                "/open_api/knowledge/document/create",
+                headers=conv,
+                json={
+                    "dataset_id": img_ds,
+                    "format_type": 2,
+                    "document_bases": [{"name": "p.png", "source_info": {"source_file_id": "1", "document_source": 5}}],
+                },
+            )
+        ).json()
         img_id = img["document_infos"][0]["document_id"]
         assert (await c.put(f"/v1/datasets/{img_ds}/images/{img_id}", json={"caption": "a cat"})).json()["code"] == 0
         photos = (await c.get(f"/v1/datasets/{img_ds}/images", params={"keyword": "cat"})).json()["data"]
         assert photos["total_count"] == 1 and photos["photo_infos"][0]["caption"] == "a cat"
-        assert (await c.post("/open_api/knowledge/document/delete", headers=conv, json={"document_ids": [doc_id]})).json()["code"] == 0
+        assert (
+            await c.post("/open_api/knowledge/document/delete", headers=conv, json={"document_ids": [doc_id]})
+        ).json()["code"] == 0
         assert (await c.delete(f"/v1/datasets/{did}")).json()["code"] == 0
         assert (await c.get("/v1/datasets", params={"space_id": "s"})).json()["data"]["total_count"] == 1
 
@@ -334,8 +426,13 @@ async def test_knowledge(client: httpx.AsyncClient) -> None:
 async def test_audio(client: httpx.AsyncClient) -> None:
     voices = (await client.get("/v1/audio/voices")).json()["data"]
     assert voices["voice_list"][0]["is_system_voice"] is True and "has_more" in voices
-    cloned = (await client.post("/v1/audio/voices/clone", data={"audio_format": "wav", "voice_name": "me"},
-                                files={"file": ("v.wav", b"RIFF....")})).json()
+    cloned = (
+        await client.post(
+            "/v1/audio/voices/clone",
+            data={"audio_format": "wav", "voice_name": "me"},
+            files={"file": ("v.wav", b"RIFF....")},
+        )
+    ).json()
     assert cloned["data"] == {"voice_id": cloned["data"]["voice_id"]}  # the documented {voice_id} only
     speech = await client.post("/v1/audio/speech", json={"input": "你好", "voice_id": "v", "response_format": "wav"})
     assert speech.headers["content-type"] == "audio/wav" and speech.content.startswith(b"ID3")
@@ -346,17 +443,32 @@ async def test_audio(client: httpx.AsyncClient) -> None:
     room = (await client.post("/v1/audio/rooms", json={"bot_id": "b"})).json()["data"]
     assert set(room) == {"token", "uid", "room_id", "app_id"}
     gid = (await client.post("/v1/audio/voiceprint_groups", json={"name": "team"})).json()["data"]["id"]
-    fid = (await client.post(f"/v1/audio/voiceprint_groups/{gid}/features", data={"name": "ann", "sample_rate": "16000", "channel": "1"},
-                             files={"file": ("a.pcm", b"\x00\x01")})).json()["data"]["id"]
-    bad = await client.post(f"/v1/audio/voiceprint_groups/{gid}/features", data={"name": "x", "sample_rate": "abc"},
-                            files={"file": ("a.pcm", b"\x00")})
+    fid = (
+        await client.post(
+            f"/v1/audio/voiceprint_groups/{gid}/features",
+            data={"name": "ann", "sample_rate": "16000", "channel": "1"},
+            files={"file": ("a.pcm", b"\x00\x01")},
+        )
+    ).json()["data"]["id"]
+    bad = await client.post(
+        f"/v1/audio/voiceprint_groups/{gid}/features",
+        data={"name": "x", "sample_rate": "abc"},
+        files={"file": ("a.pcm", b"\x00")},
+    )
     assert bad.json()["code"] == 4000
     groups = (await client.get("/v1/audio/voiceprint_groups")).json()["data"]
     assert groups["total"] == 1 and groups["items"][0]["feature_count"] == 1
-    scores = (await client.post(f"/v1/audio/voiceprint_groups/{gid}/speaker_identify", data={"top_k": "3"},
-                                files={"file": ("a.pcm", b"\x00")})).json()["data"]["feature_score_list"]
+    scores = (
+        await client.post(
+            f"/v1/audio/voiceprint_groups/{gid}/speaker_identify",
+            data={"top_k": "3"},
+            files={"file": ("a.pcm", b"\x00")},
+        )
+    ).json()["data"]["feature_score_list"]
     assert scores[0]["feature_id"] == fid
-    assert (await client.put(f"/v1/audio/voiceprint_groups/{gid}/features/{fid}", data={"name": "bob"})).json()["code"] == 0
+    assert (await client.put(f"/v1/audio/voiceprint_groups/{gid}/features/{fid}", data={"name": "bob"})).json()[
+        "code"
+    ] == 0
     assert (await client.delete(f"/v1/audio/voiceprint_groups/{gid}/features/{fid}")).json()["code"] == 0
     assert (await client.delete(f"/v1/audio/voiceprint_groups/{gid}")).json()["code"] == 0
 
@@ -374,8 +486,11 @@ async def test_bots_workspaces_benefits(client: httpx.AsyncClient) -> None:
         assert (await c.get("/v1/bots/b1")).json()["data"]["bot_id"] == "b1"
         assert (await c.get("/v1/bots/zzz")).json()["code"] == 4006
         assert (await c.get("/v1/workspaces")).json()["data"]["total_count"] == 1
-        benefits = (await c.get("/v1/commerce/benefit/benefits/get",
-                                params={"benefit_type_list": "api_run_qps", "resource_id": "chat"})).json()["data"]
+        benefits = (
+            await c.get(
+                "/v1/commerce/benefit/benefits/get", params={"benefit_type_list": "api_run_qps", "resource_id": "chat"}
+            )
+        ).json()["data"]
         assert benefits["basic_info"]["user_level"] == "free"
         assert benefits["benefit_info"][0]["effective"]["item_info"]["total"] == 20
 
@@ -414,8 +529,13 @@ async def test_free_plan_lockout_blocks_every_api() -> None:
 async def test_recorded_requests(fake_coze: FakeCoze, client: httpx.AsyncClient) -> None:
     await client.get("/v1/conversation/retrieve", params={"conversation_id": "123"})
     rec = fake_coze.requests[0]
-    assert (rec.method, rec.path, rec.query, rec.status, rec.code) == ("GET", "/v1/conversation/retrieve",
-                                                                      {"conversation_id": "123"}, 200, 4002)
+    assert (rec.method, rec.path, rec.query, rec.status, rec.code) == (
+        "GET",
+        "/v1/conversation/retrieve",
+        {"conversation_id": "123"},
+        200,
+        4002,
+    )
     assert rec.arrived_at > 0 and rec.json is None
     await client.post("/v1/conversation/create", json={"bot_id": "b"})
     assert fake_coze.find("POST")[0].json == {"bot_id": "b"}

@@ -16,10 +16,19 @@ XC_SSE = {**XC_HEADERS, "x-fag-servicename": "aca-chat-send-sse", "X-AcA-SSE": "
 
 
 def xc_body(text: str = "hello there friend", incremental: bool = False) -> dict[str, object]:
-    return {"model": "xingchen-plus", "parameters": {"incrementalOutput": incremental},
-            "input": {"messages": [{"name": "u", "role": "user", "content": text}],
-                      "aca": {"botProfile": {"name": "bot", "content": "a kind bot"}, "userProfile": {"userId": "u1"},
-                              "scenario": None, "memory": None}}}
+    return {
+        "model": "xingchen-plus",
+        "parameters": {"incrementalOutput": incremental},
+        "input": {
+            "messages": [{"name": "u", "role": "user", "content": text}],
+            "aca": {
+                "botProfile": {"name": "bot", "content": "a kind bot"},
+                "userProfile": {"userId": "u1"},
+                "scenario": None,
+                "memory": None,
+            },
+        },
+    }
 
 
 async def test_xingchen_blocking_envelope_and_usage(fake_xingchen: FakeXingchen) -> None:
@@ -82,8 +91,13 @@ async def test_xingchen_throttling_qps_and_tpm() -> None:
 async def test_xingchen_completions_not_enveloped(fake_xingchen: FakeXingchen) -> None:
     headers = {**XC_HEADERS, "x-fag-servicename": "aca-completion"}
     async with httpx.AsyncClient() as c:
-        r = (await c.post("https://nlp.aliyuncs.com/v2/api/completions", headers=headers,
-                          json={"model": "xingchen-plus", "messages": [{"role": "user", "content": "hey"}]})).json()
+        r = (
+            await c.post(
+                "https://nlp.aliyuncs.com/v2/api/completions",
+                headers=headers,
+                json={"model": "xingchen-plus", "messages": [{"role": "user", "content": "hey"}]},
+            )
+        ).json()
     assert r["choices"][0]["message"]["content"] == "hey"
     assert r["usage"]["total_tokens"] == r["usage"]["prompt_tokens"] + r["usage"]["completion_tokens"]
 
@@ -93,16 +107,26 @@ GB_AUTH = {"Authorization": "Bearer app-testkey0123456789"}
 
 
 async def _gb_conversation(c: httpx.AsyncClient) -> str:
-    return str((await c.post(f"{GB}/v1/conversation", json={"user_id": "u1"}, headers=GB_AUTH)).json()["conversation_id"])
+    return str(
+        (await c.post(f"{GB}/v1/conversation", json={"user_id": "u1"}, headers=GB_AUTH)).json()["conversation_id"]
+    )
 
 
 async def test_gptbots_blocking_with_credits(fake_gptbots: FakeGPTBots) -> None:
     fake_gptbots.replies = ["the answer"]
     async with httpx.AsyncClient() as c:
         conv = await _gb_conversation(c)
-        r = (await c.post(f"{GB}/v2/conversation/message", headers=GB_AUTH, json={
-            "conversation_id": conv, "response_mode": "blocking",
-            "messages": [{"role": "user", "content": "question?"}]})).json()
+        r = (
+            await c.post(
+                f"{GB}/v2/conversation/message",
+                headers=GB_AUTH,
+                json={
+                    "conversation_id": conv,
+                    "response_mode": "blocking",
+                    "messages": [{"role": "user", "content": "question?"}],
+                },
+            )
+        ).json()
     assert r["output"][0]["content"]["text"] == "the answer"
     tokens, credits = r["usage"]["tokens"], r["usage"]["credits"]
     assert tokens["total_tokens"] == tokens["prompt_tokens"] + tokens["completion_tokens"]
@@ -115,9 +139,17 @@ async def test_gptbots_streaming_lines_with_and_without_prefix() -> None:
         fake = FakeGPTBots(replies=["a b c"], stream_prefix=prefix)
         async with httpx.AsyncClient(transport=fake.transport()) as c:
             conv = await _gb_conversation(c)
-            text = (await c.post(f"{GB}/v2/conversation/message", headers=GB_AUTH, json={
-                "conversation_id": conv, "response_mode": "streaming",
-                "messages": [{"role": "user", "content": [{"type": "text", "text": "hi"}]}]})).text
+            text = (
+                await c.post(
+                    f"{GB}/v2/conversation/message",
+                    headers=GB_AUTH,
+                    json={
+                        "conversation_id": conv,
+                        "response_mode": "streaming",
+                        "messages": [{"role": "user", "content": [{"type": "text", "text": "hi"}]}],
+                    },
+                )
+            ).text
         lines = [line for line in text.splitlines() if line]
         assert all(line.startswith("data: ") == prefix for line in lines)
         events = [json.loads(line.removeprefix("data: ")) for line in lines]
@@ -127,17 +159,34 @@ async def test_gptbots_streaming_lines_with_and_without_prefix() -> None:
 
 
 async def test_gptbots_errors_and_throttling() -> None:
-    fake = FakeGPTBots(keys=["app-good"], plan="gptbots.default", clock=ManualClock(),
-                       quotas=[Quota(name="credits", unit="credits", limit=0.00001)])
+    fake = FakeGPTBots(
+        keys=["app-good"],
+        plan="gptbots.default",
+        clock=ManualClock(),
+        quotas=[Quota(name="credits", unit="credits", limit=0.00001)],
+    )
     good = {"Authorization": "Bearer app-good"}
     async with httpx.AsyncClient(transport=fake.transport()) as c:
         assert (await c.post(f"{GB}/v1/conversation", json={"user_id": "u"}, headers=GB_AUTH)).json()["code"] == 40127
         assert (await c.post(f"{GB}/v1/conversation", json={"user_id": "u" * 33}, headers=good)).json()["code"] == 40000
-        missing = await c.post(f"{GB}/v2/conversation/message", headers=good, json={
-            "conversation_id": "nope", "response_mode": "blocking", "messages": [{"role": "user", "content": "x"}]})
+        missing = await c.post(
+            f"{GB}/v2/conversation/message",
+            headers=good,
+            json={
+                "conversation_id": "nope",
+                "response_mode": "blocking",
+                "messages": [{"role": "user", "content": "x"}],
+            },
+        )
         assert missing.json()["code"] == 40356
-        conv = str((await c.post(f"{GB}/v1/conversation", json={"user_id": "u"}, headers=good)).json()["conversation_id"])
-        body = {"conversation_id": conv, "response_mode": "blocking", "messages": [{"role": "user", "content": "x " * 50}]}
+        conv = str(
+            (await c.post(f"{GB}/v1/conversation", json={"user_id": "u"}, headers=good)).json()["conversation_id"]
+        )
+        body = {
+            "conversation_id": conv,
+            "response_mode": "blocking",
+            "messages": [{"role": "user", "content": "x " * 50}],
+        }
         assert (await c.post(f"{GB}/v2/conversation/message", headers=good, json=body)).status_code == 200
         broke = await c.post(f"{GB}/v2/conversation/message", headers=good, json=body)
         assert broke.json()["code"] == 20022  # the credits quota is used up
@@ -155,8 +204,9 @@ IMAGE = base64.b64encode(b"\x89PNG fake image").decode()
 
 
 async def _ed_token(c: httpx.AsyncClient, ak: str = "ak", sk: str = "sk") -> httpx.Response:
-    return await c.post(f"{ED}/oauth/2.0/token", params={"grant_type": "client_credentials", "client_id": ak,
-                                                         "client_secret": sk})
+    return await c.post(
+        f"{ED}/oauth/2.0/token", params={"grant_type": "client_credentials", "client_id": ak, "client_secret": sk}
+    )
 
 
 async def test_easydl_token_and_inference(fake_easydl: FakeEasyDL) -> None:
@@ -164,13 +214,25 @@ async def test_easydl_token_and_inference(fake_easydl: FakeEasyDL) -> None:
         token = (await _ed_token(c)).json()
         assert token["expires_in"] == 2592000 and token["access_token"].startswith("24.")
         url = f"{ED}/rpc/2.0/ai_custom/v1/classification/flowers"
-        r = (await c.post(url, params={"access_token": token["access_token"]}, json={"image": IMAGE, "top_num": 2})).json()
+        r = (
+            await c.post(url, params={"access_token": token["access_token"]}, json={"image": IMAGE, "top_num": 2})
+        ).json()
         assert [x["name"] for x in r["results"]] == ["daisy", "rose"] and "log_id" in r
-        det = (await c.post(f"{ED}/rpc/2.0/ai_custom/v1/detection/cars", params={"access_token": token["access_token"]},
-                            json={"image": IMAGE})).json()
+        det = (
+            await c.post(
+                f"{ED}/rpc/2.0/ai_custom/v1/detection/cars",
+                params={"access_token": token["access_token"]},
+                json={"image": IMAGE},
+            )
+        ).json()
         assert "location" in det["results"][0]
-        text = (await c.post(f"{ED}/rpc/2.0/ai_custom/v1/text_cls/news", params={"access_token": token["access_token"]},
-                             json={"text": "体育新闻"})).json()
+        text = (
+            await c.post(
+                f"{ED}/rpc/2.0/ai_custom/v1/text_cls/news",
+                params={"access_token": token["access_token"]},
+                json={"text": "体育新闻"},
+            )
+        ).json()
         assert text["results"]
     rec = fake_easydl.requests[1]
     assert rec.query["access_token"] == "REDACTED" and token["access_token"] not in rec.url
@@ -195,7 +257,9 @@ async def test_easydl_errors_are_http_200() -> None:
             assert r.status_code == 200 and r.json()["error_code"] == code, (params, body)
         form = await c.post(url, params={"access_token": tok}, data={"image": IMAGE})
         assert form.json()["error_code"] == 336001
-        bad_json = await c.post(url, params={"access_token": tok}, content=b"{nope", headers={"content-type": "application/json"})
+        bad_json = await c.post(
+            url, params={"access_token": tok}, content=b"{nope", headers={"content-type": "application/json"}
+        )
         assert bad_json.json()["error_code"] == 336002
         fake.expire_tokens()
         assert (await c.post(url, params={"access_token": tok}, json={"image": IMAGE})).json()["error_code"] == 111
@@ -203,14 +267,20 @@ async def test_easydl_errors_are_http_200() -> None:
 
 async def test_easydl_throttling_codes() -> None:
     clock = ManualClock()
-    fake = FakeEasyDL(plan="easydl.free", services={"flowers": ("image_classification_high_perf", 4000)},
-                      limits=[Limit(name="qps", group="inference", limit=2, window=1.0)],
-                      quotas=[Quota(name="daily", limit=100, period="day", group="inference")], clock=clock)
+    fake = FakeEasyDL(
+        plan="easydl.free",
+        services={"flowers": ("image_classification_high_perf", 4000)},
+        limits=[Limit(name="qps", group="inference", limit=2, window=1.0)],
+        quotas=[Quota(name="daily", limit=100, period="day", group="inference")],
+        clock=clock,
+    )
     url = f"{ED}/rpc/2.0/ai_custom/v1/classification/flowers"
     async with httpx.AsyncClient(transport=fake.transport()) as c:
         tok = (await _ed_token(c)).json()["access_token"]
-        codes = [(await c.post(url, params={"access_token": tok}, json={"image": IMAGE})).json().get("error_code", 0)
-                 for _ in range(3)]
+        codes = [
+            (await c.post(url, params={"access_token": tok}, json={"image": IMAGE})).json().get("error_code", 0)
+            for _ in range(3)
+        ]
         assert codes == [0, 0, 18]
         clock.advance(1.0)
         # 2 calls x 4000 points used; a third would cross the 10,000 free points: 19.

@@ -15,8 +15,12 @@ from coze_client.testing import FakeCoze, LoopbackServer, serve_loopback
 from coze_client.testing.faults import Fault
 
 AUTH = {"Authorization": "Bearer pat_testtoken12345"}
-CHAT = {"bot_id": "b", "user_id": "u", "stream": True, "additional_messages": [
-    {"role": "user", "content": "one two three four five", "content_type": "text"}]}
+CHAT = {
+    "bot_id": "b",
+    "user_id": "u",
+    "stream": True,
+    "additional_messages": [{"role": "user", "content": "one two three four five", "content_type": "text"}],
+}
 
 
 def client_for(fake: FakeCoze) -> httpx.AsyncClient:
@@ -97,8 +101,11 @@ async def test_mock_mounts_on_respx_and_several_fakes_coexist() -> None:
     with coze.mock(), xc.mock():
         async with httpx.AsyncClient(headers=AUTH) as c:
             assert (await c.get("https://api.coze.com/v1/users/me")).json()["code"] == 0
-            r = await c.post("https://nlp.aliyuncs.com/v2/api/chat/stop", json={"requestId": "1"},
-                             headers={"x-fag-appcode": "aca", "x-fag-servicename": "aca-chat-stop"})
+            r = await c.post(
+                "https://nlp.aliyuncs.com/v2/api/chat/stop",
+                json={"requestId": "1"},
+                headers={"x-fag-appcode": "aca", "x-fag-servicename": "aca-chat-stop"},
+            )
             assert r.json()["data"] is True
     assert coze.stats.requests == 1 and xc.stats.requests == 1
 
