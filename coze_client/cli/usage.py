@@ -91,38 +91,43 @@ def _cost(row: SnapshotRow) -> str:
     return f"{row.cost:,.4f} {row.currency}".replace(".0000 ", " ")
 
 
-def _table(rows: list[SnapshotRow]) -> Table:
-    table = Table(title="coze-client usage ledger", show_lines=False)
-    for name, justify in [
-        ("provider", "left"),
-        ("account", "left"),
-        ("quota", "left"),
-        ("period", "left"),
-        ("used", "right"),
-        ("limit", "right"),
-        ("left", "right"),
-        ("resets at", "left"),
-        ("policy", "left"),
-        ("est. cost", "right"),
-    ]:
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+def _tables(rows: list[SnapshotRow]) -> list[Table]:
+    """One table per provider/account (its title), so the long account fingerprint is not a column."""
+    groups: dict[tuple[str, str], list[SnapshotRow]] = {}
     for row in rows:
-        left = _num(row.left)
-        if row.left is not None and row.limit and row.left <= 0.2 * row.limit:
-            left = f"[bold red]{left}[/]"  # the last 20% (the first warning threshold)
-        table.add_row(
-            row.provider,
-            row.account,
-            row.quota,
-            row.period_key,
-            f"{_num(row.used)} {row.unit}",
-            _num(row.limit),
-            left,
-            row.resets_at.strftime("%Y-%m-%d %H:%M %Z") if row.resets_at else "never",
-            row.policy + (" (lock-out)" if row.lockout else ""),
-            _cost(row),
-        )
-    return table
+        groups.setdefault((row.provider, row.account), []).append(row)
+    tables = []
+    for (provider, account), group in groups.items():
+        table = Table(title=f"{provider} / {account}", title_justify="left")
+        for name, justify in [
+            ("quota", "left"),
+            ("period", "left"),
+            ("used", "right"),
+            ("limit", "right"),
+            ("left", "right"),
+            ("resets at", "left"),
+            ("policy", "left"),
+            ("est. cost", "right"),
+        ]:
+            # Names, periods and numbers never wrap; the rest wraps at spaces in a narrow terminal.
+            wrap = name in ("resets at", "policy", "est. cost")
+            table.add_column(name, justify=justify, no_wrap=not wrap)  # type: ignore[arg-type]
+        for row in group:
+            left = _num(row.left)
+            if row.left is not None and row.limit and row.left <= 0.2 * row.limit:
+                left = f"[bold red]{left}[/]"  # the last 20% (the first warning threshold)
+            table.add_row(
+                row.quota,
+                row.period_key,
+                f"{_num(row.used)} {row.unit}",
+                _num(row.limit),
+                left,
+                row.resets_at.strftime("%Y-%m-%d %H:%M") if row.resets_at else "never",
+                row.policy + (", lock-out" if row.lockout else ""),
+                _cost(row),
+            )
+        tables.append(table)
+    return tables
 
 
 def _show(
@@ -146,7 +151,9 @@ def _show(
             "The ledger is empty: no calls recorded yet (pass --plan NAME --account NAME to see a plan's quotas)."
         )
     else:
-        Console().print(_table(rows))
+        console = Console()
+        for table in _tables(rows):
+            console.print(table)
 
 
 @usage_app.callback(invoke_without_command=True)

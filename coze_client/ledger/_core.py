@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from typing import Any, Literal, Protocol
 
 from .._call import CallInfo, Usage
-from ..errors import QuotaExhaustedError
+from ..errors import QuotaExhaustedError, ValidationError
 from ..limits.plans import Plan, Quota, QuotaPeriod, QuotaPolicy, QuotaUnit
 from . import prices
 from .periods import DEFAULT_TIMEZONE, period_key, resets_at
@@ -246,7 +246,7 @@ class QuotaBook:
         tracks = tuple(Track.from_quota(q) for q in plan.quotas) if plan else ()
         names = [t.name for t in tracks]
         if USAGE_QUOTA in names or len(set(names)) != len(names):
-            raise ValueError(f"plan quota names must be unique and not {USAGE_QUOTA!r}: {names}")
+            raise ValidationError(f"plan quota names must be unique and not {USAGE_QUOTA!r}: {names}")
         tz = plan.timezone if plan else DEFAULT_TIMEZONE
         self.bindings[(provider, account)] = Binding(tracks, tz, key_mode, plan)
 

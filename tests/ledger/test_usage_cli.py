@@ -40,7 +40,7 @@ def test_table_is_the_default_command(url: str) -> None:
     result = runner.invoke(usage_app, ["--ledger", url], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "free_calls" in result.output and "497" in result.output  # 500 - 3 left
-    assert "block (lock-out)" in result.output and "never" in result.output
+    assert "block, lock-out" in result.output and "never" in result.output
     same = runner.invoke(usage_app, ["show", "--ledger", url], env={"COLUMNS": "200"})
     assert same.exit_code == 0 and same.output == result.output
 
