@@ -17,6 +17,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
 from typing import Any, Literal, cast
 
 import httpx
+import pydantic
 
 from .._call import Usage
 from .._constants import MAX_WORKFLOW_BODY_BYTES
@@ -244,6 +245,16 @@ def decode_workflow_event(sse: ServerSentEvent, stream: EventStream[WorkflowEven
     body = data if isinstance(data, dict) else {}
     event = WorkflowEvent(id=_int_id(sse.id), event=sse.event, gap=gap, expected_id=expected)
     name = sse.event
+    try:
+        _fill(event, name, body, data, stream)
+    except pydantic.ValidationError as exc:
+        raise StreamError(f"unexpected {name} event data: {exc.errors()[0]['msg']}", logid=stream.logid) from None
+    if name == WorkflowEventType.DONE.value and not isinstance(stream, WorkflowStream):
+        return END
+    return event
+
+
+def _fill(event: WorkflowEvent, name: str, body: dict[str, Any], data: Any, stream: EventStream[WorkflowEvent]) -> None:
     if name == WorkflowEventType.MESSAGE.value:
         event.message = WorkflowEventMessage.model_validate(body)
     elif name == WorkflowEventType.ERROR.value:
@@ -261,11 +272,8 @@ def decode_workflow_event(sse: ServerSentEvent, stream: EventStream[WorkflowEven
         stream.ended = True
         event.debug_url = body.get("debug_url") if isinstance(body.get("debug_url"), str) else None
         event.data = data
-        if not isinstance(stream, WorkflowStream):
-            return END
     else:  # PING heartbeats and names added later keep their raw data
         event.data = data
-    return event
 
 
 def _message_usage(event: WorkflowEvent) -> Usage | None:
