@@ -8,6 +8,8 @@
 a ledger instance           used as it is (plans are bound to it)
 =========================  =====================================================
 
+Other schemes can be added with :func:`register_ledger_backend`.
+
 Example:
     >>> ledger = build_ledger("memory://", plans=get_plan("coze.personal_free"), account="team-a")
 """
@@ -63,10 +65,7 @@ def build_ledger(
         elif scheme in _BACKENDS:
             ledger = _BACKENDS[scheme](url, **options)
         elif scheme in ("redis", "rediss"):
-            raise ValidationError(
-                "the redis ledger backend is not available yet; use sqlite:/// (safe for many processes "
-                "on one machine) or memory://"
-            )
+            ledger = _redis_ledger(url, **options)
         else:
             raise ValidationError(f"unknown ledger URL scheme {scheme!r}; use memory://, sqlite:///path or redis://")
     if plans is not None:
@@ -74,4 +73,16 @@ def build_ledger(
             raise ValidationError(f"{type(ledger).__name__} cannot take plans (it has no bind())")
         for plan in [plans] if isinstance(plans, Plan) else list(plans):
             ledger.bind(plan.provider, account, plan)
+    return ledger
+
+
+def _redis_ledger(url: str, **options: Any) -> UsageLedger:
+    # Imported on demand: redis-py is an optional extra, and most users never need it.
+    try:
+        from .redis import RedisLedger
+    except ImportError as exc:
+        raise ValidationError(
+            f"the redis ledger needs the redis extra (pip install 'coze-client[redis]'): {exc}"
+        ) from None
+    ledger: UsageLedger = RedisLedger(url, **options)
     return ledger

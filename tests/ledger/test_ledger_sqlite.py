@@ -159,13 +159,16 @@ async def test_build_ledger_by_url(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert build_ledger(memory) is memory
 
     for bad, message in [
-        ("redis://localhost:6379/0", "not available yet"),
         ("sqlite://relative.db", "absolute"),
         ("ftp://x", "unknown ledger URL scheme"),
         ("ledger.db", "no scheme"),
     ]:
         with pytest.raises(ValidationError, match=message):
             build_ledger(bad)
+
+    redis = build_ledger("redis://127.0.0.1:1/0")  # built lazily: nothing connects yet
+    assert type(redis).__name__ == "RedisLedger"
+    await redis.aclose()
 
     register_ledger_backend("fake", lambda url, **kw: MemoryLedger(**kw))
     assert isinstance(build_ledger("fake://x"), MemoryLedger)

@@ -98,5 +98,5 @@ def test_empty_ledger_and_plan_preview(tmp_path: Path) -> None:
     preview = runner.invoke(usage_app, ["--ledger", url, "--plan", "coze.basic", "--account", "me", "--json"])
     quotas = [r["quota"] for r in json.loads(preview.output)]
     assert quotas == ["free_calls", "paid_plugin_calls", "resource_points"]
-    bad = runner.invoke(usage_app, ["--ledger", "redis://x"])
-    assert bad.exit_code == 2 and "not available yet" in bad.output
+    bad = runner.invoke(usage_app, ["--ledger", "ftp://x"])
+    assert bad.exit_code == 2 and "unknown ledger URL scheme" in bad.output
