@@ -2,4 +2,97 @@
 
 ``providers`` is built on :mod:`coze_client` (its corridor, limiter, ledger and errors);
 ``coze_client`` never imports ``providers``.
+
+Example:
+    >>> import providers
+    >>> async def ask(name: str, **config: object) -> str:  # doctest: +SKIP
+    ...     async with providers.open(name, **config) as bot:
+    ...         return (await bot.chat("hello")).text
+    >>> sorted(providers.CHAT_PROVIDERS)
+    ['coze', 'gptbots', 'xingchen']
 """
+
+from __future__ import annotations
+
+import builtins
+from typing import Any, Literal, overload
+
+from coze_client.errors import ValidationError
+
+from .base import (
+    ChatDelta,
+    ChatMessage,
+    ChatProvider,
+    ChatReply,
+    ChatStream,
+    ChatUsage,
+    Conversation,
+    MessageInput,
+    MessagesInput,
+    normalize_messages,
+)
+from .coze import CozeProvider
+from .easydl import EasyDL, EasyDLResult, EasyDLToken
+from .gptbots import GPTBotsProvider
+from .xingchen import XingchenProvider
+
+__all__ = [
+    "CHAT_PROVIDERS",
+    "ChatDelta",
+    "ChatMessage",
+    "ChatProvider",
+    "ChatReply",
+    "ChatStream",
+    "ChatUsage",
+    "Conversation",
+    "CozeProvider",
+    "EasyDL",
+    "EasyDLResult",
+    "EasyDLToken",
+    "GPTBotsProvider",
+    "MessageInput",
+    "MessagesInput",
+    "XingchenProvider",
+    "normalize_messages",
+    "open",
+]
+
+#: The chat adapters by name.
+CHAT_PROVIDERS: dict[str, builtins.type[Any]] = {
+    "coze": CozeProvider,
+    "xingchen": XingchenProvider,
+    "gptbots": GPTBotsProvider,
+}
+
+
+@overload
+def open(name: Literal["coze"], **config: Any) -> CozeProvider: ...
+@overload
+def open(name: Literal["xingchen"], **config: Any) -> XingchenProvider: ...
+@overload
+def open(name: Literal["gptbots"], **config: Any) -> GPTBotsProvider: ...
+@overload
+def open(name: Literal["easydl"], **config: Any) -> EasyDL: ...
+@overload
+def open(name: str, **config: Any) -> ChatProvider | EasyDL: ...
+
+
+def open(name: str, **config: Any) -> ChatProvider | EasyDL:
+    """The adapter called ``name``, configured with ``config`` (its constructor's keyword arguments).
+
+    ``"coze"``, ``"xingchen"`` and ``"gptbots"`` return a :class:`ChatProvider`; ``"easydl"`` returns
+    the :class:`EasyDL` inference adapter (not a chat provider).
+
+    Example:
+        >>> bot = open("gptbots", api_key="app-exampleexample12", region="th", ledger="memory://")
+        >>> bot.name, bot.base_url
+        ('gptbots', 'https://api-th.gptbots.ai')
+    """
+    key = name.strip().lower() if isinstance(name, str) else name
+    if key == "easydl":
+        return EasyDL(**config)
+    cls = CHAT_PROVIDERS.get(key)
+    if cls is None:
+        raise ValidationError(f"unknown provider {name!r}; use one of {[*sorted(CHAT_PROVIDERS), 'easydl']}")
+    provider: ChatProvider = cls(**config)
+    return provider
