@@ -1,4 +1,4 @@
-"""The async face shared by the memory and sqlite ledgers: binding plans, events, snapshot, corrections."""
+"""The async face every ledger backend shares: binding plans, events, snapshot, corrections."""
 
 from __future__ import annotations
 
