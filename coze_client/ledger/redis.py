@@ -59,8 +59,9 @@ from ..limits.plans import Plan
 from ..limits.redis import UNAVAILABLE, connect_redis, describe_url, key_part
 from . import _core
 from ._base import BaseLedger, ThresholdCallback
-from ._core import LedgerReservation, Row, Store
+from ._core import LedgerReservation, QuotaEvent, Row, Store
 from .periods import resets_at
+from .prices import KeyMode
 
 __all__ = ["RedisLedger"]
 
@@ -115,8 +116,8 @@ def _encode(row: Row) -> str:
     return json.dumps(dataclasses.asdict(row), separators=(",", ":"))
 
 
-def _decode(raw: str) -> Row:
-    data = json.loads(raw)
+def _decode(raw: str | bytes) -> Row:
+    data = json.loads(raw)  # bytes too: a client given without decode_responses
     return Row(**{k: data[k] for k in _FIELDS if k in data})
 
 
@@ -208,17 +209,24 @@ class RedisLedger(BaseLedger):
         """
         await self._flush()
         now = self._clock()
-        keys = tuple((call.provider, call.account, e.track.name, e.period_key) for e in self._book.entries_for(call, now))
+        keys = tuple(
+            (call.provider, call.account, e.track.name, e.period_key) for e in self._book.entries_for(call, now)
+        )
         token = _OP.set(_Op("reserve", keys))
         try:
             return await super().reserve(call)
         except BackendUnavailableError:
             if self.on_unavailable == "closed":
                 raise
-            logger.warning("Redis ledger at %s unavailable: %s/%s call let through uncounted", self._where,
-                           call.provider, call.account)
-            return LedgerReservation(_OFFLINE + uuid.uuid4().hex, call.provider, call.account, call.model,
-                                     call.points, ())
+            logger.warning(
+                "Redis ledger at %s unavailable: %s/%s call let through uncounted",
+                self._where,
+                call.provider,
+                call.account,
+            )
+            return LedgerReservation(
+                _OFFLINE + uuid.uuid4().hex, call.provider, call.account, call.model, call.points, ()
+            )
         finally:
             _OP.reset(token)
 
@@ -237,8 +245,9 @@ class RedisLedger(BaseLedger):
                 # The call already counts; its usage is written when Redis answers again.
                 reservation.state = "settled"
                 self._pending.append((reservation, usage))
-                logger.warning("Redis ledger at %s unavailable: usage of %s kept for later", self._where,
-                               reservation.id)
+                logger.warning(
+                    "Redis ledger at %s unavailable: usage of %s kept for later", self._where, reservation.id
+                )
         finally:
             _OP.reset(token)
 
@@ -254,8 +263,11 @@ class RedisLedger(BaseLedger):
             assert isinstance(reservation, LedgerReservation)
             if reservation.state == "open":
                 reservation.state = "settled"  # conservative: the call keeps counting
-                logger.warning("Redis ledger at %s unavailable: cancel of %s not written; it stays counted",
-                               self._where, reservation.id)
+                logger.warning(
+                    "Redis ledger at %s unavailable: cancel of %s not written; it stays counted",
+                    self._where,
+                    reservation.id,
+                )
         finally:
             _OP.reset(token)
 
@@ -267,9 +279,7 @@ class RedisLedger(BaseLedger):
             now = self._clock()
             token = _OP.set(_Op("settle", _keys_of(res), res.id))
             try:
-                events = await self._transact(
-                    lambda store, r=res, u=usage, n=now: _core.settle_in(store, r, u, n, self._thresholds, key_mode)
-                )
+                events = await self._transact(_settler(res, usage, now, self._thresholds, key_mode))
             except BackendUnavailableError:
                 return
             finally:
@@ -357,15 +367,14 @@ class RedisLedger(BaseLedger):
             stamp = time.time()
             if op.kind == "reserve" and isinstance(result, tuple) and isinstance(result[0], LedgerReservation):
                 pipe.zadd(ok, {result[0].id: stamp})
-                pruned_index = len(pipe.command_stack)
+                pruned_index = len(pipe.command_stack)  # EXEC answers one reply per queued command
                 pipe.zremrangebyscore(ok, "-inf", stamp - self.reservation_ttl)
                 pipe.expire(ok, int(self.reservation_ttl) + 60)
             elif op.res_id is not None:
                 pipe.zrem(ok, op.res_id)
         out = await pipe.execute()
         if pruned_index is not None:
-            # The MULTI reply list starts with the row writes; the prune's count is at its index.
-            pruned = out[pruned_index - 1] if pruned_index - 1 < len(out) else 0
+            pruned = out[pruned_index]
             if pruned:
                 logger.warning(
                     "%d reservation(s) of %s/%s never settled within %.0fs (client crashed?): kept counted as calls",
@@ -393,7 +402,9 @@ class RedisLedger(BaseLedger):
             return out
         except UNAVAILABLE as exc:
             self._down(exc)
-            raise BackendUnavailableError(f"the Redis ledger at {self._where} cannot be reached", role="ledger") from None
+            raise BackendUnavailableError(
+                f"the Redis ledger at {self._where} cannot be reached", role="ledger"
+            ) from None
 
     async def _delete(self, provider: str | None, account: str | None, quota: str | None) -> int:
         p = key_part(provider) if provider is not None else "*"
@@ -407,7 +418,9 @@ class RedisLedger(BaseLedger):
             return removed
         except UNAVAILABLE as exc:
             self._down(exc)
-            raise BackendUnavailableError(f"the Redis ledger at {self._where} cannot be reached", role="ledger") from None
+            raise BackendUnavailableError(
+                f"the Redis ledger at {self._where} cannot be reached", role="ledger"
+            ) from None
 
     async def open_reservations(self, provider: str, account: str) -> int:
         """How many reservations of ``provider``/``account`` are open (made, not yet settled or cancelled)."""
@@ -424,6 +437,15 @@ class RedisLedger(BaseLedger):
                 logger.warning("Redis ledger closed with %d settle(s) unwritten (Redis away)", len(self._pending))
         if self._owns:
             await self._redis.aclose()
+
+
+def _settler(
+    res: LedgerReservation, usage: Usage | None, now: datetime, thresholds: Sequence[float], key_mode: KeyMode
+) -> Callable[[Store], list[QuotaEvent]]:
+    def run(store: Store) -> list[QuotaEvent]:
+        return _core.settle_in(store, res, usage, now, thresholds, key_mode)
+
+    return run
 
 
 def _keys_of(reservation: object) -> tuple[Key, ...]:

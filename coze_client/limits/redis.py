@@ -1,0 +1,693 @@
+"""A limiter shared by every process on every host through one Redis server.
+
+Same rule as :mod:`coze_client.limits.memory` and :mod:`coze_client.limits.sqlite`: a slot counts
+from its grant until one window after its release, so no server window, wherever it starts, can
+see more than ``limit`` arrivals (ARCHITECTURE, "hard-won facts about limiting").
+
+* **One Lua script per decision.** Releases, expiry, the FIFO-with-reservation pass over this
+  process's waiters (the rule of :func:`coze_client.limits._core.select`, ported to Lua and
+  checked against it by a property test) and the new slots are one atomic script run. Concurrent
+  acquires and releases of one account in this process are folded into one run.
+* **Redis time.** The script reads ``TIME`` on the server, so hosts with skewed clocks still agree;
+  it answers with *delays* ("look again in 0.31 s"), which each host turns into a local timer.
+* **Keys** ``<prefix>:lim:{<provider>:<account>}:...`` (percent-quoted; the ``{...}`` hash tag
+  keeps one account's keys in one cluster slot): a sorted set of slots per limit (score = expiry,
+  member = ``f<id>:<weight>`` in flight or ``r<id>:<weight>`` released), a hash of running sums,
+  a hash of pauses and a slot counter. Every write re-arms a TTL of ``stale_after`` + the longest
+  window + 60 s, so an idle account's keys vanish by themselves.
+* **Crashed clients.** A slot is written with a *stale* expiry (grant + ``stale_after`` + window):
+  when its process dies before releasing it, it keeps counting, conservatively, until then.
+* **Redis unavailable.** ``on_unavailable="open"`` (default) paces each process on its own with a
+  :class:`~coze_client.limits.memory.MemoryLimiter` until Redis answers again (a 429 is retried; a
+  rate is not a lock-out); ``"closed"`` refuses with
+  :class:`~coze_client.errors.BackendUnavailableError`. redis-py reconnects by itself; after a
+  failure Redis is tried again every ``reconnect_interval`` seconds.
+
+Across processes the order is first come first served per script run, not strictly FIFO. A process
+learns of slots released elsewhere by looking again every ``poll_interval`` while it waits on a
+limit whose capacity is held by calls in flight; expiries it knows of wake it at the exact time.
+
+``limits`` (the library) was not used: its moving-window strategy counts a hit at one instant and
+cannot hold a slot until one window after the response, nor correct a token estimate.
+
+Example:
+    >>> limiter = RedisLimiter(get_plan("coze.personal_free"), "redis://127.0.0.1:6379/0")  # doctest: +SKIP
+    >>> permit = await limiter.acquire(call)                                                 # doctest: +SKIP
+    >>> await permit.release()                                                               # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any, Literal
+from urllib.parse import quote
+
+import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from .._call import CallInfo
+from .._secrets import redact
+from ..errors import BackendUnavailableError, RateLimitWaitError
+from ._core import Waiter, check_satisfiable
+from .memory import MemoryLimiter
+from .plans import Limit, Plan
+
+__all__ = ["UNAVAILABLE", "RedisLimiter", "connect_redis", "key_part"]
+
+logger = logging.getLogger("coze_client.limits")
+
+#: The redis-py errors that mean "the server cannot be reached right now" (BusyLoadingError, a
+#: server still loading its data after a restart, is a ConnectionError too).
+UNAVAILABLE: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+def connect_redis(url: str, *, timeout: float = 1.0) -> aioredis.Redis:
+    """A redis-py asyncio client for ``url`` that fails fast when the server is away.
+
+    One quick retry covers a connection dropped by a restart; a refused connection surfaces at
+    once, so a fail-closed backend refuses within about ``timeout`` seconds instead of hanging.
+
+    Example:
+        >>> client = connect_redis("redis://127.0.0.1:6379/0")
+    """
+    return aioredis.from_url(
+        url,
+        decode_responses=True,
+        socket_connect_timeout=timeout,
+        socket_timeout=timeout * 2,
+        retry=Retry(ExponentialBackoff(cap=0.1, base=0.01), 1),
+        health_check_interval=30,
+    )
+
+
+def key_part(value: str) -> str:
+    """``value`` quoted for a key: ``:``, ``{``, ``}`` and spaces escaped, so keys parse unambiguously.
+
+    Example:
+        >>> key_part("team:a")
+        'team%3Aa'
+    """
+    return quote(value, safe="-_.~@+=")
+
+
+def describe_url(url: str) -> str:
+    """``url`` without its password, for messages."""
+    return redact(url.split("@", 1)[-1] if "@" in url else url)
+
+
+# The decision, atomically on the server. KEYS: 1 running sums (hash), 2 pauses (hash),
+# 3 slot counter, 3+i the slot set of limit i. ARGV[1]: JSON
+#   l: limits {name, cap, window, kind r|t|c}; r: releases {member, i, weight, new weight, sent 0/1};
+#   w: waiters {needs {{i, demand}}, groups}; s: stale_after; p: poll delay; t: key TTL (ms).
+# Answers JSON: g {waiter index -> members}, wake (delay or -1), lo {limit index -> lower bound of the
+# wait}, pz {group -> pause left}. The pass over the waiters is coze_client.limits._core.select.
+_ACQUIRE = r"""
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local a = cjson.decode(ARGV[1])
+local lims = a.l
+local n = #lims
+local U, P, SEQ = KEYS[1], KEYS[2], KEYS[3]
+local function weight(m) return tonumber(string.match(m, ':(%d+)$')) end
+local function slot_id(m) return string.sub(m, 2, string.find(m, ':') - 1) end
+
+local delta = {}
+for i = 1, n do delta[i] = 0 end
+for _, r in ipairs(a.r) do
+  local m, i, w, nw, sent = r[1], r[2], r[3], r[4], r[5]
+  local lim = lims[i]
+  local z = KEYS[3 + i]
+  -- A stale slot may already have expired and been counted out: then there is nothing to undo.
+  if redis.call('ZREM', z, m) == 1 then
+    if lim.kind == 'c' or sent == 0 or nw == 0 then
+      delta[i] = delta[i] - w
+    else
+      redis.call('ZADD', z, now + lim.window, 'r' .. slot_id(m) .. ':' .. nw)
+      delta[i] = delta[i] + nw - w
+    end
+  end
+end
+
+local used = {}
+local avail = {}
+for i = 1, n do
+  local lim = lims[i]
+  local z = KEYS[3 + i]
+  local u = tonumber(redis.call('HGET', U, lim.name))
+  if u == nil then
+    -- The sums were lost (evicted): rebuild from the slots themselves.
+    u = 0
+    for _, m in ipairs(redis.call('ZRANGE', z, 0, -1)) do u = u + weight(m) end
+  else
+    u = u + delta[i]
+  end
+  local gone = redis.call('ZRANGEBYSCORE', z, '-inf', now)
+  if #gone > 0 then
+    for _, m in ipairs(gone) do u = u - weight(m) end
+    redis.call('ZREMRANGEBYSCORE', z, '-inf', now)
+  end
+  if u < 0 or redis.call('EXISTS', z) == 0 then u = 0 end
+  used[i] = u
+  avail[i] = lim.cap - u
+end
+
+local paused = {}
+local pz = {}
+local any_pause = false
+local raw = redis.call('HGETALL', P)
+for j = 1, #raw, 2 do
+  local until_ = tonumber(raw[j + 1])
+  if until_ > now then
+    paused[raw[j]] = until_
+    pz[raw[j]] = until_ - now
+    any_pause = true
+  else
+    redis.call('HDEL', P, raw[j])
+  end
+end
+
+local closed, short = {}, {}
+local granted = {}
+local blocked = false
+local count = 0
+for wi, w in ipairs(a.w) do
+  local ok = true
+  if any_pause then
+    for _, g in ipairs(w.groups) do
+      if paused[g] then ok = false break end
+    end
+  end
+  if ok then
+    for _, nd in ipairs(w.needs) do
+      local i, d = nd[1], nd[2]
+      if closed[i] or avail[i] < d then ok = false break end
+    end
+  end
+  if ok then
+    for _, nd in ipairs(w.needs) do avail[nd[1]] = avail[nd[1]] - nd[2] end
+    granted[wi] = true
+    count = count + #w.needs
+  else
+    blocked = true
+    for _, nd in ipairs(w.needs) do
+      local i, d = nd[1], nd[2]
+      if not closed[i] then
+        if avail[i] < d then
+          closed[i] = true
+          short[i] = d - avail[i]
+        else
+          avail[i] = avail[i] - d
+        end
+      end
+    end
+  end
+end
+
+local g = {}
+if count > 0 then
+  local id = redis.call('INCRBY', SEQ, count) - count
+  for wi, w in ipairs(a.w) do
+    if granted[wi] then
+      local ms = {}
+      for _, nd in ipairs(w.needs) do
+        local i, d = nd[1], nd[2]
+        local lim = lims[i]
+        id = id + 1
+        local m = 'f' .. id .. ':' .. d
+        local tail = lim.window
+        if lim.kind == 'c' then tail = 0 end
+        redis.call('ZADD', KEYS[3 + i], now + a.s + tail, m)
+        used[i] = used[i] + d
+        ms[#ms + 1] = m
+      end
+      g[tostring(wi)] = ms
+    end
+  end
+end
+
+for i = 1, n do redis.call('HSET', U, lims[i].name, used[i]) end
+
+local wake = -1
+local lo = {}
+if blocked then
+  for i = 1, n do
+    if closed[i] then
+      local lim = lims[i]
+      local at = -1
+      local lower = 0
+      if lim.kind ~= 'c' then
+        -- Released slots free at known times, before any slot still in flight can.
+        local acc = 0
+        local inflight = false
+        local rows = redis.call('ZRANGEBYSCORE', KEYS[3 + i], '(' .. now, '+inf', 'WITHSCORES', 'LIMIT', 0, 512)
+        for j = 1, #rows, 2 do
+          local m = rows[j]
+          if string.sub(m, 1, 1) == 'r' then
+            acc = acc + weight(m)
+            if acc >= short[i] then at = tonumber(rows[j + 1]) - now break end
+          else
+            inflight = true
+          end
+        end
+        if at >= 0 then
+          lower = at
+        elseif inflight and lim.kind == 'r' then
+          -- A request slot frees one window after a release that has not happened yet.
+          lower = lim.window
+        end
+      end
+      if at < 0 then at = a.p end
+      if wake < 0 or at < wake then wake = at end
+      lo[tostring(i)] = lower
+    end
+  end
+  for _, left in pairs(pz) do
+    if wake < 0 or left < wake then wake = left end
+  end
+end
+
+for _, k in ipairs(KEYS) do
+  if redis.call('EXISTS', k) == 1 and redis.call('PTTL', k) < a.t then redis.call('PEXPIRE', k, a.t) end
+end
+return cjson.encode({g = g, wake = wake, lo = lo, pz = pz})
+"""
+
+# KEYS[1] pauses; ARGV: seconds, TTL (ms), groups...
+_PAUSE = r"""
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local secs = tonumber(ARGV[1])
+local until_ = now + secs
+for j = 3, #ARGV do
+  local cur = tonumber(redis.call('HGET', KEYS[1], ARGV[j]))
+  if cur == nil or cur < until_ then redis.call('HSET', KEYS[1], ARGV[j], until_) end
+end
+local ttl = math.max(tonumber(ARGV[2]), math.ceil(secs * 1000) + 60000)
+if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
+return 1
+"""
+
+_KIND = {"requests": "r", "tokens": "t", "concurrency": "c"}
+
+
+class _RWaiter(Waiter):
+    __slots__ = ("checked", "max_wait", "offline")
+
+    def __init__(
+        self, call: CallInfo, needs: tuple[tuple[int, int], ...], since: float, max_wait: float | None
+    ) -> None:
+        super().__init__(call, needs, since)
+        self.max_wait = max_wait
+        self.checked = False
+        self.offline = False
+
+
+@dataclass
+class _Release:
+    rows: list[tuple[int, str, int]]  # (limit index, member, weight written)
+    used_tokens: int | None
+    sent: bool
+    done: asyncio.Future[None] | None = None
+
+
+@dataclass
+class _Outcome:
+    granted: dict[int, list[str]] = field(default_factory=dict)  # waiter position -> members
+    wake: float = -1.0
+    lower: dict[int, float] = field(default_factory=dict)
+    pauses: dict[str, float] = field(default_factory=dict)
+
+
+class _RKey:
+    __slots__ = ("job", "keys", "kicked", "lims", "pending", "routes", "spec", "timer", "waiters")
+
+    def __init__(self, base: str, lims: tuple[Limit, ...]) -> None:
+        self.lims = lims
+        # Running sums, pauses, slot counter, then one slot set per limit.
+        self.keys = [f"{base}:used", f"{base}:pause", f"{base}:seq"] + [f"{base}:z:{key_part(x.name)}" for x in lims]
+        self.spec = [{"name": x.name, "cap": x.limit, "window": x.window, "kind": _KIND[x.kind]} for x in lims]
+        self.routes: dict[tuple[str, ...], tuple[int, ...]] = {}
+        self.waiters: list[_RWaiter] = []
+        self.pending: list[_Release] = []
+        self.job: asyncio.Task[None] | None = None
+        self.kicked = False
+        self.timer: asyncio.TimerHandle | None = None
+
+    def route(self, groups: tuple[str, ...]) -> tuple[int, ...]:
+        r = self.routes.get(groups)
+        if r is None:
+            probe = CallInfo("", "", "", "", groups=groups)
+            r = self.routes[groups] = tuple(i for i, lim in enumerate(self.lims) if lim.applies_to(probe))
+        return r
+
+
+class _RedisPermit:
+    """A slot held in Redis. ``release()`` once; later calls do nothing."""
+
+    __slots__ = ("_key", "_open", "_owner", "_rows", "waited")
+
+    def __init__(self, owner: RedisLimiter, key: _RKey, rows: list[tuple[int, str, int]], waited: float) -> None:
+        self._owner = owner
+        self._key = key
+        self._rows = rows
+        self._open = True
+        self.waited = waited
+
+    async def release(self, *, used_tokens: int | None = None, sent: bool = True) -> None:
+        """Close the slot; written to Redis before this returns (or kept for later when Redis is away)."""
+        if not self._open:
+            return
+        self._open = False
+        if not self._rows:
+            return
+        rel = _Release(self._rows, used_tokens, sent, asyncio.get_running_loop().create_future())
+        self._owner._push(self._key, rel)
+        assert rel.done is not None
+        await asyncio.shield(rel.done)
+
+    def release_nowait(self, *, sent: bool = False) -> None:
+        """Queue the release without waiting for it to be written."""
+        if self._open:
+            self._open = False
+            if self._rows:
+                self._owner._push(self._key, _Release(self._rows, None, sent))
+
+    def __repr__(self) -> str:
+        return f"<RedisPermit waited={self.waited:.3f}s open={self._open}>"
+
+
+class RedisLimiter:
+    """Paces the calls of every process, on any host, that uses the same Redis and ``prefix``.
+
+    Args:
+        plan: the plan whose limits apply (to calls of ``plan.provider``; others pass unlimited).
+        url: ``redis://[:password@]host:port/db`` (or ``rediss://``), or a ``redis.asyncio.Redis``
+            client you own (it is not closed by :meth:`aclose`).
+        prefix: namespace of every key; fleets sharing a Redis for different purposes pick their own.
+        stale_after: seconds after which an unreleased slot of a crashed process is presumed
+            answered; it still counts one window more.
+        poll_interval: while waiting on capacity held by calls in flight (maybe on other hosts),
+            how often to look again.
+        on_unavailable: ``"open"`` (pace this process alone while Redis is away) or ``"closed"``
+            (raise :class:`~coze_client.errors.BackendUnavailableError`).
+        reconnect_interval: after a failure, how long to skip Redis before trying it again.
+        timeout: connect timeout in seconds (reads get twice as long).
+
+    Example:
+        >>> async def main() -> None:
+        ...     limiter = RedisLimiter(get_plan("coze.personal_free"), "redis://127.0.0.1:6379/0")
+        ...     permit = await limiter.acquire(call)
+        ...     await permit.release()
+        ...     await limiter.aclose()
+    """
+
+    def __init__(
+        self,
+        plan: Plan,
+        url: str | aioredis.Redis = "redis://127.0.0.1:6379/0",
+        *,
+        prefix: str = "coze-client",
+        stale_after: float = 600.0,
+        poll_interval: float = 0.05,
+        on_unavailable: Literal["open", "closed"] = "open",
+        reconnect_interval: float = 0.5,
+        timeout: float = 1.0,
+    ) -> None:
+        if on_unavailable not in ("open", "closed"):
+            raise ValueError(f"on_unavailable must be 'open' or 'closed', not {on_unavailable!r}")
+        self.plan = plan
+        self.prefix = prefix
+        self.stale_after = stale_after
+        self.poll_interval = poll_interval
+        self.on_unavailable = on_unavailable
+        self.reconnect_interval = reconnect_interval
+        if isinstance(url, str):
+            self._where = describe_url(url)
+            self._redis = connect_redis(url, timeout=timeout)
+            self._owns = True
+        else:
+            self._where = "the given Redis client"
+            self._redis = url
+            self._owns = False
+        self._acquire_script = self._redis.register_script(_ACQUIRE)
+        self._pause_script = self._redis.register_script(_PAUSE)
+        longest = max((x.window for x in plan.limits), default=1.0)
+        self._ttl_ms = int((stale_after + longest + 60.0) * 1000)
+        self._keys: dict[tuple[str, str], _RKey] = {}
+        self._fallback = MemoryLimiter(plan)
+        self._down_until = 0.0
+        self._was_down = False
+        self._closed = False
+
+    def __repr__(self) -> str:
+        return f"RedisLimiter({self.plan.name!r}, {self._where!r}, prefix={self.prefix!r})"
+
+    # ---- public API ---------------------------------------------------------------------
+
+    async def acquire(self, call: CallInfo, *, max_wait: float | None = None) -> Any:
+        """Wait until ``call`` fits every limit, counting every process; see :class:`RateLimiter`.
+
+        Raises :class:`~coze_client.errors.BackendUnavailableError` when Redis cannot be reached
+        and ``on_unavailable="closed"``.
+        """
+        key = self._key(call)
+        idx = key.route(call.groups)
+        if not idx:
+            return _RedisPermit(self, key, [], 0.0)
+        specs = [key.lims[i] for i in idx]
+        if any(s.kind == "tokens" for s in specs):
+            check_satisfiable(specs, call)
+        if time.monotonic() < self._down_until:
+            return await self._offline_acquire(call, max_wait)
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        est = call.est_tokens
+        needs = tuple((i, est if key.lims[i].kind == "tokens" else 1) for i in idx)
+        w = _RWaiter(call, needs, now, max_wait)
+        w.fut = loop.create_future()
+        key.waiters.append(w)
+        self._kick(key)
+        timeout: asyncio.TimerHandle | None = None
+        if max_wait is not None:
+            fut = w.fut
+
+            def expire() -> None:
+                if not fut.done():
+                    fut.set_exception(RateLimitWaitError(limit="queue", wait=max_wait, max_wait=max_wait))
+
+            timeout = loop.call_at(now + max_wait, expire)
+        try:
+            await w.fut
+        except BaseException:
+            if isinstance(w.permit, _RedisPermit):
+                w.permit.release_nowait(sent=False)
+            elif w in key.waiters:
+                key.waiters.remove(w)
+                self._kick(key)  # its reservation is gone
+            raise
+        finally:
+            if timeout is not None:
+                timeout.cancel()
+        if w.offline:
+            left = None if max_wait is None else max(0.0, max_wait - (loop.time() - now))
+            return await self._offline_acquire(call, left)
+        assert isinstance(w.permit, _RedisPermit)
+        return w.permit
+
+    async def penalize(self, call: CallInfo, seconds: float) -> None:
+        """Hold every group of ``call`` for ``seconds`` in every process sharing the Redis."""
+        if seconds <= 0:
+            return
+        key = self._key(call)
+        groups = call.groups or ("all",)
+        await self._fallback.penalize(call, seconds)  # also pace the offline path
+        try:
+            await self._pause_script(keys=[key.keys[1]], args=[seconds, self._ttl_ms, *groups])
+        except UNAVAILABLE as exc:
+            self._note_down(exc)
+            return
+        self._kick(key)
+
+    async def aclose(self) -> None:
+        """Write pending releases, then close the connection (when this limiter opened it)."""
+        if self._closed:
+            return
+        for key in self._keys.values():
+            if key.timer is not None:
+                key.timer.cancel()
+                key.timer = None
+            if key.pending:
+                self._down_until = 0.0
+                self._kick(key)
+            if key.job is not None:
+                await asyncio.gather(key.job, return_exceptions=True)
+        self._closed = True
+        await self._fallback.aclose()
+        if self._owns:
+            await self._redis.aclose()
+
+    # ---- loop side ----------------------------------------------------------------------
+
+    def _key(self, call: CallInfo) -> _RKey:
+        k = (call.provider, call.account)
+        key = self._keys.get(k)
+        if key is None:
+            lims = self.plan.limits if call.provider == self.plan.provider else ()
+            base = f"{self.prefix}:lim:{{{key_part(call.provider)}:{key_part(call.account)}}}"
+            key = self._keys[k] = _RKey(base, lims)
+        return key
+
+    def _push(self, key: _RKey, rel: _Release) -> None:
+        key.pending.append(rel)
+        self._kick(key)
+
+    def _kick(self, key: _RKey) -> None:
+        key.kicked = True
+        if key.job is None and not self._closed:
+            key.job = asyncio.get_running_loop().create_task(self._run(key))
+
+    def _on_timer(self, key: _RKey) -> None:
+        key.timer = None
+        self._kick(key)
+
+    def _note_down(self, exc: BaseException) -> None:
+        self._down_until = time.monotonic() + self.reconnect_interval
+        if not self._was_down:
+            self._was_down = True
+            logger.warning(
+                "Redis limiter at %s unavailable (%s); %s",
+                self._where,
+                redact(str(exc)) or type(exc).__name__,
+                "pacing each process alone" if self.on_unavailable == "open" else "refusing calls",
+            )
+
+    async def _offline_acquire(self, call: CallInfo, max_wait: float | None) -> Any:
+        if self.on_unavailable == "closed":
+            raise BackendUnavailableError(
+                f"the Redis limiter at {self._where} cannot be reached; the call was not sent "
+                "(on_unavailable='closed')",
+                role="limiter",
+            )
+        return await self._fallback.acquire(call, max_wait=max_wait)
+
+    async def _run(self, key: _RKey) -> None:
+        try:
+            while key.kicked:
+                key.kicked = False
+                waiters = [w for w in key.waiters if w.fut is not None and not w.fut.done()]
+                releases, key.pending = key.pending, []
+                if not waiters and not releases:
+                    continue
+                if releases and not waiters and time.monotonic() < self._down_until:
+                    # Redis is away: keep the releases for later (their slots count meanwhile).
+                    self._settle_releases(releases)
+                    key.pending[:0] = [_Release(r.rows, r.used_tokens, r.sent) for r in releases]
+                    break
+                try:
+                    out = await self._decide(key, waiters, releases)
+                except UNAVAILABLE as exc:
+                    self._note_down(exc)
+                    self._settle_releases(releases)
+                    key.pending[:0] = [_Release(r.rows, r.used_tokens, r.sent) for r in releases]
+                    # Every waiter of this key (also those queued while the script ran) goes offline;
+                    # later acquires skip Redis until reconnect_interval has passed: no spinning.
+                    for w in key.waiters:
+                        if w.fut is not None and not w.fut.done():
+                            w.offline = True
+                            w.fut.set_result(None)
+                    key.waiters = []
+                    continue
+                except Exception as exc:  # a script or protocol error: fail the callers, not the loop
+                    for w in waiters:
+                        if w.fut is not None and not w.fut.done():
+                            w.fut.set_exception(exc)
+                    self._settle_releases(releases, exc)
+                    continue
+                if self._was_down:
+                    self._was_down = False
+                    logger.warning("Redis limiter at %s is back", self._where)
+                self._settle_releases(releases)
+                self._apply(key, waiters, out)
+        finally:
+            key.job = None
+
+    @staticmethod
+    def _settle_releases(releases: list[_Release], exc: BaseException | None = None) -> None:
+        for rel in releases:
+            if rel.done is not None and not rel.done.done():
+                if exc is None:
+                    rel.done.set_result(None)
+                else:
+                    rel.done.set_exception(exc)
+
+    async def _decide(self, key: _RKey, waiters: list[_RWaiter], releases: list[_Release]) -> _Outcome:
+        rel_rows = []
+        for rel in releases:
+            for i, member, weight in rel.rows:
+                new = weight
+                if key.lims[i].kind == "tokens" and rel.used_tokens is not None:
+                    new = max(0, rel.used_tokens)
+                rel_rows.append([member, i + 1, weight, new, 1 if rel.sent else 0])
+        payload = {
+            "l": key.spec,
+            "r": rel_rows,
+            "w": [{"needs": [[i + 1, d] for i, d in w.needs], "groups": list(w.groups)} for w in waiters],
+            "s": self.stale_after,
+            "p": self.poll_interval,
+            "t": self._ttl_ms,
+        }
+        raw = await self._acquire_script(keys=key.keys, args=[json.dumps(payload, separators=(",", ":"))])
+        data = json.loads(raw)
+        granted = data.get("g") or {}
+        lower = data.get("lo") or {}
+        pauses = data.get("pz") or {}
+        return _Outcome(
+            granted={int(k) - 1: list(v) for k, v in granted.items()},
+            wake=float(data.get("wake", -1)),
+            lower={int(k) - 1: float(v) for k, v in lower.items()},
+            pauses={str(k): float(v) for k, v in pauses.items()},
+        )
+
+    def _apply(self, key: _RKey, waiters: list[_RWaiter], out: _Outcome) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        done: set[int] = set()
+        for pos, members in out.granted.items():
+            w = waiters[pos]
+            done.add(id(w))
+            rows = [(i, m, d) for (i, d), m in zip(w.needs, members, strict=True)]
+            permit = _RedisPermit(self, key, rows, max(0.0, now - w.since))
+            if w.fut is not None and not w.fut.done():
+                w.permit = permit
+                w.fut.set_result(None)
+            else:  # cancelled or timed out while the script ran: give the slot back
+                permit.release_nowait(sent=False)
+        if done:
+            key.waiters = [w for w in key.waiters if id(w) not in done]
+        for w in waiters:
+            if id(w) in done or w.checked or w.max_wait is None or w.fut is None or w.fut.done():
+                continue
+            w.checked = True
+            best, name = 0.0, ""
+            for i, _ in w.needs:
+                lo = out.lower.get(i, 0.0)
+                if lo > best:
+                    best, name = lo, key.lims[i].name
+            for g in w.groups:
+                left = out.pauses.get(g, 0.0)
+                if left > best:
+                    best, name = left, f"pause:{g}"
+            if best > w.max_wait:
+                w.fut.set_exception(RateLimitWaitError(limit=name, wait=best, max_wait=w.max_wait))
+        if key.timer is not None:
+            key.timer.cancel()
+            key.timer = None
+        if out.wake >= 0 and any(w.fut is not None and not w.fut.done() for w in key.waiters):
+            key.timer = loop.call_later(out.wake, self._on_timer, key)
