@@ -325,10 +325,13 @@ async def part_b(seconds: float) -> list[tuple[str, int, int, int, float, float]
     return rows
 
 
-def _child(path: str, preset: str, url: str, groups: tuple[str, ...], n: int, deadline: float) -> tuple[int, int]:
+def _child(
+    path: str, preset: str, url: str, groups: tuple[str, ...], n: int, start: float, deadline: float
+) -> tuple[int, int]:
     async def main() -> tuple[int, int]:
         limiter = SqliteLimiter(get_plan(preset), path, poll_interval=0.005)
         # Everyone starts together: CLOCK_MONOTONIC is shared by the processes of a host.
+        await asyncio.sleep(max(0.0, start - time.monotonic()))
         out = await callers(limiter, url, groups, n, deadline)
         await limiter.aclose()
         return out.ok, out.rejected
@@ -351,7 +354,7 @@ async def part_c(seconds: float, processes: int = 4) -> list[tuple[str, int, int
                 start = time.monotonic() + 1.0
                 deadline = start + seconds
                 futs = [
-                    loop.run_in_executor(pool, _child, path, preset, url, groups, 200 // processes, deadline)
+                    loop.run_in_executor(pool, _child, path, preset, url, groups, 200 // processes, start, deadline)
                     for _ in range(processes)
                 ]
                 results = await asyncio.gather(*futs)
