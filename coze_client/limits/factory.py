@@ -19,7 +19,8 @@ def build_limiter(url: str | RateLimiter | None, plan: Plan | None) -> RateLimit
     * ``None`` or ``"memory://"``: :class:`MemoryLimiter` (this process only);
     * ``"sqlite:///abs/path.db"``: :class:`SqliteLimiter` on ``/abs/path.db``, shared by every
       process of the host;
-    * ``"redis://..."``: not yet (its own issue; the interface is the same :class:`RateLimiter`);
+    * ``"redis://host:6379/0"``: :class:`~coze_client.limits.redis.RedisLimiter`, shared by every
+      process on every host using that Redis (see ``docs/fleet.md``);
     * a :class:`RateLimiter` object: used as it is.
 
     Without a plan every call passes at once (:class:`NullLimiter`).
@@ -45,5 +46,7 @@ def build_limiter(url: str | RateLimiter | None, plan: Plan | None) -> RateLimit
             raise ValidationError("the sqlite limiter needs a file path: sqlite:///abs/path/limits.db")
         return SqliteLimiter(plan, path)
     if parts.scheme in ("redis", "rediss"):
-        raise ValidationError("the redis limiter backend is not available yet; use memory:// or sqlite:///path for now")
+        from .redis import RedisLimiter  # on demand: only fleets need redis-py
+
+        return RedisLimiter(plan, url)
     raise ValidationError(f"unknown limiter URL {url!r}; use memory://, sqlite:///path or a RateLimiter")
