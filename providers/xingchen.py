@@ -439,14 +439,17 @@ class XingchenProvider:
         }
         # The published estimate, over everything that counts as input (plans.md: "Input tokens include
         # the character setting, chat history ..."); expected output only when the caller capped it.
-        est_input = estimate_tokens(*(m.content for m in sent), *(str(v) for v in bot_profile.values() if v),
-                                    *(str(v) for v in user_profile.values() if v))
+        # Ids (characterId, version, userId) are not prompt text; the persona and user description are.
+        persona = [str(v) for k, v in bot_profile.items() if v and k not in ("characterId", "version")]
+        about_user = [str(user_profile[k]) for k in ("userName", "basicInfo") if user_profile.get(k)]
+        est_input = estimate_tokens(*(m.content for m in sent), *persona, *about_user)
         priced = model or ASSUMED_MODEL
         cap = MAX_INPUT_TOKENS.get(priced.lower())
         if cap is not None and est_input > cap:
+            hint = "" if cap >= MAX_INPUT_TOKENS["xingchen-plus-v2"] else " or use xingchen-plus-v2 (30k input)"
             raise LimitUnsatisfiableError(
                 f"~{est_input} input tokens exceed {priced}'s input limit of {cap} tokens "
-                "(plans.md, Xingchen models); shorten the dialogue or use xingchen-plus-v2"
+                f"(plans.md, Xingchen models); shorten the dialogue{hint}"
             )
         max_out = params.get("maxLength")
         est = est_input + (int(max_out) if isinstance(max_out, int) and max_out > 0 else 0)
