@@ -216,7 +216,9 @@ def make_app(judge: Judge, rng: random.Random) -> Any:
         await asyncio.sleep(rng.uniform(0.005, 0.030))  # the model thinks
         status = 200 if admitted else 429
         body = b'{"code":0}' if admitted else b'{"code":4009,"msg":"rate limited"}'
-        await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/json")]})
+        await send(
+            {"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/json")]}
+        )
         await send({"type": "http.response.body", "body": body})
 
     return app
@@ -230,11 +232,12 @@ def free_port() -> int:
 
 async def start_server(judge: Judge) -> tuple[uvicorn.Server, asyncio.Task[None], str]:
     port = free_port()
-    config = uvicorn.Config(make_app(judge, random.Random(1)), host="127.0.0.1", port=port, log_level="error",
-                            lifespan="off", backlog=1024)
+    config = uvicorn.Config(
+        make_app(judge, random.Random(1)), host="127.0.0.1", port=port, log_level="error", lifespan="off", backlog=1024
+    )
     server = uvicorn.Server(config)
     task = asyncio.ensure_future(server.serve())
-    while not server.started:
+    while not server.started:  # noqa: ASYNC110 - uvicorn offers no "started" event
         await asyncio.sleep(0.01)
     return server, task, f"http://127.0.0.1:{port}"
 
@@ -272,8 +275,9 @@ async def callers(limiter: RateLimiter, url: str, groups: tuple[str, ...], n: in
     """``n`` tasks calling in a loop until ``deadline`` (monotonic), paced by ``limiter``."""
     out = Outcome(0, 0, [])
     call = CallInfo("coze", "acct", "POST", "/" + "+".join(groups), groups=groups)
-    async with httpx.AsyncClient(limits=httpx.Limits(max_connections=n + 10, max_keepalive_connections=n + 10),
-                                 timeout=30) as client:
+    async with httpx.AsyncClient(
+        limits=httpx.Limits(max_connections=n + 10, max_keepalive_connections=n + 10), timeout=30
+    ) as client:
 
         async def one() -> None:
             while True:
@@ -387,18 +391,25 @@ async def main() -> None:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
     if args.only in (None, "a"):
         rows = await part_a(args.ops)
-        table("(a) acquire + release when no limit binds (best of 3, us per call)", ["library", "what", "us"],
-              [[a, b, f"{c:.2f}"] for a, b, c in rows])
+        table(
+            "(a) acquire + release when no limit binds (best of 3, us per call)",
+            ["library", "what", "us"],
+            [[a, b, f"{c:.2f}"] for a, b, c in rows],
+        )
     if args.only in (None, "b"):
         brows = await part_b(args.seconds)
-        table(f"(b) 200 callers, memory backend, {args.seconds:g} s per scenario, loopback server judging arrivals",
-              ["plan / endpoint", "ok", "rejected", "strict max", "utilisation", "p99 wait s"],
-              [[a, str(b), str(c), str(d), f"{e:.1%}", f"{f:.2f}"] for a, b, c, d, e, f in brows])
+        table(
+            f"(b) 200 callers, memory backend, {args.seconds:g} s per scenario, loopback server judging arrivals",
+            ["plan / endpoint", "ok", "rejected", "strict max", "utilisation", "p99 wait s"],
+            [[a, str(b), str(c), str(d), f"{e:.1%}", f"{f:.2f}"] for a, b, c, d, e, f in brows],
+        )
     if args.only in (None, "c"):
         crows = await part_c(args.seconds)
-        table(f"(c) 4 processes x 50 callers, one account via sqlite, {args.seconds:g} s per scenario",
-              ["plan / endpoint", "ok", "rejected", "strict max", "utilisation"],
-              [[a, str(b), str(c), str(d), f"{e:.1%}"] for a, b, c, d, e in crows])
+        table(
+            f"(c) 4 processes x 50 callers, one account via sqlite, {args.seconds:g} s per scenario",
+            ["plan / endpoint", "ok", "rejected", "strict max", "utilisation"],
+            [[a, str(b), str(c), str(d), f"{e:.1%}"] for a, b, c, d, e in crows],
+        )
 
 
 if __name__ == "__main__":

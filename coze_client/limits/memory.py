@@ -59,7 +59,7 @@ class _Lim:
 class _Route:
     """The limits that apply to one tuple of groups (cached per key)."""
 
-    __slots__ = ("idx", "lims", "specs", "tokens")
+    __slots__ = ("idx", "lims", "plain", "specs", "tokens")
 
     def __init__(self, key: _Key, groups: tuple[str, ...]) -> None:
         probe = CallInfo("", "", "", "", groups=groups)
@@ -68,6 +68,8 @@ class _Route:
         self.lims = tuple(key.lims[i] for i in idx)
         self.specs = tuple(lim.spec for lim in self.lims)
         self.tokens = any(lim.tokens for lim in self.lims)
+        # Only request-count limits: every weight is 1 (the common Coze case, a faster path).
+        self.plain = not any(lim.tokens or lim.conc for lim in self.lims)
 
     def needs(self, est: int) -> tuple[tuple[int, int], ...]:
         return tuple((i, est if lim.tokens else 1) for i, lim in zip(self.idx, self.lims, strict=True))
@@ -87,7 +89,9 @@ class _Permit:
 
     async def release(self, *, used_tokens: int | None = None, sent: bool = True) -> None:
         """Close the slot; see :class:`coze_client.limits.base.Permit`."""
-        self.release_nowait(used_tokens=used_tokens, sent=sent)
+        if self._open:
+            self._open = False
+            self._key.release(self._route, self._est, used_tokens, sent)
 
     def release_nowait(self, *, used_tokens: int | None = None, sent: bool = True) -> None:
         """Synchronous :meth:`release` (for callbacks and ``finally`` blocks that cannot await)."""
@@ -122,6 +126,12 @@ class _Key:
 
     def release(self, route: _Route, est: int, used_tokens: int | None, sent: bool) -> None:
         now = self.clock.now()
+        if route.plain and sent:
+            for lim in route.lims:
+                lim.log.append((now + lim.window, 1))
+            if self.waiters:
+                self.scan(now)
+            return
         for lim in route.lims:
             if lim.conc:
                 lim.used -= 1
@@ -280,6 +290,18 @@ class MemoryLimiter:
         now = self._now()
         if not key.waiters and now >= key.pause_max:
             # Fast path: nobody waits on this key, so FIFO cannot be broken by granting now.
+            if route.plain:
+                for lim in route.lims:
+                    log = lim.log
+                    if log and log[0][0] <= now:
+                        lim.purge(now)
+                    if lim.used >= lim.cap:
+                        break
+                else:
+                    for lim in route.lims:
+                        lim.used += 1
+                    return _Permit(key, route, est, 0.0)
+                return await self._wait(key, route, call, now, max_wait)
             for lim in route.lims:
                 log = lim.log
                 if log and log[0][0] <= now:
