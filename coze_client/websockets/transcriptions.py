@@ -1,0 +1,105 @@
+"""Streaming speech recognition (ASR) over ``wss://ws.coze.cn/v1/audio/transcriptions`` (coze-api.md §7).
+
+Up: ``transcriptions.update{input_audio{format, codec, sample_rate, channel, bit_depth}}``,
+``input_audio_buffer.append{delta: base64}``, ``input_audio_buffer.complete``, ``input_audio_buffer.clear``.
+Down: ``transcriptions.created``, ``transcriptions.updated``, ``input_audio_buffer.completed``,
+``input_audio_buffer.cleared``, ``transcriptions.message.update{content}``,
+``transcriptions.message.completed``, ``error``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ValidationError
+from ._audio import DEFAULT_CHUNK_SIZE, AudioSource
+from ._session import RealtimeSession
+from .events import TranscriptionsMessageUpdate
+
+if TYPE_CHECKING:
+    from . import AsyncWebsockets
+
+__all__ = ["TranscriptionSession"]
+
+_FORMATS = frozenset({"pcm", "wav", "ogg"})
+_CODECS = frozenset({"pcm", "opus", "g711a", "g711u"})
+
+
+class TranscriptionSession(RealtimeSession):
+    """A recognition session: ``async with coze.websockets.audio.transcriptions(...) as asr:``.
+
+    Args:
+        input_audio: the ``input_audio`` config, sent as ``transcriptions.update`` on connect.
+        format / codec / sample_rate / channel / bit_depth: shortcuts merged into ``input_audio``.
+        reconnect: re-open a dropped connection (``True`` = 3 attempts); audio sent since the last
+            finished result is replayed if it is at most ``replay_limit`` bytes (4 MiB).
+
+    Example:
+        >>> async with coze.websockets.audio.transcriptions(format="pcm", sample_rate=16000) as asr:  # doctest: +SKIP
+        ...     text = await asr.transcribe("question.pcm")
+    """
+
+    path = "/v1/audio/transcriptions"
+    update_event = "transcriptions.update"
+    input_events = frozenset({"input_audio_buffer.append", "input_audio_buffer.complete"})
+    reset_events = frozenset({"input_audio_buffer.clear"})
+    finished_events = frozenset({"transcriptions.message.completed", "input_audio_buffer.cleared"})
+    can_reconnect = True
+
+    def __init__(
+        self,
+        owner: AsyncWebsockets,
+        *,
+        input_audio: Mapping[str, Any] | None = None,
+        format: str | None = None,
+        codec: str | None = None,
+        sample_rate: int | None = None,
+        channel: int | None = None,
+        bit_depth: int | None = None,
+        **options: Any,
+    ) -> None:
+        audio = dict(input_audio or {})
+        for key, value in (("format", format), ("codec", codec), ("sample_rate", sample_rate),
+                           ("channel", channel), ("bit_depth", bit_depth)):
+            if value is not None:
+                audio[key] = value
+        if "format" in audio and audio["format"] not in _FORMATS:
+            raise ValidationError(f"input_audio.format must be one of {sorted(_FORMATS)}")
+        if "codec" in audio and audio["codec"] not in _CODECS:
+            raise ValidationError(f"input_audio.codec must be one of {sorted(_CODECS)}")
+        super().__init__(owner, update={"input_audio": audio} if audio else None, **options)
+
+    async def append(self, audio: bytes) -> None:
+        """Send audio bytes (``input_audio_buffer.append``, in chunks of at most 32 KiB)."""
+        await self.stream(audio)
+
+    async def stream(self, source: AudioSource, *, chunk_size: int = DEFAULT_CHUNK_SIZE,
+                     pace: float | None = None) -> int:
+        """Send audio from bytes, a file path, a binary file, or a (sync/async) iterable of bytes, chunk by chunk.
+
+        ``pace`` (bytes per second) sends no faster than real time, as a microphone would. Returns
+        the number of audio bytes sent.
+        """
+        sent = await self._send_audio("input_audio_buffer.append", source, chunk_size=chunk_size, pace=pace)
+        self.usage.extra["asr_audio_bytes"] = self.usage.extra.get("asr_audio_bytes", 0) + sent
+        return sent
+
+    async def complete(self) -> str:
+        """Send ``input_audio_buffer.complete``: the audio is complete, finish recognising it."""
+        return await self.send_event("input_audio_buffer.complete")
+
+    async def clear(self) -> str:
+        """Send ``input_audio_buffer.clear``: drop the audio sent so far."""
+        return await self.send_event("input_audio_buffer.clear")
+
+    async def transcribe(self, source: AudioSource, *, chunk_size: int = DEFAULT_CHUNK_SIZE,
+                         timeout: float | None = None) -> str:
+        """Stream ``source``, complete it, and return the recognised text."""
+        await self.stream(source, chunk_size=chunk_size)
+        await self.complete()
+        text = ""
+        async for event in self.until("transcriptions.message.completed", timeout=timeout):
+            if isinstance(event, TranscriptionsMessageUpdate):
+                text = event.data.content
+        return text
