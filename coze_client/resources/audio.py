@@ -239,12 +239,17 @@ class AsyncSpeech(APIResource):
                           loudness_rate, context_texts)
         target = Path(path)
         partial = target.with_name(target.name + ".part")
-        attempt, meta = await self._corridor.open_stream(SPEECH, json=body,
-                                                         options=opts(timeout, max_retries, max_wait))
-        written = 0
-        fh: IO[bytes] | None = None
+        # Open the file first: a bad path must fail before a billed request is sent.
+        fh = await asyncio.to_thread(partial.open, "wb")
+        open_fh: IO[bytes] | None = fh
         try:
-            fh = await asyncio.to_thread(partial.open, "wb")
+            attempt, meta = await self._corridor.open_stream(SPEECH, json=body,
+                                                             options=opts(timeout, max_retries, max_wait))
+        except BaseException:
+            await asyncio.to_thread(_discard, fh, partial)
+            raise
+        written = 0
+        try:
             try:
                 async for chunk in attempt.response.aiter_bytes():
                     await asyncio.to_thread(fh.write, chunk)
@@ -253,12 +258,10 @@ class AsyncSpeech(APIResource):
                 err = connection_error_from(exc)
                 raise StreamError(f"the audio stream broke: {err.message}", logid=meta.logid) from None
             await asyncio.to_thread(fh.close)
-            fh = None
+            open_fh = None
             await asyncio.to_thread(os.replace, partial, target)
         except BaseException:
-            if fh is not None:
-                await asyncio.to_thread(fh.close)
-            await asyncio.to_thread(partial.unlink, True)
+            await asyncio.to_thread(_discard, open_fh, partial)
             raise
         finally:
             try:
@@ -270,6 +273,12 @@ class AsyncSpeech(APIResource):
                             content_type=attempt.response.headers.get("content-type"))
         object.__setattr__(result, "_meta", meta)
         return result
+
+
+def _discard(fh: IO[bytes] | None, partial: Path) -> None:
+    if fh is not None:
+        fh.close()
+    partial.unlink(missing_ok=True)
 
 
 class AsyncTranscriptions(APIResource):

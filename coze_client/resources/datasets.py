@@ -7,6 +7,7 @@ int64 ids come back as strings, §1), and answer at the top level of the body.
 from __future__ import annotations
 
 import asyncio
+import base64
 import builtins
 import inspect
 import os
@@ -30,6 +31,7 @@ from ..types.datasets import (
     DocumentBase,
     DocumentChunkStrategy,
     DocumentProgress,
+    DocumentSourceInfo,
     DocumentUpdateRule,
     Photo,
 )
@@ -74,7 +76,10 @@ async def local_document(file: FileInput, *, name: str | None = None, file_type:
     kind = (file_type or os.path.splitext(fname)[1].lstrip(".")).lower()
     if kind not in LOCAL_FILE_TYPES:
         raise ValidationError(f"file_type {kind!r} is not supported; use one of {sorted(LOCAL_FILE_TYPES)}")
-    doc = DocumentBase.local_bytes(Path(name or fname).name, content, kind)
+    # Base64 of a multi-megabyte file takes milliseconds: keep it off the event loop too.
+    encoded = (await asyncio.to_thread(base64.b64encode, content)).decode("ascii")
+    doc = DocumentBase(name=Path(name or fname).name,
+                       source_info=DocumentSourceInfo(file_base64=encoded, file_type=kind))
     if update_rule is not None:
         doc.update_rule = validate(DocumentUpdateRule, update_rule, "update_rule")
     return doc
@@ -198,7 +203,8 @@ class AsyncDocuments(APIResource):
         """Poll ``datasets.process`` until every document is done (status 1) or failed (status 9).
 
         ``progress`` (sync or async) gets each poll's list. Returns the final progress list (check
-        ``is_failed`` per document). Raises :class:`TimeoutError` after ``timeout`` seconds.
+        ``is_failed`` per document); an id missing from the service's answer counts as still processing.
+        Raises :class:`TimeoutError` after ``timeout`` seconds.
 
         Example:
             >>> docs = await coze.datasets.documents.create(dataset_id=ds, document_bases=[doc])  # doctest: +SKIP

@@ -235,3 +235,11 @@ async def test_speaker_identify(coze: AsyncCoze, api: respx.MockRouter) -> None:
                                                         "channel": "1"}
     with pytest.raises(errors.ValidationError, match="top_k"):
         await coze.audio.voiceprint_groups.speaker_identify(group_id="g1", file=b"x", top_k=0)
+
+
+async def test_speech_stream_to_file_bad_path_sends_nothing(coze: AsyncCoze, api: respx.MockRouter,
+                                                            tmp_path: Path) -> None:
+    route = api.post("/v1/audio/speech").mock(return_value=audio_stream([b"a"]))
+    with pytest.raises(FileNotFoundError):
+        await coze.audio.speech.stream_to_file(tmp_path / "missing-dir" / "x.mp3", input="hi", voice_id="v1")
+    assert route.call_count == 0  # a speech request is billed: never sent when the file cannot be written

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -344,3 +345,24 @@ async def test_versions_follow_the_page_token(coze: AsyncCoze, api: respx.MockRo
     assert query_of(route, 1)["page_token"] == "t2"
     with pytest.raises(errors.ValidationError):
         coze.workflows.versions.list(workflow_id="w1", page_size=0)
+
+
+async def test_stream_stops_at_done_even_if_the_server_keeps_the_connection_open(
+    coze: AsyncCoze, api: respx.MockRouter, ledger: RecordingLedger,
+) -> None:
+    import asyncio
+
+    body = wf_sse((0, "Message", {"content": "a"}), (1, "Done", {"debug_url": "https://d"}))
+
+    async def hanging() -> AsyncIterator[bytes]:
+        yield body
+        await asyncio.sleep(30)  # never closes on its own
+
+    api.post("/v1/workflow/stream_run").mock(return_value=httpx.Response(
+        200, headers={"content-type": "text/event-stream"}, content=hanging()))
+
+    async def read() -> list[str]:
+        return [e.event async for e in coze.workflows.runs.stream(workflow_id="w1")]
+
+    assert await asyncio.wait_for(read(), timeout=5) == ["Message", "Done"]
+    assert len(ledger.settled) == 1  # closed and settled without `async with`
