@@ -38,7 +38,14 @@ from ..types.datasets import (
 from ._base import APIResource, opts, require
 from .files import FileInput, read_file_input
 
-__all__ = ["AsyncDatasetImages", "AsyncDatasets", "AsyncDocuments", "ProgressCallback", "local_document"]
+__all__ = [
+    "AsyncDatasetImages",
+    "AsyncDatasets",
+    "AsyncDocuments",
+    "ProgressCallback",
+    "local_document",
+    "rich_progress",
+]
 
 _CONV = {"Agw-Js-Conv": "str"}  # ids as strings on the knowledge-document endpoints (§1)
 
@@ -83,6 +90,32 @@ async def local_document(file: FileInput, *, name: str | None = None, file_type:
     if update_rule is not None:
         doc.update_rule = validate(DocumentUpdateRule, update_rule, "update_rule")
     return doc
+
+
+def rich_progress(progress: Any) -> Callable[[list[DocumentProgress]], None]:
+    """A ``wait_until_processed`` callback that draws one ``rich`` progress bar per document.
+
+    ``progress`` is a started :class:`rich.progress.Progress` (the CLI's ``--wait`` uses this).
+
+    Example:
+        >>> from rich.progress import Progress  # doctest: +SKIP
+        >>> with Progress() as bars:  # doctest: +SKIP
+        ...     await coze.datasets.documents.wait_until_processed(ds, ids, progress=rich_progress(bars))
+    """
+    tasks: dict[str, Any] = {}
+
+    def update(items: list[DocumentProgress]) -> None:
+        for item in items:
+            task = tasks.get(item.document_id)
+            if task is None:
+                task = tasks[item.document_id] = progress.add_task(item.document_name or item.document_id,
+                                                                   total=100)
+            label = item.document_name or item.document_id
+            if item.is_failed:
+                label = f"{label} [red]failed: {item.status_descript or 'unknown reason'}[/red]"
+            progress.update(task, completed=100 if item.is_done else (item.progress or 0), description=label)
+
+    return update
 
 
 def _format_type(value: Any, allowed: tuple[int, ...]) -> int | None:

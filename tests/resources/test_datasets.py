@@ -206,3 +206,23 @@ async def test_wait_until_processed_times_out(coze: AsyncCoze, api: respx.MockRo
     assert calls == [1]
     with pytest.raises(errors.ValidationError):
         await coze.datasets.documents.wait_until_processed("d1", ["7"], poll_interval=0.01)
+
+
+def test_rich_progress_draws_one_bar_per_document() -> None:
+    import io
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from coze_client.resources.datasets import rich_progress
+
+    bars = Progress(console=Console(file=io.StringIO(), force_terminal=False), auto_refresh=False)
+    update = rich_progress(bars)
+    update([DocumentProgress(document_id="7", document_name="a.pdf", status=0, progress=30),
+            DocumentProgress(document_id="8", status=0, progress=0)])
+    update([DocumentProgress(document_id="7", document_name="a.pdf", status=1, progress=100),
+            DocumentProgress(document_id="8", status=9, status_descript="bad file")])
+    tasks = {t.description.split(" ")[0]: t for t in bars.tasks}
+    assert len(bars.tasks) == 2
+    assert tasks["a.pdf"].completed == 100 and tasks["a.pdf"].finished
+    assert "failed: bad file" in tasks["8"].description and tasks["8"].completed == 100
