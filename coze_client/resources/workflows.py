@@ -182,6 +182,10 @@ class WorkflowStream(EventStream[WorkflowEvent]):
         self.interrupt: WorkflowEventInterrupt | None = None
         self._next_id: int | None = None
 
+    async def __aenter__(self) -> WorkflowStream:
+        await super().__aenter__()
+        return self
+
     @property
     def debug_url(self) -> str | None:
         """The run's debug page (valid 7 days), from the ``Done`` event."""

@@ -56,6 +56,7 @@ def multipart_fields(request: httpx.Request) -> dict[str, str | bytes]:
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
         payload = part.get_payload(decode=True)
+        assert isinstance(payload, bytes)
         out[str(name)] = payload if part.get_filename() else payload.decode()
     return out
 

@@ -31,8 +31,8 @@ def fake(clock: ManualClock) -> Iterator[FakeCoze]:
 
 @pytest.fixture
 async def client(fake: FakeCoze) -> AsyncIterator[AsyncCoze]:
-    coze = AsyncCoze(token=TOKEN, base_url="https://api.coze.cn", plan=None, limiter=RecordingLimiter(),
-                     ledger=RecordingLedger())
+    coze = AsyncCoze(token=TOKEN, base_url="https://api.coze.cn", plan=None,
+                     limiter=RecordingLimiter(), ledger=RecordingLedger())  # type: ignore[arg-type]
     yield coze
     await coze.aclose()
 

@@ -41,7 +41,7 @@ async def test_dataset_create_list_update_delete(coze: AsyncCoze, api: respx.Moc
     assert query_of(listing)["page_num"] == "2"
 
     update = api.put("/v1/datasets/d1").mock(return_value=ok())
-    assert await coze.datasets.update(dataset_id="d1", name="FAQ2") is None
+    await coze.datasets.update(dataset_id="d1", name="FAQ2")
     assert body_of(update) == {"name": "FAQ2"}
     delete = api.delete("/v1/datasets/d1").mock(return_value=ok())
     await coze.datasets.delete(dataset_id="d1")

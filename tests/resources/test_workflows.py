@@ -35,7 +35,7 @@ async def test_run_sends_every_documented_field_and_decodes_data(
                               "ext": {"user_id": "u9"}, "workflow_version": "v0.0.3", "connector_id": "1024"}
     assert result.data == {"answer": "sunny", "n": 3}
     assert result.raw_data == '{"answer": "sunny", "n": 3}'
-    assert result.execute_id == "e1" and result.debug_url.endswith("execute_id=e1")
+    assert result.execute_id == "e1" and (result.debug_url or "").endswith("execute_id=e1")
     assert result.usage is not None and result.usage.token_count == 12
     assert result.logid == "L"
     # Limits: workflow QPS group and model RPM; usage settled to the ledger.
