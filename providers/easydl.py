@@ -164,7 +164,7 @@ class EasyDLToken:
     Example:
         >>> token = EasyDLToken("api-key", "secret-key")
         >>> token
-        EasyDLToken(api_key=…7e8bd4, refreshes=0)
+        EasyDLToken(api_key=…8c2840, refreshes=0)
     """
 
     def __init__(

@@ -173,7 +173,8 @@ def _decode(sse: ServerSentEvent, stream: EventStream[Any]) -> dict[str, Any] | 
     code = event.get("code")
     if code == 0:
         return END
-    if isinstance(code, int) and code not in _STREAM_CODES:
+    if isinstance(code, int) and code not in _STREAM_CODES and (code in ERROR_CLASSES or code >= 10000):
+        # Error codes are the 5-digit ones of §B.5 (or 429); other small codes are events we do not use.
         cls = ERROR_CLASSES.get(code, StreamError)
         raise cls(str(event.get("message") or "stream error"), code=code, logid=stream.logid, body=event)
     return event

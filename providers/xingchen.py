@@ -30,7 +30,7 @@ from coze_client._auth import StaticToken
 from coze_client._call import Usage
 from coze_client._request import Endpoint
 from coze_client._response import logid_of, retry_after_of
-from coze_client._secrets import fingerprint, mask
+from coze_client._secrets import fingerprint
 from coze_client._sse import ServerSentEvent
 from coze_client._streaming import EventStream
 from coze_client.errors import (
@@ -293,7 +293,7 @@ class XingchenProvider:
     Example:
         >>> bot = XingchenProvider(api_key="lm-exampleexample==", character_id="c1", ledger="memory://")
         >>> bot
-        XingchenProvider(character_id='c1', plan='xingchen.default', key=lm-…)
+        XingchenProvider(character_id='c1', plan='xingchen.default', key=lm-…969d43)
     """
 
     name = "xingchen"
@@ -325,7 +325,8 @@ class XingchenProvider:
         key = env_secret(api_key, "XINGCHEN_API_KEY", "Xingchen API key")
         if not user_id or not isinstance(user_id, str):
             raise ValidationError("user_id is required (userProfile.userId)")
-        self._key_mask = mask(key).split("…")[0] + "…"
+        # A display form: the key's kind ("lm-") and a one-way fingerprint, never the key.
+        self._key_mask = (key.split("-", 1)[0] + "-" if "-" in key[:4] else "") + "…" + fingerprint(key)[:6]
         self.character_id = character_id
         self.character_version = character_version
         self.bot_profile = dict(bot_profile) if bot_profile else None
