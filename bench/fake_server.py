@@ -3,7 +3,8 @@
 Cases (each the median of ``--rounds`` runs):
 
 - ``handle()`` called directly (the fake's own cost), and in-process through ``fake.transport()``:
-  ``GET /v1/users/me`` and a chat create + retrieve pair, plain and with the ``coze.personal_free`` plan enforced (windows, quota);
+  ``GET /v1/users/me`` and a chat create + retrieve pair, plain and with the ``coze.personal_free``
+  plan enforced (windows, quota);
 - a chat stream of ``--events`` ``conversation.message.delta`` events, read with ``aiter_raw``;
 - the enforcer alone: ``admit`` calls per second;
 - the same ``users/me`` call over the loopback socket (uvicorn, h11), with a keep-alive client.
