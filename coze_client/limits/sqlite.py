@@ -401,18 +401,30 @@ class SqliteLimiter:
             short = [0] * n
             granted, blocked = select(waiters, avail, closed, short, set(pauses))
             delta = {}
+            # One multi-row INSERT for every slot of every grant (fewer statements per txn).
+            params: list[object] = []
             for w in granted:
-                rows = []
                 for i, d in w.needs:
                     lim = lims[i]
                     tail = 0.0 if lim.kind == "concurrency" else lim.window
-                    cur = db.execute(
-                        "INSERT INTO slots (k, lim, w, expiry, inflight) VALUES (?, ?, ?, ?, 1)",
-                        (k, lim.name, d, now + self.stale_after + tail),
-                    )
-                    assert cur.lastrowid is not None
-                    rows.append((cur.lastrowid, i, d))
+                    params += (k, lim.name, d, now + self.stale_after + tail)
                     delta[lim.name] = delta.get(lim.name, 0) + d
+            ids: list[int] = []
+            if params:
+                values = ", ".join(["(?, ?, ?, ?, 1)"] * (len(params) // 4))
+                # RETURNING's order is unspecified, but rowids of one INSERT ascend in VALUES order.
+                ids = sorted(
+                    row[0]
+                    for row in db.execute(
+                        f"INSERT INTO slots (k, lim, w, expiry, inflight) VALUES {values} RETURNING id", params
+                    )
+                )
+            pos = 0
+            for w in granted:
+                rows = []
+                for i, d in w.needs:
+                    rows.append((ids[pos], i, d))
+                    pos += 1
                 out.granted.append((w, rows))  # type: ignore[arg-type]
             self._write_usage(db, k, delta)
             if blocked:
@@ -454,13 +466,18 @@ class SqliteLimiter:
 
     @staticmethod
     def _write_usage(db: sqlite3.Connection, k: str, delta: dict[str, int]) -> None:
-        for name, d in delta.items():
-            if d:
-                db.execute(
-                    "INSERT INTO usage (k, lim, used) VALUES (?, ?, ?) "
-                    "ON CONFLICT (k, lim) DO UPDATE SET used = used + excluded.used",
-                    (k, name, d),
-                )
+        changes = [(name, d) for name, d in delta.items() if d]
+        if not changes:
+            return
+        values = ", ".join(["(?, ?, ?)"] * len(changes))
+        params: list[object] = []
+        for name, d in changes:
+            params += (k, name, d)
+        db.execute(
+            f"INSERT INTO usage (k, lim, used) VALUES {values} "
+            "ON CONFLICT (k, lim) DO UPDATE SET used = used + excluded.used",
+            params,
+        )
 
     def _free_at(self, db: sqlite3.Connection, k: str, lim: Limit, short: int, now: float) -> tuple[float, float]:
         """When to look again for ``short`` units of ``lim``, and a lower bound of when they free.
