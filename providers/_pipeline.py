@@ -127,6 +127,7 @@ class Pipeline:
         account: the name limits and quotas are filed under (a fingerprint of the key by default).
         plan: preset name or :class:`Plan` (``None``: no limits, no quotas).
         ledger_account: the ledger account the plan is bound to (``"*"`` for every account).
+        corridor_ledger: wraps the ledger the corridor sees (the adapter's own accounting rules).
     """
 
     def __init__(
@@ -147,6 +148,7 @@ class Pipeline:
         authorize: Callable[[httpx.Request, str], None] | None = None,
         parse_error: Callable[[httpx.Response, Any], APIError | None] | None = None,
         ledger_account: str | None = None,
+        corridor_ledger: Callable[[UsageLedger], UsageLedger] | None = None,
     ) -> None:
         parsed = httpx.URL(base_url)
         if parsed.scheme not in ("http", "https") or not parsed.host:
@@ -180,6 +182,8 @@ class Pipeline:
             **(headers or {}),
         }
         self._retry = retry
+        # What the corridor talks to: the ledger itself, or an adapter's view of it (EasyDL's failed calls).
+        self._corridor_ledger = corridor_ledger(self.ledger) if corridor_ledger is not None else self.ledger
         self._authorize = authorize
         self._parse_error = parse_error
         self._corridors: dict[str, Corridor] = {}
@@ -197,7 +201,7 @@ class Pipeline:
             provider=self.provider,
             account=account,
             limiter=self.limiter,
-            ledger=self.ledger,
+            ledger=self._corridor_ledger,
             retry=self._retry,
             timeout=self.timeout,
             headers=self._headers,

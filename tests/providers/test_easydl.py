@@ -196,3 +196,22 @@ async def test_paid_plan_concurrency_per_call_type(router: respx.MockRouter) -> 
     # plans.md: paid state guarantees 10 concurrent for high-performance image classification, 4 otherwise.
     assert peak == {"flowers": 10, "parts": 4}
     assert fake.stats.rejections == 0
+
+
+async def test_failed_calls_use_free_points_but_are_not_billed(router: respx.MockRouter) -> None:
+    router.post(f"{BASE}/oauth/2.0/token").mock(
+        return_value=httpx.Response(200, json={"access_token": "24.t.2592000.1.1-1", "expires_in": 2592000}))
+    router.post(f"{BASE}/rpc/2.0/ai_custom/v1/classification/flowers").mock(side_effect=[
+        httpx.Response(200, json={"error_code": 336005, "error_msg": "image decode failed"}),
+        httpx.Response(200, json={"log_id": 1, "results": [{"name": "rose", "score": 0.8}]}),
+    ])
+    async with easydl(plan="easydl.paid") as client:
+        account = client.service_account("flowers")
+        await client.ledger.set_used("easydl", account, "free_points", 10_000)  # type: ignore[attr-defined]
+        with pytest.raises(BadRequestError):
+            await client.classify_image("flowers", IMAGE)
+        rows = {r.quota: r for r in await client.ledger.snapshot(provider="easydl", account=account)}
+        assert rows["free_points"].used == 10_004 and rows["usage"].cost == 0  # counted, not billed
+        await client.classify_image("flowers", IMAGE)
+        rows = {r.quota: r for r in await client.ledger.snapshot(provider="easydl", account=account)}
+    assert rows["usage"].cost == pytest.approx(0.004)  # 4 paid points at 0.001 yuan (plans.md, first tier)
