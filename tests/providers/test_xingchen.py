@@ -241,3 +241,13 @@ async def test_character_crud_history_reset_rating(router: respx.MockRouter) -> 
     assert seen[3].url.params["characterId"] == "c9" and json.loads(seen[3].content)["characterId"] == "c9"
     assert json.loads(seen[6].content) == {"characterId": "char_1", "userId": "u1"}
     assert all(r.headers["authorization"] == f"Bearer {XINGCHEN_KEY}" for r in seen)
+
+
+async def test_stream_refused_at_open_is_typed(fake_xingchen: FakeXingchen) -> None:
+    async with bot(api_key="lm-d3JvbmdrZXl3cm9uZ2tleQ==") as b:
+        stream = b.stream("hi")
+        with pytest.raises(AuthenticationError):
+            async with stream:
+                [d async for d in stream]
+        rows = await b.ledger.snapshot(provider="xingchen")
+    assert rows[0].calls == 1 and stream.reply is None  # the refused attempt reached the server: counted
