@@ -12,6 +12,7 @@ Limits that shape this module:
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
 from typing import Any, Literal, cast
@@ -230,8 +231,6 @@ def _int_id(raw: str | None) -> int | None:
 
 
 def _json(sse: ServerSentEvent) -> Any:
-    import json
-
     if not sse.data:
         return None
     try:
@@ -244,11 +243,21 @@ def _json(sse: ServerSentEvent) -> Any:
 
 def decode_workflow_event(sse: ServerSentEvent, stream: EventStream[WorkflowEvent]) -> WorkflowEvent | _End | None:
     """One SSE event of a workflow stream -> a typed :class:`WorkflowEvent` (see :class:`WorkflowStream`)."""
-    data = _json(sse)
-    gap, expected = stream._check_id(_int_id(sse.id)) if isinstance(stream, WorkflowStream) else (False, None)
-    body = data if isinstance(data, dict) else {}
-    event = WorkflowEvent(id=_int_id(sse.id), event=sse.event, gap=gap, expected_id=expected)
+    event_id = _int_id(sse.id)
+    gap, expected = stream._check_id(event_id) if isinstance(stream, WorkflowStream) else (False, None)
     name = sse.event
+    if name == "Message":
+        # Hot path (one event per output chunk): pydantic parses the JSON itself.
+        try:
+            message = WorkflowEventMessage.model_validate_json(sse.data)
+        except ValueError:
+            pass  # malformed or ill-shaped: the generic path below raises a typed StreamError
+        else:
+            return WorkflowEvent.model_construct(id=event_id, event=name, message=message, gap=gap,
+                                                 expected_id=expected)
+    data = _json(sse)
+    body = data if isinstance(data, dict) else {}
+    event = WorkflowEvent.model_construct(id=event_id, event=name, gap=gap, expected_id=expected)
     try:
         _fill(event, name, body, data, stream)
     except pydantic.ValidationError as exc:
