@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
@@ -176,7 +177,8 @@ class FakeServer:
         clock: monotonic seconds for windows and simulated progress (``ManualClock`` in tests).
         count_rejected: whether refused requests occupy their window (default True).
         enforce: False records peaks without refusing anything.
-        throttle_status: HTTP status of throttling answers (providers that allow a choice).
+        retry_after_header: add ``Retry-After`` (seconds until the refused slot frees) to answers refused
+            by a rate window. The real services do not document one, so it is off by default.
     """
 
     provider = "fake"
@@ -193,7 +195,9 @@ class FakeServer:
         count_rejected: bool = True,
         enforce: bool = True,
         base_urls: Sequence[str] | None = None,
+        retry_after_header: bool = False,
     ) -> None:
+        self.retry_after_header = retry_after_header
         self.clock: Clock = clock or time.monotonic
         self.wall_clock: Clock = wall_clock or time.time
         self.requests: list[RecordedRequest] = []
@@ -416,7 +420,10 @@ class FakeServer:
                 self.groups_for(ctx), tokens=self.request_tokens(ctx), points=self.request_points(ctx)
             )
             if isinstance(verdict, Rejection):
-                return self.rejection_response(ctx, verdict)
+                refused = self.rejection_response(ctx, verdict)
+                if self.retry_after_header and verdict.retry_after is not None:
+                    refused.headers["Retry-After"] = str(max(1, math.ceil(verdict.retry_after)))
+                return refused
             ctx.admission = verdict
         try:
             response = await handler(ctx)

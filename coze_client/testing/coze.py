@@ -103,11 +103,14 @@ class BotScript:
 
 @dataclass
 class ChatScript:
-    """A one-off outcome for the next chat(s): ``failed`` (``(code, msg)``) or ``requires_action``
-    (tool calls ``[{"name": ..., "arguments": {...}}]``); ``times`` chats use it."""
+    """A one-off outcome for the next chat(s): ``failed`` (``(code, msg)``), ``requires_action``
+    (tool calls ``[{"name": ..., "arguments": {...}}]``) or ``error`` (``(code, msg)``: a stream sends
+    an ``error`` event after ``in_progress`` and ends; a polled chat fails with it); ``times`` chats
+    use it."""
 
     failed: tuple[int, str] | None = None
     requires_action: list[dict[str, Any]] | None = None
+    error: tuple[int, str] | None = None
     bot_id: str | None = None
     times: int = 1
 
@@ -154,6 +157,7 @@ class FakeCoze(FakeServer):
         sse_space: frame SSE as ``event: x`` (True) or ``event:x`` (False, the default; both occur).
         strict: unknown bots answer 4006 and unknown workflows 4200 instead of echoing.
         body_limit / workflow_body_limit / upload_limit: size caps (15 MB / 20 MB / 512 MB).
+        retry_after_header: add ``Retry-After`` to throttled answers (off: Coze documents none).
     """
 
     provider = "coze"
@@ -179,6 +183,7 @@ class FakeCoze(FakeServer):
         workflow_body_limit: int = WORKFLOW_BODY_LIMIT,
         upload_limit: int = UPLOAD_LIMIT,
         base_urls: Sequence[str] | None = None,
+        retry_after_header: bool = False,
     ) -> None:
         super().__init__(
             plan=plan,
@@ -189,6 +194,7 @@ class FakeCoze(FakeServer):
             count_rejected=count_rejected,
             enforce=enforce,
             base_urls=base_urls,
+            retry_after_header=retry_after_header,
         )
         self.tokens = set(tokens) if tokens is not None else None
         self.throttle_status = throttle_status
@@ -238,10 +244,11 @@ class FakeCoze(FakeServer):
         *,
         failed: tuple[int, str] | bool | None = None,
         requires_action: Sequence[dict[str, Any]] | bool | None = None,
+        error: tuple[int, str] | None = None,
         bot_id: str | None = None,
         times: int = 1,
     ) -> ChatScript:
-        """Make the next ``times`` chats (of ``bot_id``, or any) fail or require a tool call.
+        """Make the next ``times`` chats (of ``bot_id``, or any) fail, error or require a tool call.
 
         ``failed=True`` is ``(5000, "event interval error")``, the failure seen in the wild;
         ``requires_action=True`` asks for one ``get_weather`` call.
@@ -253,6 +260,7 @@ class FakeCoze(FakeServer):
         script = ChatScript(
             failed=failed or None,  # type: ignore[arg-type]
             requires_action=list(requires_action) if requires_action else None,
+            error=error,
             bot_id=bot_id,
             times=times,
         )
@@ -601,10 +609,11 @@ class FakeCoze(FakeServer):
         section = chat.get("section_id", "")
         produced: list[dict[str, Any]] = []
         now = self.now()
-        if script is not None and script.failed is not None:
+        if script is not None and (script.failed or script.error) is not None:
+            code, msg = script.failed or script.error  # type: ignore[misc]
             chat["status"] = "failed"
             chat["failed_at"] = now
-            chat["last_error"] = {"code": script.failed[0], "msg": script.failed[1]}
+            chat["last_error"] = {"code": code, "msg": msg}
             chat["usage"] = {"token_count": 0, "output_count": 0, "input_count": 0}
             return produced
         if script is not None and script.requires_action is not None and not task.get("tool_outputs"):
@@ -690,6 +699,12 @@ class FakeCoze(FakeServer):
             yield sse("conversation.chat.created", self._chat_obj(chat))
         chat["status"] = "in_progress"
         yield sse("conversation.chat.in_progress", self._chat_obj(chat))
+        script: ChatScript | None = task["script"]
+        if script is not None and script.error is not None and not resumed:
+            # coze-api.md §6.1: an ``error`` event {code, msg} ends the stream (no chat.failed, no done).
+            self._finish_chat(chat, task)
+            yield sse("error", {"code": script.error[0], "msg": script.error[1]})
+            return
         produced = self._finish_chat(chat, task)
         if chat["status"] == "failed":
             yield sse("conversation.chat.failed", self._chat_obj(chat))

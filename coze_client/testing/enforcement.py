@@ -156,7 +156,7 @@ class Stats:
     @property
     def over_limit(self) -> dict[str, float]:
         """Per limit, how far the peak went over the limit (0 when it never did)."""
-        return {name: max(0.0, self.peaks.get(name, 0.0) - lim) for name, lim in self.limits.items()}
+        return {name: max(0.0, float(self.peaks.get(name, 0.0) - lim)) for name, lim in self.limits.items()}
 
     @property
     def max_over_limit(self) -> float:

@@ -541,3 +541,19 @@ async def test_recorded_requests(fake_coze: FakeCoze, client: httpx.AsyncClient)
     assert fake_coze.find("POST")[0].json == {"bot_id": "b"}
     fake_coze.reset()
     assert fake_coze.requests == [] and fake_coze.stats.requests == 0
+
+
+async def test_stream_error_event_and_retry_after_header() -> None:
+    from coze_client.limits.plans import Limit
+
+    clock = ManualClock()
+    fake = FakeCoze(limits=[Limit(name="qps", group="chat", limit=1, window=1.0)], clock=clock, retry_after_header=True)
+    fake.script_chat(error=(4010, "prompt too long"))
+    async with httpx.AsyncClient(transport=fake.transport(), base_url="https://api.coze.cn", headers=AUTH) as c:
+        text = (await c.post("/v3/chat", json={"bot_id": "b", "user_id": "u", "stream": True})).text
+        events = sse_events(text)
+        assert [e for e, _ in events] == ["conversation.chat.created", "conversation.chat.in_progress", "error"]
+        assert json.loads(events[-1][1]) == {"code": 4010, "msg": "prompt too long"}
+        clock.advance(0.4)
+        refused = await c.post("/v3/chat", json={"bot_id": "b", "user_id": "u"})
+        assert refused.json()["code"] == 4009 and refused.headers["Retry-After"] == "1"
