@@ -190,7 +190,7 @@ class EasyDLToken:
         self._expires = 0.0
         self._generation = 0
         self._stale = False
-        self._lock = asyncio.Lock()
+        self._inflight: asyncio.Future[None] | None = None
         self.refreshes = 0
         """How many times a token was fetched (the single-flight tests read it)."""
 
@@ -201,11 +201,19 @@ class EasyDLToken:
         return self._token is not None and not self._stale and self._clock() < self._expires
 
     async def get_token(self) -> str:
-        """A valid access token (fetched once however many calls ask at the same time)."""
+        """A valid access token (fetched once however many calls ask at the same time).
+
+        Every caller that finds no valid token awaits the same fetch, so a failed fetch fails them all
+        at once instead of being repeated by each. The fetch runs as its own task: a caller that is
+        cancelled does not cancel it for the others.
+        """
         if not self._valid():
-            async with self._lock:
-                if not self._valid():  # another call may have refreshed it while we waited
-                    await self._fetch()
+            task = self._inflight
+            if task is None or task.done():
+                task = self._inflight = asyncio.ensure_future(self._fetch())
+                # Retrieve the outcome even if every waiter was cancelled (no "never retrieved" warning).
+                task.add_done_callback(lambda t: t.cancelled() or t.exception())
+            await asyncio.shield(task)
         _used_generation.set(self._generation)
         assert self._token is not None
         return self._token

@@ -215,3 +215,21 @@ async def test_failed_calls_use_free_points_but_are_not_billed(router: respx.Moc
         await client.classify_image("flowers", IMAGE)
         rows = {r.quota: r for r in await client.ledger.snapshot(provider="easydl", account=account)}
     assert rows["usage"].cost == pytest.approx(0.004)  # 4 paid points at 0.001 yuan (plans.md, first tier)
+
+
+async def test_a_failed_token_fetch_is_shared_not_repeated(router: respx.MockRouter) -> None:
+    from coze_client.errors import AuthRefreshError
+
+    token = router.post(f"{BASE}/oauth/2.0/token").mock(return_value=httpx.Response(500, text="busy"))
+    infer = router.post(f"{BASE}/rpc/2.0/ai_custom/v1/text_cls/news").mock(
+        return_value=httpx.Response(200, json={"log_id": 1, "results": []}))
+    async with easydl() as client:
+        outcomes = await asyncio.gather(*(client.classify_text("news", "x") for _ in range(20)),
+                                        return_exceptions=True)
+        assert all(isinstance(o, AuthRefreshError) for o in outcomes)
+        assert token.call_count == 1 and not infer.called
+        assert EASYDL_SECRET not in str(outcomes[0])
+        # The next call tries again (nothing is cached from a failure).
+        token.return_value = httpx.Response(200, json={"access_token": "24.t.2592000.1.1-1", "expires_in": 2592000})
+        await client.classify_text("news", "x")
+    assert token.call_count == 2 and infer.call_count == 1
