@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -129,12 +130,14 @@ async def test_default_tpm_refuses_a_request_that_can_never_fit(fake_xingchen: F
     assert not fake_xingchen.requests
 
 
-async def test_default_plan_paces_one_request_per_second(fake_xingchen: FakeXingchen) -> None:
+async def test_default_plan_paces_one_request_per_second(router: respx.MockRouter) -> None:
+    fake = FakeXingchen(plan="xingchen.default")  # the fake enforces the same plan, strictly
+    fake.install(router)
     async with bot(plan="xingchen.default") as b:
-        await b.chat("a")
-        second = await b.chat("b")
-    assert second.meta is not None and second.meta.limiter_wait > 0.5
-    assert fake_xingchen.stats.max_over_limit == 0
+        first, second = await asyncio.gather(b.chat("a"), b.chat("b"))
+    assert max(first.meta.limiter_wait, second.meta.limiter_wait) > 0.5  # type: ignore[union-attr]
+    assert fake.stats.rejections == 0 and fake.stats.max_over_limit == 0
+    assert fake.stats.peaks["qps"] == 1
 
 
 async def test_bad_key_is_an_authentication_error_without_the_key(fake_xingchen: FakeXingchen) -> None:
