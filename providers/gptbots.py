@@ -107,6 +107,13 @@ def gptbots_error(response: httpx.Response, body: Any) -> APIError | None:
 
     A success body has no ``code`` (or 0); the class comes from the code table first, the HTTP
     status second (429 -> RateLimitError, 401 -> AuthenticationError, 5xx -> ServerError).
+
+    Example:
+        >>> err = gptbots_error(httpx.Response(400), {"code": 20022, "message": "insufficient credits"})
+        >>> type(err).__name__, err.code
+        ('InsufficientBalanceError', 20022)
+        >>> gptbots_error(httpx.Response(200), {"conversation_id": "c1"}) is None
+        True
     """
     status = response.status_code
     code: int | None = None

@@ -122,7 +122,12 @@ class XingchenModel(BaseModel):
 
 
 class CharacterKey(XingchenModel):
-    """What ``create`` returns: the new character's id and version."""
+    """What ``create`` returns: the new character's id and version.
+
+    Example:
+        >>> CharacterKey.model_validate({"characterId": "c9", "version": 1}).character_id
+        'c9'
+    """
 
     character_id: str = ""
     version: int | None = None
@@ -172,6 +177,14 @@ def xingchen_error(response: httpx.Response, body: Any) -> APIError | None:
     ``errorName``/``code`` first (the DashScope conventions: ``Throttling*`` -> RateLimitError,
     ``Arrearage`` -> InsufficientBalanceError, ``DataInspectionFailed`` -> BadRequestError), then by the
     "apikey is invalid" message, then by HTTP status (``httpStatusCode`` in the body when HTTP said 200).
+
+    Example:
+        >>> body = {"success": False, "errorCode": 429, "errorName": "Throttling.RateQuota", "requestId": "r1"}
+        >>> err = xingchen_error(httpx.Response(429), body)
+        >>> type(err).__name__, err.logid
+        ('RateLimitError', 'r1')
+        >>> xingchen_error(httpx.Response(200), {"success": True, "code": 200, "data": {}}) is None
+        True
     """
     status = response.status_code
     if not isinstance(body, dict):
