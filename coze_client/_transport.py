@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
+import pydantic
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
 from ._auth import StaticToken, TokenProvider
@@ -192,6 +193,9 @@ class Corridor:
             if stream:
                 error = await self._stream_error(response)
                 body = None
+            elif endpoint.envelope == "bytes" and response.is_success and not _is_json(response):
+                body = None  # raw audio: never decode megabytes of bytes as text to look for an envelope
+                error = None
             else:
                 body = parse_body(response)
                 error = self._parse_error(response, body)
@@ -334,6 +338,14 @@ class Corridor:
                 payload = unwrap(attempt.body, endpoint.envelope)
             result = cast(payload)
             used = usage(payload) if usage is not None else None
+        except pydantic.ValidationError as exc:
+            await self.finish(attempt)
+            problem = exc.errors()[0]
+            where = ".".join(str(p) for p in problem["loc"])
+            raise APIError(
+                f"unexpected response shape from {endpoint.method} {endpoint.path}: {where}: {problem['msg']}",
+                status_code=attempt.response.status_code, logid=meta.logid, body=attempt.body,
+            ) from None
         except BaseException:
             await self.finish(attempt)
             raise
@@ -370,6 +382,10 @@ def _attach(result: Any, meta: CallMeta) -> None:
             result.meta = meta
         except AttributeError:  # pragma: no cover
             pass
+
+
+def _is_json(response: httpx.Response) -> bool:
+    return "json" in response.headers.get("content-type", "")
 
 
 def _bearer(request: httpx.Request, token: str) -> None:

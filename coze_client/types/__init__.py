@@ -1,5 +1,10 @@
-"""Typed request and response models, one module per API area."""
+"""Typed request and response models, one module per API area.
 
+Area modules: ``chat``, ``conversations``, ``workflows``, ``datasets``, ``audio``, ``bots``, ``users``,
+``workspaces``, ``benefits`` (import their models from there, e.g. ``coze_client.types.workflows``).
+"""
+
+from . import audio, benefits, bots, datasets, users, workflows, workspaces
 from .chat import (
     Chat,
     ChatError,
@@ -41,4 +46,11 @@ __all__ = [
     "Section",
     "ToolCall",
     "ToolOutput",
+    "audio",
+    "benefits",
+    "bots",
+    "datasets",
+    "users",
+    "workflows",
+    "workspaces",
 ]

@@ -6,7 +6,7 @@ from enum import Enum
 
 from .._models import CozeModel
 
-__all__ = ["Conversation", "FeedbackType", "File", "MessageList", "Section"]
+__all__ = ["Conversation", "FeedbackType", "File", "Section"]
 
 
 class Conversation(CozeModel):
@@ -44,11 +44,3 @@ class File(CozeModel):
     file_name: str | None = None
     created_at: int | None = None
 
-
-class MessageList(CozeModel):
-    """One page of ``conversations.messages.list`` (fields at the top level of the body)."""
-
-    data: list[dict[str, object]] = []
-    first_id: str | None = None
-    last_id: str | None = None
-    has_more: bool = False

@@ -280,3 +280,9 @@ async def test_event_with_wrong_shape_is_a_stream_error(coze: AsyncCoze, api: re
     with pytest.raises(errors.StreamError, match="unexpected"):
         async for _ in coze.chat.stream(bot_id="b", user_id="u"):
             pass
+
+
+async def test_response_of_the_wrong_shape_is_a_typed_error(coze: AsyncCoze, api: respx.MockRouter) -> None:
+    api.get("/v3/chat/retrieve").mock(return_value=httpx.Response(200, json=env({"id": ["not", "a", "string"]})))
+    with pytest.raises(errors.APIError, match="unexpected response shape"):
+        await coze.chat.retrieve(conversation_id="v1", chat_id="c1")
