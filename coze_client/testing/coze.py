@@ -19,6 +19,7 @@ Example:
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import itertools
 import json
@@ -124,7 +125,8 @@ class WorkflowScript:
     (resumed via stream_resume / resume; ``resume_output`` then ends it). ``messages`` are extra
     Message events before the end node; ``error`` is ``(code, msg)`` for an Error event; ``ping_every``
     inserts a PING after that many events; ``async_polls`` run-history polls until an async run
-    succeeds.
+    succeeds. ``duration`` (real seconds) is how long a blocking run takes: past the fake's
+    ``workflow_cutoff`` the server drops the connection without an answer, as the real one does at 90 s.
     """
 
     workflow_id: str
@@ -138,6 +140,7 @@ class WorkflowScript:
     name: str = "fake_workflow"
     mode: str = "workflow"
     replies: list[str] | None = None
+    duration: float = 0.0
 
 
 class FakeCoze(FakeServer):
@@ -228,6 +231,8 @@ class FakeCoze(FakeServer):
         }
         self.user_level = "free"
         self.document_process_seconds = 2.0
+        # coze-api.md §5.5: a blocking workflow run is cut at 90 s without a response. Lower it in tests.
+        self.workflow_cutoff = 90.0
         self._ids = itertools.count(7_400_000_000_000_000_001)
         self._chat_tasks: dict[str, dict[str, Any]] = {}
         self._register()
@@ -1153,6 +1158,11 @@ class FakeCoze(FakeServer):
                 headers={"x-tt-logid": logid},
             )
         ex = self._new_execution(script, body, 0)
+        if script.duration:
+            await asyncio.sleep(min(script.duration, self.workflow_cutoff))
+            if script.duration > self.workflow_cutoff:
+                ex["status"] = "Fail"
+                raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=ctx.request)
         return self._run_result(ex, output, interrupt=bool(script.interrupt))
 
     async def _wf_resume(self, ctx: Ctx) -> httpx.Response:

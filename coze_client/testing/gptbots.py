@@ -87,6 +87,7 @@ class FakeGPTBots(FakeServer):
         self._turn = 0
         self.route("POST", "/v1/conversation", self._create_conversation)
         self.route("POST", "/v2/conversation/message", self._message)
+        self.route("GET", "/v2/messages", self._messages)
 
     def error(self, code: int, message: str, status: int = 400) -> httpx.Response:
         """A GPTBots error body ``{code, message}``."""
@@ -108,6 +109,34 @@ class FakeGPTBots(FakeServer):
 
     def groups_for(self, ctx: Ctx) -> tuple[str, ...]:
         return ("chat",) if ctx.path == "/v2/conversation/message" else ("conversation",)
+
+    async def _messages(self, ctx: Ctx) -> httpx.Response:
+        """``GET /v2/messages``: the conversation's turns, newest first, paged (page_size <= 100)."""
+        conv = self.conversations.get(ctx.query.get("conversation_id", ""))
+        if conv is None:
+            return self.error(40356, "conversation does not exist")
+        try:
+            page, size = int(ctx.query.get("page", 1)), int(ctx.query.get("page_size", 10))
+        except ValueError:
+            return self.error(40000, "parameter error: page and page_size must be integers")
+        if page < 1 or not 1 <= size <= 100:
+            return self.error(40000, "parameter error: page >= 1, page_size 1..100")
+        items: list[dict[str, Any]] = []
+        for turn in reversed(conv["messages"]):
+            for role, text in (("assistant", turn["answer"]), ("user", turn["question"])):
+                items.append(
+                    {
+                        "message_id": turn["message_id"] + ("" if role == "assistant" else "-q"),
+                        "parent_message_id": "",
+                        "create_time": turn["create_time"],
+                        "role": role,
+                        "content": [{"from_component_branch": "1", "branch_content": [{"type": "text", "text": text}]}],
+                    }
+                )
+        start = (page - 1) * size
+        if items and start >= len(items):
+            return self.error(40005, "pagination parameter larger than the actual count")
+        return self.json_response({"total": len(items), "conversation_content": items[start : start + size]})
 
     def request_tokens(self, ctx: Ctx) -> int:
         return estimate_tokens(" ".join(self._texts(ctx.body_dict().get("messages"))))
@@ -192,7 +221,14 @@ class FakeGPTBots(FakeServer):
         ctx.reply_tokens = completion
         ctx.credits = usage["credits"]["total_credits"]
         message_id = uuid.uuid4().hex[:24]
-        conv["messages"].append({"message_id": message_id, "question": question, "answer": answer})
+        conv["messages"].append(
+            {
+                "message_id": message_id,
+                "question": question,
+                "answer": answer,
+                "create_time": int(self.wall_clock() * 1000),
+            }
+        )
         if mode != "streaming":
             return self.json_response(
                 {

@@ -557,3 +557,14 @@ async def test_stream_error_event_and_retry_after_header() -> None:
         clock.advance(0.4)
         refused = await c.post("/v3/chat", json={"bot_id": "b", "user_id": "u"})
         assert refused.json()["code"] == 4009 and refused.headers["Retry-After"] == "1"
+
+
+async def test_blocking_workflow_cut_off_like_the_90_second_limit(
+    fake_coze: FakeCoze, client: httpx.AsyncClient
+) -> None:
+    fake_coze.workflow_cutoff = 0.05  # the real server cuts at 90 s
+    fake_coze.workflow("slow", duration=0.2)
+    fake_coze.workflow("quick", duration=0.01)
+    with pytest.raises(httpx.RemoteProtocolError):
+        await client.post("/v1/workflow/run", json={"workflow_id": "slow"})
+    assert (await client.post("/v1/workflow/run", json={"workflow_id": "quick"})).json()["code"] == 0

@@ -290,3 +290,29 @@ async def test_easydl_throttling_codes() -> None:
         tok = (await _ed_token(c)).json()["access_token"]
         await c.post(url, params={"access_token": tok}, json={"image": IMAGE})
         assert (await c.post(url, params={"access_token": tok}, json={"image": IMAGE})).json()["error_code"] == 17
+
+
+async def test_gptbots_messages_history(fake_gptbots: FakeGPTBots) -> None:
+    fake_gptbots.replies = ["r1", "r2"]
+    async with httpx.AsyncClient() as c:
+        conv = await _gb_conversation(c)
+        for q in ("q1", "q2"):
+            await c.post(
+                f"{GB}/v2/conversation/message",
+                headers=GB_AUTH,
+                json={
+                    "conversation_id": conv,
+                    "response_mode": "blocking",
+                    "messages": [{"role": "user", "content": q}],
+                },
+            )
+        page = (
+            await c.get(
+                f"{GB}/v2/messages", params={"conversation_id": conv, "page": 1, "page_size": 3}, headers=GB_AUTH
+            )
+        ).json()
+        assert page["total"] == 4
+        texts = [m["content"][0]["branch_content"][0]["text"] for m in page["conversation_content"]]
+        assert texts == ["r2", "q2", "r1"]
+        beyond = await c.get(f"{GB}/v2/messages", params={"conversation_id": conv, "page": 9}, headers=GB_AUTH)
+        assert beyond.json()["code"] == 40005
