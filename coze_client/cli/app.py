@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from .datasets import datasets_app
 from .usage import usage_app
 
 __all__ = ["app", "main"]
@@ -14,6 +15,7 @@ __all__ = ["app", "main"]
 app = typer.Typer(name="coze-client", help="coze-client: paced, quota-safe access to Coze and friends.",
                   no_args_is_help=True, add_completion=False)
 app.add_typer(usage_app, name="usage")
+app.add_typer(datasets_app, name="datasets")
 
 
 @app.command()
