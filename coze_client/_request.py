@@ -32,6 +32,8 @@ class Endpoint:
             POSTs are unsafe unless the reference marks them read-only (a chat create may bill twice).
         max_body: request body cap in bytes (15 MB; 20 MB for workflow endpoints).
         headers: extra headers the endpoint always needs (e.g. ``Agw-Js-Conv: str``).
+        json_stream: its stream may be labelled ``application/json`` (GPTBots sends one JSON object per
+            line); otherwise a JSON answer to a stream request is read as an error body.
     """
 
     method: str
@@ -41,6 +43,7 @@ class Endpoint:
     idempotent: bool | None = None
     max_body: int = MAX_BODY_BYTES
     headers: Mapping[str, str] = field(default_factory=dict)
+    json_stream: bool = False
 
     @property
     def retry_safe(self) -> bool:

@@ -191,7 +191,7 @@ class Corridor:
         meta.logid = response.headers.get("x-tt-logid")
         try:
             if stream:
-                error = await self._stream_error(response)
+                error = await self._stream_error(response, endpoint)
                 body = None
             elif endpoint.envelope == "bytes" and response.is_success and not _is_json(response):
                 body = None  # raw audio: never decode megabytes of bytes as text to look for an envelope
@@ -217,10 +217,9 @@ class Corridor:
             raise error
         return Attempt(response=response, permit=permit, reservation=reservation, body=body)
 
-    async def _stream_error(self, response: httpx.Response) -> APIError | None:
+    async def _stream_error(self, response: httpx.Response, endpoint: Endpoint) -> APIError | None:
         """A stream call answered with an error status or a JSON error body instead of events."""
-        ctype = response.headers.get("content-type", "")
-        if response.is_success and "application/json" not in ctype:
+        if response.is_success and (endpoint.json_stream or not _is_json(response)):
             return None
         await response.aread()
         await response.aclose()

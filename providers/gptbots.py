@@ -93,6 +93,9 @@ ERROR_CLASSES: Mapping[int, type[APIError]] = {
 CREATE_CONVERSATION = Endpoint("POST", "/v1/conversation", groups=("conversation",), envelope="top",
                                idempotent=False)
 SEND = Endpoint("POST", "/v2/conversation/message", groups=("chat",), envelope="top", idempotent=False)
+# The same endpoint streaming: its JSON lines may come labelled application/json (the docs do not say).
+SEND_STREAM = Endpoint("POST", "/v2/conversation/message", groups=("chat",), envelope="top", idempotent=False,
+                       json_stream=True)
 MESSAGES = Endpoint("GET", "/v2/messages", groups=("conversation",), envelope="top")
 BILL_TOTAL = Endpoint("GET", "/v1/account/bill/total", envelope="top")
 BILL_PAGE = Endpoint("GET", "/v1/account/bill/page", envelope="top")
@@ -409,7 +412,7 @@ class GPTBotsProvider:
             await self._ensure_conversation(body, conversation)
             events: EventStream[Any] = EventStream(
                 corridor,
-                lambda: corridor.open_stream(SEND, json=body, est_tokens=est, model=model, options=call_opts),
+                lambda: corridor.open_stream(SEND_STREAM, json=body, est_tokens=est, model=model, options=call_opts),
                 _decode, usage_of=usage_of, framing="lines",
             )
             raw: list[Any] = []

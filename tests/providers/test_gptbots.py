@@ -198,3 +198,25 @@ async def test_plan_is_about_100_requests_a_minute(fake_gptbots: FakeGPTBots) ->
         assert b.pipeline.plan is not None and b.pipeline.plan.limit("chat_rpm").limit == 100
         with pytest.raises(ValidationError):
             await b.chat("hi", conversation_config={"x": 1}, bogus=True)
+
+
+async def test_stream_labelled_application_json_is_still_a_stream() -> None:
+    """GPTBots may label its JSON-lines stream application/json; it must not be read as an error body."""
+    import httpx
+    import respx
+
+    import providers
+
+    lines = (b'{"code":11,"data":{"message_id":"m1"}}\n{"code":3,"data":"Hel"}\ndata: {"code":3,"data":"lo"}\n'
+             b'{"code":0,"message":"end"}\n')
+    with respx.mock(assert_all_called=False) as api:
+        api.route(url__regex=r".*/v1/conversation$").mock(return_value=httpx.Response(
+            200, json={"conversation_id": "c1"}))
+        api.route(url__regex=r".*/v2/conversation/message$").mock(return_value=httpx.Response(
+            200, headers={"content-type": "application/json"}, content=lines))
+        async with providers.open("gptbots", api_key="app-0123456789abcdefgh", ledger="memory://") as bot:
+            deltas = []
+            async with bot.stream(["hi"]) as stream:
+                async for delta in stream:
+                    deltas.append(delta.text)
+    assert "".join(deltas) == "Hello"
