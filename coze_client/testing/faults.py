@@ -196,7 +196,7 @@ class Faults:
         """Reset the connection: before any response (``after_bytes=None``) or mid-body.
 
         In-process this raises ``httpx.RemoteProtocolError`` (before the response) or
-        ``httpx.ReadError`` (mid-body); on the loopback server the socket is closed mid-response.
+        ``httpx.ReadError`` (mid-body); on the loopback server the TCP connection is reset (RST).
         """
         return self.add(Fault("reset", path=path, method=method, times=times, after=after, after_bytes=after_bytes))
 

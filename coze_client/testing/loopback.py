@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+import struct
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from typing import Any
@@ -41,8 +42,8 @@ Send = Callable[[Message], Awaitable[None]]
 def asgi_app(fake: FakeServer) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
     """An ASGI application answering every HTTP request with ``fake.handle``.
 
-    Connection faults become real socket behaviour: a reset before the response or mid-body closes
-    the connection after the headers (the client sees the body cut short).
+    Connection faults become real socket behaviour: a reset before the response or mid-body resets the
+    TCP connection (RST), so the client sees what a crashed server or proxy causes.
     """
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
@@ -76,8 +77,11 @@ def asgi_app(fake: FakeServer) -> Callable[[Scope, Receive, Send], Awaitable[Non
         try:
             response = await fake.handle(request)
         except httpx.TransportError:
-            # Start a response and end it abruptly: the server closes the connection mid-response.
-            await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+            if not _abort(send):
+                # No socket to reset: start a response and end it abruptly (uvicorn closes the connection).
+                await send(
+                    {"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]}
+                )
             return
         headers = [
             (k.encode("latin-1"), v.encode("latin-1"))
@@ -96,10 +100,28 @@ def asgi_app(fake: FakeServer) -> Callable[[Scope, Receive, Send], Awaitable[Non
             async for chunk in response.aiter_raw():
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
         except httpx.TransportError:
-            return  # leave the response incomplete: uvicorn closes the socket mid-body
+            _abort(send)  # reset the socket; failing that, uvicorn closes it as the response is incomplete
+            return
         await send({"type": "http.response.body", "body": b""})
 
     return app
+
+
+def _abort(send: Send) -> bool:
+    """Reset the connection behind an ASGI ``send`` (TCP RST, as a crashed peer or proxy does).
+
+    uvicorn's ``send`` is a method of its request cycle, which holds the asyncio transport; with
+    SO_LINGER 0 the close sends RST instead of FIN. Returns False when no transport is reachable.
+    """
+    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    if transport is None or not hasattr(transport, "abort"):
+        return False
+    sock = transport.get_extra_info("socket")
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    transport.abort()
+    return True
 
 
 def _bind(host: str, port: int) -> socket.socket:
