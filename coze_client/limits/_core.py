@@ -29,6 +29,10 @@ class Waiter:
 
     __slots__ = ("call", "fut", "groups", "needs", "permit", "since")
 
+    #: A waiter of another process (sqlite backend): it keeps its place and reserves its share,
+    #: but only its own process can grant it.
+    foreign = False
+
     def __init__(self, call: CallInfo, needs: tuple[tuple[int, int], ...], since: float) -> None:
         self.call = call
         self.needs = needs
@@ -51,7 +55,7 @@ def select(
     granted: list[Waiter] = []
     blocked: list[Waiter] = []
     for w in waiters:
-        ok = not paused or paused.isdisjoint(w.groups)
+        ok = not w.foreign and (not paused or paused.isdisjoint(w.groups))
         if ok:
             for i, d in w.needs:
                 if closed[i] or avail[i] < d:

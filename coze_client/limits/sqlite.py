@@ -26,10 +26,12 @@ Example:
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 import os
 import sqlite3
 import time
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -56,11 +58,30 @@ CREATE TABLE IF NOT EXISTS usage (k TEXT NOT NULL, lim TEXT NOT NULL, used INTEG
 CREATE TABLE IF NOT EXISTS pauses (k TEXT NOT NULL, grp TEXT NOT NULL, until REAL NOT NULL,
     PRIMARY KEY (k, grp));
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tickets (
+    id INTEGER PRIMARY KEY, k TEXT NOT NULL, owner TEXT NOT NULL, pid INTEGER NOT NULL,
+    needs TEXT NOT NULL, groups TEXT NOT NULL, heartbeat REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tickets_k ON tickets (k, id);
 """
+
+# A process refreshes the tickets of its waiters this often; others ignore a ticket this old.
+_TICKET_REFRESH = 1.0
+_TICKET_TTL = 5.0
+
+
+class _Foreign(Waiter):
+    """A waiter of another process, read from its ticket."""
+
+    __slots__ = ()
+    foreign = True
+
+    def __init__(self, groups: tuple[str, ...], needs: tuple[tuple[int, int], ...]) -> None:
+        super().__init__(CallInfo("", "", "", "", groups=groups), needs, 0.0)
 
 
 class _SWaiter(Waiter):
-    __slots__ = ("checked", "max_wait", "timeout")
+    __slots__ = ("checked", "max_wait", "ticket", "timeout")
 
     def __init__(
         self, call: CallInfo, needs: tuple[tuple[int, int], ...], since: float, max_wait: float | None
@@ -69,6 +90,7 @@ class _SWaiter(Waiter):
         self.max_wait = max_wait
         self.checked = False
         self.timeout: TimerHandle | None = None
+        self.ticket: int | None = None  # its place in the cross-process queue, once it waits
 
 
 @dataclass
@@ -84,11 +106,12 @@ class _Outcome:
     now: float
     granted: list[tuple[_SWaiter, list[tuple[int, int, int]]]] = field(default_factory=list)
     bounds: dict[int, tuple[float, str]] = field(default_factory=dict)  # id(waiter) -> lower bound
+    tickets: dict[int, int] = field(default_factory=dict)  # id(waiter) -> new ticket id
     wake: float = _INF
 
 
 class _SKey:
-    __slots__ = ("job", "k", "kicked", "lims", "pending", "routes", "timer", "timer_at", "waiters")
+    __slots__ = ("job", "k", "kicked", "lims", "pending", "routes", "tickets", "timer", "timer_at", "waiters")
 
     def __init__(self, k: str, lims: tuple[Limit, ...]) -> None:
         self.k = k
@@ -100,6 +123,7 @@ class _SKey:
         self.kicked = False
         self.timer: TimerHandle | None = None
         self.timer_at = _INF
+        self.tickets = False  # this limiter may have tickets of this key in the file (worker thread)
 
     def route(self, groups: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[Limit, ...]]:
         r = self.routes.get(groups)
@@ -180,6 +204,8 @@ class SqliteLimiter:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coze-limits-sqlite")
         self._db: sqlite3.Connection | None = None
         self._closed = False
+        # Names this limiter's tickets; the pid lets other processes drop them if it dies.
+        self._owner = f"{os.getpid()}:{uuid.uuid4().hex[:12]}"
 
     # ---- connection (worker thread only) -------------------------------------------------
 
@@ -326,6 +352,10 @@ class SqliteLimiter:
                 permit.release_nowait(sent=False)
         if granted_ids:
             key.waiters = [w for w in key.waiters if id(w) not in granted_ids]
+        for w in key.waiters:
+            ticket = out.tickets.get(id(w))
+            if ticket is not None:
+                w.ticket = ticket
         for w in list(key.waiters):
             bound = out.bounds.get(id(w))
             if bound is None or w.checked:
@@ -350,6 +380,7 @@ class SqliteLimiter:
 
     def _close_db(self) -> None:
         if self._db is not None:
+            self._db.execute("DELETE FROM tickets WHERE owner = ?", (self._owner,))
             self._db.close()
             self._db = None
 
@@ -391,6 +422,9 @@ class SqliteLimiter:
             if not lims or not waiters:
                 if waiters:  # no limits: grant all
                     out.granted = [(w, []) for w in waiters]
+                if key.tickets:  # nobody of ours waits: no ticket of ours should stay
+                    db.execute("DELETE FROM tickets WHERE k = ? AND owner = ?", (k, self._owner))
+                    key.tickets = False
                 db.execute("COMMIT")
                 return out
             used = dict(db.execute("SELECT lim, used FROM usage WHERE k = ?", (k,)).fetchall())
@@ -399,7 +433,9 @@ class SqliteLimiter:
             avail = [lim.limit - used.get(lim.name, 0) for lim in lims]
             closed = [False] * n
             short = [0] * n
-            granted, blocked = select(waiters, avail, closed, short, set(pauses))
+            queue, dead = self._queue(db, key, waiters, now)
+            granted, blocked = select(queue, avail, closed, short, set(pauses))
+            self._write_tickets(db, key, granted, blocked, dead, now, out)
             delta = {}
             # One multi-row INSERT for every slot of every grant (fewer statements per txn).
             params: list[object] = []
@@ -435,6 +471,8 @@ class SqliteLimiter:
                         out.wake = min(out.wake, wake)
                 for until in pauses.values():
                     out.wake = min(out.wake, until)
+                if any(not w.foreign for w in blocked):
+                    out.wake = min(out.wake, now + _TICKET_REFRESH)  # keep our tickets fresh
                 for w in blocked:
                     if isinstance(w, _SWaiter) and w.max_wait is not None and not w.checked:
                         out.bounds[id(w)] = self._bound(w, closed, lower, [x.name for x in lims], pauses, now)
@@ -443,6 +481,72 @@ class SqliteLimiter:
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+    def _queue(
+        self, db: sqlite3.Connection, key: _SKey, waiters: list[_SWaiter], now: float
+    ) -> tuple[list[Waiter], list[int]]:
+        """All waiters of the key across processes, in ticket order, then our new ones.
+
+        Returns the queue and the tickets to delete (ours whose waiter left, or of dead processes).
+        """
+        rows = db.execute(
+            "SELECT id, owner, pid, needs, groups, heartbeat FROM tickets WHERE k = ? ORDER BY id", (key.k,)
+        ).fetchall()
+        if not rows:
+            return list(waiters), []
+        index = {lim.name: i for i, lim in enumerate(key.lims)}
+        mine = {w.ticket: w for w in waiters if w.ticket is not None}
+        queue: list[Waiter] = []
+        dead: list[int] = []
+        for tid, owner, pid, needs, groups, heartbeat in rows:
+            if owner == self._owner:
+                w = mine.pop(tid, None)
+                if w is None:
+                    dead.append(tid)
+                else:
+                    queue.append(w)
+            elif heartbeat < now - _TICKET_TTL or not _alive(pid):
+                dead.append(tid)
+            else:
+                foreign_needs = tuple((index[name], d) for name, d in json.loads(needs) if name in index)
+                queue.append(_Foreign(tuple(json.loads(groups)), foreign_needs))
+        lost = set(mine)
+        for w in waiters:
+            if w.ticket is None or w.ticket in lost:
+                w.ticket = None
+                queue.append(w)
+        return queue, dead
+
+    def _write_tickets(
+        self,
+        db: sqlite3.Connection,
+        key: _SKey,
+        granted: list[Waiter],
+        blocked: list[Waiter],
+        dead: list[int],
+        now: float,
+        out: _Outcome,
+    ) -> None:
+        gone = dead + [w.ticket for w in granted if isinstance(w, _SWaiter) and w.ticket is not None]
+        if gone:
+            db.execute(f"DELETE FROM tickets WHERE id IN ({', '.join('?' * len(gone))})", gone)
+        fresh = False
+        for w in blocked:
+            if not isinstance(w, _SWaiter):
+                continue
+            if w.ticket is None:
+                needs = json.dumps([[key.lims[i].name, d] for i, d in w.needs])
+                cur = db.execute(
+                    "INSERT INTO tickets (k, owner, pid, needs, groups, heartbeat) VALUES (?, ?, ?, ?, ?, ?)",
+                    (key.k, self._owner, os.getpid(), needs, json.dumps(w.call.groups), now),
+                )
+                assert cur.lastrowid is not None
+                out.tickets[id(w)] = cur.lastrowid
+                key.tickets = True
+            else:
+                fresh = True
+        if fresh:
+            db.execute("UPDATE tickets SET heartbeat = ? WHERE k = ? AND owner = ?", (now, key.k, self._owner))
 
     def _write_release(
         self, db: sqlite3.Connection, lims: tuple[Limit, ...], rel: _Release, now: float, delta: dict[str, int]
@@ -527,6 +631,19 @@ def _expire(w: _SWaiter, name: str) -> Callable[[], None]:
             w.fut.set_exception(RateLimitWaitError(limit=name, wait=w.max_wait, max_wait=w.max_wait))
 
     return expire
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` of this host still runs (a dead waiter's ticket is dropped)."""
+    if os.name != "posix":
+        return True  # the heartbeat alone decides
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _boot_id() -> str:

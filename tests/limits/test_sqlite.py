@@ -150,3 +150,43 @@ def test_processes_sharing_one_file_never_exceed(tmp_path: Path) -> None:
         arrivals = sorted(arrival for _, _, arrival in rows)
         for i, a in enumerate(arrivals):
             assert sum(1 for b in arrivals[i:] if b < a + window) <= cap
+
+
+async def test_waiters_keep_their_place_across_processes(tmp_path: Path) -> None:
+    """A heavy waiter in one limiter (process) is not overtaken by light calls of another."""
+    plan = get_plan("xingchen.default", {"limits": {"qps": 1000, "qpm": 1000, "tpm": {"window": 0.5}}})
+    a = SqliteLimiter(plan, tmp_path / "l.db", poll_interval=0.01)
+    b = SqliteLimiter(plan, tmp_path / "l.db", poll_interval=0.01)
+
+    def call(tokens: int) -> CallInfo:
+        return CallInfo("xingchen", "acct", "POST", "/chat", groups=("chat",), est_tokens=tokens)
+
+    order: list[str] = []
+    try:
+        first = await b.acquire(call(500))
+
+        async def heavy() -> None:
+            permit = await a.acquire(call(900))
+            order.append("heavy")
+            await permit.release()
+
+        async def light(i: int) -> None:
+            permit = await b.acquire(call(100))
+            order.append(f"light{i}")
+            await permit.release()
+
+        heavy_task = asyncio.ensure_future(heavy())
+        await asyncio.sleep(0.05)  # the heavy call now holds a ticket in the shared file
+        lights = []
+        for i in range(6):
+            lights.append(asyncio.ensure_future(light(i)))
+            await asyncio.sleep(0.03)
+        await first.release()
+        await asyncio.wait_for(asyncio.gather(heavy_task, *lights), 10)
+        # Without the shared queue all six lights would fit beside the first call at once. With it
+        # they wait behind the heavy call; at most one (the 100 tokens left beside its 900) may be
+        # granted in the same instant, by whichever process looks first.
+        assert order.index("heavy") <= 1, order
+    finally:
+        await a.aclose()
+        await b.aclose()
