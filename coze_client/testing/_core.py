@@ -12,8 +12,10 @@ import asyncio
 import json
 import math
 import re
+import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.parser import BytesParser
@@ -445,13 +447,67 @@ class FakeServer:
         return FakeTransport(self)
 
     def install(self, router: Any) -> None:
-        """Route this fake's base URLs on a respx router (``respx.mock`` or ``respx.MockRouter``)."""
+        """Route this fake's base URLs on a respx router (``respx.mock`` or ``respx.MockRouter``).
+
+        Async clients get :meth:`handle` (streams arrive chunk by chunk); sync clients get
+        :meth:`handle_sync` (the body is produced in full first).
+        """
         for base in self.base_urls:
-            router.route(url__startswith=base).mock(side_effect=self.handle)
+            router.route(url__startswith=base).mock(side_effect=self._respx_side_effect)
+
+    def _respx_side_effect(self, request: httpx.Request) -> Any:
+        # respx calls side effects from Router.aresolve (async clients: it awaits what we return) or
+        # from Router.resolve (sync clients: it needs a Response now); only the call stack tells.
+        frame = sys._getframe(1)
+        for _ in range(10):
+            if frame.f_code.co_name == "aresolve":
+                break
+            if frame.f_code.co_name == "resolve" and hasattr(frame.f_locals.get("self"), "aresolve"):
+                return self.handle_sync(request)
+            if frame.f_back is None:
+                break
+            frame = frame.f_back
+        return self.handle(request)
+
+    def handle_sync(self, request: httpx.Request) -> httpx.Response:
+        """Answer from sync code (cozepy, ``httpx.Client``) on a private event loop.
+
+        The body is produced in full before returning; a connection fault mid-body is raised when
+        the body is read, after the bytes sent before it.
+        """
+        request.read()
+
+        async def run() -> tuple[httpx.Response, list[bytes], Exception | None]:
+            response = await self.handle(request)
+            chunks: list[bytes] = []
+            error: Exception | None = None
+            try:
+                async for chunk in response.stream:  # type: ignore[union-attr]
+                    chunks.append(chunk)
+            except httpx.TransportError as exc:
+                error = exc
+            return response, chunks, error
+
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            response, chunks, error = asyncio.run(run())
+        else:  # a loop runs in this thread (sync code inside an async test): use another thread
+            with ThreadPoolExecutor(1) as pool:
+                response, chunks, error = pool.submit(asyncio.run, run()).result()
+        headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() != "content-length"]
+        if error is None:
+            return httpx.Response(response.status_code, headers=headers, content=b"".join(chunks))
+
+        def body() -> Iterator[bytes]:
+            yield from chunks
+            raise error
+
+        return httpx.Response(response.status_code, headers=headers, content=body())
 
     @contextmanager
     def mock(self) -> Iterator[Any]:
-        """Mount on respx for the ``with`` block (async httpx clients); yields the respx router.
+        """Mount on respx for the ``with`` block (async and sync httpx clients); yields the router.
 
         Other hosts are left to other routers (several fakes can be mounted at once); a request
         that no router knows fails as respx fails it.

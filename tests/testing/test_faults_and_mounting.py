@@ -178,3 +178,32 @@ async def test_concurrent_load_is_judged_by_arrival() -> None:
     codes = sorted(json.loads(a.content)["code"] for a in answers)
     assert codes == [0] * 5 + [4009] * 3
     assert fake.stats.max_over_limit == 3
+
+
+def test_mock_serves_sync_clients_too() -> None:
+    cozepy = pytest.importorskip("cozepy")
+    fake = FakeCoze()
+    fake.bot("b", replies=["sync hello"])
+    fake.faults.reset(times=1, path="/v3/chat", after_bytes=50)
+    with fake.mock():
+        assert httpx.get("https://api.coze.cn/v1/users/me", headers=AUTH).json()["code"] == 0
+        with pytest.raises(httpx.ReadError):
+            httpx.post("https://api.coze.cn/v3/chat", json=CHAT, headers=AUTH)
+        coze = cozepy.Coze(auth=cozepy.TokenAuth("pat_testtoken12345"), base_url="https://api.coze.cn")
+        events = list(
+            coze.chat.stream(
+                bot_id="b", user_id="u", additional_messages=[cozepy.Message.build_user_question_text("hi")]
+            )
+        )
+        deltas = [e.message.content for e in events if e.event == cozepy.ChatEventType.CONVERSATION_MESSAGE_DELTA]
+        assert "".join(deltas) == "sync hello"
+
+
+async def test_sync_client_inside_an_async_test() -> None:
+    fake = FakeCoze()
+    with fake.mock():
+        # A running loop in this thread: the fake answers on a private loop in a helper thread.
+        assert httpx.get("https://api.coze.com/v1/users/me", headers=AUTH).json()["code"] == 0  # noqa: ASYNC210
+        async with httpx.AsyncClient(headers=AUTH) as c:
+            assert (await c.get("https://api.coze.com/v1/users/me")).json()["code"] == 0
+    assert fake.stats.requests == 2
