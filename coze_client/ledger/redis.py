@@ -4,13 +4,16 @@ The quota rules are not written again here: the functions of :mod:`coze_client.l
 (``reserve_in``, ``settle_in``, ``cancel_in``, ``set_used_in``) run against the rows exactly as in
 the memory and sqlite backends. What this module adds is the transaction around them:
 
-* **Optimistic transactions.** ``WATCH`` the rows a call touches, read them (one ``MGET``), run
-  the rule in Python, then write everything in one ``MULTI``/``EXEC``. When another process wrote
-  one of those rows in between, ``EXEC`` does nothing and the step runs again with fresh rows; so
-  the check and the increment are one atomic step across hosts, and 3 processes racing for the
-  last 500 calls send exactly 500. The rows a call touches are known before it runs (the plan
-  says which quotas apply), so a step usually costs three round trips. Within one process the
-  steps run one at a time, so conflicts happen only between processes.
+* **Optimistic transactions.** Read the rows a call touches (one ``MGET``), run the rule in
+  Python, then write the result with a small compare-and-set Lua script that first checks every
+  row read is still what it was. When another process wrote one of them in between, nothing is
+  written and the step runs again on fresh rows; so the check and the increment are one atomic
+  step across hosts, and 3 processes racing for the last 500 calls send exactly 500. The rows a
+  call touches are known before it runs (the plan says which quotas apply), so a step costs two
+  round trips. Steps queued in one process at the same time for one account form one batch:
+  they run one after another on the same rows and are written by one compare-and-set, so 50
+  concurrent callers cost about what one does, and conflicts happen only between processes.
+  (``WATCH``/``MULTI`` would do the same in three round trips per step, holding a connection.)
 * **Reserve before send.** ``reserve`` returns once ``EXEC`` has been acknowledged. Durability
   beyond that is Redis's own: run it with ``appendonly yes`` and ``appendfsync always`` (or
   ``everysec`` and accept up to a second of counts on a power loss); see ``docs/fleet.md``.
@@ -50,7 +53,6 @@ from datetime import datetime, timedelta
 from typing import Any, Literal, TypeVar
 
 import redis.asyncio as aioredis
-from redis.exceptions import WatchError
 
 from .._call import CallInfo, Usage
 from .._secrets import redact
@@ -82,6 +84,69 @@ class _Op:
     res_id: str | None = None
 
 
+@dataclass
+class _Job:
+    """One queued step: the rule to run, what it is for, and who waits for its result."""
+
+    fn: Callable[[Store], Any]
+    op: _Op | None
+    fut: asyncio.Future[Any]
+
+    @property
+    def account(self) -> tuple[str, str] | None:
+        return (self.op.keys[0][0], self.op.keys[0][1]) if self.op is not None and self.op.keys else None
+
+
+def j_account(batch: list[_Job], keys: list[Key]) -> tuple[str, str] | None:
+    """The (provider, account) of a batch: of its steps, or of the first row a step asked for."""
+    for j in batch:
+        if j.account is not None:
+            return j.account
+    return (keys[0][0], keys[0][1]) if keys else None
+
+
+def _resolve(job: _Job, kind: str, value: Any) -> None:
+    if job.fut.done():
+        return
+    if kind == "err":
+        job.fut.set_exception(value)
+    else:
+        job.fut.set_result(value)
+
+
+_MAX_BATCH = 256
+
+# Compare-and-set of one batch. KEYS[1] the account's open-reservation set, KEYS[1 + i] row i.
+# ARGV[1] JSON: e expected row texts ('' = absent); c reservations that must still be open;
+# w writes {row index, text, unix expiry or 0}; a reservations to add, r to remove; s now; ttl; keep.
+# Answers {1, pruned} when written, {0, 0} when a row or an open reservation changed meanwhile.
+_CAS = r"""
+local a = cjson.decode(ARGV[1])
+for i, expected in ipairs(a.e) do
+  local v = redis.call('GET', KEYS[i + 1])
+  if v == false then v = '' end
+  if v ~= expected then return {0, 0} end
+end
+for _, id in ipairs(a.c) do
+  if redis.call('ZSCORE', KEYS[1], id) == false then return {0, 0} end
+end
+for _, w in ipairs(a.w) do
+  if w[3] > 0 then
+    redis.call('SET', KEYS[w[1] + 1], w[2], 'EXAT', w[3])
+  else
+    redis.call('SET', KEYS[w[1] + 1], w[2])
+  end
+end
+for _, id in ipairs(a.r) do redis.call('ZREM', KEYS[1], id) end
+local pruned = 0
+if #a.a > 0 then
+  for _, id in ipairs(a.a) do redis.call('ZADD', KEYS[1], a.s, id) end
+  pruned = redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. (a.s - a.ttl))
+  redis.call('EXPIRE', KEYS[1], a.keep)
+end
+return {1, pruned}
+"""
+
 _OP: contextvars.ContextVar[_Op | None] = contextvars.ContextVar("coze_redis_ledger_op", default=None)
 
 
@@ -94,15 +159,18 @@ class _Miss(Exception):
 
 
 class _WatchedStore:
-    """The rows read under WATCH; writes are collected for the MULTI/EXEC."""
+    """The rows as read, under the writes of earlier steps of the batch; this step's writes are collected."""
 
-    def __init__(self, rows: dict[Key, Row | None]) -> None:
+    def __init__(self, rows: dict[Key, Row | None], shared: dict[Key, Row]) -> None:
         self.rows = rows
+        self.shared = shared
         self.pending: dict[Key, Row] = {}
 
     def get(self, key: Key) -> Row | None:
         if key in self.pending:
             return dataclasses.replace(self.pending[key])
+        if key in self.shared:
+            return dataclasses.replace(self.shared[key])
         if key not in self.rows:
             raise _Miss(key)
         row = self.rows[key]
@@ -173,7 +241,9 @@ class RedisLedger(BaseLedger):
             self._where = "the given Redis client"
             self._redis = url
             self._owns = False
-        self._lock: asyncio.Lock | None = None
+        self._queue: list[_Job] = []
+        self._worker: asyncio.Task[None] | None = None
+        self._cas = self._redis.register_script(_CAS)
         self._pending: list[tuple[LedgerReservation, Usage | None]] = []
         self._was_down = False
         self._closed = False
@@ -289,18 +359,12 @@ class RedisLedger(BaseLedger):
 
     # -- BaseLedger's backend part ------------------------------------------------------------------
     async def _transact(self, fn: Callable[[Store], T]) -> T:
-        if self._lock is None:
-            self._lock = asyncio.Lock()
-        async with self._lock:
-            try:
-                result = await self._optimistic(fn, _OP.get())
-            except UNAVAILABLE as exc:
-                self._down(exc)
-                raise BackendUnavailableError(
-                    f"the Redis ledger at {self._where} cannot be reached; the call was not sent "
-                    f"(on_unavailable='closed' refuses rather than risk crossing a quota)",
-                    role="ledger",
-                ) from None
+        loop = asyncio.get_running_loop()
+        job = _Job(fn, _OP.get(), loop.create_future())
+        self._queue.append(job)
+        if self._worker is None or self._worker.done():
+            self._worker = loop.create_task(self._drain())
+        result: T = await job.fut
         if self._was_down:
             self._was_down = False
             logger.warning("Redis ledger at %s is back", self._where)
@@ -311,79 +375,131 @@ class RedisLedger(BaseLedger):
             self._was_down = True
             logger.warning("Redis ledger at %s unavailable: %s", self._where, redact(str(exc)) or type(exc).__name__)
 
-    async def _optimistic(self, fn: Callable[[Store], T], op: _Op | None) -> T:
-        """Run ``fn`` on watched rows and write its result in one MULTI/EXEC; again on a conflict."""
-        while True:
-            async with self._redis.pipeline(transaction=True) as pipe:
-                try:
-                    return await self._attempt(pipe, fn, op)
-                except WatchError:
-                    continue  # another process wrote a row we read: run the rule again on fresh rows
+    def _unavailable(self) -> BackendUnavailableError:
+        return BackendUnavailableError(
+            f"the Redis ledger at {self._where} cannot be reached; the call was not sent "
+            "(on_unavailable='closed' refuses rather than risk crossing a quota)",
+            role="ledger",
+        )
 
-    async def _attempt(self, pipe: Any, fn: Callable[[Store], T], op: _Op | None) -> T:
-        rows: dict[Key, Row | None] = {}
-        open_key: str | None = None
-        still_open = True
-        first: list[str] = []
-        if op is not None and op.keys:
-            provider, account = op.keys[0][0], op.keys[0][1]
-            if op.kind == "cancel":
-                open_key = self._open_key(provider, account)
-            first = [self._row_key(k) for k in op.keys]
-            await pipe.watch(*first, *([open_key] if open_key else []))
-            values = await pipe.mget(first)
-            for k, raw in zip(op.keys, values, strict=True):
-                rows[k] = _decode(raw) if raw is not None else None
-            if open_key is not None and op.res_id is not None:
-                still_open = await pipe.zscore(open_key, op.res_id) is not None
-        if op is not None and op.kind == "cancel" and not still_open:
-            # Expired (its client was presumed crashed) or never recorded: keep it counted.
-            await pipe.unwatch()
-            logger.info("cancel of reservation %s ignored: no longer open in Redis; it stays counted", op.res_id)
-            return None  # type: ignore[return-value]  # cancel_in returns None as well
-        while True:
-            store = _WatchedStore(rows)
+    async def _drain(self) -> None:
+        """Run queued steps, one account's batch at a time (a batch is one compare-and-set)."""
+        while self._queue:
+            account = self._queue[0].account
+            batch = [j for j in self._queue if j.account == account][:_MAX_BATCH]
+            taken = {id(j) for j in batch}
+            self._queue = [j for j in self._queue if id(j) not in taken]
             try:
-                result = fn(store)
-            except _Miss as miss:
-                rk = self._row_key(miss.key)
-                await pipe.watch(rk)
-                raw = await pipe.get(rk)
-                rows[miss.key] = _decode(raw) if raw is not None else None
+                await self._run_batch(batch)
+            except UNAVAILABLE as exc:
+                self._down(exc)
+                for j in batch:
+                    if not j.fut.done():
+                        j.fut.set_exception(self._unavailable())
+            except Exception as exc:  # a protocol or script error: fail these callers, keep serving
+                for j in batch:
+                    if not j.fut.done():
+                        j.fut.set_exception(exc)
+
+    async def _run_batch(self, batch: list[_Job]) -> None:
+        """Read the rows, run every step on them in order, write all results if no row changed meanwhile.
+
+        Steps of one batch see each other's writes, exactly as if they ran one after another.
+        When another process wrote one of the rows read, nothing is written and the batch runs
+        again on fresh rows (optimistic concurrency, like WATCH/MULTI but in two round trips).
+        """
+        keys: list[Key] = []
+        for j in batch:
+            for k in j.op.keys if j.op else ():
+                if k not in keys:
+                    keys.append(k)
+        cancels = [j for j in batch if j.op is not None and j.op.kind == "cancel" and j.op.res_id]
+        while True:
+            account = j_account(batch, keys)
+            open_key = self._open_key(*account) if account else None
+            rkeys = [self._row_key(k) for k in keys]
+            pipe = self._redis.pipeline(transaction=False)
+            if rkeys:
+                pipe.mget(rkeys)
+            for j in cancels:
+                assert open_key is not None and j.op is not None and j.op.res_id is not None
+                pipe.zscore(open_key, j.op.res_id)
+            replies = await pipe.execute() if (rkeys or cancels) else []
+            raws: list[str | None] = [
+                raw.decode() if isinstance(raw, bytes) else raw for raw in (replies[0] if rkeys else [])
+            ]
+            still_open = {id(j): r is not None for j, r in zip(cancels, replies[1 if rkeys else 0 :], strict=True)}
+            rows: dict[Key, Row | None] = {
+                k: (_decode(raw) if raw is not None else None) for k, raw in zip(keys, raws, strict=True)
+            }
+            shared: dict[Key, Row] = {}
+            outcomes: list[tuple[str, Any]] = []
+            missing: Key | None = None
+            for j in batch:
+                if id(j) in still_open and not still_open[id(j)]:
+                    # Expired (its client was presumed crashed) or never recorded: keep it counted.
+                    outcomes.append(("skip", None))
+                    continue
+                store = _WatchedStore(rows, shared)
+                try:
+                    result = j.fn(store)
+                except _Miss as miss:
+                    missing = miss.key
+                    break
+                except Exception as exc:  # e.g. QuotaExhaustedError: this step writes nothing
+                    outcomes.append(("err", exc))
+                    continue
+                shared.update(store.pending)
+                outcomes.append(("ok", result))
+            if missing is not None:
+                keys.append(missing)
                 continue
-            break
-        pipe.multi()
-        for key, row in store.pending.items():
-            rk = self._row_key(key)
-            at = self._expire_at(row)
-            if at is None:
-                pipe.set(rk, _encode(row))
-            else:
-                pipe.set(rk, _encode(row), exat=at)
-        pruned_index = None
-        if op is not None and op.keys:
-            provider, account = op.keys[0][0], op.keys[0][1]
-            ok = self._open_key(provider, account)
-            stamp = time.time()
-            if op.kind == "reserve" and isinstance(result, tuple) and isinstance(result[0], LedgerReservation):
-                pipe.zadd(ok, {result[0].id: stamp})
-                pruned_index = len(pipe.command_stack)  # EXEC answers one reply per queued command
-                pipe.zremrangebyscore(ok, "-inf", stamp - self.reservation_ttl)
-                pipe.expire(ok, int(self.reservation_ttl) + 60)
-            elif op.res_id is not None:
-                pipe.zrem(ok, op.res_id)
-        out = await pipe.execute()
-        if pruned_index is not None:
-            pruned = out[pruned_index]
+            if not keys:
+                for j, (kind, value) in zip(batch, outcomes, strict=True):
+                    _resolve(j, kind, value)
+                return
+            account = j_account(batch, keys)
+            assert account is not None
+            open_key = self._open_key(*account)
+            index = {k: i for i, k in enumerate(keys)}
+            writes = []
+            for key, row in shared.items():
+                at = self._expire_at(row)
+                writes.append([index[key] + 1, _encode(row), at or 0])
+            add, remove = [], []
+            for j, (kind, value) in zip(batch, outcomes, strict=True):
+                if kind != "ok" or j.op is None:
+                    continue
+                if j.op.kind == "reserve" and isinstance(value, tuple) and isinstance(value[0], LedgerReservation):
+                    add.append(value[0].id)
+                elif j.op.res_id is not None:
+                    remove.append(j.op.res_id)
+            payload = {
+                "e": ["" if raw is None else raw for raw in raws],
+                "c": [j.op.res_id for j in cancels if j.op is not None and still_open.get(id(j))],
+                "w": writes,
+                "a": add,
+                "r": remove,
+                "s": time.time(),
+                "ttl": self.reservation_ttl,
+                "keep": int(self.reservation_ttl) + 60,
+            }
+            applied, pruned = await self._cas(
+                keys=[open_key, *rkeys], args=[json.dumps(payload, separators=(",", ":"))]
+            )
+            if not int(applied):
+                continue  # another process changed a row we read: run the batch again on fresh rows
             if pruned:
                 logger.warning(
                     "%d reservation(s) of %s/%s never settled within %.0fs (client crashed?): kept counted as calls",
-                    pruned,
-                    op.keys[0][0] if op else "?",
-                    op.keys[0][1] if op else "?",
+                    int(pruned),
+                    account[0],
+                    account[1],
                     self.reservation_ttl,
                 )
-        return result
+            for j, (kind, value) in zip(batch, outcomes, strict=True):
+                _resolve(j, kind, value)
+            return
 
     async def _scan(self, match: str) -> list[str]:
         found: list[str] = []
