@@ -546,6 +546,14 @@ class FakeCoze(FakeServer):
         additional = body.get("additional_messages") or []
         if len(additional) > 100:
             return self.error(4004, "additional_messages exceeds its limit")
+        problem = self._check_enter_messages(additional, auto_save)
+        if problem is not None:
+            return problem
+        if body.get("publish_status") == "unpublished_draft" and body.get("bot_version"):
+            return self.error(4000, "invalid parameter: bot_version cannot be used with unpublished_draft")
+        shortcut = body.get("shortcut_command")
+        if shortcut is not None and (not isinstance(shortcut, dict) or not shortcut.get("command_id")):
+            return self.error(4000, "invalid parameter: shortcut_command.command_id is required")
         conv_id = ctx.query.get("conversation_id")
         if conv_id:
             if conv_id not in self.conversations:
@@ -568,7 +576,7 @@ class FakeCoze(FakeServer):
                 bot_id,
                 chat_id,
                 str(m.get("role", "user")),
-                str(m.get("type") or "question"),
+                str(m.get("type") or ("question" if m.get("role", "user") == "user" else "answer")),
                 m.get("content", "") if isinstance(m.get("content", ""), str) else json.dumps(m["content"]),
                 str(m.get("content_type") or "text"),
                 m.get("meta_data"),
@@ -605,6 +613,34 @@ class FakeCoze(FakeServer):
             chat["status"] = "in_progress"
             return self.ok(self._chat_obj(chat))
         return self._sse_response(self._chat_events(chat, task))
+
+    def _check_enter_messages(self, messages: list[Any], auto_save: bool) -> httpx.Response | None:
+        """EnterMessage rules of coze-api.md §5.1 (4000 when broken)."""
+        for m in messages:
+            if not isinstance(m, dict) or m.get("role") not in ("user", "assistant"):
+                return self.error(4000, "invalid parameter: every message needs role user or assistant")
+            # The documented default is "question", which only a user may send; an assistant message
+            # without a type is taken as an answer (the reference has no evidence the server refuses it).
+            kind = m.get("type") or ("question" if m["role"] == "user" else "answer")
+            if kind == "question" and m["role"] != "user":
+                return self.error(4000, "invalid parameter: type question needs role user")
+            if auto_save and kind not in ("question", "answer"):
+                return self.error(4000, "invalid parameter: only question and answer messages can be saved")
+            if m.get("content") not in (None, "") and m.get("content_type") not in ("text", "object_string", "card"):
+                return self.error(4000, "invalid parameter: content_type is required with content")
+            if m.get("content_type") == "object_string":
+                try:
+                    parts = json.loads(m.get("content") or "")
+                except (TypeError, ValueError):
+                    return self.error(4000, "invalid parameter: object_string content must be a JSON array")
+                if not isinstance(parts, list) or not all(
+                    isinstance(p, dict)
+                    and p.get("type") in ("text", "file", "image", "audio")
+                    and (p["type"] == "text" or p.get("file_id") or p.get("file_url"))
+                    for p in parts
+                ):
+                    return self.error(4000, "invalid parameter: object_string items need a type and a file_id/file_url")
+        return None
 
     def _finish_chat(self, chat: dict[str, Any], task: dict[str, Any]) -> list[dict[str, Any]]:
         """Move a chat to its final state; returns the messages it produced (in order)."""
@@ -845,7 +881,7 @@ class FakeCoze(FakeServer):
                     conv["_bot_id"],
                     "",
                     str(m.get("role", "user")),
-                    str(m.get("type") or "question"),
+                    str(m.get("type") or ("question" if m.get("role", "user") == "user" else "answer")),
                     str(m.get("content", "")),
                     str(m.get("content_type") or "text"),
                     m.get("meta_data"),
@@ -1742,6 +1778,9 @@ class FakeCoze(FakeServer):
         ctype = {"mp3": "audio/mpeg", "wav": "audio/wav", "pcm": "audio/pcm", "ogg_opus": "audio/ogg"}.get(fmt)
         if ctype is None:
             return self.error(4000, "invalid parameter: response_format")
+        problem = self._check_speech(body)
+        if problem is not None:
+            return problem
         audio = b"ID3FAKE" + text.encode("utf-8") * 64
         logid = self.logid()
 
@@ -1750,6 +1789,28 @@ class FakeCoze(FakeServer):
                 yield audio[i : i + 4096]
 
         return self.stream_response(chunks(), content_type=ctype, headers={"x-tt-logid": logid})
+
+    def _check_speech(self, body: dict[str, Any]) -> httpx.Response | None:
+        """Documented speech ranges (coze-api.md §5.7)."""
+
+        def in_range(name: str, low: float, high: float) -> bool:
+            value = body.get(name)
+            if value is None:
+                return True
+            return isinstance(value, (int, float)) and not isinstance(value, bool) and low <= value <= high
+
+        emotions = (None, "happy", "sad", "angry", "surprised", "fear", "hate", "excited", "coldness", "neutral")
+        checks = [
+            ("speed", in_range("speed", 0.2, 3.0)),  # small-model voices 0.2-3, large 0.5-2
+            ("sample_rate", body.get("sample_rate") in (None, 8000, 16000, 22050, 24000, 32000, 44100, 48000)),
+            ("emotion", body.get("emotion") in emotions),
+            ("emotion_scale", in_range("emotion_scale", 1.0, 5.0)),
+            ("loudness_rate", in_range("loudness_rate", -50, 100)),
+        ]
+        for name, ok in checks:
+            if not ok:
+                return self.error(4000, f"invalid parameter: {name} out of range")
+        return None
 
     async def _transcribe(self, ctx: Ctx) -> httpx.Response:
         files = ctx.rec.files

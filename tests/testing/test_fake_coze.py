@@ -568,3 +568,60 @@ async def test_blocking_workflow_cut_off_like_the_90_second_limit(
     with pytest.raises(httpx.RemoteProtocolError):
         await client.post("/v1/workflow/run", json={"workflow_id": "slow"})
     assert (await client.post("/v1/workflow/run", json={"workflow_id": "quick"})).json()["code"] == 0
+
+
+@pytest.mark.parametrize(
+    ("message", "extra"),
+    [
+        ({"role": "bot", "content": "x", "content_type": "text"}, {}),
+        ({"role": "assistant", "type": "question", "content": "x", "content_type": "text"}, {}),
+        ({"role": "user", "type": "function_call", "content": "x", "content_type": "text"}, {}),
+        ({"role": "user", "content": "x"}, {}),
+        ({"role": "user", "content": '[{"type": "image"}]', "content_type": "object_string"}, {}),
+        (
+            {"role": "user", "content": "x", "content_type": "text"},
+            {"publish_status": "unpublished_draft", "bot_version": "1"},
+        ),
+        ({"role": "user", "content": "x", "content_type": "text"}, {"shortcut_command": {"parameters": {}}}),
+    ],
+)
+async def test_chat_rejects_what_the_server_rejects(client: httpx.AsyncClient, message: dict, extra: dict) -> None:
+    body = {"bot_id": "b", "user_id": "u", "additional_messages": [message], **extra}
+    assert (await client.post("/v3/chat", json=body)).json()["code"] == 4000
+
+
+async def test_chat_accepts_object_string_and_unsaved_tool_messages(client: httpx.AsyncClient) -> None:
+    parts = json.dumps([{"type": "text", "text": "look"}, {"type": "image", "file_url": "https://x/y.png"}])
+    ok = await client.post(
+        "/v3/chat",
+        json={
+            "bot_id": "b",
+            "user_id": "u",
+            "additional_messages": [{"role": "user", "content": parts, "content_type": "object_string"}],
+        },
+    )
+    assert ok.json()["code"] == 0
+    unsaved = await client.post(
+        "/v3/chat",
+        json={
+            "bot_id": "b",
+            "user_id": "u",
+            "stream": True,
+            "auto_save_history": False,
+            "additional_messages": [
+                {"role": "assistant", "type": "function_call", "content": "{}", "content_type": "text"}
+            ],
+        },
+    )
+    assert unsaved.status_code == 200 and "conversation.chat.completed" in unsaved.text
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{"speed": 3.5}, {"sample_rate": 12345}, {"emotion": "bored"}, {"emotion_scale": 6}, {"loudness_rate": -51}],
+)
+async def test_speech_ranges(client: httpx.AsyncClient, extra: dict) -> None:
+    body = {"input": "hi", "voice_id": "v", **extra}
+    assert (await client.post("/v1/audio/speech", json=body)).json()["code"] == 4000
+    ok = {"input": "hi", "voice_id": "v", "speed": 1.5, "sample_rate": 48000, "emotion": "happy", "emotion_scale": 4}
+    assert (await client.post("/v1/audio/speech", json=ok)).status_code == 200
