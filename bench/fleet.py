@@ -71,8 +71,23 @@ def start_redis() -> tuple[subprocess.Popen[bytes], str, str]:
     port = _free_port()
     workdir = tempfile.mkdtemp(prefix="fleet-bench-redis-")
     proc = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", workdir, "--save", "", "--appendonly", "yes",
-         "--appendfsync", "everysec", "--loglevel", "warning"],
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            workdir,
+            "--save",
+            "",
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            "everysec",
+            "--loglevel",
+            "warning",
+        ],
         stdout=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 10
@@ -119,7 +134,7 @@ async def child_main(args: argparse.Namespace) -> None:
         from coze_client.ledger.redis import RedisLedger
         from coze_client.limits.redis import RedisLimiter
 
-        limiter: Any = RedisLimiter(plan, args.redis, prefix=args.prefix, poll_interval=args.poll)
+        limiter: Any = RedisLimiter(plan, args.redis, prefix=args.prefix)
         ledger: Any = RedisLedger(args.redis, prefix=args.prefix)
     else:
         from coze_client.ledger.sqlite import SqliteLedger
@@ -169,9 +184,25 @@ def run_fleet(
     workdir = tempfile.mkdtemp(prefix="fleet-bench-")
     prefix = f"bench-{uuid.uuid4().hex[:8]}" if backend == "redis" else workdir
     start = time.time() + 2.0 + 0.25 * args.procs  # every member imported and connected before it
-    base = [sys.executable, str(Path(__file__).resolve()), "--child", "--backend", backend, "--prefix", prefix,
-            "--base-url", server.base_url, "--scale", str(scale), "--tasks", str(args.tasks),
-            "--seconds", str(seconds), "--start", str(start), "--poll", str(args.poll)] + ([] if quota else ["--no-quota"])
+    base = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        "--backend",
+        backend,
+        "--prefix",
+        prefix,
+        "--base-url",
+        server.base_url,
+        "--scale",
+        str(scale),
+        "--tasks",
+        str(args.tasks),
+        "--seconds",
+        str(seconds),
+        "--start",
+        str(start),
+    ] + ([] if quota else ["--no-quota"])
     if redis_url:
         base += ["--redis", redis_url]
     try:
@@ -298,7 +329,6 @@ def main() -> None:
     ap.add_argument("--base-url", default="", help=argparse.SUPPRESS)
     ap.add_argument("--start", type=float, default=0.0, help=argparse.SUPPRESS)
     ap.add_argument("--no-quota", action="store_true", help=argparse.SUPPRESS)
-    ap.add_argument("--poll", type=float, default=0.05, help="redis limiter poll_interval")
     args = ap.parse_args()
     if args.child:
         asyncio.run(child_main(args))
@@ -311,28 +341,43 @@ def main() -> None:
     try:
         if args.only in (None, "a"):
             rows = []
-            runs = [("throughput", 1.0, False, args.seconds), ("free quota", args.scale, True, 60 * args.scale * 3 + 10)]
+            runs = [
+                ("throughput", 1.0, False, args.seconds),
+                ("free quota", args.scale, True, 60 * args.scale * 3 + 10),
+            ]
             for name, scale, quota, seconds in runs:
                 for backend in args.backends.split(","):
                     r = run_fleet(args, backend, redis_url, scale=scale, quota=quota, seconds=seconds)
                     if r["marks"]:
                         print(f"{backend}: arrivals 300-302 at {r['marks']} s after the first", file=sys.stderr)
-                    rows.append([
-                        f"{name}, windows x{scale:g}",
-                        r["backend"],
-                        str(r["sent"]),
-                        str(r["rejections"]),
-                        str(r["errors"]) + (f" {r['error_kinds']}" if r["errors"] else ""),
-                        f"{r['quota_used']:g} / 500" if quota else "-",
-                        " ".join(f"{k} {p:g}/{lim:g}" for k, (p, lim) in r["peaks"].items()),
-                        f"{r['took']:.2f} s",
-                        f"{r['ideal']:.2f} s",
-                        f"{r['utilisation']:.1%}",
-                    ])
+                    rows.append(
+                        [
+                            f"{name}, windows x{scale:g}",
+                            r["backend"],
+                            str(r["sent"]),
+                            str(r["rejections"]),
+                            str(r["errors"]) + (f" {r['error_kinds']}" if r["errors"] else ""),
+                            f"{r['quota_used']:g} / 500" if quota else "-",
+                            " ".join(f"{k} {p:g}/{lim:g}" for k, (p, lim) in r["peaks"].items()),
+                            f"{r['took']:.2f} s",
+                            f"{r['ideal']:.2f} s",
+                            f"{r['utilisation']:.1%}",
+                        ]
+                    )
             table(
                 f"(a) {args.procs} processes x {args.tasks} callers share one coze.personal_free account",
-                ["run", "backend", "sent", "429s", "errors", "free quota", "peak/limit", "took", "ideal",
-                 "utilisation"],
+                [
+                    "run",
+                    "backend",
+                    "sent",
+                    "429s",
+                    "errors",
+                    "free quota",
+                    "peak/limit",
+                    "took",
+                    "ideal",
+                    "utilisation",
+                ],
                 rows,
             )
         if args.only in (None, "b"):

@@ -415,7 +415,7 @@ class RedisLimiter:
         *,
         prefix: str = "coze-client",
         stale_after: float = 600.0,
-        poll_interval: float = 0.05,
+        poll_interval: float = 0.02,
         on_unavailable: Literal["open", "closed"] = "open",
         reconnect_interval: float = 0.5,
         timeout: float = 1.0,

@@ -256,3 +256,14 @@ def test_lua_pass_matches_core_select(
     assert lua_granted == sorted(ws.index(w) for w in granted)
     client.delete(*keys)
     client.close()
+
+
+async def test_build_limiter_makes_a_redis_limiter(redis_url: str) -> None:
+    from coze_client.limits.factory import build_limiter
+
+    limiter = build_limiter(redis_url, short_plan(5, 0.2))
+    assert isinstance(limiter, RedisLimiter)
+    assert "redis://" in repr(limiter) and "@" not in repr(limiter)
+    permit = await limiter.acquire(chat())
+    await permit.release()
+    await limiter.aclose()
