@@ -111,7 +111,19 @@ class _Outcome:
 
 
 class _SKey:
-    __slots__ = ("job", "k", "kicked", "lims", "pending", "routes", "tickets", "timer", "timer_at", "waiters")
+    __slots__ = (
+        "foreign",
+        "job",
+        "k",
+        "kicked",
+        "lims",
+        "pending",
+        "routes",
+        "tickets",
+        "timer",
+        "timer_at",
+        "waiters",
+    )
 
     def __init__(self, k: str, lims: tuple[Limit, ...]) -> None:
         self.k = k
@@ -124,6 +136,7 @@ class _SKey:
         self.timer: TimerHandle | None = None
         self.timer_at = _INF
         self.tickets = False  # this limiter may have tickets of this key in the file (worker thread)
+        self.foreign: dict[int, _Foreign] = {}  # parsed tickets of other processes (worker thread)
 
     def route(self, groups: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[Limit, ...]]:
         r = self.routes.get(groups)
@@ -465,9 +478,13 @@ class SqliteLimiter:
             self._write_usage(db, k, delta)
             if blocked:
                 lower = [now] * n
+                # With another process's waiters in the queue, whoever is ahead of ours may be
+                # served at any expiry, by its own process, without telling us: look again at
+                # every expiry of a closed limit, not only once enough is free for our waiter.
+                others = any(w.foreign for w in blocked)
                 for i in range(n):
                     if closed[i]:
-                        wake, lower[i] = self._free_at(db, k, lims[i], short[i], now)
+                        wake, lower[i] = self._free_at(db, k, lims[i], 1 if others else short[i], now)
                         out.wake = min(out.wake, wake)
                 for until in pauses.values():
                     out.wake = min(out.wake, until)
@@ -493,11 +510,14 @@ class SqliteLimiter:
             "SELECT id, owner, pid, needs, groups, heartbeat FROM tickets WHERE k = ? ORDER BY id", (key.k,)
         ).fetchall()
         if not rows:
+            key.foreign = {}
             return list(waiters), []
-        index = {lim.name: i for i, lim in enumerate(key.lims)}
         mine = {w.ticket: w for w in waiters if w.ticket is not None}
         queue: list[Waiter] = []
         dead: list[int] = []
+        alive: dict[int, bool] = {}
+        cache = key.foreign
+        seen: dict[int, _Foreign] = {}
         for tid, owner, pid, needs, groups, heartbeat in rows:
             if owner == self._owner:
                 w = mine.pop(tid, None)
@@ -505,11 +525,20 @@ class SqliteLimiter:
                     dead.append(tid)
                 else:
                     queue.append(w)
-            elif heartbeat < now - _TICKET_TTL or not _alive(pid):
+                continue
+            if pid not in alive:
+                alive[pid] = _alive(pid)
+            if heartbeat < now - _TICKET_TTL or not alive[pid]:
                 dead.append(tid)
-            else:
+                continue
+            foreign = cache.get(tid)
+            if foreign is None:  # parse each ticket once, not in every transaction
+                index = {lim.name: i for i, lim in enumerate(key.lims)}
                 foreign_needs = tuple((index[name], d) for name, d in json.loads(needs) if name in index)
-                queue.append(_Foreign(tuple(json.loads(groups)), foreign_needs))
+                foreign = _Foreign(tuple(json.loads(groups)), foreign_needs)
+            seen[tid] = foreign
+            queue.append(foreign)
+        key.foreign = seen
         lost = set(mine)
         for w in waiters:
             if w.ticket is None or w.ticket in lost:
