@@ -15,9 +15,12 @@ after its release), kept in a table so that web-server workers using one account
 * Time is ``CLOCK_MONOTONIC``, which all processes of a host share. The file remembers the boot
   it was written in and forgets its slots after a reboot (the old times mean nothing then).
 
-Across processes the order is first come first served per transaction, not strictly FIFO: a
-process learns about slots released elsewhere by polling (``poll_interval``) while it waits on
-limits whose capacity depends on in-flight calls; expiries it knows of wake it at the exact time.
+Waiters keep their place across processes: a waiter that cannot be served at once writes a
+*ticket* (its needs, in arrival order) to the file, and every process runs the same FIFO rule over
+all tickets, reserving the share of waiters of other processes ahead of its own. Tickets of a dead
+process (pid gone, or heartbeat older than 5 s) are dropped. A process learns about slots released
+elsewhere by polling (``poll_interval``) while it waits on capacity held by in-flight calls;
+expiries it knows of wake it at the exact time.
 
 Example:
     >>> limiter = SqliteLimiter(get_plan("coze.personal_free"), "/tmp/coze-limits.db")  # doctest: +SKIP
