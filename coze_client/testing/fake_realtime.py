@@ -85,8 +85,9 @@ class _Dropped(Exception):
 
 
 class _Sender:
-    def __init__(self, fake: FakeRealtime, ws: ServerConnection, conn: RealtimeConnection,
-                 fault: RealtimeFault | None) -> None:
+    def __init__(
+        self, fake: FakeRealtime, ws: ServerConnection, conn: RealtimeConnection, fault: RealtimeFault | None
+    ) -> None:
         self.fake = fake
         self.ws = ws
         self.conn = conn
@@ -101,21 +102,26 @@ class _Sender:
         await self.raw(frame)
 
     async def raw(self, frame: dict[str, Any]) -> None:
-        fault = self.fault
-        if fault is not None and self.frames >= fault.after_frames:
-            if fault.kind == "drop":
-                self.conn.ended_by = "drop"
-                self.ws.transport.abort()  # no close frame: the client sees an abnormal closure (1006)
-                raise _Dropped
-            if fault.kind == "close":
-                self.conn.ended_by = "server"
-                await self.ws.close(fault.close_code, "closed by the fake")
-                raise _Dropped
+        await self.check_fault()  # a drop replaces frame after_frames + 1
         if self.fake.frame_delay:
             await asyncio.sleep(self.fake.frame_delay)
         await self.ws.send(json.dumps(frame, ensure_ascii=False, separators=(",", ":")))
         self.frames += 1
         self.conn.sent.append(frame)
+        await self.check_fault(kinds=("close",))  # a clean close follows frame after_frames at once
+
+    async def check_fault(self, kinds: tuple[str, ...] = ("drop", "close")) -> None:
+        """Apply the connection's fault once ``after_frames`` server frames were sent."""
+        fault = self.fault
+        if fault is None or fault.kind not in kinds or self.frames < fault.after_frames:
+            return
+        if fault.kind == "drop":
+            self.conn.ended_by = "drop"
+            self.ws.transport.abort()  # no close frame: the client sees an abnormal closure (1006)
+            raise _Dropped
+        self.conn.ended_by = "server"
+        await self.ws.close(fault.close_code, "closed by the fake")
+        raise _Dropped
 
     async def error(self, code: int, msg: str, origin: str | None = None) -> None:
         await self.send("error", {"code": code, "msg": msg}, detail={"origin_message": origin} if origin else None)
@@ -169,8 +175,9 @@ class FakeRealtime:
     # -- lifecycle ----------------------------------------------------------------------------
     async def start(self) -> FakeRealtime:
         """Listen on a free loopback port."""
-        self._server = await serve(self._handler, self.host, 0, process_request=self._process_request,
-                                   ping_interval=None)
+        self._server = await serve(
+            self._handler, self.host, 0, process_request=self._process_request, ping_interval=None
+        )
         self.port = next(iter(self._server.sockets)).getsockname()[1]
         return self
 
@@ -184,8 +191,9 @@ class FakeRealtime:
     async def __aenter__(self) -> FakeRealtime:
         return await self.start()
 
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                        tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         await self.stop()
 
     @property
@@ -200,15 +208,23 @@ class FakeRealtime:
 
     # -- scripting ----------------------------------------------------------------------------
     def drop_after(self, frames: int, *, path: str | None = None, times: int = 1) -> RealtimeFault:
-        """The next ``times`` connections (to ``path``) drop without a close frame after ``frames`` server frames."""
+        """The next ``times`` connections (to ``path``) drop without a close frame after ``frames`` server frames
+        (when frame ``frames + 1`` is due; ``0``: right after the handshake)."""
         return self._fault(RealtimeFault("drop", path, frames, times))
 
     def close_after(self, frames: int, *, path: str | None = None, code: int = 1000, times: int = 1) -> RealtimeFault:
         """The next ``times`` connections close cleanly (``code``) after ``frames`` server frames."""
         return self._fault(RealtimeFault("close", path, frames, times, close_code=code))
 
-    def reject_next(self, *, status: int = 401, code: int = 4100, msg: str = "authentication is invalid",
-                    path: str | None = None, times: int = 1) -> RealtimeFault:
+    def reject_next(
+        self,
+        *,
+        status: int = 401,
+        code: int = 4100,
+        msg: str = "authentication is invalid",
+        path: str | None = None,
+        times: int = 1,
+    ) -> RealtimeFault:
         """Refuse the next ``times`` handshakes with HTTP ``status`` and a JSON ``{code, msg}`` body."""
         return self._fault(RealtimeFault("reject", path, times=times, status=status, code=code, msg=msg))
 
@@ -249,8 +265,9 @@ class FakeRealtime:
 
     def _audio_frames(self, text: str) -> list[str]:
         audio = f"AUDIO[{text}]".encode()
-        return [base64.b64encode(audio[i:i + self.audio_chunk]).decode()
-                for i in range(0, len(audio), self.audio_chunk)]
+        return [
+            base64.b64encode(audio[i : i + self.audio_chunk]).decode() for i in range(0, len(audio), self.audio_chunk)
+        ]
 
     # -- handshake ----------------------------------------------------------------------------
     def _process_request(self, connection: ServerConnection, request: Request) -> Response | None:
@@ -279,17 +296,19 @@ class FakeRealtime:
     async def _handler(self, ws: ServerConnection) -> None:
         parts = urlsplit(ws.request.path if ws.request else "/")
         path = parts.path
-        headers = {k.lower(): ("REDACTED" if k.lower() == "authorization" else v)
-                   for k, v in (ws.request.headers.raw_items() if ws.request else [])}
+        headers = {
+            k.lower(): ("REDACTED" if k.lower() == "authorization" else v)
+            for k, v in (ws.request.headers.raw_items() if ws.request else [])
+        }
         auth = ws.request.headers.get("Authorization", "") if ws.request else ""
         token = auth.partition(" ")[2] or None
-        conn = RealtimeConnection(path, dict(parse_qsl(parts.query)), headers,
-                                  fingerprint(token) if token else None)
+        conn = RealtimeConnection(path, dict(parse_qsl(parts.query)), headers, fingerprint(token) if token else None)
         self.connections.append(conn)
         sender = _Sender(self, ws, conn, self._take_fault(path, ("drop", "close")))
         state = _State(conversation_id=self.next_id())
         created = {SPEECH: "speech.created", TRANSCRIPTIONS: "transcriptions.created", CHAT: "chat.created"}[path]
         try:
+            await sender.check_fault()
             await sender.send(created, {})
             for frame in self.scripted.pop(path, []):
                 await sender.raw(frame)
@@ -389,8 +408,13 @@ class FakeRealtime:
             if len(text.encode()) >= TEXT_LIMIT:
                 await s.error(3010, f"text must be under {TEXT_LIMIT} bytes", raw)
                 return
-            message = {"id": self.next_id(), "conversation_id": st.conversation_id, "role": "assistant",
-                       "type": "answer", "content_type": "audio"}
+            message = {
+                "id": self.next_id(),
+                "conversation_id": st.conversation_id,
+                "role": "assistant",
+                "type": "answer",
+                "content_type": "audio",
+            }
             for delta in self._audio_frames(text):
                 await s.send("conversation.audio.delta", {**message, "content": delta})
             await s.send("conversation.audio.completed", {**message, "content": ""})
@@ -398,26 +422,48 @@ class FakeRealtime:
             await s.error(4000, f"unknown event_type {event!r}", raw)
 
     async def _reply(self, s: _Sender, st: _State, bot_id: str, text: str) -> None:
-        chat = {"id": self.next_id(), "conversation_id": st.conversation_id, "bot_id": bot_id,
-                "created_at": int(time.time()), "status": "created"}
+        chat = {
+            "id": self.next_id(),
+            "conversation_id": st.conversation_id,
+            "bot_id": bot_id,
+            "created_at": int(time.time()),
+            "status": "created",
+        }
         await s.send("conversation.chat.created", chat)
         await s.send("conversation.chat.in_progress", {**chat, "status": "in_progress"})
         if self.tool_calls:
-            calls = [{"id": f"call_{i}", "type": "function",
-                      "function": {"name": c["name"], "arguments": json.dumps(c.get("arguments", {}))}}
-                     for i, c in enumerate(self.tool_calls)]
+            calls = [
+                {
+                    "id": f"call_{i}",
+                    "type": "function",
+                    "function": {"name": c["name"], "arguments": json.dumps(c.get("arguments", {}))},
+                }
+                for i, c in enumerate(self.tool_calls)
+            ]
             self.tool_calls = []
             st.pending_chat = chat
-            await s.send("conversation.chat.requires_action", {
-                **chat, "status": "requires_action",
-                "required_action": {"type": "submit_tool_outputs", "submit_tool_outputs": {"tool_calls": calls}}})
+            await s.send(
+                "conversation.chat.requires_action",
+                {
+                    **chat,
+                    "status": "requires_action",
+                    "required_action": {"type": "submit_tool_outputs", "submit_tool_outputs": {"tool_calls": calls}},
+                },
+            )
             return
         answer = self.reply(text) if callable(self.reply) else self.reply
         await self._answer(s, chat, answer)
 
     async def _answer(self, s: _Sender, chat: dict[str, Any], answer: str) -> None:
-        message = {"id": self.next_id(), "conversation_id": chat["conversation_id"], "bot_id": chat["bot_id"],
-                   "chat_id": chat["id"], "role": "assistant", "type": "answer", "content_type": "text"}
+        message = {
+            "id": self.next_id(),
+            "conversation_id": chat["conversation_id"],
+            "bot_id": chat["bot_id"],
+            "chat_id": chat["id"],
+            "role": "assistant",
+            "type": "answer",
+            "content_type": "text",
+        }
         words = answer.split(" ")
         for i, word in enumerate(words):
             piece = word + (" " if i < len(words) - 1 else "")
@@ -429,6 +475,12 @@ class FakeRealtime:
         await s.send("conversation.message.completed", {**message, "content": answer})
         await s.send("conversation.audio.completed", {**audio, "content": ""})
         tokens_in, tokens_out = 10, max(1, len(answer) // 4)
-        await s.send("conversation.chat.completed", {
-            **chat, "status": "completed", "completed_at": int(time.time()),
-            "usage": {"token_count": tokens_in + tokens_out, "input_count": tokens_in, "output_count": tokens_out}})
+        await s.send(
+            "conversation.chat.completed",
+            {
+                **chat,
+                "status": "completed",
+                "completed_at": int(time.time()),
+                "usage": {"token_count": tokens_in + tokens_out, "input_count": tokens_in, "output_count": tokens_out},
+            },
+        )

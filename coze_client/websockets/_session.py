@@ -55,9 +55,9 @@ class RealtimeSession:
     """Base of the speech, transcription and chat sessions (use those).
 
     Common options:
-        reconnect: speech and transcriptions only: ``True`` (3 attempts) or a number of attempts
-            to re-open a dropped connection. The configuration is sent again, and the input since the
-            last finished result is replayed when it is at most ``replay_limit`` bytes; a
+        reconnect: speech and transcriptions only: ``True`` (3 attempts) or how many times in the
+            session's life a dropped connection may be re-opened. The configuration is sent again,
+            and the input since the last finished result is replayed when it is at most ``replay_limit`` bytes; a
             :class:`~coze_client.websockets.events.Reconnected` event tells the consumer.
         raise_errors: raise :class:`RealtimeAPIError` for ``error`` frames (default) instead of
             yielding :class:`~coze_client.websockets.events.ErrorEvent`.
@@ -101,6 +101,7 @@ class RealtimeSession:
         self._query = {k: str(v) for k, v in (query or {}).items() if v is not None}
         self._update: dict[str, Any] | None = dict(update) if update else None
         self._max_reconnects = attempts
+        self._attempts_left = attempts
         self._replay_limit = replay_limit
         self.raise_errors = raise_errors
         self._open_timeout = open_timeout
@@ -335,7 +336,6 @@ class RealtimeSession:
         corridor.stats.attempts += 1
         corridor.stats.limiter_wait += permit.waited
         headers = {"Authorization": f"Bearer {token}", **self._extra_headers}
-        sent = True
         try:
             ws = await connect(
                 self.url,
@@ -347,25 +347,37 @@ class RealtimeSession:
                 close_timeout=self._close_timeout,
                 max_size=self._max_frame,
             )
-        except InvalidStatus as exc:
-            raise _handshake_error(exc) from None
-        except TimeoutError:
-            raise RealtimeConnectionError(f"opening {self.path} timed out after {self._open_timeout}s") from None
-        except OSError as exc:
-            sent = False  # refused or unreachable: nothing reached the server
-            raise RealtimeConnectionError(f"cannot connect to {self.path}: {type(exc).__name__}: {exc}",
-                                          sent=False) from None
-        except InvalidHandshake as exc:
-            raise RealtimeConnectionError(f"WebSocket handshake for {self.path} failed: {exc}") from None
-        finally:
-            if not sent:
-                await _quietly(permit.release(sent=False))
-                await corridor.ledger.cancel(reservation)
+        except BaseException as exc:
+            error = self._connect_error(exc)
+            sent = error.sent if isinstance(error, RealtimeConnectionError) else True
+            try:
+                await _quietly(permit.release(sent=sent))
+            finally:
+                if sent:
+                    await corridor.ledger.settle(reservation, None)
+                else:
+                    await corridor.ledger.cancel(reservation)
+            if error is exc:
+                raise
+            raise error from None
         try:
             await permit.release(sent=True)
         finally:
             self._reservations.append(reservation)
         return ws
+
+    def _connect_error(self, exc: BaseException) -> BaseException:
+        """The library error for a failed connect (``exc`` itself when it is not a connection failure)."""
+        if isinstance(exc, InvalidStatus):
+            return _handshake_error(exc)
+        if isinstance(exc, TimeoutError):
+            return RealtimeConnectionError(f"opening {self.path} timed out after {self._open_timeout}s")
+        if isinstance(exc, OSError):
+            # Refused or unreachable: nothing reached the server, so the call is given back.
+            return RealtimeConnectionError(f"cannot connect to {self.path}: {type(exc).__name__}: {exc}", sent=False)
+        if isinstance(exc, InvalidHandshake):
+            return RealtimeConnectionError(f"WebSocket handshake for {self.path} failed: {exc}")
+        return exc
 
     async def _read_loop(self) -> None:
         while True:
@@ -398,7 +410,11 @@ class RealtimeSession:
 
     async def _reconnect(self, exc: ConnectionClosed) -> dict[str, Any]:
         last: CozeError | None = None
-        for attempt in range(1, self._max_reconnects + 1):
+        # The budget is for the whole session, so a server that accepts and then drops every
+        # connection cannot keep the session reconnecting forever.
+        while self._attempts_left > 0:
+            self._attempts_left -= 1
+            attempt = self._max_reconnects - self._attempts_left
             # Exponential backoff with jitter (0.2 s, 0.4 s, 0.8 s ... at most 5 s).
             await asyncio.sleep(min(0.2 * 2 ** (attempt - 1), 5.0) * random.uniform(0.75, 1.0))
             try:
@@ -418,7 +434,7 @@ class RealtimeSession:
                 self._cond.notify_all()
             return info
         raise RealtimeConnectionError(
-            f"{_closed_message(exc)}; {self._max_reconnects} reconnect attempts failed"
+            f"{_closed_message(exc)}; all {self._max_reconnects} reconnect attempts of this session are used up"
             + (f" (last: {last.message})" if last is not None else ""), close_code=_code(exc))
 
     async def _end(self, error: CozeError | None) -> None:
