@@ -1,0 +1,55 @@
+"""Realtime sessions with an OAuth provider (a rejected token is refreshed once) and real limiter/ledger backends."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from coze_client import AsyncCoze
+from coze_client.auth import OAuthToken, TokenResponse
+from coze_client.errors import AuthenticationError, QuotaExhaustedError
+from coze_client.limits.plans import Plan, Quota
+from coze_client.testing.fake_realtime import FakeRealtime
+from coze_client.websockets.events import SpeechCreated
+
+from .conftest import TOKEN
+
+
+def _provider(*tokens: str) -> OAuthToken:
+    queue = list(tokens)
+
+    async def fetch(previous: TokenResponse | None) -> TokenResponse:
+        return TokenResponse(access_token=queue.pop(0), expires_at=time.time() + 900, obtained_at=time.time())
+
+    return OAuthToken(fetch)
+
+
+async def test_rejected_oauth_token_is_refreshed_once(fake: FakeRealtime) -> None:
+    provider = _provider("czu_stale_token_value", TOKEN)
+    async with AsyncCoze(auth=provider, base_url=fake.base_url, plan=None, ledger="memory://") as coze:
+        async with coze.websockets.audio.speech() as speech:
+            assert isinstance(await speech.receive(timeout=2), SpeechCreated)
+    assert provider.refreshes == 2  # the first token, then one refresh after the 4100 handshake answer
+    assert len(fake.connections) == 1  # the refused handshake never became a connection
+
+
+async def test_a_static_token_is_not_retried(fake: FakeRealtime) -> None:
+    fake.reject_next(status=401, code=4100)
+    async with AsyncCoze(token=TOKEN, base_url=fake.base_url, plan=None, ledger="memory://") as coze:
+        with pytest.raises(AuthenticationError):
+            async with coze.websockets.audio.speech():
+                pass
+
+
+async def test_sessions_count_against_quotas(fake: FakeRealtime) -> None:
+    plan = Plan(name="tiny", provider="coze", limits=[],
+                quotas=[Quota(name="calls", unit="calls", limit=2, period="ever", policy="block", source="test")])
+    async with AsyncCoze(token=TOKEN, base_url=fake.base_url, plan=plan, ledger="memory://") as coze:
+        for _ in range(2):
+            async with coze.websockets.audio.transcriptions() as asr:
+                await asr.receive(timeout=2)
+        with pytest.raises(QuotaExhaustedError):
+            async with coze.websockets.chat(bot_id="b1"):
+                pass
+    assert len(fake.connections) == 2  # the third session was refused locally, before connecting
