@@ -29,6 +29,7 @@ import json
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -124,6 +125,37 @@ def ideal_seconds(plan: Plan, n: int, groups: tuple[str, ...] = ("chat", "model"
     return times[-1] - times[0] if times else 0.0
 
 
+class _TimedPermit:
+    """A permit that records how long its slot was held (grant to release: one response time)."""
+
+    def __init__(self, permit: Any, holds: list[float]) -> None:
+        self._permit = permit
+        self._holds = holds
+        self._t0 = time.monotonic()
+        self.waited = permit.waited
+
+    async def release(self, *, used_tokens: int | None = None, sent: bool = True) -> None:
+        self._holds.append(time.monotonic() - self._t0)
+        await self._permit.release(used_tokens=used_tokens, sent=sent)
+
+
+class _TimedLimiter:
+    """Delegates to a limiter and times every slot, to explain the utilisation: window / (window + hold)."""
+
+    def __init__(self, limiter: Any) -> None:
+        self._limiter = limiter
+        self.holds: list[float] = []
+
+    async def acquire(self, call: CallInfo, *, max_wait: float | None = None) -> _TimedPermit:
+        return _TimedPermit(await self._limiter.acquire(call, max_wait=max_wait), self.holds)
+
+    async def penalize(self, call: CallInfo, seconds: float) -> None:
+        await self._limiter.penalize(call, seconds)
+
+    async def aclose(self) -> None:
+        await self._limiter.aclose()
+
+
 async def child_main(args: argparse.Namespace) -> None:
     """One fleet member: ``--tasks`` callers, each sending until the ledger refuses."""
     from coze_client import AsyncCoze
@@ -142,6 +174,7 @@ async def child_main(args: argparse.Namespace) -> None:
 
         limiter = SqliteLimiter(plan, os.path.join(args.prefix, "limits.db"))
         ledger = SqliteLedger(os.path.join(args.prefix, "ledger.sqlite3"))
+    limiter = _TimedLimiter(limiter)
     counts = {"sent": 0, "refused": 0, "errors": 0}
     errors: list[str] = []
     delay = args.start - time.time()
@@ -169,7 +202,9 @@ async def child_main(args: argparse.Namespace) -> None:
         for task in late:  # the run is over: callers still waiting for a window give up
             task.cancel()
         await asyncio.gather(*late, return_exceptions=True)
-    print(json.dumps({**counts, "error_kinds": sorted(set(errors))}), flush=True)
+    holds = sorted(limiter.holds)
+    hold = holds[len(holds) // 2] if holds else 0.0
+    print(json.dumps({**counts, "error_kinds": sorted(set(errors)), "hold": hold}), flush=True)
 
 
 def run_fleet(
@@ -232,6 +267,7 @@ def run_fleet(
         "took": took,
         "ideal": ideal,
         "utilisation": ideal / took if took else 0.0,
+        "hold": statistics.median(r["hold"] for r in results),
         "marks": [round(t - chats[0], 3) for t in chats[299:302]] if len(chats) > 301 else [],
     }
 
@@ -362,6 +398,7 @@ def main() -> None:
                             f"{r['took']:.2f} s",
                             f"{r['ideal']:.2f} s",
                             f"{r['utilisation']:.1%}",
+                            f"{r['hold'] * 1000:.0f} ms",
                         ]
                     )
             table(
@@ -377,6 +414,7 @@ def main() -> None:
                     "took",
                     "ideal",
                     "utilisation",
+                    "median hold",
                 ],
                 rows,
             )

@@ -547,6 +547,8 @@ class RedisLedger(BaseLedger):
         if self._closed:
             return
         self._closed = True
+        if self._worker is not None:
+            await asyncio.gather(self._worker, return_exceptions=True)  # steps already queued finish first
         if self._pending:
             await self._flush()
             if self._pending:

@@ -44,7 +44,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
@@ -59,7 +59,7 @@ from ._core import Waiter, check_satisfiable
 from .memory import MemoryLimiter
 from .plans import Limit, Plan
 
-__all__ = ["UNAVAILABLE", "RedisLimiter", "connect_redis", "key_part"]
+__all__ = ["UNAVAILABLE", "RedisLimiter", "connect_redis", "describe_url", "key_part"]
 
 logger = logging.getLogger("coze_client.limits")
 
@@ -98,8 +98,15 @@ def key_part(value: str) -> str:
 
 
 def describe_url(url: str) -> str:
-    """``url`` without its password, for messages."""
-    return redact(url.split("@", 1)[-1] if "@" in url else url)
+    """``url`` without its user and password, for messages and reprs.
+
+    Example:
+        >>> describe_url("redis://:s3cret@cache.internal:6379/0")
+        'redis://cache.internal:6379/0'
+    """
+    parts = urlsplit(url)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return redact(urlunsplit((parts.scheme, host, parts.path, "", "")))
 
 
 # The decision, atomically on the server. KEYS: 1 running sums (hash), 2 pauses (hash),

@@ -19,6 +19,8 @@ from coze_client.limits.plans import Limit, Plan
 from coze_client.limits.redis import _ACQUIRE, RedisLimiter
 
 
+pytestmark = pytest.mark.redis  # needs the redis-server binary (conftest starts one)
+
 async def _spans(limiter: RedisLimiter, n: int, hold: float = 0.01) -> list[tuple[float, float]]:
     spans: list[tuple[float, float]] = []
 
@@ -267,3 +269,17 @@ async def test_build_limiter_makes_a_redis_limiter(redis_url: str) -> None:
     permit = await limiter.acquire(chat())
     await permit.release()
     await limiter.aclose()
+
+
+def test_passwords_never_show() -> None:
+    limiter = RedisLimiter(short_plan(), "redis://:s3cret-pass@127.0.0.1:1/0", on_unavailable="closed")
+    assert "s3cret" not in repr(limiter)
+
+    async def refused() -> str:
+        with pytest.raises(BackendUnavailableError) as info:
+            await limiter.acquire(chat())
+        await limiter.aclose()
+        return str(info.value)
+
+    message = asyncio.run(refused())
+    assert "s3cret" not in message and "127.0.0.1:1" in message
