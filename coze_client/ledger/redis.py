@@ -203,6 +203,7 @@ class RedisLedger(BaseLedger):
         keep_days: days a day row is kept after its day ends (for ``snapshot(current_only=False)``).
         keep_months: months (of 31 days) a month row is kept after its month ends.
         timeout: connect timeout in seconds (reads get twice as long).
+        reconnect_interval: after a failure, how long to refuse at once before trying Redis again.
 
     Example:
         >>> ledger = RedisLedger("redis://127.0.0.1:6379/0", get_plan("coze.personal_free"))
@@ -224,6 +225,7 @@ class RedisLedger(BaseLedger):
         keep_days: int = 40,
         keep_months: int = 13,
         timeout: float = 1.0,
+        reconnect_interval: float = 0.5,
     ) -> None:
         super().__init__(plans, clock=clock, thresholds=thresholds, on_threshold=on_threshold)
         if on_unavailable not in ("closed", "open"):
@@ -233,6 +235,7 @@ class RedisLedger(BaseLedger):
         self.reservation_ttl = reservation_ttl
         self.keep_days = keep_days
         self.keep_months = keep_months
+        self.reconnect_interval = reconnect_interval
         if isinstance(url, str):
             self._where = describe_url(url)
             self._redis = connect_redis(url, timeout=timeout)
@@ -246,6 +249,7 @@ class RedisLedger(BaseLedger):
         self._cas = self._redis.register_script(_CAS)
         self._pending: list[tuple[LedgerReservation, Usage | None]] = []
         self._was_down = False
+        self._down_until = 0.0
         self._closed = False
 
     def __repr__(self) -> str:
@@ -359,6 +363,9 @@ class RedisLedger(BaseLedger):
 
     # -- BaseLedger's backend part ------------------------------------------------------------------
     async def _transact(self, fn: Callable[[Store], T]) -> T:
+        if time.monotonic() < self._down_until:
+            # Redis failed a moment ago: answer at once instead of waiting for a connect timeout per call.
+            raise self._unavailable()
         loop = asyncio.get_running_loop()
         job = _Job(fn, _OP.get(), loop.create_future())
         self._queue.append(job)
@@ -371,6 +378,7 @@ class RedisLedger(BaseLedger):
         return result
 
     def _down(self, exc: BaseException) -> None:
+        self._down_until = time.monotonic() + self.reconnect_interval
         if not self._was_down:
             self._was_down = True
             logger.warning("Redis ledger at %s unavailable: %s", self._where, redact(str(exc)) or type(exc).__name__)

@@ -167,8 +167,13 @@ async def test_redis_down_fails_closed_keeps_settles_and_reconnects(own_server: 
         await ledger.reserve(chat())
     assert info.value.role == "ledger" and "not sent" in str(info.value)
     assert time.monotonic() - t0 < 3.0
+    t0 = time.monotonic()
+    with pytest.raises(BackendUnavailableError):
+        await ledger.reserve(chat())  # just failed: refused at once, no connect attempt per call
+    assert time.monotonic() - t0 < 0.1
     await ledger.settle(sent, Usage(input_tokens=7))  # the call went out: no error, usage kept
     own_server.start()  # append-only file: the counts survive the restart
+    await asyncio.sleep(ledger.reconnect_interval)
     res = await ledger.reserve(chat())  # reconnects; the kept usage is written first
     await ledger.settle(res)
     rows = {r.quota: r for r in await ledger.snapshot()}
@@ -184,6 +189,7 @@ async def test_redis_down_open_lets_calls_through_uncounted(own_server: RedisSer
     res = await ledger.reserve(chat())
     await ledger.settle(res, Usage(input_tokens=3))
     own_server.start()
+    await asyncio.sleep(ledger.reconnect_interval)
     await ledger.settle(await ledger.reserve(chat()))
     rows = {r.quota: r for r in await ledger.snapshot()}
     assert rows["soft"].used == 1

@@ -60,7 +60,7 @@ def test_three_processes_never_exceed_a_window(redis_url: str, prefix: str) -> N
     # And the fleet used its share: 90 calls at 8 per ~0.27 s is ~3 s of pacing.
     first = min(s for s, _ in spans)
     last = max(s for s, _ in spans)
-    assert last - first < 90 / 8 * 0.25 * 1.6
+    assert last - first < 90 / 8 * 0.25 * 2.0
 
 
 async def test_a_slot_of_a_crashed_process_counts_until_stale(redis_url: str, prefix: str) -> None:
