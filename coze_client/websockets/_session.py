@@ -160,6 +160,10 @@ class RealtimeSession:
         if self._closing:
             return
         self._closing = True
+        # Events nobody will read are dropped, and the reader discards the rest, so a full queue
+        # cannot keep the socket paused and stall the close handshake until close_timeout.
+        while not self._queue.empty():
+            self._queue.get_nowait()
         ws = self._ws
         try:
             if ws is not None:
@@ -172,6 +176,8 @@ class RealtimeSession:
                 reader.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await reader
+            while not self._queue.empty():
+                self._queue.get_nowait()
             self._mark_ended(None)
             await self._settle()
 
@@ -385,6 +391,8 @@ class RealtimeSession:
             assert ws is not None
             try:
                 async for raw in ws:
+                    if self._closing:
+                        continue  # closing: read on (so the close handshake completes) but keep nothing
                     event = self._decode(raw)
                     if event is not None:
                         self._observe(event)

@@ -190,3 +190,15 @@ async def test_refused_connection_is_given_back(limiter: RecordingLimiter, ledge
                 pass
     assert info.value.sent is False
     assert limiter.permits[0].released == [(None, False)] and ledger.cancelled == [ledger.reserved[0].id]
+
+
+async def test_close_does_not_hang_when_nobody_reads(coze: AsyncCoze, fake: FakeRealtime) -> None:
+    fake.audio_chunk = 1  # about 1000 frames for the text below
+    started = time.monotonic()
+    async with coze.websockets.audio.speech(max_queue=4) as speech:
+        await speech.append("x" * 1000)
+        await speech.complete()
+        await asyncio.sleep(0.1)  # the queue fills up; the reader stops reading the socket
+        assert speech._queue.full()
+    assert time.monotonic() - started < 3
+    assert speech.closed
