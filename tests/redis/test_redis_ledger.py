@@ -19,8 +19,8 @@ from coze_client.ledger import build_ledger
 from coze_client.ledger.redis import RedisLedger
 from coze_client.limits.plans import Plan, Quota
 
-
 pytestmark = pytest.mark.redis  # needs the redis-server binary (conftest starts one)
+
 
 async def test_the_quota_rules_hold(redis_url: str, prefix: str) -> None:
     ledger = RedisLedger(redis_url, short_plan(quota=3), prefix=prefix)

@@ -18,8 +18,8 @@ from coze_client.limits._core import Waiter, select
 from coze_client.limits.plans import Limit, Plan
 from coze_client.limits.redis import _ACQUIRE, RedisLimiter
 
-
 pytestmark = pytest.mark.redis  # needs the redis-server binary (conftest starts one)
+
 
 async def _spans(limiter: RedisLimiter, n: int, hold: float = 0.01) -> list[tuple[float, float]]:
     spans: list[tuple[float, float]] = []
@@ -230,32 +230,47 @@ _waiter = st.tuples(_needs, st.lists(st.sampled_from(["chat", "workflow", "uploa
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     caps=st.lists(st.integers(1, 6), min_size=3, max_size=3),
+    before=st.lists(_waiter, max_size=5),
     waiters=st.lists(_waiter, min_size=1, max_size=8),
     paused=st.sets(st.sampled_from(["chat", "workflow", "upload", "all"]), max_size=1),
 )
 def test_lua_pass_matches_core_select(
-    redis_url: str, caps: list[int], waiters: list[tuple[list[tuple[int, int]], list[str]]], paused: set[str]
+    redis_url: str,
+    caps: list[int],
+    before: list[tuple[list[tuple[int, int]], list[str]]],
+    waiters: list[tuple[list[tuple[int, int]], list[str]]],
+    paused: set[str],
 ) -> None:
+    """Two script runs (some slots taken, then a queue under a pause) grant exactly what _core.select grants."""
     client = redis.Redis.from_url(redis_url, decode_responses=True)
     script = client.register_script(_ACQUIRE)
     base = f"prop:{time.monotonic_ns()}"
     keys = [f"{base}:u", f"{base}:p", f"{base}:s"] + [f"{base}:z{i}" for i in range(3)]
+    spec = [{"name": f"l{i}", "cap": caps[i], "window": 1.0, "kind": "r"} for i in range(3)]
+    avail = list(caps)
+
+    def run(queue: list[tuple[list[tuple[int, int]], list[str]]], pause: set[str]) -> None:
+        payload = {
+            "l": spec,
+            "r": [],
+            "w": [{"needs": [[i + 1, d] for i, d in needs], "groups": [*groups, "all"]} for needs, groups in queue],
+            "s": 60,
+            "p": 0.05,
+            "t": 120000,
+        }
+        got = json.loads(script(keys=keys, args=[json.dumps(payload)]))
+        lua_granted = sorted(int(k) - 1 for k in (got["g"] or {}))
+        ws = [Waiter(CallInfo("coze", "a", "POST", "/", tuple(groups)), tuple(needs), 0.0) for needs, groups in queue]
+        granted, _ = select(ws, list(avail), [False] * 3, [0] * 3, pause)
+        assert lua_granted == sorted(ws.index(w) for w in granted)
+        for w in granted:  # the granted slots stay in flight for the next run
+            for i, d in w.needs:
+                avail[i] -= d
+
+    run(before, set())
     for g in paused:
         client.hset(keys[1], g, time.time() + 60)
-    spec = [{"name": f"l{i}", "cap": caps[i], "window": 1.0, "kind": "r"} for i in range(3)]
-    payload = {
-        "l": spec,
-        "r": [],
-        "w": [{"needs": [[i + 1, d] for i, d in needs], "groups": [*groups, "all"]} for needs, groups in waiters],
-        "s": 60,
-        "p": 0.05,
-        "t": 120000,
-    }
-    got = json.loads(script(keys=keys, args=[json.dumps(payload)]))
-    lua_granted = sorted(int(k) - 1 for k in (got["g"] or {}))
-    ws = [Waiter(CallInfo("coze", "a", "POST", "/", tuple(groups)), tuple(needs), 0.0) for needs, groups in waiters]
-    granted, _ = select(ws, list(caps), [False] * 3, [0] * 3, set(paused))
-    assert lua_granted == sorted(ws.index(w) for w in granted)
+    run(waiters, paused)
     client.delete(*keys)
     client.close()
 
