@@ -30,7 +30,7 @@ from ..limits.plans import Limit, Plan, Quota
 from .enforcement import Admission, Clock, Enforcer, Rejection, Stats
 from .faults import Fault, Faults
 
-__all__ = ["Ctx", "FakeServer", "FakeTransport", "RecordedRequest", "UploadedFile"]
+__all__ = ["Ctx", "FakeServer", "FakeTransport", "RecordedRequest", "UploadedFile", "word_pieces"]
 
 REDACTED = "REDACTED"
 _SECRET_HEADERS = frozenset({"authorization", "x-api-key", "api-key", "cookie", "proxy-authorization"})
@@ -535,6 +535,24 @@ class FakeServer:
             for r in self.requests
             if (method is None or r.method == method.upper()) and (path is None or r.path.startswith(path))
         ]
+
+
+def word_pieces(text: str) -> list[str]:
+    """Split a reply into streamed pieces: each word with the whitespace before it (``"a b"`` ->
+    ``["a", " b"]``); trailing whitespace joins the last piece, so the pieces always add up to ``text``.
+
+    Example:
+        >>> word_pieces("alpha beta ")
+        ['alpha', ' beta ']
+    """
+    pieces = re.findall(r"\s*\S+", text)
+    tail = text[sum(len(p) for p in pieces) :]
+    if tail:
+        if pieces:
+            pieces[-1] += tail
+        else:
+            pieces = [tail]
+    return pieces or [text]
 
 
 def _bearer(request: httpx.Request) -> str | None:

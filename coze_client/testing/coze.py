@@ -31,7 +31,7 @@ from typing import Any
 import httpx
 
 from ..limits.plans import Limit, Plan, Quota
-from ._core import Ctx, FakeServer
+from ._core import Ctx, FakeServer, word_pieces
 from .enforcement import Clock, Rejection, estimate_tokens
 from .faults import Fault
 
@@ -88,7 +88,7 @@ class BotScript:
     def pieces(self, text: str) -> list[str]:
         """How ``text`` is split into ``message.delta`` contents."""
         if self.stream_chunks is None:
-            return re.findall(r"\s*\S+", text) or [text]
+            return word_pieces(text)
         n = max(1, self.stream_chunks)
         if len(text) < n:
             return [text] * n

@@ -16,7 +16,6 @@ Example:
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
@@ -24,7 +23,7 @@ from typing import Any
 import httpx
 
 from ..limits.plans import Limit, Plan, Quota
-from ._core import Ctx, FakeServer
+from ._core import Ctx, FakeServer, word_pieces
 from .enforcement import Clock, Rejection, estimate_tokens
 from .faults import Fault
 
@@ -249,7 +248,7 @@ class FakeGPTBots(FakeServer):
                 else [answer[i : i + -(-len(answer) // n)] for i in range(0, len(answer), -(-len(answer) // n))]
             )
         else:
-            pieces = re.findall(r"\s*\S+", answer) or [answer]
+            pieces = word_pieces(answer)
         prefix = b"data: " if self.stream_prefix else b""
         end = b"\n\n" if self.stream_prefix else b"\n"
 

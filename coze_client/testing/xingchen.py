@@ -17,7 +17,6 @@ Example:
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
@@ -25,7 +24,7 @@ from typing import Any
 import httpx
 
 from ..limits.plans import Limit, Plan, Quota
-from ._core import Ctx, FakeServer
+from ._core import Ctx, FakeServer, word_pieces
 from .enforcement import Clock, Rejection, estimate_tokens
 from .faults import Fault
 
@@ -204,7 +203,7 @@ class FakeXingchen(FakeServer):
                 return [text] * n
             step = -(-len(text) // n)
             return [text[i : i + step] for i in range(0, len(text), step)]
-        return re.findall(r"\s*\S+", text) or [text]
+        return word_pieces(text)
 
     def _result(self, content: str, stop: str | None, usage: dict[str, int], model: str) -> dict[str, Any]:
         message: dict[str, Any] = {

@@ -9,6 +9,8 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from coze_client.limits import get_plan
 from coze_client.limits.plans import Quota
@@ -625,3 +627,28 @@ async def test_speech_ranges(client: httpx.AsyncClient, extra: dict) -> None:
     assert (await client.post("/v1/audio/speech", json=body)).json()["code"] == 4000
     ok = {"input": "hi", "voice_id": "v", "speed": 1.5, "sample_rate": 48000, "emotion": "happy", "emotion_scale": 4}
     assert (await client.post("/v1/audio/speech", json=ok)).status_code == 200
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(reply=st.text(min_size=1, max_size=60), chunks=st.one_of(st.none(), st.integers(1, 30)), space=st.booleans())
+@example(reply="trailing space ", chunks=None, space=False)
+@example(reply="  leading", chunks=None, space=True)
+async def test_stream_invariants(reply: str, chunks: int | None, space: bool) -> None:
+    fake = FakeCoze(sse_space=space)
+    fake.bot("b", replies=[reply], stream_chunks=chunks)
+    response = await fake.handle(
+        httpx.Request(
+            "POST", "https://api.coze.cn/v3/chat", headers=AUTH, json={"bot_id": "b", "user_id": "u", "stream": True}
+        )
+    )
+    text = (await response.aread()).decode()
+    events = sse_events(text)
+    deltas = [json.loads(d) for e, d in events if e == "conversation.message.delta"]
+    answer = next(json.loads(d) for e, d in events if e == "conversation.message.completed")
+    assert "".join(d["content"] for d in deltas) == answer["content"]
+    assert {d["id"] for d in deltas} == {answer["id"]}
+    if chunks is not None:
+        assert len(deltas) == chunks
+    else:
+        assert answer["content"] == reply
+    assert [e for e, _ in events][-2:] == ["conversation.chat.completed", "done"]
