@@ -54,6 +54,15 @@ _WORKFLOW_BODY_PATHS = (
     "/v1/workflows/chat",
 )
 _FINAL = ("completed", "failed", "requires_action", "canceled")
+# coze-api.md §2.4: benefits' basic_info.user_level per plan (free / personal advanced / team / enterprise).
+_USER_LEVELS = {
+    "coze.personal_free": "free",
+    "coze.personal_paid": "pro_personal",
+    "coze.enterprise_standard": "team",
+    "coze.enterprise_flagship": "enterprise",
+    "coze.basic": "free",
+    "coze.pro": "v1_pro_instance",
+}
 
 
 @dataclass
@@ -229,7 +238,9 @@ class FakeCoze(FakeServer):
             "nick_name": "Fake User",
             "avatar_url": "https://example.invalid/avatar.png",
         }
-        self.user_level = "free"
+        # The account level benefits report; "free" also refuses is_async workflow runs (6003).
+        plan_name = self.enforcer.plan.name if self.enforcer is not None and self.enforcer.plan else ""
+        self.user_level = _USER_LEVELS.get(plan_name, "free")
         self.document_process_seconds = 2.0
         # coze-api.md §5.5: a blocking workflow run is cut at 90 s without a response. Lower it in tests.
         self.workflow_cutoff = 90.0

@@ -652,3 +652,15 @@ async def test_stream_invariants(reply: str, chunks: int | None, space: bool) ->
     else:
         assert answer["content"] == reply
     assert [e for e, _ in events][-2:] == ["conversation.chat.completed", "done"]
+
+
+async def test_user_level_follows_the_plan() -> None:
+    assert FakeCoze().user_level == "free"
+    paid = FakeCoze(plan="coze.personal_paid")
+    assert paid.user_level == "pro_personal"
+    async with httpx.AsyncClient(transport=paid.transport(), base_url="https://api.coze.cn", headers=AUTH) as c:
+        started = (await c.post("/v1/workflow/run", json={"workflow_id": "w", "is_async": True})).json()
+        assert started["code"] == 0 and started["execute_id"]
+        benefits = (await c.get("/v1/commerce/benefit/benefits/get", params={"resource_id": "workflow"})).json()["data"]
+        assert benefits["basic_info"]["user_level"] == "pro_personal"
+        assert benefits["benefit_info"][0]["effective"]["item_info"]["total"] == 100
