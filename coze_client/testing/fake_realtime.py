@@ -70,7 +70,7 @@ class RealtimeConnection:
 class RealtimeFault:
     """A fault for the next ``times`` connections to ``path`` (None: any path)."""
 
-    kind: str  # "drop" | "close" | "reject"
+    kind: str  # "drop" | "freeze" | "close" | "reject"
     path: str | None = None
     after_frames: int = 0
     times: int = 1
@@ -110,7 +110,7 @@ class _Sender:
         self.conn.sent.append(frame)
         await self.check_fault(kinds=("close",))  # a clean close follows frame after_frames at once
 
-    async def check_fault(self, kinds: tuple[str, ...] = ("drop", "close")) -> None:
+    async def check_fault(self, kinds: tuple[str, ...] = ("drop", "freeze", "close")) -> None:
         """Apply the connection's fault once ``after_frames`` server frames were sent."""
         fault = self.fault
         if fault is None or fault.kind not in kinds or self.frames < fault.after_frames:
@@ -118,6 +118,16 @@ class _Sender:
         if fault.kind == "drop":
             self.conn.ended_by = "drop"
             self.ws.transport.abort()  # no close frame: the client sees an abnormal closure (1006)
+            raise _Dropped
+        if fault.kind == "freeze":
+            # A dead peer: the socket stays open but nothing is read or sent (pings go unanswered).
+            self.conn.ended_by = "freeze"
+            self.ws.transport.pause_reading()
+            self.fake._frozen.add(self.ws)
+            try:
+                await self.ws.wait_closed()  # ends when stop() aborts it
+            finally:
+                self.fake._frozen.discard(self.ws)
             raise _Dropped
         self.conn.ended_by = "server"
         await self.ws.close(fault.close_code, "closed by the fake")
@@ -170,6 +180,7 @@ class FakeRealtime:
         self.scripted: dict[str, list[dict[str, Any]]] = {}
         self.tool_calls: list[dict[str, Any]] = []
         self._server: Server | None = None
+        self._frozen: set[ServerConnection] = set()
         self._seq = 0
 
     # -- lifecycle ----------------------------------------------------------------------------
@@ -183,6 +194,8 @@ class FakeRealtime:
 
     async def stop(self) -> None:
         """Close every connection and stop listening."""
+        for ws in list(self._frozen):
+            ws.transport.abort()  # a frozen connection cannot take part in a close handshake
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
@@ -211,6 +224,11 @@ class FakeRealtime:
         """The next ``times`` connections (to ``path``) drop without a close frame after ``frames`` server frames
         (when frame ``frames + 1`` is due; ``0``: right after the handshake)."""
         return self._fault(RealtimeFault("drop", path, frames, times))
+
+    def freeze_after(self, frames: int, *, path: str | None = None, times: int = 1) -> RealtimeFault:
+        """The next ``times`` connections go silent after ``frames`` server frames: nothing more is read or
+        sent, pings are not answered (a dead peer behind a NAT), until the client gives up."""
+        return self._fault(RealtimeFault("freeze", path, frames, times))
 
     def close_after(self, frames: int, *, path: str | None = None, code: int = 1000, times: int = 1) -> RealtimeFault:
         """The next ``times`` connections close cleanly (``code``) after ``frames`` server frames."""
@@ -304,7 +322,7 @@ class FakeRealtime:
         token = auth.partition(" ")[2] or None
         conn = RealtimeConnection(path, dict(parse_qsl(parts.query)), headers, fingerprint(token) if token else None)
         self.connections.append(conn)
-        sender = _Sender(self, ws, conn, self._take_fault(path, ("drop", "close")))
+        sender = _Sender(self, ws, conn, self._take_fault(path, ("drop", "freeze", "close")))
         state = _State(conversation_id=self.next_id())
         created = {SPEECH: "speech.created", TRANSCRIPTIONS: "transcriptions.created", CHAT: "chat.created"}[path]
         try:

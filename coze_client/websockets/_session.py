@@ -505,6 +505,9 @@ def _closed_message(exc: ConnectionClosed) -> str:
         return "the connection was closed"
     frame = exc.rcvd
     if frame is None:
+        if exc.sent is not None and exc.sent.code != 1000:
+            # We closed it: typically 1011 "keepalive ping timeout" (the peer stopped answering).
+            return f"the connection failed: {exc.sent.code} {exc.sent.reason}".rstrip()
         return "the connection dropped without a close frame (1006)"
     return f"the server closed the connection abnormally ({frame.code} {frame.reason})".rstrip()
 

@@ -202,3 +202,17 @@ async def test_close_does_not_hang_when_nobody_reads(coze: AsyncCoze, fake: Fake
         assert speech._queue.full()
     assert time.monotonic() - started < 3
     assert speech.closed
+
+
+async def test_a_silent_peer_is_detected_by_keepalive(coze: AsyncCoze, fake: FakeRealtime) -> None:
+    fake.freeze_after(1, path=SPEECH)  # sends speech.created, then nothing, and stops answering pings
+    started = time.monotonic()
+    # Detection takes ping_interval + ping_timeout, plus close_timeout for the (unanswered) close handshake.
+    async with coze.websockets.audio.speech(ping_interval=0.1, ping_timeout=0.2, close_timeout=0.2) as speech:
+        await speech.append("hello")
+        await speech.complete()
+        with pytest.raises(RealtimeConnectionError, match="ping timeout") as info:
+            async for _ in speech.until("speech.audio.completed"):
+                pass
+    assert info.value.close_code == 1011
+    assert time.monotonic() - started < 3
