@@ -73,6 +73,9 @@ class FakeXingchen(FakeServer):
         self.replies = list(replies) if replies is not None else None
         self.keys = set(keys) if keys is not None else None
         self.stream_chunks = stream_chunks
+        # (after_events, errorCode, errorName, errorMessage): the next stream sends an error envelope
+        # after that many events and ends (providers-api.md §A.5: the SDK stops on ``errorCode``).
+        self.stream_error: tuple[int, int, str, str] | None = None
         self._turn = 0
         self.route("POST", "/v2/api/chat/send", self._chat_send)
         self.route("POST", "/v2/api/chat/stop", self._chat_stop)
@@ -263,9 +266,25 @@ class FakeXingchen(FakeServer):
         incremental = bool((body.get("parameters") or {}).get("incrementalOutput"))
         pieces = self._pieces(answer)
 
+        failure, self.stream_error = self.stream_error, None
+
         async def events() -> AsyncIterator[bytes]:
             text = ""
             for i, piece in enumerate(pieces):
+                if failure is not None and i == failure[0]:
+                    body = {
+                        "requestId": uuid.uuid4().hex,
+                        "code": failure[1],
+                        "success": False,
+                        "errorCode": failure[1],
+                        "errorName": failure[2],
+                        "errorMessage": failure[3],
+                        "errorMessageKey": None,
+                        "httpStatusCode": 200,
+                        "data": None,
+                    }
+                    yield f"id:{i}\ndata:".encode() + self.json_bytes(body) + b"\n\n"
+                    return
                 text += piece
                 last = i == len(pieces) - 1
                 partial = {

@@ -316,3 +316,14 @@ async def test_gptbots_messages_history(fake_gptbots: FakeGPTBots) -> None:
         assert texts == ["r2", "q2", "r1"]
         beyond = await c.get(f"{GB}/v2/messages", params={"conversation_id": conv, "page": 9}, headers=GB_AUTH)
         assert beyond.json()["code"] == 40005
+
+
+async def test_xingchen_error_mid_stream() -> None:
+    fake = FakeXingchen(replies=["a b c d"])
+    fake.stream_error = (2, 500, "InternalError", "model failed")
+    async with httpx.AsyncClient(transport=fake.transport()) as c:
+        text = (await c.post(XC, json=xc_body(), headers=XC_SSE)).text
+        again = (await c.post(XC, json=xc_body(), headers=XC_SSE)).text  # one-shot: the next stream is whole
+    events = [json.loads(line[5:]) for line in text.splitlines() if line.startswith("data:")]
+    assert len(events) == 3 and events[-1]["errorCode"] == 500 and events[-1]["success"] is False
+    assert "errorCode" not in again
