@@ -209,8 +209,10 @@ class SqliteLimiter:
         stale_after: float = 600.0,
         poll_interval: float = 0.02,
         clock: Clock | None = None,
+        inline: bool = True,
     ) -> None:
         self.plan = plan
+        self.inline = inline
         self.path = os.fspath(path)
         self.stale_after = stale_after
         self.poll_interval = poll_interval
@@ -219,6 +221,12 @@ class SqliteLimiter:
         self._keys: dict[tuple[str, str], _SKey] = {}
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coze-limits-sqlite")
         self._db: sqlite3.Connection | None = None
+        # The loop thread's own connection (``inline``): it never waits for the lock, so a
+        # transaction on it is pure CPU work (WAL, no fsync on commit, no checkpoint); when another
+        # process holds the lock the transaction goes to the worker thread instead.
+        self._fast: sqlite3.Connection | None = None
+        self._fast_commits = 0
+        self._checkpoint: asyncio.Future[None] | None = None
         self._closed = False
         # Names this limiter's tickets; the pid lets other processes drop them if it dies.
         self._owner = f"{os.getpid()}:{uuid.uuid4().hex[:12]}"
@@ -234,6 +242,17 @@ class SqliteLimiter:
             self._check_boot(db)
             self._db = db
         return self._db
+
+    def _open_fast(self) -> sqlite3.Connection:
+        """Open the loop thread's connection (on the worker thread: opening a file blocks)."""
+        self._conn()  # schema and boot check first
+        db = sqlite3.connect(self.path, timeout=0, isolation_level=None, check_same_thread=False)
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA wal_autocheckpoint=0")  # checkpoints fsync: the worker thread runs them
+        return db
+
+    def _run_checkpoint(self) -> None:
+        self._conn().execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def _check_boot(self, db: sqlite3.Connection) -> None:
         """Forget all slots when the file was written during another boot (monotonic time reset)."""
@@ -340,7 +359,11 @@ class SqliteLimiter:
                 waiters = [w for w in key.waiters if w.fut is not None and not w.fut.done()]
                 releases, key.pending = key.pending, []
                 try:
-                    out = await loop.run_in_executor(self._executor, self._txn, key, waiters, releases)
+                    out = self._txn_inline(key, waiters, releases) if self.inline else None
+                    if out is None:
+                        if self.inline and self._fast is None:
+                            self._fast = await loop.run_in_executor(self._executor, self._open_fast)
+                        out = await loop.run_in_executor(self._executor, self._txn, key, waiters, releases)
                 except Exception as exc:  # the file is unusable: fail the callers, not the loop
                     for w in waiters:
                         if w.fut is not None and not w.fut.done():
@@ -355,6 +378,21 @@ class SqliteLimiter:
                 self._apply(key, out)
         finally:
             key.job = None
+
+    def _txn_inline(self, key: _SKey, waiters: list[_SWaiter], releases: list[_Release]) -> _Outcome | None:
+        """The transaction on the loop thread, or None when the lock is taken (then: worker thread)."""
+        if self._fast is None:
+            return None
+        try:
+            out = self._txn(key, waiters, releases, self._fast)
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                return None
+            raise
+        self._fast_commits += 1
+        if self._fast_commits % 500 == 0 and (self._checkpoint is None or self._checkpoint.done()):
+            self._checkpoint = asyncio.get_running_loop().run_in_executor(self._executor, self._run_checkpoint)
+        return out
 
     def _apply(self, key: _SKey, out: _Outcome) -> None:
         granted_ids = set()
@@ -395,6 +433,9 @@ class SqliteLimiter:
     # ---- worker thread ------------------------------------------------------------------
 
     def _close_db(self) -> None:
+        if self._fast is not None:
+            self._fast.close()
+            self._fast = None
         if self._db is not None:
             self._db.execute("DELETE FROM tickets WHERE owner = ?", (self._owner,))
             self._db.close()
@@ -416,8 +457,10 @@ class SqliteLimiter:
             db.execute("ROLLBACK")
             raise
 
-    def _txn(self, key: _SKey, waiters: list[_SWaiter], releases: list[_Release]) -> _Outcome:
-        db = self._conn()
+    def _txn(
+        self, key: _SKey, waiters: list[_SWaiter], releases: list[_Release], db: sqlite3.Connection | None = None
+    ) -> _Outcome:
+        db = db or self._conn()
         lims = key.lims
         k = key.k
         db.execute("BEGIN IMMEDIATE")
