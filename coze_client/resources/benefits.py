@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from .._request import Endpoint
@@ -43,3 +43,31 @@ class AsyncBenefits(APIResource):
             params={"benefit_type_list": ",".join(benefit_type_list), "resource_id": resource_id},
             options=opts(timeout, max_retries),
         )
+
+    async def sync_ledger(
+        self, mapping: Mapping[str, str], *, benefit_type_list: Sequence[str],
+        resource_id: str | None = None, timeout: TimeoutTypes = None,
+    ) -> dict[str, float]:
+        """Feed the service's own usage counts back into the local ledger (the truth wins).
+
+        ``mapping`` names the ledger quota each benefit feeds, by ``"benefit_type"`` or
+        ``"benefit_type:resource_id"`` (which benefit carries the free-call count is not in the
+        reference, so you say it). Returns the used counts written.
+
+        Example:
+            >>> await coze.benefits.sync_ledger({"api_call_quota": "free_calls"},  # doctest: +SKIP
+            ...                                 benefit_type_list=["api_call_quota"])
+            {'free_calls': 37.0}
+        """
+        from ..ledger import quota_updates_from_benefits
+
+        ledger = self._corridor.ledger
+        set_used = getattr(ledger, "set_used", None)
+        if set_used is None:
+            raise ValidationError(f"the ledger backend {type(ledger).__name__} cannot take corrections (set_used)")
+        benefits = await self.retrieve(benefit_type_list=benefit_type_list, resource_id=resource_id,
+                                       timeout=timeout)
+        updates = quota_updates_from_benefits(benefits.model_dump(mode="json"), mapping)
+        for quota, used in updates.items():
+            await set_used(self._corridor.provider, self._corridor.account, quota, used)
+        return updates
