@@ -217,7 +217,7 @@ async def test_redis_down_fails_open_with_local_pacing(own_server: RedisServer, 
     # The release kept while Redis was away was written once it came back: only counted slots remain.
     client = redis.Redis.from_url(own_server.url, decode_responses=True)
     members = [m for k in client.scan_iter(match=f"{prefix}:lim:*:z:*") for m in client.zrange(k, 0, -1)]
-    assert members and all(m.startswith("r") for m in members)
+    assert members and all(str(m).startswith("r") for m in members)
     client.close()
 
 
