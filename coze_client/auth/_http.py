@@ -9,6 +9,7 @@ so errors quote only the service's own error string and message, and those pass 
 from __future__ import annotations
 
 import logging
+import ssl
 from typing import Any
 
 import httpx
@@ -40,7 +41,8 @@ class TokenHTTP:
 
     Args:
         base_url: the API host (``https://api.coze.cn``).
-        http_client: an ``httpx.AsyncClient`` to use (not closed here); by default one is created.
+        http_client: an ``httpx.AsyncClient`` to use (not closed here); by default each call uses a
+            short-lived client, so there is nothing to close.
         timeout: timeout of each token call.
 
     Example:
@@ -56,16 +58,9 @@ class TokenHTTP:
         timeout: float | httpx.Timeout | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self._own = http_client is None
         self._client = http_client
         self._timeout = httpx.Timeout(timeout) if isinstance(timeout, (int, float)) else (
             timeout or DEFAULT_TOKEN_TIMEOUT)
-
-    def _http(self) -> httpx.AsyncClient:
-        # Created lazily, so building an app object outside a running loop is fine.
-        if self._client is None:
-            self._client = httpx.AsyncClient(timeout=self._timeout)
-        return self._client
 
     async def post(self, path: str, body: dict[str, Any], *, bearer: str | None = None) -> dict[str, Any]:
         """POST ``body`` as JSON; return the JSON answer or raise :class:`OAuthError` / AuthRefreshError."""
@@ -73,8 +68,14 @@ class TokenHTTP:
         if bearer is not None:
             headers["Authorization"] = f"Bearer {bearer}"
         try:
-            response = await self._http().post(self.base_url + path, json=body, headers=headers,
-                                               timeout=self._timeout)
+            if self._client is not None:
+                response = await self._client.post(self.base_url + path, json=body, headers=headers,
+                                                   timeout=self._timeout)
+            else:
+                # Token calls are rare (minutes apart): a short-lived client leaves nothing to close
+                # and is bound to no event loop; the shared SSL context makes it cheap (~1 ms).
+                async with httpx.AsyncClient(timeout=self._timeout, verify=_ssl_context()) as client:
+                    response = await client.post(self.base_url + path, json=body, headers=headers)
         except httpx.TransportError as exc:
             # The exception text names the URL and the error kind only (no body, no headers).
             raise AuthRefreshError(f"OAuth endpoint {path} unreachable: {type(exc).__name__}") from None
@@ -103,10 +104,18 @@ class TokenHTTP:
         return payload  # type: ignore[return-value]
 
     async def aclose(self) -> None:
-        """Close the HTTP client if it was created here."""
-        if self._own and self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        """Nothing to release: an injected client belongs to the caller, and no other client is kept."""
+
+
+_SSL: ssl.SSLContext | None = None
+
+
+def _ssl_context() -> ssl.SSLContext:
+    """One SSL context for every token call (loading the CA bundle costs ~20 ms; do it once)."""
+    global _SSL
+    if _SSL is None:
+        _SSL = httpx.create_ssl_context()
+    return _SSL
 
 
 def _detail_logid(data: dict[str, Any]) -> str | None:

@@ -284,8 +284,9 @@ class DeviceOAuthApp(_OAuthApp):
         ``on_pending(interval)`` is called after each pending answer (to show progress).
         """
         interval = max(0.0, device.interval)
+        deadline = device.deadline or time.monotonic() + device.expires_in  # a DeviceCode built by hand
         while True:
-            if time.monotonic() >= device.deadline:
+            if time.monotonic() >= deadline:
                 raise DeviceCodeExpiredError("the device code expired before the user approved", error="expired_token")
             try:
                 return await self.poll_token(device.device_code, workspace_id=workspace_id)
@@ -298,7 +299,7 @@ class DeviceOAuthApp(_OAuthApp):
                 result = on_pending(interval)
                 if asyncio.iscoroutine(result):
                     await result
-            remaining = device.deadline - time.monotonic()
+            remaining = deadline - time.monotonic()
             if remaining <= 0:
                 continue  # the check at the top raises
             await asyncio.sleep(min(interval, remaining))

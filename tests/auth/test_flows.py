@@ -257,7 +257,7 @@ async def test_device_code_expires_locally(services: Services) -> None:
     with pytest.raises(DeviceCodeExpiredError):
         await app.wait_for_token(await app.request_device_code())
     assert time.monotonic() - started < 1.0
-    assert 2 <= services.oauth.polls <= 10
+    assert 1 <= services.oauth.polls <= 10  # the code expired after 80 ms, whatever the machine's load
 
 
 async def test_device_provider_refreshes(services: Services) -> None:
