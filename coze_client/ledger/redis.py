@@ -466,6 +466,10 @@ class RedisLedger(BaseLedger):
                 for j, (kind, value) in zip(batch, outcomes, strict=True):
                     _resolve(j, kind, value)
                 return
+            unread = [k for k in shared if k not in keys]
+            if unread:  # a rule wrote a row it never read: read it too, so the write is checked as well
+                keys.extend(unread)
+                continue
             account = j_account(batch, keys)
             assert account is not None
             open_key = self._open_key(*account)
@@ -517,7 +521,7 @@ class RedisLedger(BaseLedger):
 
     async def _rows(self) -> list[Row]:
         try:
-            keys = await self._scan(f"{self.prefix}:ledger:*:row:*")
+            keys = await self._scan(f"{_glob_escape(self.prefix)}:ledger:*:row:*")
             out: list[Row] = []
             for i in range(0, len(keys), 500):
                 for raw in await self._redis.mget(keys[i : i + 500]):
@@ -535,7 +539,7 @@ class RedisLedger(BaseLedger):
         a = key_part(account) if account is not None else "*"
         q = key_part(quota) if quota is not None else "*"
         try:
-            keys = await self._scan(f"{self.prefix}:ledger:{{{p}:{a}}}:row:{q}:*")
+            keys = await self._scan(f"{_glob_escape(self.prefix)}:ledger:{{{p}:{a}}}:row:{q}:*")
             removed = 0
             for i in range(0, len(keys), 500):
                 removed += int(await self._redis.delete(*keys[i : i + 500]))
@@ -572,6 +576,11 @@ def _settler(
         return _core.settle_in(store, res, usage, now, thresholds, key_mode)
 
     return run
+
+
+def _glob_escape(text: str) -> str:
+    """``text`` as a literal inside a SCAN pattern."""
+    return "".join("\\" + c if c in "*?[]\\" else c for c in text)
 
 
 def _keys_of(reservation: object) -> tuple[Key, ...]:

@@ -194,3 +194,16 @@ async def test_redis_down_open_lets_calls_through_uncounted(own_server: RedisSer
     rows = {r.quota: r for r in await ledger.snapshot()}
     assert rows["soft"].used == 1
     await ledger.aclose()
+
+
+async def test_a_prefix_with_glob_characters_sees_only_its_own_rows(redis_url: str, prefix: str) -> None:
+    odd = RedisLedger(redis_url, short_plan(quota=5), prefix=f"{prefix}[*]")
+    plain = RedisLedger(redis_url, short_plan(quota=5), prefix=f"{prefix}x")
+    await odd.settle(await odd.reserve(chat()))
+    await plain.settle(await plain.reserve(chat()))
+    await plain.settle(await plain.reserve(chat()))
+    assert {r.quota: r.used for r in await odd.snapshot()}["free_calls"] == 1
+    assert await odd.reset() == 2  # its free_calls and usage rows, not the other prefix's
+    assert {r.quota: r.used for r in await plain.snapshot()}["free_calls"] == 2
+    await odd.aclose()
+    await plain.aclose()
