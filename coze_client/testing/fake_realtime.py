@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
-from .._secrets import fingerprint
+from .._secrets import fingerprint, redact
 
 __all__ = ["FakeRealtime", "RealtimeConnection", "RealtimeFault"]
 
@@ -78,6 +79,17 @@ class RealtimeFault:
     status: int = 401
     code: int = 4100
     msg: str = "authentication is invalid"
+
+
+class _RedactFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage())  # handshake headers are logged at DEBUG
+        record.args = ()
+        return True
+
+
+_server_log = logging.getLogger("coze_client.testing.fake_realtime")
+_server_log.addFilter(_RedactFilter())
 
 
 class _Dropped(Exception):
@@ -187,7 +199,7 @@ class FakeRealtime:
     async def start(self) -> FakeRealtime:
         """Listen on a free loopback port."""
         self._server = await serve(
-            self._handler, self.host, 0, process_request=self._process_request, ping_interval=None
+            self._handler, self.host, 0, process_request=self._process_request, ping_interval=None, logger=_server_log
         )
         self.port = next(iter(self._server.sockets)).getsockname()[1]
         return self

@@ -34,6 +34,7 @@ from websockets.exceptions import ConnectionClosed, ConnectionClosedOK, InvalidH
 from .._auth import StaticToken
 from .._call import Usage
 from .._request import Endpoint
+from .._secrets import redact
 from ..errors import APIError, AuthenticationError, CozeError, ValidationError, error_class_for
 from ._audio import AudioSource, iter_audio
 from .errors import RealtimeAPIError, RealtimeConnectionError
@@ -45,6 +46,20 @@ if TYPE_CHECKING:
 __all__ = ["RealtimeSession"]
 
 log = logging.getLogger("coze_client.websockets")
+
+
+class _RedactFilter(logging.Filter):
+    """The websockets library logs handshake headers at DEBUG, Authorization included: redact them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage())
+        record.args = ()
+        return True
+
+
+# The library's protocol logger for our connections (instead of "websockets.client").
+wire_log = logging.getLogger("coze_client.websockets.wire")
+wire_log.addFilter(_RedactFilter())
 
 _END = object()
 DEFAULT_REPLAY_LIMIT = 4 * 1024 * 1024
@@ -352,6 +367,7 @@ class RealtimeSession:
                 ping_timeout=self._ping_timeout,
                 close_timeout=self._close_timeout,
                 max_size=self._max_frame,
+                logger=wire_log,
             )
         except BaseException as exc:
             error = self._connect_error(exc)

@@ -53,3 +53,31 @@ async def test_sessions_count_against_quotas(fake: FakeRealtime) -> None:
             async with coze.websockets.chat(bot_id="b1"):
                 pass
     assert len(fake.connections) == 2  # the third session was refused locally, before connecting
+
+
+async def test_no_token_in_logs_reprs_or_errors(fake: FakeRealtime, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    fake.error_on("input_text_buffer.complete", 4000, "bad voice")
+    fake.drop_after(3, path="/v1/audio/speech")
+    shown: list[str] = []
+    async with AsyncCoze(token=TOKEN, base_url=fake.base_url, plan=None, ledger="memory://") as coze:
+        async with coze.websockets.audio.speech(reconnect=True) as speech:
+            shown += [repr(speech), speech.url, repr(coze.websockets)]
+            await speech.append("hi")
+            await speech.complete()
+            try:
+                async for _ in speech:
+                    pass
+            except Exception as exc:  # the error frame
+                shown.append(str(exc))
+    async with AsyncCoze(token="pat_WRONGwrongWRONG0000", base_url=fake.base_url, plan=None,
+                         ledger="memory://") as coze:
+        with pytest.raises(AuthenticationError) as info:
+            async with coze.websockets.chat(bot_id="b1"):
+                pass
+        shown.append(str(info.value))
+    text = "\n".join([*shown, caplog.text])
+    assert TOKEN not in text and "WRONGwrong" not in text
+    assert "bad voice" in text  # the error itself is shown
