@@ -50,7 +50,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 import redis.asyncio as aioredis
 
@@ -58,7 +58,7 @@ from .._call import CallInfo, Usage
 from .._secrets import redact
 from ..errors import BackendUnavailableError, ValidationError
 from ..limits.plans import Plan
-from ..limits.redis import UNAVAILABLE, connect_redis, describe_url, key_part
+from ..limits.redis import UNAVAILABLE, choice, connect_redis, describe_url, key_part, url_options
 from . import _core
 from ._base import BaseLedger, ThresholdCallback
 from ._core import LedgerReservation, QuotaEvent, Row, Store
@@ -115,6 +115,26 @@ def _resolve(job: _Job, kind: str, value: Any) -> None:
 
 
 _MAX_BATCH = 256
+
+# Options a ledger URL may carry (``redis://host/0?prefix=app&keep_days=90``), and defaults.
+_OPTIONS: dict[str, Callable[[str], Any]] = {
+    "prefix": str,
+    "on_unavailable": choice("closed", "open"),
+    "reservation_ttl": float,
+    "keep_days": int,
+    "keep_months": int,
+    "timeout": float,
+    "reconnect_interval": float,
+}
+_DEFAULTS: dict[str, Any] = {
+    "prefix": "coze-client",
+    "on_unavailable": "closed",
+    "reservation_ttl": 86400.0,
+    "keep_days": 40,
+    "keep_months": 13,
+    "timeout": 1.0,
+    "reconnect_interval": 0.5,
+}
 
 # Compare-and-set of one batch. KEYS[1] the account's open-reservation set, KEYS[1 + i] row i.
 # ARGV[1] JSON: e expected row texts ('' = absent); c reservations that must still be open;
@@ -194,16 +214,17 @@ class RedisLedger(BaseLedger):
 
     Args:
         url: ``redis://[:password@]host:port/db`` (or ``rediss://``), or a ``redis.asyncio.Redis``
-            client you own (not closed by :meth:`aclose`).
+            client you own (not closed by :meth:`aclose`). The options from ``prefix`` on may also
+            be given in the URL's query (``?prefix=myapp&keep_days=90``); keywords win.
         plans, clock, thresholds, on_threshold: see :class:`~coze_client.ledger.BaseLedger`.
-        prefix: namespace of every key.
-        on_unavailable: ``"closed"`` (refuse calls while Redis is away; default) or ``"open"``.
-        reservation_ttl: seconds after which a reservation never settled (its client crashed) is
-            dropped from the open set; it stays counted as a call.
-        keep_days: days a day row is kept after its day ends (for ``snapshot(current_only=False)``).
-        keep_months: months (of 31 days) a month row is kept after its month ends.
-        timeout: connect timeout in seconds (reads get twice as long).
-        reconnect_interval: after a failure, how long to refuse at once before trying Redis again.
+        prefix: namespace of every key (``"coze-client"``).
+        on_unavailable: ``"closed"`` (default: refuse calls while Redis is away) or ``"open"``.
+        reservation_ttl: seconds (86400) after which a reservation never settled (its client
+            crashed) is dropped from the open set; it stays counted as a call.
+        keep_days: days (40) a day row is kept after its day ends (``snapshot(current_only=False)``).
+        keep_months: months of 31 days (13) a month row is kept after its month ends.
+        timeout: connect timeout in seconds (1.0; reads get twice as long).
+        reconnect_interval: after a failure, how long to refuse at once before trying Redis again (0.5 s).
 
     Example:
         >>> ledger = RedisLedger("redis://127.0.0.1:6379/0", get_plan("coze.personal_free"))
@@ -219,26 +240,39 @@ class RedisLedger(BaseLedger):
         clock: Callable[[], datetime] | None = None,
         thresholds: Sequence[float] = (0.8, 1.0),
         on_threshold: ThresholdCallback | None = None,
-        prefix: str = "coze-client",
-        on_unavailable: Literal["closed", "open"] = "closed",
-        reservation_ttl: float = 86400.0,
-        keep_days: int = 40,
-        keep_months: int = 13,
-        timeout: float = 1.0,
-        reconnect_interval: float = 0.5,
+        prefix: str | None = None,
+        on_unavailable: Literal["closed", "open"] | None = None,
+        reservation_ttl: float | None = None,
+        keep_days: int | None = None,
+        keep_months: int | None = None,
+        timeout: float | None = None,
+        reconnect_interval: float | None = None,
     ) -> None:
         super().__init__(plans, clock=clock, thresholds=thresholds, on_threshold=on_threshold)
-        if on_unavailable not in ("closed", "open"):
-            raise ValidationError(f"on_unavailable must be 'closed' or 'open', not {on_unavailable!r}")
-        self.prefix = prefix
-        self.on_unavailable = on_unavailable
-        self.reservation_ttl = reservation_ttl
-        self.keep_days = keep_days
-        self.keep_months = keep_months
-        self.reconnect_interval = reconnect_interval
+        opts: dict[str, Any] = {}
+        if isinstance(url, str):
+            url, opts = url_options(url, _OPTIONS)
+        given = {
+            "prefix": prefix,
+            "on_unavailable": on_unavailable,
+            "reservation_ttl": reservation_ttl,
+            "keep_days": keep_days,
+            "keep_months": keep_months,
+            "timeout": timeout,
+            "reconnect_interval": reconnect_interval,
+        }
+        o = {**_DEFAULTS, **opts, **{k: v for k, v in given.items() if v is not None}}
+        if o["on_unavailable"] not in ("closed", "open"):
+            raise ValidationError(f"on_unavailable must be 'closed' or 'open', not {o['on_unavailable']!r}")
+        self.prefix: str = o["prefix"]
+        self.on_unavailable = cast(Literal["closed", "open"], o["on_unavailable"])
+        self.reservation_ttl: float = o["reservation_ttl"]
+        self.keep_days: int = o["keep_days"]
+        self.keep_months: int = o["keep_months"]
+        self.reconnect_interval: float = o["reconnect_interval"]
         if isinstance(url, str):
             self._where = describe_url(url)
-            self._redis = connect_redis(url, timeout=timeout)
+            self._redis = connect_redis(url, timeout=o["timeout"])
             self._owns = True
         else:
             self._where = "the given Redis client"

@@ -42,9 +42,10 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
-from urllib.parse import quote, urlsplit, urlunsplit
+from typing import Any, Literal, cast
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
@@ -54,12 +55,12 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from .._call import CallInfo
 from .._secrets import redact
-from ..errors import BackendUnavailableError, RateLimitWaitError
+from ..errors import BackendUnavailableError, RateLimitWaitError, ValidationError
 from ._core import Waiter, check_satisfiable
 from .memory import MemoryLimiter
 from .plans import Limit, Plan
 
-__all__ = ["UNAVAILABLE", "RedisLimiter", "connect_redis", "describe_url", "key_part"]
+__all__ = ["UNAVAILABLE", "RedisLimiter", "choice", "connect_redis", "describe_url", "key_part", "url_options"]
 
 logger = logging.getLogger("coze_client.limits")
 
@@ -85,6 +86,44 @@ def connect_redis(url: str, *, timeout: float = 1.0) -> aioredis.Redis:
         retry=Retry(ExponentialBackoff(cap=0.1, base=0.01), 1),
         health_check_interval=30,
     )
+
+
+def url_options(url: str, known: Mapping[str, Callable[[str], Any]]) -> tuple[str, dict[str, Any]]:
+    """Split this package's options off the query of a Redis URL; the rest of the URL goes to redis-py.
+
+    So ``AsyncCoze(limiter="redis://cache:6379/0?prefix=myapp&on_unavailable=closed")`` configures
+    the backend without building it by hand. ``known`` maps option names to converters; a value
+    that does not convert raises :class:`~coze_client.errors.ValidationError`.
+
+    Example:
+        >>> url_options("redis://h:6379/0?prefix=app&db=1", {"prefix": str})
+        ('redis://h:6379/0?db=1', {'prefix': 'app'})
+    """
+    parts = urlsplit(url)
+    rest: list[tuple[str, str]] = []
+    found: dict[str, Any] = {}
+    for name, value in parse_qsl(parts.query, keep_blank_values=True):
+        if name in known:
+            try:
+                found[name] = known[name](value)
+            except (TypeError, ValueError):
+                raise ValidationError(
+                    f"Redis URL option {name}={value!r} is not valid for {describe_url(url)}"
+                ) from None
+        else:
+            rest.append((name, value))
+    return urlunsplit(parts._replace(query=urlencode(rest))), found
+
+
+def choice(*allowed: str) -> Callable[[str], str]:
+    """A converter accepting only ``allowed`` values (for :func:`url_options`)."""
+
+    def convert(value: str) -> str:
+        if value not in allowed:
+            raise ValueError(value)
+        return value
+
+    return convert
 
 
 def key_part(value: str) -> str:
@@ -303,6 +342,24 @@ return 1
 
 _KIND = {"requests": "r", "tokens": "t", "concurrency": "c"}
 
+# Options a limiter URL may carry (``redis://host/0?prefix=app&on_unavailable=closed``), and defaults.
+_OPTIONS: dict[str, Callable[[str], Any]] = {
+    "prefix": str,
+    "stale_after": float,
+    "poll_interval": float,
+    "on_unavailable": choice("open", "closed"),
+    "reconnect_interval": float,
+    "timeout": float,
+}
+_DEFAULTS: dict[str, Any] = {
+    "prefix": "coze-client",
+    "stale_after": 600.0,
+    "poll_interval": 0.02,
+    "on_unavailable": "open",
+    "reconnect_interval": 0.5,
+    "timeout": 1.0,
+}
+
 
 class _RWaiter(Waiter):
     __slots__ = ("checked", "max_wait", "offline")
@@ -396,16 +453,18 @@ class RedisLimiter:
     Args:
         plan: the plan whose limits apply (to calls of ``plan.provider``; others pass unlimited).
         url: ``redis://[:password@]host:port/db`` (or ``rediss://``), or a ``redis.asyncio.Redis``
-            client you own (it is not closed by :meth:`aclose`).
-        prefix: namespace of every key; fleets sharing a Redis for different purposes pick their own.
-        stale_after: seconds after which an unreleased slot of a crashed process is presumed
+            client you own (it is not closed by :meth:`aclose`). The options below may also be
+            given in the URL's query (``?prefix=myapp&on_unavailable=closed``); keywords win.
+        prefix: namespace of every key (``"coze-client"``); fleets sharing a Redis for different
+            purposes pick their own.
+        stale_after: seconds (600) after which an unreleased slot of a crashed process is presumed
             answered; it still counts one window more.
         poll_interval: while waiting on capacity held by calls in flight (maybe on other hosts),
-            how often to look again.
-        on_unavailable: ``"open"`` (pace this process alone while Redis is away) or ``"closed"``
-            (raise :class:`~coze_client.errors.BackendUnavailableError`).
-        reconnect_interval: after a failure, how long to skip Redis before trying it again.
-        timeout: connect timeout in seconds (reads get twice as long).
+            how often to look again (0.02 s).
+        on_unavailable: ``"open"`` (default: pace this process alone while Redis is away) or
+            ``"closed"`` (raise :class:`~coze_client.errors.BackendUnavailableError`).
+        reconnect_interval: after a failure, how long to skip Redis before trying it again (0.5 s).
+        timeout: connect timeout in seconds (1.0; reads get twice as long).
 
     Example:
         >>> async def main() -> None:
@@ -420,24 +479,36 @@ class RedisLimiter:
         plan: Plan,
         url: str | aioredis.Redis = "redis://127.0.0.1:6379/0",
         *,
-        prefix: str = "coze-client",
-        stale_after: float = 600.0,
-        poll_interval: float = 0.02,
-        on_unavailable: Literal["open", "closed"] = "open",
-        reconnect_interval: float = 0.5,
-        timeout: float = 1.0,
+        prefix: str | None = None,
+        stale_after: float | None = None,
+        poll_interval: float | None = None,
+        on_unavailable: Literal["open", "closed"] | None = None,
+        reconnect_interval: float | None = None,
+        timeout: float | None = None,
     ) -> None:
-        if on_unavailable not in ("open", "closed"):
-            raise ValueError(f"on_unavailable must be 'open' or 'closed', not {on_unavailable!r}")
+        opts: dict[str, Any] = {}
+        if isinstance(url, str):
+            url, opts = url_options(url, _OPTIONS)
+        given = {
+            "prefix": prefix,
+            "stale_after": stale_after,
+            "poll_interval": poll_interval,
+            "on_unavailable": on_unavailable,
+            "reconnect_interval": reconnect_interval,
+            "timeout": timeout,
+        }
+        o = {**_DEFAULTS, **opts, **{k: v for k, v in given.items() if v is not None}}
+        if o["on_unavailable"] not in ("open", "closed"):
+            raise ValidationError(f"on_unavailable must be 'open' or 'closed', not {o['on_unavailable']!r}")
         self.plan = plan
-        self.prefix = prefix
-        self.stale_after = stale_after
-        self.poll_interval = poll_interval
-        self.on_unavailable = on_unavailable
-        self.reconnect_interval = reconnect_interval
+        self.prefix: str = o["prefix"]
+        self.stale_after: float = o["stale_after"]
+        self.poll_interval: float = o["poll_interval"]
+        self.on_unavailable = cast(Literal["open", "closed"], o["on_unavailable"])
+        self.reconnect_interval: float = o["reconnect_interval"]
         if isinstance(url, str):
             self._where = describe_url(url)
-            self._redis = connect_redis(url, timeout=timeout)
+            self._redis = connect_redis(url, timeout=o["timeout"])
             self._owns = True
         else:
             self._where = "the given Redis client"
@@ -446,7 +517,7 @@ class RedisLimiter:
         self._acquire_script = self._redis.register_script(_ACQUIRE)
         self._pause_script = self._redis.register_script(_PAUSE)
         longest = max((x.window for x in plan.limits), default=1.0)
-        self._ttl_ms = int((stale_after + longest + 60.0) * 1000)
+        self._ttl_ms = int((self.stale_after + longest + 60.0) * 1000)
         self._keys: dict[tuple[str, str], _RKey] = {}
         self._fallback = MemoryLimiter(plan)
         self._down_until = 0.0

@@ -207,3 +207,17 @@ async def test_a_prefix_with_glob_characters_sees_only_its_own_rows(redis_url: s
     assert {r.quota: r.used for r in await plain.snapshot()}["free_calls"] == 2
     await odd.aclose()
     await plain.aclose()
+
+
+async def test_options_in_the_url(redis_url: str, prefix: str) -> None:
+    ledger = build_ledger(f"{redis_url}?prefix={prefix}&keep_days=3&reservation_ttl=60", plans=short_plan(quota=5))
+    assert isinstance(ledger, RedisLedger)
+    assert (ledger.prefix, ledger.keep_days, ledger.reservation_ttl, ledger.on_unavailable) == (
+        prefix,
+        3,
+        60.0,
+        "closed",
+    )
+    await ledger.settle(await ledger.reserve(chat()))
+    assert {r.quota: r.used for r in await ledger.snapshot()}["free_calls"] == 1
+    await ledger.aclose()

@@ -298,3 +298,21 @@ def test_passwords_never_show() -> None:
 
     message = asyncio.run(refused())
     assert "s3cret" not in message and "127.0.0.1:1" in message
+
+
+async def test_options_in_the_url(redis_url: str, prefix: str) -> None:
+    from coze_client.errors import ValidationError
+    from coze_client.limits.factory import build_limiter
+
+    limiter = build_limiter(f"{redis_url}?prefix={prefix}&on_unavailable=closed&stale_after=30", short_plan())
+    assert isinstance(limiter, RedisLimiter)
+    assert (limiter.prefix, limiter.on_unavailable, limiter.stale_after) == (prefix, "closed", 30.0)
+    await (await limiter.acquire(chat())).release()  # redis-py got a URL without our options
+    await limiter.aclose()
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    assert list(client.scan_iter(match=f"{prefix}:lim:*"))
+    client.close()
+    keyword = RedisLimiter(short_plan(), f"{redis_url}?prefix=from-url", prefix=prefix)
+    assert keyword.prefix == prefix  # keywords win
+    with pytest.raises(ValidationError, match="on_unavailable"):
+        RedisLimiter(short_plan(), f"{redis_url}?on_unavailable=maybe")
