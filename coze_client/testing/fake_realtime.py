@@ -189,7 +189,7 @@ class FakeRealtime:
         self.connections: list[RealtimeConnection] = []
         self.faults: list[RealtimeFault] = []
         self.errors: dict[str, list[tuple[int, str]]] = {}
-        self.scripted: dict[str, list[dict[str, Any]]] = {}
+        self.scripted: dict[str, list[dict[str, Any] | str]] = {}
         self.tool_calls: list[dict[str, Any]] = []
         self._server: Server | None = None
         self._frozen: set[ServerConnection] = set()
@@ -262,8 +262,9 @@ class FakeRealtime:
         """Answer the next ``times`` client events of ``event_type`` with an ``error`` frame instead."""
         self.errors.setdefault(event_type, []).extend([(code, msg)] * times)
 
-    def script_next(self, path: str, *events: dict[str, Any]) -> None:
-        """Raw frames the next connection to ``path`` sends right after its ``*.created`` event."""
+    def script_next(self, path: str, *events: dict[str, Any] | str) -> None:
+        """Raw frames the next connection to ``path`` sends right after its ``*.created`` event
+        (a ``str`` is sent verbatim, so malformed frames can be scripted too)."""
         self.scripted.setdefault(path, []).extend(events)
 
     def require_action(self, *tool_calls: dict[str, Any]) -> None:
@@ -341,7 +342,10 @@ class FakeRealtime:
             await sender.check_fault()
             await sender.send(created, {})
             for frame in self.scripted.pop(path, []):
-                await sender.raw(frame)
+                if isinstance(frame, str):
+                    await ws.send(frame)  # verbatim, e.g. a frame that is not JSON
+                else:
+                    await sender.raw(frame)
             async for raw in ws:
                 try:
                     message = json.loads(raw)

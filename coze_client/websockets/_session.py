@@ -431,6 +431,12 @@ class RealtimeSession:
                     return
                 await self._queue.put(Reconnected(event_type=Reconnected.EVENT_TYPE,
                                                   data={"attempt": self.reconnects, **info}))
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # a bug must end the session loudly, never leave the consumer waiting
+                log.exception("realtime %s: the reader failed", self.path)
+                await self._end(RealtimeConnectionError(f"the realtime reader failed: {type(exc).__name__}: {exc}"))
+                return
 
     async def _reconnect(self, exc: ConnectionClosed) -> dict[str, Any]:
         last: CozeError | None = None

@@ -373,4 +373,8 @@ def parse_event(message: dict[str, Any]) -> WebsocketEvent:
             return cls.model_validate(frame)
         except PydanticValidationError:
             log.debug("realtime event %s did not fit its model; kept raw", frame["event_type"])
-    return WebsocketEvent.model_validate(frame)
+    try:
+        return WebsocketEvent.model_validate(frame)
+    except PydanticValidationError:
+        # Even a malformed ``detail`` must not lose the event (or kill the reader): keep it bare.
+        return WebsocketEvent(id=frame["id"], event_type=frame["event_type"], data=frame.get("data"))

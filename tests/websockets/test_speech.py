@@ -216,3 +216,13 @@ async def test_a_silent_peer_is_detected_by_keepalive(coze: AsyncCoze, fake: Fak
                 pass
     assert info.value.close_code == 1011
     assert time.monotonic() - started < 3
+
+
+async def test_malformed_frames_neither_crash_nor_hang(coze: AsyncCoze, fake: FakeRealtime) -> None:
+    fake.script_next(SPEECH, "this is not json", '["a", "list"]',
+                     {"event_type": "speech.audio.update", "data": {"delta": 5}, "detail": {"logid": 123}},
+                     {"event_type": "speech.audio.completed", "data": {}})
+    async with coze.websockets.audio.speech() as speech:
+        events = [e async for e in speech.until("speech.audio.completed", timeout=2)]
+    assert [e.event_type for e in events] == ["speech.created", "speech.audio.update", "speech.audio.completed"]
+    assert type(events[1]) is WebsocketEvent and events[1].data == {"delta": 5}  # kept raw, not dropped
