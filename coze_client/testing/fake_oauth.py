@@ -24,7 +24,8 @@ from __future__ import annotations
 import secrets
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
@@ -183,6 +184,27 @@ class FakeOAuth(FakeServer):
         """Route only the OAuth paths, so a :class:`FakeCoze` on the same host can serve the rest."""
         for base in self.base_urls:
             router.route(url__startswith=base + "/api/permission/oauth2/").mock(side_effect=self.handle)
+
+    @contextmanager
+    def mock(self, *also: Any) -> Iterator[Any]:
+        """Mount on respx for the ``with`` block, with other fakes (``FakeCoze``...) on the same router.
+
+        The OAuth routes go first, so a fake that serves the whole host still leaves them to this one.
+
+        Example:
+            >>> from coze_client.testing import FakeCoze
+            >>> api = FakeCoze()
+            >>> oauth = FakeOAuth(api=api)
+            >>> with oauth.mock(api):
+            ...     pass
+        """
+        import respx
+
+        with respx.mock(assert_all_called=False, assert_all_mocked=True) as router:
+            self.install(router)
+            for fake in also:
+                fake.install(router)
+            yield router
 
     # -- answers ------------------------------------------------------------------------------
     def _error(self, error: str, message: str, status: int = 400) -> httpx.Response:

@@ -46,7 +46,5 @@ def services() -> Iterator[Services]:
     """FakeOAuth linked to a FakeCoze: the API accepts exactly the tokens the OAuth fake issued."""
     api = FakeCoze()
     oauth = FakeOAuth(api=api, device_interval=0.01, device_expires_in=5.0)
-    with respx.mock(assert_all_called=False, assert_all_mocked=True) as router:
-        oauth.install(router)  # the OAuth paths first: FakeCoze routes the whole host
-        api.install(router)
+    with oauth.mock(api) as router:  # the OAuth paths first: FakeCoze routes the whole host
         yield Services(oauth, api, router)
