@@ -229,7 +229,10 @@ class RealtimeSession:
         if timeout is None:
             item = await self._queue.get()
         else:
-            item = await asyncio.wait_for(self._queue.get(), timeout)
+            try:
+                item = await asyncio.wait_for(self._queue.get(), timeout)
+            except asyncio.TimeoutError:  # a distinct class before Python 3.11: raise the builtin one
+                raise TimeoutError(f"no realtime event within {timeout}s") from None
         if item is _END:
             self._consumed_end = True
             self._raise_end_error()
@@ -392,7 +395,7 @@ class RealtimeSession:
         """The library error for a failed connect (``exc`` itself when it is not a connection failure)."""
         if isinstance(exc, InvalidStatus):
             return _handshake_error(exc)
-        if isinstance(exc, TimeoutError):
+        if isinstance(exc, (TimeoutError, asyncio.TimeoutError)):
             return RealtimeConnectionError(f"opening {self.path} timed out after {self._open_timeout}s")
         if isinstance(exc, OSError):
             # Refused or unreachable: nothing reached the server, so the call is given back.
