@@ -93,15 +93,18 @@ class SpeechSession(RealtimeSession):
     async def speak(self, text: str) -> int:
         """Append and complete ``text``, split into requests of at most 1024 bytes at sentence breaks.
 
-        Returns how many requests were sent: as many ``speech.audio.completed`` events will follow.
+        Text appended before (not completed yet) is completed first, as a request of its own. Returns
+        how many requests were completed: as many ``speech.audio.completed`` events will follow.
         """
-        if self._buffered:
+        flushed = 0
+        if self._buffered:  # text appended earlier is its own request (and its own completed event)
             await self.complete()
+            flushed = 1
         pieces = split_text(text, TEXT_LIMIT_BYTES)
         for piece in pieces:
             await self.append(piece)
             await self.complete()
-        return len(pieces)
+        return len(pieces) + flushed
 
     async def synthesize(self, text: str, *, timeout: float | None = None) -> AsyncIterator[bytes]:
         """Speak ``text`` and yield its audio bytes until every request's ``speech.audio.completed``."""

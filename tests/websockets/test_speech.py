@@ -226,3 +226,10 @@ async def test_malformed_frames_neither_crash_nor_hang(coze: AsyncCoze, fake: Fa
         events = [e async for e in speech.until("speech.audio.completed", timeout=2)]
     assert [e.event_type for e in events] == ["speech.created", "speech.audio.update", "speech.audio.completed"]
     assert type(events[1]) is WebsocketEvent and events[1].data == {"delta": 5}  # kept raw, not dropped
+
+
+async def test_synthesize_after_pending_append_waits_for_every_request(coze: AsyncCoze, fake: FakeRealtime) -> None:
+    async with coze.websockets.audio.speech() as speech:
+        await speech.append("first. ")
+        audio = b"".join([chunk async for chunk in speech.synthesize("second.", timeout=2)])
+    assert audio == b"AUDIO[first. ]AUDIO[second.]"
