@@ -114,7 +114,7 @@ async def main(events: int, calls: int, rounds: int) -> None:
     await ours.aclose()
 
     print(f"workflow stream: {events} Message events (+PINGs, Done); blocking run: {calls} calls; {rounds} rounds")
-    print(f"| client | stream best (s) | events/s | events yielded | run median (µs/call) |")
+    print("| client | stream best (s) | events/s | events yielded | run median (µs/call) |")
     print("|---|---|---|---|---|")
     for name in stream_times:
         best = min(stream_times[name])
