@@ -79,6 +79,8 @@ class RealtimeSession:
         open_timeout / ping_interval / ping_timeout / close_timeout: seconds (websockets' meaning).
         max_queue: events buffered before the reader stops reading the socket.
         max_wait: most seconds to wait for the rate limiter (else RateLimitWaitError).
+        hold_slot: keep the limiter slot until the connection ends instead of releasing it when the
+            handshake is answered (for a plan with a ``concurrency`` limit on sessions).
         extra_headers: more handshake headers.
     """
 
@@ -106,6 +108,7 @@ class RealtimeSession:
         max_queue: int = 1024,
         max_frame: int = DEFAULT_MAX_FRAME,
         max_wait: float | None = None,
+        hold_slot: bool = False,
         extra_headers: Mapping[str, str] | None = None,
     ) -> None:
         attempts = (3 if reconnect is True else int(reconnect)) if reconnect else 0
@@ -125,6 +128,8 @@ class RealtimeSession:
         self._close_timeout = close_timeout
         self._max_frame = max_frame
         self._max_wait = max_wait
+        self._hold_slot = hold_slot
+        self._held: list[Any] = []  # limiter permits held for the connection's life (hold_slot=True)
         self._extra_headers = dict(extra_headers or {})
         self._queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=max_queue)
         self._ws: ClientConnection | None = None
@@ -386,7 +391,10 @@ class RealtimeSession:
                 raise
             raise error from None
         try:
-            await permit.release(sent=True)
+            if self._hold_slot:
+                self._held.append(permit)
+            else:
+                await permit.release(sent=True)
         finally:
             self._reservations.append(reservation)
         return ws
@@ -445,6 +453,7 @@ class RealtimeSession:
         last: CozeError | None = None
         # The budget is for the whole session, so a server that accepts and then drops every
         # connection cannot keep the session reconnecting forever.
+        await self._release_held()  # the dropped connection no longer occupies its slot
         while self._attempts_left > 0:
             self._attempts_left -= 1
             attempt = self._max_reconnects - self._attempts_left
@@ -483,7 +492,13 @@ class RealtimeSession:
             if self._closing and self._queue.empty():
                 self._queue.put_nowait(_END)
 
+    async def _release_held(self) -> None:
+        held, self._held = self._held, []
+        for permit in held:
+            await _quietly(permit.release(sent=True))
+
     async def _settle(self) -> None:
+        await self._release_held()
         reservations, self._reservations = self._reservations, []
         usage = self.usage if (self.usage.total_tokens or self.usage.extra) else None
         for index, reservation in enumerate(reservations):

@@ -81,3 +81,17 @@ async def test_no_token_in_logs_reprs_or_errors(fake: FakeRealtime, caplog: pyte
     text = "\n".join([*shown, caplog.text])
     assert TOKEN not in text and "WRONGwrong" not in text
     assert "bad voice" in text  # the error itself is shown
+
+
+async def test_hold_slot_keeps_the_permit_until_the_session_ends(fake: FakeRealtime) -> None:
+    from tests.core.doubles import RecordingLedger, RecordingLimiter
+
+    limiter, ledger = RecordingLimiter(), RecordingLedger()
+    async with AsyncCoze(token=TOKEN, base_url=fake.base_url, plan=None, limiter=limiter, ledger=ledger) as coze:
+        async with coze.websockets.audio.speech(hold_slot=True) as speech:
+            await speech.receive(timeout=2)
+            assert limiter.permits[0].released == []  # still held while the session is open
+        assert limiter.permits[0].released == [(None, True)]
+        async with coze.websockets.audio.speech() as speech:
+            await speech.receive(timeout=2)
+            assert limiter.permits[1].released == [(None, True)]  # default: released at the handshake
