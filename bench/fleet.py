@@ -4,12 +4,17 @@
 (a) Fleet: ``--procs`` processes (8) x ``--tasks`` callers each share one ``coze.personal_free``
     account against the loopback fake Coze server (``coze_client.testing.FakeCoze``, which judges
     the plan's strict windows by arrival and locks the account out past its 500 free calls).
-    Every caller is an ``AsyncCoze`` client sending ``chat.create`` until the ledger refuses.
+    Every caller is an ``AsyncCoze`` client (``max_retries=0``) sending ``chat.create``. Two runs:
+
+    * throughput: the real windows, the free quota lifted, ``--seconds`` (10) long;
+    * free quota: windows scaled by ``--scale`` (0.1: 20 calls per 0.1 s, 300 per 6 s) so the 500
+      free calls take seconds, until the ledger refuses (``--scale 1``: the real plan, ~70 s).
+
     Reported: calls sent, server rejections (must be 0), the fake's peak per window against the
-    limit, the free quota used (must be exactly 500), and utilisation: the time a perfect strict
-    client needs for the same calls (every window filled the instant it allows) divided by the
-    time the fleet took. The plan's windows are scaled by ``--scale`` (0.1: 20 calls per 0.1 s,
-    300 per 6 s) so a run takes seconds; ``--scale 1`` is the real plan (about 70 s).
+    limit, the free quota used (must be exactly 500), utilisation (the time a perfect strict client
+    needs for the same calls, every window filled the instant it allows, divided by the time the
+    fleet took), the median slot hold (grant to release: the response time) and the median reuse
+    delay (a freed chat slot, release + window, to its next grant anywhere in the fleet).
     The same fleet runs on the sqlite backends (one host) for comparison.
 (b) Overhead per call, one process, no limit binding: limiter acquire + release and ledger
     reserve + settle on the memory, sqlite and redis backends, one caller and 50 callers.
@@ -128,14 +133,14 @@ def ideal_seconds(plan: Plan, n: int, groups: tuple[str, ...] = ("chat", "model"
 class _TimedPermit:
     """A permit that records how long its slot was held (grant to release: one response time)."""
 
-    def __init__(self, permit: Any, holds: list[float]) -> None:
+    def __init__(self, permit: Any, holds: list[tuple[float, float]]) -> None:
         self._permit = permit
         self._holds = holds
         self._t0 = time.monotonic()
         self.waited = permit.waited
 
     async def release(self, *, used_tokens: int | None = None, sent: bool = True) -> None:
-        self._holds.append(time.monotonic() - self._t0)
+        self._holds.append((self._t0, time.monotonic()))
         await self._permit.release(used_tokens=used_tokens, sent=sent)
 
 
@@ -144,7 +149,7 @@ class _TimedLimiter:
 
     def __init__(self, limiter: Any) -> None:
         self._limiter = limiter
-        self.holds: list[float] = []
+        self.holds: list[tuple[float, float]] = []  # (grant, release), CLOCK_MONOTONIC: shared by the host
 
     async def acquire(self, call: CallInfo, *, max_wait: float | None = None) -> _TimedPermit:
         return _TimedPermit(await self._limiter.acquire(call, max_wait=max_wait), self.holds)
@@ -202,9 +207,7 @@ async def child_main(args: argparse.Namespace) -> None:
         for task in late:  # the run is over: callers still waiting for a window give up
             task.cancel()
         await asyncio.gather(*late, return_exceptions=True)
-    holds = sorted(limiter.holds)
-    hold = holds[len(holds) // 2] if holds else 0.0
-    print(json.dumps({**counts, "error_kinds": sorted(set(errors)), "hold": hold}), flush=True)
+    print(json.dumps({**counts, "error_kinds": sorted(set(errors)), "slots": limiter.holds}), flush=True)
 
 
 def run_fleet(
@@ -267,8 +270,26 @@ def run_fleet(
         "took": took,
         "ideal": ideal,
         "utilisation": ideal / took if took else 0.0,
-        "hold": statistics.median(r["hold"] for r in results),
+        **slot_times(results, plan.limit("chat_qps").limit, plan.limit("chat_qps").window),
         "marks": [round(t - chats[0], 3) for t in chats[299:302]] if len(chats) > 301 else [],
+    }
+
+
+def slot_times(results: list[dict[str, Any]], limit: int, window: float) -> dict[str, float]:
+    """Median slot hold (grant to release) and reuse delay, across the fleet.
+
+    The reuse delay is how long after a slot freed (release + window of the binding chat limit) the
+    fleet granted it again: the k-th grant after the first ``limit`` uses the k-th slot to free.
+    """
+    slots = sorted((g, r) for res in results for g, r in res["slots"])
+    if not slots:
+        return {"hold": 0.0, "reuse": 0.0}
+    grants = sorted(g for g, _ in slots)
+    frees = sorted(r + window for _, r in slots)
+    reuse = [grants[k + limit] - frees[k] for k in range(len(grants) - limit) if grants[k + limit] >= frees[k]]
+    return {
+        "hold": statistics.median(r - g for g, r in slots),
+        "reuse": statistics.median(reuse) if reuse else 0.0,
     }
 
 
@@ -399,6 +420,7 @@ def main() -> None:
                             f"{r['ideal']:.2f} s",
                             f"{r['utilisation']:.1%}",
                             f"{r['hold'] * 1000:.0f} ms",
+                            f"{r['reuse'] * 1000:.0f} ms" if quota is False else "-",
                         ]
                     )
             table(
@@ -415,6 +437,7 @@ def main() -> None:
                     "ideal",
                     "utilisation",
                     "median hold",
+                    "median reuse delay",
                 ],
                 rows,
             )

@@ -39,9 +39,11 @@ Example:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
@@ -60,7 +62,7 @@ from ._core import Waiter, check_satisfiable
 from .memory import MemoryLimiter
 from .plans import Limit, Plan
 
-__all__ = ["UNAVAILABLE", "RedisLimiter", "choice", "connect_redis", "describe_url", "key_part", "url_options"]
+__all__ = ["UNAVAILABLE", "RedisLimiter", "choice", "connect_redis", "describe_url", "flag", "key_part", "url_options"]
 
 logger = logging.getLogger("coze_client.limits")
 
@@ -126,6 +128,16 @@ def choice(*allowed: str) -> Callable[[str], str]:
     return convert
 
 
+def flag(value: str) -> bool:
+    """A yes/no URL option: ``1``/``true``/``yes``/``on`` or ``0``/``false``/``no``/``off``."""
+    low = value.strip().lower()
+    if low in ("1", "true", "yes", "on"):
+        return True
+    if low in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(value)
+
+
 def key_part(value: str) -> str:
     """``value`` quoted for a key: ``:``, ``{``, ``}`` and spaces escaped, so keys parse unambiguously.
 
@@ -151,9 +163,11 @@ def describe_url(url: str) -> str:
 # The decision, atomically on the server. KEYS: 1 running sums (hash), 2 pauses (hash),
 # 3 slot counter, 3+i the slot set of limit i. ARGV[1]: JSON
 #   l: limits {name, cap, window, kind r|t|c}; r: releases {member, i, weight, new weight, sent 0/1};
-#   w: waiters {needs {{i, demand}}, groups}; s: stale_after; p: poll delay; t: key TTL (ms).
+#   w: waiters {needs {{i, demand}}, groups}; s: stale_after; p: poll delay; t: key TTL (ms);
+#   ch: channel told of releases ('' for none); me: this limiter's id (the message).
 # Answers JSON: g {waiter index -> members}, wake (delay or -1), lo {limit index -> lower bound of the
-# wait}, pz {group -> pause left}. The pass over the waiters is coze_client.limits._core.select.
+# wait}, pz {group -> pause left}, polled (a wait depends on slots in flight). The pass over the
+# waiters is coze_client.limits._core.select.
 _ACQUIRE = r"""
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
@@ -166,12 +180,14 @@ local function slot_id(m) return string.sub(m, 2, string.find(m, ':') - 1) end
 
 local delta = {}
 for i = 1, n do delta[i] = 0 end
+local released = false
 for _, r in ipairs(a.r) do
   local m, i, w, nw, sent = r[1], r[2], r[3], r[4], r[5]
   local lim = lims[i]
   local z = KEYS[3 + i]
   -- A stale slot may already have expired and been counted out: then there is nothing to undo.
   if redis.call('ZREM', z, m) == 1 then
+    released = true
     if lim.kind == 'c' or sent == 0 or nw == 0 then
       delta[i] = delta[i] - w
     else
@@ -280,7 +296,11 @@ end
 
 for i = 1, n do redis.call('HSET', U, lims[i].name, used[i]) end
 
+-- Waiters of other processes blocked on slots in flight learn of this at once (they also poll).
+if released and a.ch ~= '' then redis.call('PUBLISH', a.ch, a.me) end
+
 local wake = -1
+local polled = false
 local lo = {}
 if blocked then
   for i = 1, n do
@@ -309,7 +329,10 @@ if blocked then
           lower = lim.window
         end
       end
-      if at < 0 then at = a.p end
+      if at < 0 then
+        at = a.p
+        polled = true
+      end
       if wake < 0 or at < wake then wake = at end
       lo[tostring(i)] = lower
     end
@@ -322,7 +345,7 @@ end
 for _, k in ipairs(KEYS) do
   if redis.call('EXISTS', k) == 1 and redis.call('PTTL', k) < a.t then redis.call('PEXPIRE', k, a.t) end
 end
-return cjson.encode({g = g, wake = wake, lo = lo, pz = pz})
+return cjson.encode({g = g, wake = wake, lo = lo, pz = pz, polled = polled})
 """
 
 # KEYS[1] pauses; ARGV: seconds, TTL (ms), groups...
@@ -350,6 +373,7 @@ _OPTIONS: dict[str, Callable[[str], Any]] = {
     "on_unavailable": choice("open", "closed"),
     "reconnect_interval": float,
     "timeout": float,
+    "notify": flag,
 }
 _DEFAULTS: dict[str, Any] = {
     "prefix": "coze-client",
@@ -358,7 +382,11 @@ _DEFAULTS: dict[str, Any] = {
     "on_unavailable": "open",
     "reconnect_interval": 0.5,
     "timeout": 1.0,
+    "notify": True,
 }
+# While release notices arrive, a waiter on slots in flight elsewhere looks again this seldom (a
+# notice may be lost: pub/sub is at most once; the poll is the safety net).
+_NOTIFIED_POLL = 0.25
 
 
 class _RWaiter(Waiter):
@@ -387,13 +415,15 @@ class _Outcome:
     wake: float = -1.0
     lower: dict[int, float] = field(default_factory=dict)
     pauses: dict[str, float] = field(default_factory=dict)
+    polled: bool = False
 
 
 class _RKey:
-    __slots__ = ("job", "keys", "kicked", "lims", "pending", "routes", "spec", "timer", "waiters")
+    __slots__ = ("channel", "job", "keys", "kicked", "lims", "pending", "routes", "spec", "timer", "waiters")
 
     def __init__(self, base: str, lims: tuple[Limit, ...]) -> None:
         self.lims = lims
+        self.channel = f"{base}:released"
         # Running sums, pauses, slot counter, then one slot set per limit.
         self.keys = [f"{base}:used", f"{base}:pause", f"{base}:seq"] + [f"{base}:z:{key_part(x.name)}" for x in lims]
         self.spec = [{"name": x.name, "cap": x.limit, "window": x.window, "kind": _KIND[x.kind]} for x in lims]
@@ -465,6 +495,9 @@ class RedisLimiter:
             ``"closed"`` (raise :class:`~coze_client.errors.BackendUnavailableError`).
         reconnect_interval: after a failure, how long to skip Redis before trying it again (0.5 s).
         timeout: connect timeout in seconds (1.0; reads get twice as long).
+        notify: follow release notices over pub/sub (default True), so a waiter on a slot in flight
+            in another process is woken by its release instead of looking again every
+            ``poll_interval`` (it then looks again only every 0.25 s, in case a notice is lost).
 
     Example:
         >>> async def main() -> None:
@@ -485,6 +518,7 @@ class RedisLimiter:
         on_unavailable: Literal["open", "closed"] | None = None,
         reconnect_interval: float | None = None,
         timeout: float | None = None,
+        notify: bool | None = None,
     ) -> None:
         opts: dict[str, Any] = {}
         if isinstance(url, str):
@@ -496,6 +530,7 @@ class RedisLimiter:
             "on_unavailable": on_unavailable,
             "reconnect_interval": reconnect_interval,
             "timeout": timeout,
+            "notify": notify,
         }
         o = {**_DEFAULTS, **opts, **{k: v for k, v in given.items() if v is not None}}
         if o["on_unavailable"] not in ("open", "closed"):
@@ -506,6 +541,7 @@ class RedisLimiter:
         self.poll_interval: float = o["poll_interval"]
         self.on_unavailable = cast(Literal["open", "closed"], o["on_unavailable"])
         self.reconnect_interval: float = o["reconnect_interval"]
+        self.notify: bool = o["notify"]
         if isinstance(url, str):
             self._where = describe_url(url)
             self._redis = connect_redis(url, timeout=o["timeout"])
@@ -523,6 +559,11 @@ class RedisLimiter:
         self._down_until = 0.0
         self._was_down = False
         self._closed = False
+        # Release notices (pub/sub): this limiter's id, the channels it follows, its listener task.
+        self._id = uuid.uuid4().hex[:12]
+        self._channels: dict[str, _RKey] = {}
+        self._listener: asyncio.Task[None] | None = None
+        self._listening = False
 
     def __repr__(self) -> str:
         return f"RedisLimiter({self.plan.name!r}, {self._where!r}, prefix={self.prefix!r})"
@@ -607,6 +648,9 @@ class RedisLimiter:
             if key.job is not None:
                 await asyncio.gather(key.job, return_exceptions=True)
         self._closed = True
+        if self._listener is not None:
+            self._listener.cancel()
+            await asyncio.gather(self._listener, return_exceptions=True)
         await self._fallback.aclose()
         if self._owns:
             await self._redis.aclose()
@@ -718,7 +762,9 @@ class RedisLimiter:
             "r": rel_rows,
             "w": [{"needs": [[i + 1, d] for i, d in w.needs], "groups": list(w.groups)} for w in waiters],
             "s": self.stale_after,
-            "p": self.poll_interval,
+            "p": self.poll_interval if not self._listening else max(self.poll_interval, _NOTIFIED_POLL),
+            "ch": key.channel if self.notify else "",
+            "me": self._id,
             "t": self._ttl_ms,
         }
         raw = await self._acquire_script(keys=key.keys, args=[json.dumps(payload, separators=(",", ":"))])
@@ -731,6 +777,7 @@ class RedisLimiter:
             wake=float(data.get("wake", -1)),
             lower={int(k) - 1: float(v) for k, v in lower.items()},
             pauses={str(k): float(v) for k, v in pauses.items()},
+            polled=bool(data.get("polled")),
         )
 
     def _apply(self, key: _RKey, waiters: list[_RWaiter], out: _Outcome) -> None:
@@ -769,3 +816,53 @@ class RedisLimiter:
             key.timer = None
         if out.wake >= 0 and any(w.fut is not None and not w.fut.done() for w in key.waiters):
             key.timer = loop.call_later(out.wake, self._on_timer, key)
+        if out.polled and self.notify and key.channel not in self._channels:
+            self._follow(key)
+
+    # ---- release notices ----------------------------------------------------------------
+
+    def _follow(self, key: _RKey) -> None:
+        """Subscribe to ``key``'s release notices (the listener picks new channels up within 0.1 s)."""
+        self._channels[key.channel] = key
+        if (self._listener is None or self._listener.done()) and not self._closed:
+            self._listener = asyncio.get_running_loop().create_task(self._listen())
+
+    async def _listen(self) -> None:
+        """Wake the waiters of a key when another process releases one of its slots."""
+        ps: Any = None
+        subscribed: set[str] = set()
+        try:
+            while not self._closed:
+                try:
+                    if ps is None:
+                        ps = self._redis.pubsub(ignore_subscribe_messages=True)
+                        subscribed = set()
+                    new = [c for c in self._channels if c not in subscribed]
+                    if new:
+                        await ps.subscribe(*new)
+                        subscribed.update(new)
+                        self._listening = True
+                        for c in new:  # a release may have come before the subscription: look again
+                            self._kick(self._channels[c])
+                    msg = await ps.get_message(ignore_subscribe_messages=True, timeout=0.1)
+                    if msg is None or msg.get("type") != "message":
+                        continue
+                    channel, data = msg["channel"], msg["data"]
+                    channel = channel.decode() if isinstance(channel, bytes) else channel
+                    data = data.decode() if isinstance(data, bytes) else data
+                    key = self._channels.get(channel)
+                    if data != self._id and key is not None and key.waiters:
+                        self._kick(key)
+                except UNAVAILABLE:
+                    # Redis is away: poll as before; try a fresh subscription later.
+                    self._listening = False
+                    if ps is not None:
+                        with contextlib.suppress(Exception):
+                            await ps.aclose()
+                        ps = None
+                    await asyncio.sleep(self.reconnect_interval)
+        finally:
+            self._listening = False
+            if ps is not None:
+                with contextlib.suppress(Exception):
+                    await ps.aclose()

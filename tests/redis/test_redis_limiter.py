@@ -316,3 +316,26 @@ async def test_options_in_the_url(redis_url: str, prefix: str) -> None:
     assert keyword.prefix == prefix  # keywords win
     with pytest.raises(ValidationError, match="on_unavailable"):
         RedisLimiter(short_plan(), f"{redis_url}?on_unavailable=maybe")
+
+
+@pytest.mark.parametrize("notify", [True, False])
+async def test_release_notices_wake_waiters_of_other_processes(redis_url: str, prefix: str, notify: bool) -> None:
+    plan = Plan(name="t.conc", provider="coze", limits=(Limit(name="conc", kind="concurrency", limit=1),))
+    # A long poll interval: without notices, the waiter only looks again after 0.6 s.
+    holder = RedisLimiter(plan, redis_url, prefix=prefix, poll_interval=0.6, notify=notify)
+    waiter = RedisLimiter(plan, redis_url, prefix=prefix, poll_interval=0.6, notify=notify)
+    held = await holder.acquire(chat())
+    pending = asyncio.ensure_future(waiter.acquire(chat()))
+    await asyncio.sleep(0.3)  # the waiter has looked, found the slot in flight, and (maybe) subscribed
+    assert not pending.done()
+    t0 = time.monotonic()
+    await held.release()
+    permit = await asyncio.wait_for(pending, 2.0)
+    woke = time.monotonic() - t0
+    if notify:
+        assert woke < 0.2  # woken by the release notice
+    else:
+        assert woke > 0.1  # found at its next poll
+    await permit.release()
+    await holder.aclose()
+    await waiter.aclose()
