@@ -23,9 +23,11 @@ see more than ``limit`` arrivals (ARCHITECTURE, "hard-won facts about limiting")
   :class:`~coze_client.errors.BackendUnavailableError`. redis-py reconnects by itself; after a
   failure Redis is tried again every ``reconnect_interval`` seconds.
 
-Across processes the order is first come first served per script run, not strictly FIFO. A process
-learns of slots released elsewhere by looking again every ``poll_interval`` while it waits on a
-limit whose capacity is held by calls in flight; expiries it knows of wake it at the exact time.
+Across processes the order is first come first served per script run, not strictly FIFO. Expiries a
+process knows of wake it at the exact time. A slot in flight in another process frees at a release it
+cannot compute: the script publishes a notice on the account's channel when it writes releases, and
+waiting processes subscribed to it look again at once (``notify=True``); as pub/sub delivers at most
+once, they also look again every 0.25 s (every ``poll_interval`` while not subscribed).
 
 ``limits`` (the library) was not used: its moving-window strategy counts a hit at one instant and
 cannot hold a slot until one window after the response, nor correct a token estimate.
