@@ -59,7 +59,7 @@ class _Lim:
 class _Route:
     """The limits that apply to one tuple of groups (cached per key)."""
 
-    __slots__ = ("idx", "lims", "plain", "specs", "tokens")
+    __slots__ = ("idx", "lims", "max_est", "plain", "specs", "tokens")
 
     def __init__(self, key: _Key, groups: tuple[str, ...]) -> None:
         probe = CallInfo("", "", "", "", groups=groups)
@@ -68,6 +68,12 @@ class _Route:
         self.lims = tuple(key.lims[i] for i in idx)
         self.specs = tuple(lim.spec for lim in self.lims)
         self.tokens = any(lim.tokens for lim in self.lims)
+        # The largest estimate every token limit can ever admit: one comparison per acquire.
+        self.max_est = min(
+            [lim.cap for lim in self.lims if lim.tokens]
+            + [lim.spec.max_per_request for lim in self.lims if lim.tokens and lim.spec.max_per_request],
+            default=1 << 62,
+        )
         # Only request-count limits: every weight is 1 (the common Coze case, a faster path).
         self.plain = not any(lim.tokens or lim.conc for lim in self.lims)
 
@@ -126,27 +132,27 @@ class _Key:
 
     def release(self, route: _Route, est: int, used_tokens: int | None, sent: bool) -> None:
         now = self.clock.now()
-        if route.plain and sent:
+        if not sent:
+            # Never reached the server: nothing to count, every unit comes back at once.
+            for lim in route.lims:
+                lim.used -= est if lim.tokens else 1
+        elif route.plain:
             for lim in route.lims:
                 lim.log.append((now + lim.window, 1))
-            if self.waiters:
-                self.scan(now)
-            return
-        for lim in route.lims:
-            if lim.conc:
-                lim.used -= 1
-                continue
-            d = est if lim.tokens else 1
-            if not sent:
-                # Never reached the server: nothing to count.
-                lim.used -= d
-                continue
-            if lim.tokens and used_tokens is not None:
-                actual = max(0, used_tokens)
-                lim.used += actual - d
-                d = actual
-            if d:
-                lim.log.append((now + lim.window, d))
+        else:
+            for lim in route.lims:
+                if lim.conc:
+                    lim.used -= 1
+                elif lim.tokens:
+                    actual = est
+                    if used_tokens is not None:
+                        # The response told the real usage: correct the estimate.
+                        actual = used_tokens if used_tokens > 0 else 0
+                        lim.used += actual - est
+                    if actual:
+                        lim.log.append((now + lim.window, actual))
+                else:
+                    lim.log.append((now + lim.window, 1))
         if self.waiters:
             self.scan(now)
 
@@ -285,8 +291,8 @@ class MemoryLimiter:
         key = self._keys.get((call.provider, call.account)) or self._key(call)
         route = key.routes.get(call.groups) or key.route(call.groups)
         est = call.est_tokens
-        if route.tokens:
-            check_satisfiable(route.specs, call)
+        if est > route.max_est:
+            check_satisfiable(route.specs, call)  # raises, naming the limit
         now = self._now()
         if not key.waiters and now >= key.pause_max:
             # Fast path: nobody waits on this key, so FIFO cannot be broken by granting now.
