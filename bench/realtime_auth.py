@@ -8,6 +8,8 @@
    endpoint (``FakeOAuth`` on respx) answers after 20 ms. Counts token requests and the wall time.
    cozepy's ``AsyncJWTAuth`` has no lock, so every caller refreshes.
 3. ``get_token()`` with a valid cached token: microseconds per call, median of the rounds.
+4. Decoding and typing one audio frame without sockets (ours: JSON + pydantic event model; cozepy: the same
+   through its event factory, which also base64-decodes eagerly): the stable part of figure 1.
 
 Run: ``python bench/realtime_auth.py [--frames 20000] [--concurrency 100] [--rounds 3]``
 """
@@ -136,6 +138,31 @@ async def cached_token_cost(calls: int) -> float:
     return (time.perf_counter() - started) / calls * 1e6
 
 
+def parse_cost(events: int, rounds: int) -> tuple[float, float]:
+    """Microseconds to decode and type one ``speech.audio.update`` frame (no sockets): ours, cozepy's."""
+    import base64
+    import json
+
+    from cozepy.websockets.audio.speech import _audio_speech_event_factory as factory
+
+    from coze_client.websockets.events import parse_event
+
+    frame = json.dumps({"id": "7500000000000000001", "event_type": "speech.audio.update",
+                        "data": {"delta": base64.b64encode(b"0123456789abcdef" * 4).decode()},
+                        "detail": {"logid": "20261125152829000000000000000000001"}})
+    results = []
+    for decode in (lambda raw: parse_event(json.loads(raw)),
+                   lambda raw: factory.create_event("v1/audio/speech", json.loads(raw))):
+        best = float("inf")
+        for _ in range(rounds):
+            started = time.perf_counter()
+            for _ in range(events):
+                decode(frame)
+            best = min(best, time.perf_counter() - started)
+        results.append(best / events * 1e6)
+    return results[0], results[1]
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--frames", type=int, default=20000)
@@ -149,6 +176,9 @@ async def main() -> None:
         count, seconds = min(results, key=lambda r: r[1])
         rows.append((f"realtime speech: {count} audio frames over loopback", name,
                      f"{count / seconds:,.0f} events/s ({seconds:.2f} s)"))
+    ours_us, cozepy_us = parse_cost(args.frames, args.rounds)
+    rows.append(("decode + type one audio frame (no sockets)", "coze-client", f"{ours_us:.1f} µs/event"))
+    rows.append(("decode + type one audio frame (no sockets)", "cozepy 0.20.0", f"{cozepy_us:.1f} µs/event"))
     private, public = _pem()
     for name, ours in (("coze-client", True), ("cozepy 0.20.0", False)):
         requests, seconds = await oauth_burst(args.concurrency, ours, private, public)

@@ -231,7 +231,9 @@ class RealtimeSession:
             self._consumed_end = True
             self._raise_end_error()
             return None
-        if timeout is None:
+        if not self._queue.empty():
+            item = self._queue.get_nowait()
+        elif timeout is None:
             item = await self._queue.get()
         else:
             try:
@@ -423,7 +425,10 @@ class RealtimeSession:
                     event = self._decode(raw)
                     if event is not None:
                         self._observe(event)
-                        await self._queue.put(event)
+                        try:
+                            self._queue.put_nowait(event)  # the common case, without a coroutine
+                        except asyncio.QueueFull:
+                            await self._queue.put(event)  # the consumer lags: stop reading the socket
                 self.close_code = ws.close_code
                 await self._end(None)  # closed cleanly (by the server, or by us)
                 return
