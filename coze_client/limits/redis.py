@@ -578,6 +578,8 @@ class RedisLimiter:
         Raises :class:`~coze_client.errors.BackendUnavailableError` when Redis cannot be reached
         and ``on_unavailable="closed"``.
         """
+        if self._closed:
+            raise RuntimeError("this RedisLimiter is closed")
         key = self._key(call)
         idx = key.route(call.groups)
         if not idx:
@@ -650,6 +652,14 @@ class RedisLimiter:
             if key.job is not None:
                 await asyncio.gather(key.job, return_exceptions=True)
         self._closed = True
+        for key in self._keys.values():
+            if key.timer is not None:  # set again by a job that ran above
+                key.timer.cancel()
+                key.timer = None
+            for w in key.waiters:  # nobody will grant them any more
+                if w.fut is not None and not w.fut.done():
+                    w.fut.set_exception(RuntimeError("this RedisLimiter was closed while the call waited"))
+            key.waiters = []
         if self._listener is not None:
             self._listener.cancel()
             await asyncio.gather(self._listener, return_exceptions=True)
@@ -669,6 +679,10 @@ class RedisLimiter:
         return key
 
     def _push(self, key: _RKey, rel: _Release) -> None:
+        if self._closed:
+            # Nothing will write it any more: the slot counts until its stale expiry, conservatively.
+            self._settle_releases([rel])
+            return
         key.pending.append(rel)
         self._kick(key)
 
