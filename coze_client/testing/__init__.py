@@ -19,6 +19,7 @@ from ._core import FakeServer, FakeTransport, RecordedRequest, UploadedFile
 from .coze import BotScript, ChatScript, FakeCoze, WorkflowScript
 from .easydl import FakeEasyDL
 from .enforcement import Admission, Enforcer, ManualClock, Rejection, Stats, estimate_tokens
+from .fake_oauth import FakeOAuth
 from .faults import Fault, Faults
 from .gptbots import FakeGPTBots
 from .loopback import LoopbackServer, asgi_app, serve_loopback
@@ -32,6 +33,8 @@ __all__ = [
     "FakeCoze",
     "FakeEasyDL",
     "FakeGPTBots",
+    "FakeOAuth",
+    "FakeRealtime",
     "FakeServer",
     "FakeTransport",
     "FakeXingchen",
@@ -48,3 +51,12 @@ __all__ = [
     "estimate_tokens",
     "serve_loopback",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # FakeRealtime needs the optional `websockets` package: import it only when asked for.
+    if name == "FakeRealtime":
+        from .fake_realtime import FakeRealtime
+
+        return FakeRealtime
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -7,6 +7,9 @@ fixtures. Fixtures:
 - ``fake_coze``: a :class:`~coze_client.testing.FakeCoze` mounted on respx (``https://api.coze.cn``
   and ``https://api.coze.com``), so any httpx client in the test talks to it without sockets.
 - ``fake_xingchen``, ``fake_gptbots``, ``fake_easydl``: the same for the other providers.
+- ``fake_oauth``: a :class:`~coze_client.testing.FakeOAuth` (token and device-code endpoints) on respx.
+- ``fake_realtime``: a started :class:`~coze_client.testing.FakeRealtime` WebSocket server on loopback
+  (needs the ``realtime`` extra).
 - ``coze_loopback``: a :class:`~coze_client.testing.LoopbackServer` running a fresh ``FakeCoze`` on
   127.0.0.1 (``coze_loopback.base_url``, ``coze_loopback.fake``), for sync clients and subprocesses.
 
@@ -20,7 +23,7 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -28,6 +31,8 @@ import pytest
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from .coze import FakeCoze
     from .easydl import FakeEasyDL
+    from .fake_oauth import FakeOAuth
+    from .fake_realtime import FakeRealtime
     from .gptbots import FakeGPTBots
     from .loopback import LoopbackServer
     from .xingchen import FakeXingchen
@@ -66,6 +71,8 @@ def fake_gptbots() -> Iterator[FakeGPTBots]:
 def fake_easydl() -> Iterator[FakeEasyDL]:
     """A fresh :class:`FakeEasyDL` mounted on respx (``https://aip.baidubce.com``)."""
     from .easydl import FakeEasyDL
+    from .fake_oauth import FakeOAuth
+    from .fake_realtime import FakeRealtime
 
     yield from _mounted(FakeEasyDL())
 
@@ -81,3 +88,22 @@ def coze_loopback() -> Iterator[LoopbackServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def fake_oauth() -> Iterator[FakeOAuth]:
+    """A fresh :class:`FakeOAuth` mounted on respx (the OAuth token and device-code endpoints)."""
+    from .fake_oauth import FakeOAuth
+
+    fake = FakeOAuth()
+    with fake.mock():
+        yield fake
+
+
+@pytest.fixture
+async def fake_realtime() -> AsyncIterator[FakeRealtime]:
+    """A started :class:`FakeRealtime` WebSocket server on 127.0.0.1 (``fake_realtime.base_url``)."""
+    from .fake_realtime import FakeRealtime
+
+    async with FakeRealtime() as fake:
+        yield fake
