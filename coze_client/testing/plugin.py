@@ -71,8 +71,6 @@ def fake_gptbots() -> Iterator[FakeGPTBots]:
 def fake_easydl() -> Iterator[FakeEasyDL]:
     """A fresh :class:`FakeEasyDL` mounted on respx (``https://aip.baidubce.com``)."""
     from .easydl import FakeEasyDL
-    from .fake_oauth import FakeOAuth
-    from .fake_realtime import FakeRealtime
 
     yield from _mounted(FakeEasyDL())
 
