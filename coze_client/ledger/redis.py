@@ -326,7 +326,7 @@ class RedisLedger(BaseLedger):
         except BackendUnavailableError:
             if self.on_unavailable == "closed":
                 raise
-            logger.warning(
+            logger.debug(
                 "Redis ledger at %s unavailable: %s/%s call let through uncounted",
                 self._where,
                 call.provider,
@@ -353,9 +353,7 @@ class RedisLedger(BaseLedger):
                 # The call already counts; its usage is written when Redis answers again.
                 reservation.state = "settled"
                 self._pending.append((reservation, usage))
-                logger.warning(
-                    "Redis ledger at %s unavailable: usage of %s kept for later", self._where, reservation.id
-                )
+                logger.debug("Redis ledger at %s unavailable: usage of %s kept for later", self._where, reservation.id)
         finally:
             _OP.reset(token)
 
@@ -371,7 +369,7 @@ class RedisLedger(BaseLedger):
             assert isinstance(reservation, LedgerReservation)
             if reservation.state == "open":
                 reservation.state = "settled"  # conservative: the call keeps counting
-                logger.warning(
+                logger.debug(
                     "Redis ledger at %s unavailable: cancel of %s not written; it stays counted",
                     self._where,
                     reservation.id,
@@ -382,17 +380,18 @@ class RedisLedger(BaseLedger):
     async def _flush(self) -> None:
         """Write the usage of settles that failed while Redis was away."""
         while self._pending:
-            res, usage = self._pending[0]
+            # Taken off the list before the await: concurrent callers never write the same usage twice.
+            res, usage = self._pending.pop(0)
             key_mode = self._book.binding(res.provider, res.account).key_mode
             now = self._clock()
             token = _OP.set(_Op("settle", _keys_of(res), res.id))
             try:
                 events = await self._transact(_settler(res, usage, now, self._thresholds, key_mode))
             except BackendUnavailableError:
+                self._pending.insert(0, (res, usage))
                 return
             finally:
                 _OP.reset(token)
-            self._pending.pop(0)
             await self._emit(events)
 
     # -- BaseLedger's backend part ------------------------------------------------------------------

@@ -160,7 +160,7 @@ async def test_build_ledger_makes_a_redis_ledger(redis_url: str, prefix: str) ->
 
 async def test_redis_down_fails_closed_keeps_settles_and_reconnects(own_server: RedisServer, prefix: str) -> None:
     ledger = RedisLedger(own_server.url, short_plan(quota=10), prefix=prefix)
-    sent = await ledger.reserve(chat())
+    sent = [await ledger.reserve(chat()) for _ in range(3)]
     own_server.stop()
     t0 = time.monotonic()
     with pytest.raises(BackendUnavailableError) as info:
@@ -171,14 +171,16 @@ async def test_redis_down_fails_closed_keeps_settles_and_reconnects(own_server: 
     with pytest.raises(BackendUnavailableError):
         await ledger.reserve(chat())  # just failed: refused at once, no connect attempt per call
     assert time.monotonic() - t0 < 0.1
-    await ledger.settle(sent, Usage(input_tokens=7))  # the call went out: no error, usage kept
+    for res in sent:
+        await ledger.settle(res, Usage(input_tokens=7))  # the calls went out: no error, usage kept
     own_server.start()  # append-only file: the counts survive the restart
     await asyncio.sleep(ledger.reconnect_interval)
-    res = await ledger.reserve(chat())  # reconnects; the kept usage is written first
-    await ledger.settle(res)
+    # Reconnects; the kept usage is written first, once, however many callers race to write it.
+    for res in await asyncio.gather(*(ledger.reserve(chat()) for _ in range(4))):
+        await ledger.settle(res)
     rows = {r.quota: r for r in await ledger.snapshot()}
-    assert rows["free_calls"].used == 2
-    assert rows["usage"].input_tokens == 7
+    assert rows["free_calls"].used == 7
+    assert rows["usage"].input_tokens == 21
     await ledger.aclose()
 
 
