@@ -88,13 +88,6 @@ async def wait_up(base: str) -> None:
 Runner = Callable[[], Awaitable[None]]
 
 
-async def time_calls(fn: Runner, calls: int) -> float:
-    start = time.perf_counter()
-    for _ in range(calls):
-        await fn()
-    return (time.perf_counter() - start) / calls * 1e6
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=2000)
@@ -157,16 +150,22 @@ async def main() -> None:
             await fn()
         per_call: dict[str, list[float]] = {k: [] for k in retrieve}
         stream_s: dict[str, list[float]] = {k: [] for k in stream}
+        clock = time.perf_counter
         for _ in range(args.rounds):
-            for name, fn in retrieve.items():
-                per_call[name].append(await time_calls(fn, args.calls))
+            # Interleave the clients call by call and keep every call's time: load drifting on a shared
+            # machine then hits every client alike, and the median ignores the outliers.
+            for _ in range(args.calls):
+                for name, fn in retrieve.items():
+                    start = clock()
+                    await fn()
+                    per_call[name].append((clock() - start) * 1e6)
             for name, fn in stream.items():
-                start = time.perf_counter()
+                start = clock()
                 await fn()
-                stream_s[name].append(time.perf_counter() - start)
+                stream_s[name].append(clock() - start)
 
         base_us = statistics.median(per_call["raw httpx"])
-        print(f"\nchat.retrieve over loopback, {args.calls} sequential calls x {args.rounds} rounds (median)")
+        print(f"\nchat.retrieve over loopback, {args.calls} x {args.rounds} calls per client, interleaved (median)")
         print(f"{'client':40} {'us/call':>9} {'vs raw httpx':>13}")
         for name, values in per_call.items():
             us = statistics.median(values)

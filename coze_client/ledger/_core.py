@@ -20,8 +20,9 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
+from operator import attrgetter
 from typing import Any, Literal, Protocol
 
 from .._call import CallInfo, Usage
@@ -76,6 +77,10 @@ class Row:
     adjust: float = 0.0  # set_used() correction: used = natural count + adjust
     updated_at: float = 0.0
 
+    def copy(self) -> Row:
+        """An independent copy (8x cheaper than ``dataclasses.replace``: the ledger's hot path copies rows)."""
+        return Row(*_row_values(self))
+
     @property
     def key(self) -> tuple[str, str, str, str]:
         """(provider, account, quota, period_key): the row's identity."""
@@ -97,6 +102,9 @@ class Row:
     def used(self) -> float:
         """Used amount in the quota's unit, including any hand correction (``set_used``)."""
         return self.natural + self.adjust
+
+
+_row_values = attrgetter(*(f.name for f in fields(Row)))
 
 
 @dataclass(frozen=True, slots=True)

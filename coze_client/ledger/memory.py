@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import TypeVar
 
@@ -32,7 +31,7 @@ class _DictStore:
 
     def get(self, key: tuple[str, str, str, str]) -> Row | None:
         row = self.pending.get(key) or self.rows.get(key)
-        return replace(row) if row is not None else None
+        return row.copy() if row is not None else None
 
     def put(self, row: Row) -> None:
         self.pending[row.key] = row
@@ -68,7 +67,7 @@ class MemoryLedger(BaseLedger):
 
     async def _rows(self) -> list[Row]:
         with self._lock:
-            return [replace(r) for r in self._data.values()]
+            return [r.copy() for r in self._data.values()]
 
     async def _delete(self, provider: str | None, account: str | None, quota: str | None) -> int:
         with self._lock:

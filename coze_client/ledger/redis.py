@@ -188,13 +188,13 @@ class _WatchedStore:
 
     def get(self, key: Key) -> Row | None:
         if key in self.pending:
-            return dataclasses.replace(self.pending[key])
+            return self.pending[key].copy()
         if key in self.shared:
-            return dataclasses.replace(self.shared[key])
+            return self.shared[key].copy()
         if key not in self.rows:
             raise _Miss(key)
         row = self.rows[key]
-        return dataclasses.replace(row) if row is not None else None
+        return row.copy() if row is not None else None
 
     def put(self, row: Row) -> None:
         self.pending[row.key] = row
