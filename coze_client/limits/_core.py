@@ -44,17 +44,41 @@ class Waiter:
 
 
 def select(
-    waiters: Iterable[Waiter], avail: list[int], closed: list[bool], short: list[int], paused: set[str]
+    waiters: Iterable[Waiter],
+    avail: list[int],
+    closed: list[bool],
+    short: list[int],
+    paused: set[str],
+    wanted: list[int] | None = None,
+    needless: int | None = None,
 ) -> tuple[list[Waiter], list[Waiter]]:
     """Split ``waiters`` (in arrival order) into granted and still blocked.
 
     ``avail[i]`` is what limit ``i`` can admit now; it is decreased by every grant and every
     reservation. ``closed[i]`` is set when a waiter did not fit limit ``i``, and ``short[i]`` says
-    by how much (the timer then waits for exactly that much to expire).
+    by how much (the timer then waits for exactly that much to expire). ``wanted[i]`` counts the
+    waiters that need limit ``i`` and ``needless`` those that need none (held only by a pause):
+    once every wanted limit is closed and no such waiter is queued, the rest of the queue is left
+    as it is without looking at each waiter (a long queue costs O(1) per pass, not O(n)).
     """
     granted: list[Waiter] = []
     blocked: list[Waiter] = []
-    for w in waiters:
+    queue = waiters if isinstance(waiters, list) else list(waiters)
+    if wanted is None or needless is None:
+        wanted = [0] * len(avail)
+        needless = 0
+        for w in queue:
+            if not w.needs:
+                needless += 1
+            for i, _ in w.needs:
+                wanted[i] += 1
+    open_count = sum(1 for c in wanted if c)
+    can_stop = not paused and not needless and bool(avail)
+    for pos, w in enumerate(queue):
+        if can_stop and open_count <= 0:
+            # Every limit is closed to whoever comes next: the rest of the queue waits as it is.
+            blocked.extend(queue[pos:])
+            break
         ok = not w.foreign and (not paused or paused.isdisjoint(w.groups))
         if ok:
             for i, d in w.needs:
@@ -72,6 +96,8 @@ def select(
             if avail[i] < d:
                 closed[i] = True
                 short[i] = d - avail[i]
+                if wanted[i]:
+                    open_count -= 1
             else:
                 avail[i] -= d
         blocked.append(w)

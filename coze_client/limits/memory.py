@@ -112,13 +112,29 @@ class _Permit:
 class _Key:
     """All state of one provider + account."""
 
-    __slots__ = ("clock", "lims", "pause_max", "pauses", "routes", "timer", "timer_at", "waiters")
+    __slots__ = (
+        "clock",
+        "demand",
+        "lims",
+        "needless",
+        "pause_max",
+        "pauses",
+        "routes",
+        "timer",
+        "timer_at",
+        "waiters",
+        "wanted",
+    )
 
     def __init__(self, limits: tuple[Limit, ...], clock: Clock) -> None:
         self.clock = clock
         self.lims = [_Lim(spec) for spec in limits]
         self.routes: dict[tuple[str, ...], _Route] = {}
         self.waiters: list[Waiter] = []
+        # Per limit: how many queued waiters need it, and how much they need together.
+        self.wanted = [0] * len(self.lims)
+        self.demand = [0] * len(self.lims)
+        self.needless = 0  # queued waiters no limit applies to (held by a pause)
         self.pauses: dict[str, float] = {}
         self.pause_max = -_INF
         self.timer: TimerHandle | None = None
@@ -139,6 +155,11 @@ class _Key:
         elif route.plain:
             for lim in route.lims:
                 lim.log.append((now + lim.window, 1))
+            if self.waiters and self.timer is None and route.lims:
+                # Nothing frees now (the slot counts one window more), so no one can be granted;
+                # but this slot may be the one a waiter needs: look again when it expires.
+                self.set_timer(now + min(lim.window for lim in route.lims))
+            return
         else:
             for lim in route.lims:
                 if lim.conc:
@@ -173,10 +194,11 @@ class _Key:
                     paused.add(group)
                 else:
                     del self.pauses[group]
-        granted, blocked = select(self.waiters, avail, closed, short, paused)
+        granted, blocked = select(self.waiters, avail, closed, short, paused, self.wanted, self.needless)
         self.waiters = blocked
         for w in granted:
             route = self.route(w.call.groups)
+            self.dequeued(w)
             for i, d in w.needs:
                 lims[i].used += d
             w.permit = _Permit(self, route, w.call.est_tokens, now - w.since)
@@ -206,26 +228,34 @@ class _Key:
         self.timer_at = _INF
         self.scan(self.clock.now())
 
+    def enqueue(self, w: Waiter) -> None:
+        self.waiters.append(w)
+        self.needless += not w.needs
+        for i, d in w.needs:
+            self.wanted[i] += 1
+            self.demand[i] += d
+
+    def dequeued(self, w: Waiter) -> None:
+        self.needless -= not w.needs
+        for i, d in w.needs:
+            self.wanted[i] -= 1
+            self.demand[i] -= d
+
     def remove(self, w: Waiter) -> None:
         try:
             self.waiters.remove(w)
         except ValueError:
             return
+        self.dequeued(w)
         # Its reservations are gone: someone behind it may fit now.
         self.scan(self.clock.now())
 
     def wait_bound(self, w: Waiter, now: float) -> tuple[float, str]:
-        """A lower bound of ``w``'s wait, and the limit that sets it."""
-        ahead = [0] * len(self.lims)
-        for other in self.waiters:
-            if other is w:
-                break
-            for i, d in other.needs:
-                ahead[i] += d
+        """A lower bound of ``w``'s wait, and the limit that sets it (``w`` is last in the queue)."""
         best, name = 0.0, ""
-        for i, d in w.needs:
+        for i, _ in w.needs:
             lim = self.lims[i]
-            need = ahead[i] + d - (lim.cap - lim.used)
+            need = self.demand[i] - (lim.cap - lim.used)  # what everyone queued up to w needs
             if need <= 0 or lim.conc:
                 continue  # a concurrency slot may free any moment: no useful bound
             t = _time_freed(lim, need)
@@ -321,8 +351,10 @@ class MemoryLimiter:
         return await self._wait(key, route, call, now, max_wait)
 
     async def _wait(self, key: _Key, route: _Route, call: CallInfo, now: float, max_wait: float | None) -> _Permit:
+        if not route.lims and not any(key.pauses.get(g, -_INF) > now for g in (*call.groups, "all")):
+            return _Permit(key, route, call.est_tokens, 0.0)  # no limit applies and no pause holds it
         w = Waiter(call, route.needs(call.est_tokens), now)
-        key.waiters.append(w)
+        key.enqueue(w)
         key.scan(now)
         if w.permit is not None:
             return w.permit  # type: ignore[return-value]

@@ -303,3 +303,17 @@ async def test_build_limiter_by_url(tmp_path: object) -> None:
     assert isinstance(mine, RateLimiter)
     null = await NullLimiter().acquire(coze_call(*CHAT))
     assert null.waited == 0.0
+
+
+async def test_paused_call_without_limits_is_released_behind_a_full_queue() -> None:
+    lim, clock = limiter(Limit(name="chat_qps", group="chat", limit=1, window=10.0))
+    await lim.acquire(coze_call(*CHAT))
+    chat = asyncio.ensure_future(lim.acquire(coze_call(*CHAT)))  # queued: chat is full
+    await lim.penalize(coze_call("upload"), 1.0)
+    upload = asyncio.ensure_future(lim.acquire(coze_call("upload")))  # no limit, but paused
+    await clock.advance(0.5)
+    assert not upload.done()
+    await clock.advance(0.6)
+    assert upload.done() and upload.result().waited == pytest.approx(1.0)
+    assert not chat.done()
+    chat.cancel()
