@@ -14,7 +14,8 @@ import platform
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from types import TracebackType
+from typing import Any, TypeVar
 
 import httpx
 
@@ -31,7 +32,7 @@ from coze_client.ledger.base import UsageLedger
 from coze_client.limits.base import RateLimiter
 from coze_client.limits.plans import Plan
 
-__all__ = ["Payload", "Pipeline", "call_options", "env_secret", "estimate_tokens"]
+__all__ = ["Payload", "Pipeline", "PipelineOwner", "call_options", "env_secret", "estimate_tokens"]
 
 @dataclass(slots=True)
 class Payload:
@@ -222,3 +223,39 @@ class Pipeline:
             finally:
                 await self.ledger.aclose()
 
+
+
+_Owner = TypeVar("_Owner", bound="PipelineOwner")
+
+
+class PipelineOwner:
+    """What every adapter built on a :class:`Pipeline` shares: its seams and closing it (``async with``)."""
+
+    _pipe: Pipeline
+
+    @property
+    def pipeline(self) -> Pipeline:
+        """The corridor, limiter and ledger of this adapter."""
+        return self._pipe
+
+    @property
+    def ledger(self) -> UsageLedger:
+        """The usage ledger of this adapter."""
+        return self._pipe.ledger
+
+    @property
+    def limiter(self) -> RateLimiter:
+        """The rate limiter of this adapter."""
+        return self._pipe.limiter
+
+    async def aclose(self) -> None:
+        """Close the HTTP client (unless injected), the limiter and the ledger."""
+        await self._pipe.aclose()
+
+    async def __aenter__(self: _Owner) -> _Owner:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()

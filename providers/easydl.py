@@ -25,7 +25,6 @@ import binascii
 import contextvars
 import time
 from collections.abc import Callable, Mapping
-from types import TracebackType
 from typing import Any
 
 import httpx
@@ -56,7 +55,7 @@ from coze_client.ledger.prices import EASYDL_POINTS, easydl_points
 from coze_client.limits.base import RateLimiter
 from coze_client.limits.plans import Plan
 
-from ._pipeline import Pipeline, call_options, env_secret
+from ._pipeline import Pipeline, PipelineOwner, call_options, env_secret
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -334,7 +333,7 @@ def _b64(data: bytes | bytearray | memoryview | str, what: str, path: str) -> st
     return text
 
 
-class EasyDL:
+class EasyDL(PipelineOwner):
     """Baidu EasyDL inference: classification, detection, segmentation, text and sound classification.
 
     Args:
@@ -391,31 +390,9 @@ class EasyDL:
         """The base account name (services are ``<account>:<service>``)."""
         return self._pipe.account
 
-    @property
-    def ledger(self) -> UsageLedger:
-        """The usage ledger (points per service)."""
-        return self._pipe.ledger
-
-    @property
-    def limiter(self) -> RateLimiter:
-        """The limiter (paid-state concurrency per service)."""
-        return self._pipe.limiter
-
     def service_account(self, service: str) -> str:
         """The ledger/limiter account of one published API."""
         return f"{self._pipe.account}:{service}"
-
-    async def aclose(self) -> None:
-        """Close the HTTP client (unless injected), the limiter and the ledger."""
-        await self._pipe.aclose()
-
-    async def __aenter__(self) -> EasyDL:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
 
     def __repr__(self) -> str:
         plan = self.plan.name if self.plan is not None else None

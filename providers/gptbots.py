@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Mapping
-from types import TracebackType
 from typing import Any
 
 import httpx
@@ -49,7 +48,7 @@ from coze_client.ledger.prices import KeyMode, estimate_cost
 from coze_client.limits.base import RateLimiter
 from coze_client.limits.plans import Plan
 
-from ._pipeline import Payload, Pipeline, call_options, env_secret, estimate_tokens
+from ._pipeline import Payload, Pipeline, PipelineOwner, call_options, env_secret, estimate_tokens
 from .base import (
     ChatDelta,
     ChatMessage,
@@ -190,7 +189,7 @@ def _decode(sse: ServerSentEvent, stream: EventStream[Any]) -> dict[str, Any] | 
     return event
 
 
-class GPTBotsProvider:
+class GPTBotsProvider(PipelineOwner):
     """GPTBots behind the :class:`~providers.base.ChatProvider` interface.
 
     Args:
@@ -253,33 +252,6 @@ class GPTBotsProvider:
             self._pipe.ledger.bind("gptbots", self._pipe.account, self._pipe.plan, key_mode=key_mode)
 
     # -- plumbing
-    @property
-    def pipeline(self) -> Pipeline:
-        """The corridor, limiter and ledger of this adapter."""
-        return self._pipe
-
-    @property
-    def ledger(self) -> UsageLedger:
-        """The usage ledger (credits per bot)."""
-        return self._pipe.ledger
-
-    @property
-    def limiter(self) -> RateLimiter:
-        """The rate limiter (requests per minute per bot)."""
-        return self._pipe.limiter
-
-    async def aclose(self) -> None:
-        """Close the HTTP client (unless injected), the limiter and the ledger."""
-        await self._pipe.aclose()
-
-    async def __aenter__(self) -> GPTBotsProvider:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
-
     def __repr__(self) -> str:
         plan = self._pipe.plan.name if self._pipe.plan is not None else None
         return f"GPTBotsProvider(base_url={self.base_url!r}, plan={plan!r}, account={self._pipe.account!r})"

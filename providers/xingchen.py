@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Mapping, Sequence
-from types import TracebackType
 from typing import Any, Generic, TypeVar
 
 import httpx
@@ -49,7 +48,7 @@ from coze_client.ledger.prices import estimate_cost
 from coze_client.limits.base import RateLimiter
 from coze_client.limits.plans import Plan
 
-from ._pipeline import Payload, Pipeline, call_options, env_secret, estimate_tokens
+from ._pipeline import Payload, Pipeline, PipelineOwner, call_options, env_secret, estimate_tokens
 from .base import (
     ChatDelta,
     ChatMessage,
@@ -282,7 +281,7 @@ def _decode(sse: ServerSentEvent, stream: EventStream[Any]) -> Any:
 
 
 # ---------------------------------------------------------------------------------------------- provider
-class XingchenProvider:
+class XingchenProvider(PipelineOwner):
     """Tongyi Xingchen behind the :class:`~providers.base.ChatProvider` interface.
 
     Args:
@@ -362,33 +361,6 @@ class XingchenProvider:
         """Character management: ``create``, ``update``, ``details``, ``delete``, ``search``."""
 
     # -- plumbing
-    @property
-    def pipeline(self) -> Pipeline:
-        """The corridor, limiter and ledger of this adapter."""
-        return self._pipe
-
-    @property
-    def ledger(self) -> UsageLedger:
-        """The usage ledger (tokens and estimated yuan per account)."""
-        return self._pipe.ledger
-
-    @property
-    def limiter(self) -> RateLimiter:
-        """The rate limiter (QPS, QPM, TPM per main account)."""
-        return self._pipe.limiter
-
-    async def aclose(self) -> None:
-        """Close the HTTP client (unless injected), the limiter and the ledger."""
-        await self._pipe.aclose()
-
-    async def __aenter__(self) -> XingchenProvider:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
-
     def __repr__(self) -> str:
         plan = self._pipe.plan.name if self._pipe.plan is not None else None
         return f"XingchenProvider(character_id={self.character_id!r}, plan={plan!r}, key={self._key_mask})"
