@@ -56,9 +56,9 @@ import redis.asyncio as aioredis
 
 from .._call import CallInfo, Usage
 from .._secrets import redact
-from ..errors import BackendUnavailableError, ValidationError
+from ..errors import BackendUnavailableError
 from ..limits.plans import Plan
-from ..limits.redis import UNAVAILABLE, choice, connect_redis, describe_url, key_part, url_options
+from ..limits.redis import UNAVAILABLE, backend_options, choice, connect_redis, describe_url, key_part
 from . import _core
 from ._base import BaseLedger, ThresholdCallback
 from ._core import LedgerReservation, QuotaEvent, Row, Store
@@ -249,10 +249,7 @@ class RedisLedger(BaseLedger):
         reconnect_interval: float | None = None,
     ) -> None:
         super().__init__(plans, clock=clock, thresholds=thresholds, on_threshold=on_threshold)
-        opts: dict[str, Any] = {}
-        if isinstance(url, str):
-            url, opts = url_options(url, _OPTIONS)
-        given = {
+        url, o = backend_options(url, _OPTIONS, _DEFAULTS, {
             "prefix": prefix,
             "on_unavailable": on_unavailable,
             "reservation_ttl": reservation_ttl,
@@ -260,10 +257,7 @@ class RedisLedger(BaseLedger):
             "keep_months": keep_months,
             "timeout": timeout,
             "reconnect_interval": reconnect_interval,
-        }
-        o = {**_DEFAULTS, **opts, **{k: v for k, v in given.items() if v is not None}}
-        if o["on_unavailable"] not in ("closed", "open"):
-            raise ValidationError(f"on_unavailable must be 'closed' or 'open', not {o['on_unavailable']!r}")
+        })
         self.prefix: str = o["prefix"]
         self.on_unavailable = cast(Literal["closed", "open"], o["on_unavailable"])
         self.reservation_ttl: float = o["reservation_ttl"]

@@ -119,6 +119,23 @@ def url_options(url: str, known: Mapping[str, Callable[[str], Any]]) -> tuple[st
     return urlunsplit(parts._replace(query=urlencode(rest))), found
 
 
+def backend_options(
+    url: Any, known: Mapping[str, Callable[[str], Any]], defaults: Mapping[str, Any], given: Mapping[str, Any]
+) -> tuple[Any, dict[str, Any]]:
+    """A backend's settings: its defaults, then options in the URL, then keyword arguments (not None) win.
+
+    Returns the URL without this package's options (or the client object as given) and the settings;
+    ``on_unavailable`` must be ``"open"`` or ``"closed"``.
+    """
+    found: dict[str, Any] = {}
+    if isinstance(url, str):
+        url, found = url_options(url, known)
+    settings = {**defaults, **found, **{k: v for k, v in given.items() if v is not None}}
+    if settings["on_unavailable"] not in ("open", "closed"):
+        raise ValidationError(f"on_unavailable must be 'open' or 'closed', not {settings['on_unavailable']!r}")
+    return url, settings
+
+
 def choice(*allowed: str) -> Callable[[str], str]:
     """A converter accepting only ``allowed`` values (for :func:`url_options`)."""
 
@@ -522,10 +539,7 @@ class RedisLimiter:
         timeout: float | None = None,
         notify: bool | None = None,
     ) -> None:
-        opts: dict[str, Any] = {}
-        if isinstance(url, str):
-            url, opts = url_options(url, _OPTIONS)
-        given = {
+        url, o = backend_options(url, _OPTIONS, _DEFAULTS, {
             "prefix": prefix,
             "stale_after": stale_after,
             "poll_interval": poll_interval,
@@ -533,10 +547,7 @@ class RedisLimiter:
             "reconnect_interval": reconnect_interval,
             "timeout": timeout,
             "notify": notify,
-        }
-        o = {**_DEFAULTS, **opts, **{k: v for k, v in given.items() if v is not None}}
-        if o["on_unavailable"] not in ("open", "closed"):
-            raise ValidationError(f"on_unavailable must be 'open' or 'closed', not {o['on_unavailable']!r}")
+        })
         self.plan = plan
         self.prefix: str = o["prefix"]
         self.stale_after: float = o["stale_after"]
