@@ -34,10 +34,15 @@ def period_key(period: QuotaPeriod, now: datetime, tz: str = DEFAULT_TIMEZONE) -
     """The key of the bucket ``now`` (an aware datetime) falls in."""
     if period == "ever":
         return "ever"
-    local = now.astimezone(zone(tz))
-    if period == "day":
-        return local.strftime("%Y-%m-%d")
-    return local.strftime("%Y-%m")
+    # Every call asks this for each of its quotas: cache by the UTC minute. Zone offsets are whole
+    # minutes, so a local day or month never starts inside a UTC minute.
+    return _minute_key(period, int(now.timestamp() // 60), tz)
+
+
+@lru_cache(maxsize=64)
+def _minute_key(period: QuotaPeriod, minute: int, tz: str) -> str:
+    local = datetime.fromtimestamp(minute * 60, zone(tz))
+    return local.strftime("%Y-%m-%d" if period == "day" else "%Y-%m")
 
 
 current_key = period_key
