@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -26,7 +27,7 @@ class CallMeta:
     limiter_wait: float = 0.0
     retry_wait: float = 0.0
     elapsed: float = 0.0
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)  # the response headers (case-insensitive)
 
     @property
     def retries(self) -> int:

@@ -349,7 +349,7 @@ class Corridor:
             await self.finish(attempt)
             raise
         await self.finish(attempt, used)
-        meta.headers = dict(attempt.response.headers)
+        meta.headers = attempt.response.headers
         _attach(result, meta)
         return result
 

@@ -268,7 +268,7 @@ class AsyncSpeech(APIResource):
                 await attempt.response.aclose()
             finally:
                 await self._corridor.finish(attempt)
-        meta.headers = dict(attempt.response.headers)
+        meta.headers = attempt.response.headers
         result = SpeechFile(path=str(target), bytes_written=written,
                             content_type=attempt.response.headers.get("content-type"))
         object.__setattr__(result, "_meta", meta)
