@@ -103,6 +103,7 @@ class Corridor:
         self.timeout = timeout
         self.headers = dict(headers or {})
         self.stats = PipelineStats()
+        self._call_infos: dict[int, tuple[Endpoint, CallInfo]] = {}
         self.sleep: Callable[[float], Any] = asyncio.sleep  # retry back-off sleeps (replaceable in tests)
         # Provider seams: where the token goes (Coze: a Bearer header; EasyDL: a query parameter) and
         # how an error is recognised in a response (Coze's envelope by default).
@@ -150,6 +151,17 @@ class Corridor:
     def call_info(self, endpoint: Endpoint, *, est_tokens: int = 0, points: int = 0, model: str | None = None,
                   groups: tuple[str, ...] | None = None) -> CallInfo:
         """The record the limiter and ledger see for this endpoint."""
+        if not (est_tokens or points or model or groups is not None):
+            # The common case is the same record for every call of an endpoint: build it once.
+            # Keyed by identity (endpoints hold a headers dict, so they do not hash); the value keeps the
+            # endpoint alive, so its id cannot be reused while cached.
+            cached = self._call_infos.get(id(endpoint))
+            if cached is None:
+                info = CallInfo(provider=self.provider, account=self.account, method=endpoint.method,
+                                path=endpoint.path, groups=endpoint.groups)
+                self._call_infos[id(endpoint)] = (endpoint, info)
+                return info
+            return cached[1]
         return CallInfo(
             provider=self.provider,
             account=self.account,
