@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from .datasets import datasets_app
+from .fake_server import command as fake_server_command
 from .usage import usage_app
 
 __all__ = ["app", "main"]
@@ -26,17 +27,8 @@ def demo(burst: Annotated[int, typer.Option(help="How many chat calls the pacing
     raise typer.Exit(asyncio.run(run_demo(burst=burst)))
 
 
-@app.command("fake-server")
-def fake_server_command(
-    provider: Annotated[str, typer.Option(help="coze, xingchen, gptbots or easydl.")] = "coze",
-    plan: Annotated[str | None, typer.Option(help="Plan preset the fake enforces, e.g. coze.personal_free.")] = None,
-    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0 picks a free one).")] = 8080,
-    host: Annotated[str, typer.Option(help="Loopback address to bind.")] = "127.0.0.1",
-) -> None:
-    """Serve a fake provider on a loopback port (for other processes and other languages)."""
-    from .fake_server import fake_server
-
-    fake_server(provider=provider, plan=plan, port=port, host=host)
+# The testing kit owns its command (provider, plan, port, host, repeatable --token).
+app.command("fake-server")(fake_server_command)
 
 
 def main() -> None:
