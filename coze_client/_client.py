@@ -95,8 +95,13 @@ class AsyncCoze:
         self.limiter = _resolve_limiter(limiter, self.plan)
         self.ledger = _resolve_ledger(ledger, self.plan, self.provider, self.account)
         self._own_http = http_client is None
+        headers = {
+            "User-Agent": f"coze-client/{__version__} python/{platform.python_version()}",
+            "Accept": "application/json",
+        }
         self._http = http_client or httpx.AsyncClient(
             timeout=self.timeout,
+            headers=headers,
             limits=httpx.Limits(max_connections=1000, max_keepalive_connections=100),
             follow_redirects=True,
         )
@@ -110,10 +115,8 @@ class AsyncCoze:
             ledger=self.ledger,
             retry=RetryPolicy(max_retries=max_retries, max_retry_after=max_retry_after),
             timeout=self.timeout,
-            headers={
-                "User-Agent": f"coze-client/{__version__} python/{platform.python_version()}",
-                "Accept": "application/json",
-            },
+            headers=headers,
+            client_defaults=self._own_http,
         )
         self.chat = AsyncChat(self._corridor)
         """Chat v3: ``create``, ``stream``, ``retrieve``, ``messages``, tool outputs, ``cancel``."""

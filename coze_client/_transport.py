@@ -91,6 +91,7 @@ class Corridor:
         headers: Mapping[str, str] | None = None,
         authorize: Callable[[httpx.Request, str], None] | None = None,
         parse_error: Callable[[httpx.Response, Any], APIError | None] | None = None,
+        client_defaults: bool = False,
     ) -> None:
         self.http = http
         self.base_url = base_url.rstrip("/")
@@ -102,6 +103,8 @@ class Corridor:
         self.retry = retry
         self.timeout = timeout
         self.headers = dict(headers or {})
+        # True when ``http`` was built with ``headers`` and ``timeout`` as its defaults (the client's own).
+        self.client_defaults = client_defaults
         self.stats = PipelineStats()
         self._call_infos: dict[int, tuple[Endpoint, CallInfo]] = {}
         self.sleep: Callable[[float], Any] = asyncio.sleep  # retry back-off sleeps (replaceable in tests)
@@ -127,13 +130,19 @@ class Corridor:
     ) -> httpx.Request:
         """Validate and build the request; raises ValidationError before anything is sent."""
         path = format_path(endpoint.path, path_params)
-        headers = {**self.headers, **endpoint.headers}
-        if options is not None and options.extra_headers:
-            headers.update(options.extra_headers)
+        extra = options.extra_headers if options is not None else None
+        if self.client_defaults:
+            # Our own client already carries the default headers and timeout: pass only what differs.
+            headers: dict[str, str] | None = {**endpoint.headers, **(extra or {})} if endpoint.headers or extra else None
+            timeout: Any = _timeout(options.timeout, self.timeout) if options and options.timeout else None
+        else:
+            headers = {**self.headers, **endpoint.headers, **(extra or {})}
+            timeout = _timeout(options.timeout if options else None, self.timeout)
         query = clean(params) if params else None
         if query:
             query = {k: _query_value(v) for k, v in query.items()}
         url = (base_url.rstrip("/") if base_url else self.base_url) + path
+        has_body = json is not None or files is not None or bool(data) or content is not None
         request = self.http.build_request(
             endpoint.method,
             url,
@@ -143,9 +152,10 @@ class Corridor:
             data={k: str(v) for k, v in clean(data).items()} if data else None,
             content=content,
             headers=headers,
-            timeout=_timeout(options.timeout if options else None, self.timeout),
+            **({"timeout": timeout} if timeout is not None else {}),
         )
-        check_size(request, endpoint)
+        if has_body:
+            check_size(request, endpoint)
         return request
 
     def call_info(self, endpoint: Endpoint, *, est_tokens: int = 0, points: int = 0, model: str | None = None,
@@ -200,14 +210,15 @@ class Corridor:
             await self._close_attempt(permit, reservation, sent=True)
             raise
         meta.status_code = response.status_code
-        meta.logid = response.headers.get("x-tt-logid")
         try:
             if stream:
+                meta.logid = logid_of(response)
                 error = await self._stream_error(response, endpoint)
                 body = None
             elif endpoint.envelope == "bytes" and response.is_success and not _is_json(response):
                 body = None  # raw audio: never decode megabytes of bytes as text to look for an envelope
                 error = None
+                meta.logid = logid_of(response)
             else:
                 body = parse_body(response)
                 error = self._parse_error(response, body)

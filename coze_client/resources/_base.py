@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._transport import CallOptions, Corridor, TimeoutTypes
+from ..errors import ValidationError
 
 __all__ = ["APIResource", "opts"]
 
@@ -30,16 +31,14 @@ def opts(
     if timeout is None and max_retries is None and max_wait is None and extra_headers is None:
         return None
     if max_retries is not None and max_retries < 0:
-        from ..errors import ValidationError
-
         raise ValidationError("max_retries must be >= 0")
     return CallOptions(timeout=timeout, max_retries=max_retries, max_wait=max_wait, extra_headers=extra_headers)
 
 
 def require(name: str, value: Any) -> Any:
     """A required id: a non-empty string (or int, sent as a string)."""
-    from ..errors import ValidationError
-
+    if value.__class__ is str and value and not value.isspace():
+        return value  # the common case, checked first
     if isinstance(value, bool) or value is None or (isinstance(value, str) and not value.strip()):
         raise ValidationError(f"{name} is required and must be a non-empty id")
     if isinstance(value, int):
