@@ -133,7 +133,9 @@ class Corridor:
         extra = options.extra_headers if options is not None else None
         if self.client_defaults:
             # Our own client already carries the default headers and timeout: pass only what differs.
-            headers: dict[str, str] | None = {**endpoint.headers, **(extra or {})} if endpoint.headers or extra else None
+            headers: dict[str, str] | None = None
+            if endpoint.headers or extra:
+                headers = {**endpoint.headers, **(extra or {})}
             timeout: Any = _timeout(options.timeout, self.timeout) if options and options.timeout else None
         else:
             headers = {**self.headers, **endpoint.headers, **(extra or {})}
