@@ -18,7 +18,7 @@ Rules (issue 5, plans.md):
 from __future__ import annotations
 
 import logging
-import uuid
+import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
@@ -343,7 +343,7 @@ def reserve_in(
         row.updated_at = stamp
         store.put(row)
         _crossings(row, before, thresholds, events)
-    res = LedgerReservation(uuid.uuid4().hex, provider, account, call.model, call.points, entries)
+    res = LedgerReservation(secrets.token_hex(16), provider, account, call.model, call.points, entries)
     return res, events
 
 
