@@ -107,6 +107,7 @@ async def main() -> None:
         await wait_up(base)
         raw = httpx.AsyncClient(base_url=base)
         ours = AsyncCoze(token="pat_bench_token_000000", base_url=base, plan=None, ledger="memory://")
+        ours_bare = AsyncCoze(token="pat_bench_token_000000", base_url=base, plan=None, ledger="none://")
         ours_plan = AsyncCoze(token="pat_bench_token_000000", base_url=base, plan="coze.personal_paid",
                               account="bench", ledger="memory://")
         theirs = cozepy.AsyncCoze(auth=cozepy.AsyncTokenAuth("pat_bench"), base_url=base)
@@ -118,6 +119,9 @@ async def main() -> None:
 
         async def ours_retrieve() -> None:
             await ours.chat.retrieve(conversation_id="c", chat_id="h")
+
+        async def ours_bare_retrieve() -> None:
+            await ours_bare.chat.retrieve(conversation_id="c", chat_id="h")
 
         async def ours_plan_retrieve() -> None:
             await ours_plan.chat.retrieve(conversation_id="c", chat_id="h")
@@ -143,7 +147,8 @@ async def main() -> None:
                 n += 1
             assert n == args.events + 2, n
 
-        retrieve = {"raw httpx": raw_retrieve, "coze-client (no plan)": ours_retrieve,
+        retrieve = {"raw httpx": raw_retrieve, "coze-client (no ledger: none://)": ours_bare_retrieve,
+                    "coze-client (no plan, memory ledger)": ours_retrieve,
                     "coze-client (plan + limiter + ledger)": ours_plan_retrieve, "cozepy 0.20.0": cozepy_retrieve}
         stream = {"raw httpx (bytes only)": raw_stream, "coze-client": ours_stream, "cozepy 0.20.0": cozepy_stream}
         for fn in (*retrieve.values(), *stream.values()):  # warm up connections and caches
@@ -177,6 +182,7 @@ async def main() -> None:
             print(f"{name:40} {best:9.3f} {args.events / best:10.0f}")
         await raw.aclose()
         await ours.aclose()
+        await ours_bare.aclose()
         await ours_plan.aclose()
     finally:
         proc.terminate()

@@ -13,6 +13,7 @@ from .base import PlanAware, Reservation, UsageLedger
 from .benefits import BenefitItem, parse_benefits, quota_updates_from_benefits, user_level
 from .factory import build_ledger, register_ledger_backend
 from .memory import MemoryLedger
+from .null import NullLedger
 from .periods import period_key, resets_at
 from .prices import Cost, estimate_cost
 from .sqlite import SCHEMA_VERSION, SqliteLedger, default_ledger_path
@@ -25,6 +26,7 @@ __all__ = [
     "Cost",
     "LedgerReservation",
     "MemoryLedger",
+    "NullLedger",
     "PlanAware",
     "QuotaEvent",
     "Reservation",

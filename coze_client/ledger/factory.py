@@ -4,6 +4,7 @@
 ``None`` / ``"sqlite://"``  :class:`SqliteLedger` at :func:`default_ledger_path`
 ``"sqlite:///abs/path"``    :class:`SqliteLedger` at ``/abs/path``
 ``"memory://"``             :class:`MemoryLedger`
+``"none://"``               :class:`NullLedger` (counts nothing; refuses plans with blocking quotas)
 ``"redis://..."``           a backend registered with :func:`register_ledger_backend`
 a ledger instance           used as it is (plans are bound to it)
 =========================  =====================================================
@@ -23,6 +24,7 @@ from ..errors import ValidationError
 from ..limits.plans import Plan
 from .base import PlanAware, UsageLedger
 from .memory import MemoryLedger
+from .null import NullLedger
 from .sqlite import SqliteLedger
 
 __all__ = ["build_ledger", "register_ledger_backend"]
@@ -58,6 +60,8 @@ def build_ledger(
             raise ValidationError(f"ledger URL {url!r} has no scheme; use memory://, sqlite:///path or redis://")
         if scheme == "memory":
             ledger = MemoryLedger(**options)
+        elif scheme == "none":
+            ledger = NullLedger()
         elif scheme == "sqlite":
             if rest and not rest.startswith("/"):
                 raise ValidationError(f"sqlite ledger URL needs an absolute path (sqlite:///abs/path), got {url!r}")
