@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from .plans import Limit, Plan, Quota
+from .plans import Limit, Plan, Quota, QuotaPolicy
 
 __all__ = ["PRESETS"]
 
@@ -57,6 +57,20 @@ def _coze_current(name: str, column: int, chat: int, workflow: int, upload: int,
     )
 
 
+def _coze_legacy_quotas(
+    *, free_calls: int, plugin_calls: int, policy: QuotaPolicy, lockout: bool, after: str
+) -> tuple[Quota, ...]:
+    """The legacy Basic / Professional quotas (plans.md:31-41): same three, different figures and policy."""
+    return (
+        Quota(name="free_calls", unit="calls", limit=free_calls, period="ever", policy=policy, lockout=lockout,
+              source=f"{_P}31"),
+        Quota(name="paid_plugin_calls", unit="calls", limit=plugin_calls, period="day", group="paid_plugin",
+              policy=policy, source=f"{_P}36,41"),
+        Quota(name="resource_points", unit="points", limit=500, period="day", policy=policy,
+              source=f"{_P}35,41{after}"),
+    )
+
+
 _PLANS: tuple[Plan, ...] = (
     _coze_current("coze.personal_free", 1, 20, 50, 10, 300, "Coze personal free plan (API overview page)."),
     _coze_current(
@@ -74,34 +88,7 @@ _PLANS: tuple[Plan, ...] = (
             Limit(name="model_qpm", group="model", limit=60, window=60.0, source=f"{_P}34"),
             Limit(name="model_qpd", group="model", limit=3000, window=_DAY, source=f"{_P}34 (sliding 24 h)"),
         ),
-        quotas=(
-            Quota(
-                name="free_calls",
-                unit="calls",
-                limit=100,
-                period="ever",
-                policy="block",
-                lockout=True,
-                source=f"{_P}31",
-            ),
-            Quota(
-                name="paid_plugin_calls",
-                unit="calls",
-                limit=20,
-                period="day",
-                group="paid_plugin",
-                policy="block",
-                source=f"{_P}36,41",
-            ),
-            Quota(
-                name="resource_points",
-                unit="points",
-                limit=500,
-                period="day",
-                policy="block",
-                source=f"{_P}35,41",
-            ),
-        ),
+        quotas=_coze_legacy_quotas(free_calls=100, plugin_calls=20, policy="block", lockout=True, after=""),
     ),
     Plan(
         name="coze.pro",
@@ -111,26 +98,8 @@ _PLANS: tuple[Plan, ...] = (
             Limit(name="model_call_qps", group="model", limit=100, window=1.0, source=f"{_P}33 (not stated: 100)"),
             Limit(name="model_rpm", group="model", limit=12000, window=60.0, source=f"{_P}34 (Volcano Ark max)"),
         ),
-        quotas=(
-            Quota(name="free_calls", unit="calls", limit=500, period="ever", policy="warn", source=f"{_P}31"),
-            Quota(
-                name="paid_plugin_calls",
-                unit="calls",
-                limit=100,
-                period="day",
-                group="paid_plugin",
-                policy="warn",
-                source=f"{_P}36,41",
-            ),
-            Quota(
-                name="resource_points",
-                unit="points",
-                limit=500,
-                period="day",
-                policy="warn",
-                source=f"{_P}35,41 (then billed)",
-            ),
-        ),
+        quotas=_coze_legacy_quotas(free_calls=500, plugin_calls=100, policy="warn", lockout=False,
+                                   after=" (then billed)"),
     ),
     Plan(
         name="xingchen.default",
