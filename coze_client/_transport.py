@@ -220,7 +220,7 @@ class Corridor:
             response = await self.http.send(request, stream=stream)
         except httpx.TransportError as exc:
             err = connection_error_from(exc)
-            await self._close_attempt(permit, reservation, sent=err.sent)
+            await self._close_attempt(permit, reservation, sent=err.sent, usage=_failed())
             raise err from None
         except BaseException:
             # Cancelled while sending: the request may have reached the server; count it.
@@ -242,7 +242,7 @@ class Corridor:
                 meta.logid = logid_of(response, body)
         except httpx.TransportError as exc:
             await response.aclose()
-            await self._close_attempt(permit, reservation, sent=True)
+            await self._close_attempt(permit, reservation, sent=True, usage=_failed())
             raise connection_error_from(exc) from None
         except BaseException:
             await response.aclose()
@@ -251,7 +251,7 @@ class Corridor:
         if error is not None:
             if meta.logid is None:
                 meta.logid = error.logid
-            await self._close_attempt(permit, reservation, sent=True)
+            await self._close_attempt(permit, reservation, sent=True, usage=_failed())
             if isinstance(error, RateLimitError):
                 await self.limiter.penalize(call, error.retry_after or self.retry.delay(None, meta.attempts - 1))
             raise error
@@ -421,6 +421,12 @@ def _attach(result: Any, meta: CallMeta) -> None:
             result.meta = meta
         except AttributeError:  # pragma: no cover
             pass
+
+
+def _failed() -> Usage:
+    # A failed attempt still counts (it reached the server); the ledger may leave it unbilled
+    # (EasyDL: failed calls use free points but are not billed, plans.md).
+    return Usage(extra={"failed": 1.0})
 
 
 def _is_json(response: httpx.Response) -> bool:

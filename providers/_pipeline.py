@@ -128,7 +128,6 @@ class Pipeline:
         account: the name limits and quotas are filed under (a fingerprint of the key by default).
         plan: preset name or :class:`Plan` (``None``: no limits, no quotas).
         ledger_account: the ledger account the plan is bound to (``"*"`` for every account).
-        corridor_ledger: wraps the ledger the corridor sees (the adapter's own accounting rules).
     """
 
     def __init__(
@@ -149,7 +148,6 @@ class Pipeline:
         authorize: Callable[[httpx.Request, str], None] | None = None,
         parse_error: Callable[[httpx.Response, Any], APIError | None] | None = None,
         ledger_account: str | None = None,
-        corridor_ledger: Callable[[UsageLedger], UsageLedger] | None = None,
     ) -> None:
         parsed = httpx.URL(base_url)
         if parsed.scheme not in ("http", "https") or not parsed.host:
@@ -184,7 +182,6 @@ class Pipeline:
         }
         self._retry = retry
         # What the corridor talks to: the ledger itself, or an adapter's view of it (EasyDL's failed calls).
-        self._corridor_ledger = corridor_ledger(self.ledger) if corridor_ledger is not None else self.ledger
         self._authorize = authorize
         self._parse_error = parse_error
         self._corridors: dict[str, Corridor] = {}
@@ -202,7 +199,7 @@ class Pipeline:
             provider=self.provider,
             account=account,
             limiter=self.limiter,
-            ledger=self._corridor_ledger,
+            ledger=self.ledger,
             retry=self._retry,
             timeout=self.timeout,
             headers=self._headers,

@@ -30,7 +30,7 @@ from typing import Any
 import httpx
 from pydantic import Field
 
-from coze_client._call import CallInfo, Usage
+from coze_client._call import Usage
 from coze_client._models import CozeModel
 from coze_client._request import Endpoint
 from coze_client._response import parse_body, retry_after_of
@@ -50,7 +50,7 @@ from coze_client.errors import (
     ValidationError,
     error_class_for,
 )
-from coze_client.ledger.base import Reservation, UsageLedger
+from coze_client.ledger.base import UsageLedger
 from coze_client.ledger.prices import EASYDL_POINTS, easydl_points
 from coze_client.limits.base import RateLimiter
 from coze_client.limits.plans import Plan
@@ -65,7 +65,6 @@ __all__ = [
     "EasyDLLabel",
     "EasyDLResult",
     "EasyDLToken",
-    "FailedCallsUnbilled",
     "easydl_error",
 ]
 
@@ -252,34 +251,6 @@ class EasyDLToken:
         self.refreshes += 1
 
 
-class FailedCallsUnbilled:
-    """The ledger as EasyDL's corridor sees it: a call settled without usage is a failed call.
-
-    plans.md: failed calls use free points too, but are not billed in paid mode. The corridor settles
-    a failed attempt with no usage (a success always reports its points), so this view marks those
-    settlements ``failed``: the points stay counted against the free points, the billed cost is 0.
-    Everything else goes to the wrapped ledger unchanged.
-    """
-
-    def __init__(self, ledger: UsageLedger) -> None:
-        self.ledger = ledger
-
-    async def reserve(self, call: CallInfo) -> Reservation:
-        """Reserve the call's points (QuotaExhaustedError when the free points would be crossed)."""
-        return await self.ledger.reserve(call)
-
-    async def settle(self, reservation: Reservation, usage: Usage | None = None) -> None:
-        """Keep the points; a settlement without usage is a failed call (not billed)."""
-        await self.ledger.settle(reservation, usage if usage is not None else Usage(extra={"failed": 1.0}))
-
-    async def cancel(self, reservation: Reservation) -> None:
-        """Give the points back (the call never reached the server)."""
-        await self.ledger.cancel(reservation)
-
-    async def aclose(self) -> None:
-        """The wrapped ledger is closed by its owner."""
-
-
 def _in_query(request: httpx.Request, token: str) -> None:
     """EasyDL takes the token as the ``access_token`` query parameter (providers-api.md §C.2)."""
     request.url = request.url.copy_set_param("access_token", token)
@@ -375,7 +346,7 @@ class EasyDL(PipelineOwner):
             provider="easydl", base_url=base_url, auth=self.token, account=account or fingerprint(key),
             plan=plan, limiter=limiter, ledger=ledger, http_client=http_client, timeout=timeout,
             max_retries=max_retries, headers={"Content-Type": "application/json"}, authorize=_in_query,
-            parse_error=easydl_error, ledger_account="*", corridor_ledger=FailedCallsUnbilled,
+            parse_error=easydl_error, ledger_account="*",
         )
         self.token.http = self._pipe.http
         self.token.timeout = self._pipe.timeout
