@@ -16,6 +16,7 @@ from redis_helpers import RedisServer, chat, short_plan, spawn
 from coze_client._call import Usage
 from coze_client.errors import BackendUnavailableError, QuotaExhaustedError
 from coze_client.ledger import build_ledger
+from coze_client.ledger.periods import DEFAULT_TIMEZONE, period_key, resets_at
 from coze_client.ledger.redis import RedisLedger
 from coze_client.limits.plans import Plan, Quota
 
@@ -133,7 +134,8 @@ async def test_keys_are_namespaced_and_dated_rows_expire(redis_url: str, prefix:
             Quota(name="daily", unit="calls", limit=50, period="day"),
         ),
     )
-    now = datetime(2026, 11, 25, 4, 0, tzinfo=timezone.utc)
+    # Relative to the real clock: the Redis server judges the expiry against its own time.
+    now = datetime.now(timezone.utc)
     ledger = RedisLedger(redis_url, plan, prefix=prefix, clock=lambda: now, keep_days=2)
     res = await ledger.reserve(chat(account="team:{b}"))
     await ledger.settle(res)
@@ -141,10 +143,12 @@ async def test_keys_are_namespaced_and_dated_rows_expire(redis_url: str, prefix:
     keys = {k: client.ttl(k) for k in client.scan_iter(match=f"{prefix}:*")}
     base = f"{prefix}:ledger:{{coze:team%3A%7Bb%7D}}"
     assert client.ttl(f"{base}:row:free_calls:ever") == -1  # a lifetime quota is never forgotten
-    # The day ends 2026-11-26 00:00 Shanghai; kept 2 days more.
-    end = datetime(2026, 11, 25, 16, 0, tzinfo=timezone.utc).timestamp() + 2 * 86400
-    assert client.expiretime(f"{base}:row:daily:2026-11-25") == int(end)
-    assert client.ttl(f"{base}:row:usage:2026-11") > 0
+    # The day row expires 2 days after its Shanghai day ends.
+    day = period_key("day", now, DEFAULT_TIMEZONE)
+    end = resets_at("day", day, DEFAULT_TIMEZONE).timestamp() + 2 * 86400
+    assert client.expiretime(f"{base}:row:daily:{day}") == int(end)
+    month = period_key("month", now, DEFAULT_TIMEZONE)
+    assert client.ttl(f"{base}:row:usage:{month}") > 0
     assert all(k.startswith(base) for k in keys)
     client.close()
     await ledger.aclose()
