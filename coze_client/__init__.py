@@ -13,7 +13,7 @@ from ._auth import StaticToken, TokenProvider
 from ._call import CallInfo, Usage
 from ._client import AsyncCoze
 from ._constants import COZE_CN_BASE_URL, COZE_COM_BASE_URL
-from ._models import CallMeta, CozeModel, ListResult
+from ._models import CallMeta, CozeModel, ListResult, OperationResult
 from ._streaming import EventStream
 from ._version import __version__
 from .errors import (
@@ -26,6 +26,8 @@ from .errors import (
     CozeError,
     DailyLimitError,
     InsufficientBalanceError,
+    LedgerError,
+    LimiterError,
     NotFoundError,
     PermissionDeniedError,
     QuotaExhaustedError,
@@ -60,9 +62,12 @@ __all__ = [
     "EnterMessage",
     "EventStream",
     "InsufficientBalanceError",
+    "LedgerError",
+    "LimiterError",
     "ListResult",
     "Message",
     "NotFoundError",
+    "OperationResult",
     "Page",
     "PermissionDeniedError",
     "QuotaExhaustedError",

@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["CallMeta", "CozeModel", "ListResult"]
+__all__ = ["CallMeta", "CozeModel", "ListResult", "OperationResult"]
 
 T = TypeVar("T")
 
@@ -68,3 +68,13 @@ class ListResult(list[T], Generic[T]):
     def logid(self) -> str | None:
         """The ``x-tt-logid`` of the call."""
         return self.meta.logid if self.meta else None
+
+
+class OperationResult(CozeModel):
+    """The answer of an update or delete that returns no object, only ``{code, msg}``.
+
+    It still carries the call's :class:`CallMeta` (``.meta``, ``.logid``) for a support ticket.
+    """
+
+    code: int | None = 0
+    msg: str | None = ""

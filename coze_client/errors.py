@@ -9,6 +9,8 @@ The tree::
     ├── RateLimitWaitError          the limiter would have to wait longer than ``max_wait``
     ├── LimitUnsatisfiableError     one request is larger than a limit can ever admit (a ValueError too)
     ├── BackendUnavailableError     the shared limiter/ledger store (Redis) cannot be reached; nothing was sent
+    ├── LimiterError                the limiter's backend failed or was closed (names the backend and the fix)
+    ├── LedgerError                 the ledger's backend failed or was closed (names the path/backend and the fix)
     ├── APIConnectionError          the request could not be sent or the connection broke
     │   └── APITimeoutError         the request timed out
     ├── StreamError                 a stream broke its framing, or an ``error`` event arrived
@@ -50,7 +52,9 @@ __all__ = [
     "CozeError",
     "DailyLimitError",
     "InsufficientBalanceError",
+    "LedgerError",
     "LimitUnsatisfiableError",
+    "LimiterError",
     "NotFoundError",
     "PermissionDeniedError",
     "QuotaExhaustedError",
@@ -142,6 +146,30 @@ class BackendUnavailableError(CozeError):
     def __init__(self, message: str, *, backend: str = "redis", role: str = "ledger") -> None:
         self.backend = backend
         self.role = role
+        super().__init__(message)
+
+
+class LimiterError(CozeError):
+    """The limiter's backend failed (a sqlite file that cannot be opened, a closed limiter, ...).
+
+    ``backend`` names it (``"memory"``, ``"sqlite"``, ``"redis"``); the message says how to fix it.
+    """
+
+    def __init__(self, message: str, *, backend: str) -> None:
+        self.backend = backend
+        super().__init__(message)
+
+
+class LedgerError(CozeError):
+    """The usage ledger's backend failed (an unusable state directory, a closed ledger, ...).
+
+    ``backend`` names it; ``path`` is the file for the sqlite backend. The message says how to fix it
+    (for example ``COZE_CLIENT_STATE_DIR`` or the client's ``ledger=`` option).
+    """
+
+    def __init__(self, message: str, *, backend: str, path: str | None = None) -> None:
+        self.backend = backend
+        self.path = path
         super().__init__(message)
 
 

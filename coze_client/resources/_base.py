@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict
 
 from .._transport import CallOptions, Corridor, TimeoutTypes
 from ..errors import ValidationError
 
-__all__ = ["APIResource", "opts"]
+__all__ = ["APIResource", "RequestOptions", "options_of", "opts"]
 
 
 class APIResource:
@@ -19,6 +19,32 @@ class APIResource:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
+
+
+class RequestOptions(TypedDict, total=False):
+    """The per-call options every public method accepts (as keywords: ``**options``).
+
+    Attributes:
+        timeout: seconds (or an ``httpx.Timeout``) for this call instead of the client's.
+        max_retries: attempts after the first for this call instead of the client's.
+        max_wait: the longest the call may wait for the limiter; past it ``RateLimitWaitError``.
+        extra_headers: headers added to this call's request.
+    """
+
+    timeout: TimeoutTypes
+    max_retries: int | None
+    max_wait: float | None
+    extra_headers: Mapping[str, str] | None
+
+
+def options_of(options: RequestOptions) -> CallOptions | None:
+    """``opts()`` from a method's ``**options`` (unknown keys are a ValidationError)."""
+    if not options:
+        return None
+    unknown = set(options) - RequestOptions.__annotations__.keys()
+    if unknown:
+        raise ValidationError(f"unknown option(s): {', '.join(sorted(unknown))}")
+    return opts(**options)
 
 
 def opts(
