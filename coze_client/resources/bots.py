@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from typing_extensions import Unpack
+
 from .._params import validate
 from .._request import Endpoint
-from .._transport import TimeoutTypes
 from ..errors import ValidationError
 from ..pagination import AsyncPaginator, Page, number_page
 from ..types.bots import Bot, BotPublishStatus, SimpleBot
-from ._base import APIResource, opts, require
+from ._base import APIResource, RequestOptions, options_of, require
 
 __all__ = ["AsyncBots"]
 
@@ -26,7 +27,7 @@ class AsyncBots(APIResource):
         publish_status: BotPublishStatus
         | Literal["all", "published_online", "published_draft", "unpublished_draft"] | None = None,
         connector_id: str | None = None, page_num: int = 1, page_size: int = 20,
-        timeout: TimeoutTypes = None, max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[SimpleBot]:
         """Bots of a workspace. Sends the documented ``page_num`` (cozepy sends ``page_index``, §9.6).
 
@@ -38,7 +39,7 @@ class AsyncBots(APIResource):
         if page_num < 1 or page_size < 1:
             raise ValidationError("page_num and page_size must be >= 1")
         status = validate(BotPublishStatus, publish_status, "publish_status").value if publish_status else None
-        options = opts(timeout, max_retries)
+        call_options = options_of(options)
         corridor = self._corridor
 
         async def fetch(params: dict[str, Any]) -> Page[SimpleBot]:
@@ -47,13 +48,13 @@ class AsyncBots(APIResource):
                 items = [SimpleBot.model_validate(b) for b in payload.get("items") or []]
                 return number_page(items, payload, params, default_size=page_size)
 
-            return await corridor.request(LIST, cast, params=params, options=options)
+            return await corridor.request(LIST, cast, params=params, options=call_options)
 
         return AsyncPaginator(fetch, {"workspace_id": wsid, "publish_status": status, "connector_id": connector_id,
                                       "page_num": page_num, "page_size": page_size})
 
-    async def retrieve(self, *, bot_id: str, is_published: bool | None = None, timeout: TimeoutTypes = None,
-                       max_retries: int | None = None) -> Bot:
+    async def retrieve(self, *, bot_id: str, is_published: bool | None = None,
+                       **options: Unpack[RequestOptions]) -> Bot:
         """A bot's configuration (``is_published=False`` reads the draft).
 
         Example:
@@ -62,4 +63,4 @@ class AsyncBots(APIResource):
         """
         return await self._corridor.request(RETRIEVE, Bot.model_validate, path_params={"bot_id": bot_id},
                                             params={"is_published": is_published},
-                                            options=opts(timeout, max_retries))
+                                            options=options_of(options))

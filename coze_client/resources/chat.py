@@ -210,12 +210,12 @@ class AsyncChat(APIResource):
                           custom_variables=custom_variables, meta_data=meta_data, extra_params=extra_params,
                           parameters=parameters, shortcut_command=shortcut_command, enable_card=enable_card,
                           publish_status=publish_status, bot_version=bot_version)
-        options = opts(timeout, max_retries, max_wait, extra_headers)
+        call_options = opts(timeout, max_retries, max_wait, extra_headers)
         corridor = self._corridor
 
         def opener() -> Any:
             return corridor.open_stream(CHAT, json=body, params={"conversation_id": conversation_id},
-                                        options=options)
+                                        options=call_options)
 
         return EventStream(corridor, opener, decode_chat_event, usage_of=_event_usage)
 
@@ -272,9 +272,10 @@ class AsyncChat(APIResource):
         body = self._tool_body(tool_outputs, True)
         params = {"conversation_id": require("conversation_id", conversation_id),
                   "chat_id": require("chat_id", chat_id)}
-        options = opts(timeout, max_retries, max_wait)
+        call_options = opts(timeout, max_retries, max_wait)
         corridor = self._corridor
-        return EventStream(corridor, lambda: corridor.open_stream(SUBMIT, json=body, params=params, options=options),
+        return EventStream(corridor,
+                           lambda: corridor.open_stream(SUBMIT, json=body, params=params, options=call_options),
                            decode_chat_event, usage_of=_event_usage)
 
     async def cancel(

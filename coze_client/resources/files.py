@@ -7,12 +7,14 @@ import os
 from pathlib import Path
 from typing import IO
 
+from typing_extensions import Unpack
+
 from .._constants import MAX_UPLOAD_BYTES
 from .._request import Endpoint
 from .._transport import TimeoutTypes
 from ..errors import ValidationError
 from ..types.conversations import File
-from ._base import APIResource, opts, require
+from ._base import APIResource, RequestOptions, options_of, opts, require
 
 __all__ = ["AsyncFiles", "FileInput", "read_file_input"]
 
@@ -80,7 +82,7 @@ class AsyncFiles(APIResource):
             options=opts(timeout, max_retries, max_wait),
         )
 
-    async def retrieve(self, *, file_id: str, timeout: TimeoutTypes = None, max_retries: int | None = None) -> File:
+    async def retrieve(self, *, file_id: str, **options: Unpack[RequestOptions]) -> File:
         """The record of an uploaded file.
 
         Example:
@@ -88,5 +90,5 @@ class AsyncFiles(APIResource):
         """
         return await self._corridor.request(RETRIEVE, File.model_validate,
                                             params={"file_id": require("file_id", file_id)},
-                                            options=opts(timeout, max_retries))
+                                            options=options_of(options))
 

@@ -19,6 +19,7 @@ from typing import Any, Literal, cast
 
 import httpx
 import pydantic
+from typing_extensions import Unpack
 
 from .._call import Usage
 from .._constants import MAX_WORKFLOW_BODY_BYTES
@@ -46,7 +47,7 @@ from ..types.workflows import (
     WorkflowUsage,
     WorkflowVersion,
 )
-from ._base import APIResource, opts, require
+from ._base import APIResource, RequestOptions, options_of, opts, require
 from .chat import chat_usage, decode_chat_event, to_messages
 
 __all__ = [
@@ -406,9 +407,9 @@ class AsyncWorkflowRuns(APIResource):
             ...             pending = event.interrupt.interrupt_data
         """
         body = _run_body(workflow_id, parameters, bot_id, app_id, ext, workflow_version, connector_id)
-        options = opts(timeout, max_retries, max_wait, extra_headers)
+        call_options = opts(timeout, max_retries, max_wait, extra_headers)
         corridor = self._corridor
-        return WorkflowStream(corridor, lambda: corridor.open_stream(STREAM_RUN, json=body, options=options))
+        return WorkflowStream(corridor, lambda: corridor.open_stream(STREAM_RUN, json=body, options=call_options))
 
     def resume(
         self, *, workflow_id: str, event_id: str, interrupt_type: int, resume_data: str,
@@ -424,9 +425,9 @@ class AsyncWorkflowRuns(APIResource):
             ...         ...
         """
         body = _resume_body(workflow_id, event_id, interrupt_type, resume_data)
-        options = opts(timeout, max_retries, max_wait)
+        call_options = opts(timeout, max_retries, max_wait)
         corridor = self._corridor
-        return WorkflowStream(corridor, lambda: corridor.open_stream(STREAM_RESUME, json=body, options=options))
+        return WorkflowStream(corridor, lambda: corridor.open_stream(STREAM_RESUME, json=body, options=call_options))
 
     async def resume_blocking(
         self, *, workflow_id: str, event_id: str, interrupt_type: int, resume_data: str,
@@ -490,9 +491,9 @@ class AsyncWorkflowChat(APIResource):
             "workflow_version": workflow_version,
             "connector_id": connector_id,
         }
-        options = opts(timeout, max_retries, max_wait, extra_headers)
+        call_options = opts(timeout, max_retries, max_wait, extra_headers)
         corridor = self._corridor
-        return EventStream(corridor, lambda: corridor.open_stream(CHAT, json=body, options=options),
+        return EventStream(corridor, lambda: corridor.open_stream(CHAT, json=body, options=call_options),
                            decode_chat_event, usage_of=_chatflow_usage)
 
 
@@ -503,7 +504,7 @@ class AsyncWorkflowVersions(APIResource):
         self, *, workflow_id: str,
         publish_status: WorkflowPublishStatus | Literal["all", "published_online", "unpublished_draft"] | None = None,
         page_size: int = 10, page_token: str | None = None, include_input_output: bool | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[WorkflowVersion]:
         """Published versions of a workflow, by page token (``page_size`` 1-30).
 
@@ -515,7 +516,7 @@ class AsyncWorkflowVersions(APIResource):
         if not 1 <= page_size <= 30:
             raise ValidationError("page_size must be between 1 and 30")
         status = validate(WorkflowPublishStatus, publish_status, "publish_status").value if publish_status else None
-        options = opts(timeout, max_retries)
+        call_options = options_of(options)
         corridor = self._corridor
 
         async def fetch(params: dict[str, Any]) -> Page[WorkflowVersion]:
@@ -525,7 +526,7 @@ class AsyncWorkflowVersions(APIResource):
                 return token_page(items, payload, params)
 
             return await corridor.request(VERSIONS, cast, path_params={"workflow_id": wid}, params=params,
-                                          options=options)
+                                          options=call_options)
 
         return AsyncPaginator(fetch, {"publish_status": status, "page_size": page_size, "page_token": page_token,
                                       "include_input_output": include_input_output})
@@ -544,7 +545,7 @@ class AsyncWorkflows(APIResource):
         self, *, workspace_id: str, page_num: int = 1, page_size: int = 10,
         workflow_mode: WorkflowMode | Literal["workflow", "chatflow"] | None = None, app_id: str | None = None,
         publish_status: WorkflowPublishStatus | Literal["all", "published_online", "unpublished_draft"] | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[WorkflowBasic]:
         """Workflows of a workspace (``workspace_id`` required; ``page_size`` 1-30, default 10).
 
@@ -557,7 +558,7 @@ class AsyncWorkflows(APIResource):
             raise ValidationError("page_num must be >= 1 and page_size between 1 and 30")
         mode = validate(WorkflowMode, workflow_mode, "workflow_mode").value if workflow_mode else None
         status = validate(WorkflowPublishStatus, publish_status, "publish_status").value if publish_status else None
-        options = opts(timeout, max_retries)
+        call_options = options_of(options)
         corridor = self._corridor
 
         async def fetch(params: dict[str, Any]) -> Page[WorkflowBasic]:
@@ -566,14 +567,14 @@ class AsyncWorkflows(APIResource):
                 items = [WorkflowBasic.model_validate(w) for w in payload.get("items") or []]
                 return number_page(items, payload, params, default_size=page_size)
 
-            return await corridor.request(LIST, cast, params=params, options=options)
+            return await corridor.request(LIST, cast, params=params, options=call_options)
 
         return AsyncPaginator(fetch, {"workspace_id": wsid, "page_num": page_num, "page_size": page_size,
                                       "workflow_mode": mode, "app_id": app_id, "publish_status": status})
 
     async def retrieve(
         self, *, workflow_id: str, include_input_output: bool | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> WorkflowInfo:
         """A workflow's details; with ``include_input_output=True`` also its input and output schema.
 
@@ -583,6 +584,6 @@ class AsyncWorkflows(APIResource):
         """
         return await self._corridor.request(
             RETRIEVE, WorkflowInfo.model_validate, path_params={"workflow_id": workflow_id},
-            params={"include_input_output": include_input_output}, options=opts(timeout, max_retries),
+            params={"include_input_output": include_input_output}, options=options_of(options),
         )
 

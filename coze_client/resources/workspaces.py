@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from typing_extensions import Unpack
+
 from .._request import Endpoint
-from .._transport import TimeoutTypes
 from ..errors import ValidationError
 from ..pagination import AsyncPaginator, Page, number_page
 from ..types.workspaces import Workspace
-from ._base import APIResource, opts
+from ._base import APIResource, RequestOptions, options_of
 
 __all__ = ["AsyncWorkspaces"]
 
@@ -21,7 +22,7 @@ class AsyncWorkspaces(APIResource):
 
     def list(
         self, *, page_num: int = 1, page_size: int = 20, user_id: str | None = None,
-        coze_account_id: str | None = None, timeout: TimeoutTypes = None, max_retries: int | None = None,
+        coze_account_id: str | None = None, **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Workspace]:
         """Workspaces you belong to (page number + ``total_count``).
 
@@ -31,7 +32,7 @@ class AsyncWorkspaces(APIResource):
         """
         if page_num < 1 or page_size < 1:
             raise ValidationError("page_num and page_size must be >= 1")
-        options = opts(timeout, max_retries)
+        call_options = options_of(options)
         corridor = self._corridor
 
         async def fetch(params: dict[str, Any]) -> Page[Workspace]:
@@ -40,7 +41,7 @@ class AsyncWorkspaces(APIResource):
                 items = [Workspace.model_validate(w) for w in payload.get("workspaces") or []]
                 return number_page(items, payload, params, default_size=page_size)
 
-            return await corridor.request(LIST, cast, params=params, options=options)
+            return await corridor.request(LIST, cast, params=params, options=call_options)
 
         return AsyncPaginator(fetch, {"page_num": page_num, "page_size": page_size, "user_id": user_id,
                                       "coze_account_id": coze_account_id})
