@@ -105,7 +105,7 @@ def number_pager(
     async def fetch(page_params: dict[str, Any]) -> Page[T]:
         def cast(payload: Any) -> Page[T]:
             payload = payload if isinstance(payload, Mapping) else {}
-            raw = next((payload[k] for k in keys if isinstance(payload.get(k), list)), [])
+            raw: list[Any] = next((payload[k] for k in keys if isinstance(payload.get(k), list)), [])
             return number_page([model(item) for item in raw], payload, page_params, num_key=num_key,
                                default_size=size)
 

@@ -18,7 +18,6 @@ from typing_extensions import Unpack
 from .._models import OperationResult
 from .._params import validate
 from .._request import Endpoint
-from .._transport import TimeoutTypes
 from ..errors import StreamError, ValidationError, connection_error_from
 from ..pagination import AsyncPaginator, Page, number_page
 from ..types.audio import (
@@ -38,7 +37,7 @@ from ..types.audio import (
     VoiceprintGroup,
     VoiceState,
 )
-from ._base import APIResource, RequestOptions, done, options_of, opts, require
+from ._base import APIResource, RequestOptions, done, options_of, require
 from .files import FileInput, read_file_input
 
 __all__ = [
@@ -205,7 +204,7 @@ class AsyncSpeech(APIResource):
         speed: float | None = None, sample_rate: int | None = None,
         emotion: SpeechEmotion | str | None = None, emotion_scale: float | None = None,
         loudness_rate: int | None = None, context_texts: Sequence[str] | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SpeechAudio:
         """Synthesise speech (``input`` at most 1024 bytes of UTF-8) and return the audio in memory.
 
@@ -217,7 +216,7 @@ class AsyncSpeech(APIResource):
         body = self._body(input, voice_id, response_format, speed, sample_rate, emotion, emotion_scale,
                           loudness_rate, context_texts)
         return await self._corridor.request(SPEECH, lambda content: SpeechAudio(content=content or b""), json=body,
-                                            options=opts(timeout, max_retries, max_wait))
+                                            options=options_of(options))
 
     async def stream_to_file(
         self, path: str | os.PathLike[str], *, input: str, voice_id: str,
@@ -225,7 +224,7 @@ class AsyncSpeech(APIResource):
         speed: float | None = None, sample_rate: int | None = None,
         emotion: SpeechEmotion | str | None = None, emotion_scale: float | None = None,
         loudness_rate: int | None = None, context_texts: Sequence[str] | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SpeechFile:
         """Synthesise speech and write it to ``path`` as it arrives, never holding it all in memory.
 
@@ -246,7 +245,7 @@ class AsyncSpeech(APIResource):
         open_fh: IO[bytes] | None = fh
         try:
             attempt, meta = await self._corridor.open_stream(SPEECH, json=body,
-                                                             options=opts(timeout, max_retries, max_wait))
+                                                             options=options_of(options))
         except BaseException:
             await asyncio.to_thread(_discard, fh, partial)
             raise

@@ -21,7 +21,6 @@ from typing_extensions import Unpack
 from .._models import ListResult, OperationResult
 from .._params import validate
 from .._request import Endpoint
-from .._transport import TimeoutTypes
 from ..errors import ValidationError
 from ..pagination import AsyncPaginator, Page, number_page
 from ..types.datasets import (
@@ -37,7 +36,7 @@ from ..types.datasets import (
     DocumentUpdateRule,
     Photo,
 )
-from ._base import APIResource, RequestOptions, done, options_of, opts, require
+from ._base import APIResource, RequestOptions, done, options_of, require
 from .files import FileInput, read_file_input
 
 __all__ = [
@@ -144,7 +143,7 @@ class AsyncDocuments(APIResource):
         self, *, dataset_id: str, document_bases: Sequence[DocumentBase | Mapping[str, Any]],
         chunk_strategy: DocumentChunkStrategy | Mapping[str, Any] | None = None,
         format_type: DatasetFormatType | int | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ListResult[Document]:
         """Add up to 10 documents: local files (:func:`local_document`), web pages or uploaded images.
 
@@ -168,7 +167,7 @@ class AsyncDocuments(APIResource):
                                               or []]),
             json={"dataset_id": require("dataset_id", dataset_id), "document_bases": bases,
                   "chunk_strategy": strategy, "format_type": _format_type(format_type, (0, 2))},
-            options=opts(timeout, max_retries, max_wait),
+            options=options_of(options),
         )
 
     async def update(

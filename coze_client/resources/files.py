@@ -11,10 +11,9 @@ from typing_extensions import Unpack
 
 from .._constants import MAX_UPLOAD_BYTES
 from .._request import Endpoint
-from .._transport import TimeoutTypes
 from ..errors import ValidationError
 from ..types.conversations import File
-from ._base import APIResource, RequestOptions, options_of, opts, require
+from ._base import APIResource, RequestOptions, options_of, require
 
 __all__ = ["AsyncFiles", "FileInput", "read_file_input"]
 
@@ -68,8 +67,7 @@ async def read_file_input(file: FileInput, *, limit: int = MAX_UPLOAD_BYTES,
 class AsyncFiles(APIResource):
     """``coze.files``."""
 
-    async def upload(self, *, file: FileInput, timeout: TimeoutTypes = None, max_retries: int | None = None,
-                     max_wait: float | None = None) -> File:
+    async def upload(self, *, file: FileInput, **options: Unpack[RequestOptions]) -> File:
         """Upload one file (path, bytes, binary file object or ``(name, bytes)``); ≤512 MB.
 
         Example:
@@ -79,7 +77,7 @@ class AsyncFiles(APIResource):
         fname, content = await read_file_input(file)
         return await self._corridor.request(
             UPLOAD, File.model_validate, files={"file": (fname, content)},
-            options=opts(timeout, max_retries, max_wait),
+            options=options_of(options),
         )
 
     async def retrieve(self, *, file_id: str, **options: Unpack[RequestOptions]) -> File:

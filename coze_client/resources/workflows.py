@@ -27,7 +27,6 @@ from .._params import validate
 from .._request import Endpoint
 from .._sse import ServerSentEvent
 from .._streaming import END, EventStream, _End
-from .._transport import TimeoutTypes
 from ..errors import StreamError, ValidationError
 from ..pagination import AsyncPaginator, Page, number_page, token_page
 from ..types.chat import ChatEvent, EnterMessage, MessageContentType
@@ -47,7 +46,7 @@ from ..types.workflows import (
     WorkflowUsage,
     WorkflowVersion,
 )
-from ._base import APIResource, RequestOptions, options_of, opts, require
+from ._base import APIResource, RequestOptions, options_of, require
 from .chat import chat_usage, decode_chat_event, to_messages
 
 __all__ = [
@@ -153,8 +152,11 @@ def _resume_body(workflow_id: str, event_id: str, interrupt_type: int,
 
 
 
-def _timeout(timeout: TimeoutTypes) -> TimeoutTypes:
-    return WORKFLOW_RUN_TIMEOUT if timeout is None else timeout
+def _with_run_timeout(options: RequestOptions) -> RequestOptions:
+    """The caller's options, with the blocking-run default timeout when they set none."""
+    if options.get("timeout") is None:
+        return {**options, "timeout": WORKFLOW_RUN_TIMEOUT}
+    return options
 
 
 # ---------------------------------------------------------------------- workflow stream decoding
@@ -304,7 +306,7 @@ class AsyncExecuteNodes(APIResource):
 
     async def retrieve(
         self, *, workflow_id: str, execute_id: str, node_execute_uuid: str,
-        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
+        **options: Unpack[RequestOptions],
     ) -> NodeOutput:
         """The output of one node of a run (``node_execute_uuid`` from the history's ``node_execute_status``).
 
@@ -317,7 +319,7 @@ class AsyncExecuteNodes(APIResource):
             NODE_OUTPUT, NodeOutput.model_validate,
             path_params={"workflow_id": workflow_id, "execute_id": execute_id,
                          "node_execute_uuid": node_execute_uuid},
-            options=opts(timeout, max_retries, max_wait),
+            options=options_of(options),
         )
 
 
@@ -330,7 +332,7 @@ class AsyncRunHistories(APIResource):
 
     async def retrieve(
         self, *, workflow_id: str, execute_id: str,
-        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
+        **options: Unpack[RequestOptions],
     ) -> WorkflowRunHistory:
         """One run's record, e.g. to poll an ``is_async`` run (the service answers a 1-element list).
 
@@ -342,7 +344,7 @@ class AsyncRunHistories(APIResource):
         return await self._corridor.request(
             HISTORY, _first_history,
             path_params={"workflow_id": workflow_id, "execute_id": execute_id},
-            options=opts(timeout, max_retries, max_wait),
+            options=options_of(options),
         )
 
 
@@ -367,8 +369,7 @@ class AsyncWorkflowRuns(APIResource):
         self, *, workflow_id: str, parameters: Mapping[str, Any] | None = None, bot_id: str | None = None,
         app_id: str | None = None, is_async: bool = False, ext: Mapping[str, str] | None = None,
         workflow_version: str | None = None, connector_id: str | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> WorkflowRunResult:
         """Run a published workflow and wait for its output (or start it in the background with ``is_async``).
 
@@ -385,15 +386,14 @@ class AsyncWorkflowRuns(APIResource):
                          is_async=bool(is_async) if is_async else None)
         return await self._corridor.request(
             RUN, WorkflowRunResult.model_validate, json=body, usage=_top_usage,
-            options=opts(_timeout(timeout), max_retries, max_wait, extra_headers),
+            options=options_of(_with_run_timeout(options)),
         )
 
     def stream(
         self, *, workflow_id: str, parameters: Mapping[str, Any] | None = None, bot_id: str | None = None,
         app_id: str | None = None, ext: Mapping[str, str] | None = None, workflow_version: str | None = None,
         connector_id: str | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> WorkflowStream:
         """Run a workflow and stream its events (Message, Error, Interrupt, PING, Done).
 
@@ -407,13 +407,13 @@ class AsyncWorkflowRuns(APIResource):
             ...             pending = event.interrupt.interrupt_data
         """
         body = _run_body(workflow_id, parameters, bot_id, app_id, ext, workflow_version, connector_id)
-        call_options = opts(timeout, max_retries, max_wait, extra_headers)
+        call_options = options_of(options)
         corridor = self._corridor
         return WorkflowStream(corridor, lambda: corridor.open_stream(STREAM_RUN, json=body, options=call_options))
 
     def resume(
         self, *, workflow_id: str, event_id: str, interrupt_type: int, resume_data: str,
-        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
+        **options: Unpack[RequestOptions],
     ) -> WorkflowStream:
         """Answer an ``Interrupt`` and stream the rest of the run (at most 3 resumes; ids restart at 0).
 
@@ -425,13 +425,13 @@ class AsyncWorkflowRuns(APIResource):
             ...         ...
         """
         body = _resume_body(workflow_id, event_id, interrupt_type, resume_data)
-        call_options = opts(timeout, max_retries, max_wait)
+        call_options = options_of(options)
         corridor = self._corridor
         return WorkflowStream(corridor, lambda: corridor.open_stream(STREAM_RESUME, json=body, options=call_options))
 
     async def resume_blocking(
         self, *, workflow_id: str, event_id: str, interrupt_type: int, resume_data: str,
-        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
+        **options: Unpack[RequestOptions],
     ) -> WorkflowRunResult:
         """Answer an interrupt and wait for the output (``POST /v1/workflows/resume``; not in cozepy).
 
@@ -445,7 +445,7 @@ class AsyncWorkflowRuns(APIResource):
         body = _resume_body(workflow_id, event_id, interrupt_type, resume_data)
         return await self._corridor.request(
             RESUME, WorkflowRunResult.model_validate, json=body, usage=_top_usage,
-            options=opts(_timeout(timeout), max_retries, max_wait),
+            options=options_of(_with_run_timeout(options)),
         )
 
 
@@ -457,8 +457,7 @@ class AsyncWorkflowChat(APIResource):
         parameters: Mapping[str, Any] | None = None, bot_id: str | None = None, app_id: str | None = None,
         conversation_id: str | None = None, ext: Mapping[str, str] | None = None,
         workflow_version: str | None = None, connector_id: str | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> EventStream[ChatEvent]:
         """Talk to a chatflow (streaming only). Events use the chat names; ``done`` carries the
         ``debug_url``, kept on ``stream.end_data``.
@@ -491,7 +490,7 @@ class AsyncWorkflowChat(APIResource):
             "workflow_version": workflow_version,
             "connector_id": connector_id,
         }
-        call_options = opts(timeout, max_retries, max_wait, extra_headers)
+        call_options = options_of(options)
         corridor = self._corridor
         return EventStream(corridor, lambda: corridor.open_stream(CHAT, json=body, options=call_options),
                            decode_chat_event, usage_of=_chatflow_usage)
