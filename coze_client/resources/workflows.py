@@ -48,6 +48,7 @@ from ..types.workflows import (
 )
 from ._base import APIResource, RequestOptions, options_of, require
 from .chat import chat_usage, decode_chat_event, to_messages
+from .collaboration import AsyncWorkflowCollaborationModes, AsyncWorkflowCollaborators
 
 __all__ = [
     "WORKFLOW_RUN_TIMEOUT",
@@ -532,13 +533,15 @@ class AsyncWorkflowVersions(APIResource):
 
 
 class AsyncWorkflows(APIResource):
-    """``coze.workflows``: runs, chatflows, listing and schemas."""
+    """``coze.workflows``: runs, chatflows, listing and schemas, collaboration."""
 
     def __init__(self, corridor: Any) -> None:
         super().__init__(corridor)
         self.runs = AsyncWorkflowRuns(corridor)
         self.chat = AsyncWorkflowChat(corridor)
         self.versions = AsyncWorkflowVersions(corridor)
+        self.collaboration_modes = AsyncWorkflowCollaborationModes(corridor)
+        self.collaborators = AsyncWorkflowCollaborators(corridor)
 
     def list(
         self, *, workspace_id: str, page_num: int = 1, page_size: int = 10,
