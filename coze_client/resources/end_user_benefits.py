@@ -33,10 +33,10 @@ _NEEDS_ID = {"single_device", "single_custom_consumer", "coze_user_id", "coze_ro
 _BENEFIT_TYPES = ("resource_point", "voice_unified_duration_system", "voice_unified_duration_custom")
 
 
-def _entity(entity_type: str, entity_id: str | None) -> None:
+def _entity(entity_type: str, entity_id: str | None, *, need_id: bool = True) -> None:
     if entity_type not in EntityType.__args__:  # type: ignore[attr-defined]
         raise ValidationError(f"entity_type must be one of {', '.join(EntityType.__args__)}")  # type: ignore[attr-defined]
-    if entity_type in _NEEDS_ID and not entity_id:
+    if need_id and entity_type in _NEEDS_ID and not entity_id:
         raise ValidationError(f"entity_id is required when entity_type is {entity_type}")
 
 
@@ -76,7 +76,7 @@ class AsyncBenefitLimitations(APIResource):
             >>> async for lim in coze.benefit_limitations.list(entity_type="enterprise_all_devices"):  # doctest: +SKIP
             ...     print(lim.entity_id, lim.limit, lim.period)
         """
-        _entity(entity_type, None)
+        _entity(entity_type, entity_id, need_id=False)
         if benefit_type not in _BENEFIT_TYPES:
             raise ValidationError(f"benefit_type must be one of {', '.join(_BENEFIT_TYPES)}")
         if not 1 <= page_size <= 200:

@@ -32,6 +32,17 @@ import httpx
 
 from ..limits.plans import Limit, Plan, Quota
 from ._core import Ctx, FakeServer, word_pieces
+from ._coze_areas.api_apps import APIAppRoutes
+from ._coze_areas.bots import BotAdminRoutes
+from ._coze_areas.collaboration import CollaborationRoutes
+from ._coze_areas.connectors import ConnectorRoutes
+from ._coze_areas.end_user_benefits import EndUserBenefitRoutes
+from ._coze_areas.enterprises import EnterpriseRoutes
+from ._coze_areas.folders import FolderAppRoutes
+from ._coze_areas.plugins import PluginRoutes
+from ._coze_areas.templates import TemplateRoutes
+from ._coze_areas.variables import VariableRoutes
+from ._coze_areas.workspaces import WorkspaceRoutes
 from .enforcement import Clock, Rejection, estimate_tokens
 from .faults import Fault
 
@@ -152,7 +163,10 @@ class WorkflowScript:
     duration: float = 0.0
 
 
-class FakeCoze(FakeServer):
+class FakeCoze(
+    BotAdminRoutes, WorkspaceRoutes, FolderAppRoutes, CollaborationRoutes, TemplateRoutes, VariableRoutes,
+    ConnectorRoutes, EnterpriseRoutes, APIAppRoutes, EndUserBenefitRoutes, PluginRoutes, FakeServer,
+):
     """The fake Coze server (see the module docstring).
 
     Args:
@@ -247,6 +261,11 @@ class FakeCoze(FakeServer):
         self._ids = itertools.count(7_400_000_000_000_000_001)
         self._chat_tasks: dict[str, dict[str, Any]] = {}
         self._register()
+        for setup in (self._setup_bot_admin, self._setup_workspaces, self._setup_folders_apps,
+                      self._setup_collaboration, self._setup_templates, self._setup_variables,
+                      self._setup_connectors, self._setup_enterprises, self._setup_api_apps,
+                      self._setup_end_user_benefits, self._setup_plugins):
+            setup()
 
     # -- scripting ----------------------------------------------------------------------------
     def bot(self, bot_id: str, *, replies: Sequence[str] | None = None, **options: Any) -> BotScript:
@@ -447,7 +466,6 @@ class FakeCoze(FakeServer):
         r("GET", "/v1/bots", self._bots_list)
         r("GET", "/v1/bots/{bid}", self._bot_retrieve)
         r("GET", "/v1/users/me", self._users_me)
-        r("GET", "/v1/workspaces", self._workspaces)
         r("GET", "/v1/commerce/benefit/benefits/get", self._benefits)
 
     # -- SSE ------------------------------------------------------------------------------------
@@ -2027,19 +2045,6 @@ class FakeCoze(FakeServer):
 
     async def _users_me(self, ctx: Ctx) -> httpx.Response:
         return self.ok(dict(self.user))
-
-    async def _workspaces(self, ctx: Ctx) -> httpx.Response:
-        ws = [
-            {
-                "id": self.workspace_id,
-                "name": "Personal",
-                "icon_url": "",
-                "role_type": "owner",
-                "workspace_type": "personal",
-                "enterprise_id": "",
-            }
-        ]
-        return self.ok({"workspaces": ws, "total_count": len(ws)})
 
     async def _benefits(self, ctx: Ctx) -> httpx.Response:
         # coze-api.md §2.4: effective limits of the account, derived from the enforced plan.
