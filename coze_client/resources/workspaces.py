@@ -48,7 +48,7 @@ class AsyncWorkspaceMembers(APIResource):
                             path_params={"workspace_id": require("workspace_id", workspace_id)}, max_size=50)
 
     async def create(self, *, workspace_id: str,
-                     users: Sequence[WorkspaceMemberInput | Mapping[str, Any] | str] | WorkspaceMemberInput,
+                     users: Sequence[WorkspaceMemberInput | Mapping[str, Any] | str] | WorkspaceMemberInput | str,
                      **options: Unpack[RequestOptions]) -> AddWorkspaceMembersResult:
         """Invite users (a user id joins as ``member``; or ``{"user_id", "role_type": "admin"}``).
 
@@ -56,6 +56,8 @@ class AsyncWorkspaceMembers(APIResource):
             >>> r = await coze.workspaces.members.create(workspace_id="7361...", users=["2135..."])  # doctest: +SKIP
             >>> r.added_success_user_ids, r.not_exist_user_ids  # doctest: +SKIP
         """
+        if isinstance(users, str):
+            users = [users]
         items = [{"user_id": u} if isinstance(u, str) else u for u in users] \
             if isinstance(users, (list, tuple)) else users
         return await self._corridor.request(

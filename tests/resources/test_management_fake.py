@@ -85,6 +85,9 @@ async def test_workspaces_and_members(fake: FakeCoze, coze: AsyncCoze) -> None:
     fake.add_user("u2")
     added = await coze.workspaces.members.create(workspace_id=ws.id, users=["u2", "ghost"])
     assert added.added_success_user_ids == ["u2"] and added.not_exist_user_ids == ["ghost"]
+    fake.add_user("u3")
+    assert (await coze.workspaces.members.create(workspace_id=ws.id, users="u3")).added_success_user_ids == ["u3"]
+    await coze.workspaces.members.delete(workspace_id=ws.id, user_ids="u3")
     members = await coze.workspaces.members.list(workspace_id=ws.id).to_list()
     assert {m.user_id: m.role_type for m in members} == {fake.user["user_id"]: "owner", "u2": "member"}
     removed = await coze.workspaces.members.delete(workspace_id=ws.id, user_ids=["u2", fake.user["user_id"], "x"])
