@@ -221,3 +221,16 @@ async def test_paid_plugins(fake: FakeCoze, coze: AsyncCoze) -> None:
     assert out.result == {"news": ["Hangzhou"]} and out.logid
     with pytest.raises(errors.CozeError):
         await coze.plugins.call(plugin_id=news, tool_name="nope", arguments={})
+
+
+def test_the_fake_imports_stay_where_they_were() -> None:
+    from coze_client import testing
+    from coze_client.testing.coze import BotScript, ChatScript, WorkflowScript
+    from coze_client.testing.coze import FakeCoze as Direct
+
+    assert testing.FakeCoze is Direct and testing.BotScript is BotScript
+    assert testing.ChatScript is ChatScript and testing.WorkflowScript is WorkflowScript
+    fake = Direct()
+    for method, path in [("GET", "/v1/bots"), ("POST", "/v3/chat"), ("GET", "/v1/plugins/mget"),
+                         ("DELETE", "/v1/organizations/o/members/u"), ("GET", "/v1/commerce/benefit/limitations")]:
+        assert fake._match(method, path)[0] is not None, (method, path)
