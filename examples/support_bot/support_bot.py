@@ -34,4 +34,4 @@ async def answer(coze: AsyncCoze, user_id: str, question: str) -> str:
 async def answer_all(coze: AsyncCoze, questions: dict[str, str]) -> dict[str, str]:
     """Answer every ``{user_id: question}`` at once; the client keeps the calls within the plan."""
     replies = await asyncio.gather(*(answer(coze, user, question) for user, question in questions.items()))
-    return dict(zip(questions, replies))
+    return dict(zip(questions, replies, strict=True))
