@@ -43,6 +43,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+try:  # pytest-asyncio runs these async fixtures in its strict mode too (it is loaded already when installed)
+    from pytest_asyncio import fixture as _async_fixture
+except ImportError:  # pragma: no cover - without pytest-asyncio an async test framework of your choice runs them
+    _async_fixture = pytest.fixture
+
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from .._client import AsyncCoze
     from .clock import LoopTimeClock
@@ -219,7 +224,7 @@ def fake_oauth(request: pytest.FixtureRequest) -> Iterator[FakeOAuth]:
         yield fake
 
 
-@pytest.fixture
+@_async_fixture
 async def fake_realtime(request: pytest.FixtureRequest) -> AsyncIterator[FakeRealtime]:
     """A started :class:`FakeRealtime` WebSocket server on 127.0.0.1 (``fake_realtime.base_url``).
 
@@ -230,9 +235,9 @@ async def fake_realtime(request: pytest.FixtureRequest) -> AsyncIterator[FakeRea
     from .fake_realtime import FakeRealtime
 
     options = _options(request, "fake_realtime")
-    delay = options.pop("latency", None) or options.pop("stream_interval", None)
-    if delay:
-        options.setdefault("frame_delay", delay)
+    delays = [options.pop(key) for key in ("latency", "stream_interval") if options.get(key) is not None]
+    if delays:
+        options.setdefault("frame_delay", max(delays))
     faults = list(options.pop("faults", ()))
     setup = options.pop("setup", None)
     for key in ("plan", "limits", "quotas"):
@@ -268,7 +273,7 @@ def _real_clock() -> LoopTimeClock:
 # -- clients and time -------------------------------------------------------------------------
 
 
-@pytest.fixture
+@_async_fixture
 async def coze_clock(_coze_test_clock: LoopTimeClock) -> AsyncIterator[LoopTimeClock]:
     """Virtual time for this test: the clock the fakes and ``make_coze`` clients share.
 
@@ -282,7 +287,7 @@ async def coze_clock(_coze_test_clock: LoopTimeClock) -> AsyncIterator[LoopTimeC
         yield _coze_test_clock
 
 
-@pytest.fixture
+@_async_fixture
 async def make_coze(_coze_test_clock: LoopTimeClock) -> AsyncIterator[Callable[..., AsyncCoze]]:
     """A factory of :class:`~coze_client.AsyncCoze` clients for this test, closed after it.
 

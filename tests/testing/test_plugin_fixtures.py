@@ -189,3 +189,26 @@ async def test_marker_faults_reach_the_client(fake_coze: FakeCoze, make_coze: Ca
     coze = make_coze(plan=None, max_retries=0)
     with pytest.raises(RateLimitError):
         await coze.users.me()
+
+
+def test_async_fixtures_work_in_pytest_asyncio_strict_mode(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nasyncio_mode = strict\nasyncio_default_fixture_loop_scope = function\n")
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.asyncio
+        @pytest.mark.fake_coze(latency=10)
+        async def test_strict(fake_coze, make_coze, coze_clock):
+            start = coze_clock.now()
+            me = await make_coze(plan=None).users.me()
+            assert me.user_id and coze_clock.now() - start >= 10
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+
+
+@pytest.mark.fake_realtime(latency=0.002, stream_interval=0.001)
+async def test_realtime_takes_latency_and_stream_interval_together(fake_realtime: FakeRealtime) -> None:
+    assert fake_realtime.frame_delay == 0.002
