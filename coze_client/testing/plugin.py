@@ -46,7 +46,7 @@ import pytest
 try:  # pytest-asyncio runs these async fixtures in its strict mode too (it is loaded already when installed)
     from pytest_asyncio import fixture as _async_fixture
 except ImportError:  # pragma: no cover - without pytest-asyncio an async test framework of your choice runs them
-    _async_fixture = pytest.fixture
+    _async_fixture = pytest.fixture  # type: ignore[assignment]
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from .._client import AsyncCoze
