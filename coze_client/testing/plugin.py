@@ -145,6 +145,8 @@ def _build(cls: Any, options: dict[str, Any], clock: LoopTimeClock) -> Any:
     ctor = {k: v for k, v in options.items() if k in accepted}
     rest = {k: v for k, v in options.items() if k not in accepted}
     fake = cls(**ctor)
+    if "clock" not in accepted and hasattr(fake, "clock"):
+        fake.clock = clock  # before configure() builds an enforcer on it (FakeOAuth takes no clock argument)
     if rest:
         configure = getattr(fake, "configure", None)
         allowed = set(inspect.signature(configure).parameters) if configure is not None else set()

@@ -212,3 +212,10 @@ def test_async_fixtures_work_in_pytest_asyncio_strict_mode(pytester: pytest.Pyte
 @pytest.mark.fake_realtime(latency=0.002, stream_interval=0.001)
 async def test_realtime_takes_latency_and_stream_interval_together(fake_realtime: FakeRealtime) -> None:
     assert fake_realtime.frame_delay == 0.002
+
+
+@pytest.mark.fake_oauth(limits=[Limit(name="token_qps", group="all", limit=1, window=1.0)])
+async def test_fake_oauth_windows_follow_the_test_clock(fake_oauth: FakeOAuth, coze_clock: LoopTimeClock) -> None:
+    assert fake_oauth.enforcer is not None and fake_oauth.enforcer.clock is fake_oauth.clock
+    await coze_clock.sleep(100)
+    assert fake_oauth.clock() == pytest.approx(coze_clock.now())
