@@ -26,6 +26,14 @@ async def test_my_bot_answers(fake_coze):
         chat = await coze.chat.create(bot_id="7351000000000000001", user_id="u1", additional_messages=["hi"])
     assert chat.id
     assert fake_coze.stats.requests == 1
+
+
+async def test_my_xingchen_character_answers(fake_xingchen):
+    import providers
+
+    async with providers.open("xingchen", api_key="lm-test", character_id="c1", user_id="u1") as bot:
+        reply = await bot.chat("hello")
+    assert reply.text == "hello"
 '''
 
 WATCHED = ("HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")
@@ -60,11 +68,11 @@ def test_user_suite_writes_nothing_outside_its_temporary_directories(
     watched = _user_project(pytester, monkeypatch)
     basetemp = pytester.path / "_basetemp"
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", f"--basetemp={basetemp}")
-    result.assert_outcomes(passed=1)
+    result.assert_outcomes(passed=2)
     for name, path in watched.items():
         assert _files(path) == [], f"the user's suite wrote into ${name}: {_files(path)}"
     ledgers = list(basetemp.rglob("ledger.sqlite3"))
-    assert len(ledgers) == 1, _files(basetemp)  # the client did write its ledger: in the test's own directory
+    assert len(ledgers) == 2, _files(basetemp)  # each test's client wrote its ledger: in the test's own directory
 
 
 @pytest.mark.slow
@@ -73,7 +81,7 @@ def test_opting_out_keeps_the_real_environment(pytester: pytest.Pytester, monkey
     # real token is visible to the test, which fails on it).
     watched = _user_project(pytester, monkeypatch, ini="coze_isolation = false")
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", f"--basetemp={pytester.path / '_bt'}")
-    result.assert_outcomes(failed=1)
+    result.assert_outcomes(failed=1, passed=1)
     result.stdout.fnmatch_lines(["*assert*COZE_API_TOKEN*"])
     pytester.makepyfile(
         test_app=USER_TEST.replace('assert os.environ.get("COZE_API_TOKEN") is None', "")
@@ -82,7 +90,7 @@ def test_opting_out_keeps_the_real_environment(pytester: pytest.Pytester, monkey
         .replace('AsyncCoze(token="pat_test")', 'AsyncCoze(token="pat_test", base_url="https://api.coze.cn")')
     )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", f"--basetemp={pytester.path / '_bt2'}")
-    result.assert_outcomes(passed=1)
+    result.assert_outcomes(passed=2)
     assert "coze-client/ledger.sqlite3" in " ".join(_files(watched["XDG_STATE_HOME"]))
 
 
