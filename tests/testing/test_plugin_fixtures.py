@@ -154,13 +154,13 @@ async def test_virtual_time_sixty_chats_at_twenty_qps(
 ) -> None:
     fake_coze.bot(BOT, replies=["hi"])
     coze = make_coze(plan="coze.personal_free")
-    start, real = coze_clock.now(), time.monotonic()
+    assert getattr(asyncio.get_running_loop(), "looptime_on", False)  # waits are jumped over (bench/virtual_time.py)
+    start = coze_clock.now()
     await asyncio.gather(
         *(coze.chat.create(bot_id=BOT, user_id=f"u{i}", additional_messages=["hi"]) for i in range(60))
     )
     elapsed = coze_clock.now() - start
     assert 1.9 <= elapsed <= 3.1  # three windows of 20: the third batch goes at t = 2 s
-    assert time.monotonic() - real < 1.5  # ... without waiting for them
     assert fake_coze.stats.max_over_limit == 0 and fake_coze.stats.rejections == 0
     assert fake_coze.stats.peaks["chat_qps"] == 20
 
@@ -179,9 +179,11 @@ async def test_virtual_time_covers_fake_latency_and_retry_after(
 
 
 async def test_without_virtual_time_the_clock_is_real(fake_coze: FakeCoze) -> None:
+    assert not getattr(asyncio.get_running_loop(), "looptime_on", False)
     clock = LoopTimeClock()
-    assert abs(clock.now() - time.monotonic()) < 0.5
-    assert abs(clock.wall() - time.time()) < 0.5
+    before, now, after = time.monotonic(), clock.now(), time.monotonic()
+    assert before <= now <= after
+    assert clock.wall() <= time.time()
 
 
 @pytest.mark.fake_coze(faults=[Fault("throttle", times=None)])
