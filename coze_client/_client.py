@@ -54,9 +54,11 @@ class AsyncCoze:
             ``COZE_PLAN``), a :class:`~coze_client.limits.Plan`, or ``None`` for no limits and no quotas.
         account: the name the limits and ledger file this account under (default: a fingerprint of
             the token; never the token itself).
-        limiter: ``"memory://"`` (default), ``"sqlite:///path"``, ``"redis://..."`` or a RateLimiter.
+        limiter: ``"memory://"`` (default), ``"sqlite:///path"``, ``"redis://..."`` or a RateLimiter
+            instance (shared with other clients; not closed by this client).
         ledger: ``"sqlite:///path"`` (default: a file in the user's state directory),
-            ``"memory://"``, ``"redis://..."`` or a UsageLedger.
+            ``"memory://"``, ``"redis://..."`` or a UsageLedger instance (shared with other clients and
+            adapters; not closed by this client).
         http_client: your own ``httpx.AsyncClient`` (not closed by this client).
 
     Example:
@@ -92,6 +94,9 @@ class AsyncCoze:
         if plan is _UNSET:
             plan = os.environ.get("COZE_PLAN") or DEFAULT_PLAN
         self.plan = _resolve_plan(plan)
+        # Ownership: close what this client built (from a URL or the default), never an instance it was given.
+        self._own_limiter = limiter is None or isinstance(limiter, str)
+        self._own_ledger = ledger is None or isinstance(ledger, str)
         self.limiter = _resolve_limiter(limiter, self.plan)
         self.ledger = _resolve_ledger(ledger, self.plan, self.provider, self.account)
         self._own_http = http_client is None
@@ -188,15 +193,21 @@ class AsyncCoze:
         return self._corridor.stats
 
     async def aclose(self) -> None:
-        """Close the HTTP client (unless it was injected), the limiter and the ledger."""
+        """Close what this client built: the HTTP client, limiter and ledger, unless each was passed in.
+
+        An instance you passed (``http_client=``, ``limiter=``, ``ledger=``) stays open for the other
+        clients sharing it; close it yourself when the last of them is done.
+        """
         try:
             if self._own_http:
                 await self._http.aclose()
         finally:
             try:
-                await self.limiter.aclose()
+                if self._own_limiter:
+                    await self.limiter.aclose()
             finally:
-                await self.ledger.aclose()
+                if self._own_ledger:
+                    await self.ledger.aclose()
 
     async def __aenter__(self) -> AsyncCoze:
         return self

@@ -160,6 +160,9 @@ class Pipeline:
         self.account = account
         self.timeout = timeout or DEFAULT_TIMEOUT
         self.plan = _resolve_plan(plan, provider)
+        # Ownership (as AsyncCoze): close what was built here from a URL or the default, never an instance.
+        self._own_limiter = limiter is None or isinstance(limiter, str)
+        self._own_ledger = ledger is None or isinstance(ledger, str)
         self.limiter = _resolve_limiter(limiter, self.plan)
         self.ledger = build_ledger(ledger) if ledger is None or isinstance(ledger, str) else ledger
         if self.plan is not None and hasattr(self.ledger, "bind"):
@@ -210,15 +213,17 @@ class Pipeline:
         return corridor
 
     async def aclose(self) -> None:
-        """Close the HTTP client (unless it was injected), the limiter and the ledger."""
+        """Close the HTTP client, limiter and ledger this pipeline built; never an instance passed in."""
         try:
             if self._own_http:
                 await self.http.aclose()
         finally:
             try:
-                await self.limiter.aclose()
+                if self._own_limiter:
+                    await self.limiter.aclose()
             finally:
-                await self.ledger.aclose()
+                if self._own_ledger:
+                    await self.ledger.aclose()
 
 
 
@@ -246,7 +251,7 @@ class PipelineOwner:
         return self._pipe.limiter
 
     async def aclose(self) -> None:
-        """Close the HTTP client (unless injected), the limiter and the ledger."""
+        """Close the HTTP client, limiter and ledger this adapter built (never an instance passed in)."""
         await self._pipe.aclose()
 
     async def __aenter__(self: _Owner) -> _Owner:

@@ -313,7 +313,8 @@ class EasyDL(PipelineOwner):
             (billed beyond them; concurrency 10 for high-performance image classification, 4 otherwise).
         account: the name limits and points are filed under (default: a fingerprint of the API key);
             each service is ``<account>:<service>``.
-        limiter / ledger: URLs (``"memory://"``, ``"sqlite:///path"``) or instances.
+        limiter / ledger: URLs (``"memory://"``, ``"sqlite:///path"``; closed by :meth:`aclose`) or
+            instances (shared; never closed here).
 
     Example:
         >>> easydl = EasyDL(api_key="ak-example", secret_key="sk-example", ledger="memory://")

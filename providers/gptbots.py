@@ -203,6 +203,8 @@ class GPTBotsProvider(PipelineOwner):
         key_mode: ``"gptbots"`` (platform keys) or ``"own"`` (your keys): the price column.
         plan: ``"gptbots.default"`` (about 100 requests a minute per bot).
         account: the bot the limits belong to (default: a fingerprint of the key: keys are per agent).
+        limiter / ledger: URLs (``"memory://"``, ``"sqlite:///path"``; closed by :meth:`aclose`) or
+            instances (shared; never closed here).
 
     Example:
         >>> bot = GPTBotsProvider(api_key="app-exampleexample12", region="jp", ledger="memory://")

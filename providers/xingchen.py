@@ -300,7 +300,8 @@ class XingchenProvider(PipelineOwner):
         plan: limits and quotas (``"xingchen.default"``: 1 QPS, 60 QPM, 1000 TPM, 1,000,000 free tokens).
         account: the main account the limits belong to (default: a fingerprint of the key). Give
             every key of one main account the same name: the limits are per main account.
-        limiter / ledger: URLs (``"memory://"``, ``"sqlite:///path"``) or instances.
+        limiter / ledger: URLs (``"memory://"``, ``"sqlite:///path"``; closed by :meth:`aclose`) or
+            instances (shared; never closed here).
 
     Example:
         >>> bot = XingchenProvider(api_key="lm-exampleexample==", character_id="c1", ledger="memory://")
