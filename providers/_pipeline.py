@@ -127,7 +127,8 @@ class Pipeline:
         provider: ``"xingchen"``, ``"gptbots"`` or ``"easydl"`` (the plan's provider).
         account: the name limits and quotas are filed under (a fingerprint of the key by default).
         plan: preset name or :class:`Plan` (``None``: no limits, no quotas).
-        ledger_account: the ledger account the plan is bound to (``"*"`` for every account).
+        ledger_account: the ledger account the plan is bound to (default ``account``; EasyDL binds
+            ``"<account>:*"``, every service of the account).
     """
 
     def __init__(

@@ -342,12 +342,14 @@ class EasyDL(PipelineOwner):
         key = env_secret(api_key, "EASYDL_API_KEY", "EasyDL API key")
         secret = env_secret(secret_key, "EASYDL_SECRET_KEY", "EasyDL secret key")
         self.token = EasyDLToken(key, secret, token_url=token_url or base_url.rstrip("/") + TOKEN_PATH)
-        # Plans bind to every account ("*"): each service is its own account (per-API free points).
+        # Each service is its own account (per-API free points): the plan binds to every service of
+        # this account ("<account>:*"), never to every account of the provider.
+        base_account = account or fingerprint(key)
         self._pipe = Pipeline(
-            provider="easydl", base_url=base_url, auth=self.token, account=account or fingerprint(key),
+            provider="easydl", base_url=base_url, auth=self.token, account=base_account,
             plan=plan, limiter=limiter, ledger=ledger, http_client=http_client, timeout=timeout,
             max_retries=max_retries, headers={"Content-Type": "application/json"}, authorize=_in_query,
-            parse_error=easydl_error, ledger_account="*",
+            parse_error=easydl_error, ledger_account=f"{base_account}:*",
         )
         self.token.http = self._pipe.http
         self.token.timeout = self._pipe.timeout

@@ -86,7 +86,7 @@ async def test_easydl_paid_does_not_switch_off_the_free_guard(fake_easydl: FakeE
 def test_two_plans_for_one_provider_account_is_a_typed_error() -> None:
     ledger = MemoryLedger()
     EasyDL(api_key=EASYDL_KEY, secret_key=EASYDL_SECRET, plan="easydl.free", account="app", ledger=ledger)
-    with pytest.raises(PlanConflictError, match="easydl.free") as info:
+    with pytest.raises(PlanConflictError, match=r"easydl\.free") as info:
         EasyDL(api_key=EASYDL_KEY, secret_key=EASYDL_SECRET, plan="easydl.paid", account="app", ledger=ledger)
     assert isinstance(info.value, CozeError)
     assert "easydl.paid" in str(info.value)
