@@ -88,13 +88,17 @@ ERROR_CLASSES: Mapping[int, type[APIError]] = {
     429: RateLimitError,  # no documented code: 429 in the body as in the status (§B.5)
 }
 
-# Only sending messages is in the plan's "chat" group (about 100 requests a minute per bot).
+# Conversation-type endpoints (create, send message, messages) share the per-bot window of about
+# 100 requests a minute (GPTBots "call-gptbots-api" skill notes): group "conversation", the group of
+# the plan's chat_rpm. Sending is also "chat" (the calls that run a model). Account-level credit
+# queries are outside that window.
 CREATE_CONVERSATION = Endpoint("POST", "/v1/conversation", groups=("conversation",), envelope="top",
                                idempotent=False)
-SEND = Endpoint("POST", "/v2/conversation/message", groups=("chat",), envelope="top", idempotent=False)
+SEND = Endpoint("POST", "/v2/conversation/message", groups=("chat", "conversation"), envelope="top",
+                idempotent=False)
 # The same endpoint streaming: its JSON lines may come labelled application/json (the docs do not say).
-SEND_STREAM = Endpoint("POST", "/v2/conversation/message", groups=("chat",), envelope="top", idempotent=False,
-                       json_stream=True)
+SEND_STREAM = Endpoint("POST", "/v2/conversation/message", groups=("chat", "conversation"), envelope="top",
+                       idempotent=False, json_stream=True)
 MESSAGES = Endpoint("GET", "/v2/messages", groups=("conversation",), envelope="top")
 BILL_TOTAL = Endpoint("GET", "/v1/account/bill/total", envelope="top")
 BILL_PAGE = Endpoint("GET", "/v1/account/bill/page", envelope="top")

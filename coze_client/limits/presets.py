@@ -7,8 +7,10 @@ and the usage ledger reads ``plan.quotas``.
 Groups (see :class:`coze_client._call.CallInfo`): Coze ``"chat"`` (POST /v3/chat),
 ``"workflow"`` (run, stream run, workflows/chat, run-history and node-output queries),
 ``"upload"`` (POST /v1/files/upload), ``"model"`` (chat + workflow run + stream run +
-workflows/chat: every call that runs a model) and ``"all"``; the other providers use ``"chat"`` /
-``"inference"`` and, for EasyDL, the call type (``"image_classification_high_perf"``).
+workflows/chat: every call that runs a model) and ``"all"``; the other providers use ``"chat"``,
+GPTBots ``"conversation"`` (every conversation-type endpoint), ``"inference"`` and, for EasyDL, the
+call type (``"image_classification_high_perf"``). The endpoint -> group tables of every provider are
+published in ``docs/plans-and-limits.md``.
 
 "Per day" rate limits are judged as a sliding 24 h window: stricter than the provider's calendar
 day, so it can never let a calendar day exceed the limit.
@@ -135,7 +137,11 @@ _PLANS: tuple[Plan, ...] = (
         name="gptbots.default",
         provider="gptbots",
         description="GPTBots: conversation APIs about 100 requests a minute per bot; billed in credits.",
-        limits=(Limit(name="chat_rpm", group="chat", limit=100, window=60.0, source=f"{_A}311-312 (per bot)"),),
+        # Every conversation-type endpoint (create, send message, messages) shares the per-bot window.
+        # The name stays "chat_rpm" (overrides in the wild use it); the group says what it counts.
+        limits=(
+            Limit(name="chat_rpm", group="conversation", limit=100, window=60.0, source=f"{_A}311-312 (per bot)"),
+        ),
         # Credits are bought, not granted: no fixed quota (plans.md:70); budgets are the ledger's job.
         quotas=(),
     ),

@@ -54,7 +54,7 @@ def test_every_preset_is_there() -> None:
         ("coze.pro", "model_rpm", 12000, "model", 60.0),
         ("xingchen.default", "qps", 1, "all", 1.0),
         ("xingchen.default", "qpm", 60, "all", 60.0),
-        ("gptbots.default", "chat_rpm", 100, "chat", 60.0),
+        ("gptbots.default", "chat_rpm", 100, "conversation", 60.0),
     ],
 )
 def test_rate_figures(preset: str, limit: str, figure: int, group: str, window: float) -> None:

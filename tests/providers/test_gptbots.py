@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -220,3 +221,29 @@ async def test_stream_labelled_application_json_is_still_a_stream() -> None:
                 async for delta in stream:
                     deltas.append(delta.text)
     assert "".join(deltas) == "Hello"
+
+
+async def test_conversation_creation_is_paced_in_the_per_bot_window(router: respx.MockRouter) -> None:
+    """1 creation + 100 chats in a burst: the server's 100-a-minute window never sees 101 (issue 13.4)."""
+    from coze_client.limits import Limit, MemoryLimiter, VirtualClock, get_plan
+
+    clock = VirtualClock()
+    # The server's truth: conversation-type endpoints, about 100 requests a minute per bot.
+    server_window = Limit(name="per_bot", group="conversation", limit=100, window=60.0)
+    fake = FakeGPTBots(replies=["ok"], keys=[GPTBOTS_KEY], limits=[server_window], clock=clock.now)
+    fake.install(router)
+    limiter = MemoryLimiter(get_plan("gptbots.default"), clock=clock)
+
+    async def burst() -> list[str]:
+        async with bot(limiter=limiter) as b:
+            conv = await b.new_conversation()
+            replies = await asyncio.gather(*(b.chat("hi", conversation=conv) for _ in range(100)))
+        return [r.text for r in replies]
+
+    task = asyncio.ensure_future(burst())
+    while not task.done():
+        await clock.run(until=clock.now() + 1.0)
+    assert task.result() == ["ok"] * 100
+    assert fake.stats.rejections == 0
+    assert fake.stats.peaks["per_bot"] <= 100
+    assert clock.now() >= 60.0  # the 101st request waited for the window
