@@ -27,6 +27,7 @@ from pydantic.alias_generators import to_camel
 
 from coze_client._auth import StaticToken
 from coze_client._call import Usage
+from coze_client._models import CallMeta, CozeModel
 from coze_client._request import Endpoint
 from coze_client._response import logid_of, retry_after_of
 from coze_client._secrets import fingerprint
@@ -69,6 +70,7 @@ __all__ = [
     "XingchenCharacters",
     "XingchenPage",
     "XingchenProvider",
+    "XingchenResult",
     "xingchen_error",
 ]
 
@@ -163,6 +165,25 @@ class XingchenPage(XingchenModel, Generic[T]):
     page: int | None = None
     page_size: int | None = None
     total: int | None = None
+
+
+class XingchenResult(CozeModel):
+    """The answer of an operation the API answers with a bare boolean (reset, rate, update, delete).
+
+    ``ok`` is that boolean, ``request_id`` the service's id for a support ticket, ``.meta`` what the
+    corridor did (``.logid`` is the request id when no log-id header came). True in a boolean context.
+
+    Example:
+        >>> result = XingchenResult(ok=True, request_id="r1")
+        >>> bool(result), result.request_id
+        (True, 'r1')
+    """
+
+    ok: bool = False
+    request_id: str | None = None
+
+    def __bool__(self) -> bool:
+        return self.ok
 
 
 # ---------------------------------------------------------------------------------------------- errors
@@ -589,11 +610,11 @@ class XingchenProvider(PipelineOwner):
         payload = await self._pipe.corridor.request(HISTORY, Payload, json=body)
         return XingchenPage[HistoryMessage].model_validate(_data(payload) or {})
 
-    async def reset(self, *, character_id: str | None = None, user_id: str | None = None) -> bool:
+    async def reset(self, *, character_id: str | None = None, user_id: str | None = None) -> XingchenResult:
         """Start the character's chat with the user afresh (``aca-chat-reset``).
 
         Example:
-            >>> await bot.reset(user_id="u1")  # doctest: +SKIP
+            >>> (await bot.reset(user_id="u1")).ok  # doctest: +SKIP
             True
         """
         cid = character_id or self.character_id
@@ -601,13 +622,13 @@ class XingchenProvider(PipelineOwner):
             raise ValidationError("character_id is required")
         payload = await self._pipe.corridor.request(RESET, Payload, json={"characterId": cid,
                                                                            "userId": user_id or self.user_id})
-        return bool(_data(payload))
+        return _result(payload)
 
-    async def rate(self, message_id: str, rating: int) -> bool:
+    async def rate(self, message_id: str, rating: int) -> XingchenResult:
         """Rate an answer from -1 to 5 (``aca-message-rating``).
 
         Example:
-            >>> await bot.rate(reply.message_id, 5)  # doctest: +SKIP
+            >>> (await bot.rate(reply.message_id, 5)).ok  # doctest: +SKIP
             True
         """
         if not message_id:
@@ -615,11 +636,22 @@ class XingchenProvider(PipelineOwner):
         if isinstance(rating, bool) or not isinstance(rating, int) or not -1 <= rating <= 5:
             raise ValidationError("rating must be an integer from -1 to 5")
         payload = await self._pipe.corridor.request(RATING, Payload, json={"messageId": message_id, "rating": rating})
-        return bool(_data(payload))
+        return _result(payload)
 
 
 def _data(payload: Payload) -> Any:
     return payload.data.get("data") if isinstance(payload.data, dict) else None
+
+
+def _result(payload: Payload) -> XingchenResult:
+    """A boolean answer as a :class:`XingchenResult` carrying the call's meta (and its request id)."""
+    request_id = _request_id(payload.data)
+    meta = payload.meta if payload.meta is not None else CallMeta()
+    if meta.logid is None:
+        meta.logid = request_id
+    result = XingchenResult(ok=bool(_data(payload)), request_id=request_id)
+    object.__setattr__(result, "_meta", meta)
+    return result
 
 
 class XingchenCharacters:
@@ -650,13 +682,13 @@ class XingchenCharacters:
         payload = await self._provider.pipeline.corridor.request(CHAR_CREATE, Payload, json=body)
         return CharacterKey.model_validate(_data(payload) or {})
 
-    async def update(self, character_id: str, *, version: int | None = None, **fields: Any) -> bool:
-        """Update a character's fields."""
+    async def update(self, character_id: str, *, version: int | None = None, **fields: Any) -> XingchenResult:
+        """Update a character's fields; the result carries the call's meta."""
         if not character_id:
             raise ValidationError("character_id is required")
         body = {"characterId": character_id, "version": version, **_camel(fields)}
         payload = await self._provider.pipeline.corridor.request(CHAR_UPDATE, Payload, json=body)
-        return bool(_data(payload))
+        return _result(payload)
 
     async def details(self, character_id: str, *, version: int | None = None) -> Character:
         """One character."""
@@ -666,13 +698,13 @@ class XingchenCharacters:
             CHAR_DETAILS, Payload, params={"characterId": character_id, "version": version})
         return Character.model_validate(_data(payload) or {})
 
-    async def delete(self, character_id: str, *, version: int | None = None) -> bool:
+    async def delete(self, character_id: str, *, version: int | None = None) -> XingchenResult:
         """Delete a character (the id and version go in both the query and the body, like the SDK)."""
         if not character_id:
             raise ValidationError("character_id is required")
         ident = {"characterId": character_id, "version": version}
         payload = await self._provider.pipeline.corridor.request(CHAR_DELETE, Payload, params=ident, json=ident)
-        return bool(_data(payload))
+        return _result(payload)
 
     async def search(self, *, name: str | None = None, scope: str = "my", role_types: Sequence[str] | None = None,
                      page_num: int = 1, page_size: int = 10) -> XingchenPage[Character]:

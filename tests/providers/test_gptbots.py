@@ -23,6 +23,7 @@ from coze_client.errors import (
 )
 from coze_client.testing import FakeGPTBots
 from providers import GPTBotsProvider, open
+from providers.gptbots import GPTBotsCredits, GPTBotsMessages
 
 from .conftest import GPTBOTS_KEY
 
@@ -179,10 +180,16 @@ async def test_messages_and_credit_endpoints(router: respx.MockRouter) -> None:
     per_run = router.get(f"{BASE}/v1/account/workflow/run/credits").mock(return_value=httpx.Response(200, json=[]))
     async with bot() as b:
         page = await b.messages("c1", page=2, page_size=50)
-        assert page["conversation_content"][0]["message_id"] == "m1"
-        assert (await b.credits_total(start_time=1_700_000_000_000, end_time=1_700_086_400_000))["chat"] == 10.0
-        await b.credits_daily(start_time=1, end_time=2)
-        assert (await b.conversation_credits())[0]["credit"] == 1.5
+        assert isinstance(page, GPTBotsMessages) and page.total == 1
+        assert page.conversation_content[0].message_id == "m1" and page.conversation_content[0].role == "user"
+        assert page.meta is not None and page.meta.status_code == 200 and page.meta.attempts == 1
+        credits = await b.credits_total(start_time=1_700_000_000_000, end_time=1_700_086_400_000)
+        assert isinstance(credits, GPTBotsCredits) and credits.chat == 10.0 and credits.total == 12.5
+        assert credits.asr == 0 and credits.meta is not None
+        day_rows = await b.credits_daily(start_time=1, end_time=2)
+        assert day_rows.items == [] and day_rows.meta is not None
+        conv_rows = await b.conversation_credits()
+        assert conv_rows[0]["credit"] == 1.5 and conv_rows.meta is not None
         assert await b.workflow_credits() == []
         with pytest.raises(ValidationError):
             await b.credits_total(start_time=0, end_time=366 * 86_400_000)

@@ -22,6 +22,7 @@ from coze_client.errors import (
 from coze_client.limits.memory import MemoryLimiter
 from coze_client.testing import FakeXingchen
 from providers import XingchenProvider
+from providers.xingchen import XingchenResult
 
 from .conftest import FAST_XINGCHEN, XINGCHEN_KEY
 
@@ -221,16 +222,19 @@ async def test_character_crud_history_reset_rating(router: respx.MockRouter) -> 
     async with bot() as b:
         key = await b.characters.create(name="Ann", basic_information="A guide", opening_line="Hi!")
         assert key.character_id == "c9" and key.version == 1
-        assert await b.characters.update("c9", version=1, traits="kind") is True
+        updated = await b.characters.update("c9", version=1, traits="kind")
+        assert updated.ok and updated and updated.request_id == "r" and updated.logid == "r"
         char = await b.characters.details("c9", version=2)
         assert char.name == "Ann" and char.opening_line == "Hi!"
-        assert await b.characters.delete("c9", version=2) is True
+        deleted = await b.characters.delete("c9", version=2)
+        assert isinstance(deleted, XingchenResult) and deleted.ok and deleted.meta is not None
         page = await b.characters.search(name="Ann", scope="public")
         assert page.total == 1 and page.items[0].character_id == "c9"
         history = await b.history(session_id="s1", page_size=50)
         assert history.items[0].message_id == "m1" and history.items[0].message_type == "user"
-        assert await b.reset(user_id="u1") is True
-        assert await b.rate("m1", 5) is True
+        reset = await b.reset(user_id="u1")
+        assert reset.ok and reset.meta is not None and reset.meta.attempts == 1
+        assert (await b.rate("m1", 5)).ok
         with pytest.raises(ValueError):
             await b.rate("m1", 6)
         with pytest.raises(ValueError):
