@@ -256,7 +256,8 @@ class QuotaBook:
     bindings: dict[tuple[str, str], Binding] = field(default_factory=dict)
 
     def bind(self, provider: str, account: str, plan: Plan | None, key_mode: prices.KeyMode = "gptbots") -> None:
-        tracks = tuple(Track.from_quota(q) for q in plan.quotas) if plan else ()
+        # Quotas the client cannot see (Quota.counted False) are shown by `usage`, never counted or guarded.
+        tracks = tuple(Track.from_quota(q) for q in plan.quotas if q.counted) if plan else ()
         names = [t.name for t in tracks]
         if USAGE_QUOTA in names or len(set(names)) != len(names):
             raise ValidationError(f"plan quota names must be unique and not {USAGE_QUOTA!r}: {names}")

@@ -96,7 +96,14 @@ def test_empty_ledger_and_plan_preview(tmp_path: Path) -> None:
     empty = runner.invoke(usage_app, ["--ledger", url])
     assert empty.exit_code == 0 and "empty" in empty.output
     preview = runner.invoke(usage_app, ["--ledger", url, "--plan", "coze.basic", "--account", "me", "--json"])
-    quotas = [r["quota"] for r in json.loads(preview.output)]
-    assert quotas == ["free_calls", "paid_plugin_calls", "resource_points"]
+    rows = json.loads(preview.output)
+    assert [(r["quota"], r["counted"]) for r in rows] == [
+        ("free_calls", True), ("paid_plugin_calls", False), ("resource_points", False)]
+    hidden = rows[1]
+    assert hidden["used"] is None and hidden["limit"] == 20 and hidden["policy"] == "not counted by the client"
+    assert "inside the bot" in hidden["note"]
+    table = runner.invoke(usage_app, ["--ledger", url, "--plan", "coze.basic", "--account", "me"],
+                          env={"COLUMNS": "200"})
+    assert table.exit_code == 0 and "not counted by the client" in table.output
     bad = runner.invoke(usage_app, ["--ledger", "ftp://x"])
     assert bad.exit_code == 2 and "unknown ledger URL scheme" in bad.output

@@ -80,8 +80,8 @@ def test_xingchen_tokens_and_easydl_concurrency() -> None:
     [
         ("coze.personal_free", "free_calls", "calls", 500, "ever", "block", True, "all"),
         ("coze.basic", "free_calls", "calls", 100, "ever", "block", True, "all"),
-        ("coze.basic", "paid_plugin_calls", "calls", 20, "day", "block", False, "paid_plugin"),
-        ("coze.basic", "resource_points", "points", 500, "day", "block", False, "all"),
+        ("coze.basic", "paid_plugin_calls", "calls", 20, "day", "allow", False, "all"),
+        ("coze.basic", "resource_points", "points", 500, "day", "allow", False, "all"),
         ("coze.pro", "free_calls", "calls", 500, "ever", "warn", False, "all"),
         ("xingchen.default", "free_tokens", "tokens", 1_000_000, "ever", "warn", False, "all"),
         ("easydl.free", "free_points", "points", 10_000, "ever", "block", False, "all"),
