@@ -79,3 +79,13 @@ async def test_easydl_free_10000_points_block(make_ledger: MakeLedger) -> None:
     await ledger.reserve(small)
     with pytest.raises(QuotaExhaustedError):
         await ledger.reserve(small)
+
+
+def test_a_quota_the_client_cannot_count_cannot_be_made_a_guard() -> None:
+    from coze_client.errors import ValidationError
+
+    with pytest.raises(ValidationError, match="not counted by the client"):
+        get_plan("coze.basic").with_overrides(quotas={"resource_points": {"policy": "block"}})
+    # Counting it is an explicit choice (e.g. a user who feeds the console's figure with set_used).
+    plan = get_plan("coze.basic").with_overrides(quotas={"resource_points": {"policy": "block", "counted": True}})
+    assert plan.quota("resource_points").counted
