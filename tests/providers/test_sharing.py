@@ -6,6 +6,7 @@ never one it was given: closing one of them must leave the others working.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from .conftest import COZE_TOKEN, EASYDL_KEY, EASYDL_SECRET, FAST_XINGCHEN, GPTB
 
 async def test_two_clients_share_one_ledger_and_limiter(fake_coze: FakeCoze, tmp_path: Path) -> None:
     ledger = SqliteLedger(tmp_path / "ledger.sqlite3")
-    limiter = build_limiter("memory://", get_plan("coze.personal_paid"))
+    limiter = build_limiter(f"sqlite:///{tmp_path / 'limits.db'}", get_plan("coze.personal_paid"))
     first = AsyncCoze(token=COZE_TOKEN, plan="coze.personal_paid", account="team", ledger=ledger, limiter=limiter)
     second = AsyncCoze(token=COZE_TOKEN, plan="coze.personal_paid", account="team", ledger=ledger, limiter=limiter)
     async with first:
@@ -33,6 +34,22 @@ async def test_two_clients_share_one_ledger_and_limiter(fake_coze: FakeCoze, tmp
     rows = await ledger.snapshot(provider="coze", account="team")
     assert next(r for r in rows if r.quota == "usage").calls == 2
     await ledger.aclose()
+    await limiter.aclose()
+
+
+async def test_two_clients_share_one_sqlite_limiter(fake_coze: FakeCoze, tmp_path: Path) -> None:
+    limiter = build_limiter(f"sqlite:///{tmp_path / 'limits.db'}", get_plan("coze.personal_paid"))
+
+    async def two_clients() -> None:
+        for _ in range(2):  # the second client still finds the limiter open
+            async with AsyncCoze(token=COZE_TOKEN, plan="coze.personal_paid", account="team", ledger="memory://",
+                                 limiter=limiter) as coze:
+                await coze.chat.create(bot_id="bot_1", user_id="u1", additional_messages=["hi"])
+
+    # Before the fix the second client waited forever on the limiter the first had closed: a hang guard,
+    # not a timing assertion (the two calls take milliseconds).
+    await asyncio.wait_for(two_clients(), timeout=60)
+    await limiter.aclose()
 
 
 async def test_a_client_closes_the_ledger_it_built(fake_coze: FakeCoze, tmp_path: Path) -> None:
