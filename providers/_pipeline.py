@@ -29,6 +29,7 @@ from coze_client._version import __version__
 from coze_client.errors import APIError, ValidationError
 from coze_client.ledger import build_ledger
 from coze_client.ledger.base import UsageLedger
+from coze_client.ledger.prices import KeyMode
 from coze_client.limits.base import RateLimiter
 from coze_client.limits.plans import Plan
 
@@ -129,6 +130,7 @@ class Pipeline:
         plan: preset name or :class:`Plan` (``None``: no limits, no quotas).
         ledger_account: the ledger account the plan is bound to (default ``account``; EasyDL binds
             ``"<account>:*"``, every service of the account).
+        key_mode: GPTBots' credit price column, bound with the plan (``"gptbots"`` or ``"own"``).
     """
 
     def __init__(
@@ -149,6 +151,7 @@ class Pipeline:
         authorize: Callable[[httpx.Request, str], None] | None = None,
         parse_error: Callable[[httpx.Response, Any], APIError | None] | None = None,
         ledger_account: str | None = None,
+        key_mode: KeyMode | None = None,
     ) -> None:
         parsed = httpx.URL(base_url)
         if parsed.scheme not in ("http", "https") or not parsed.host:
@@ -167,7 +170,10 @@ class Pipeline:
         self.limiter = _resolve_limiter(limiter, self.plan)
         self.ledger = build_ledger(ledger) if ledger is None or isinstance(ledger, str) else ledger
         if self.plan is not None and hasattr(self.ledger, "bind"):
-            self.ledger.bind(provider, ledger_account or account, self.plan)
+            if key_mode is None:
+                self.ledger.bind(provider, ledger_account or account, self.plan)
+            else:  # GPTBots' price column: bound once, with the plan (a BaseLedger option)
+                self.ledger.bind(provider, ledger_account or account, self.plan, key_mode=key_mode)
         self._own_http = http_client is None
         self.http = http_client or httpx.AsyncClient(
             timeout=self.timeout,

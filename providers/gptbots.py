@@ -328,9 +328,8 @@ class GPTBotsProvider(PipelineOwner):
             provider="gptbots", base_url=self.base_url, auth=StaticToken(key), account=account or fingerprint(key),
             plan=plan, limiter=limiter, ledger=ledger, http_client=http_client, timeout=timeout,
             max_retries=max_retries, headers={"Content-Type": "application/json"}, parse_error=gptbots_error,
+            key_mode=key_mode if key_mode != "gptbots" else None,
         )
-        if key_mode != "gptbots" and self._pipe.plan is not None and hasattr(self._pipe.ledger, "bind"):
-            self._pipe.ledger.bind("gptbots", self._pipe.account, self._pipe.plan, key_mode=key_mode)
 
     # -- plumbing
     def __repr__(self) -> str:

@@ -262,8 +262,12 @@ class QuotaBook:
         if USAGE_QUOTA in names or len(set(names)) != len(names):
             raise ValidationError(f"plan quota names must be unique and not {USAGE_QUOTA!r}: {names}")
         bound = self.bindings.get((provider, account))
-        if bound is not None and bound.plan != plan:
-            raise PlanConflictError(provider, account, _plan_name(bound.plan), _plan_name(plan))
+        if bound is not None and (bound.plan != plan or bound.key_mode != key_mode):
+            same = bound.plan == plan
+            raise PlanConflictError(
+                provider, account, _plan_name(bound.plan, bound.key_mode if same else None),
+                _plan_name(plan, key_mode if same else None),
+            )
         tz = plan.timezone if plan else DEFAULT_TIMEZONE
         self.bindings[(provider, account)] = Binding(tracks, tz, key_mode, plan)
 
@@ -295,8 +299,9 @@ class QuotaBook:
         return tuple(Entry(t, period_key(t.period, now, b.timezone), b.timezone, currency) for t in tracks)
 
 
-def _plan_name(plan: Plan | None) -> str:
-    return "no plan" if plan is None else plan.name
+def _plan_name(plan: Plan | None, key_mode: str | None = None) -> str:
+    name = "no plan" if plan is None else plan.name
+    return name if key_mode is None else f"{name} (key_mode {key_mode!r})"
 
 
 def usage_track(provider: str) -> Track:

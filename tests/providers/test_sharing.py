@@ -117,3 +117,11 @@ def test_two_coze_plans_for_one_account_is_a_typed_error() -> None:
     with pytest.raises(PlanConflictError):
         AsyncCoze(token=COZE_TOKEN, plan="coze.personal_paid", account="team", ledger=ledger)
     AsyncCoze(token=COZE_TOKEN, plan="coze.personal_paid", account="other", ledger=ledger)
+
+
+def test_gptbots_key_modes_of_one_bot_must_agree() -> None:
+    ledger = MemoryLedger()
+    GPTBotsProvider(api_key=GPTBOTS_KEY, key_mode="own", account="bot", ledger=ledger)
+    GPTBotsProvider(api_key=GPTBOTS_KEY, key_mode="own", account="bot", ledger=ledger)  # the same: fine
+    with pytest.raises(PlanConflictError, match="key_mode"):
+        GPTBotsProvider(api_key=GPTBOTS_KEY, account="bot", ledger=ledger)  # would re-price the first's calls
