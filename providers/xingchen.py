@@ -453,7 +453,7 @@ class XingchenProvider(PipelineOwner):
         if isinstance(max_out, bool) or not isinstance(max_out, int) or max_out <= 0:
             max_out = self._default_output_cap()
             params["maxLength"] = max_out
-        # What counts as input (plans.md: "Input tokens include the character setting, chat history ...").
+        # What counts as input (Xingchen billing page: the character setting, the chat history, ...).
         # Ids (characterId, version, userId) are not prompt text; the persona and user description are.
         persona = [str(v) for k, v in bot_profile.items() if v and k not in ("characterId", "version")]
         about_user = [str(user_profile[k]) for k in ("userName", "basicInfo") if user_profile.get(k)]
@@ -502,13 +502,14 @@ class XingchenProvider(PipelineOwner):
     def _input_budget(self, model: str, max_out: int) -> tuple[int, str]:
         """The input tokens one request may carry, and the figures that set it (for error messages)."""
         tpm, cap = self._token_limits()
-        bounds = [(cap - max_out, f"the {cap}-token request cap (plans.md, Xingchen) minus the {max_out} output cap")]
+        bounds = [(cap - max_out, f"the {cap}-token request cap (Xingchen FAQ) minus the {max_out} output cap")]
         if tpm is not None:
             bounds.append((tpm - max_out, f"the plan's {tpm} tokens per minute minus the {max_out} output cap"))
         model_cap = MAX_INPUT_TOKENS.get(model.lower())
         if model_cap is not None:
             hint = "" if model_cap >= MAX_INPUT_TOKENS["xingchen-plus-v2"] else "; xingchen-plus-v2 takes 30000"
-            bounds.append((model_cap, f"{model}'s input limit of {model_cap} tokens (plans.md, Xingchen models{hint})"))
+            why = f"{model}'s input limit of {model_cap} tokens (Xingchen billing page, models{hint})"
+            bounds.append((model_cap, why))
         if self.history_budget is not None:
             bounds.append((self.history_budget, f"history_budget={self.history_budget}"))
         budget, why = min(bounds, key=lambda b: b[0])
