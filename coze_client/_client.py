@@ -251,10 +251,30 @@ def _resolve_plan(plan: Any) -> Plan | None:
 
 def _resolve_limiter(limiter: Any, plan: Plan | None) -> RateLimiter:
     if limiter is not None and not isinstance(limiter, str):
+        check_limiter_plan(limiter, plan)
         return limiter  # type: ignore[no-any-return]
     from .limits import build_limiter
 
     return build_limiter(limiter if limiter is not None else "memory://", plan)
+
+
+def check_limiter_plan(limiter: object, plan: Plan | None) -> None:
+    """Refuse a shared limiter built for another plan than the client's (ValidationError).
+
+    A limiter paces the plan it was built with, for every account of that plan's provider, and lets
+    other providers' calls through unpaced: handed to a client of another plan, it would pace that
+    client by the wrong figures, or not at all. Limiters without a ``plan`` attribute are trusted.
+    """
+    from .limits.plans import Plan
+
+    paced = getattr(limiter, "plan", None)
+    if plan is None or not isinstance(paced, Plan) or paced == plan:
+        return
+    raise ValidationError(
+        f"this limiter paces plan {paced.name!r} ({paced.provider}), not this client's plan {plan.name!r} "
+        f"({plan.provider}); build one limiter per plan (limiter=URL, or build_limiter(url, plan)) and share "
+        "it only among clients of that plan"
+    )
 
 
 def _resolve_ledger(ledger: Any, plan: Plan | None, provider: str, account: str) -> UsageLedger:

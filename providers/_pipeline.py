@@ -21,6 +21,7 @@ import httpx
 
 from coze_client import limits as _limits
 from coze_client._auth import TokenProvider
+from coze_client._client import check_limiter_plan
 from coze_client._constants import DEFAULT_TIMEOUT
 from coze_client._models import CallMeta
 from coze_client._retry import RetryPolicy
@@ -107,6 +108,7 @@ def _resolve_plan(plan: str | Plan | None, provider: str) -> Plan | None:
 
 def _resolve_limiter(limiter: str | RateLimiter | None, plan: Plan | None) -> RateLimiter:
     if limiter is not None and not isinstance(limiter, str):
+        check_limiter_plan(limiter, plan)  # a shared limiter paces only the plan it was built for
         return limiter
     url = limiter if limiter is not None else "memory://"
     build = getattr(_limits, "build_limiter", None)

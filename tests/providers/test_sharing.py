@@ -125,3 +125,17 @@ def test_gptbots_key_modes_of_one_bot_must_agree() -> None:
     GPTBotsProvider(api_key=GPTBOTS_KEY, key_mode="own", account="bot", ledger=ledger)  # the same: fine
     with pytest.raises(PlanConflictError, match="key_mode"):
         GPTBotsProvider(api_key=GPTBOTS_KEY, account="bot", ledger=ledger)  # would re-price the first's calls
+
+
+def test_a_limiter_instance_serves_only_the_plan_it_was_built_for() -> None:
+    """A limiter paces the plan it was built with: another plan's client would be paced wrongly, or not at all."""
+    from coze_client.errors import ValidationError
+
+    free = build_limiter("memory://", get_plan("coze.personal_free"))
+    AsyncCoze(token=COZE_TOKEN, plan="coze.personal_free", account="a", ledger="memory://", limiter=free)
+    with pytest.raises(ValidationError, match=r"coze\.personal_free"):
+        AsyncCoze(token=COZE_TOKEN, plan="coze.personal_paid", account="b", ledger="memory://", limiter=free)
+    xing = build_limiter("memory://", FAST_XINGCHEN)
+    XingchenProvider(api_key=XINGCHEN_KEY, character_id="c", plan=FAST_XINGCHEN, ledger="memory://", limiter=xing)
+    with pytest.raises(ValidationError, match="one limiter per plan"):
+        GPTBotsProvider(api_key=GPTBOTS_KEY, ledger="memory://", limiter=xing)  # GPTBots calls would go unpaced
