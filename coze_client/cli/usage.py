@@ -168,6 +168,9 @@ def _show(
         url, plans, account or "*", lambda ledger: ledger.snapshot(current_only=not all_periods, account=account)
     )
     hidden = _not_counted(plans, account or "*")
+    # Rows an older version counted for a quota the plan now marks "not counted" would pose as guards.
+    stale = {(h["provider"], h["quota"]) for h in hidden}
+    rows = [r for r in rows if (r.provider, r.quota) not in stale]
     records = [{**r.as_dict(), "counted": True, "note": ""} for r in rows] + hidden
     if as_json:
         typer.echo(json.dumps(records, indent=2, ensure_ascii=False))
