@@ -8,6 +8,8 @@ A stream that ends without its terminating event raises :class:`~coze_client.err
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from types import TracebackType
 from typing import Any, Generic, Literal, TypeVar
@@ -21,6 +23,8 @@ from ._transport import Attempt, Corridor
 from .errors import StreamError, connection_error_from
 
 __all__ = ["END", "EventStream"]
+
+log = logging.getLogger("coze_client.stream")
 
 E = TypeVar("E")
 
@@ -126,6 +130,8 @@ class EventStream(Generic[E]):
                     if item is not None:
                         yield item  # type: ignore[misc]
             for sse in decoder.flush():
+                if not sse.terminated and not self._complete(sse):
+                    break
                 item = self._handle(sse)
                 if item is END:
                     return
@@ -138,6 +144,22 @@ class EventStream(Generic[E]):
             raise StreamError(f"the stream broke: {err.message}", logid=self.logid) from None
         finally:
             await self.aclose()
+
+    def _complete(self, sse: ServerSentEvent) -> bool:
+        """Whether the body's unterminated last event is whole (its data parses as JSON) or was cut."""
+        try:
+            json.loads(sse.data)
+        except ValueError:
+            log.info("stream ended inside an event (%d bytes of unparsable data), logid=%s", len(sse.data),
+                     self.logid)
+            return False
+        log.debug("stream's last event %r lacked its final blank line; dispatched at end of body, logid=%s",
+                  sse.event, self.logid)
+        return True
+
+    def _mark_final(self) -> None:
+        """A final state arrived: the body may now end without the terminating event."""
+        self._require_end = False
 
     def _handle(self, sse: ServerSentEvent) -> E | _End | None:
         if sse.id is not None:
