@@ -205,7 +205,6 @@ class Corridor:
         self, endpoint: Endpoint, request: httpx.Request, call: CallInfo, meta: CallMeta,
         max_wait: float | None, stream: bool,
     ) -> Attempt:
-        self._authorize(request, await self.auth.get_token())
         reservation = await self.ledger.reserve(call)
         try:
             permit = await self.limiter.acquire(call, max_wait=max_wait)
@@ -299,11 +298,16 @@ class Corridor:
         max_wait = options.max_wait if options else None
         max_retries = options.max_retries if options and options.max_retries is not None else self.retry.max_retries
         retry_safe = endpoint.retry_safe
+        authorized = False
         try:
             # Fast path: the first attempt runs outside tenacity; most calls end here.
+            self._authorize(request, await self.auth.get_token())
+            authorized = True
             return await self._attempt(endpoint, request, call, meta, max_wait, stream)
         except AuthenticationError:
-            if not self._refreshable:
+            # Only a token the service rejected is worth a new one; credentials refused while fetching
+            # the token (EasyDL's wrong key pair) would be refused again: fetched once per call.
+            if not self._refreshable or not authorized:
                 self.stats.failures += 1
                 raise
             self.auth.invalidate()  # the token was rejected: ask the provider for a new one, once
@@ -343,6 +347,7 @@ class Corridor:
             async for attempt_ctx in retrying:
                 with attempt_ctx:
                     self.stats.retries += 1
+                    self._authorize(request, await self.auth.get_token())
                     return await self._attempt(endpoint, request, call, meta, max_wait, stream)
         except BaseException:
             self.stats.failures += 1
