@@ -114,9 +114,13 @@ class SSEDecoder:
         for line in lines:
             if not line:
                 # Dispatch only when the data buffer is non-empty: a block of just ``event:`` is not an event.
+                # (Inlined, not self._pending() / self._reset(): this runs once per event of every stream.)
                 if self._has_data:
-                    events.append(self._pending())
-                self._reset()
+                    events.append(ServerSentEvent(self._event or "message", "\n".join(self._data), self._last_id,
+                                                  self._retry))
+                self._event = ""
+                self._data = []
+                self._has_data = False
                 continue
             if line[0] == ":":
                 continue  # comment / keep-alive
