@@ -158,6 +158,36 @@ async def test_oauth(evidence: Evidence) -> None:
     evidence.check()
 
 
+async def test_oauth_jwt(evidence: Evidence) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from coze_client.auth import JWTAuth
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                    serialization.NoEncryption()).decode()
+    public_pem = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                               serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    body_lines = [line for line in private_pem.splitlines() if "-----" not in line]
+    api = FakeCoze()
+    oauth = FakeOAuth(api=api)
+    with oauth.mock(api):
+        oauth.client("jwt_app", public_key=public_pem, kid="kid_1")
+        auth = JWTAuth(client_id="jwt_app", private_key=private_pem, public_key_id="kid_1", base_url=BASE)
+        async with AsyncCoze(auth=auth, base_url=BASE, ledger=evidence.ledger_url("jwt")) as coze:
+            evidence.see(await coze.conversations.create(), coze, auth)
+        token = await auth.get_token()
+        signed = auth.sign_jwt()
+        evidence.secrets |= {token, signed, *body_lines[:3], body_lines[-2]}
+        wrong = JWTAuth(client_id="jwt_app", private_key=private_pem, public_key_id="kid_unknown", base_url=BASE)
+        await evidence.expect_error(wrong.get_token())
+        evidence.see(wrong)
+        await auth.aclose()
+        await wrong.aclose()
+    evidence.check()
+
+
 @pytest.mark.parametrize("name", ["xingchen", "gptbots"])
 async def test_xingchen_and_gptbots(evidence: Evidence, name: str) -> None:
     key = XINGCHEN_KEY if name == "xingchen" else GPTBOTS_KEY
