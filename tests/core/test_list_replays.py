@@ -88,9 +88,7 @@ def answer(ep: ListEndpoint, items: list[Any]) -> httpx.Response:
 
 
 async def first_page(coze: AsyncCoze, ep: ListEndpoint) -> list[Any]:
-    result = ep.call(coze)
-    page = await result if not hasattr(result, "__aiter__") or hasattr(result, "pages") else result
-    return list(page)
+    return list(await ep.call(coze))  # a paginator awaited is its first page; chat.messages.list is a coroutine
 
 
 @pytest.mark.parametrize("name", ENDPOINTS)
