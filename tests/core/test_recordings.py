@@ -244,3 +244,12 @@ async def test_workflow_stream_without_done_is_truncated(coze: AsyncCoze, api: r
             _ = [e async for e in events]
 
 
+
+
+@pytest.mark.parametrize("kind", CHAT_STREAMS)
+async def test_an_error_only_json_body_instead_of_a_stream(coze: AsyncCoze, api: respx.MockRouter, kind: str) -> None:
+    path, stream_of = CHAT_STREAMS[kind]
+    api.post(path).mock(return_value=httpx.Response(200, json={"error_message": "bot not published"}))
+    with pytest.raises(errors.APIError, match="bot not published"):
+        async with stream_of(coze) as events:
+            _ = [e async for e in events]
