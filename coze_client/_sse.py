@@ -184,7 +184,7 @@ class LineDecoder:
 
 
 async def aiter_sse(chunks: AsyncIterator[bytes]) -> AsyncIterator[ServerSentEvent]:
-    """Decode an async byte stream into events."""
+    """Decode an async byte stream into events (the last may be an unterminated one, ``terminated=False``)."""
     decoder = SSEDecoder()
     async for chunk in chunks:
         for event in decoder.feed(chunk):

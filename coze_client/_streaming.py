@@ -159,7 +159,8 @@ class EventStream(Generic[E]):
     def _complete(self, sse: ServerSentEvent) -> bool:
         """Whether the body's unterminated last event is whole (its data parses as JSON) or was cut."""
         try:
-            json.loads(sse.data)
+            if sse.data.strip() != "[DONE]":  # the bare sentinel some services end with is whole too
+                json.loads(sse.data)
         except ValueError:
             log.info("stream ended inside an event (%d bytes of unparsable data), logid=%s", len(sse.data),
                      self.logid)

@@ -171,3 +171,14 @@ def test_decoder_agrees_with_the_spec_reference(bom: bool, tokens: list[str], cu
     # ... and it is the event the spec would have dispatched had the body ended with its blank line.
     closed = [ServerSentEvent(e.event, e.data, e.id, e.retry) for e in got]
     assert closed == spec_parse(payload + b"\n\n")
+
+
+async def test_aiter_sse_yields_the_flagged_last_event() -> None:
+    from coze_client._sse import aiter_sse
+
+    async def chunks():  # type: ignore[no-untyped-def]
+        yield b"data: 1\n\nda"
+        yield b"ta: [DONE]"
+
+    got = [(e.data, e.terminated) async for e in aiter_sse(chunks())]
+    assert got == [("1", True), ("[DONE]", False)]
