@@ -96,7 +96,8 @@ def api_error(response: httpx.Response, body: Any) -> APIError | None:
             # no envelope code to say "success", and a message that says "failure".
             error_code = _int_code(body.get("error_code"))
             error_message = body.get("error_message")
-            if error_code or (isinstance(error_message, str) and error_message):
+            # An explicit ``error_code: 0`` says success, whatever the message ("success", "ok").
+            if error_code or (error_code is None and isinstance(error_message, str) and error_message):
                 return error_class_for(error_code, status if status >= 400 else None)(
                     str(error_message or f"the service reported error {error_code}"), code=error_code,
                     logid=logid_of(response, body), status_code=status, body=body,

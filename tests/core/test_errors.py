@@ -116,6 +116,8 @@ def test_error_only_body_under_http_200_is_an_error(body: dict[str, object], cls
     {"code": 0, "msg": "", "data": {"error_message": "inside the payload is data"}},
     {"code": 0, "msg": "", "error_message": ""},
     {"error_code": 0, "error_message": ""},
+    {"error_code": 0, "error_message": "success"},
+    {"error_code": "0", "error_message": "ok"},
     {"data": {"id": "1"}},
 ])
 def test_bodies_that_are_not_error_only(body: dict[str, object]) -> None:
