@@ -85,7 +85,8 @@ def decode_chat_event(sse: ServerSentEvent, stream: EventStream[ChatEvent]) -> C
             return ChatEvent.model_construct(event=name, message=Message.model_validate_json(sse.data))
         except ValueError:
             pass  # not an object: fall through to the generic handling below
-    data = _loads(sse.data, strict=name != "message")
+    # Only the events we type must carry JSON; an error's or an unknown event's text is kept as it came.
+    data = _loads(sse.data, strict=name in _CHAT_EVENTS or name in _MESSAGE_EVENTS)
     if name == "error":
         raise _stream_error(data, stream)
     try:

@@ -253,3 +253,12 @@ async def test_an_error_only_json_body_instead_of_a_stream(coze: AsyncCoze, api:
     with pytest.raises(errors.APIError, match="bot not published"):
         async with stream_of(coze) as events:
             _ = [e async for e in events]
+
+
+async def test_text_data_in_unknown_and_error_events_is_kept(coze: AsyncCoze, api: respx.MockRouter) -> None:
+    payload = recording(("keepalive", "pong"), ("conversation.chat.completed", COMPLETED))
+    events = await replay(coze, api, *CHAT_STREAMS["chat"], payload)
+    assert events[0].event == "keepalive" and events[0].data == "pong"
+    with pytest.raises(errors.StreamError, match="upstream model timeout"):
+        # (terminated: an unterminated last event must parse as JSON to be told from a cut one)
+        await replay(coze, api, *CHAT_STREAMS["chat"], recording(("error", "upstream model timeout")) + b"\n\n")
