@@ -207,6 +207,8 @@ async def child_main(args: argparse.Namespace) -> None:
         for task in late:  # the run is over: callers still waiting for a window give up
             task.cancel()
         await asyncio.gather(*late, return_exceptions=True)
+    await limiter.aclose()  # instances passed in are ours to close (the client closes only what it built)
+    await ledger.aclose()
     print(json.dumps({**counts, "error_kinds": sorted(set(errors)), "slots": limiter.holds}), flush=True)
 
 

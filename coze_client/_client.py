@@ -63,9 +63,11 @@ class AsyncCoze:
             ``COZE_PLAN``), a :class:`~coze_client.limits.Plan`, or ``None`` for no limits and no quotas.
         account: the name the limits and ledger file this account under (default: a fingerprint of
             the token; never the token itself).
-        limiter: ``"memory://"`` (default), ``"sqlite:///path"``, ``"redis://..."`` or a RateLimiter.
+        limiter: ``"memory://"`` (default), ``"sqlite:///path"``, ``"redis://..."`` or a RateLimiter
+            instance (shared with other clients; not closed by this client).
         ledger: ``"sqlite:///path"`` (default: a file in the user's state directory),
-            ``"memory://"``, ``"redis://..."`` or a UsageLedger.
+            ``"memory://"``, ``"redis://..."`` or a UsageLedger instance (shared with other clients and
+            adapters; not closed by this client).
         http_client: your own ``httpx.AsyncClient`` (not closed by this client).
 
     Example:
@@ -101,6 +103,9 @@ class AsyncCoze:
         if plan is _UNSET:
             plan = os.environ.get("COZE_PLAN") or DEFAULT_PLAN
         self.plan = _resolve_plan(plan)
+        # Ownership: close what this client built (from a URL or the default), never an instance it was given.
+        self._own_limiter = limiter is None or isinstance(limiter, str)
+        self._own_ledger = ledger is None or isinstance(ledger, str)
         self.limiter = _resolve_limiter(limiter, self.plan)
         self.ledger = _resolve_ledger(ledger, self.plan, self.provider, self.account)
         self._own_http = http_client is None
@@ -275,15 +280,21 @@ class AsyncCoze:
         return self._corridor.stats
 
     async def aclose(self) -> None:
-        """Close the HTTP client (unless it was injected), the limiter and the ledger."""
+        """Close what this client built: the HTTP client, limiter and ledger, unless each was passed in.
+
+        An instance you passed (``http_client=``, ``limiter=``, ``ledger=``) stays open for the other
+        clients sharing it; close it yourself when the last of them is done.
+        """
         try:
             if self._own_http:
                 await self._http.aclose()
         finally:
             try:
-                await self.limiter.aclose()
+                if self._own_limiter:
+                    await self.limiter.aclose()
             finally:
-                await self.ledger.aclose()
+                if self._own_ledger:
+                    await self.ledger.aclose()
 
     async def __aenter__(self) -> AsyncCoze:
         return self
@@ -327,10 +338,30 @@ def _resolve_plan(plan: Any) -> Plan | None:
 
 def _resolve_limiter(limiter: Any, plan: Plan | None) -> RateLimiter:
     if limiter is not None and not isinstance(limiter, str):
+        check_limiter_plan(limiter, plan)
         return limiter  # type: ignore[no-any-return]
     from .limits import build_limiter
 
     return build_limiter(limiter if limiter is not None else "memory://", plan)
+
+
+def check_limiter_plan(limiter: object, plan: Plan | None) -> None:
+    """Refuse a shared limiter built for another plan than the client's (ValidationError).
+
+    A limiter paces the plan it was built with, for every account of that plan's provider, and lets
+    other providers' calls through unpaced: handed to a client of another plan, it would pace that
+    client by the wrong figures, or not at all. Limiters without a ``plan`` attribute are trusted.
+    """
+    from .limits.plans import Plan
+
+    paced = getattr(limiter, "plan", None)
+    if plan is None or not isinstance(paced, Plan) or paced == plan:
+        return
+    raise ValidationError(
+        f"this limiter paces plan {paced.name!r} ({paced.provider}), not this client's plan {plan.name!r} "
+        f"({plan.provider}); build one limiter per plan (limiter=URL, or build_limiter(url, plan)) and share "
+        "it only among clients of that plan"
+    )
 
 
 def _resolve_ledger(ledger: Any, plan: Plan | None, provider: str, account: str) -> UsageLedger:

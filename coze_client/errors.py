@@ -4,7 +4,8 @@ The tree::
 
     CozeError                       base of everything raised here
     ├── ValidationError             bad input, refused before anything was sent (also a ValueError)
-    │   └── RequestTooLargeError    body over the endpoint's documented size cap
+    │   ├── RequestTooLargeError    body over the endpoint's documented size cap
+    │   └── PlanConflictError       two different plans bound to one provider account of a ledger
     ├── QuotaExhaustedError         the local ledger refused: the call would cross a quota
     ├── RateLimitWaitError          the limiter would have to wait longer than ``max_wait``
     ├── LimitUnsatisfiableError     one request is larger than a limit can ever admit (a ValueError too)
@@ -57,6 +58,7 @@ __all__ = [
     "LimiterError",
     "NotFoundError",
     "PermissionDeniedError",
+    "PlanConflictError",
     "QuotaExhaustedError",
     "RateLimitError",
     "RateLimitWaitError",
@@ -88,6 +90,25 @@ class RequestTooLargeError(ValidationError):
         self.limit = limit
         self.path = path
         super().__init__(f"request body for {path} is {size} bytes; the limit is {limit} bytes")
+
+
+class PlanConflictError(ValidationError):
+    """A ledger was asked to bind a second, different plan to a provider account that already has one.
+
+    One account has one plan: two clients or adapters sharing a ledger must agree on it, or file
+    their calls under different ``account=`` names.
+    """
+
+    def __init__(self, provider: str, account: str, bound: str, asked: str) -> None:
+        self.provider = provider
+        self.account = account
+        self.bound = bound
+        self.asked = asked
+        who = "every account" if account == "*" else f"account {account!r}"
+        super().__init__(
+            f"the ledger already applies plan {bound!r} to {who} of {provider}; cannot also apply {asked!r}. "
+            "Give the clients the same plan, or different account= names (one ledger can hold many accounts)"
+        )
 
 
 class QuotaExhaustedError(CozeError):

@@ -33,8 +33,8 @@ from .base import (
 )
 from .coze import CozeProvider
 from .easydl import EasyDL, EasyDLResult, EasyDLToken
-from .gptbots import GPTBotsProvider
-from .xingchen import XingchenProvider
+from .gptbots import GPTBotsCreditPage, GPTBotsCredits, GPTBotsMessages, GPTBotsProvider
+from .xingchen import XingchenProvider, XingchenResult
 
 __all__ = [
     "CHAT_PROVIDERS",
@@ -49,10 +49,14 @@ __all__ = [
     "EasyDL",
     "EasyDLResult",
     "EasyDLToken",
+    "GPTBotsCreditPage",
+    "GPTBotsCredits",
+    "GPTBotsMessages",
     "GPTBotsProvider",
     "MessageInput",
     "MessagesInput",
     "XingchenProvider",
+    "XingchenResult",
     "normalize_messages",
     "open",
 ]

@@ -24,7 +24,9 @@ from typing import Any, Protocol, TypeAlias, runtime_checkable
 
 from coze_client._models import CallMeta
 from coze_client.errors import StreamError, ValidationError
+from coze_client.ledger.base import UsageLedger
 from coze_client.ledger.prices import Cost
+from coze_client.limits.base import RateLimiter
 
 __all__ = [
     "ChatDelta",
@@ -302,6 +304,16 @@ class ChatProvider(Protocol):
 
     name: str
 
+    @property
+    def ledger(self) -> UsageLedger:
+        """The usage ledger the adapter counts in (shared when you passed one in)."""
+        ...
+
+    @property
+    def limiter(self) -> RateLimiter:
+        """The rate limiter the adapter paces with."""
+        ...
+
     async def chat(
         self, messages: MessagesInput, *, conversation: Conversation | None = None, **options: Any
     ) -> ChatReply:
@@ -319,7 +331,7 @@ class ChatProvider(Protocol):
         ...
 
     async def aclose(self) -> None:
-        """Close the HTTP client (unless injected), the limiter and the ledger."""
+        """Close the HTTP client, limiter and ledger the adapter built (never an instance passed in)."""
         ...
 
     async def __aenter__(self) -> Any: ...

@@ -22,6 +22,8 @@ import httpx
 
 from coze_client import AsyncCoze
 from coze_client.errors import ValidationError
+from coze_client.ledger.base import UsageLedger
+from coze_client.limits.base import RateLimiter
 from coze_client.types import ChatEvent
 
 from .base import (
@@ -81,6 +83,16 @@ class CozeProvider:
         if client is not None and (token is not None or client_options):
             raise ValidationError("pass either client= or token/client options, not both")
         self.client = client if client is not None else AsyncCoze(token=token, **client_options)
+
+    @property
+    def ledger(self) -> UsageLedger:
+        """The usage ledger of the client (as every adapter exposes it)."""
+        return self.client.ledger
+
+    @property
+    def limiter(self) -> RateLimiter:
+        """The rate limiter of the client."""
+        return self.client.limiter
 
     async def aclose(self) -> None:
         """Close the ``AsyncCoze`` client (unless it was passed in)."""

@@ -2,9 +2,11 @@
 
 Wire facts: ``shared/reference/providers-api.md`` §C; points, free points and concurrency:
 ``plans.md`` ("Baidu EasyDL"). The access token comes from the API key and secret key
-(``/oauth/2.0/token``, client-credentials grant), is cached for its 30-day life and refreshed ONCE when
-calls find it rejected (codes 110/111), however many calls find it at the same time. It travels in
-the ``access_token`` query parameter. Errors arrive as HTTP 200 with ``error_code`` and are typed.
+(``/oauth/2.0/token``, client-credentials grant, the key pair in the form body), is cached for its
+30-day life and refreshed ONCE when calls find it rejected (codes 110/111), however many calls find it
+at the same time; a key pair the token endpoint refuses is asked once per call, not retried. The
+token travels in the ``access_token`` query parameter, which the log filter of
+``coze_client._secrets`` masks in httpx's request lines. Errors arrive as HTTP 200 with ``error_code`` and are typed.
 Each call reserves its points (per call type, from ``coze_client.ledger.prices``) in the ledger
 before it is sent; failed calls keep them (failed calls use free points too). Free points and
 paid-state concurrency are per published API, so every service is its own ledger/limiter account
@@ -225,10 +227,12 @@ class EasyDLToken:
     async def _fetch(self) -> None:
         if self.http is None:
             raise AuthRefreshError("EasyDLToken has no HTTP client")
-        params = {"grant_type": "client_credentials", "client_id": self._api_key, "client_secret": self._secret_key}
+        form = {"grant_type": "client_credentials", "client_id": self._api_key, "client_secret": self._secret_key}
         try:
-            # providers-api.md §C.1: POST with the parameters in the URL (the docs' recommendation).
-            response = await self.http.post(self.token_url, params=params, timeout=self.timeout)
+            # The key pair goes in the form body (an OAuth 2.0 client-credentials grant accepts it there),
+            # never in the URL: URLs end up in logs (httpx logs each one at INFO), bodies do not.
+            response = await self.http.post(self.token_url, data=form, timeout=self.timeout,
+                                            headers={"Content-Type": "application/x-www-form-urlencoded"})
         except httpx.TransportError as exc:
             # Only the exception's class: its text could carry the URL and with it the secret key.
             raise AuthRefreshError(f"could not reach the EasyDL token endpoint ({type(exc).__name__})") from None
@@ -313,7 +317,8 @@ class EasyDL(PipelineOwner):
             (billed beyond them; concurrency 10 for high-performance image classification, 4 otherwise).
         account: the name limits and points are filed under (default: a fingerprint of the API key);
             each service is ``<account>:<service>``.
-        limiter / ledger: URLs (``"memory://"``, ``"sqlite:///path"``) or instances.
+        limiter / ledger: URLs (``"memory://"``, ``"sqlite:///path"``; closed by :meth:`aclose`) or
+            instances (shared; never closed here).
 
     Example:
         >>> easydl = EasyDL(api_key="ak-example", secret_key="sk-example", ledger="memory://")
@@ -341,12 +346,14 @@ class EasyDL(PipelineOwner):
         key = env_secret(api_key, "EASYDL_API_KEY", "EasyDL API key")
         secret = env_secret(secret_key, "EASYDL_SECRET_KEY", "EasyDL secret key")
         self.token = EasyDLToken(key, secret, token_url=token_url or base_url.rstrip("/") + TOKEN_PATH)
-        # Plans bind to every account ("*"): each service is its own account (per-API free points).
+        # Each service is its own account (per-API free points): the plan binds to every service of
+        # this account ("<account>:*"), never to every account of the provider.
+        base_account = account or fingerprint(key)
         self._pipe = Pipeline(
-            provider="easydl", base_url=base_url, auth=self.token, account=account or fingerprint(key),
+            provider="easydl", base_url=base_url, auth=self.token, account=base_account,
             plan=plan, limiter=limiter, ledger=ledger, http_client=http_client, timeout=timeout,
             max_retries=max_retries, headers={"Content-Type": "application/json"}, authorize=_in_query,
-            parse_error=easydl_error, ledger_account="*",
+            parse_error=easydl_error, ledger_account=f"{base_account}:*",
         )
         self.token.http = self._pipe.http
         self.token.timeout = self._pipe.timeout

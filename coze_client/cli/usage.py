@@ -4,6 +4,7 @@ Commands (the lead registers ``usage_app`` as ``coze-client usage``)::
 
     coze-client usage                     # rich table of the current buckets (same as `usage show`)
     coze-client usage --json | --csv      # machine-readable
+    coze-client usage --plan coze.basic   # also the plan's quotas, and those "not counted by the client"
     coze-client usage show --all          # every period bucket, not only the current ones
     coze-client usage set coze team-a free_calls 480 [--plan coze.personal_free] [--yes]
     coze-client usage reset [PROVIDER [ACCOUNT [QUOTA]]] [--yes]
@@ -19,7 +20,7 @@ import csv
 import json
 import sys
 from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -131,6 +132,34 @@ def _tables(rows: list[SnapshotRow]) -> list[Table]:
     return tables
 
 
+NOT_COUNTED = "not counted by the client"
+
+
+def _not_counted(plans: list[str] | None, account: str) -> list[dict[str, Any]]:
+    """The quotas of ``plans`` an API client cannot see (``Quota.counted`` False), as output rows."""
+    out: list[dict[str, Any]] = []
+    for name in plans or ():
+        plan = get_plan(name)
+        for q in plan.quotas:
+            if q.counted:
+                continue
+            row: dict[str, Any] = {f: None for f in SnapshotRow.__slots__}
+            row.update(provider=plan.provider, account=account, quota=q.name, unit=q.unit, period=q.period,
+                       limit=q.limit, policy=NOT_COUNTED, lockout=q.lockout, counted=False, note=q.note)
+            out.append(row)
+    return out
+
+
+def _not_counted_table(rows: list[dict[str, Any]]) -> Table:
+    table = Table(title=f"Quotas of the plan that are {NOT_COUNTED}", title_justify="left")
+    for name in ("provider / account", "quota", "limit", "period", "why"):
+        table.add_column(name, no_wrap=name != "why")
+    for row in rows:
+        table.add_row(f"{row['provider']} / {row['account']}", row["quota"], f"{_num(row['limit'])} {row['unit']}",
+                      row["period"], row["note"])
+    return table
+
+
 def _show(
     url: str | None, as_json: bool, as_csv: bool, all_periods: bool, plans: list[str] | None, account: str | None
 ) -> None:
@@ -139,15 +168,20 @@ def _show(
     rows = _run(
         url, plans, account or "*", lambda ledger: ledger.snapshot(current_only=not all_periods, account=account)
     )
+    hidden = _not_counted(plans, account or "*")
+    # Rows an older version counted for a quota the plan now marks "not counted" would pose as guards.
+    stale = {(h["provider"], h["quota"]) for h in hidden}
+    rows = [r for r in rows if (r.provider, r.quota) not in stale]
+    records = [{**r.as_dict(), "counted": True, "note": ""} for r in rows] + hidden
     if as_json:
-        typer.echo(json.dumps([r.as_dict() for r in rows], indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(records, indent=2, ensure_ascii=False))
     elif as_csv:
-        fields = list(SnapshotRow.__slots__)
+        fields = [*SnapshotRow.__slots__, "counted", "note"]
         writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
-        for row in rows:
-            writer.writerow(row.as_dict())
-    elif not rows:
+        for record in records:
+            writer.writerow(record)
+    elif not rows and not hidden:
         typer.echo(
             "The ledger is empty: no calls recorded yet (pass --plan NAME --account NAME to see a plan's quotas)."
         )
@@ -155,6 +189,8 @@ def _show(
         console = Console()
         for table in _tables(rows):
             console.print(table)
+        if hidden:
+            console.print(_not_counted_table(hidden))
 
 
 @usage_app.callback(invoke_without_command=True)

@@ -72,6 +72,9 @@ class BaseLedger:
     def bind(self, provider: str, account: str, plan: Plan | None, *, key_mode: KeyMode = "gptbots") -> None:
         """Apply ``plan``'s quotas to ``account`` of ``provider`` (``"*"``: every account without its own).
 
+        ``"name:*"`` binds every sub-account ``name:<x>`` (EasyDL's services). A different plan (or key
+        mode) for an account that already has one raises :class:`~coze_client.errors.PlanConflictError`.
+
         ``key_mode`` (GPTBots: ``"gptbots"`` or ``"own"``) picks the credit price column for estimates.
         ``account`` must be a name or :func:`~coze_client._secrets.fingerprint`, never a token.
 

@@ -26,7 +26,7 @@ from operator import attrgetter
 from typing import Any, Literal, Protocol
 
 from .._call import CallInfo, Usage
-from ..errors import QuotaExhaustedError, ValidationError
+from ..errors import PlanConflictError, QuotaExhaustedError, ValidationError
 from ..limits.plans import Plan, Quota, QuotaPeriod, QuotaPolicy, QuotaUnit
 from . import prices
 from .periods import DEFAULT_TIMEZONE, period_key, resets_at
@@ -245,21 +245,40 @@ class Binding:
 class QuotaBook:
     """Which plan applies to which (provider, account), and which rows a call touches.
 
-    Bind a plan to one account, or to every account of its provider with ``account="*"``.
+    A plan is bound per provider and account. ``account`` is a name, ``"<name>:*"`` (every
+    sub-account ``<name>:<x>``: EasyDL files each published API as ``<name>:<service>``), or ``"*"``
+    (every account of the provider without a binding of its own). Lookup takes the most specific:
+    the account, then its ``<name>:*``, then ``"*"``. Binding a *different* plan to a key that
+    already has one raises :class:`~coze_client.errors.PlanConflictError`: one account has one plan,
+    and the last bind must never silently switch another client's guard off.
     """
 
     bindings: dict[tuple[str, str], Binding] = field(default_factory=dict)
 
     def bind(self, provider: str, account: str, plan: Plan | None, key_mode: prices.KeyMode = "gptbots") -> None:
-        tracks = tuple(Track.from_quota(q) for q in plan.quotas) if plan else ()
+        # Quotas the client cannot see (Quota.counted False) are shown by `usage`, never counted or guarded.
+        tracks = tuple(Track.from_quota(q) for q in plan.quotas if q.counted) if plan else ()
         names = [t.name for t in tracks]
         if USAGE_QUOTA in names or len(set(names)) != len(names):
             raise ValidationError(f"plan quota names must be unique and not {USAGE_QUOTA!r}: {names}")
+        bound = self.bindings.get((provider, account))
+        if bound is not None and (bound.plan != plan or bound.key_mode != key_mode):
+            same = bound.plan == plan
+            raise PlanConflictError(
+                provider, account, _plan_name(bound.plan, bound.key_mode if same else None),
+                _plan_name(plan, key_mode if same else None),
+            )
         tz = plan.timezone if plan else DEFAULT_TIMEZONE
         self.bindings[(provider, account)] = Binding(tracks, tz, key_mode, plan)
 
     def binding(self, provider: str, account: str) -> Binding:
-        found = self.bindings.get((provider, account)) or self.bindings.get((provider, "*"))
+        found = self.bindings.get((provider, account))
+        if found is None:
+            base, sep, _ = account.rpartition(":")
+            if sep:
+                found = self.bindings.get((provider, base + ":*"))
+            if found is None:
+                found = self.bindings.get((provider, "*"))
         return found or Binding((), DEFAULT_TIMEZONE, "gptbots")
 
     def track(self, provider: str, account: str, quota: str) -> tuple[Track, str] | None:
@@ -278,6 +297,11 @@ class QuotaBook:
         tracks = [t for t in b.tracks if call.in_group(t.group)]
         tracks.append(usage_track(call.provider))
         return tuple(Entry(t, period_key(t.period, now, b.timezone), b.timezone, currency) for t in tracks)
+
+
+def _plan_name(plan: Plan | None, key_mode: str | None = None) -> str:
+    name = "no plan" if plan is None else plan.name
+    return name if key_mode is None else f"{name} (key_mode {key_mode!r})"
 
 
 def usage_track(provider: str) -> Track:
@@ -504,7 +528,9 @@ def build_snapshot(
             continue
         out[row.key] = row
     for (prov, acct), binding in book.bindings.items():
-        if acct == "*" or (provider is not None and prov != provider) or (account is not None and acct != account):
+        if acct.endswith("*") or (provider is not None and prov != provider):
+            continue
+        if account is not None and acct != account:
             continue
         for track in binding.tracks:
             entry = Entry(

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .._call import CallInfo
 from ..errors import ValidationError
@@ -64,6 +64,11 @@ class Limit(BaseModel):
 class Quota(BaseModel):
     """One usage quota the ledger guards, e.g. Coze free plan: 500 calls, ever, lock-out.
 
+    ``counted=False`` marks a quota of the plan that an API client cannot see (paid-plugin trials
+    spent inside the bot, resource points spent on the web platform): the ledger never counts or
+    guards it, and ``coze-client usage`` shows it as "not counted by the client" with its ``note``.
+    Such a quota cannot have ``policy="block"``: a guard that counts nothing would only pretend.
+
     Example:
         >>> Quota(name="free_calls", unit="calls", limit=500, period="ever", lockout=True)
     """
@@ -77,7 +82,18 @@ class Quota(BaseModel):
     group: str = Field(default="all", min_length=1)
     policy: QuotaPolicy = "block"
     lockout: bool = False
+    counted: bool = True
+    note: str = ""
     source: str = ""
+
+    @model_validator(mode="after")
+    def _no_guard_that_counts_nothing(self) -> Quota:
+        if not self.counted and self.policy == "block":
+            raise ValueError(
+                f"quota {self.name!r} is not counted by the client, so it cannot block: "
+                "use policy 'warn' or 'allow', or counted=True"
+            )
+        return self
 
 
 class Plan(BaseModel):

@@ -107,7 +107,8 @@ class FakeGPTBots(FakeServer):
         return None
 
     def groups_for(self, ctx: Ctx) -> tuple[str, ...]:
-        return ("chat",) if ctx.path == "/v2/conversation/message" else ("conversation",)
+        # Conversation-type endpoints share the per-bot window (GPTBots "call-gptbots-api" skill notes).
+        return ("chat", "conversation") if ctx.path == "/v2/conversation/message" else ("conversation",)
 
     async def _messages(self, ctx: Ctx) -> httpx.Response:
         """``GET /v2/messages``: the conversation's turns, newest first, paged (page_size <= 100)."""

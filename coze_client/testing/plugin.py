@@ -302,6 +302,7 @@ async def make_coze(_coze_test_clock: LoopTimeClock) -> AsyncIterator[Callable[.
     from ..limits import MemoryLimiter, get_plan
 
     made: list[AsyncCoze] = []
+    limiters: list[MemoryLimiter] = []  # passed in as instances, so the clients leave them to us
 
     def factory(**kwargs: Any) -> AsyncCoze:
         kwargs.setdefault("token", "pat_test")
@@ -309,7 +310,9 @@ async def make_coze(_coze_test_clock: LoopTimeClock) -> AsyncIterator[Callable[.
         if "limiter" not in kwargs:
             plan = kwargs.get("plan", os.environ.get("COZE_PLAN") or DEFAULT_PLAN)
             if plan is not None:
-                kwargs["limiter"] = MemoryLimiter(get_plan(plan), clock=_coze_test_clock)
+                limiter = MemoryLimiter(get_plan(plan), clock=_coze_test_clock)
+                limiters.append(limiter)
+                kwargs["limiter"] = limiter
         client = AsyncCoze(**kwargs)
         made.append(client)
         return client
@@ -319,3 +322,5 @@ async def make_coze(_coze_test_clock: LoopTimeClock) -> AsyncIterator[Callable[.
     finally:
         for client in made:
             await client.aclose()
+        for limiter in limiters:
+            await limiter.aclose()

@@ -96,7 +96,34 @@ def test_empty_ledger_and_plan_preview(tmp_path: Path) -> None:
     empty = runner.invoke(usage_app, ["--ledger", url])
     assert empty.exit_code == 0 and "empty" in empty.output
     preview = runner.invoke(usage_app, ["--ledger", url, "--plan", "coze.basic", "--account", "me", "--json"])
-    quotas = [r["quota"] for r in json.loads(preview.output)]
-    assert quotas == ["free_calls", "paid_plugin_calls", "resource_points"]
+    rows = json.loads(preview.output)
+    assert [(r["quota"], r["counted"]) for r in rows] == [
+        ("free_calls", True), ("paid_plugin_calls", False), ("resource_points", False)]
+    hidden = rows[1]
+    assert hidden["used"] is None and hidden["limit"] == 20 and hidden["policy"] == "not counted by the client"
+    assert "inside the bot" in hidden["note"]
+    table = runner.invoke(usage_app, ["--ledger", url, "--plan", "coze.basic", "--account", "me"],
+                          env={"COLUMNS": "200"})
+    assert table.exit_code == 0 and "not counted by the client" in table.output
     bad = runner.invoke(usage_app, ["--ledger", "ftp://x"])
     assert bad.exit_code == 2 and "unknown ledger URL scheme" in bad.output
+
+
+def test_rows_of_a_quota_now_not_counted_are_not_shown_as_guards(tmp_path: Path) -> None:
+    """A ledger file from before issue 14.3 has resource_points rows: with the plan they show as not counted."""
+    path = tmp_path / "old.sqlite3"
+    old_basic = get_plan("coze.basic").with_overrides(
+        name="old-basic", quotas={"resource_points": {"policy": "block", "counted": True}})
+
+    async def seed() -> None:
+        ledger = SqliteLedger(path)
+        ledger.bind("coze", "me", old_basic)
+        await ledger.settle(await ledger.reserve(chat("me")), Usage(points=12))
+        await ledger.aclose()
+
+    asyncio.run(seed())
+    out = runner.invoke(usage_app, ["--ledger", f"sqlite://{path}", "--plan", "coze.basic", "--account", "me",
+                                    "--json"])
+    rows = [(r["quota"], r["counted"]) for r in json.loads(out.output)]
+    assert ("resource_points", True) not in rows and ("resource_points", False) in rows
+    assert ("free_calls", True) in rows
