@@ -45,13 +45,13 @@ class AsyncCoze:
     """Async client for the Coze Open API.
 
     Args:
-        token: a personal/service access token, or a :class:`~coze_client.TokenProvider` (OAuth).
+        token: a personal/service access token, or a `TokenProvider` (OAuth).
             Defaults to the ``COZE_API_TOKEN`` environment variable.
         base_url: ``COZE_CN_BASE_URL`` (default) or ``COZE_COM_BASE_URL``.
         timeout: default timeout (seconds or ``httpx.Timeout``); every method also takes ``timeout=``.
         max_retries: default retries (2); every method also takes ``max_retries=``.
         plan: the account's plan: a preset name (``"coze.personal_free"`` by default, or
-            ``COZE_PLAN``), a :class:`~coze_client.limits.Plan`, or ``None`` for no limits and no quotas.
+            ``COZE_PLAN``), a `Plan`, or ``None`` for no limits and no quotas.
         account: the name the limits and ledger file this account under (default: a fingerprint of
             the token; never the token itself).
         limiter: ``"memory://"`` (default), ``"sqlite:///path"``, ``"redis://..."`` or a RateLimiter.
@@ -59,9 +59,11 @@ class AsyncCoze:
             ``"memory://"``, ``"redis://..."`` or a UsageLedger.
         http_client: your own ``httpx.AsyncClient`` (not closed by this client).
 
-    Example:
-        >>> async with AsyncCoze(token="pat_...", plan="coze.personal_paid") as coze:  # doctest: +SKIP
-        ...     chat = await coze.chat.create(bot_id="7351...", user_id="u1", additional_messages=["hi"])
+    Examples:
+        ```python
+        async with AsyncCoze(token="pat_...", plan="coze.personal_paid") as coze:
+            chat = await coze.chat.create(bot_id="7351...", user_id="u1", additional_messages=["hi"])
+        ```
     """
 
     provider = "coze"

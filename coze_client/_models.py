@@ -46,7 +46,7 @@ class CozeModel(BaseModel):
 
     @property
     def meta(self) -> CallMeta | None:
-        """The :class:`CallMeta` of the call that returned this object (None for nested objects)."""
+        """The `CallMeta` of the call that returned this object (None for nested objects)."""
         return self._meta
 
     @property
@@ -56,7 +56,7 @@ class CozeModel(BaseModel):
 
 
 class ListResult(list[T], Generic[T]):
-    """A plain list of results that also carries the :class:`CallMeta` of its call."""
+    """A plain list of results that also carries the `CallMeta` of its call."""
 
     meta: CallMeta | None = None
 
@@ -73,7 +73,7 @@ class ListResult(list[T], Generic[T]):
 class OperationResult(CozeModel):
     """The answer of an update or delete that returns no object, only ``{code, msg}``.
 
-    It still carries the call's :class:`CallMeta` (``.meta``, ``.logid``) for a support ticket.
+    It still carries the call's `CallMeta` (``.meta``, ``.logid``) for a support ticket.
     """
 
     code: int | None = 0

@@ -22,10 +22,12 @@ def _adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
 def validate(tp: Any, value: Any, name: str) -> Any:
     """Validate ``value`` (a model, dict or list of them) as ``tp``; a clear ValidationError otherwise.
 
-    Example:
-        >>> from coze_client.types import EnterMessage
-        >>> validate(EnterMessage, {"role": "user", "content": "hi"}, "message").content
-        'hi'
+    Examples:
+        ```python
+        from coze_client.types import EnterMessage
+        validate(EnterMessage, {"role": "user", "content": "hi"}, "message").content
+        # 'hi'
+        ```
     """
     try:
         return _adapter(tp).validate_python(value)

@@ -2,7 +2,7 @@
 
 Tokens are recognised by shape (Coze ``pat_``/``sat_``/``czs_`` tokens, ``Bearer`` values, JWTs,
 ``lm-`` Xingchen keys, ``app-`` GPTBots keys, ``access_token=`` query values). Accounts are
-identified by :func:`fingerprint`, a short one-way hash, never by the token itself.
+identified by `fingerprint`, a short one-way hash, never by the token itself.
 """
 
 from __future__ import annotations
@@ -25,9 +25,11 @@ _PATTERNS = [
 def redact(text: str) -> str:
     """Replace anything that looks like a secret in ``text`` with ``***``.
 
-    Example:
-        >>> redact("Authorization: Bearer pat_abcdefghijkl")
-        'Authorization: Bearer ***'
+    Examples:
+        ```python
+        redact("Authorization: Bearer pat_abcdefghijkl")
+        # 'Authorization: Bearer ***'
+        ```
     """
     for pattern in _PATTERNS:
         text = pattern.sub(lambda m: m.group(1) + "***", text)

@@ -32,12 +32,14 @@ class ServerSentEvent:
 class SSEDecoder:
     """Incremental decoder: feed bytes as they arrive, get complete events back.
 
-    Example:
-        >>> d = SSEDecoder()
-        >>> [e.event for e in d.feed(b"event:a\\ndata:1\\n\\n: ping\\n\\nevent: b\\nda")]
-        ['a']
-        >>> [(e.event, e.data) for e in d.feed(b"ta: 2\\n\\n")]
-        [('b', '2')]
+    Examples:
+        ```python
+        d = SSEDecoder()
+        [e.event for e in d.feed(b"event:a\\ndata:1\\n\\n: ping\\n\\nevent: b\\nda")]
+        # ['a']
+        [(e.event, e.data) for e in d.feed(b"ta: 2\\n\\n")]
+        # [('b', '2')]
+        ```
     """
 
     __slots__ = ("_buffer", "_data", "_decoder", "_event", "_first", "_has_data", "_last_id", "_retry", "_trailing_cr")
@@ -128,10 +130,12 @@ class SSEDecoder:
 class LineDecoder:
     """Newline-delimited JSON streams (GPTBots): one event per non-empty line, ``data:`` prefix optional.
 
-    Example:
-        >>> d = LineDecoder()
-        >>> [e.data for e in d.feed(b'{"a":1}\\ndata: {"b":2}\\n{"c"')] + [e.data for e in d.flush()]
-        ['{"a":1}', '{"b":2}', '{"c"']
+    Examples:
+        ```python
+        d = LineDecoder()
+        [e.data for e in d.feed(b'{"a":1}\\ndata: {"b":2}\\n{"c"')] + [e.data for e in d.flush()]
+        # ['{"a":1}', '{"b":2}', '{"c"']
+        ```
     """
 
     __slots__ = ("_buffer", "_decoder")

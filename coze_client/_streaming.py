@@ -2,7 +2,7 @@
 
 Leaving the ``async with`` block (or breaking out of ``async for``) closes the connection at once,
 releases the limiter slot and settles the ledger with whatever usage the stream reported.
-A stream that ends without its terminating event raises :class:`~coze_client.errors.StreamError`
+A stream that ends without its terminating event raises `StreamError`
 (truncation is never mistaken for a normal end).
 """
 
@@ -38,11 +38,13 @@ END = _End()
 class EventStream(Generic[E]):
     """An async iterator of typed events that owns its HTTP response.
 
-    Example:
-        >>> async def main(coze):  # doctest: +SKIP
-        ...     async with coze.chat.stream(bot_id="b", user_id="u", additional_messages=["hi"]) as events:
-        ...         async for event in events:
-        ...             print(event.event)
+    Examples:
+        ```python
+        async def main(coze):
+            async with coze.chat.stream(bot_id="b", user_id="u", additional_messages=["hi"]) as events:
+                async for event in events:
+                    print(event.event)
+        ```
     """
 
     def __init__(

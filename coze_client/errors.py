@@ -1,34 +1,36 @@
-"""The errors coze-client raises. Every one of them is a :class:`CozeError`.
+"""The errors coze-client raises. Every one of them is a `CozeError`.
 
-The tree::
+The tree:
 
-    CozeError                       base of everything raised here
-    ├── ValidationError             bad input, refused before anything was sent (also a ValueError)
-    │   └── RequestTooLargeError    body over the endpoint's documented size cap
-    ├── QuotaExhaustedError         the local ledger refused: the call would cross a quota
-    ├── RateLimitWaitError          the limiter would have to wait longer than ``max_wait``
-    ├── LimitUnsatisfiableError     one request is larger than a limit can ever admit (a ValueError too)
-    ├── BackendUnavailableError     the shared limiter/ledger store (Redis) cannot be reached; nothing was sent
-    ├── LimiterError                the limiter's backend failed or was closed (names the backend and the fix)
-    ├── LedgerError                 the ledger's backend failed or was closed (names the path/backend and the fix)
-    ├── APIConnectionError          the request could not be sent or the connection broke
-    │   └── APITimeoutError         the request timed out
-    ├── StreamError                 a stream broke its framing, or an ``error`` event arrived
-    ├── AuthRefreshError            an OAuth token could not be obtained or refreshed
-    └── APIError                    the service answered with an error (carries code, msg, logid, status)
-        ├── BadRequestError         4000-4007, 4010, 4012, 4014, 4015, 4021, 43xx ...
-        ├── AuthenticationError     4100 (and HTTP 401)
-        ├── PermissionDeniedError   4101 (and HTTP 403)
-        ├── NotFoundError           4200, 4314 (and HTTP 404)
-        ├── ConflictError           4016, 4104, 4315
-        ├── RateLimitError          4009, 4020, HTTP 429 (retried)
-        ├── DailyLimitError         4008 (daily usage cap: retry tomorrow)
-        ├── InsufficientBalanceError 4011, 4019, 4022
-        └── ServerError             5000, 4013, HTTP 5xx (retried when the request is idempotent)
+```text
+CozeError                       base of everything raised here
+├── ValidationError             bad input, refused before anything was sent (also a ValueError)
+│   └── RequestTooLargeError    body over the endpoint's documented size cap
+├── QuotaExhaustedError         the local ledger refused: the call would cross a quota
+├── RateLimitWaitError          the limiter would have to wait longer than ``max_wait``
+├── LimitUnsatisfiableError     one request is larger than a limit can ever admit (a ValueError too)
+├── BackendUnavailableError     the shared limiter/ledger store (Redis) cannot be reached; nothing was sent
+├── LimiterError                the limiter's backend failed or was closed (names the backend and the fix)
+├── LedgerError                 the ledger's backend failed or was closed (names the path/backend and the fix)
+├── APIConnectionError          the request could not be sent or the connection broke
+│   └── APITimeoutError         the request timed out
+├── StreamError                 a stream broke its framing, or an ``error`` event arrived
+├── AuthRefreshError            an OAuth token could not be obtained or refreshed
+└── APIError                    the service answered with an error (carries code, msg, logid, status)
+    ├── BadRequestError         4000-4007, 4010, 4012, 4014, 4015, 4021, 43xx ...
+    ├── AuthenticationError     4100 (and HTTP 401)
+    ├── PermissionDeniedError   4101 (and HTTP 403)
+    ├── NotFoundError           4200, 4314 (and HTTP 404)
+    ├── ConflictError           4016, 4104, 4315
+    ├── RateLimitError          4009, 4020, HTTP 429 (retried)
+    ├── DailyLimitError         4008 (daily usage cap: retry tomorrow)
+    ├── InsufficientBalanceError 4011, 4019, 4022
+    └── ServerError             5000, 4013, HTTP 5xx (retried when the request is idempotent)
+```
 
 Codes come from the coze.cn error-code page (``shared/reference/coze-api.md`` §2.1). The envelope
 ``code`` decides first, the HTTP status second; a non-2xx status is never a success.
-Messages never contain tokens: see :func:`coze_client._secrets.redact`.
+Messages never contain tokens: see `coze_client._secrets.redact`.
 """
 
 from __future__ import annotations

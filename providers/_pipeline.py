@@ -1,8 +1,8 @@
 """Shared plumbing of the adapters: one corridor (limiter, ledger, retries, typed errors) per provider.
 
-Every adapter builds a :class:`Pipeline` the way ``AsyncCoze`` builds its own: a plan preset of its
+Every adapter builds a `Pipeline` the way ``AsyncCoze`` builds its own: a plan preset of its
 provider (overridable), a limiter and a ledger chosen by URL (``"memory://"``, ``"sqlite:///path"``)
-or passed in, an ``httpx.AsyncClient`` (yours or its own) and a :class:`~coze_client._transport.Corridor`
+or passed in, an ``httpx.AsyncClient`` (yours or its own) and a `Corridor`
 with the provider's seams (where the token goes, how an error is recognised).
 """
 
@@ -36,7 +36,7 @@ __all__ = ["Payload", "Pipeline", "PipelineOwner", "call_options", "env_secret",
 
 @dataclass(slots=True)
 class Payload:
-    """A response payload plus the corridor's :class:`CallMeta` (the corridor attaches ``meta``)."""
+    """A response payload plus the corridor's `CallMeta` (the corridor attaches ``meta``)."""
 
     data: Any
     meta: CallMeta | None = None
@@ -80,9 +80,11 @@ def estimate_tokens(*texts: str) -> int:
     plans.md (Xingchen, GPTBots): 1 token ≈ 1 Chinese/Japanese/Korean character, ≈ 3-4 English
     letters. Other characters count 1/3 token each (the pessimistic end of "3-4").
 
-    Example:
-        >>> estimate_tokens("你好"), estimate_tokens("hello world")
-        (2, 4)
+    Examples:
+        ```python
+        estimate_tokens("你好"), estimate_tokens("hello world")
+        # (2, 4)
+        ```
     """
     cjk = 0
     other = 0
@@ -121,12 +123,12 @@ def _resolve_limiter(limiter: str | RateLimiter | None, plan: Plan | None) -> Ra
 
 
 class Pipeline:
-    """The corridor, limiter, ledger and HTTP client of one adapter (closed together by :meth:`aclose`).
+    """The corridor, limiter, ledger and HTTP client of one adapter (closed together by `aclose`).
 
     Args:
         provider: ``"xingchen"``, ``"gptbots"`` or ``"easydl"`` (the plan's provider).
         account: the name limits and quotas are filed under (a fingerprint of the key by default).
-        plan: preset name or :class:`Plan` (``None``: no limits, no quotas).
+        plan: preset name or `Plan` (``None``: no limits, no quotas).
         ledger_account: the ledger account the plan is bound to (``"*"`` for every account).
     """
 
@@ -226,7 +228,7 @@ _Owner = TypeVar("_Owner", bound="PipelineOwner")
 
 
 class PipelineOwner:
-    """What every adapter built on a :class:`Pipeline` shares: its seams and closing it (``async with``)."""
+    """What every adapter built on a `Pipeline` shares: its seams and closing it (``async with``)."""
 
     _pipe: Pipeline
 

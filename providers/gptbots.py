@@ -6,13 +6,15 @@ A conversation is created on the server (``POST /v1/conversation``) and messages
 JSON object per line, with or without ``data:`` (code 11 message info, 3 text delta, 10 flow output,
 4 token cost, 0 end). The credits a blocking answer reports (``usage.credits.total_credits``) go into
 the ledger; streams report tokens only, so their credits are estimated from the price table when the
-agent's ``model`` is known (reconcile with :meth:`GPTBotsProvider.credits_total`).
+agent's ``model`` is known (reconcile with `GPTBotsProvider.credits_total`).
 
-Example:
-    >>> async def main() -> None:  # doctest: +SKIP
-    ...     async with GPTBotsProvider(api_key="app-...", region="sg") as bot:
-    ...         conv = await bot.new_conversation(user_id="u1")
-    ...         print((await bot.chat("hello", conversation=conv)).text)
+Examples:
+    ```python
+    async def main() -> None:
+        async with GPTBotsProvider(api_key="app-...", region="sg") as bot:
+            conv = await bot.new_conversation(user_id="u1")
+            print((await bot.chat("hello", conversation=conv)).text)
+    ```
 """
 
 from __future__ import annotations
@@ -110,12 +112,14 @@ def gptbots_error(response: httpx.Response, body: Any) -> APIError | None:
     A success body has no ``code`` (or 0); the class comes from the code table first, the HTTP
     status second (429 -> RateLimitError, 401 -> AuthenticationError, 5xx -> ServerError).
 
-    Example:
-        >>> err = gptbots_error(httpx.Response(400), {"code": 20022, "message": "insufficient credits"})
-        >>> type(err).__name__, err.code
-        ('InsufficientBalanceError', 20022)
-        >>> gptbots_error(httpx.Response(200), {"conversation_id": "c1"}) is None
-        True
+    Examples:
+        ```python
+        err = gptbots_error(httpx.Response(400), {"code": 20022, "message": "insufficient credits"})
+        type(err).__name__, err.code
+        # ('InsufficientBalanceError', 20022)
+        gptbots_error(httpx.Response(200), {"conversation_id": "c1"}) is None
+        # True
+        ```
     """
     status = response.status_code
     code: int | None = None
@@ -190,7 +194,7 @@ def _decode(sse: ServerSentEvent, stream: EventStream[Any]) -> dict[str, Any] | 
 
 
 class GPTBotsProvider(PipelineOwner):
-    """GPTBots behind the :class:`~providers.base.ChatProvider` interface.
+    """GPTBots behind the `ChatProvider` interface.
 
     Args:
         api_key: the agent's API key (``app-...``; default ``GPTBOTS_API_KEY``). Never logged.
@@ -204,10 +208,12 @@ class GPTBotsProvider(PipelineOwner):
         plan: ``"gptbots.default"`` (about 100 requests a minute per bot).
         account: the bot the limits belong to (default: a fingerprint of the key: keys are per agent).
 
-    Example:
-        >>> bot = GPTBotsProvider(api_key="app-exampleexample12", region="jp", ledger="memory://")
-        >>> bot.base_url
-        'https://api-jp.gptbots.ai'
+    Examples:
+        ```python
+        bot = GPTBotsProvider(api_key="app-exampleexample12", region="jp", ledger="memory://")
+        bot.base_url
+        # 'https://api-jp.gptbots.ai'
+        ```
     """
 
     name = "gptbots"
@@ -260,8 +266,10 @@ class GPTBotsProvider(PipelineOwner):
     async def create_conversation(self, *, user_id: str | None = None) -> str:
         """Create a conversation on the server; returns its id.
 
-        Example:
-            >>> conv_id = await bot.create_conversation(user_id="u1")  # doctest: +SKIP
+        Examples:
+            ```python
+            conv_id = await bot.create_conversation(user_id="u1")
+            ```
         """
         user = user_id or self.user_id
         _check_user(user)
@@ -276,9 +284,11 @@ class GPTBotsProvider(PipelineOwner):
                                **options: Any) -> Conversation:
         """Create a server conversation and return its handle (``conversation_config`` applies to its turns).
 
-        Example:
-            >>> conv = await bot.new_conversation(  # doctest: +SKIP
-            ...     user_id="u1", conversation_config={"long_term_memory": True})
+        Examples:
+            ```python
+            conv = await bot.new_conversation(
+                user_id="u1", conversation_config={"long_term_memory": True})
+            ```
         """
         if options:
             raise ValidationError(f"unknown GPTBots conversation options: {sorted(options)}")
@@ -342,10 +352,12 @@ class GPTBotsProvider(PipelineOwner):
 
         Without a conversation a new one is created first (GPTBots requires one).
 
-        Example:
-            >>> reply = await bot.chat("hello", conversation=conv)  # doctest: +SKIP
-            >>> reply.usage.credits  # doctest: +SKIP
-            0.0021
+        Examples:
+            ```python
+            reply = await bot.chat("hello", conversation=conv)
+            reply.usage.credits
+            # 0.0021
+            ```
         """
         body, new, est = self._prepare(messages, conversation, "blocking", options)
         await self._ensure_conversation(body, conversation)
@@ -367,10 +379,12 @@ class GPTBotsProvider(PipelineOwner):
     ) -> ChatStream:
         """Send a message v2, streaming: text deltas (codes 3 and 10), then the reply (tokens from code 4).
 
-        Example:
-            >>> async with bot.stream("hello", conversation=conv) as s:  # doctest: +SKIP
-            ...     async for delta in s:
-            ...         print(delta.text, end="")
+        Examples:
+            ```python
+            async with bot.stream("hello", conversation=conv) as s:
+                async for delta in s:
+                    print(delta.text, end="")
+            ```
         """
         body, new, est = self._prepare(messages, conversation, "streaming", options)
         corridor = self._pipe.corridor
@@ -415,8 +429,10 @@ class GPTBotsProvider(PipelineOwner):
     async def messages(self, conversation_id: str, *, page: int = 1, page_size: int = 20) -> dict[str, Any]:
         """The messages of a conversation (``GET /v2/messages``): ``{total, conversation_content[...]}``.
 
-        Example:
-            >>> page = await bot.messages(conv.id)  # doctest: +SKIP
+        Examples:
+            ```python
+            page = await bot.messages(conv.id)
+            ```
         """
         if not conversation_id:
             raise ValidationError("conversation_id is required")
@@ -431,8 +447,10 @@ class GPTBotsProvider(PipelineOwner):
 
         The range may span at most 365 days. Use it to reconcile the ledger's estimates.
 
-        Example:
-            >>> (await bot.credits_total(start_time=t0, end_time=t1))["chat"]  # doctest: +SKIP
+        Examples:
+            ```python
+            (await bot.credits_total(start_time=t0, end_time=t1))["chat"]
+            ```
         """
         if end_time <= start_time:
             raise ValidationError("end_time must be after start_time")

@@ -8,11 +8,13 @@ says so). Before anything is sent the request's tokens are estimated with the pu
 (6.5k tokens; 30k for ``xingchen-plus-v2``) and the 32000-token request cap; the estimate goes to the
 limiter (TPM 1000 by default) and is corrected by the ``inputTokens``/``outputTokens`` of the answer.
 
-Example:
-    >>> async def main() -> None:  # doctest: +SKIP
-    ...     async with XingchenProvider(api_key="lm-...", character_id="40f70d5466e1429ba9aa755842b35d9f") as bot:
-    ...         conv = await bot.new_conversation(user_id="u1")
-    ...         print((await bot.chat("你好", conversation=conv)).text)
+Examples:
+    ```python
+    async def main() -> None:
+        async with XingchenProvider(api_key="lm-...", character_id="40f70d5466e1429ba9aa755842b35d9f") as bot:
+            conv = await bot.new_conversation(user_id="u1")
+            print((await bot.chat("你好", conversation=conv)).text)
+    ```
 """
 
 from __future__ import annotations
@@ -123,9 +125,11 @@ class XingchenModel(BaseModel):
 class CharacterKey(XingchenModel):
     """What ``create`` returns: the new character's id and version.
 
-    Example:
-        >>> CharacterKey.model_validate({"characterId": "c9", "version": 1}).character_id
-        'c9'
+    Examples:
+        ```python
+        CharacterKey.model_validate({"characterId": "c9", "version": 1}).character_id
+        # 'c9'
+        ```
     """
 
     character_id: str = ""
@@ -177,13 +181,15 @@ def xingchen_error(response: httpx.Response, body: Any) -> APIError | None:
     ``Arrearage`` -> InsufficientBalanceError, ``DataInspectionFailed`` -> BadRequestError), then by the
     "apikey is invalid" message, then by HTTP status (``httpStatusCode`` in the body when HTTP said 200).
 
-    Example:
-        >>> body = {"success": False, "errorCode": 429, "errorName": "Throttling.RateQuota", "requestId": "r1"}
-        >>> err = xingchen_error(httpx.Response(429), body)
-        >>> type(err).__name__, err.logid
-        ('RateLimitError', 'r1')
-        >>> xingchen_error(httpx.Response(200), {"success": True, "code": 200, "data": {}}) is None
-        True
+    Examples:
+        ```python
+        body = {"success": False, "errorCode": 429, "errorName": "Throttling.RateQuota", "requestId": "r1"}
+        err = xingchen_error(httpx.Response(429), body)
+        type(err).__name__, err.logid
+        # ('RateLimitError', 'r1')
+        xingchen_error(httpx.Response(200), {"success": True, "code": 200, "data": {}}) is None
+        # True
+        ```
     """
     status = response.status_code
     if not isinstance(body, dict):
@@ -282,30 +288,36 @@ def _decode(sse: ServerSentEvent, stream: EventStream[Any]) -> Any:
 
 # ---------------------------------------------------------------------------------------------- provider
 class XingchenProvider(PipelineOwner):
-    """Tongyi Xingchen behind the :class:`~providers.base.ChatProvider` interface.
+    """Tongyi Xingchen behind the `ChatProvider` interface.
 
     Args:
         api_key: the Xingchen console key (``lm-...``; default ``XINGCHEN_API_KEY``). Never logged.
-        character_id / character_version: the platform character to talk to (``botProfile.characterId``).
+        character_id: the platform character to talk to (``botProfile.characterId``).
+        character_version: the character's version (``botProfile.version``).
         bot_profile: an ad-hoc persona instead (``{"name": ..., "content": ...}``; content must not be empty).
-        user_id / user_name / user_info: the ``userProfile`` (``userId`` is required by the API).
+        user_id: ``userProfile.userId`` (required by the API).
+        user_name: ``userProfile.userName``.
+        user_info: ``userProfile.basicInfo``.
         model: the model to force (default: the character's own; priced and limit-checked as
             ``xingchen-plus`` then).
         incremental_output: ask for incremental stream events (True) or cumulative ones (False);
-            :meth:`stream` yields deltas either way.
+            `stream` yields deltas either way.
         use_chat_history: let the server add its stored history (True) instead of resending the
-            :class:`Conversation`'s turns (False, the default: the API takes the whole dialogue).
+            `Conversation`'s turns (False, the default: the API takes the whole dialogue).
         parameters: extra model ``parameters`` (camelCase or snake_case: ``top_p``, ``temperature``, ...).
         data_inspection: send ``X-AcA-DataInspection: enable`` (content-safety inspection).
         plan: limits and quotas (``"xingchen.default"``: 1 QPS, 60 QPM, 1000 TPM, 1,000,000 free tokens).
         account: the main account the limits belong to (default: a fingerprint of the key). Give
             every key of one main account the same name: the limits are per main account.
-        limiter / ledger: URLs (``"memory://"``, ``"sqlite:///path"``) or instances.
+        limiter: a URL (``"memory://"``, ``"sqlite:///path"``) or an instance.
+        ledger: a URL (``"memory://"``, ``"sqlite:///path"``) or an instance.
 
-    Example:
-        >>> bot = XingchenProvider(api_key="lm-exampleexample==", character_id="c1", ledger="memory://")
-        >>> bot
-        XingchenProvider(character_id='c1', plan='xingchen.default', key=lm-…969d43)
+    Examples:
+        ```python
+        bot = XingchenProvider(api_key="lm-exampleexample==", character_id="c1", ledger="memory://")
+        bot
+        # XingchenProvider(character_id='c1', plan='xingchen.default', key=lm-…969d43)
+        ```
     """
 
     name = "xingchen"
@@ -371,8 +383,10 @@ class XingchenProvider(PipelineOwner):
         """A conversation handle; its turns are resent each time (or kept by the server with
         ``use_chat_history=True``). Options: ``character_id``, ``bot_profile``, ``model``.
 
-        Example:
-            >>> conv = asyncio.run(bot.new_conversation(user_id="u1"))  # doctest: +SKIP
+        Examples:
+            ```python
+            conv = asyncio.run(bot.new_conversation(user_id="u1"))
+            ```
         """
         opts = dict(options)
         if character_id is not None:
@@ -494,8 +508,10 @@ class XingchenProvider(PipelineOwner):
         Options: ``character_id``, ``character_version``, ``bot_profile``, ``model``, ``parameters``,
         ``user_name``, ``user_info``, ``scenario``.
 
-        Example:
-            >>> reply = await bot.chat("你好")  # doctest: +SKIP
+        Examples:
+            ```python
+            reply = await bot.chat("你好")
+            ```
         """
         body, new, est, model = self._prepare(messages, conversation, options)
         priced = model or ASSUMED_MODEL
@@ -518,12 +534,14 @@ class XingchenProvider(PipelineOwner):
         """Streaming chat (``aca-chat-send-sse``): text deltas, then the reply with usage.
 
         Cumulative events (``incremental_output=False``) are turned into deltas too. A stream that
-        ends without a ``stopReason`` raises :class:`~coze_client.errors.StreamError` (truncated).
+        ends without a ``stopReason`` raises `StreamError` (truncated).
 
-        Example:
-            >>> async with bot.stream("讲个故事") as s:  # doctest: +SKIP
-            ...     async for delta in s:
-            ...         print(delta.text, end="")
+        Examples:
+            ```python
+            async with bot.stream("讲个故事") as s:
+                async for delta in s:
+                    print(delta.text, end="")
+            ```
         """
         body, new, est, model = self._prepare(messages, conversation, options)
         incremental = bool(body["parameters"]["incrementalOutput"])
@@ -576,8 +594,10 @@ class XingchenProvider(PipelineOwner):
     ) -> XingchenPage[HistoryMessage]:
         """Stored chat messages (``aca-message-history``), ``page_size`` 1-50.
 
-        Example:
-            >>> page = await bot.history(character_id="c1", session_id=reply.conversation_id)  # doctest: +SKIP
+        Examples:
+            ```python
+            page = await bot.history(character_id="c1", session_id=reply.conversation_id)
+            ```
         """
         if not 1 <= page_size <= 50:
             raise ValidationError("page_size must be between 1 and 50")
@@ -591,9 +611,11 @@ class XingchenProvider(PipelineOwner):
     async def reset(self, *, character_id: str | None = None, user_id: str | None = None) -> bool:
         """Start the character's chat with the user afresh (``aca-chat-reset``).
 
-        Example:
-            >>> await bot.reset(user_id="u1")  # doctest: +SKIP
-            True
+        Examples:
+            ```python
+            await bot.reset(user_id="u1")
+            # True
+            ```
         """
         cid = character_id or self.character_id
         if not cid:
@@ -605,9 +627,11 @@ class XingchenProvider(PipelineOwner):
     async def rate(self, message_id: str, rating: int) -> bool:
         """Rate an answer from -1 to 5 (``aca-message-rating``).
 
-        Example:
-            >>> await bot.rate(reply.message_id, 5)  # doctest: +SKIP
-            True
+        Examples:
+            ```python
+            await bot.rate(reply.message_id, 5)
+            # True
+            ```
         """
         if not message_id:
             raise ValidationError("message_id is required")
@@ -627,10 +651,12 @@ class XingchenCharacters:
     Fields are keyword arguments in snake_case (``basic_information``, ``opening_line``,
     ``perm_config``...) sent as the API's camelCase.
 
-    Example:
-        >>> key = await bot.characters.create(name="Ann", basic_information="A friendly guide")  # doctest: +SKIP
-        >>> (await bot.characters.details(key.character_id)).name  # doctest: +SKIP
-        'Ann'
+    Examples:
+        ```python
+        key = await bot.characters.create(name="Ann", basic_information="A friendly guide")
+        (await bot.characters.details(key.character_id)).name
+        # 'Ann'
+        ```
     """
 
     def __init__(self, provider: XingchenProvider) -> None:

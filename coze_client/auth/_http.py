@@ -45,9 +45,11 @@ class TokenHTTP:
             short-lived client, so there is nothing to close.
         timeout: timeout of each token call.
 
-    Example:
-        >>> TokenHTTP("https://api.coze.cn").base_url
-        'https://api.coze.cn'
+    Examples:
+        ```python
+        TokenHTTP("https://api.coze.cn").base_url
+        # 'https://api.coze.cn'
+        ```
     """
 
     def __init__(
@@ -63,7 +65,7 @@ class TokenHTTP:
             timeout or DEFAULT_TOKEN_TIMEOUT)
 
     async def post(self, path: str, body: dict[str, Any], *, bearer: str | None = None) -> dict[str, Any]:
-        """POST ``body`` as JSON; return the JSON answer or raise :class:`OAuthError` / AuthRefreshError."""
+        """POST ``body`` as JSON; return the JSON answer or raise `OAuthError` / AuthRefreshError."""
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if bearer is not None:
             headers["Authorization"] = f"Bearer {bearer}"

@@ -71,10 +71,12 @@ class JWTAuth(OAuthToken):
         skew: refresh this long before expiry.
         http_client: an ``httpx.AsyncClient`` for the token call (not closed here).
 
-    Example:
-        >>> auth = JWTAuth(client_id="1234", private_key=PEM, public_key_id="kid1")  # doctest: +SKIP
-        >>> async with AsyncCoze(auth=auth) as coze:  # doctest: +SKIP
-        ...     await coze.users.me()
+    Examples:
+        ```python
+        auth = JWTAuth(client_id="1234", private_key=PEM, public_key_id="kid1")
+        async with AsyncCoze(auth=auth) as coze:
+            await coze.users.me()
+        ```
     """
 
     def __init__(

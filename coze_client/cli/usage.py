@@ -1,12 +1,14 @@
 """``coze-client usage``: show the local usage ledger, and correct it.
 
-Commands (the lead registers ``usage_app`` as ``coze-client usage``)::
+Commands (the lead registers ``usage_app`` as ``coze-client usage``):
 
-    coze-client usage                     # rich table of the current buckets (same as `usage show`)
-    coze-client usage --json | --csv      # machine-readable
-    coze-client usage show --all          # every period bucket, not only the current ones
-    coze-client usage set coze team-a free_calls 480 [--plan coze.personal_free] [--yes]
-    coze-client usage reset [PROVIDER [ACCOUNT [QUOTA]]] [--yes]
+```bash
+coze-client usage                     # rich table of the current buckets (same as `usage show`)
+coze-client usage --json | --csv      # machine-readable
+coze-client usage show --all          # every period bucket, not only the current ones
+coze-client usage set coze team-a free_calls 480 [--plan coze.personal_free] [--yes]
+coze-client usage reset [PROVIDER [ACCOUNT [QUOTA]]] [--yes]
+```
 
 ``--ledger URL`` (or ``$COZE_CLIENT_LEDGER``) picks the ledger; the default is the sqlite file in
 the user's state directory.

@@ -1,10 +1,10 @@
-"""Every plan preset, as data, in one table (:data:`PRESETS`).
+"""Every plan preset, as data, in one table (`PRESETS`).
 
 Each figure cites the line of ``shared/reference/plans.md`` (or ``providers-api.md``) it comes
 from in its ``source``. Change a figure here and nowhere else; the limiter reads ``plan.limits``
 and the usage ledger reads ``plan.quotas``.
 
-Groups (see :class:`coze_client._call.CallInfo`): Coze ``"chat"`` (POST /v3/chat),
+Groups (see `coze_client._call.CallInfo`): Coze ``"chat"`` (POST /v3/chat),
 ``"workflow"`` (run, stream run, workflows/chat, run-history and node-output queries),
 ``"upload"`` (POST /v1/files/upload), ``"model"`` (chat + workflow run + stream run +
 workflows/chat: every call that runs a model) and ``"all"``; the other providers use ``"chat"`` /

@@ -26,13 +26,15 @@ class AsyncBenefits(APIResource):
     ) -> Benefits:
         """The account's level and effective benefits (QPS per resource by default).
 
-        Use :meth:`Benefits.qps`, :meth:`Benefits.to_limits`, :attr:`Benefits.suggested_plan` and
-        :meth:`Benefits.check_plan` to pick the limiter preset or check the one you use.
+        Use `Benefits.qps`, `Benefits.to_limits`, `Benefits.suggested_plan` and
+        `Benefits.check_plan` to pick the limiter preset or check the one you use.
 
-        Example:
-            >>> b = await coze.benefits.retrieve()  # doctest: +SKIP
-            >>> b.user_level, b.qps(), b.suggested_plan  # doctest: +SKIP
-            ('free', {'chat': 20.0, 'workflow': 50.0}, 'coze.personal_free')
+        Examples:
+            ```python
+            b = await coze.benefits.retrieve()
+            b.user_level, b.qps(), b.suggested_plan
+            # ('free', {'chat': 20.0, 'workflow': 50.0}, 'coze.personal_free')
+            ```
         """
         if isinstance(benefit_type_list, str):
             benefit_type_list = [benefit_type_list]
@@ -54,10 +56,12 @@ class AsyncBenefits(APIResource):
         ``"benefit_type:resource_id"`` (which benefit carries the free-call count is not in the
         reference, so you say it). Returns the used counts written.
 
-        Example:
-            >>> await coze.benefits.sync_ledger({"api_call_quota": "free_calls"},  # doctest: +SKIP
-            ...                                 benefit_type_list=["api_call_quota"])
-            {'free_calls': 37.0}
+        Examples:
+            ```python
+            await coze.benefits.sync_ledger({"api_call_quota": "free_calls"},
+                                            benefit_type_list=["api_call_quota"])
+            # {'free_calls': 37.0}
+            ```
         """
         from ..ledger import quota_updates_from_benefits
 

@@ -30,9 +30,11 @@ class AsyncBots(APIResource):
     ) -> AsyncPaginator[SimpleBot]:
         """Bots of a workspace. Sends the documented ``page_num`` (cozepy sends ``page_index``, §9.6).
 
-        Example:
-            >>> async for bot in coze.bots.list(workspace_id="74..."):  # doctest: +SKIP
-            ...     print(bot.id, bot.name, bot.is_published)
+        Examples:
+            ```python
+            async for bot in coze.bots.list(workspace_id="74..."):
+                print(bot.id, bot.name, bot.is_published)
+            ```
         """
         wsid = require("workspace_id", workspace_id)
         if page_num < 1 or page_size < 1:
@@ -56,9 +58,11 @@ class AsyncBots(APIResource):
                        max_retries: int | None = None) -> Bot:
         """A bot's configuration (``is_published=False`` reads the draft).
 
-        Example:
-            >>> bot = await coze.bots.retrieve(bot_id="7351...")  # doctest: +SKIP
-            >>> bot.name, bot.model_info  # doctest: +SKIP
+        Examples:
+            ```python
+            bot = await coze.bots.retrieve(bot_id="7351...")
+            bot.name, bot.model_info
+            ```
         """
         return await self._corridor.request(RETRIEVE, Bot.model_validate, path_params={"bot_id": bot_id},
                                             params={"is_published": is_published},

@@ -65,10 +65,10 @@ def chat_usage(chat: Chat | None) -> Usage | None:
 
 
 def decode_chat_event(sse: ServerSentEvent, stream: EventStream[ChatEvent]) -> ChatEvent | _End | None:
-    """One SSE event of a chat (or chatflow) stream -> a typed :class:`ChatEvent`.
+    """One SSE event of a chat (or chatflow) stream -> a typed `ChatEvent`.
 
     ``done`` ends the stream (its data, e.g. the chatflow's ``debug_url``, is kept on
-    ``stream.end_data``); ``error`` raises :class:`StreamError` with code, msg and logid; unknown
+    ``stream.end_data``); ``error`` raises `StreamError` with code, msg and logid; unknown
     events are yielded with their raw data.
     """
     name = sse.event
@@ -121,8 +121,10 @@ class AsyncChatMessages(APIResource):
     ) -> ListResult[Message]:
         """Everything the chat produced except the user's question (answers, tool calls, follow-ups).
 
-        Example:
-            >>> msgs = await coze.chat.messages.list(conversation_id=c, chat_id=chat.id)  # doctest: +SKIP
+        Examples:
+            ```python
+            msgs = await coze.chat.messages.list(conversation_id=c, chat_id=chat.id)
+            ```
         """
         return await self._corridor.request(
             MESSAGES, lambda d: ListResult([Message.model_validate(m) for m in d or []]),
@@ -168,9 +170,11 @@ class AsyncChat(APIResource):
 
         Not retried after an ambiguous failure (the chat may already be running and billed).
 
-        Example:
-            >>> chat = await coze.chat.create(bot_id="7351...", user_id="u1",  # doctest: +SKIP
-            ...                               additional_messages=["What is Coze?"])
+        Examples:
+            ```python
+            chat = await coze.chat.create(bot_id="7351...", user_id="u1",
+                                          additional_messages=["What is Coze?"])
+            ```
         """
         if not auto_save_history:
             raise ValidationError("stream=False requires auto_save_history=True (service code 4007)")
@@ -199,12 +203,14 @@ class AsyncChat(APIResource):
 
         Inputs are validated at once, before anything is sent.
 
-        Example:
-            >>> async with coze.chat.stream(bot_id="7351...", user_id="u1",  # doctest: +SKIP
-            ...                             additional_messages=["hi"]) as events:
-            ...     async for event in events:
-            ...         if event.event == "conversation.message.delta":
-            ...             print(event.message.content, end="")
+        Examples:
+            ```python
+            async with coze.chat.stream(bot_id="7351...", user_id="u1",
+                                        additional_messages=["hi"]) as events:
+                async for event in events:
+                    if event.event == "conversation.message.delta":
+                        print(event.message.content, end="")
+            ```
         """
         body = self._body(bot_id, user_id, additional_messages, True, auto_save_history=auto_save_history,
                           custom_variables=custom_variables, meta_data=meta_data, extra_params=extra_params,
@@ -225,8 +231,10 @@ class AsyncChat(APIResource):
     ) -> Chat:
         """The chat's current state (``GET /v3/chat/retrieve``).
 
-        Example:
-            >>> chat = await coze.chat.retrieve(conversation_id=c, chat_id=chat.id)  # doctest: +SKIP
+        Examples:
+            ```python
+            chat = await coze.chat.retrieve(conversation_id=c, chat_id=chat.id)
+            ```
         """
         return await self._corridor.request(
             RETRIEVE, Chat.model_validate,
@@ -247,9 +255,11 @@ class AsyncChat(APIResource):
     ) -> Chat:
         """Answer a ``requires_action`` chat's tool calls (blocking).
 
-        Example:
-            >>> await coze.chat.submit_tool_outputs(conversation_id=c, chat_id=h,  # doctest: +SKIP
-            ...     tool_outputs=[{"tool_call_id": "call_1", "output": "22 C"}])
+        Examples:
+            ```python
+            await coze.chat.submit_tool_outputs(conversation_id=c, chat_id=h,
+                tool_outputs=[{"tool_call_id": "call_1", "output": "22 C"}])
+            ```
         """
         return await self._corridor.request(
             SUBMIT, Chat.model_validate, json=self._tool_body(tool_outputs, False),
@@ -264,10 +274,12 @@ class AsyncChat(APIResource):
     ) -> EventStream[ChatEvent]:
         """Answer tool calls and stream the rest of the chat.
 
-        Example:
-            >>> async with coze.chat.submit_tool_outputs_stream(conversation_id=c, chat_id=h,  # doctest: +SKIP
-            ...         tool_outputs=[{"tool_call_id": "call_1", "output": "22 C"}]) as events:
-            ...     ...
+        Examples:
+            ```python
+            async with coze.chat.submit_tool_outputs_stream(conversation_id=c, chat_id=h,
+                    tool_outputs=[{"tool_call_id": "call_1", "output": "22 C"}]) as events:
+                ...
+            ```
         """
         body = self._tool_body(tool_outputs, True)
         params = {"conversation_id": require("conversation_id", conversation_id),
@@ -283,8 +295,10 @@ class AsyncChat(APIResource):
     ) -> Chat:
         """Cancel a running chat (it does not stop a stream you are reading: close that yourself).
 
-        Example:
-            >>> await coze.chat.cancel(conversation_id=c, chat_id=h)  # doctest: +SKIP
+        Examples:
+            ```python
+            await coze.chat.cancel(conversation_id=c, chat_id=h)
+            ```
         """
         return await self._corridor.request(
             CANCEL, Chat.model_validate,
@@ -303,10 +317,12 @@ class AsyncChat(APIResource):
 
         On ``poll_timeout`` the chat is cancelled (a chat that finished meanwhile, 4104, is fetched).
 
-        Example:
-            >>> result = await coze.chat.create_and_poll(bot_id="7351...", user_id="u1",  # doctest: +SKIP
-            ...                                          additional_messages=["hi"], poll_timeout=60)
-            >>> print(result.messages[-1].content)  # doctest: +SKIP
+        Examples:
+            ```python
+            result = await coze.chat.create_and_poll(bot_id="7351...", user_id="u1",
+                                                     additional_messages=["hi"], poll_timeout=60)
+            print(result.messages[-1].content)
+            ```
         """
         if poll_interval < 1.0:
             raise ValidationError("poll_interval must be >= 1.0 s (the service asks for at most one poll a second)")

@@ -56,9 +56,11 @@ class AsyncFeedback(APIResource):
     ) -> None:
         """Give feedback on a text answer.
 
-        Example:
-            >>> await coze.conversations.messages.feedback.create(  # doctest: +SKIP
-            ...     conversation_id=c, message_id=m, feedback_type="like")
+        Examples:
+            ```python
+            await coze.conversations.messages.feedback.create(
+                conversation_id=c, message_id=m, feedback_type="like")
+            ```
         """
         kind = validate(FeedbackType, feedback_type, "feedback_type").value
         await self._corridor.request(
@@ -73,8 +75,10 @@ class AsyncFeedback(APIResource):
                      max_retries: int | None = None) -> None:
         """Remove your feedback from a message.
 
-        Example:
-            >>> await coze.conversations.messages.feedback.delete(conversation_id=c, message_id=m)  # doctest: +SKIP
+        Examples:
+            ```python
+            await coze.conversations.messages.feedback.delete(conversation_id=c, message_id=m)
+            ```
         """
         await self._corridor.request(
             FEEDBACK_DELETE, lambda _: None,
@@ -98,9 +102,11 @@ class AsyncMessages(APIResource):
     ) -> Message:
         """Add a message to a conversation.
 
-        Example:
-            >>> msg = await coze.conversations.messages.create(  # doctest: +SKIP
-            ...     conversation_id=c, role="user", content="hello")
+        Examples:
+            ```python
+            msg = await coze.conversations.messages.create(
+                conversation_id=c, role="user", content="hello")
+            ```
         """
         msg = validate(EnterMessage, {"role": role, "content": content, "content_type": content_type}, "message")
         return await self._corridor.request(
@@ -118,9 +124,11 @@ class AsyncMessages(APIResource):
     ) -> AsyncPaginator[Message]:
         """Messages of a conversation, by cursor (``await`` for one page, ``async for`` for all).
 
-        Example:
-            >>> async for msg in coze.conversations.messages.list(conversation_id=c):  # doctest: +SKIP
-            ...     print(msg.role, msg.content)
+        Examples:
+            ```python
+            async for msg in coze.conversations.messages.list(conversation_id=c):
+                print(msg.role, msg.content)
+            ```
         """
         cid = require("conversation_id", conversation_id)
         if order not in ("asc", "desc"):
@@ -146,8 +154,10 @@ class AsyncMessages(APIResource):
                        max_retries: int | None = None) -> Message:
         """One message.
 
-        Example:
-            >>> msg = await coze.conversations.messages.retrieve(conversation_id=c, message_id=m)  # doctest: +SKIP
+        Examples:
+            ```python
+            msg = await coze.conversations.messages.retrieve(conversation_id=c, message_id=m)
+            ```
         """
         return await self._corridor.request(
             MSG_RETRIEVE, Message.model_validate,
@@ -164,9 +174,11 @@ class AsyncMessages(APIResource):
     ) -> Message:
         """Change a message's content or meta data (the service answers under ``message``).
 
-        Example:
-            >>> msg = await coze.conversations.messages.update(conversation_id=c, message_id=m,  # doctest: +SKIP
-            ...                                                 content="edited")
+        Examples:
+            ```python
+            msg = await coze.conversations.messages.update(conversation_id=c, message_id=m,
+                                                            content="edited")
+            ```
         """
         if content is None and not meta_data:
             raise ValidationError("content and meta_data cannot both be empty")
@@ -185,8 +197,10 @@ class AsyncMessages(APIResource):
                      max_retries: int | None = None) -> Message:
         """Delete a question or answer; returns the deleted message.
 
-        Example:
-            >>> await coze.conversations.messages.delete(conversation_id=c, message_id=m)  # doctest: +SKIP
+        Examples:
+            ```python
+            await coze.conversations.messages.delete(conversation_id=c, message_id=m)
+            ```
         """
         return await self._corridor.request(
             MSG_DELETE, Message.model_validate,
@@ -211,8 +225,10 @@ class AsyncConversations(APIResource):
     ) -> Conversation:
         """Create a conversation (bind it to a bot with ``bot_id`` so it shows up in ``list``).
 
-        Example:
-            >>> conv = await coze.conversations.create(bot_id="7351...", name="support")  # doctest: +SKIP
+        Examples:
+            ```python
+            conv = await coze.conversations.create(bot_id="7351...", name="support")
+            ```
         """
         return await self._corridor.request(
             CREATE, Conversation.model_validate,
@@ -226,8 +242,10 @@ class AsyncConversations(APIResource):
                        max_retries: int | None = None) -> Conversation:
         """One conversation.
 
-        Example:
-            >>> conv = await coze.conversations.retrieve(conversation_id=c)  # doctest: +SKIP
+        Examples:
+            ```python
+            conv = await coze.conversations.retrieve(conversation_id=c)
+            ```
         """
         return await self._corridor.request(
             RETRIEVE, Conversation.model_validate,
@@ -242,9 +260,11 @@ class AsyncConversations(APIResource):
     ) -> AsyncPaginator[Conversation]:
         """Your conversations with a bot (page number + ``has_more``; ``page_size`` at most 50).
 
-        Example:
-            >>> async for conv in coze.conversations.list(bot_id="7351..."):  # doctest: +SKIP
-            ...     print(conv.id, conv.name)
+        Examples:
+            ```python
+            async for conv in coze.conversations.list(bot_id="7351..."):
+                print(conv.id, conv.name)
+            ```
         """
         bid = require("bot_id", bot_id)
         if page_num < 1 or not 1 <= page_size <= 50:
@@ -270,8 +290,10 @@ class AsyncConversations(APIResource):
                      max_retries: int | None = None) -> Conversation:
         """Rename a conversation.
 
-        Example:
-            >>> await coze.conversations.update(conversation_id=c, name="renamed")  # doctest: +SKIP
+        Examples:
+            ```python
+            await coze.conversations.update(conversation_id=c, name="renamed")
+            ```
         """
         return await self._corridor.request(
             UPDATE, Conversation.model_validate, path_params={"conversation_id": conversation_id},
@@ -282,8 +304,10 @@ class AsyncConversations(APIResource):
                      max_retries: int | None = None) -> None:
         """Delete a conversation and its messages, permanently.
 
-        Example:
-            >>> await coze.conversations.delete(conversation_id=c)  # doctest: +SKIP
+        Examples:
+            ```python
+            await coze.conversations.delete(conversation_id=c)
+            ```
         """
         await self._corridor.request(DELETE, lambda _: None, path_params={"conversation_id": conversation_id},
                                      options=opts(timeout, max_retries))
@@ -292,8 +316,10 @@ class AsyncConversations(APIResource):
                     max_retries: int | None = None) -> Section:
         """Start a new context section (the bot forgets what came before).
 
-        Example:
-            >>> section = await coze.conversations.clear(conversation_id=c)  # doctest: +SKIP
+        Examples:
+            ```python
+            section = await coze.conversations.clear(conversation_id=c)
+            ```
         """
         return await self._corridor.request(CLEAR, Section.model_validate,
                                             path_params={"conversation_id": conversation_id},

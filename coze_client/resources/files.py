@@ -70,9 +70,11 @@ class AsyncFiles(APIResource):
                      max_wait: float | None = None) -> File:
         """Upload one file (path, bytes, binary file object or ``(name, bytes)``); ≤512 MB.
 
-        Example:
-            >>> f = await coze.files.upload(file="report.pdf")  # doctest: +SKIP
-            >>> f.id  # doctest: +SKIP
+        Examples:
+            ```python
+            f = await coze.files.upload(file="report.pdf")
+            f.id
+            ```
         """
         fname, content = await read_file_input(file)
         return await self._corridor.request(
@@ -83,8 +85,10 @@ class AsyncFiles(APIResource):
     async def retrieve(self, *, file_id: str, timeout: TimeoutTypes = None, max_retries: int | None = None) -> File:
         """The record of an uploaded file.
 
-        Example:
-            >>> f = await coze.files.retrieve(file_id="7351...")  # doctest: +SKIP
+        Examples:
+            ```python
+            f = await coze.files.retrieve(file_id="7351...")
+            ```
         """
         return await self._corridor.request(RETRIEVE, File.model_validate,
                                             params={"file_id": require("file_id", file_id)},

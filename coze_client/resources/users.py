@@ -18,8 +18,10 @@ class AsyncUsers(APIResource):
     async def me(self, *, timeout: TimeoutTypes = None, max_retries: int | None = None) -> User:
         """The account the token belongs to (a cheap way to check a token).
 
-        Example:
-            >>> me = await coze.users.me()  # doctest: +SKIP
-            >>> me.user_id, me.nick_name  # doctest: +SKIP
+        Examples:
+            ```python
+            me = await coze.users.me()
+            me.user_id, me.nick_name
+            ```
         """
         return await self._corridor.request(ME, User.model_validate, options=opts(timeout, max_retries))

@@ -92,9 +92,11 @@ WORKFLOW_RUN_TIMEOUT = httpx.Timeout(100.0, connect=5.0)
 def workflow_usage(usage: WorkflowUsage | Mapping[str, Any] | None) -> Usage | None:
     """Ledger usage from a workflow ``usage`` block.
 
-    Example:
-        >>> workflow_usage({"input_count": 3, "output_count": 4, "token_count": 7}).output_tokens
-        4
+    Examples:
+        ```python
+        workflow_usage({"input_count": 3, "output_count": 4, "token_count": 7}).output_tokens
+        # 4
+        ```
     """
     if usage is None:
         return None
@@ -160,20 +162,22 @@ def _timeout(timeout: TimeoutTypes) -> TimeoutTypes:
 class WorkflowStream(EventStream[WorkflowEvent]):
     """A workflow event stream (``runs.stream`` / ``runs.resume``).
 
-    Besides the events it keeps: :attr:`debug_url` (from the ``Done`` event; cozepy drops it),
-    :attr:`gaps` (``(expected_id, got_id)`` pairs where events went missing; each such event also
-    has ``gap=True`` and a warning is logged), :attr:`error` and :attr:`interrupt` (the last
+    Besides the events it keeps: `debug_url` (from the ``Done`` event; cozepy drops it),
+    `gaps` (``(expected_id, got_id)`` pairs where events went missing; each such event also
+    has ``gap=True`` and a warning is logged), `error` and `interrupt` (the last
     ``Error`` / ``Interrupt`` seen). The ``Done`` event is yielded, then the stream ends. After an
     ``Error`` or ``Interrupt`` the server may close without ``Done``; that is a normal end, not
     truncation.
 
-    Example:
-        >>> async with coze.workflows.runs.stream(  # doctest: +SKIP
-        ...         workflow_id="73...", parameters={"q": "hi"}) as events:
-        ...     async for event in events:
-        ...         if event.message:
-        ...             print(event.message.content)
-        >>> events.debug_url  # doctest: +SKIP
+    Examples:
+        ```python
+        async with coze.workflows.runs.stream(
+                workflow_id="73...", parameters={"q": "hi"}) as events:
+            async for event in events:
+                if event.message:
+                    print(event.message.content)
+        events.debug_url
+        ```
     """
 
     def __init__(self, corridor: Any, opener: Any) -> None:
@@ -242,7 +246,7 @@ def _json(sse: ServerSentEvent) -> Any:
 
 
 def decode_workflow_event(sse: ServerSentEvent, stream: EventStream[WorkflowEvent]) -> WorkflowEvent | _End | None:
-    """One SSE event of a workflow stream -> a typed :class:`WorkflowEvent` (see :class:`WorkflowStream`)."""
+    """One SSE event of a workflow stream -> a typed `WorkflowEvent` (see `WorkflowStream`)."""
     event_id = _int_id(sse.id)
     gap, expected = stream._check_id(event_id) if isinstance(stream, WorkflowStream) else (False, None)
     name = sse.event
@@ -307,10 +311,12 @@ class AsyncExecuteNodes(APIResource):
     ) -> NodeOutput:
         """The output of one node of a run (``node_execute_uuid`` from the history's ``node_execute_status``).
 
-        Example:
-            >>> out = await coze.workflows.runs.run_histories.execute_nodes.retrieve(  # doctest: +SKIP
-            ...     workflow_id="73...", execute_id="74...", node_execute_uuid="75...")
-            >>> out.output_data  # doctest: +SKIP
+        Examples:
+            ```python
+            out = await coze.workflows.runs.run_histories.execute_nodes.retrieve(
+                workflow_id="73...", execute_id="74...", node_execute_uuid="75...")
+            out.output_data
+            ```
         """
         return await self._corridor.request(
             NODE_OUTPUT, NodeOutput.model_validate,
@@ -333,10 +339,12 @@ class AsyncRunHistories(APIResource):
     ) -> WorkflowRunHistory:
         """One run's record, e.g. to poll an ``is_async`` run (the service answers a 1-element list).
 
-        Example:
-            >>> h = await coze.workflows.runs.run_histories.retrieve(  # doctest: +SKIP
-            ...     workflow_id="73...", execute_id=r.execute_id)
-            >>> h.execute_status, h.output_data  # doctest: +SKIP
+        Examples:
+            ```python
+            h = await coze.workflows.runs.run_histories.retrieve(
+                workflow_id="73...", execute_id=r.execute_id)
+            h.execute_status, h.output_data
+            ```
         """
         return await self._corridor.request(
             HISTORY, _first_history,
@@ -375,10 +383,12 @@ class AsyncWorkflowRuns(APIResource):
         (paid plans; 6003 otherwise) returns an ``execute_id`` to poll with
         ``run_histories.retrieve``. Token usage goes to the ledger. Never retried once sent.
 
-        Example:
-            >>> result = await coze.workflows.runs.create(workflow_id="73...",  # doctest: +SKIP
-            ...                                           parameters={"city": "Beijing"})
-            >>> result.data, result.debug_url  # doctest: +SKIP
+        Examples:
+            ```python
+            result = await coze.workflows.runs.create(workflow_id="73...",
+                                                      parameters={"city": "Beijing"})
+            result.data, result.debug_url
+            ```
         """
         body = _run_body(workflow_id, parameters, bot_id, app_id, ext, workflow_version, connector_id,
                          is_async=bool(is_async) if is_async else None)
@@ -396,14 +406,16 @@ class AsyncWorkflowRuns(APIResource):
     ) -> WorkflowStream:
         """Run a workflow and stream its events (Message, Error, Interrupt, PING, Done).
 
-        Example:
-            >>> async with coze.workflows.runs.stream(  # doctest: +SKIP
-            ...         workflow_id="73...", parameters={"q": "hi"}) as events:
-            ...     async for event in events:
-            ...         if event.message:
-            ...             print(event.message.content, end="")
-            ...         elif event.interrupt:
-            ...             pending = event.interrupt.interrupt_data
+        Examples:
+            ```python
+            async with coze.workflows.runs.stream(
+                    workflow_id="73...", parameters={"q": "hi"}) as events:
+                async for event in events:
+                    if event.message:
+                        print(event.message.content, end="")
+                    elif event.interrupt:
+                        pending = event.interrupt.interrupt_data
+            ```
         """
         body = _run_body(workflow_id, parameters, bot_id, app_id, ext, workflow_version, connector_id)
         options = opts(timeout, max_retries, max_wait, extra_headers)
@@ -416,12 +428,14 @@ class AsyncWorkflowRuns(APIResource):
     ) -> WorkflowStream:
         """Answer an ``Interrupt`` and stream the rest of the run (at most 3 resumes; ids restart at 0).
 
-        Example:
-            >>> data = event.interrupt.interrupt_data  # doctest: +SKIP
-            >>> async with coze.workflows.runs.resume(workflow_id="73...", event_id=data.event_id,  # doctest: +SKIP
-            ...         interrupt_type=data.type, resume_data="Beijing") as events:
-            ...     async for event in events:
-            ...         ...
+        Examples:
+            ```python
+            data = event.interrupt.interrupt_data
+            async with coze.workflows.runs.resume(workflow_id="73...", event_id=data.event_id,
+                    interrupt_type=data.type, resume_data="Beijing") as events:
+                async for event in events:
+                    ...
+            ```
         """
         body = _resume_body(workflow_id, event_id, interrupt_type, resume_data)
         options = opts(timeout, max_retries, max_wait)
@@ -434,12 +448,14 @@ class AsyncWorkflowRuns(APIResource):
     ) -> WorkflowRunResult:
         """Answer an interrupt and wait for the output (``POST /v1/workflows/resume``; not in cozepy).
 
-        Example:
-            >>> result = await coze.workflows.runs.create(workflow_id="73...")  # doctest: +SKIP
-            >>> if result.is_interrupted:  # doctest: +SKIP
-            ...     result = await coze.workflows.runs.resume_blocking(
-            ...         workflow_id="73...", event_id=result.interrupt_data.event_id,
-            ...         interrupt_type=result.interrupt_data.type, resume_data="yes")
+        Examples:
+            ```python
+            result = await coze.workflows.runs.create(workflow_id="73...")
+            if result.is_interrupted:
+                result = await coze.workflows.runs.resume_blocking(
+                    workflow_id="73...", event_id=result.interrupt_data.event_id,
+                    interrupt_type=result.interrupt_data.type, resume_data="yes")
+            ```
         """
         body = _resume_body(workflow_id, event_id, interrupt_type, resume_data)
         return await self._corridor.request(
@@ -462,13 +478,15 @@ class AsyncWorkflowChat(APIResource):
         """Talk to a chatflow (streaming only). Events use the chat names; ``done`` carries the
         ``debug_url``, kept on ``stream.end_data``.
 
-        Example:
-            >>> async with coze.workflows.chat.stream(workflow_id="73...", app_id="74...",  # doctest: +SKIP
-            ...                                       additional_messages=["hello"]) as events:
-            ...     async for event in events:
-            ...         if event.event == "conversation.message.delta":
-            ...             print(event.message.content, end="")
-            >>> events.end_data["debug_url"]  # doctest: +SKIP
+        Examples:
+            ```python
+            async with coze.workflows.chat.stream(workflow_id="73...", app_id="74...",
+                                                  additional_messages=["hello"]) as events:
+                async for event in events:
+                    if event.event == "conversation.message.delta":
+                        print(event.message.content, end="")
+            events.end_data["debug_url"]
+            ```
         """
         if bot_id is None and app_id is None:
             raise ValidationError("a chatflow needs app_id (app chatflows) or bot_id")
@@ -507,9 +525,11 @@ class AsyncWorkflowVersions(APIResource):
     ) -> AsyncPaginator[WorkflowVersion]:
         """Published versions of a workflow, by page token (``page_size`` 1-30).
 
-        Example:
-            >>> async for v in coze.workflows.versions.list(workflow_id="73..."):  # doctest: +SKIP
-            ...     print(v.version, v.description)
+        Examples:
+            ```python
+            async for v in coze.workflows.versions.list(workflow_id="73..."):
+                print(v.version, v.description)
+            ```
         """
         wid = require("workflow_id", workflow_id)
         if not 1 <= page_size <= 30:
@@ -548,9 +568,11 @@ class AsyncWorkflows(APIResource):
     ) -> AsyncPaginator[WorkflowBasic]:
         """Workflows of a workspace (``workspace_id`` required; ``page_size`` 1-30, default 10).
 
-        Example:
-            >>> async for wf in coze.workflows.list(workspace_id="74..."):  # doctest: +SKIP
-            ...     print(wf.workflow_id, wf.workflow_name)
+        Examples:
+            ```python
+            async for wf in coze.workflows.list(workspace_id="74..."):
+                print(wf.workflow_id, wf.workflow_name)
+            ```
         """
         wsid = require("workspace_id", workspace_id)
         if page_num < 1 or not 1 <= page_size <= 30:
@@ -577,9 +599,11 @@ class AsyncWorkflows(APIResource):
     ) -> WorkflowInfo:
         """A workflow's details; with ``include_input_output=True`` also its input and output schema.
 
-        Example:
-            >>> info = await coze.workflows.retrieve(workflow_id="73...", include_input_output=True)  # doctest: +SKIP
-            >>> list(info.input.parameters)  # doctest: +SKIP
+        Examples:
+            ```python
+            info = await coze.workflows.retrieve(workflow_id="73...", include_input_output=True)
+            list(info.input.parameters)
+            ```
         """
         return await self._corridor.request(
             RETRIEVE, WorkflowInfo.model_validate, path_params={"workflow_id": workflow_id},

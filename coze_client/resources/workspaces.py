@@ -25,9 +25,11 @@ class AsyncWorkspaces(APIResource):
     ) -> AsyncPaginator[Workspace]:
         """Workspaces you belong to (page number + ``total_count``).
 
-        Example:
-            >>> async for ws in coze.workspaces.list():  # doctest: +SKIP
-            ...     print(ws.id, ws.name, ws.role_type)
+        Examples:
+            ```python
+            async for ws in coze.workspaces.list():
+                print(ws.id, ws.name, ws.role_type)
+            ```
         """
         if page_num < 1 or page_size < 1:
             raise ValidationError("page_num and page_size must be >= 1")

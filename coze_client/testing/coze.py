@@ -9,12 +9,14 @@ ids. Every answer carries the real envelope ``{code, msg, data, detail{logid}}``
 ``message``, documents at the top level, workflow ``data`` as a string, process ``data.data``, run
 history as a one-element list, speech as raw bytes).
 
-Example:
-    >>> fake = FakeCoze()
-    >>> fake.bot("bot_1", replies=["hello"])  # doctest: +ELLIPSIS
-    BotScript(...)
-    >>> with fake.mock():       # any async httpx client now reaches the fake
-    ...     pass
+Examples:
+    ```python
+    fake = FakeCoze()
+    fake.bot("bot_1", replies=["hello"])
+    # BotScript(...)
+    with fake.mock():       # any async httpx client now reaches the fake
+        pass
+    ```
 """
 
 from __future__ import annotations
@@ -168,7 +170,9 @@ class FakeCoze(FakeServer):
             the reference names no code); daily quotas answer 4008.
         sse_space: frame SSE as ``event: x`` (True) or ``event:x`` (False, the default; both occur).
         strict: unknown bots answer 4006 and unknown workflows 4200 instead of echoing.
-        body_limit / workflow_body_limit / upload_limit: size caps (15 MB / 20 MB / 512 MB).
+        body_limit: request body size cap (15 MB).
+        workflow_body_limit: workflow body size cap (20 MB).
+        upload_limit: file upload size cap (512 MB).
         retry_after_header: add ``Retry-After`` to throttled answers (off: Coze documents none).
     """
 
@@ -250,7 +254,7 @@ class FakeCoze(FakeServer):
 
     # -- scripting ----------------------------------------------------------------------------
     def bot(self, bot_id: str, *, replies: Sequence[str] | None = None, **options: Any) -> BotScript:
-        """Script a bot: ``replies`` cycle; options are :class:`BotScript` fields."""
+        """Script a bot: ``replies`` cycle; options are `BotScript` fields."""
         script = BotScript(bot_id, list(replies) if replies is not None else None, **options)
         self.bots[bot_id] = script
         return script
@@ -286,7 +290,7 @@ class FakeCoze(FakeServer):
     def workflow(
         self, workflow_id: str, *, output: Any = None, interrupt: str | None = None, **options: Any
     ) -> WorkflowScript:
-        """Script a workflow (options are :class:`WorkflowScript` fields)."""
+        """Script a workflow (options are `WorkflowScript` fields)."""
         script = WorkflowScript(workflow_id, output=output, interrupt=interrupt, **options)
         self.workflows[workflow_id] = script
         return script

@@ -6,10 +6,12 @@
 100 missing token, 336001 non-JSON body, 336002 bad JSON, 336003 bad base64, 336006 missing
 field; throttling 18 (QPS), 17 (daily quota) and 19 (total or free-point quota).
 
-Example:
-    >>> fake = FakeEasyDL(services={"flowers": ("image_classification_high_perf", 4)})
-    >>> fake.base_urls
-    ('https://aip.baidubce.com',)
+Examples:
+    ```python
+    fake = FakeEasyDL(services={"flowers": ("image_classification_high_perf", 4)})
+    fake.base_urls
+    # ('https://aip.baidubce.com',)
+    ```
 """
 
 from __future__ import annotations

@@ -8,13 +8,14 @@ connection is recorded (Authorization redacted; a fingerprint identifies the tok
 
 Built on the ``websockets`` server (the same library the client uses), on the current event loop.
 
-Example::
-
+Examples:
+    ```python
     async with FakeRealtime() as fake:
         async with AsyncCoze(token="pat_x", base_url=fake.base_url, plan=None) as coze:
             async with coze.websockets.audio.speech(voice_id="v1") as speech:
                 audio = b"".join([a async for a in speech.synthesize("hello")])
         assert fake.connections[0].path == "/v1/audio/speech"
+    ```
 """
 
 from __future__ import annotations

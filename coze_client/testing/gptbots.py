@@ -7,10 +7,12 @@ prefix by default or bare lines (``stream_prefix=False``), as both occur. Errors
 ``{code, message}``; throttling is HTTP 429 (no documented code: the reference suggests 429, which
 the fake also puts in ``code``); insufficient credits is 20022.
 
-Example:
-    >>> fake = FakeGPTBots(replies=["hi"], credits_per_1k=(0.0165, 0.0665))
-    >>> "https://api.gptbots.ai" in fake.base_urls
-    True
+Examples:
+    ```python
+    fake = FakeGPTBots(replies=["hi"], credits_per_1k=(0.0165, 0.0665))
+    "https://api.gptbots.ai" in fake.base_urls
+    # True
+    ```
 """
 
 from __future__ import annotations

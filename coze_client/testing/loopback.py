@@ -6,8 +6,8 @@ for sync code such as cozepy. ``serve_loopback`` runs the server on the current 
 
 uvicorn is imported only here, when a server starts.
 
-Example::
-
+Examples:
+    ```python
     async with serve_loopback(FakeCoze()) as base_url:
         async with httpx.AsyncClient(base_url=base_url) as client:
             ...
@@ -15,6 +15,7 @@ Example::
     server = LoopbackServer(FakeCoze()).start()
     coze = cozepy.Coze(auth=cozepy.TokenAuth("pat_x"), base_url=server.base_url)
     server.stop()
+    ```
 """
 
 from __future__ import annotations
@@ -163,10 +164,11 @@ async def serve_loopback(
 ) -> AsyncIterator[str]:
     """Serve ``fake`` on ``host``:``port`` (0 = a free port) in this event loop; yields the base URL.
 
-    Example::
-
+    Examples:
+        ```python
         async with serve_loopback(fake) as base_url:
             ...
+        ```
     """
     sock = _bind(host, port)
     server = _server(fake, log_level)
@@ -190,10 +192,11 @@ class LoopbackServer:
         fake: the served fake (its ``requests`` and ``stats`` fill in as calls arrive).
         base_url: ``http://127.0.0.1:<port>`` once started.
 
-    Example::
-
+    Examples:
+        ```python
         with LoopbackServer(FakeCoze()) as server:
             httpx.get(server.base_url + "/v1/users/me", headers={"Authorization": "Bearer pat_x"})
+        ```
     """
 
     def __init__(self, fake: FakeServer, *, host: str = "127.0.0.1", port: int = 0, log_level: str = "critical"):

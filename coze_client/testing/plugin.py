@@ -4,21 +4,22 @@ This module is imported by every pytest run in any environment where coze-client
 imports nothing beyond pytest at module level: the fakes, respx and uvicorn are imported inside the
 fixtures. Fixtures:
 
-- ``fake_coze``: a :class:`~coze_client.testing.FakeCoze` mounted on respx (``https://api.coze.cn``
+- ``fake_coze``: a `FakeCoze` mounted on respx (``https://api.coze.cn``
   and ``https://api.coze.com``), so any httpx client in the test talks to it without sockets.
 - ``fake_xingchen``, ``fake_gptbots``, ``fake_easydl``: the same for the other providers.
-- ``fake_oauth``: a :class:`~coze_client.testing.FakeOAuth` (token and device-code endpoints) on respx.
-- ``fake_realtime``: a started :class:`~coze_client.testing.FakeRealtime` WebSocket server on loopback
+- ``fake_oauth``: a `FakeOAuth` (token and device-code endpoints) on respx.
+- ``fake_realtime``: a started `FakeRealtime` WebSocket server on loopback
   (needs the ``realtime`` extra).
-- ``coze_loopback``: a :class:`~coze_client.testing.LoopbackServer` running a fresh ``FakeCoze`` on
+- ``coze_loopback``: a `LoopbackServer` running a fresh ``FakeCoze`` on
   127.0.0.1 (``coze_loopback.base_url``, ``coze_loopback.fake``), for sync clients and subprocesses.
 
-Example::
-
+Examples:
+    ```python
     async def test_reply(fake_coze):
         fake_coze.bot("bot_1", replies=["hello"])
         ...  # call the API with any httpx-based client
         assert fake_coze.stats.max_over_limit == 0
+    ```
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def _mounted(fake: Any) -> Iterator[Any]:
 
 @pytest.fixture
 def fake_coze() -> Iterator[FakeCoze]:
-    """A fresh :class:`FakeCoze` mounted on respx for the test's duration."""
+    """A fresh `FakeCoze` mounted on respx for the test's duration."""
     from .coze import FakeCoze
 
     yield from _mounted(FakeCoze())
@@ -53,7 +54,7 @@ def fake_coze() -> Iterator[FakeCoze]:
 
 @pytest.fixture
 def fake_xingchen() -> Iterator[FakeXingchen]:
-    """A fresh :class:`FakeXingchen` mounted on respx (``https://nlp.aliyuncs.com``)."""
+    """A fresh `FakeXingchen` mounted on respx (``https://nlp.aliyuncs.com``)."""
     from .xingchen import FakeXingchen
 
     yield from _mounted(FakeXingchen())
@@ -61,7 +62,7 @@ def fake_xingchen() -> Iterator[FakeXingchen]:
 
 @pytest.fixture
 def fake_gptbots() -> Iterator[FakeGPTBots]:
-    """A fresh :class:`FakeGPTBots` mounted on respx (``https://api.gptbots.ai`` and regional hosts)."""
+    """A fresh `FakeGPTBots` mounted on respx (``https://api.gptbots.ai`` and regional hosts)."""
     from .gptbots import FakeGPTBots
 
     yield from _mounted(FakeGPTBots())
@@ -69,7 +70,7 @@ def fake_gptbots() -> Iterator[FakeGPTBots]:
 
 @pytest.fixture
 def fake_easydl() -> Iterator[FakeEasyDL]:
-    """A fresh :class:`FakeEasyDL` mounted on respx (``https://aip.baidubce.com``)."""
+    """A fresh `FakeEasyDL` mounted on respx (``https://aip.baidubce.com``)."""
     from .easydl import FakeEasyDL
 
     yield from _mounted(FakeEasyDL())
@@ -77,7 +78,7 @@ def fake_easydl() -> Iterator[FakeEasyDL]:
 
 @pytest.fixture
 def coze_loopback() -> Iterator[LoopbackServer]:
-    """A started :class:`LoopbackServer` around a fresh :class:`FakeCoze` on 127.0.0.1."""
+    """A started `LoopbackServer` around a fresh `FakeCoze` on 127.0.0.1."""
     from .coze import FakeCoze
     from .loopback import LoopbackServer
 
@@ -90,7 +91,7 @@ def coze_loopback() -> Iterator[LoopbackServer]:
 
 @pytest.fixture
 def fake_oauth() -> Iterator[FakeOAuth]:
-    """A fresh :class:`FakeOAuth` mounted on respx (the OAuth token and device-code endpoints)."""
+    """A fresh `FakeOAuth` mounted on respx (the OAuth token and device-code endpoints)."""
     from .fake_oauth import FakeOAuth
 
     fake = FakeOAuth()
@@ -100,7 +101,7 @@ def fake_oauth() -> Iterator[FakeOAuth]:
 
 @pytest.fixture
 async def fake_realtime() -> AsyncIterator[FakeRealtime]:
-    """A started :class:`FakeRealtime` WebSocket server on 127.0.0.1 (``fake_realtime.base_url``)."""
+    """A started `FakeRealtime` WebSocket server on 127.0.0.1 (``fake_realtime.base_url``)."""
     from .fake_realtime import FakeRealtime
 
     async with FakeRealtime() as fake:

@@ -8,10 +8,12 @@ inputTokens, outputTokens}``, streams bare ChatResults (cumulative text unless
 DashScope way (HTTP 429 ``Throttling.RateQuota`` for QPS/QPM, ``Throttling.AllocationQuota`` for TPM:
 an assumption the reference marks as unverified for Xingchen).
 
-Example:
-    >>> fake = FakeXingchen(replies=["你好"])
-    >>> fake.base_urls
-    ('https://nlp.aliyuncs.com',)
+Examples:
+    ```python
+    fake = FakeXingchen(replies=["你好"])
+    fake.base_urls
+    # ('https://nlp.aliyuncs.com',)
+    ```
 """
 
 from __future__ import annotations

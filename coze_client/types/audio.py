@@ -217,11 +217,13 @@ class RoomTurnDetection(BaseModel):
 class RoomConfig(BaseModel):
     """Configuration of an RTC room. Every field is optional; documented defaults are filled in.
 
-    Example:
-        >>> RoomConfig().model_dump(by_alias=True, exclude_none=True)
-        {'prologue_delay_duration_ms': 500, 'room_mode': 'default'}
-        >>> RoomConfig(turn_detection={"type": "server_vad"}).turn_detection.type
-        'server_vad'
+    Examples:
+        ```python
+        RoomConfig().model_dump(by_alias=True, exclude_none=True)
+        # {'prologue_delay_duration_ms': 500, 'room_mode': 'default'}
+        RoomConfig(turn_detection={"type": "server_vad"}).turn_detection.type
+        # 'server_vad'
+        ```
     """
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)

@@ -101,9 +101,11 @@ class MessageObjectString(BaseModel):
 class EnterMessage(BaseModel):
     """A message you send (``additional_messages``, conversation ``messages``).
 
-    Example:
-        >>> EnterMessage.user_text("hello").model_dump(exclude_none=True)
-        {'role': 'user', 'type': 'question', 'content': 'hello', 'content_type': 'text'}
+    Examples:
+        ```python
+        EnterMessage.user_text("hello").model_dump(exclude_none=True)
+        # {'role': 'user', 'type': 'question', 'content': 'hello', 'content_type': 'text'}
+        ```
     """
 
     model_config = ConfigDict(extra="forbid", use_enum_values=True, validate_default=True)
@@ -259,7 +261,7 @@ class ChatEvent(CozeModel):
         return self.event == ChatEventType.CHAT_FAILED.value
 
     def raise_for_failure(self) -> None:
-        """Raise :class:`~coze_client.errors.StreamError` when this is a failed-chat event."""
+        """Raise `StreamError` when this is a failed-chat event."""
         if self.is_failed:
             from ..errors import StreamError
 

@@ -47,9 +47,11 @@ class DocumentStatus(int, Enum):
 class DocumentUpdateRule(BaseModel):
     """Automatic refresh of a web-page document: ``update_type`` 1 = refresh every ``update_interval`` hours.
 
-    Example:
-        >>> DocumentUpdateRule.every(hours=24).model_dump()
-        {'update_type': 1, 'update_interval': 24}
+    Examples:
+        ```python
+        DocumentUpdateRule.every(hours=24).model_dump()
+        # {'update_type': 1, 'update_interval': 24}
+        ```
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -98,11 +100,13 @@ class DocumentSourceInfo(BaseModel):
 class DocumentBase(BaseModel):
     """One document to add to a knowledge base (``datasets.documents.create``).
 
-    Example:
-        >>> DocumentBase.web_page("Docs", "https://example.com").source_info.document_source
-        1
-        >>> DocumentBase.local_bytes("a.txt", b"hello", "txt").source_info.file_base64
-        'aGVsbG8='
+    Examples:
+        ```python
+        DocumentBase.web_page("Docs", "https://example.com").source_info.document_source
+        # 1
+        DocumentBase.local_bytes("a.txt", b"hello", "txt").source_info.file_base64
+        # 'aGVsbG8='
+        ```
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -136,9 +140,11 @@ class DocumentChunkStrategy(BaseModel):
     ``chunk_type`` 0 automatic, 1 custom (then ``separator`` and ``max_tokens`` 100-2000 apply);
     ``caption_type`` 0 automatic, 1 manual (set it explicitly on the first image upload).
 
-    Example:
-        >>> DocumentChunkStrategy.custom(separator="\\n\\n", max_tokens=800).chunk_type
-        1
+    Examples:
+        ```python
+        DocumentChunkStrategy.custom(separator="\\n\\n", max_tokens=800).chunk_type
+        # 1
+        ```
     """
 
     model_config = ConfigDict(extra="forbid")

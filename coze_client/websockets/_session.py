@@ -8,8 +8,8 @@ what you can prove"). The ledger reservation is settled when the session closes,
 session reported. A failed connect before any byte left gives both back.
 
 A background task reads frames into a bounded queue (so a slow consumer pushes back on the socket
-instead of growing memory); the consumer takes events with ``async for`` or :meth:`receive`. A
-connection that drops surfaces as :class:`RealtimeConnectionError` from the iterator and from any
+instead of growing memory); the consumer takes events with ``async for`` or `receive`. A
+connection that drops surfaces as `RealtimeConnectionError` from the iterator and from any
 send (no silent hang: websockets' keepalive pings detect a dead peer within ``ping_interval +
 ping_timeout``), unless the session was opened with ``reconnect=`` (speech and transcriptions).
 """
@@ -73,9 +73,9 @@ class RealtimeSession:
         reconnect: speech and transcriptions only: ``True`` (3 attempts) or how many times in the
             session's life a dropped connection may be re-opened. The configuration is sent again,
             and the input since the last finished result is replayed when it is at most ``replay_limit`` bytes; a
-            :class:`~coze_client.websockets.events.Reconnected` event tells the consumer.
-        raise_errors: raise :class:`RealtimeAPIError` for ``error`` frames (default) instead of
-            yielding :class:`~coze_client.websockets.events.ErrorEvent`.
+            `Reconnected` event tells the consumer.
+        raise_errors: raise `RealtimeAPIError` for ``error`` frames (default) instead of
+            yielding `ErrorEvent`.
         open_timeout / ping_interval / ping_timeout / close_timeout: seconds (websockets' meaning).
         max_queue: events buffered before the reader stops reading the socket.
         max_wait: most seconds to wait for the rate limiter (else RateLimitWaitError).
@@ -223,8 +223,8 @@ class RealtimeSession:
     async def receive(self, timeout: float | None = None) -> WebsocketEvent | None:
         """The next server event; None once the connection was closed cleanly.
 
-        Raises :class:`RealtimeAPIError` for an ``error`` frame (unless ``raise_errors=False``),
-        :class:`RealtimeConnectionError` when the connection dropped, and ``TimeoutError`` when no
+        Raises `RealtimeAPIError` for an ``error`` frame (unless ``raise_errors=False``),
+        `RealtimeConnectionError` when the connection dropped, and ``TimeoutError`` when no
         event came within ``timeout`` seconds.
         """
         if self._consumed_end or (self._ended and self._queue.empty()):
@@ -258,7 +258,7 @@ class RealtimeSession:
     async def until(self, *event_types: str, timeout: float | None = None) -> AsyncIterator[WebsocketEvent]:
         """Yield events up to and including the first one of ``event_types``.
 
-        A connection that ends first raises :class:`RealtimeConnectionError` (the awaited event will
+        A connection that ends first raises `RealtimeConnectionError` (the awaited event will
         never come); ``timeout`` bounds the wait for each event.
         """
         wanted = set(event_types)

@@ -1,0 +1,338 @@
+#!/usr/bin/env python3
+"""One docstring style (Google, Markdown), checked and fixed mechanically.
+
+mkdocstrings renders our docstrings as Google-style sections whose text is Markdown. Leftovers of the
+reStructuredText/doctest style render badly there: a doctest under ``Example:`` collapses into one line of
+prose, ``:class:`X``` shows raw, a ``The tree::`` literal block loses its layout, and a list that follows a line
+of text without a blank line runs into the paragraph. This tool finds those patterns and rewrites them:
+
+- ``Example:`` / ``Example::`` + ``>>>`` lines  ->  ``Examples:`` + a fenced ```` ```python ```` block
+  (``>>> ``/``... `` prompts and ``# doctest: +SKIP`` dropped, expected output kept as ``# output`` comments);
+- bare ``>>>`` runs elsewhere                   ->  a fenced ```` ```python ```` block;
+- ``:class:`~a.b.C``` (any Sphinx role)         ->  ```C``` (the full path without ``~``);
+- ``Text::`` + indented literal block           ->  ``Text:`` + a fenced block at the text's indent;
+- a list item right after a line of text        ->  a blank line first, so Markdown sees a list.
+
+Usage (re-runnable; it only changes what the check flags):
+
+    python3 .ci/docstyle.py --fix      # rewrite docstrings in coze_client/ and providers/ in place
+    python3 .ci/docstyle.py            # report what is left (exit 1 if anything), changes nothing
+
+``tests/test_docstyle.py`` runs the check, so a docstring in the old style fails the suite.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("coze_client", "providers")
+
+ROLE = re.compile(r":(?:py:)?(?:class|func|meth|attr|mod|exc|data|obj|const|ref):`(~?)([^`]+)`")
+DOCTEST_SKIP = re.compile(r"\s*#\s*doctest:\s*\+\w+.*$")
+LIST_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+\S")
+PYTHONISH = re.compile(r"(^\s*(>>>|await |async |import |from \w+ import |def |class |\w[\w.]*\s*=[^=]|\w[\w.]*\())")
+FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _is_prompt(line: str) -> bool:
+    s = line.lstrip()
+    return s.startswith(">>>")
+
+
+def _strip_prompt(line: str) -> str:
+    s = DOCTEST_SKIP.sub("", line.lstrip())
+    for p in (">>> ", "... "):
+        if s.startswith(p):
+            return s[len(p):]
+    if s in (">>>", "..."):
+        return ""
+    return s
+
+
+def _doctest_to_fence(block: list[str], indent: int) -> list[str]:
+    """Turn doctest lines (prompts, continuations, outputs) into one fenced python block at ``indent``."""
+    pad = " " * indent
+    out = [pad + "```python"]
+    for line in block:
+        s = line.strip()
+        if not s:
+            out.append("")
+        elif s.startswith(">>>") or s == "..." or s.startswith("... "):
+            code = _strip_prompt(line)
+            out.append((pad + code).rstrip())
+        else:
+            out.append(pad + "# " + s)
+    while out and not out[-1].strip():
+        out.pop()
+    out.append(pad + "```")
+    return out
+
+
+def _literal_language(block: list[str]) -> str:
+    text = [b for b in block if b.strip()]
+    if any(_is_prompt(b) for b in text):
+        return "python"
+    if text and text[0].lstrip().startswith(("$ ", "coze-client", "curl ", "pip ", "python -m")):
+        return "bash"
+    if sum(1 for b in text if PYTHONISH.search(b)) * 2 >= len(text) and text:
+        return "python"
+    return "text"
+
+
+def fix_docstring(text: str) -> str:
+    """Return the docstring source ``text`` (between the quotes) in the house style."""
+    lines = text.split("\n")
+    tail = ""
+    if len(lines) > 1 and not lines[-1].strip():
+        tail = lines.pop()  # the indentation before the closing quotes
+    out: list[str] = []
+    i = 0
+    in_fence = False
+    in_list = False
+    while i < len(lines):
+        line = lines[i]
+        stripped = line.strip()
+        if FENCE.match(line):
+            in_fence = not in_fence
+            out.append(line)
+            i += 1
+            continue
+        if in_fence:
+            out.append(line)
+            i += 1
+            continue
+        line = ROLE.sub(lambda m: "`" + (m.group(2).rsplit(".", 1)[-1] if m.group(1) else m.group(2)) + "`", line)
+        stripped = line.strip()
+        ind = _indent(line)
+
+        # "Example:" / "Example::" / "Examples:" / "Examples::" followed by an indented block
+        if stripped in ("Example:", "Example::", "Examples:", "Examples::"):
+            j = i + 1
+            while j < len(lines) and not lines[j].strip():
+                j += 1
+            body_start = j
+            while j < len(lines) and (not lines[j].strip() or _indent(lines[j]) > ind):
+                j += 1
+            body = lines[body_start:j]
+            while body and not body[-1].strip():
+                body.pop()
+            trailing_blank = j - body_start - len(body)
+            if body and not any(FENCE.match(b) for b in body):
+                body_ind = min(_indent(b) for b in body if b.strip())
+                if any(_is_prompt(b) for b in body):
+                    new_body = _doctest_blocks(body, body_ind)
+                else:
+                    lang = _literal_language(body)
+                    new_body = [" " * body_ind + "```" + lang] + [b.rstrip() for b in body] + [
+                        " " * body_ind + "```"]
+                out.append(" " * ind + "Examples:")
+                out.extend(new_body)
+                out.extend([""] * trailing_blank)
+                i = j
+                in_list = False
+                continue
+            if stripped != "Examples:":
+                out.append(" " * ind + "Examples:")
+                i += 1
+                continue
+
+        # bare doctest run
+        if _is_prompt(line):
+            j = i
+            while j < len(lines) and lines[j].strip() and _indent(lines[j]) >= ind:
+                j += 1
+            if out and out[-1].strip():
+                out.append("")
+            out.extend(_doctest_to_fence(lines[i:j], ind))
+            i = j
+            in_list = False
+            continue
+
+        # "Text::" + blank + indented literal block
+        if stripped.endswith("::") and not stripped.startswith(".."):
+            j = i + 1
+            while j < len(lines) and not lines[j].strip():
+                j += 1
+            if j < len(lines) and _indent(lines[j]) > ind:
+                body_start = j
+                while j < len(lines) and (not lines[j].strip() or _indent(lines[j]) > ind):
+                    j += 1
+                body = lines[body_start:j]
+                while body and not body[-1].strip():
+                    body.pop()
+                trailing_blank = j - body_start - len(body)
+                body_ind = min(_indent(b) for b in body if b.strip())
+                lang = _literal_language(body)
+                out.append(line.rstrip()[:-1])  # "Text::" -> "Text:"
+                out.append("")
+                if lang == "python" and any(_is_prompt(b) for b in body):
+                    out.extend(_doctest_to_fence([b[body_ind - ind:] if b.strip() else b for b in body], ind))
+                else:
+                    out.append(" " * ind + "```" + lang)
+                    out.extend((" " * ind + b[body_ind:]).rstrip() if b.strip() else "" for b in body)
+                    out.append(" " * ind + "```")
+                out.extend([""] * max(trailing_blank, 1 if j < len(lines) - 1 else 0))
+                i = j
+                in_list = False
+                continue
+            out.append(line.rstrip()[:-1])
+            i += 1
+            continue
+
+        # a list right after a paragraph line needs a blank line in Markdown
+        m = LIST_ITEM.match(line)
+        if m and not in_list:
+            prev = out[-1] if out else ""
+            if prev.strip() and _indent(prev) == ind and not _is_section_title(prev) and not FENCE.match(prev):
+                out.append("")
+        if m:
+            in_list = True
+        elif not stripped:
+            in_list = False
+        out.append(DOCTEST_SKIP.sub("", line) if "doctest:" in line else line)
+        i += 1
+    if tail or len(lines) < len(text.split("\n")):
+        out.append(tail)
+    return "\n".join(out)
+
+
+SECTION_TITLES = {
+    "args", "arguments", "params", "parameters", "keyword args", "keyword arguments", "other parameters",
+    "raises", "exceptions", "returns", "return", "yields", "yield", "receives", "examples", "example",
+    "attributes", "note", "notes", "warning", "warnings", "see also", "todo", "methods", "functions",
+    "classes", "modules", "deprecated",
+}
+
+
+def _is_section_title(line: str) -> bool:
+    s = line.strip()
+    return s.endswith(":") and s[:-1].lower() in SECTION_TITLES
+
+
+def _doctest_blocks(body: list[str], body_ind: int) -> list[str]:
+    """Fence every doctest run of an example body; prose lines between runs stay prose."""
+    out: list[str] = []
+    k = 0
+    while k < len(body):
+        b = body[k]
+        if _is_prompt(b):
+            j = k
+            while j < len(body) and body[j].strip() and not (
+                    not _is_prompt(body[j]) and not body[j].lstrip().startswith("...")
+                    and j > k and _is_prose(body[j])):
+                j += 1
+            out.extend(_doctest_to_fence(body[k:j], body_ind))
+            k = j
+        else:
+            out.append(b.rstrip())
+            k += 1
+    return out
+
+
+def _is_prose(line: str) -> bool:
+    """A line after doctest output that reads as a sentence, not as output."""
+    s = line.strip()
+    return bool(re.match(r"^[A-Z][a-z]+ [a-z]", s)) and s.endswith((".", ":"))
+
+
+def docstring_spans(source: str) -> Iterator[tuple[int, int, int, int]]:
+    """(start line, start col, end line, end col) of every docstring (and attribute docstring) in ``source``."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if not isinstance(body, list):
+            continue
+        for stmt in body:
+            if (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
+                    and isinstance(stmt.value.value, str)):
+                v = stmt.value
+                assert v.end_lineno is not None and v.end_col_offset is not None
+                yield v.lineno, v.col_offset, v.end_lineno, v.end_col_offset
+
+
+def fix_source(source: str) -> str:
+    lines = source.split("\n")
+    spans = sorted(docstring_spans(source), reverse=True)
+    for l0, c0, l1, c1 in spans:
+        # work on the text between the opening and the closing quotes
+        first, last = lines[l0 - 1], lines[l1 - 1]
+        segment = "\n".join([first[c0:]] + lines[l0:l1 - 1] + ([last[:c1]] if l1 > l0 else []))
+        if l1 == l0:
+            segment = first[c0:c1]
+        m = re.match(r'^([rRuU]?)("""|\'\'\'|"|\')', segment)
+        if not m or not segment.endswith(m.group(2)):
+            continue
+        q = m.group(2)
+        inner = segment[len(m.group(0)):-len(q)]
+        fixed = fix_docstring(inner)
+        if fixed == inner:
+            continue
+        new = m.group(0) + fixed + q
+        new_lines = (first[:c0] + new + (last[c1:] if l1 > l0 else first[c1:])).split("\n")
+        lines[l0 - 1:l1] = new_lines
+    return "\n".join(lines)
+
+
+PROBLEMS = [
+    (re.compile(r"doctest:\s*\+"), "doctest directive (examples are fenced code, not doctests)"),
+    (ROLE, "Sphinx role (write `Name` in backticks)"),
+    (re.compile(r"^\s*>>>"), "doctest prompt (write the example as a ```python fenced block)"),
+    (re.compile(r"\S::\s*$"), "reStructuredText literal block `::` (use a fenced block)"),
+    (re.compile(r"^\s*Example::?\s*$"), "singular `Example:` (use the Google section `Examples:`)"),
+]
+
+
+def problems(source: str, path: str = "<source>") -> list[str]:
+    """Every banned pattern left in the docstrings of ``source``, as ``path:line: what``."""
+    found = []
+    src_lines = source.split("\n")
+    for l0, _c0, l1, _c1 in docstring_spans(source):
+        in_fence = False
+        for n in range(l0, l1 + 1):
+            line = src_lines[n - 1]
+            if FENCE.match(line):
+                in_fence = not in_fence
+                continue
+            if in_fence:
+                continue
+            for rx, what in PROBLEMS:
+                if rx.search(line):
+                    found.append(f"{path}:{n}: {what}: {line.strip()[:80]}")
+    return found
+
+
+def python_files() -> list[Path]:
+    return sorted(p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py"))
+
+
+def main(argv: list[str]) -> int:
+    fix = "--fix" in argv
+    left: list[str] = []
+    for path in python_files():
+        source = path.read_text(encoding="utf-8")
+        if fix:
+            fixed = fix_source(source)
+            if fixed != source:
+                compile(fixed, str(path), "exec")  # never write a file that no longer parses
+                path.write_text(fixed, encoding="utf-8")
+                print(f"fixed {path.relative_to(ROOT)}")
+                source = fixed
+        left.extend(problems(source, str(path.relative_to(ROOT))))
+    for p in left:
+        print(p)
+    if left:
+        print(f"{len(left)} docstring style problem(s); `python3 .ci/docstyle.py --fix` rewrites most of them")
+    return 1 if left else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
