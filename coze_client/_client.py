@@ -38,7 +38,8 @@ __all__ = ["DEFAULT_PLAN", "AsyncCoze"]
 # Safe by default: a client that was not told its plan assumes the free plan, so the 500-call
 # lock-out (plans.md, Coze table) can never be crossed by accident. Paid users name their plan.
 DEFAULT_PLAN = "coze.personal_free"
-_UNSET: Any = object()
+PLAN_FROM_ENV: Any = object()
+"""The default of ``AsyncCoze(plan=...)``: the preset named by ``$COZE_PLAN``, else ``coze.personal_free``."""
 
 
 class AsyncCoze:
@@ -47,9 +48,12 @@ class AsyncCoze:
     Args:
         token: a personal/service access token, or a `TokenProvider` (OAuth).
             Defaults to the ``COZE_API_TOKEN`` environment variable.
+        auth: a `TokenProvider` (OAuth: `JWTAuth`, ...); the same as passing it as ``token``.
         base_url: ``COZE_CN_BASE_URL`` (default) or ``COZE_COM_BASE_URL``.
         timeout: default timeout (seconds or ``httpx.Timeout``); every method also takes ``timeout=``.
         max_retries: default retries (2); every method also takes ``max_retries=``.
+        max_retry_after: the longest ``Retry-After`` (seconds, 60) slept before a retry; a longer one
+            raises at once with ``retry_after`` set.
         plan: the account's plan: a preset name (``"coze.personal_free"`` by default, or
             ``COZE_PLAN``), a `Plan`, or ``None`` for no limits and no quotas.
         account: the name the limits and ledger file this account under (default: a fingerprint of
@@ -67,6 +71,7 @@ class AsyncCoze:
     """
 
     provider = "coze"
+    """The provider name limits and the ledger file calls under."""
 
     def __init__(
         self,
@@ -78,24 +83,30 @@ class AsyncCoze:
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_retry_after: float = MAX_RETRY_AFTER,
         http_client: httpx.AsyncClient | None = None,
-        plan: str | Plan | None = _UNSET,
+        plan: str | Plan | None = PLAN_FROM_ENV,
         account: str | None = None,
         limiter: str | RateLimiter | None = None,
         ledger: str | UsageLedger | None = None,
     ) -> None:
         self._auth = _resolve_auth(auth if auth is not None else token)
         self.base_url = _check_base_url(base_url or os.environ.get("COZE_API_BASE") or COZE_CN_BASE_URL)
+        """The API root (``base_url=``, ``$COZE_API_BASE``, or ``https://api.coze.cn``)."""
         if max_retries < 0:
             raise ValidationError("max_retries must be >= 0")
         if isinstance(timeout, (int, float)):
             timeout = httpx.Timeout(float(timeout), connect=min(float(timeout), 5.0))
         self.timeout = timeout or DEFAULT_TIMEOUT
+        """The default ``httpx.Timeout`` of every call."""
         self.account = account or getattr(self._auth, "fingerprint", None) or "default"
-        if plan is _UNSET:
+        """The name limits and the ledger file this account under (``account=``, or a fingerprint of the token)."""
+        if plan is PLAN_FROM_ENV:
             plan = os.environ.get("COZE_PLAN") or DEFAULT_PLAN
         self.plan = _resolve_plan(plan)
+        """The `Plan` whose limits and quotas apply (``None``: no limits, no quotas)."""
         self.limiter = _resolve_limiter(limiter, self.plan)
+        """The rate limiter every attempt waits on (a `RateLimiter`; closed with the client)."""
         self.ledger = _resolve_ledger(ledger, self.plan, self.provider, self.account)
+        """The usage ledger (a `UsageLedger`): ``await coze.ledger.snapshot()`` shows used and left."""
         self._own_http = http_client is None
         headers = {
             "User-Agent": f"coze-client/{__version__} python/{platform.python_version()}",

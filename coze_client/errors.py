@@ -109,15 +109,22 @@ class QuotaExhaustedError(CozeError):
         self.provider = provider
         self.account = account
         self.quota = quota
-        self.used = used
-        self.limit = limit
+        self.used = _whole(used)
+        self.limit = _whole(limit)
         self.resets_at = resets_at
         self.lockout = lockout
         reset = f"resets at {resets_at.isoformat()}" if resets_at else "never resets"
         extra = " (crossing it locks the account out)" if lockout else ""
+        if resets_at is not None:
+            fix = "wait until it resets, or name a plan with a larger quota (plan=... or $COZE_PLAN)"
+        else:
+            example = "coze.personal_paid" if provider == "coze" else f"{provider}.paid"
+            fix = (f"if your account is on a paid plan, name it (plan=\"{example}\" or $COZE_PLAN; "
+                   "`coze_client.limits.PRESETS` lists the presets); if the provider's console shows less "
+                   f"used, correct the ledger: `coze-client usage set {provider} {account} {quota} N --plan PLAN`")
         super().__init__(
             f"quota {quota!r} of {provider}/{account} is used up: {_num(used)} of {_num(limit)} used, "
-            f"{reset}{extra}; the call was not sent"
+            f"{reset}{extra}; the call was not sent. To go on: {fix}"
         )
 
 
@@ -320,6 +327,11 @@ def error_class_for(code: int | None, status_code: int | None) -> type[APIError]
         if status_code >= 500:
             return ServerError
     return APIError
+
+
+def _whole(value: float) -> float:
+    """``value`` as an ``int`` when it is whole (calls are counted in whole numbers; ``500`` reads better)."""
+    return int(value) if float(value).is_integer() else value
 
 
 def _num(value: float) -> str:
