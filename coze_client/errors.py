@@ -35,6 +35,8 @@ Messages never contain tokens: see `coze_client._secrets.redact`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -57,6 +59,7 @@ __all__ = [
     "LedgerError",
     "LimitUnsatisfiableError",
     "LimiterError",
+    "MissingDependencyError",
     "NotFoundError",
     "PermissionDeniedError",
     "QuotaExhaustedError",
@@ -327,6 +330,29 @@ def error_class_for(code: int | None, status_code: int | None) -> type[APIError]
         if status_code >= 500:
             return ServerError
     return APIError
+
+
+class MissingDependencyError(CozeError, ImportError):
+    """A feature needs an optional extra that is not installed; the message names the ``pip install`` to run."""
+
+    def __init__(self, extra: str, feature: str, module: str | None) -> None:
+        self.extra = extra
+        super().__init__(
+            f"{feature} needs the {extra!r} extra ({module or 'a dependency'} is not installed): "
+            f"pip install 'coze-client[{extra}]'  (from a clone: pip install '.[{extra}]')"
+        )
+        self.name = module
+
+
+@contextmanager
+def needs_extra(extra: str, feature: str) -> Iterator[None]:
+    """Turn an ``ImportError`` of an optional dependency into a `MissingDependencyError` naming ``extra``."""
+    try:
+        yield
+    except ImportError as exc:
+        if isinstance(exc, MissingDependencyError):
+            raise
+        raise MissingDependencyError(extra, feature, exc.name) from exc
 
 
 def _whole(value: float) -> float:

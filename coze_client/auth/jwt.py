@@ -20,7 +20,7 @@ import httpx
 
 from .._constants import COZE_CN_BASE_URL
 from .._secrets import fingerprint
-from ..errors import ValidationError
+from ..errors import ValidationError, needs_extra
 from ._http import TOKEN_PATH, TokenHTTP
 from ._token import DEFAULT_SKEW, OAuthToken, TokenResponse
 
@@ -37,8 +37,9 @@ _JTI_BYTES = 32
 
 def _load_private_key(key: Any) -> Any:
     """Parse a PEM RSA private key once (str/bytes), or accept a ``cryptography`` key object."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
+    with needs_extra("oauth", "JWT OAuth (JWTAuth)"):
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
 
     if isinstance(key, rsa.RSAPrivateKey):
         return key
@@ -118,7 +119,8 @@ class JWTAuth(OAuthToken):
 
     def sign_jwt(self) -> str:
         """A freshly signed JWT (new ``jti`` every time)."""
-        import jwt as pyjwt
+        with needs_extra("oauth", "JWT OAuth (JWTAuth)"):
+            import jwt as pyjwt
 
         now = int(self._clock())
         claims: dict[str, Any] = {

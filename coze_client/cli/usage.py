@@ -1,6 +1,6 @@
 """``coze-client usage``: show the local usage ledger, and correct it.
 
-Commands (the lead registers ``usage_app`` as ``coze-client usage``):
+Commands (``usage_app`` is registered as ``coze-client usage``):
 
 ```bash
 coze-client usage                     # rich table of the current buckets (same as `usage show`)
@@ -39,20 +39,35 @@ usage_app = typer.Typer(
     name="usage",
     help="Show the local usage ledger (calls, tokens, points, credits, cost) and correct it.",
     no_args_is_help=False,
+    rich_markup_mode=None,  # click's plain help: flags read as flags (no "<bool>"), fits 80 columns
+    pretty_exceptions_enable=False,
 )
+
+# The plan a client assumes when it is not told one, per provider (AsyncCoze and the adapters' defaults):
+# `usage set` binds it when no --plan is given, so the README's command works on a fresh ledger.
+DEFAULT_PLANS = {"coze": "coze.personal_free", "xingchen": "xingchen.default", "gptbots": "gptbots.default",
+                 "easydl": "easydl.free"}
 
 LedgerOpt = Annotated[
     str | None,
-    typer.Option("--ledger", envvar="COZE_CLIENT_LEDGER", help="Ledger URL: sqlite:///path or memory://."),
+    typer.Option("--ledger", envvar="COZE_CLIENT_LEDGER", metavar="URL",
+                 help="Ledger URL: sqlite:///path, redis://host:6379/0 or memory://."),
 ]
 PlanOpt = Annotated[
     list[str] | None,
-    typer.Option("--plan", help="Plan preset(s) whose quotas to show even when unused, e.g. coze.personal_free."),
+    typer.Option("--plan", metavar="NAME",
+                 help="Plan preset whose quotas to show even when unused (repeatable), e.g. coze.personal_free."),
+]
+SetPlanOpt = Annotated[
+    str | None,
+    typer.Option("--plan", metavar="NAME", envvar="COZE_PLAN",
+                 help="The account's plan preset, which defines the quota (default: the provider's default "
+                      "plan, coze.personal_free for coze)."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON rows.")]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV rows.")]
 AllOpt = Annotated[bool, typer.Option("--all", help="Every period bucket, not only the current ones.")]
-AccountOpt = Annotated[str | None, typer.Option("--account", help="Only this account.")]
+AccountOpt = Annotated[str | None, typer.Option("--account", metavar="NAME", help="Only this account.")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 
 
@@ -81,6 +96,11 @@ def _run(url: str | None, plans: list[str] | None, account: str, job: Callable[[
         raise typer.Exit(2) from None
 
 
+def _whole(fields: dict[str, object]) -> dict[str, object]:
+    """Whole numbers as ints (``"used": 480``, not ``480.0``): calls, tokens and points are counted in units."""
+    return {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in fields.items()}
+
+
 def _num(value: float | None) -> str:
     if value is None:
         return "—"
@@ -107,13 +127,14 @@ def _tables(rows: list[SnapshotRow]) -> list[Table]:
             ("used", "right"),
             ("limit", "right"),
             ("left", "right"),
-            ("resets at", "left"),
+            ("resets", "left"),
             ("policy", "left"),
-            ("est. cost", "right"),
+            ("cost", "right"),
         ]:
             # Names, periods and numbers never wrap; the rest wraps at spaces in a narrow terminal.
-            wrap = name in ("resets at", "policy", "est. cost")
-            table.add_column(name, justify=justify, no_wrap=not wrap)  # type: ignore[arg-type]
+            wrap = name in ("resets", "policy", "cost")
+            table.add_column(name, justify=justify, no_wrap=not wrap,  # type: ignore[arg-type]
+                             overflow="fold" if wrap else "ellipsis", min_width=8 if name == "policy" else None)
         for row in group:
             left = _num(row.left)
             if row.left is not None and row.limit and row.left <= 0.2 * row.limit:
@@ -125,7 +146,7 @@ def _tables(rows: list[SnapshotRow]) -> list[Table]:
                 _num(row.limit),
                 left,
                 row.resets_at.strftime("%Y-%m-%d %H:%M") if row.resets_at else "never",
-                row.policy + (", lock-out" if row.lockout else ""),
+                row.policy + ("\nlock-out" if row.lockout else ""),
                 _cost(row),
             )
         tables.append(table)
@@ -141,13 +162,13 @@ def _show(
         url, plans, account or "*", lambda ledger: ledger.snapshot(current_only=not all_periods, account=account)
     )
     if as_json:
-        typer.echo(json.dumps([r.as_dict() for r in rows], indent=2, ensure_ascii=False))
+        typer.echo(json.dumps([_whole(r.as_dict()) for r in rows], indent=2, ensure_ascii=False))
     elif as_csv:
         fields = list(SnapshotRow.__slots__)
         writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow(row.as_dict())
+            writer.writerow(_whole(row.as_dict()))
     elif not rows:
         typer.echo(
             "The ledger is empty: no calls recorded yet (pass --plan NAME --account NAME to see a plan's quotas)."
@@ -188,18 +209,25 @@ def show(
 
 @usage_app.command("set")
 def set_used(
-    provider: Annotated[str, typer.Argument(help="coze, xingchen, gptbots or easydl")],
-    account: Annotated[str, typer.Argument(help="account name or token fingerprint")],
-    quota: Annotated[str, typer.Argument(help="quota name, e.g. free_calls")],
-    value: Annotated[float, typer.Argument(help="the used amount the provider's console shows", min=0)],
+    provider: Annotated[str, typer.Argument(metavar="PROVIDER", help="coze, xingchen, gptbots or easydl")],
+    account: Annotated[str, typer.Argument(metavar="ACCOUNT", help="account name or token fingerprint")],
+    quota: Annotated[str, typer.Argument(metavar="QUOTA", help="quota name, e.g. free_calls")],
+    value: Annotated[float, typer.Argument(metavar="USED", help="the used amount the provider's console shows", min=0)],
     ledger: LedgerOpt = None,
-    plan: PlanOpt = None,
+    plan: SetPlanOpt = None,
     yes: YesOpt = False,
 ) -> None:
-    """Set how much of a quota's current period is used (truth from the provider's console)."""
+    """Set how much of a quota's current period is used (truth from the provider's console).
+
+    The quota comes from the account's plan: --plan, else $COZE_PLAN, else the provider's default plan.
+    """
+    plan = plan or DEFAULT_PLANS.get(provider)
+    if plan is None:
+        typer.echo(f"error: unknown provider {provider!r}; pass --plan NAME", err=True)
+        raise typer.Exit(2)
     if not yes:
-        typer.confirm(f"Set {quota} of {provider}/{account} to {_num(value)} used?", abort=True)
-    row = _run(ledger, plan, account, lambda led: led.set_used(provider, account, quota, value))
+        typer.confirm(f"Set {quota} of {provider}/{account} to {_num(value)} used (plan {plan})?", abort=True)
+    row = _run(ledger, [plan], account, lambda led: led.set_used(provider, account, quota, value))
     typer.echo(
         f"{row.quota} of {row.provider}/{row.account} ({row.period_key}): {_num(row.used)} used, {_num(row.left)} left"
     )
@@ -207,9 +235,9 @@ def set_used(
 
 @usage_app.command("reset")
 def reset(
-    provider: Annotated[str | None, typer.Argument(help="only this provider")] = None,
-    account: Annotated[str | None, typer.Argument(help="only this account")] = None,
-    quota: Annotated[str | None, typer.Argument(help="only this quota")] = None,
+    provider: Annotated[str | None, typer.Argument(metavar="[PROVIDER]", help="only this provider")] = None,
+    account: Annotated[str | None, typer.Argument(metavar="[ACCOUNT]", help="only this account")] = None,
+    quota: Annotated[str | None, typer.Argument(metavar="[QUOTA]", help="only this quota")] = None,
     ledger: LedgerOpt = None,
     yes: YesOpt = False,
 ) -> None:

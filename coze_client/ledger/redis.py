@@ -54,7 +54,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal, TypeVar, cast
 
-import redis.asyncio as aioredis
+from ..errors import needs_extra
+
+with needs_extra("redis", "The Redis ledger"):
+    import redis.asyncio as aioredis
 
 from .._call import CallInfo, Usage
 from .._secrets import redact

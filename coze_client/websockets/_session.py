@@ -28,8 +28,11 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlencode
 
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, ConnectionClosedOK, InvalidHandshake, InvalidStatus
+from ..errors import needs_extra
+
+with needs_extra("realtime", "Realtime voice (coze.websockets)"):
+    from websockets.asyncio.client import ClientConnection, connect
+    from websockets.exceptions import ConnectionClosed, ConnectionClosedOK, InvalidHandshake, InvalidStatus
 
 from .._auth import StaticToken
 from .._call import Usage

@@ -36,8 +36,9 @@ class TranscriptionSession(RealtimeSession):
         sample_rate: shortcut merged into ``input_audio``.
         channel: shortcut merged into ``input_audio``.
         bit_depth: shortcut merged into ``input_audio``.
-        **options: session options; ``reconnect`` re-opens a dropped connection (``True`` = 3 attempts); audio sent since the last
-            finished result is replayed if it is at most ``replay_limit`` bytes (4 MiB).
+        **options: session options; ``reconnect`` re-opens a dropped connection (``True`` = 3 attempts);
+            audio sent since the last finished result is replayed if it is at most ``replay_limit`` bytes
+            (4 MiB).
 
     Examples:
         ```python

@@ -5,8 +5,8 @@ Each page starts with: the fake Coze, Xingchen, GPTBots and EasyDL servers mount
 directory in ``tmp_path`` (the user's real ledger is never touched); ``COZE_API_TOKEN`` set; and ``coze``, an
 ``AsyncCoze`` on the fake with an in-memory ledger, for the fragments that use one. A block may use top-level
 ``await``. The names a page uses for the reader's own values (``token``, ``cid``, ``wid``, ``params``,
-``image_bytes``, the files ``handbook.pdf``, ``me.wav``, ``alice.pcm``, ``private_key.pem``) are defined here (see ``READER``), each
-the kind of value the page asks for. A block that cannot run here says why, on the line above it:
+``image_bytes``, the files ``handbook.pdf``, ``me.wav``, ``alice.pcm``, ``private_key.pem``) are defined here
+(see ``READER``), each the kind of value the page asks for. A block that cannot run here says why, on the line above it:
 
     <!-- not run: needs a real Redis server -->
 
