@@ -88,8 +88,48 @@ def _literal_language(block: list[str]) -> str:
     return "text"
 
 
+# The project's internal notes (never shipped) by section -> the provider's public pages they summarise.
+SOURCES = {
+    "1": "the Coze API overview", "2.1": "the Coze error-code page", "2.2": "the official SDK's behaviour",
+    "2.3": "the official SDK's behaviour", "2.4": "the Coze API overview", "3": "the Coze OAuth pages",
+    "4": "the Coze API pages", "5.1": "the Coze chat page", "5.2": "the Coze chat page",
+    "5.3": "the Coze conversation pages", "5.4": "the Coze message pages", "5.5": "the Coze workflow run page",
+    "5.6": "the Coze knowledge pages", "5.7": "the Coze audio pages", "5.8": "the Coze file upload page",
+    "5.9": "the Coze bot, user and workspace pages", "6": "the Coze streaming pages", "6.1": "the Coze chat page",
+    "6.2": "the Coze workflow stream page", "6.3": "the Coze chatflow page", "6.4": "the official SDK's stream parser",
+    "7": "the Coze realtime pages", "9": "a cozepy 0.20.0 gap",
+}
+INTERNAL_REF = re.compile(
+    r"(?:\(\s*)?(?:reference\s+)?`{0,2}(?:shared/reference/)?coze-api\.md`{0,2}(?:\s*(?P<sec>§\s*[\d.]*\d(?:,\s*§\s*[\d.]*\d)*))?"
+    r"|reference\s+(?P<sec2>§\s*[\d.]*\d(?:,\s*§\s*[\d.]*\d)*)")
+PROVIDERS_REF = re.compile(r"`{0,2}(?:shared/reference/)?providers-api\.md`{0,2}(?:\s*§\s*(?P<part>[ABC])[\d.]*"
+                           r"(?:,\s*§[ABC][\d.]*)*)?")
+PLANS_REF = re.compile(r"`{0,2}(?:shared/reference/)?plans\.md(?::[\d,-]+)?`{0,2}")
+INTERNAL_NAMES = re.compile(r"shared/reference|coze-api\.md|providers-api\.md|plans\.md|ARCHITECTURE|house plan"
+                            r"|reference §|\bthe lead\b")
+
+
+def _public_source(match: re.Match[str]) -> str:
+    secs = re.findall(r"[\d.]+", match.group("sec") or match.group("sec2") or "")
+    names: list[str] = []
+    for sec in secs or ["1"]:
+        sec = sec.rstrip(".")
+        name = SOURCES.get(sec) or SOURCES.get(sec.split(".")[0]) or "the Coze API docs"
+        if name not in names:
+            names.append(name)
+    lead = "(" if match.group(0).startswith("(") else ""
+    return lead + "; ".join(names)
+
+
 def fix_docstring(text: str) -> str:
     """Return the docstring source ``text`` (between the quotes) in the house style."""
+    text = INTERNAL_REF.sub(_public_source, text)
+    text = PROVIDERS_REF.sub(lambda m: {"A": "the Xingchen API docs", "B": "the GPTBots API docs",
+                                        "C": "the Baidu EasyDL API docs"}.get(m.group("part") or "",
+                                                                             "the providers' API docs"), text)
+    text = PLANS_REF.sub("the providers' pricing pages", text)
+    text = re.sub(r"(?<!RFC \d{4} )(?<!HTML )§\s*(\d+(?:\.\d+)*)",
+                  lambda m: SOURCES.get(m.group(1)) or SOURCES.get(m.group(1).split(".")[0]) or m.group(0), text)
     lines = text.split("\n")
     tail = ""
     if len(lines) > 1 and not lines[-1].strip():
@@ -288,6 +328,7 @@ PROBLEMS = [
     (re.compile(r"^\s*>>>"), "doctest prompt (write the example as a ```python fenced block)"),
     (re.compile(r"\S::\s*$"), "reStructuredText literal block `::` (use a fenced block)"),
     (re.compile(r"^\s*Example::?\s*$"), "singular `Example:` (use the Google section `Examples:`)"),
+    (INTERNAL_NAMES, "internal file or jargon (cite the provider's public page by name)"),
 ]
 
 

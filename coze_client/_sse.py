@@ -1,7 +1,7 @@
 """A server-sent events decoder that follows the spec (WHATWG HTML §9.2), not a fixed line count.
 
 cozepy reads exactly two or three field lines per event and breaks on comments, ``retry:``,
-multi-line ``data:`` or a missing field (reference §6.4). This decoder handles: comments and
+multi-line ``data:`` or a missing field (the official SDK's stream parser). This decoder handles: comments and
 keep-alives (``: ping``), ``retry:`` and ``id:`` fields, ``event:x`` with or without the space,
 multi-line ``data:`` (joined with ``\\n``), CRLF / CR / LF line ends, a BOM, and events or even
 UTF-8 characters split across network chunks.

@@ -28,7 +28,7 @@ CozeError                       base of everything raised here
     └── ServerError             5000, 4013, HTTP 5xx (retried when the request is idempotent)
 ```
 
-Codes come from the coze.cn error-code page (``shared/reference/coze-api.md`` §2.1). The envelope
+Codes come from the coze.cn error-code page (the Coze error-code page). The envelope
 ``code`` decides first, the HTTP status second; a non-2xx status is never a success.
 Messages never contain tokens: see `coze_client._secrets.redact`.
 """

@@ -1,4 +1,4 @@
-"""Async pagination over the API's three paging styles (reference §4).
+"""Async pagination over the API's three paging styles (the Coze API pages).
 
 Every list method returns an `AsyncPaginator`:
 

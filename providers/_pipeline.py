@@ -77,7 +77,7 @@ def _is_cjk(ch: str) -> bool:
 def estimate_tokens(*texts: str) -> int:
     """Tokens of ``texts`` by the providers' published rule, rounded up so the estimate errs high.
 
-    plans.md (Xingchen, GPTBots): 1 token ≈ 1 Chinese/Japanese/Korean character, ≈ 3-4 English
+    the providers' pricing pages (Xingchen, GPTBots): 1 token ≈ 1 Chinese/Japanese/Korean character, ≈ 3-4 English
     letters. Other characters count 1/3 token each (the pessimistic end of "3-4").
 
     Examples:

@@ -172,8 +172,9 @@ class ChatReply:
     Attributes:
         text: the answer text (several outputs joined with newlines).
         usage: input/output tokens (and GPTBots credits).
-        cost: estimated cost from ``coze_client.ledger.prices`` (yuan for Xingchen, credits for
-            GPTBots; Coze publishes no per-call price: amount 0, currency ``""``).
+        cost: estimated cost from ``coze_client.ledger.prices`` at list price (yuan for Xingchen, credits for
+            GPTBots; Coze publishes no per-call price: amount 0, currency ``""``). The ledger's cost is
+            what is billed and leaves out free quotas (Xingchen's free tokens), so it can be lower.
         provider: ``"coze"``, ``"xingchen"`` or ``"gptbots"``.
         model: the model that answered, when known.
         conversation_id: the provider's conversation / session id.

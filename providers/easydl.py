@@ -1,7 +1,7 @@
 """Baidu EasyDL custom-model inference, through the coze-client corridor.
 
-Wire facts: ``shared/reference/providers-api.md`` §C; points, free points and concurrency:
-``plans.md`` ("Baidu EasyDL"). The access token comes from the API key and secret key
+Wire facts: the Baidu EasyDL API docs; points, free points and concurrency:
+the providers' pricing pages ("Baidu EasyDL"). The access token comes from the API key and secret key
 (``/oauth/2.0/token``, client-credentials grant), is cached for its 30-day life and refreshed ONCE when
 calls find it rejected (codes 110/111), however many calls find it at the same time. It travels in
 the ``access_token`` query parameter. Errors arrive as HTTP 200 with ``error_code`` and are typed.
@@ -258,7 +258,7 @@ class EasyDLToken:
 
 
 def _in_query(request: httpx.Request, token: str) -> None:
-    """EasyDL takes the token as the ``access_token`` query parameter (providers-api.md §C.2)."""
+    """EasyDL takes the token as the ``access_token`` query parameter (the Baidu EasyDL API docs)."""
     request.url = request.url.copy_set_param("access_token", token)
 
 

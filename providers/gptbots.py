@@ -1,6 +1,6 @@
 """GPTBots agents behind the one chat interface, through the coze-client corridor.
 
-Wire facts: ``shared/reference/providers-api.md`` §B; limits and credits: ``plans.md`` ("GPTBots").
+Wire facts: the GPTBots API docs; limits and credits: the providers' pricing pages ("GPTBots").
 A conversation is created on the server (``POST /v1/conversation``) and messages are sent with
 ``POST /v2/conversation/message`` (``response_mode`` ``blocking`` or ``streaming``). Streams are one
 JSON object per line, with or without ``data:`` (code 11 message info, 3 text delta, 10 flow output,

@@ -1,6 +1,6 @@
 """Alibaba Tongyi Xingchen (通义星尘) character chat, through the coze-client corridor.
 
-Wire facts: ``shared/reference/providers-api.md`` §A; limits, quota and prices: ``plans.md``
+Wire facts: the Xingchen API docs; limits, quota and prices: the providers' pricing pages
 ("Alibaba Tongyi Xingchen"). Every call carries ``x-fag-appcode: aca`` and the endpoint's
 ``x-fag-servicename``; streaming is switched on by the ``X-AcA-SSE: enable`` header (the body never
 says so). Before anything is sent the request's tokens are estimated with the published rule
@@ -174,7 +174,7 @@ _THROTTLING = ("Throttling",)
 
 
 def xingchen_error(response: httpx.Response, body: Any) -> APIError | None:
-    """The typed error in a Xingchen answer (providers-api.md §A.4, §A.6), or None for a success.
+    """The typed error in a Xingchen answer (the Xingchen API docs), or None for a success.
 
     Success is ``success: true`` (or no ``errorCode``) under a 2xx status. Errors are classified by
     ``errorName``/``code`` first (the DashScope conventions: ``Throttling*`` -> RateLimitError,

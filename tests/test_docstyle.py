@@ -34,7 +34,7 @@ def test_the_checker_flags_each_banned_pattern() -> None:
     docstyle = _docstyle()
     source = '''
 def f():
-    """Do it, see :class:`~a.B` and :func:`g`.
+    """Do it, see :class:`~a.B` and :func:`g` (plans.md).
 
     The tree::
 
@@ -46,7 +46,8 @@ def f():
     """
 '''
     found = "\n".join(docstyle.problems(source))
-    for what in ("Sphinx role", "literal block", "doctest directive", "doctest prompt", "singular `Example:`"):
+    for what in ("Sphinx role", "literal block", "doctest directive", "doctest prompt", "singular `Example:`",
+                 "internal file"):
         assert what in found, what
 
 
@@ -54,7 +55,7 @@ def test_the_fixer_rewrites_them_and_is_idempotent() -> None:
     docstyle = _docstyle()
     source = '''
 def f():
-    """Do it, see :class:`~a.B` and :func:`g`.
+    """Do it, see :class:`~a.B` and :func:`g` (reference coze-api.md §5.9, plans.md).
     Modes:
     - one
     - two
@@ -73,7 +74,7 @@ def f():
     fixed = docstyle.fix_source(source)
     assert docstyle.problems(fixed) == []
     assert docstyle.fix_source(fixed) == fixed
-    assert "see `B` and `g`." in fixed
+    assert "see `B` and `g` (the Coze bot, user and workspace pages, the providers' pricing pages)." in fixed
     assert "    Modes:\n\n    - one\n    - two" in fixed
     assert "    The tree:\n\n    ```text\n    a\n    └── b\n    ```" in fixed
     assert "    Examples:\n        ```python\n        x = f()\n        x\n        # 1\n        ```\n    \"\"\"" in fixed

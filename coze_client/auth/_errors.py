@@ -1,8 +1,8 @@
 """Typed OAuth failures. Every one is an `AuthRefreshError`.
 
 The token endpoint answers errors as ``error_code``/``error_message`` (what cozepy reads) or, per the
-docs, ``error``/``error_description`` (coze-api.md §1 "Response envelope", §3). The device flow's
-polling states (RFC 8628 names, coze-api.md §3) get their own classes so a caller can ``except`` them.
+docs, ``error``/``error_description`` (the Coze API overview and OAuth pages). The device flow's
+polling states (RFC 8628 names, the Coze OAuth pages) get their own classes so a caller can ``except`` them.
 """
 
 from __future__ import annotations

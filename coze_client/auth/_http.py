@@ -1,8 +1,8 @@
 """The OAuth token endpoints, over a plain ``httpx.AsyncClient`` (the only HTTP this package does).
 
 These calls are not Open API calls: the ledger and limiter do not count them (the free plan's
-500-call quota counts API calls, plans.md), so they skip the corridor. Paths and bodies are in
-coze-api.md §3. Nothing here logs or raises a secret: request bodies carry codes and refresh tokens,
+500-call quota counts API calls, the Coze API overview), so they skip the corridor. Paths and bodies are in
+the Coze OAuth pages Nothing here logs or raises a secret: request bodies carry codes and refresh tokens,
 so errors quote only the service's own error string and message, and those pass through ``redact``.
 """
 
@@ -29,7 +29,7 @@ DEFAULT_TOKEN_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 
 
 def workspace_path(path: str, workspace_id: str | None) -> str:
-    """``/api/permission/oauth2/...`` or its ``/workspace_id/{id}/...`` collaboration variant (§3)."""
+    """``/api/permission/oauth2/...`` or its ``/workspace_id/{id}/...`` collaboration variant (the Coze OAuth pages)."""
     if not workspace_id:
         return path
     prefix = "/api/permission/oauth2"

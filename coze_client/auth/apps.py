@@ -1,9 +1,9 @@
 """OAuth apps that act for a user: authorization code (web, with secret), PKCE, and device code.
 
 Each app builds the browser URL, exchanges the grant at ``POST /api/permission/oauth2/token`` and
-refreshes (coze-api.md §3); `token_provider` wraps a token in an `OAuthToken` that
+refreshes (the Coze OAuth pages); `token_provider` wraps a token in an `OAuthToken` that
 refreshes itself (the refresh token rotates: the old one is invalidated by the service, so the
-provider keeps the newest). Access tokens last 15 minutes, refresh tokens 30 days (§3).
+provider keeps the newest). Access tokens last 15 minutes, refresh tokens 30 days (the Coze OAuth pages).
 """
 
 from __future__ import annotations
@@ -218,7 +218,7 @@ class PKCEOAuthApp(_OAuthApp):
 class DeviceCode:
     """A device authorization: show ``user_code`` and ``verification_url`` to the user, then poll.
 
-    ``expires_in`` is a duration here (seconds), unlike a token's ``expires_in`` (§3).
+    ``expires_in`` is a duration here (seconds), unlike a token's ``expires_in`` (the Coze OAuth pages).
     """
 
     device_code: str = field(repr=False)

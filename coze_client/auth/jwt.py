@@ -1,6 +1,6 @@
 """Server-to-server OAuth: sign a JWT with the app's RSA key and exchange it for an access token.
 
-Facts (coze-api.md §3): header ``{alg: RS256, typ: JWT, kid: <public key id>}``; claims ``iss``
+Facts (the Coze OAuth pages): header ``{alg: RS256, typ: JWT, kid: <public key id>}``; claims ``iss``
 (client id), ``aud`` (the API host, ``api.coze.cn``), ``iat``, ``exp``, ``jti`` (random, unique,
 more than 32 bytes recommended) and optional ``session_name``; exchanged at
 ``POST /api/permission/oauth2/token`` with ``grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer``

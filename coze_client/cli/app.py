@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
-import typer
+from ..errors import needs_extra
+
+with needs_extra("cli", "The command line (coze-client)"):
+    import typer
 
 from .datasets import datasets_app
 from .fake_server import command as fake_server_command
@@ -22,7 +25,9 @@ app.add_typer(datasets_app, name="datasets", short_help="Follow knowledge docume
 
 
 @app.command(short_help="Try the SDK against a fake Coze (no account).")
-def demo(burst: Annotated[int, typer.Option(metavar="N", help="How many chat calls the pacing burst sends.")] = 60) -> None:
+def demo(
+    burst: Annotated[int, typer.Option(metavar="N", help="How many chat calls the pacing burst sends.")] = 60,
+) -> None:
     """Run the SDK against the in-process fake Coze server (no account, no network)."""
     from .demo import run_demo
 

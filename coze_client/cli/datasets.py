@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
-import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+from ..errors import needs_extra
+
+with needs_extra("cli", "The command line (coze-client)"):
+    import typer
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
 from .. import AsyncCoze
 from ..errors import CozeError
@@ -38,7 +41,9 @@ def wait_command(
     document_ids: Annotated[list[str], typer.Argument(metavar="DOCUMENT_ID...", help="Document ids to follow.")],
     poll_interval: Annotated[float, typer.Option(metavar="SECONDS", help="Seconds between polls.")] = 2.0,
     timeout: Annotated[float, typer.Option(metavar="SECONDS", help="Give up after this many seconds.")] = 600.0,
-    plan: Annotated[str | None, typer.Option(envvar="COZE_PLAN", metavar="NAME", help="Plan preset of the account.")] = None,
+    plan: Annotated[
+        str | None, typer.Option(envvar="COZE_PLAN", metavar="NAME", help="Plan preset of the account.")
+    ] = None,
 ) -> None:
     """Wait until documents finish processing (token from $COZE_API_TOKEN, host from $COZE_API_BASE)."""
 

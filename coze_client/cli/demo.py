@@ -11,9 +11,12 @@ import asyncio
 import logging
 import time
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from ..errors import needs_extra
+
+with needs_extra("cli", "The command line (coze-client)"):
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
 
 from .. import AsyncCoze, QuotaExhaustedError
 from ..ledger import BaseLedger

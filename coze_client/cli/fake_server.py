@@ -19,7 +19,10 @@ import contextlib
 from collections.abc import Callable, Sequence
 from typing import Annotated
 
-import typer
+from ..errors import needs_extra
+
+with needs_extra("cli", "The command line (coze-client)"):
+    import typer
 
 from ..testing import FakeCoze, FakeEasyDL, FakeGPTBots, FakeServer, FakeXingchen
 from ..testing.loopback import serve_loopback

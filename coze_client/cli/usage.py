@@ -23,9 +23,12 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
-import typer
-from rich.console import Console
-from rich.table import Table
+from ..errors import needs_extra
+
+with needs_extra("cli", "The command line (coze-client)"):
+    import typer
+    from rich.console import Console
+    from rich.table import Table
 
 from ..errors import CozeError
 from ..ledger import BaseLedger, SnapshotRow, build_ledger

@@ -5,7 +5,7 @@ functions here decide what a reservation, a settlement or a cancellation does to
 memory backend runs them under a lock, the sqlite backend inside ``BEGIN IMMEDIATE``, so the
 check and the increment are one atomic step in both.
 
-Rules (issue 5, plans.md):
+Rules (the providers' pricing pages):
 
 * ``calls`` quotas refuse a call when ``used + 1 > limit``;
 * ``points`` quotas refuse when ``used + call.points > limit`` (EasyDL: points are known before sending);

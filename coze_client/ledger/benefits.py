@@ -1,6 +1,6 @@
 """Read Coze's benefits response into used counts (truth fed back from the server).
 
-``GET /v1/commerce/benefit/benefits/get`` (coze-api.md §2.4) answers with ``data.basic_info.user_level``
+``GET /v1/commerce/benefit/benefits/get`` (the Coze API overview) answers with ``data.basic_info.user_level``
 and ``data.benefit_info[]``; each entry has ``benefit_type``, ``resource_id`` and the blocks ``basic``,
 ``extra[]`` and ``effective``, each ``{status, item_info{strategy, total, used, start_at, end_at}}``.
 These functions are pure: the client makes the HTTP call and hands over the parsed JSON.

@@ -1,7 +1,7 @@
 """Quota periods: which bucket a moment falls in, and when that bucket resets.
 
 Periods are calendar periods in the provider's timezone (``Asia/Shanghai`` unless the plan says
-otherwise; plans.md: "Per day quotas reset at the start of the provider's calendar day"). A day
+otherwise; the pricing pages: "Per day quotas reset at the start of the provider's calendar day"). A day
 bucket is keyed ``"2026-11-25"``, a month bucket ``"2026-11"``, the lifetime bucket ``"ever"``.
 
 Examples:

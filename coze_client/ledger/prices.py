@@ -1,12 +1,12 @@
 """Price tables and cost estimates, kept in ONE place.
 
-Every figure comes from ``shared/reference/plans.md`` (the project's source of truth):
+Every figure comes from the providers' public pricing pages:
 
-* Tongyi Xingchen: yuan per 1000 tokens, input / output, per model (plans.md "Alibaba Tongyi Xingchen").
+* Tongyi Xingchen: yuan per 1000 tokens, input / output, per model (Xingchen pricing page).
 * GPTBots: credits per 1000 tokens, input / output, per model and key mode; $10 = 1000 credits
-  (plans.md "GPTBots — credits").
+  (GPTBots credits page).
 * Baidu EasyDL: points per call type; 1 point = 0.001 yuan; monthly tiered yuan price on the month's
-  cumulative paid points; point packs (plans.md "Baidu EasyDL").
+  cumulative paid points; point packs (Baidu EasyDL pricing page).
 
 Money is computed with `Decimal` so the documented examples come out exact
 (2,000,000 paid EasyDL points in a month cost exactly 1800 yuan).

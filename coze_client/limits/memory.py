@@ -1,6 +1,6 @@
 """In-process limiter: every limit of a plan, judged the way a strict server judges it.
 
-How a window is counted (ARCHITECTURE, "hard-won facts"): the server counts a request when it
+How a window is counted: the server counts a request when it
 *arrives*, which is some time between our grant and the response. So a slot counts from its
 grant until one window after its `Permit.release` (the response). Under that rule no
 server window, wherever it starts, can ever see more than ``limit`` arrivals: take the latest

@@ -1,7 +1,7 @@
 """Every plan preset, as data, in one table (`PRESETS`).
 
-Each figure cites the line of ``shared/reference/plans.md`` (or ``providers-api.md``) it comes
-from in its ``source``. Change a figure here and nowhere else; the limiter reads ``plan.limits``
+Each figure comes from the provider's pricing or API pages; its ``source`` names the line of the
+project's plan table it was copied from. Change a figure here and nowhere else; the limiter reads ``plan.limits``
 and the usage ledger reads ``plan.quotas``.
 
 Groups (see `coze_client._call.CallInfo`): Coze ``"chat"`` (POST /v3/chat),
@@ -60,7 +60,7 @@ def _coze_current(name: str, column: int, chat: int, workflow: int, upload: int,
 def _coze_legacy_quotas(
     *, free_calls: int, plugin_calls: int, policy: QuotaPolicy, lockout: bool, after: str
 ) -> tuple[Quota, ...]:
-    """The legacy Basic / Professional quotas (plans.md:31-41): same three, different figures and policy."""
+    """The legacy Basic / Professional quotas (Coze basic-vs-pro page): same three, other figures and policy."""
     return (
         Quota(name="free_calls", unit="calls", limit=free_calls, period="ever", policy=policy, lockout=lockout,
               source=f"{_P}31"),

@@ -2,7 +2,7 @@
 
 Same rule as `coze_client.limits.memory` and `coze_client.limits.sqlite`: a slot counts
 from its grant until one window after its release, so no server window, wherever it starts, can
-see more than ``limit`` arrivals (ARCHITECTURE, "hard-won facts about limiting").
+see more than ``limit`` arrivals.
 
 * **One Lua script per decision.** Releases, expiry, the FIFO-with-reservation pass over this
   process's waiters (the rule of `coze_client.limits._core.select`, ported to Lua and

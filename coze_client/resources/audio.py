@@ -1,7 +1,7 @@
-"""Voice (reference coze-api.md §5.7): voices, speech, transcriptions, rooms, live, voiceprints.
+"""Voice (the Coze audio pages): voices, speech, transcriptions, rooms, live, voiceprints.
 
 Multipart form fields are sent as text parts, so integer fields (``sample_rate``, ``channel``,
-``top_k``) work (cozepy crashes on them, §9.7).
+``top_k``) work (cozepy crashes on them, a cozepy 0.20.0 gap).
 """
 
 from __future__ import annotations

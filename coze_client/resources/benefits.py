@@ -1,4 +1,4 @@
-"""Account benefits (reference coze-api.md §2.4): the plan limits in force, to pick or check a plan."""
+"""Account benefits (the Coze API overview): the plan limits in force, to pick or check a plan."""
 
 from __future__ import annotations
 

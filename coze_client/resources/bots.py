@@ -1,4 +1,4 @@
-"""Bots (reference coze-api.md §5.9): list (v2, ``page_num``) and retrieve."""
+"""Bots (the Coze bot, user and workspace pages): list (v2, ``page_num``) and retrieve."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ class AsyncBots(APIResource):
         connector_id: str | None = None, page_num: int = 1, page_size: int = 20,
         timeout: TimeoutTypes = None, max_retries: int | None = None,
     ) -> AsyncPaginator[SimpleBot]:
-        """Bots of a workspace. Sends the documented ``page_num`` (cozepy sends ``page_index``, §9.6).
+        """Bots of a workspace. Sends the documented ``page_num`` (cozepy sends ``page_index``, a cozepy 0.20.0 gap).
 
         Examples:
             ```python

@@ -1,4 +1,4 @@
-"""Chat v3 (reference §5.2, §6.1): create, stream, retrieve, messages, tool outputs, cancel."""
+"""Chat v3 (the Coze chat page): create, stream, retrieve, messages, tool outputs, cancel."""
 
 from __future__ import annotations
 
@@ -170,6 +170,26 @@ class AsyncChat(APIResource):
 
         Not retried after an ambiguous failure (the chat may already be running and billed).
 
+        Args:
+            bot_id: the bot to talk to (published to the API channel).
+            user_id: your id for the end user (it scopes conversations and memory).
+            additional_messages: the new messages, at most 100: strings (user questions), dicts or
+                `EnterMessage` objects.
+            conversation_id: continue this conversation (default: a new one).
+            auto_save_history: keep the messages in the conversation (``False`` only for streams).
+            custom_variables: values of the bot's prompt variables.
+            meta_data: at most 16 string pairs kept with the chat (keys 1-64, values 1-512 characters).
+            extra_params: extra body fields the service accepts (e.g. ``latitude``, ``longitude``).
+            parameters: input parameters of a chatflow bot.
+            shortcut_command: a shortcut command to run.
+            enable_card: answer with cards where the bot has them.
+            publish_status: ``"published_online"`` (default) or ``"unpublished_draft"``.
+            bot_version: a published version to talk to (not with the draft).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            extra_headers: extra HTTP headers for this call.
+
         Examples:
             ```python
             chat = await coze.chat.create(bot_id="7351...", user_id="u1",
@@ -202,6 +222,26 @@ class AsyncChat(APIResource):
         """Start a chat and stream its events (``async with`` closes the connection when you leave).
 
         Inputs are validated at once, before anything is sent.
+
+        Args:
+            bot_id: the bot to talk to (published to the API channel).
+            user_id: your id for the end user (it scopes conversations and memory).
+            additional_messages: the new messages, at most 100: strings (user questions), dicts or
+                `EnterMessage` objects.
+            conversation_id: continue this conversation (default: a new one).
+            auto_save_history: keep the messages in the conversation (``False`` only for streams).
+            custom_variables: values of the bot's prompt variables.
+            meta_data: at most 16 string pairs kept with the chat (keys 1-64, values 1-512 characters).
+            extra_params: extra body fields the service accepts (e.g. ``latitude``, ``longitude``).
+            parameters: input parameters of a chatflow bot.
+            shortcut_command: a shortcut command to run.
+            enable_card: answer with cards where the bot has them.
+            publish_status: ``"published_online"`` (default) or ``"unpublished_draft"``.
+            bot_version: a published version to talk to (not with the draft).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            extra_headers: extra HTTP headers for this call.
 
         Examples:
             ```python
@@ -313,15 +353,29 @@ class AsyncChat(APIResource):
         conversation_id: str | None = None, poll_timeout: float | None = None, poll_interval: float = 1.0,
         **create_kwargs: Any,
     ) -> ChatPoll:
-        """Create a chat, poll it (at most once a second, §5.2) until it stops, and fetch its messages.
+        """Create a chat, poll it (at most once a second, as the service asks) until it stops, and fetch its messages.
 
         On ``poll_timeout`` the chat is cancelled (a chat that finished meanwhile, 4104, is fetched).
+
+        Args:
+            bot_id: the bot to talk to.
+            user_id: your id for the end user.
+            additional_messages: the new messages (strings, dicts or `EnterMessage` objects).
+            conversation_id: continue this conversation (default: a new one).
+            poll_timeout: seconds to wait for the chat to finish before cancelling it (default: no limit).
+            poll_interval: seconds between polls, at least 1.0.
+            **create_kwargs: any other argument of `create`.
+
+        Returns:
+            The finished chat and its messages: the ``answer``, then a ``verbose`` message and any
+            ``follow_up`` suggestions.
 
         Examples:
             ```python
             result = await coze.chat.create_and_poll(bot_id="7351...", user_id="u1",
                                                      additional_messages=["hi"], poll_timeout=60)
-            print(result.messages[-1].content)
+            answer = next(m for m in result.messages if m.type == "answer")
+            print(answer.content)
             ```
         """
         if poll_interval < 1.0:

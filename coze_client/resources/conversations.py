@@ -1,4 +1,4 @@
-"""Conversations, their messages and message feedback (reference §5.3, §5.4)."""
+"""Conversations, their messages and message feedback (the Coze conversation pages; the Coze message pages)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""Knowledge bases: datasets, documents and images (reference coze-api.md §5.6).
+"""Knowledge bases: datasets, documents and images (the Coze knowledge pages).
 
 The ``/open_api/knowledge/document/*`` endpoints always get the header ``Agw-Js-Conv: str`` (so
-int64 ids come back as strings, §1), and answer at the top level of the body.
+int64 ids come back as strings, the Coze API overview), and answer at the top level of the body.
 """
 
 from __future__ import annotations
@@ -209,7 +209,7 @@ class AsyncDocuments(APIResource):
         Examples:
             ```python
             async for doc in coze.datasets.documents.list(dataset_id="74..."):
-                print(doc.document_id, doc.name)
+                print(doc.document_id, doc.document_name)
             ```
         """
         did = require("dataset_id", dataset_id)
@@ -391,7 +391,7 @@ class AsyncDatasets(APIResource):
                      max_retries: int | None = None) -> None:
         """Overwrite a knowledge base's name, icon and description.
 
-        This is a full overwrite: a field you leave out is reset on the server (§5.6).
+        This is a full overwrite: a field you leave out is reset on the server (the Coze knowledge pages).
 
         Examples:
             ```python

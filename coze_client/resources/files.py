@@ -1,4 +1,4 @@
-"""Files (reference §5.8): upload one file (≤512 MB) and retrieve its record."""
+"""Files (the Coze file upload page): upload one file (≤512 MB) and retrieve its record."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Users (reference coze-api.md §5.9)."""
+"""Users (the Coze bot, user and workspace pages)."""
 
 from __future__ import annotations
 

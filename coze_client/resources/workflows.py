@@ -1,12 +1,12 @@
-"""Workflows and chatflows (reference coze-api.md §5.5, §6.2, §6.3).
+"""Workflows and chatflows (the Coze workflow run page; the Coze workflow stream page; the Coze chatflow page).
 
 Limits that shape this module:
 
 - The server cuts a blocking ``POST /v1/workflow/run`` that has not answered within **90 s**
-  (§5.5). The blocking run therefore defaults to a 100 s read timeout (a little over the cut-off,
+  (the Coze workflow run page). The blocking run therefore defaults to a 100 s read timeout (a little over the cut-off,
   so the server's own error reaches you instead of a client timeout); use ``is_async=True`` or
   ``runs.stream`` for longer workflows.
-- Workflow request bodies may be up to 20 MB (§2.4), checked before sending.
+- Workflow request bodies may be up to 20 MB (the Coze API overview), checked before sending.
 - A workflow run is never retried after an ambiguous failure: it may already be running and billed.
 """
 

@@ -1,4 +1,4 @@
-"""Workspaces (reference coze-api.md §5.9)."""
+"""Workspaces (the Coze bot, user and workspace pages)."""
 
 from __future__ import annotations
 

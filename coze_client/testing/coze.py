@@ -1,11 +1,11 @@
-"""A stateful fake Coze Open API server, faithful to ``shared/reference/coze-api.md``.
+"""A stateful fake Coze Open API server, faithful to the Coze API documentation.
 
 Bots answer chats (scripted replies or an echo), conversations and messages persist, chats move
 ``created -> in_progress -> completed`` (or ``failed`` / ``requires_action`` when scripted) as they
-are polled, streams emit the real §6.1/§6.2/§6.3 event sequences with the real framing, workflows
-run, stream, interrupt and resume, datasets and documents process over time, uploads return file
-ids. Every answer carries the real envelope ``{code, msg, data, detail{logid}}`` and the
-``x-tt-logid`` header; the odd envelopes of §1 are kept (messages list at the top level, modify under
+are polled, streams emit the event sequences of the Coze chat, workflow stream and chatflow pages with
+the real framing, workflows run, stream, interrupt and resume, datasets and documents process over
+time, uploads return file ids. Every answer carries the real envelope ``{code, msg, data, detail{logid}}`` and the
+``x-tt-logid`` header; the odd envelopes of the Coze API overview are kept (messages list at the top level, modify under
 ``message``, documents at the top level, workflow ``data`` as a string, process ``data.data``, run
 history as a one-element list, speech as raw bytes).
 
@@ -163,7 +163,7 @@ class FakeCoze(FakeServer):
         plan: a plan or preset name to enforce (``"coze.personal_free"``), or custom ``limits`` /
             ``quotas`` records.
         throttle_status: HTTP status of throttling answers (429 by default; the docs never say, so a
-            client must classify on the envelope ``code`` first: coze-api.md §2.1).
+            client must classify on the envelope ``code`` first: the Coze error-code page).
         throttle_code: force one throttle code; by default per-minute limits answer 4020 (over the
             RPM peak) and per-second ones 4009 (system request limit).
         lockout_code: the code once a lock-out quota is used up (4011, balance too low: an assumption,
@@ -630,7 +630,7 @@ class FakeCoze(FakeServer):
         return self._sse_response(self._chat_events(chat, task))
 
     def _check_enter_messages(self, messages: list[Any], auto_save: bool) -> httpx.Response | None:
-        """EnterMessage rules of coze-api.md §5.1 (4000 when broken)."""
+        """EnterMessage rules of the Coze chat page (4000 when broken)."""
         for m in messages:
             if not isinstance(m, dict) or m.get("role") not in ("user", "assistant"):
                 return self.error(4000, "invalid parameter: every message needs role user or assistant")
@@ -1806,7 +1806,7 @@ class FakeCoze(FakeServer):
         return self.stream_response(chunks(), content_type=ctype, headers={"x-tt-logid": logid})
 
     def _check_speech(self, body: dict[str, Any]) -> httpx.Response | None:
-        """Documented speech ranges (coze-api.md §5.7)."""
+        """Documented speech ranges (the Coze audio pages)."""
 
         def in_range(name: str, low: float, high: float) -> bool:
             value = body.get(name)

@@ -1,9 +1,8 @@
 """Server-side plan enforcement for the fake servers: strict sliding windows by arrival time.
 
-The real services judge their windows by when a request *arrives* (``ARCHITECTURE.md``, "Hard-won
-facts about limiting"), and they are strict: any interval of ``window`` seconds may hold at most
-``limit`` arrivals. A token bucket would let up to twice the rate through at a window edge, so this
-module keeps the arrival times themselves and counts them exactly.
+The real services judge their windows by when a request *arrives*, and they are strict: any interval of
+``window`` seconds may hold at most ``limit`` arrivals. A token bucket would let up to twice the rate through
+at a window edge, so this module keeps the arrival times themselves and counts them exactly.
 
 An `Enforcer` is built from a `Plan` (or plain
 `Limit` / `Quota` records for custom
@@ -79,7 +78,7 @@ class ManualClock:
 def estimate_tokens(text: str) -> int:
     """Rough token count the providers publish: 1 per CJK character, about 4 other characters per token.
 
-    ``plans.md`` (Xingchen and GPTBots sections) gives both rules; the fake only needs a stable
+    the providers' pricing pages (Xingchen and GPTBots sections) gives both rules; the fake only needs a stable
     estimate to charge token-per-minute windows before the reply is known.
 
     Examples:

@@ -1,6 +1,6 @@
 """A fake Coze OAuth service: the token endpoint (every grant), device codes, and a stand-in for the browser.
 
-Behaviour follows coze-api.md §3: ``POST /api/permission/oauth2/token`` takes JSON bodies for the
+Behaviour follows the Coze OAuth pages: ``POST /api/permission/oauth2/token`` takes JSON bodies for the
 ``authorization_code`` (web: ``Authorization: Bearer <client_secret>``; PKCE: ``code_verifier``),
 ``refresh_token`` (the old refresh token stops working), JWT-bearer (RS256 JWT in the Authorization
 header; ``duration_seconds`` 1..86399) and device-code grants; ``expires_in`` in answers is an
@@ -86,7 +86,8 @@ class FakeOAuth(FakeServer):
 
     Args:
         api: a fake API server (``FakeCoze``) whose accepted ``tokens`` follow what this fake issues.
-        access_ttl: lifetime of code/PKCE/device access tokens (900 s, §3); JWT tokens live ``duration_seconds``.
+        access_ttl: lifetime of code/PKCE/device access tokens (900 s, the Coze OAuth pages); JWT tokens live
+            ``duration_seconds``.
         device_interval: the polling interval device-code answers give (5 s by default).
         device_expires_in: how long a device code lives, as device-code answers say (300 s by default).
         enforce_interval: answer ``slow_down`` to device polls closer together than the interval.

@@ -1,6 +1,6 @@
 """A fake Coze realtime WebSocket server on loopback: ``/v1/audio/speech``, ``/v1/audio/transcriptions``, ``/v1/chat``.
 
-It speaks the frames of coze-api.md §7 (``{id, event_type, data, detail{logid}}``), answers every
+It speaks the frames of the Coze realtime pages (``{id, event_type, data, detail{logid}}``), answers every
 documented client event with the documented server events, and injects faults: drop the TCP
 connection after N server frames (no close frame: the client sees 1006), close cleanly after N
 frames, ``error`` frames for chosen client events, slow frames, and refused handshakes. Every
@@ -31,9 +31,12 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from websockets.asyncio.server import Server, ServerConnection, serve
-from websockets.exceptions import ConnectionClosed
-from websockets.http11 import Request, Response
+from ..errors import needs_extra
+
+with needs_extra("realtime", "The fake realtime server (FakeRealtime)"):
+    from websockets.asyncio.server import Server, ServerConnection, serve
+    from websockets.exceptions import ConnectionClosed
+    from websockets.http11 import Request, Response
 
 from .._secrets import fingerprint, redact
 

@@ -27,7 +27,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 
-import pytest
+from ..errors import needs_extra
+
+with needs_extra("testing", "The pytest plugin"):
+    import pytest
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from .coze import FakeCoze

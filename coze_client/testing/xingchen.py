@@ -1,4 +1,4 @@
-"""A fake Tongyi Xingchen (通义星尘) server (``shared/reference/providers-api.md`` §A).
+"""A fake Tongyi Xingchen (通义星尘) server (the Xingchen API docs).
 
 Character chat, blocking and SSE (``POST /v2/api/chat/send``), checks the gateway headers
 ``x-fag-appcode: aca`` and ``x-fag-servicename`` (``aca-chat-send`` / ``aca-chat-send-sse``), answers
@@ -94,7 +94,7 @@ class FakeXingchen(FakeServer):
         error_name: str | None = None,
         message: str | None = None,
     ) -> httpx.Response:
-        """The Xingchen envelope (providers-api.md §A.4)."""
+        """The Xingchen envelope (the Xingchen API docs)."""
         ok = error_code is None
         body = {
             "requestId": uuid.uuid4().hex,

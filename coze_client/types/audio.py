@@ -1,4 +1,4 @@
-"""Voice models: voices, speech, transcription, rooms, live, voiceprints (reference coze-api.md §5.7)."""
+"""Voice models: voices, speech, transcription, rooms, live, voiceprints (the Coze audio pages)."""
 
 from __future__ import annotations
 
@@ -207,7 +207,7 @@ class TurnDetectionType(str, Enum):
 
 
 class RoomTurnDetection(BaseModel):
-    """Turn detection of a room (cozepy cannot send it, §9.5)."""
+    """Turn detection of a room (cozepy cannot send it, a cozepy 0.20.0 gap)."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -294,7 +294,7 @@ class VoiceprintGroup(CozeModel):
 
 
 class VoiceprintFeature(CozeModel):
-    """One speaker's voiceprint. ``created_at`` examples look like milliseconds (§1)."""
+    """One speaker's voiceprint. ``created_at`` examples look like milliseconds (the Coze API overview)."""
 
     id: str = ""
     group_id: str | None = None

@@ -1,4 +1,4 @@
-"""Account benefits: the effective limits of the account's plan (reference coze-api.md §2.4).
+"""Account benefits: the effective limits of the account's plan (the Coze API overview).
 
 ``GET /v1/commerce/benefit/benefits/get?benefit_type_list=api_run_qps&resource_id=chat|workflow|plugin``
 answers ``basic_info.user_level`` and ``benefit_info[]``; each entry has ``basic``, ``extra[]`` and

@@ -1,4 +1,4 @@
-"""Chat v3 and message models (reference §5.1, §5.2, §6.1)."""
+"""Chat v3 and message models (the Coze chat page)."""
 
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ class MessageContentType(str, Enum):
 
 
 class ChatEventType(str, Enum):
-    """Event names of the chat stream (§6.1)."""
+    """Event names of the chat stream (the Coze chat page)."""
 
     CHAT_CREATED = "conversation.chat.created"
     CHAT_IN_PROGRESS = "conversation.chat.in_progress"

@@ -1,4 +1,4 @@
-"""Workflow and chatflow models (reference coze-api.md §5.5, §6.2, §6.3)."""
+"""Workflow and chatflow models (the Coze workflow run page; the Coze workflow stream page; the Coze chatflow page)."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ class WorkflowPublishStatus(str, Enum):
 
 
 class WorkflowInterruptType(int, Enum):
-    """``interrupt_type`` of a resume (§5.5): what the workflow waits for."""
+    """``interrupt_type`` of a resume (the Coze workflow run page): what the workflow waits for."""
 
     LOCAL_PLUGIN = 1
     QUESTION = 2
@@ -78,7 +78,10 @@ class WorkflowInterruptType(int, Enum):
 
 
 class WorkflowEventType(str, Enum):
-    """Event names of a workflow stream (§6.2). ``UNKNOWN`` marks names this client does not know yet."""
+    """Event names of a workflow stream (the Coze workflow stream page).
+
+    ``UNKNOWN`` marks names this client does not know yet.
+    """
 
     MESSAGE = "Message"
     ERROR = "Error"
@@ -191,7 +194,7 @@ class WorkflowEvent(CozeModel):
     """One event of a workflow stream.
 
     ``gap`` is True when this event's ``id`` is not the previous id + 1 (events were lost on the
-    way; the docs ask clients to check, §6.2); ``expected_id`` then says which id was due.
+    way; the docs ask clients to check, the Coze workflow stream page); ``expected_id`` then says which id was due.
     ``PING`` heartbeats are typed (``event == "PING"``) and carry their raw ``data``.
 
     Examples:

@@ -1,7 +1,7 @@
 """Realtime voice over WebSockets: ``coze.websockets.audio.speech``, ``.audio.transcriptions`` and ``.chat``.
 
 Built on the ``websockets`` library (asyncio implementation): see docs/realtime.md for why it was
-chosen over httpx-ws. The WebSocket host is derived from the API base URL (coze-api.md §1):
+chosen over httpx-ws. The WebSocket host is derived from the API base URL (the Coze API overview):
 ``https://api.coze.cn`` -> ``wss://ws.coze.cn``, ``api-`` -> ``ws-``, ``http://127.0.0.1:port`` ->
 ``ws://127.0.0.1:port`` (the testing kit's fake server).
 

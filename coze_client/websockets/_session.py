@@ -1,11 +1,10 @@
 """One realtime WebSocket session: connect, send client events, receive typed server events, close.
 
-A session counts as one call for the limiter and the ledger (every reconnect is one more): the
-ledger reserves it before connecting, the limiter grants a slot, and the slot is released as soon as
-the handshake is answered (the server counted the connection when it arrived, and holding a request
-slot for a minutes-long session would stall every other call of the group: ARCHITECTURE.md, "Count
-what you can prove"). The ledger reservation is settled when the session closes, with the usage the
-session reported. A failed connect before any byte left gives both back.
+A session counts as one call for the limiter and the ledger (every reconnect is one more): the ledger reserves
+it before connecting, the limiter grants a slot, and the slot is released as soon as the handshake is answered
+(the server counted the connection when it arrived, and holding a request slot for a minutes-long session
+would stall every other call of the group). The ledger reservation is settled when the session closes, with
+the usage the session reported. A failed connect before any byte left gives both back.
 
 A background task reads frames into a bounded queue (so a slow consumer pushes back on the socket
 instead of growing memory); the consumer takes events with ``async for`` or `receive`. A

@@ -1,4 +1,4 @@
-"""Realtime voice chat with a bot over ``wss://ws.coze.cn/v1/chat?bot_id=...`` (coze-api.md §7).
+"""Realtime voice chat with a bot over ``wss://ws.coze.cn/v1/chat?bot_id=...`` (the Coze realtime pages).
 
 Up: ``chat.update``, ``input_audio_buffer.append`` / ``complete`` / ``clear``, ``conversation.message.create``,
 ``conversation.clear``, ``conversation.chat.submit_tool_outputs``, ``conversation.chat.cancel``,
@@ -151,7 +151,7 @@ class ChatSession(RealtimeSession):
     async def generate_audio(self, text: str, *, split: bool = False) -> int:
         """Send ``input_text.generate_audio``: the bot speaks ``text`` (no reply is generated).
 
-        The text must be under 1024 UTF-8 bytes (coze-api.md §7); longer text is refused before
+        The text must be under 1024 UTF-8 bytes (the Coze realtime pages); longer text is refused before
         sending, or, with ``split=True``, sent as several events. Returns how many were sent.
         """
         if not text:

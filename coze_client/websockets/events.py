@@ -1,4 +1,4 @@
-"""Typed realtime events (coze-api.md §7): what the server sends down, parsed from JSON frames.
+"""Typed realtime events (the Coze realtime pages): what the server sends down, parsed from JSON frames.
 
 Frames are ``{id, event_type, data, detail{logid, origin_message?}}``. Each known ``event_type`` has
 a class with a typed ``data``; an unknown type (or one whose ``data`` does not fit its model) is

@@ -1,4 +1,4 @@
-"""Streaming speech synthesis (TTS) over ``wss://ws.coze.cn/v1/audio/speech`` (coze-api.md §7).
+"""Streaming speech synthesis (TTS) over ``wss://ws.coze.cn/v1/audio/speech`` (the Coze realtime pages).
 
 Up: ``speech.update{output_audio}``, ``input_text_buffer.append{delta}``, ``input_text_buffer.complete``.
 Down: ``speech.created``, ``speech.updated``, ``input_text_buffer.completed``, ``speech.audio.update``

@@ -1,4 +1,4 @@
-"""Streaming speech recognition (ASR) over ``wss://ws.coze.cn/v1/audio/transcriptions`` (coze-api.md §7).
+"""Streaming speech recognition (ASR) over ``wss://ws.coze.cn/v1/audio/transcriptions`` (the Coze realtime pages).
 
 Up: ``transcriptions.update{input_audio{format, codec, sample_rate, channel, bit_depth}}``,
 ``input_audio_buffer.append{delta: base64}``, ``input_audio_buffer.complete``, ``input_audio_buffer.clear``.
