@@ -284,6 +284,51 @@ def _is_prose(line: str) -> bool:
     return bool(re.match(r"^[A-Z][a-z]+ [a-z]", s)) and s.endswith((".", ":"))
 
 
+# The options every resource method takes, described once here and added where a docstring leaves them out.
+CALL_OPTIONS = {
+    "timeout": "this call's timeout (seconds or ``httpx.Timeout``; default: the client's).",
+    "max_retries": "this call's retries (default: the client's).",
+    "max_wait": "fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).",
+    "extra_headers": "extra HTTP headers for this call.",
+}
+SECTION_AFTER_ARGS = re.compile(r"^(Returns|Raises|Yields|Examples|Example|Note|Notes|Warning|Warnings|See Also):\s*$")
+
+
+def add_call_options(inner: str, params: list[str], body_indent: int) -> str:
+    """Add an Args entry for each per-call option in ``params`` the docstring ``inner`` does not describe."""
+    if "max_retries" not in params:  # not a call through the corridor (e.g. a wait's own ``timeout``)
+        return inner
+    wanted = [p for p in params if p in CALL_OPTIONS and not re.search(rf"^\s+\*?\*?{p}\s*(\(.*\))?:", inner, re.M)]
+    if not wanted:
+        return inner
+    pad = " " * body_indent
+    entries = [f"{pad}    {p}: {CALL_OPTIONS[p]}" for p in wanted]
+    lines = inner.split("\n")
+    if len(lines) == 1:  # a one-line docstring grows a body
+        return "\n".join([lines[0], "", f"{pad}Args:", *entries, pad])
+    args_at = next((i for i, line in enumerate(lines)
+                    if line.strip() == "Args:" and _indent(line) == body_indent), None)
+    if args_at is not None:
+        end = args_at + 1
+        while end < len(lines) and (not lines[end].strip() or _indent(lines[end]) > body_indent):
+            end += 1
+        while end > args_at + 1 and not lines[end - 1].strip():
+            end -= 1
+        lines[end:end] = entries
+        return "\n".join(lines)
+    at = next((i for i, line in enumerate(lines)
+               if _indent(line) == body_indent and SECTION_AFTER_ARGS.match(line.strip())), None)
+    if at is None:  # at the end, before the closing quotes' indentation
+        at = len(lines) - 1 if not lines[-1].strip() else len(lines)
+        block = ["", f"{pad}Args:", *entries]
+        while at > 0 and not lines[at - 1].strip():
+            at -= 1
+    else:
+        block = [f"{pad}Args:", *entries, ""]
+    lines[at:at] = block
+    return "\n".join(lines)
+
+
 def docstring_spans(source: str) -> Iterator[tuple[int, int, int, int]]:
     """(start line, start col, end line, end col) of every docstring (and attribute docstring) in ``source``."""
     tree = ast.parse(source)
@@ -299,9 +344,24 @@ def docstring_spans(source: str) -> Iterator[tuple[int, int, int, int]]:
                 yield v.lineno, v.col_offset, v.end_lineno, v.end_col_offset
 
 
+def _function_params(source: str) -> dict[int, tuple[list[str], int]]:
+    """Docstring start line -> (parameter names, body indentation) of every public function."""
+    out: dict[int, tuple[list[str], int]] = {}
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.name.startswith("_") and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(
+                    first.value.value, str):
+                a = node.args
+                names = [x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs)]
+                out[first.value.lineno] = (names, first.col_offset)
+    return out
+
+
 def fix_source(source: str) -> str:
     lines = source.split("\n")
     spans = sorted(docstring_spans(source), reverse=True)
+    functions = _function_params(source)
     for l0, c0, l1, c1 in spans:
         # work on the text between the opening and the closing quotes
         first, last = lines[l0 - 1], lines[l1 - 1]
@@ -314,6 +374,8 @@ def fix_source(source: str) -> str:
         q = m.group(2)
         inner = segment[len(m.group(0)):-len(q)]
         fixed = fix_docstring(inner)
+        if l0 in functions:
+            fixed = add_call_options(fixed, *functions[l0])
         if fixed == inner:
             continue
         new = m.group(0) + fixed + q

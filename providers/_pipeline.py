@@ -53,7 +53,13 @@ def env_secret(value: str | None, env: str, what: str) -> str:
 def call_options(
     timeout: float | httpx.Timeout | None = None, max_retries: int | None = None, max_wait: float | None = None
 ) -> CallOptions | None:
-    """Per-call options, or None when none were given (the common case)."""
+    """Per-call options, or None when none were given (the common case).
+
+    Args:
+        timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+        max_retries: this call's retries (default: the client's).
+        max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+    """
     if timeout is None and max_retries is None and max_wait is None:
         return None
     if max_retries is not None and max_retries < 0:

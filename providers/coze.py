@@ -129,6 +129,11 @@ class CozeProvider:
         Options: ``bot_id``, ``user_id``, ``conversation_id``, ``custom_variables``, ``meta_data``,
         ``extra_params``, ``parameters``, ``publish_status``, ``bot_version``, ``auto_save_history``.
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
         Examples:
             ```python
             async with bot.stream("hi") as s:
@@ -199,6 +204,11 @@ class CozeProvider:
         **options: Any,
     ) -> ChatReply:
         """Send a chat and return the whole answer (read from the stream; see the module docstring).
+
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
 
         Examples:
             ```python

@@ -390,6 +390,11 @@ class EasyDL(PipelineOwner):
         ``call_type`` names the price row (``coze_client.ledger.prices.EASYDL_POINTS``) and the limiter
         group; ``points`` overrides its price (latency-tier packs).
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
         Examples:
             ```python
             await easydl.predict("text_cls", "news", {"text": "..."},

@@ -352,6 +352,11 @@ class GPTBotsProvider(PipelineOwner):
 
         Without a conversation a new one is created first (GPTBots requires one).
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
         Examples:
             ```python
             reply = await bot.chat("hello", conversation=conv)
@@ -378,6 +383,11 @@ class GPTBotsProvider(PipelineOwner):
         **options: Any,
     ) -> ChatStream:
         """Send a message v2, streaming: text deltas (codes 3 and 10), then the reply (tokens from code 4).
+
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
 
         Examples:
             ```python

@@ -508,6 +508,11 @@ class XingchenProvider(PipelineOwner):
         Options: ``character_id``, ``character_version``, ``bot_profile``, ``model``, ``parameters``,
         ``user_name``, ``user_info``, ``scenario``.
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
         Examples:
             ```python
             reply = await bot.chat("你好")
@@ -535,6 +540,11 @@ class XingchenProvider(PipelineOwner):
 
         Cumulative events (``incremental_output=False``) are turned into deltas too. A stream that
         ends without a ``stopReason`` raises `StreamError` (truncated).
+
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
 
         Examples:
             ```python

@@ -79,3 +79,34 @@ def f():
     assert "    The tree:\n\n    ```text\n    a\n    └── b\n    ```" in fixed
     assert "    Examples:\n        ```python\n        x = f()\n        x\n        # 1\n        ```\n    \"\"\"" in fixed
     compile(fixed, "<fixed>", "exec")
+
+
+def test_the_fixer_describes_the_per_call_options() -> None:
+    docstyle = _docstyle()
+    source = '''
+class R:
+    async def get(self, *, item_id: str, timeout=None, max_retries=None) -> None:
+        """One item."""
+
+    async def put(self, *, item_id: str, timeout=None, max_retries=None) -> None:
+        """Store it.
+
+        Args:
+            item_id: the item.
+
+        Examples:
+            ```python
+            await r.put(item_id="1")
+            ```
+        """
+
+    async def wait(self, *, timeout=600.0) -> None:
+        """Wait (its own timeout: no per-call options here)."""
+'''
+    fixed = docstyle.fix_source(source)
+    assert '"""One item.\n\n        Args:\n            timeout: this call' in fixed
+    assert "item_id: the item.\n            timeout: this call's timeout" in fixed
+    assert fixed.count("max_retries: this call's retries") == 2
+    assert '"""Wait (its own timeout: no per-call options here)."""' in fixed
+    assert docstyle.fix_source(fixed) == fixed
+    compile(fixed, "<fixed>", "exec")

@@ -119,6 +119,10 @@ class AsyncVoices(APIResource):
     ) -> AsyncPaginator[Voice]:
         """Voices you can use (``page_size`` 1-100); each lists the emotions it supports.
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
         Examples:
             ```python
             async for voice in coze.audio.voices.list(filter_system_voice=True):
@@ -152,6 +156,10 @@ class AsyncVoices(APIResource):
 
         ``text`` is compared with the recording (1109 when they differ). The documented answer
         holds just ``voice_id``, which parses into `Voice`.
+
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
 
         Examples:
             ```python
@@ -211,6 +219,11 @@ class AsyncSpeech(APIResource):
     ) -> SpeechAudio:
         """Synthesise speech (``input`` at most 1024 bytes of UTF-8) and return the audio in memory.
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
         Examples:
             ```python
             audio = await coze.audio.speech.create(input="你好", voice_id="7426...",
@@ -235,6 +248,11 @@ class AsyncSpeech(APIResource):
 
         The audio goes to ``<path>.part`` first and is renamed when complete, so a broken download
         never leaves a truncated file at ``path``. Disk writes run in a worker thread.
+
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
 
         Examples:
             ```python
@@ -296,6 +314,10 @@ class AsyncTranscriptions(APIResource):
                      max_retries: int | None = None) -> Transcription:
         """Transcribe an audio file (at most 10 MB and 30 minutes; mp3, wav, ogg, m4a, ...).
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
         Examples:
             ```python
             t = await coze.audio.transcriptions.create(file="meeting.mp3")
@@ -318,6 +340,10 @@ class AsyncRooms(APIResource):
         """Create a room the bot joins. Billing starts now (3 minutes minimum); never retried once sent.
 
         Every ``config`` field is optional (documented defaults are filled in).
+
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
 
         Examples:
             ```python
@@ -343,6 +369,10 @@ class AsyncLive(APIResource):
                        max_retries: int | None = None) -> LiveInfo:
         """The streams of a live session.
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
         Examples:
             ```python
             live = await coze.audio.live.retrieve(live_id="7501...")
@@ -363,6 +393,10 @@ class AsyncVoiceprintFeatures(APIResource):
     ) -> CreatedId:
         """Add a speaker from a recording (``sample_rate`` / ``channel`` for pcm; defaults 16000 / 1).
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
         Examples:
             ```python
             feat = await coze.audio.voiceprint_groups.features.create(
@@ -379,6 +413,10 @@ class AsyncVoiceprintFeatures(APIResource):
     def list(self, *, group_id: str, page_num: int = 1, page_size: int = 10, timeout: TimeoutTypes = None,
              max_retries: int | None = None) -> AsyncPaginator[VoiceprintFeature]:
         """Speakers of a group (``page_size`` 1-200).
+
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
 
         Examples:
             ```python
@@ -409,6 +447,10 @@ class AsyncVoiceprintFeatures(APIResource):
     ) -> None:
         """Change a speaker's name, description or recording (multipart even without a file).
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
         Examples:
             ```python
             await coze.audio.voiceprint_groups.features.update(
@@ -427,6 +469,10 @@ class AsyncVoiceprintFeatures(APIResource):
     async def delete(self, *, group_id: str, feature_id: str, timeout: TimeoutTypes = None,
                      max_retries: int | None = None) -> None:
         """Remove a speaker.
+
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
 
         Examples:
             ```python
@@ -450,6 +496,10 @@ class AsyncVoiceprintGroups(APIResource):
                      max_retries: int | None = None) -> CreatedId:
         """Create a group (``name`` at most 20 characters).
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
         Examples:
             ```python
             group = await coze.audio.voiceprint_groups.create(name="team")
@@ -464,6 +514,10 @@ class AsyncVoiceprintGroups(APIResource):
         group_id: str | None = None, timeout: TimeoutTypes = None, max_retries: int | None = None,
     ) -> AsyncPaginator[VoiceprintGroup]:
         """Groups (``name`` matches by prefix; ``page_size`` 1-200).
+
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
 
         Examples:
             ```python
@@ -490,6 +544,10 @@ class AsyncVoiceprintGroups(APIResource):
                      timeout: TimeoutTypes = None, max_retries: int | None = None) -> None:
         """Rename a group or change its description (at most 500 characters).
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
         Examples:
             ```python
             await coze.audio.voiceprint_groups.update(group_id="75...", desc="the support team")
@@ -506,6 +564,10 @@ class AsyncVoiceprintGroups(APIResource):
     async def delete(self, *, group_id: str, timeout: TimeoutTypes = None, max_retries: int | None = None) -> None:
         """Delete a group and its speakers.
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
         Examples:
             ```python
             await coze.audio.voiceprint_groups.delete(group_id="75...")
@@ -519,6 +581,10 @@ class AsyncVoiceprintGroups(APIResource):
         channel: int | None = None, timeout: TimeoutTypes = None, max_retries: int | None = None,
     ) -> SpeakerIdentifyResult:
         """Which speakers of the group best match a recording.
+
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
 
         Examples:
             ```python

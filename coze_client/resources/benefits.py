@@ -29,6 +29,10 @@ class AsyncBenefits(APIResource):
         Use `Benefits.qps`, `Benefits.to_limits`, `Benefits.suggested_plan` and
         `Benefits.check_plan` to pick the limiter preset or check the one you use.
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
         Examples:
             ```python
             b = await coze.benefits.retrieve()

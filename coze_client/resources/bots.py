@@ -30,6 +30,10 @@ class AsyncBots(APIResource):
     ) -> AsyncPaginator[SimpleBot]:
         """Bots of a workspace. Sends the documented ``page_num`` (cozepy sends ``page_index``, a cozepy 0.20.0 gap).
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
         Examples:
             ```python
             async for bot in coze.bots.list(workspace_id="74..."):
@@ -57,6 +61,10 @@ class AsyncBots(APIResource):
     async def retrieve(self, *, bot_id: str, is_published: bool | None = None, timeout: TimeoutTypes = None,
                        max_retries: int | None = None) -> Bot:
         """A bot's configuration (``is_published=False`` reads the draft).
+
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
 
         Examples:
             ```python

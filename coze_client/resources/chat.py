@@ -121,6 +121,11 @@ class AsyncChatMessages(APIResource):
     ) -> ListResult[Message]:
         """Everything the chat produced except the user's question (answers, tool calls, follow-ups).
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
         Examples:
             ```python
             msgs = await coze.chat.messages.list(conversation_id=c, chat_id=chat.id)
@@ -271,6 +276,11 @@ class AsyncChat(APIResource):
     ) -> Chat:
         """The chat's current state (``GET /v3/chat/retrieve``).
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
         Examples:
             ```python
             chat = await coze.chat.retrieve(conversation_id=c, chat_id=chat.id)
@@ -295,6 +305,11 @@ class AsyncChat(APIResource):
     ) -> Chat:
         """Answer a ``requires_action`` chat's tool calls (blocking).
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
         Examples:
             ```python
             await coze.chat.submit_tool_outputs(conversation_id=c, chat_id=h,
@@ -313,6 +328,11 @@ class AsyncChat(APIResource):
         timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
     ) -> EventStream[ChatEvent]:
         """Answer tool calls and stream the rest of the chat.
+
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
 
         Examples:
             ```python
@@ -334,6 +354,11 @@ class AsyncChat(APIResource):
         timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
     ) -> Chat:
         """Cancel a running chat (it does not stop a stream you are reading: close that yourself).
+
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
 
         Examples:
             ```python

@@ -56,6 +56,10 @@ class AsyncFeedback(APIResource):
     ) -> None:
         """Give feedback on a text answer.
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
         Examples:
             ```python
             await coze.conversations.messages.feedback.create(
@@ -74,6 +78,10 @@ class AsyncFeedback(APIResource):
     async def delete(self, *, conversation_id: str, message_id: str, timeout: TimeoutTypes = None,
                      max_retries: int | None = None) -> None:
         """Remove your feedback from a message.
+
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
 
         Examples:
             ```python
@@ -102,6 +110,10 @@ class AsyncMessages(APIResource):
     ) -> Message:
         """Add a message to a conversation.
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
         Examples:
             ```python
             msg = await coze.conversations.messages.create(
@@ -123,6 +135,10 @@ class AsyncMessages(APIResource):
         timeout: TimeoutTypes = None, max_retries: int | None = None,
     ) -> AsyncPaginator[Message]:
         """Messages of a conversation, by cursor (``await`` for one page, ``async for`` for all).
+
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
 
         Examples:
             ```python
@@ -154,6 +170,10 @@ class AsyncMessages(APIResource):
                        max_retries: int | None = None) -> Message:
         """One message.
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
         Examples:
             ```python
             msg = await coze.conversations.messages.retrieve(conversation_id=c, message_id=m)
@@ -173,6 +193,10 @@ class AsyncMessages(APIResource):
         timeout: TimeoutTypes = None, max_retries: int | None = None,
     ) -> Message:
         """Change a message's content or meta data (the service answers under ``message``).
+
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
 
         Examples:
             ```python
@@ -196,6 +220,10 @@ class AsyncMessages(APIResource):
     async def delete(self, *, conversation_id: str, message_id: str, timeout: TimeoutTypes = None,
                      max_retries: int | None = None) -> Message:
         """Delete a question or answer; returns the deleted message.
+
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
 
         Examples:
             ```python
@@ -225,6 +253,10 @@ class AsyncConversations(APIResource):
     ) -> Conversation:
         """Create a conversation (bind it to a bot with ``bot_id`` so it shows up in ``list``).
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
         Examples:
             ```python
             conv = await coze.conversations.create(bot_id="7351...", name="support")
@@ -241,6 +273,10 @@ class AsyncConversations(APIResource):
     async def retrieve(self, *, conversation_id: str, timeout: TimeoutTypes = None,
                        max_retries: int | None = None) -> Conversation:
         """One conversation.
+
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
 
         Examples:
             ```python
@@ -259,6 +295,10 @@ class AsyncConversations(APIResource):
         timeout: TimeoutTypes = None, max_retries: int | None = None,
     ) -> AsyncPaginator[Conversation]:
         """Your conversations with a bot (page number + ``has_more``; ``page_size`` at most 50).
+
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
 
         Examples:
             ```python
@@ -290,6 +330,10 @@ class AsyncConversations(APIResource):
                      max_retries: int | None = None) -> Conversation:
         """Rename a conversation.
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
         Examples:
             ```python
             await coze.conversations.update(conversation_id=c, name="renamed")
@@ -304,6 +348,10 @@ class AsyncConversations(APIResource):
                      max_retries: int | None = None) -> None:
         """Delete a conversation and its messages, permanently.
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
         Examples:
             ```python
             await coze.conversations.delete(conversation_id=c)
@@ -315,6 +363,10 @@ class AsyncConversations(APIResource):
     async def clear(self, *, conversation_id: str, timeout: TimeoutTypes = None,
                     max_retries: int | None = None) -> Section:
         """Start a new context section (the bot forgets what came before).
+
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
 
         Examples:
             ```python

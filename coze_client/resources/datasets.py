@@ -153,6 +153,11 @@ class AsyncDocuments(APIResource):
         ``chunk_strategy`` only counts on the first upload into a knowledge base. Processing runs in
         the background: follow it with `wait_until_processed`.
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
         Examples:
             ```python
             docs = await coze.datasets.documents.create(dataset_id="74...", document_bases=[
@@ -182,6 +187,10 @@ class AsyncDocuments(APIResource):
     ) -> None:
         """Rename a document or change its refresh rule (web pages).
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
         Examples:
             ```python
             await coze.datasets.documents.update(document_id="75...",
@@ -205,6 +214,10 @@ class AsyncDocuments(APIResource):
         timeout: TimeoutTypes = None, max_retries: int | None = None,
     ) -> AsyncPaginator[Document]:
         """Documents of a knowledge base (``page`` / ``size`` go in the body; the answer has a total).
+
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
 
         Examples:
             ```python
@@ -231,6 +244,10 @@ class AsyncDocuments(APIResource):
     async def delete(self, *, document_ids: Sequence[str], timeout: TimeoutTypes = None,
                      max_retries: int | None = None) -> None:
         """Delete up to 100 documents.
+
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
 
         Examples:
             ```python
@@ -288,6 +305,10 @@ class AsyncDatasetImages(APIResource):
     ) -> AsyncPaginator[Photo]:
         """Images, optionally searched by caption (``page_size`` 1-299).
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
         Examples:
             ```python
             async for photo in coze.datasets.images.list(dataset_id="74...", has_caption=False):
@@ -316,6 +337,10 @@ class AsyncDatasetImages(APIResource):
                      max_retries: int | None = None) -> None:
         """Set an image's caption.
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
         Examples:
             ```python
             await coze.datasets.images.update(dataset_id="74...", document_id="75...",
@@ -343,6 +368,10 @@ class AsyncDatasets(APIResource):
     ) -> CreateDatasetResult:
         """Create a knowledge base (``format_type`` 0 text, 2 images; ``file_id`` an uploaded icon).
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
         Examples:
             ```python
             ds = await coze.datasets.create(name="FAQ", space_id="74...", format_type=0)
@@ -361,6 +390,10 @@ class AsyncDatasets(APIResource):
         page_num: int = 1, page_size: int = 10, timeout: TimeoutTypes = None, max_retries: int | None = None,
     ) -> AsyncPaginator[Dataset]:
         """Knowledge bases of a space (``name`` matches fuzzily; ``page_size`` 1-300).
+
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
 
         Examples:
             ```python
@@ -393,6 +426,10 @@ class AsyncDatasets(APIResource):
 
         This is a full overwrite: a field you leave out is reset on the server (the Coze knowledge pages).
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
         Examples:
             ```python
             await coze.datasets.update(dataset_id="74...", name="FAQ",
@@ -406,6 +443,10 @@ class AsyncDatasets(APIResource):
     async def delete(self, *, dataset_id: str, timeout: TimeoutTypes = None, max_retries: int | None = None) -> None:
         """Delete a knowledge base, its files, and its bindings to agents.
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
         Examples:
             ```python
             await coze.datasets.delete(dataset_id="74...")
@@ -417,6 +458,10 @@ class AsyncDatasets(APIResource):
     async def process(self, *, dataset_id: str, document_ids: Sequence[str], timeout: TimeoutTypes = None,
                       max_retries: int | None = None) -> ListResult[DocumentProgress]:
         """Processing progress of documents (the answer nests the list as ``data.data``).
+
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
 
         Examples:
             ```python

@@ -70,6 +70,11 @@ class AsyncFiles(APIResource):
                      max_wait: float | None = None) -> File:
         """Upload one file (path, bytes, binary file object or ``(name, bytes)``); ≤512 MB.
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
         Examples:
             ```python
             f = await coze.files.upload(file="report.pdf")
@@ -84,6 +89,10 @@ class AsyncFiles(APIResource):
 
     async def retrieve(self, *, file_id: str, timeout: TimeoutTypes = None, max_retries: int | None = None) -> File:
         """The record of an uploaded file.
+
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
 
         Examples:
             ```python

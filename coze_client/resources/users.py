@@ -18,6 +18,10 @@ class AsyncUsers(APIResource):
     async def me(self, *, timeout: TimeoutTypes = None, max_retries: int | None = None) -> User:
         """The account the token belongs to (a cheap way to check a token).
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
         Examples:
             ```python
             me = await coze.users.me()

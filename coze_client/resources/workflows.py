@@ -311,6 +311,11 @@ class AsyncExecuteNodes(APIResource):
     ) -> NodeOutput:
         """The output of one node of a run (``node_execute_uuid`` from the history's ``node_execute_status``).
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
         Examples:
             ```python
             out = await coze.workflows.runs.run_histories.execute_nodes.retrieve(
@@ -338,6 +343,11 @@ class AsyncRunHistories(APIResource):
         timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
     ) -> WorkflowRunHistory:
         """One run's record, e.g. to poll an ``is_async`` run (the service answers a 1-element list).
+
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
 
         Examples:
             ```python
@@ -383,6 +393,12 @@ class AsyncWorkflowRuns(APIResource):
         (paid plans; 6003 otherwise) returns an ``execute_id`` to poll with
         ``run_histories.retrieve``. Token usage goes to the ledger. Never retried once sent.
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            extra_headers: extra HTTP headers for this call.
+
         Examples:
             ```python
             result = await coze.workflows.runs.create(workflow_id="73...",
@@ -406,6 +422,12 @@ class AsyncWorkflowRuns(APIResource):
     ) -> WorkflowStream:
         """Run a workflow and stream its events (Message, Error, Interrupt, PING, Done).
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            extra_headers: extra HTTP headers for this call.
+
         Examples:
             ```python
             async with coze.workflows.runs.stream(
@@ -428,6 +450,11 @@ class AsyncWorkflowRuns(APIResource):
     ) -> WorkflowStream:
         """Answer an ``Interrupt`` and stream the rest of the run (at most 3 resumes; ids restart at 0).
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
         Examples:
             ```python
             data = event.interrupt.interrupt_data
@@ -447,6 +474,11 @@ class AsyncWorkflowRuns(APIResource):
         timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
     ) -> WorkflowRunResult:
         """Answer an interrupt and wait for the output (``POST /v1/workflows/resume``; not in cozepy).
+
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
 
         Examples:
             ```python
@@ -477,6 +509,12 @@ class AsyncWorkflowChat(APIResource):
     ) -> EventStream[ChatEvent]:
         """Talk to a chatflow (streaming only). Events use the chat names; ``done`` carries the
         ``debug_url``, kept on ``stream.end_data``.
+
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            extra_headers: extra HTTP headers for this call.
 
         Examples:
             ```python
@@ -525,6 +563,10 @@ class AsyncWorkflowVersions(APIResource):
     ) -> AsyncPaginator[WorkflowVersion]:
         """Published versions of a workflow, by page token (``page_size`` 1-30).
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
         Examples:
             ```python
             async for v in coze.workflows.versions.list(workflow_id="73..."):
@@ -568,6 +610,10 @@ class AsyncWorkflows(APIResource):
     ) -> AsyncPaginator[WorkflowBasic]:
         """Workflows of a workspace (``workspace_id`` required; ``page_size`` 1-30, default 10).
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
         Examples:
             ```python
             async for wf in coze.workflows.list(workspace_id="74..."):
@@ -598,6 +644,10 @@ class AsyncWorkflows(APIResource):
         timeout: TimeoutTypes = None, max_retries: int | None = None,
     ) -> WorkflowInfo:
         """A workflow's details; with ``include_input_output=True`` also its input and output schema.
+
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
 
         Examples:
             ```python

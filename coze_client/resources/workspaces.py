@@ -25,6 +25,10 @@ class AsyncWorkspaces(APIResource):
     ) -> AsyncPaginator[Workspace]:
         """Workspaces you belong to (page number + ``total_count``).
 
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
         Examples:
             ```python
             async for ws in coze.workspaces.list():
