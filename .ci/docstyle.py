@@ -291,18 +291,30 @@ CALL_OPTIONS = {
     "max_wait": "fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).",
     "extra_headers": "extra HTTP headers for this call.",
 }
+# Ids and paging parameters that mean the same thing on every corridor method.
+COMMON_PARAMS = {
+    "bot_id": "the bot's id.", "conversation_id": "the conversation's id.", "chat_id": "the chat's id.",
+    "message_id": "the message's id.", "workflow_id": "the workflow's id.", "execute_id": "the run's id.",
+    "workspace_id": "the workspace's id.", "dataset_id": "the knowledge base's id.", "file_id": "the file's id.",
+    "app_id": "the app's id.", "connector_id": "the channel (connector) id; default the API channel.",
+    "group_id": "the voiceprint group's id.", "feature_id": "the voiceprint's id.", "event_id": "the interrupt's id.",
+    "page_num": "the page to fetch, from 1 (iterate the result for every page).",
+    "page_size": "items per page (the endpoint's documented range applies).",
+    "page_token": "the token of the page to fetch (iterate the result for every page).",
+}
 SECTION_AFTER_ARGS = re.compile(r"^(Returns|Raises|Yields|Examples|Example|Note|Notes|Warning|Warnings|See Also):\s*$")
 
 
 def add_call_options(inner: str, params: list[str], body_indent: int) -> str:
-    """Add an Args entry for each per-call option in ``params`` the docstring ``inner`` does not describe."""
+    """Add an Args entry for each per-call option or common id in ``params`` that ``inner`` does not describe."""
     if "max_retries" not in params:  # not a call through the corridor (e.g. a wait's own ``timeout``)
         return inner
-    wanted = [p for p in params if p in CALL_OPTIONS and not re.search(rf"^\s+\*?\*?{p}\s*(\(.*\))?:", inner, re.M)]
+    known = {**COMMON_PARAMS, **CALL_OPTIONS}
+    wanted = [p for p in params if p in known and not re.search(rf"^\s+\*?\*?{p}\s*(\(.*\))?:", inner, re.M)]
     if not wanted:
         return inner
     pad = " " * body_indent
-    entries = [f"{pad}    {p}: {CALL_OPTIONS[p]}" for p in wanted]
+    entries = [f"{pad}    {p}: {known[p]}" for p in wanted]
     lines = inner.split("\n")
     if len(lines) == 1:  # a one-line docstring grows a body
         return "\n".join([lines[0], "", f"{pad}Args:", *entries, pad])
@@ -315,7 +327,7 @@ def add_call_options(inner: str, params: list[str], body_indent: int) -> str:
         while end > args_at + 1 and not lines[end - 1].strip():
             end -= 1
         lines[end:end] = entries
-        return "\n".join(lines)
+        return "\n".join(_in_signature_order(lines, args_at, end + len(entries), body_indent + 4, params))
     at = next((i for i, line in enumerate(lines)
                if _indent(line) == body_indent and SECTION_AFTER_ARGS.match(line.strip())), None)
     if at is None:  # at the end, before the closing quotes' indentation
@@ -327,6 +339,25 @@ def add_call_options(inner: str, params: list[str], body_indent: int) -> str:
         block = [f"{pad}Args:", *entries, ""]
     lines[at:at] = block
     return "\n".join(lines)
+
+
+def _in_signature_order(lines: list[str], args_at: int, end: int, entry_indent: int, params: list[str]) -> list[str]:
+    """The Args entries of ``lines[args_at + 1:end]`` sorted as the signature lists the parameters."""
+    entries: list[list[str]] = []
+    for line in lines[args_at + 1:end]:
+        if line.strip() and _indent(line) == entry_indent:
+            entries.append([line])
+        elif entries:
+            entries[-1].append(line)
+        else:
+            return lines  # text before the first entry: leave the block alone
+
+    def rank(entry: list[str]) -> int:
+        name = entry[0].strip().split(":", 1)[0].split(" ", 1)[0].lstrip("*")
+        return params.index(name) if name in params else len(params)
+
+    ordered = sorted(entries, key=rank)
+    return [*lines[:args_at + 1], *(line for entry in ordered for line in entry), *lines[end:]]
 
 
 def docstring_spans(source: str) -> Iterator[tuple[int, int, int, int]]:

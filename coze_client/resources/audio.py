@@ -120,6 +120,8 @@ class AsyncVoices(APIResource):
         """Voices you can use (``page_size`` 1-100); each lists the emotions it supports.
 
         Args:
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -342,6 +344,9 @@ class AsyncRooms(APIResource):
         Every ``config`` field is optional (documented defaults are filled in).
 
         Args:
+            bot_id: the bot's id.
+            conversation_id: the conversation's id.
+            workflow_id: the workflow's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -394,6 +399,7 @@ class AsyncVoiceprintFeatures(APIResource):
         """Add a speaker from a recording (``sample_rate`` / ``channel`` for pcm; defaults 16000 / 1).
 
         Args:
+            group_id: the voiceprint group's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -415,6 +421,9 @@ class AsyncVoiceprintFeatures(APIResource):
         """Speakers of a group (``page_size`` 1-200).
 
         Args:
+            group_id: the voiceprint group's id.
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -448,6 +457,8 @@ class AsyncVoiceprintFeatures(APIResource):
         """Change a speaker's name, description or recording (multipart even without a file).
 
         Args:
+            group_id: the voiceprint group's id.
+            feature_id: the voiceprint's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -471,6 +482,8 @@ class AsyncVoiceprintFeatures(APIResource):
         """Remove a speaker.
 
         Args:
+            group_id: the voiceprint group's id.
+            feature_id: the voiceprint's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -516,6 +529,9 @@ class AsyncVoiceprintGroups(APIResource):
         """Groups (``name`` matches by prefix; ``page_size`` 1-200).
 
         Args:
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
+            group_id: the voiceprint group's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -545,6 +561,7 @@ class AsyncVoiceprintGroups(APIResource):
         """Rename a group or change its description (at most 500 characters).
 
         Args:
+            group_id: the voiceprint group's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -565,6 +582,7 @@ class AsyncVoiceprintGroups(APIResource):
         """Delete a group and its speakers.
 
         Args:
+            group_id: the voiceprint group's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -583,6 +601,7 @@ class AsyncVoiceprintGroups(APIResource):
         """Which speakers of the group best match a recording.
 
         Args:
+            group_id: the voiceprint group's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 

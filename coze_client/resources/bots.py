@@ -31,6 +31,10 @@ class AsyncBots(APIResource):
         """Bots of a workspace. Sends the documented ``page_num`` (cozepy sends ``page_index``, a cozepy 0.20.0 gap).
 
         Args:
+            workspace_id: the workspace's id.
+            connector_id: the channel (connector) id; default the API channel.
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -63,6 +67,7 @@ class AsyncBots(APIResource):
         """A bot's configuration (``is_published=False`` reads the draft).
 
         Args:
+            bot_id: the bot's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 

@@ -122,6 +122,8 @@ class AsyncChatMessages(APIResource):
         """Everything the chat produced except the user's question (answers, tool calls, follow-ups).
 
         Args:
+            conversation_id: the conversation's id.
+            chat_id: the chat's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
             max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
@@ -277,6 +279,8 @@ class AsyncChat(APIResource):
         """The chat's current state (``GET /v3/chat/retrieve``).
 
         Args:
+            conversation_id: the conversation's id.
+            chat_id: the chat's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
             max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
@@ -306,6 +310,10 @@ class AsyncChat(APIResource):
         """Answer a ``requires_action`` chat's tool calls (blocking).
 
         Args:
+            conversation_id: the conversation's id.
+            chat_id: the chat's id.
+            tool_outputs: one output per tool call of the chat's ``required_action``:
+                ``{"tool_call_id": ..., "output": ...}``.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
             max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
@@ -330,6 +338,10 @@ class AsyncChat(APIResource):
         """Answer tool calls and stream the rest of the chat.
 
         Args:
+            conversation_id: the conversation's id.
+            chat_id: the chat's id.
+            tool_outputs: one output per tool call of the chat's ``required_action``:
+                ``{"tool_call_id": ..., "output": ...}``.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
             max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
@@ -356,6 +368,8 @@ class AsyncChat(APIResource):
         """Cancel a running chat (it does not stop a stream you are reading: close that yourself).
 
         Args:
+            conversation_id: the conversation's id.
+            chat_id: the chat's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
             max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).

@@ -57,6 +57,11 @@ class AsyncFeedback(APIResource):
         """Give feedback on a text answer.
 
         Args:
+            conversation_id: the conversation's id.
+            message_id: the message's id.
+            feedback_type: ``"like"`` or ``"unlike"``.
+            reason_types: the reasons for an ``unlike`` (the bot's configured tags).
+            comment: free text.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -80,6 +85,8 @@ class AsyncFeedback(APIResource):
         """Remove your feedback from a message.
 
         Args:
+            conversation_id: the conversation's id.
+            message_id: the message's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -111,6 +118,11 @@ class AsyncMessages(APIResource):
         """Add a message to a conversation.
 
         Args:
+            conversation_id: the conversation's id.
+            role: ``"user"`` or ``"assistant"``.
+            content: the message text, or an ``object_string`` JSON list for multimodal content.
+            content_type: ``"text"`` (default) or ``"object_string"``.
+            meta_data: at most 16 string pairs kept with it (keys 1-64, values 1-512 characters).
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -137,6 +149,12 @@ class AsyncMessages(APIResource):
         """Messages of a conversation, by cursor (``await`` for one page, ``async for`` for all).
 
         Args:
+            conversation_id: the conversation's id.
+            order: ``"desc"`` (newest first, default) or ``"asc"``.
+            chat_id: the chat's id.
+            before_id: start before this message (with ``order="desc"``).
+            after_id: start after this message (with ``order="asc"``).
+            limit: messages per page (1-50).
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -171,6 +189,8 @@ class AsyncMessages(APIResource):
         """One message.
 
         Args:
+            conversation_id: the conversation's id.
+            message_id: the message's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -195,6 +215,11 @@ class AsyncMessages(APIResource):
         """Change a message's content or meta data (the service answers under ``message``).
 
         Args:
+            conversation_id: the conversation's id.
+            message_id: the message's id.
+            content: the message text, or an ``object_string`` JSON list for multimodal content.
+            content_type: ``"text"`` or ``"object_string"`` (default: unchanged).
+            meta_data: at most 16 string pairs kept with it (keys 1-64, values 1-512 characters).
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -222,6 +247,8 @@ class AsyncMessages(APIResource):
         """Delete a question or answer; returns the deleted message.
 
         Args:
+            conversation_id: the conversation's id.
+            message_id: the message's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -254,6 +281,11 @@ class AsyncConversations(APIResource):
         """Create a conversation (bind it to a bot with ``bot_id`` so it shows up in ``list``).
 
         Args:
+            bot_id: the bot's id.
+            name: its name.
+            connector_id: the channel (connector) id; default the API channel.
+            messages: messages to start the conversation with (strings, dicts or `EnterMessage` objects).
+            meta_data: at most 16 string pairs kept with it (keys 1-64, values 1-512 characters).
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -275,6 +307,7 @@ class AsyncConversations(APIResource):
         """One conversation.
 
         Args:
+            conversation_id: the conversation's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -297,6 +330,11 @@ class AsyncConversations(APIResource):
         """Your conversations with a bot (page number + ``has_more``; ``page_size`` at most 50).
 
         Args:
+            bot_id: the bot's id.
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
+            sort_order: ``"desc"`` (newest first) or ``"asc"``.
+            connector_id: the channel (connector) id; default the API channel.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -331,6 +369,8 @@ class AsyncConversations(APIResource):
         """Rename a conversation.
 
         Args:
+            conversation_id: the conversation's id.
+            name: its name.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -349,6 +389,7 @@ class AsyncConversations(APIResource):
         """Delete a conversation and its messages, permanently.
 
         Args:
+            conversation_id: the conversation's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -365,6 +406,7 @@ class AsyncConversations(APIResource):
         """Start a new context section (the bot forgets what came before).
 
         Args:
+            conversation_id: the conversation's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 

@@ -154,6 +154,7 @@ class AsyncDocuments(APIResource):
         the background: follow it with `wait_until_processed`.
 
         Args:
+            dataset_id: the knowledge base's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
             max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
@@ -216,6 +217,7 @@ class AsyncDocuments(APIResource):
         """Documents of a knowledge base (``page`` / ``size`` go in the body; the answer has a total).
 
         Args:
+            dataset_id: the knowledge base's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -306,6 +308,9 @@ class AsyncDatasetImages(APIResource):
         """Images, optionally searched by caption (``page_size`` 1-299).
 
         Args:
+            dataset_id: the knowledge base's id.
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -338,6 +343,7 @@ class AsyncDatasetImages(APIResource):
         """Set an image's caption.
 
         Args:
+            dataset_id: the knowledge base's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -369,6 +375,7 @@ class AsyncDatasets(APIResource):
         """Create a knowledge base (``format_type`` 0 text, 2 images; ``file_id`` an uploaded icon).
 
         Args:
+            file_id: the file's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -392,6 +399,8 @@ class AsyncDatasets(APIResource):
         """Knowledge bases of a space (``name`` matches fuzzily; ``page_size`` 1-300).
 
         Args:
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -427,6 +436,8 @@ class AsyncDatasets(APIResource):
         This is a full overwrite: a field you leave out is reset on the server (the Coze knowledge pages).
 
         Args:
+            dataset_id: the knowledge base's id.
+            file_id: the file's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -444,6 +455,7 @@ class AsyncDatasets(APIResource):
         """Delete a knowledge base, its files, and its bindings to agents.
 
         Args:
+            dataset_id: the knowledge base's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -460,6 +472,7 @@ class AsyncDatasets(APIResource):
         """Processing progress of documents (the answer nests the list as ``data.data``).
 
         Args:
+            dataset_id: the knowledge base's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 

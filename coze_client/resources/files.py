@@ -71,6 +71,7 @@ class AsyncFiles(APIResource):
         """Upload one file (path, bytes, binary file object or ``(name, bytes)``); ≤512 MB.
 
         Args:
+            file: a path, bytes, or an open binary file (read in a thread; at most 512 MB).
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
             max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
@@ -91,6 +92,7 @@ class AsyncFiles(APIResource):
         """The record of an uploaded file.
 
         Args:
+            file_id: the file's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 

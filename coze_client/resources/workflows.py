@@ -312,6 +312,8 @@ class AsyncExecuteNodes(APIResource):
         """The output of one node of a run (``node_execute_uuid`` from the history's ``node_execute_status``).
 
         Args:
+            workflow_id: the workflow's id.
+            execute_id: the run's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
             max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
@@ -345,6 +347,8 @@ class AsyncRunHistories(APIResource):
         """One run's record, e.g. to poll an ``is_async`` run (the service answers a 1-element list).
 
         Args:
+            workflow_id: the workflow's id.
+            execute_id: the run's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
             max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
@@ -394,6 +398,10 @@ class AsyncWorkflowRuns(APIResource):
         ``run_histories.retrieve``. Token usage goes to the ledger. Never retried once sent.
 
         Args:
+            workflow_id: the workflow's id.
+            bot_id: the bot's id.
+            app_id: the app's id.
+            connector_id: the channel (connector) id; default the API channel.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
             max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
@@ -423,6 +431,10 @@ class AsyncWorkflowRuns(APIResource):
         """Run a workflow and stream its events (Message, Error, Interrupt, PING, Done).
 
         Args:
+            workflow_id: the workflow's id.
+            bot_id: the bot's id.
+            app_id: the app's id.
+            connector_id: the channel (connector) id; default the API channel.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
             max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
@@ -451,6 +463,8 @@ class AsyncWorkflowRuns(APIResource):
         """Answer an ``Interrupt`` and stream the rest of the run (at most 3 resumes; ids restart at 0).
 
         Args:
+            workflow_id: the workflow's id.
+            event_id: the interrupt's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
             max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
@@ -476,6 +490,8 @@ class AsyncWorkflowRuns(APIResource):
         """Answer an interrupt and wait for the output (``POST /v1/workflows/resume``; not in cozepy).
 
         Args:
+            workflow_id: the workflow's id.
+            event_id: the interrupt's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
             max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
@@ -511,6 +527,11 @@ class AsyncWorkflowChat(APIResource):
         ``debug_url``, kept on ``stream.end_data``.
 
         Args:
+            workflow_id: the workflow's id.
+            bot_id: the bot's id.
+            app_id: the app's id.
+            conversation_id: the conversation's id.
+            connector_id: the channel (connector) id; default the API channel.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
             max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
@@ -564,6 +585,9 @@ class AsyncWorkflowVersions(APIResource):
         """Published versions of a workflow, by page token (``page_size`` 1-30).
 
         Args:
+            workflow_id: the workflow's id.
+            page_size: items per page (the endpoint's documented range applies).
+            page_token: the token of the page to fetch (iterate the result for every page).
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -611,6 +635,10 @@ class AsyncWorkflows(APIResource):
         """Workflows of a workspace (``workspace_id`` required; ``page_size`` 1-30, default 10).
 
         Args:
+            workspace_id: the workspace's id.
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
+            app_id: the app's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -646,6 +674,7 @@ class AsyncWorkflows(APIResource):
         """A workflow's details; with ``include_input_output=True`` also its input and output schema.
 
         Args:
+            workflow_id: the workflow's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 

@@ -26,6 +26,8 @@ class AsyncWorkspaces(APIResource):
         """Workspaces you belong to (page number + ``total_count``).
 
         Args:
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
