@@ -70,6 +70,16 @@ READER = {
 }
 
 
+# What a page says its blocks print (in its comments or text), checked against what they do print.
+EXPECTED_OUTPUT = {
+    "docs/ledger.md": ["free_calls 500 500 None True"],
+    "docs/quickstart.md": ["completed "],
+}
+UNEXPECTED_OUTPUT = {
+    "docs/quickstart.md": ["generate_answer_finish"],  # the answer, not the verbose message after it
+}
+
+
 def _write_reader_files(folder: Path) -> None:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
@@ -155,6 +165,10 @@ def test_page_code_blocks_run(page: Path, doc_env: dict[str, Any], capsys: pytes
             await coze.aclose()
 
     asyncio.run(page_blocks())
-    capsys.readouterr()
+    out = capsys.readouterr().out
+    for expected in EXPECTED_OUTPUT.get(rel, ()):
+        assert expected in out, f"{rel} should print {expected!r}; it printed:\n{out}"
+    for unexpected in UNEXPECTED_OUTPUT.get(rel, ()):
+        assert unexpected not in out, f"{rel} should not print {unexpected!r}; it printed:\n{out}"
     if not_run:
         print("not run:", *not_run, sep="\n  ")
