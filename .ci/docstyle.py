@@ -422,6 +422,8 @@ PROBLEMS = [
     (re.compile(r"\S::\s*$"), "reStructuredText literal block `::` (use a fenced block)"),
     (re.compile(r"^\s*Example::?\s*$"), "singular `Example:` (use the Google section `Examples:`)"),
     (INTERNAL_NAMES, "internal file or jargon (cite the provider's public page by name)"),
+    (re.compile(r"^\s{4,}\*{0,2}[a-z_]\w*(?:\s*(?:/|,)\s*\*{0,2}[a-z_]\w*)+\s*:\s"),
+     "several names in one Args entry (griffe warns; give each parameter its own line)"),
 ]
 
 

@@ -18,6 +18,7 @@ Examples:
 """
 
 from ._core import FakeServer, FakeTransport, RecordedRequest, UploadedFile
+from .clock import LoopTimeClock, virtual_time
 from .coze import BotScript, ChatScript, FakeCoze, WorkflowScript
 from .easydl import FakeEasyDL
 from .enforcement import Admission, Enforcer, ManualClock, Rejection, Stats, estimate_tokens
@@ -42,6 +43,7 @@ __all__ = [
     "FakeXingchen",
     "Fault",
     "Faults",
+    "LoopTimeClock",
     "LoopbackServer",
     "ManualClock",
     "RecordedRequest",
@@ -52,6 +54,7 @@ __all__ = [
     "asgi_app",
     "estimate_tokens",
     "serve_loopback",
+    "virtual_time",
 ]
 
 

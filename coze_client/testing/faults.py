@@ -50,7 +50,8 @@ class Fault:
         method: HTTP method to match; None = all.
         times: how many requests it hits; None = every matching request.
         after: matching requests to let through untouched first.
-        retry_after / retry_after_ms: ``Retry-After`` / ``retry-after-ms`` headers on the answer.
+        retry_after: a ``Retry-After`` header (seconds) on the answer.
+        retry_after_ms: a ``retry-after-ms`` header on the answer.
         predicate: an extra test on the recorded request.
     """
 

@@ -78,7 +78,10 @@ class RealtimeSession:
             `Reconnected` event tells the consumer.
         raise_errors: raise `RealtimeAPIError` for ``error`` frames (default) instead of
             yielding `ErrorEvent`.
-        open_timeout / ping_interval / ping_timeout / close_timeout: seconds (websockets' meaning).
+        open_timeout: seconds to open the connection (websockets' meaning).
+        ping_interval: seconds between keep-alive pings (websockets' meaning).
+        ping_timeout: seconds to wait for a pong (websockets' meaning).
+        close_timeout: seconds to wait for the closing handshake (websockets' meaning).
         max_queue: events buffered before the reader stops reading the socket.
         max_wait: most seconds to wait for the rate limiter (else RateLimitWaitError).
         hold_slot: keep the limiter slot until the connection ends instead of releasing it when the
