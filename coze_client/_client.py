@@ -89,23 +89,23 @@ class AsyncCoze:
         ledger: str | UsageLedger | None = None,
     ) -> None:
         self._auth = _resolve_auth(auth if auth is not None else token)
-        self.base_url = _check_base_url(base_url or os.environ.get("COZE_API_BASE") or COZE_CN_BASE_URL)
+        self.base_url: str = _check_base_url(base_url or os.environ.get("COZE_API_BASE") or COZE_CN_BASE_URL)
         """The API root (``base_url=``, ``$COZE_API_BASE``, or ``https://api.coze.cn``)."""
         if max_retries < 0:
             raise ValidationError("max_retries must be >= 0")
         if isinstance(timeout, (int, float)):
             timeout = httpx.Timeout(float(timeout), connect=min(float(timeout), 5.0))
-        self.timeout = timeout or DEFAULT_TIMEOUT
+        self.timeout: httpx.Timeout = timeout or DEFAULT_TIMEOUT
         """The default ``httpx.Timeout`` of every call."""
-        self.account = account or getattr(self._auth, "fingerprint", None) or "default"
+        self.account: str = account or getattr(self._auth, "fingerprint", None) or "default"
         """The name limits and the ledger file this account under (``account=``, or a fingerprint of the token)."""
         if plan is PLAN_FROM_ENV:
             plan = os.environ.get("COZE_PLAN") or DEFAULT_PLAN
-        self.plan = _resolve_plan(plan)
+        self.plan: Plan | None = _resolve_plan(plan)
         """The `Plan` whose limits and quotas apply (``None``: no limits, no quotas)."""
-        self.limiter = _resolve_limiter(limiter, self.plan)
+        self.limiter: RateLimiter = _resolve_limiter(limiter, self.plan)
         """The rate limiter every attempt waits on (a `RateLimiter`; closed with the client)."""
-        self.ledger = _resolve_ledger(ledger, self.plan, self.provider, self.account)
+        self.ledger: UsageLedger = _resolve_ledger(ledger, self.plan, self.provider, self.account)
         """The usage ledger (a `UsageLedger`): ``await coze.ledger.snapshot()`` shows used and left."""
         self._own_http = http_client is None
         headers = {
@@ -131,11 +131,11 @@ class AsyncCoze:
             headers=headers,
             client_defaults=self._own_http,
         )
-        self.chat = AsyncChat(self._corridor)
+        self.chat: AsyncChat = AsyncChat(self._corridor)
         """Chat v3: ``create``, ``stream``, ``retrieve``, ``messages``, tool outputs, ``cancel``."""
-        self.conversations = AsyncConversations(self._corridor)
+        self.conversations: AsyncConversations = AsyncConversations(self._corridor)
         """Conversations, ``.messages`` and ``.messages.feedback``."""
-        self.files = AsyncFiles(self._corridor)
+        self.files: AsyncFiles = AsyncFiles(self._corridor)
         """File upload and retrieve."""
 
     # Resources of later areas are created on first use (and keep the import of the client light).

@@ -314,6 +314,7 @@ class AsyncExecuteNodes(APIResource):
         Args:
             workflow_id: the workflow's id.
             execute_id: the run's id.
+            node_execute_uuid: the node run's id (from the run record's ``node_execute_status``).
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
             max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
@@ -399,8 +400,12 @@ class AsyncWorkflowRuns(APIResource):
 
         Args:
             workflow_id: the workflow's id.
+            parameters: the start node's inputs by name (files as ``{"file_id": ...}`` JSON strings or URLs).
             bot_id: the bot's id.
             app_id: the app's id.
+            is_async: start the run in the background and return its ``execute_id`` at once (paid plans only).
+            ext: extra string fields the service reads (``latitude``, ``longitude``, ``user_id``).
+            workflow_version: the published version to run (library workflows; default the latest).
             connector_id: the channel (connector) id; default the API channel.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
@@ -432,8 +437,11 @@ class AsyncWorkflowRuns(APIResource):
 
         Args:
             workflow_id: the workflow's id.
+            parameters: the start node's inputs by name (files as ``{"file_id": ...}`` JSON strings or URLs).
             bot_id: the bot's id.
             app_id: the app's id.
+            ext: extra string fields the service reads (``latitude``, ``longitude``, ``user_id``).
+            workflow_version: the published version to run (library workflows; default the latest).
             connector_id: the channel (connector) id; default the API channel.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
@@ -465,6 +473,8 @@ class AsyncWorkflowRuns(APIResource):
         Args:
             workflow_id: the workflow's id.
             event_id: the interrupt's id.
+            interrupt_type: the interrupt's ``type``: 1 local plugin, 2 question, 5 input, 7 OAuth plugin.
+            resume_data: your answer to the interrupt.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
             max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
@@ -492,6 +502,8 @@ class AsyncWorkflowRuns(APIResource):
         Args:
             workflow_id: the workflow's id.
             event_id: the interrupt's id.
+            interrupt_type: the interrupt's ``type``: 1 local plugin, 2 question, 5 input, 7 OAuth plugin.
+            resume_data: your answer to the interrupt.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
             max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
@@ -528,9 +540,13 @@ class AsyncWorkflowChat(APIResource):
 
         Args:
             workflow_id: the workflow's id.
+            additional_messages: the new messages, text only, at most 50 (strings, dicts or `EnterMessage` objects).
+            parameters: the start node's inputs by name (files as ``{"file_id": ...}`` JSON strings or URLs).
             bot_id: the bot's id.
             app_id: the app's id.
             conversation_id: the conversation's id.
+            ext: extra string fields the service reads (``latitude``, ``longitude``, ``user_id``).
+            workflow_version: the published version to run (library workflows; default the latest).
             connector_id: the channel (connector) id; default the API channel.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
@@ -586,8 +602,10 @@ class AsyncWorkflowVersions(APIResource):
 
         Args:
             workflow_id: the workflow's id.
+            publish_status: ``"published_online"`` (default), ``"unpublished_draft"`` or ``"all"``.
             page_size: items per page (the endpoint's documented range applies).
             page_token: the token of the page to fetch (iterate the result for every page).
+            include_input_output: include the input and output schemas.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -638,7 +656,9 @@ class AsyncWorkflows(APIResource):
             workspace_id: the workspace's id.
             page_num: the page to fetch, from 1 (iterate the result for every page).
             page_size: items per page (the endpoint's documented range applies).
+            workflow_mode: ``"workflow"`` or ``"chatflow"``.
             app_id: the app's id.
+            publish_status: ``"published_online"`` (default), ``"unpublished_draft"`` or ``"all"``.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -675,6 +695,7 @@ class AsyncWorkflows(APIResource):
 
         Args:
             workflow_id: the workflow's id.
+            include_input_output: include the input and output schemas.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
