@@ -120,6 +120,9 @@ class AsyncVoices(APIResource):
         """Voices you can use (``page_size`` 1-100); each lists the emotions it supports.
 
         Args:
+            filter_system_voice: leave out the system voices (True) to list only yours.
+            model_type: ``"big"`` or ``"small"`` model voices.
+            voice_state: ``"init"``, ``"cloned"`` or ``"all"``.
             page_num: the page to fetch, from 1 (iterate the result for every page).
             page_size: items per page (the endpoint's documented range applies).
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
@@ -160,6 +163,15 @@ class AsyncVoices(APIResource):
         holds just ``voice_id``, which parses into `Voice`.
 
         Args:
+            file: the recording (path, bytes, binary file or ``(name, bytes)``).
+            voice_name: at most 128 bytes.
+            audio_format: ``wav``, ``mp3``, ``ogg``, ``m4a``, ``aac`` or ``pcm``.
+            text: what the recording says (compared with it; 1109 when they differ).
+            language: ``zh``, ``en``, ``ja``, ``es``, ``id`` or ``pt``.
+            voice_id: retrain this voice instead (it is overwritten).
+            preview_text: the text of the preview audio.
+            space_id: the workspace the voice belongs to.
+            description: a description.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -222,6 +234,15 @@ class AsyncSpeech(APIResource):
         """Synthesise speech (``input`` at most 1024 bytes of UTF-8) and return the audio in memory.
 
         Args:
+            input: the text, at most 1024 bytes of UTF-8.
+            voice_id: the voice (`voices.list`).
+            response_format: ``mp3`` (default), ``wav``, ``pcm`` or ``ogg_opus``.
+            speed: 0.2-3 (0.5-2 for large-model voices); 1 is normal.
+            sample_rate: 8000, 16000, 22050, 24000 (default), 32000, 44100 or 48000 Hz.
+            emotion: an emotion the voice supports (`SpeechEmotion`; `Voice.support_emotions`).
+            emotion_scale: how strongly, 1.0-5.0 (default 4).
+            loudness_rate: -50 to 100 (0 is normal).
+            context_texts: style hints (TTS 2.0 voices only).
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
             max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
@@ -252,6 +273,16 @@ class AsyncSpeech(APIResource):
         never leaves a truncated file at ``path``. Disk writes run in a worker thread.
 
         Args:
+            path: where to write the audio.
+            input: the text, at most 1024 bytes of UTF-8.
+            voice_id: the voice (`voices.list`).
+            response_format: ``mp3`` (default), ``wav``, ``pcm`` or ``ogg_opus``.
+            speed: 0.2-3 (0.5-2 for large-model voices); 1 is normal.
+            sample_rate: 8000, 16000, 22050, 24000 (default), 32000, 44100 or 48000 Hz.
+            emotion: an emotion the voice supports (`SpeechEmotion`; `Voice.support_emotions`).
+            emotion_scale: how strongly, 1.0-5.0 (default 4).
+            loudness_rate: -50 to 100 (0 is normal).
+            context_texts: style hints (TTS 2.0 voices only).
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
             max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
@@ -317,6 +348,7 @@ class AsyncTranscriptions(APIResource):
         """Transcribe an audio file (at most 10 MB and 30 minutes; mp3, wav, ogg, m4a, ...).
 
         Args:
+            file: the recording (path, bytes, binary file or ``(name, bytes)``).
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -345,8 +377,11 @@ class AsyncRooms(APIResource):
 
         Args:
             bot_id: the bot's id.
+            voice_id: the voice the bot speaks with.
             conversation_id: the conversation's id.
+            uid: your id for the user in the room.
             workflow_id: the workflow's id.
+            config: a `RoomConfig` (or dict): audio, video and turn-detection settings.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -375,6 +410,7 @@ class AsyncLive(APIResource):
         """The streams of a live session.
 
         Args:
+            live_id: the live session's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -400,6 +436,11 @@ class AsyncVoiceprintFeatures(APIResource):
 
         Args:
             group_id: the voiceprint group's id.
+            file: the speaker's recording.
+            name: the speaker's name.
+            desc: a description.
+            sample_rate: for pcm recordings (default 16000).
+            channel: for pcm recordings (default 1).
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -459,6 +500,11 @@ class AsyncVoiceprintFeatures(APIResource):
         Args:
             group_id: the voiceprint group's id.
             feature_id: the voiceprint's id.
+            file: a new recording.
+            name: a new name.
+            desc: a new description.
+            sample_rate: for pcm recordings (default 16000).
+            channel: for pcm recordings (default 1).
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -510,6 +556,8 @@ class AsyncVoiceprintGroups(APIResource):
         """Create a group (``name`` at most 20 characters).
 
         Args:
+            name: the group's name.
+            desc: a description.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -531,6 +579,8 @@ class AsyncVoiceprintGroups(APIResource):
         Args:
             page_num: the page to fetch, from 1 (iterate the result for every page).
             page_size: items per page (the endpoint's documented range applies).
+            name: only groups whose name starts with this.
+            user_id: only groups of this user.
             group_id: the voiceprint group's id.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
@@ -562,6 +612,8 @@ class AsyncVoiceprintGroups(APIResource):
 
         Args:
             group_id: the voiceprint group's id.
+            name: a new name.
+            desc: a new description.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -602,6 +654,10 @@ class AsyncVoiceprintGroups(APIResource):
 
         Args:
             group_id: the voiceprint group's id.
+            file: the recording to identify.
+            top_k: how many best matches to return.
+            sample_rate: for pcm recordings (default 16000).
+            channel: for pcm recordings (default 1).
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 

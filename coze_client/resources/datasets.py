@@ -75,6 +75,12 @@ async def local_document(file: FileInput, *, name: str | None = None, file_type:
 
     ``file_type`` defaults to the name's extension (pdf, txt, doc or docx).
 
+    Args:
+        file: a path, bytes, an open binary file or ``(name, bytes)``.
+        name: the document's name (default: the file's name).
+        file_type: ``pdf``, ``txt``, ``doc`` or ``docx`` (default: the name's extension).
+        update_rule: a `DocumentUpdateRule` (or its dict).
+
     Examples:
         ```python
         doc = await local_document("handbook.pdf")
@@ -98,6 +104,9 @@ def rich_progress(progress: Any) -> Callable[[list[DocumentProgress]], None]:
     """A ``wait_until_processed`` callback that draws one ``rich`` progress bar per document.
 
     ``progress`` is a started `rich.progress.Progress` (the CLI's ``--wait`` uses this).
+
+    Args:
+        progress: a started ``rich.progress.Progress`` to draw the bars in.
 
     Examples:
         ```python
@@ -155,6 +164,9 @@ class AsyncDocuments(APIResource):
 
         Args:
             dataset_id: the knowledge base's id.
+            document_bases: up to 10 `DocumentBase` objects (or dicts): local files, web pages or uploaded images.
+            chunk_strategy: how to cut the documents (`DocumentChunkStrategy`); honoured on the first upload only.
+            format_type: 0 text or 2 images (the knowledge base's kind).
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
             max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
@@ -189,6 +201,9 @@ class AsyncDocuments(APIResource):
         """Rename a document or change its refresh rule (web pages).
 
         Args:
+            document_id: the document's id.
+            document_name: its new name.
+            update_rule: its new refresh rule (`DocumentUpdateRule`, web pages only).
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -218,6 +233,8 @@ class AsyncDocuments(APIResource):
 
         Args:
             dataset_id: the knowledge base's id.
+            page: the page to fetch, from 1 (iterate the result for every page).
+            size: documents per page.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -248,6 +265,7 @@ class AsyncDocuments(APIResource):
         """Delete up to 100 documents.
 
         Args:
+            document_ids: up to 100 document ids.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -269,6 +287,13 @@ class AsyncDocuments(APIResource):
         ``progress`` (sync or async) gets each poll's list. Returns the final progress list (check
         ``is_failed`` per document); an id missing from the service's answer counts as still processing.
         Raises `TimeoutError` after ``timeout`` seconds.
+
+        Args:
+            dataset_id: the knowledge base's id.
+            document_ids: the documents to follow.
+            progress: called (sync or async) with each poll's list of `DocumentProgress`.
+            poll_interval: seconds between polls (each poll is one API call).
+            timeout: seconds before `TimeoutError` (None: wait for ever).
 
         Examples:
             ```python
@@ -311,6 +336,8 @@ class AsyncDatasetImages(APIResource):
             dataset_id: the knowledge base's id.
             page_num: the page to fetch, from 1 (iterate the result for every page).
             page_size: items per page (the endpoint's documented range applies).
+            keyword: search the captions for this text.
+            has_caption: only images with (True) or without (False) a caption.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -344,6 +371,8 @@ class AsyncDatasetImages(APIResource):
 
         Args:
             dataset_id: the knowledge base's id.
+            document_id: the image's document id.
+            caption: the new caption.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -375,7 +404,11 @@ class AsyncDatasets(APIResource):
         """Create a knowledge base (``format_type`` 0 text, 2 images; ``file_id`` an uploaded icon).
 
         Args:
-            file_id: the file's id.
+            name: at most 100 characters.
+            space_id: the workspace to create it in.
+            format_type: 0 text documents or 2 images.
+            description: a description.
+            file_id: an uploaded icon (`files.upload`).
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -399,6 +432,9 @@ class AsyncDatasets(APIResource):
         """Knowledge bases of a space (``name`` matches fuzzily; ``page_size`` 1-300).
 
         Args:
+            space_id: the workspace.
+            name: only knowledge bases whose name matches this (fuzzy).
+            format_type: only this kind: 0 text, 1 tables, 2 images.
             page_num: the page to fetch, from 1 (iterate the result for every page).
             page_size: items per page (the endpoint's documented range applies).
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
@@ -437,7 +473,9 @@ class AsyncDatasets(APIResource):
 
         Args:
             dataset_id: the knowledge base's id.
-            file_id: the file's id.
+            name: the name (a full overwrite: send it even when unchanged).
+            file_id: an uploaded icon (`files.upload`).
+            description: the description (left out: reset on the server).
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -473,6 +511,7 @@ class AsyncDatasets(APIResource):
 
         Args:
             dataset_id: the knowledge base's id.
+            document_ids: the documents whose progress to read.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
