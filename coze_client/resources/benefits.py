@@ -30,6 +30,8 @@ class AsyncBenefits(APIResource):
         `Benefits.check_plan` to pick the limiter preset or check the one you use.
 
         Args:
+            benefit_type_list: the benefit types to read (default ``api_run_qps``).
+            resource_id: narrow to ``"chat"``, ``"workflow"`` or ``"plugin"``.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
@@ -59,6 +61,12 @@ class AsyncBenefits(APIResource):
         ``mapping`` names the ledger quota each benefit feeds, by ``"benefit_type"`` or
         ``"benefit_type:resource_id"`` (which benefit carries the free-call count is not in the
         reference, so you say it). Returns the used counts written.
+
+        Args:
+            mapping: benefit type -> ledger quota name, e.g. ``{"api_call": "free_calls"}``.
+            benefit_type_list: the benefit types to read.
+            resource_id: narrow to one resource.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
 
         Examples:
             ```python

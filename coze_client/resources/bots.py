@@ -32,6 +32,7 @@ class AsyncBots(APIResource):
 
         Args:
             workspace_id: the workspace's id.
+            publish_status: ``"published_online"`` (default), ``"published_draft"``, ``"unpublished_draft"`` or ``"all"``.
             connector_id: the channel (connector) id; default the API channel.
             page_num: the page to fetch, from 1 (iterate the result for every page).
             page_size: items per page (the endpoint's documented range applies).
@@ -68,6 +69,7 @@ class AsyncBots(APIResource):
 
         Args:
             bot_id: the bot's id.
+            is_published: False reads the draft (the service's ``is_published``).
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 

@@ -28,6 +28,8 @@ class AsyncWorkspaces(APIResource):
         Args:
             page_num: the page to fetch, from 1 (iterate the result for every page).
             page_size: items per page (the endpoint's documented range applies).
+            user_id: passed as the service's ``user_id`` query parameter (a filter).
+            coze_account_id: passed as the service's ``coze_account_id`` query parameter (a filter).
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
 
