@@ -32,7 +32,8 @@ class AsyncBots(APIResource):
 
         Args:
             workspace_id: the workspace's id.
-            publish_status: ``"published_online"`` (default), ``"published_draft"``, ``"unpublished_draft"`` or ``"all"``.
+            publish_status: ``"published_online"`` (default), ``"published_draft"``, ``"unpublished_draft"``
+                or ``"all"``.
             connector_id: the channel (connector) id; default the API channel.
             page_num: the page to fetch, from 1 (iterate the result for every page).
             page_size: items per page (the endpoint's documented range applies).
