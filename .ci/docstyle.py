@@ -218,6 +218,8 @@ def fix_docstring(text: str) -> str:
                     out.extend(_doctest_to_fence([b[body_ind - ind:] if b.strip() else b for b in body], ind))
                 else:
                     out.append(" " * ind + "```" + lang)
+                    if lang == "text":  # inline-code marks would show literally in a text block
+                        body = [re.sub(r"``([^`]+)``", r"\1", b) for b in body]
                     out.extend((" " * ind + b[body_ind:]).rstrip() if b.strip() else "" for b in body)
                     out.append(" " * ind + "```")
                 out.extend([""] * max(trailing_blank, 1 if j < len(lines) - 1 else 0))

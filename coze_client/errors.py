@@ -7,15 +7,16 @@ CozeError                       base of everything raised here
 ├── ValidationError             bad input, refused before anything was sent (also a ValueError)
 │   └── RequestTooLargeError    body over the endpoint's documented size cap
 ├── QuotaExhaustedError         the local ledger refused: the call would cross a quota
-├── RateLimitWaitError          the limiter would have to wait longer than ``max_wait``
+├── RateLimitWaitError          the limiter would have to wait longer than max_wait
 ├── LimitUnsatisfiableError     one request is larger than a limit can ever admit (a ValueError too)
 ├── BackendUnavailableError     the shared limiter/ledger store (Redis) cannot be reached; nothing was sent
 ├── LimiterError                the limiter's backend failed or was closed (names the backend and the fix)
 ├── LedgerError                 the ledger's backend failed or was closed (names the path/backend and the fix)
 ├── APIConnectionError          the request could not be sent or the connection broke
 │   └── APITimeoutError         the request timed out
-├── StreamError                 a stream broke its framing, or an ``error`` event arrived
+├── StreamError                 a stream broke its framing, or an error event arrived
 ├── AuthRefreshError            an OAuth token could not be obtained or refreshed
+├── MissingDependencyError      an optional extra is not installed (names the pip install; an ImportError too)
 └── APIError                    the service answered with an error (carries code, msg, logid, status)
     ├── BadRequestError         4000-4007, 4010, 4012, 4014, 4015, 4021, 43xx ...
     ├── AuthenticationError     4100 (and HTTP 401)
