@@ -106,7 +106,7 @@ PROVIDERS_REF = re.compile(r"`{0,2}(?:shared/reference/)?providers-api\.md`{0,2}
                            r"(?:,\s*§[ABC][\d.]*)*)?")
 PLANS_REF = re.compile(r"`{0,2}(?:shared/reference/)?plans\.md(?::[\d,-]+)?`{0,2}")
 INTERNAL_NAMES = re.compile(r"shared/reference|coze-api\.md|providers-api\.md|plans\.md|ARCHITECTURE|house plan"
-                            r"|reference §|\bthe lead\b")
+                            r"|reference §|\b[Tt]he lead\b")
 
 
 def _public_source(match: re.Match[str]) -> str:

@@ -8,7 +8,7 @@ curl -H "Authorization: Bearer pat_x" http://127.0.0.1:8080/v1/users/me
 ```
 
 The server runs until Ctrl-C or SIGTERM, then prints what it saw (requests, rejections, the worst excess over
-any limit). The lead's ``cli/app.py`` registers the command; `command` is the same command as a
+any limit). ``cli/app.py`` registers the command; `command` is the same command as a
 standalone typer function for anyone who wants to mount it elsewhere.
 """
 
