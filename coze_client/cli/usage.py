@@ -178,8 +178,35 @@ def _show(
         )
     else:
         console = Console()
-        for table in _tables(rows):
-            console.print(table)
+        if console.width < WIDE:
+            _lines(console, rows)
+        else:
+            for table in _tables(rows):
+                console.print(table)
+
+
+# Below this width the table's eight columns would be cut: each bucket is printed as two lines instead.
+WIDE = 100
+
+
+def _lines(console: Console, rows: list[SnapshotRow]) -> None:
+    """Each bucket as two short lines, grouped by provider/account: reads well in an 80-column terminal."""
+    current: tuple[str, str] | None = None
+    for row in rows:
+        if (row.provider, row.account) != current:
+            current = (row.provider, row.account)
+            console.print(f"[bold]{row.provider} / {row.account}[/]", highlight=False)
+        if row.limit is None:
+            used = f"{_num(row.used)} {row.unit} used"
+        else:
+            left = _num(row.left)
+            if row.left is not None and row.limit and row.left <= 0.2 * row.limit:
+                left = f"[bold red]{left}[/]"
+            used = f"{_num(row.used)} of {_num(row.limit)} {row.unit} used, {left} left"
+        resets = f"resets {row.resets_at.strftime('%Y-%m-%d %H:%M')}" if row.resets_at else "never resets"
+        policy = row.policy + (", lock-out" if row.lockout else "")
+        console.print(f"  {row.quota} ({row.period_key}): {used}", highlight=False)
+        console.print(f"    {resets}; policy {policy}; cost {_cost(row)}", highlight=False)
 
 
 @usage_app.callback(invoke_without_command=True)

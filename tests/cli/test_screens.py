@@ -105,3 +105,25 @@ def test_missing_oauth_extra_is_named() -> None:
             "except MissingDependencyError as e:\n    print(e)\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "pip install 'coze-client[oauth]'" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_usage_with_long_figures_fits_80_columns(runner: CliRunner, tmp_path: Path) -> None:
+    import asyncio
+
+    from coze_client._call import CallInfo, Usage
+    from coze_client.ledger import SqliteLedger
+    from coze_client.limits import get_plan
+
+    path = tmp_path / "l.sqlite3"
+
+    async def seed() -> None:
+        ledger = SqliteLedger(path, get_plan("xingchen.default"))
+        ledger.bind("xingchen", "chars", get_plan("xingchen.default"))
+        call = CallInfo("xingchen", "chars", "POST", "/v2/api/chat/send", ("chat",), model="xingchen-max")
+        await ledger.settle(await ledger.reserve(call), Usage(1000, 500))
+        await ledger.aclose()
+
+    asyncio.run(seed())
+    out = runner.invoke(app, ["usage", "--all", "--ledger", f"sqlite:///{path}"], terminal_width=WIDTH).output
+    assert "free_tokens" in out and "1,000,000" in out and "998,500" in out and "yuan" in out, out
+    _fits(out)
