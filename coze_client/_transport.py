@@ -2,7 +2,7 @@
 
     build -> quota reservation -> limiter wait -> send (with retries) -> parse -> settle usage
 
-Resources only describe endpoints (:class:`~coze_client._request.Endpoint`); this module owns
+Resources only describe endpoints (`Endpoint`); this module owns
 all HTTP plumbing, so the limiter, the ledger and the retry policy apply to every call alike.
 Per attempt (a retry is a request the server counts too): the ledger reserves the call before
 it can reach the network, the limiter grants a slot, the request is sent; afterwards the slot is
@@ -373,7 +373,7 @@ class Corridor:
         base_url: str | None = None,
         **build: Any,
     ) -> T:
-        """Build, send with retries, parse, settle; return ``cast(payload)`` with its :class:`CallMeta`."""
+        """Build, send with retries, parse, settle; return ``cast(payload)`` with its `CallMeta`."""
         request = self.build(endpoint, options=options, base_url=base_url, **build)
         call = self.call_info(endpoint, est_tokens=est_tokens, points=points, model=model)
         meta = CallMeta()

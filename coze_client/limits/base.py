@@ -1,10 +1,12 @@
 """The seam between the corridor and any limiter backend (memory, sqlite, redis).
 
-The corridor calls, for every attempt::
+The corridor calls, for every attempt:
 
-    permit = await limiter.acquire(call, max_wait=...)   # waits its turn (FIFO); may raise
-    ...send...
-    await permit.release(used_tokens=...)                 # once, when the response arrived or failed
+```python
+permit = await limiter.acquire(call, max_wait=...)   # waits its turn (FIFO); may raise
+...send...
+await permit.release(used_tokens=...)                 # once, when the response arrived or failed
+```
 
 and, when the server still throttles, ``await limiter.penalize(call, seconds)`` to pause every
 group the call belongs to.
@@ -44,8 +46,8 @@ class RateLimiter(Protocol):
     async def acquire(self, call: CallInfo, *, max_wait: float | None = None) -> Permit:
         """Wait until ``call`` fits every limit that applies to it, then hold a slot.
 
-        Raises :class:`~coze_client.errors.RateLimitWaitError` at once when the wait would exceed
-        ``max_wait``, and :class:`~coze_client.errors.LimitUnsatisfiableError` when the call can
+        Raises `RateLimitWaitError` at once when the wait would exceed
+        ``max_wait``, and `LimitUnsatisfiableError` when the call can
         never fit.
         """
         ...

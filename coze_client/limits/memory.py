@@ -1,8 +1,8 @@
 """In-process limiter: every limit of a plan, judged the way a strict server judges it.
 
-How a window is counted (ARCHITECTURE, "hard-won facts"): the server counts a request when it
+How a window is counted: the server counts a request when it
 *arrives*, which is some time between our grant and the response. So a slot counts from its
-grant until one window after its :meth:`Permit.release` (the response). Under that rule no
+grant until one window after its `Permit.release` (the response). Under that rule no
 server window, wherever it starts, can ever see more than ``limit`` arrivals: take the latest
 granted of ``limit + 1`` arrivals inside one window; every other one was granted before it and
 released after the window's start, so all of them were still counted when it was granted.
@@ -94,13 +94,13 @@ class _Permit:
         self.waited = waited
 
     async def release(self, *, used_tokens: int | None = None, sent: bool = True) -> None:
-        """Close the slot; see :class:`coze_client.limits.base.Permit`."""
+        """Close the slot; see `coze_client.limits.base.Permit`."""
         if self._open:
             self._open = False
             self._key.release(self._route, self._est, used_tokens, sent)
 
     def release_nowait(self, *, used_tokens: int | None = None, sent: bool = True) -> None:
-        """Synchronous :meth:`release` (for callbacks and ``finally`` blocks that cannot await)."""
+        """Synchronous `release` (for callbacks and ``finally`` blocks that cannot await)."""
         if self._open:
             self._open = False
             self._key.release(self._route, self._est, used_tokens, sent)
@@ -178,7 +178,7 @@ class _Key:
             self.scan(now)
 
     def scan(self, now: float) -> None:
-        """Grant every waiter that fits now (see :func:`select`) and set the next timer."""
+        """Grant every waiter that fits now (see `select`) and set the next timer."""
         lims = self.lims
         avail = []
         for lim in lims:
@@ -289,17 +289,19 @@ class MemoryLimiter:
     Waiters are served first come first served per limit, without waiting behind calls held by
     another endpoint group's limit; a freed window is used by a timer set at its exact expiry.
 
-    Example:
-        >>> from coze_client.limits import get_plan
-        >>> from coze_client._call import CallInfo
-        >>> async def one_call() -> float:
-        ...     limiter = MemoryLimiter(get_plan("coze.personal_free"))
-        ...     call = CallInfo("coze", "acct", "POST", "/v3/chat", groups=("chat", "model"))
-        ...     permit = await limiter.acquire(call)
-        ...     await permit.release()   # after the response
-        ...     return permit.waited
-        >>> asyncio.run(one_call())
-        0.0
+    Examples:
+        ```python
+        from coze_client.limits import get_plan
+        from coze_client._call import CallInfo
+        async def one_call() -> float:
+            limiter = MemoryLimiter(get_plan("coze.personal_free"))
+            call = CallInfo("coze", "acct", "POST", "/v3/chat", groups=("chat", "model"))
+            permit = await limiter.acquire(call)
+            await permit.release()   # after the response
+            return permit.waited
+        asyncio.run(one_call())
+        # 0.0
+        ```
     """
 
     def __init__(self, plan: Plan, *, clock: Clock | None = None) -> None:
@@ -317,7 +319,7 @@ class MemoryLimiter:
         return key
 
     async def acquire(self, call: CallInfo, *, max_wait: float | None = None) -> _Permit:
-        """Wait until ``call`` fits every limit that applies to it; see :class:`RateLimiter`."""
+        """Wait until ``call`` fits every limit that applies to it; see `RateLimiter`."""
         key = self._keys.get((call.provider, call.account)) or self._key(call)
         route = key.routes.get(call.groups) or key.route(call.groups)
         est = call.est_tokens
@@ -432,10 +434,12 @@ class _NullPermit:
 class NullLimiter:
     """No plan, no pacing: every call is granted at once (the server's 429s still get retried).
 
-    Example:
-        >>> permit = asyncio.run(NullLimiter().acquire(CallInfo("coze", "a", "GET", "/v1/x")))
-        >>> permit.waited
-        0.0
+    Examples:
+        ```python
+        permit = asyncio.run(NullLimiter().acquire(CallInfo("coze", "a", "GET", "/v1/x")))
+        permit.waited
+        # 0.0
+        ```
     """
 
     async def acquire(self, call: CallInfo, *, max_wait: float | None = None) -> _NullPermit:

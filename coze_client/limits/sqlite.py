@@ -1,6 +1,6 @@
 """A limiter shared by every process of one host through a SQLite file.
 
-Same rule as :mod:`coze_client.limits.memory` (a slot counts from its grant until one window
+Same rule as `coze_client.limits.memory` (a slot counts from its grant until one window
 after its release), kept in a table so that web-server workers using one account pace together.
 
 * Every decision is one ``BEGIN IMMEDIATE`` transaction (WAL journal): read the running sums,
@@ -22,8 +22,10 @@ process (pid gone, or heartbeat older than 5 s) are dropped. A process learns ab
 elsewhere by polling (``poll_interval``) while it waits on capacity held by in-flight calls;
 expiries it knows of wake it at the exact time.
 
-Example:
-    >>> limiter = SqliteLimiter(get_plan("coze.personal_free"), "/tmp/coze-limits.db")  # doctest: +SKIP
+Examples:
+    ```python
+    limiter = SqliteLimiter(get_plan("coze.personal_free"), "/tmp/coze-limits.db")
+    ```
 """
 
 from __future__ import annotations
@@ -193,12 +195,14 @@ class SqliteLimiter:
             processes), how often to look again.
         clock: time source (defaults to ``CLOCK_MONOTONIC``, shared by all processes).
 
-    Example:
-        >>> async def main() -> None:
-        ...     limiter = SqliteLimiter(get_plan("coze.personal_free"), "/tmp/limits.db")
-        ...     permit = await limiter.acquire(call)
-        ...     await permit.release()
-        ...     await limiter.aclose()
+    Examples:
+        ```python
+        async def main() -> None:
+            limiter = SqliteLimiter(get_plan("coze.personal_free"), "/tmp/limits.db")
+            permit = await limiter.acquire(call)
+            await permit.release()
+            await limiter.aclose()
+        ```
     """
 
     def __init__(
@@ -275,7 +279,7 @@ class SqliteLimiter:
     # ---- public API ---------------------------------------------------------------------
 
     async def acquire(self, call: CallInfo, *, max_wait: float | None = None) -> _SqlPermit:
-        """Wait until ``call`` fits every limit, counting every process; see :class:`RateLimiter`."""
+        """Wait until ``call`` fits every limit, counting every process; see `RateLimiter`."""
         key = self._key(call)
         idx, specs = key.route(call.groups)
         if any(s.kind == "tokens" for s in specs):
