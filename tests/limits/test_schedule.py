@@ -134,7 +134,10 @@ def test_grants_follow_the_greedy_strict_window_schedule(limits: tuple[Limit, ..
 
 
 def test_the_reduced_case_of_issue_13() -> None:
-    limits = (Limit(name="qps", group="chat", limit=2, window=1.0), Limit(name="qpm", group="chat", limit=10, window=60.0))
+    limits = (
+        Limit(name="qps", group="chat", limit=2, window=1.0),
+        Limit(name="qpm", group="chat", limit=10, window=60.0),
+    )
     traffic = [Call(0.0, ("chat",), 0.05, 0.0, 1)] * 14
     assert [round(t, 6) for t in greedy(limits, traffic)][:6] == [0, 0, 1.05, 1.05, 2.1, 2.1]
     got = asyncio.run(limiter_grants(limits, traffic))
