@@ -37,7 +37,7 @@ from collections import deque
 from typing import Any
 
 from .._call import CallInfo
-from ..errors import RateLimitWaitError
+from ..errors import LimiterError, RateLimitWaitError
 from ._clock import Clock, LoopClock, TimerHandle
 from ._core import Waiter, check_satisfiable, select
 from .plans import Limit, Plan
@@ -444,9 +444,22 @@ class MemoryLimiter:
         key.scan(now)
 
     async def aclose(self) -> None:
-        """Cancel timers; waiters still queued keep waiting for nothing, so close when idle."""
+        """Cancel timers and fail the calls still waiting (at once, with :class:`LimiterError`).
+
+        Permits already granted may still be released; the limiter can be used again afterwards
+        (it holds no file or connection).
+        """
         for key in self._keys.values():
             key.set_timer(_INF)
+            waiters, key.waiters = key.waiters, []
+            for w in waiters:
+                key.dequeued(w)
+                if w.fut is not None and not w.fut.done():
+                    w.fut.set_exception(LimiterError(
+                        "the memory limiter was closed while the call waited; the call was not sent. "
+                        "Close the client (or limiter) only after its calls have finished",
+                        backend="memory",
+                    ))
 
     def stats(self) -> dict[str, Any]:
         """Per key and limit: units in use and waiters (for dashboards and tests)."""

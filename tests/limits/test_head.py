@@ -155,3 +155,16 @@ async def test_sqlite_concurrency_and_tokens_wait_for_the_end(tmp_path: Path) ->
         await second.result().release()
     finally:
         await lim.aclose()
+
+
+async def test_memory_aclose_fails_waiters_at_once() -> None:
+    from coze_client.errors import LimiterError
+
+    lim, clock = memory(Limit(name="q", group="chat", limit=1, window=60.0))
+    p = await lim.acquire(coze_call(*CHAT))
+    waiter = asyncio.ensure_future(lim.acquire(coze_call(*CHAT)))
+    await clock.settle()
+    await lim.aclose()
+    await clock.settle()
+    assert waiter.done() and isinstance(waiter.exception(), LimiterError)
+    await p.release()
