@@ -82,3 +82,16 @@ async def test_stream_marks_the_head_when_it_opens() -> None:
                 assert limiter.log == ["acquire", "head"]
                 _ = [e async for e in events]
     assert limiter.log == ["acquire", "head", "release"]
+
+
+async def test_websocket_handshake_is_the_head_and_a_held_slot_waits_for_the_end() -> None:
+    from coze_client.testing.fake_realtime import FakeRealtime
+
+    limiter = OrderLimiter()
+    async with FakeRealtime(tokens=[TOKEN]) as fake, AsyncCoze(
+        token=TOKEN, base_url=fake.base_url, plan=None, limiter=limiter, ledger=RecordingLedger()
+    ) as coze:
+        async with coze.websockets.audio.speech(hold_slot=True) as speech:
+            await speech.receive(timeout=2)
+            assert limiter.log == ["acquire", "head"]  # request slots free; the held (concurrency) slot stays
+        assert limiter.log == ["acquire", "head", "release"]
