@@ -30,10 +30,14 @@ Workloads: ``free_streams`` (coze.personal_free, 200 ``chat.stream``), ``paid_ch
 (coze.personal_free, 300 ``workflows.runs.create``), ``xingchen_tokens`` (xingchen.default with its
 windows scaled by ``--xingchen-scale``, 0.5 by default: 1 QPS, 60 per 30 s, 1000 tokens per 30 s).
 
+``--no-head`` hides the response head from the limiter (every slot then counts until the release,
+the rule before issue 13), for comparison.
+
 Usage::
 
     python bench/pacing.py
     python bench/pacing.py --only paid_chats --backends memory
+    python bench/pacing.py --only free_streams --backends memory --no-head
 """
 
 from __future__ import annotations
@@ -237,15 +241,27 @@ class LatencyTransport(httpx.AsyncBaseTransport):
         await self._inner.aclose()
 
 
+class HeadBlind:
+    """A permit without ``responded()``: every slot then counts until the release (the rule before issue 13)."""
+
+    def __init__(self, permit: Any) -> None:
+        self._permit = permit
+        self.waited = permit.waited
+
+    async def release(self, *, used_tokens: int | None = None, sent: bool = True) -> None:
+        await self._permit.release(used_tokens=used_tokens, sent=sent)
+
+
 class EstimateSpy:
     """Passes through to the limiter (its permits as they are) and notes each call's token estimate."""
 
-    def __init__(self, limiter: Any, records: dict[int, dict[str, float]]) -> None:
-        self._limiter, self._records = limiter, records
+    def __init__(self, limiter: Any, records: dict[int, dict[str, float]], head: bool = True) -> None:
+        self._limiter, self._records, self._head = limiter, records, head
 
     async def acquire(self, call: CallInfo, *, max_wait: float | None = None) -> Any:
         self._records[CALL.get()]["est"] = float(call.est_tokens)
-        return await self._limiter.acquire(call, max_wait=max_wait)
+        permit = await self._limiter.acquire(call, max_wait=max_wait)
+        return permit if self._head else HeadBlind(permit)
 
     async def penalize(self, call: CallInfo, seconds: float) -> None:
         await self._limiter.penalize(call, seconds)
@@ -271,7 +287,7 @@ async def child(opts: dict[str, Any]) -> dict[str, Any]:
 
         limiter = RedisLimiter(plan, opts["where"], prefix=opts["prefix"])
     records: dict[int, dict[str, float]] = {k: {} for k in opts["calls"]}
-    spy = EstimateSpy(limiter, records)
+    spy = EstimateSpy(limiter, records, head=opts["head"])
     http = httpx.AsyncClient(transport=LatencyTransport(w, opts["seed"], opts["stream_scale"], records),
                              timeout=httpx.Timeout(120.0))
     failures: list[str] = []
@@ -404,7 +420,7 @@ def run_one(w: Workload, backend: str, args: argparse.Namespace, redis_url: str 
         opts = {"workload": {**w.__dict__, "groups": list(w.groups)}, "backend": backend, "where": where,
                 "prefix": f"pacing-{uuid.uuid4().hex[:8]}" if i == 0 else None, "base_url": base_url,
                 "calls": list(range(i, w.calls, n_procs)), "seed": args.seed, "stream_scale": args.stream_scale,
-                "start": start}
+                "start": start, "head": not args.no_head}
         procs.append(opts)
     prefix = procs[0]["prefix"]
     children = []
@@ -446,6 +462,8 @@ def main() -> None:
     parser.add_argument("--stream-scale", type=float, default=3.0, help="divide 3-30 s stream bodies by this")
     parser.add_argument("--xingchen-scale", type=float, default=0.5, help="multiply Xingchen's windows by this")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--no-head", action="store_true",
+                        help="hide the response head from the limiter (slots count until the release, as before)")
     parser.add_argument("--json", default="", help="also write the rows to this file")
     args = parser.parse_args()
     if args.child:

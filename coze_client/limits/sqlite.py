@@ -446,8 +446,6 @@ class SqliteLimiter:
                 key.kicked = False
                 waiters = [w for w in key.waiters if w.fut is not None and not w.fut.done()]
                 releases, key.pending = key.pending, []
-                if not waiters and not releases:
-                    continue
                 try:
                     out = self._txn_inline(key, waiters, releases) if self.inline else None
                     if out is None:
