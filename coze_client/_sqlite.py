@@ -115,9 +115,10 @@ def open_wal(
         try:
             if str(db.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
                 db.execute("PRAGMA journal_mode=WAL")
-            if synchronous not in ("OFF", "NORMAL", "FULL", "EXTRA"):
+            level = synchronous.upper()
+            if level not in ("OFF", "NORMAL", "FULL", "EXTRA"):
                 raise ValueError(f"synchronous must be OFF, NORMAL, FULL or EXTRA, not {synchronous!r}")
-            db.execute(f"PRAGMA synchronous={synchronous}")
+            db.execute(f"PRAGMA synchronous={level}")
             if setup is not None:
                 setup(db)
         except BaseException:

@@ -293,7 +293,10 @@ class SqliteLimiter:
         return retry_transient(lambda: self._txn(key, waiters, releases))
 
     def _run_checkpoint(self) -> None:
-        self._conn().execute("PRAGMA wal_checkpoint(PASSIVE)")
+        try:
+            self._conn().execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error:
+            pass  # only keeps the WAL short; the next one (500 commits later) tries again
 
     def _check_boot(self, db: sqlite3.Connection) -> None:
         """Forget all slots when the file was written during another boot (monotonic time reset)."""
