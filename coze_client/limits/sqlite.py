@@ -487,7 +487,7 @@ class SqliteLimiter:
         try:
             out = self._txn(key, waiters, releases, self._fast)
         except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
+            if is_transient(exc):
                 return None
             raise
         self._fast_commits += 1
