@@ -124,9 +124,10 @@ async def test_sqlite_request_slot_frees_after_the_head(backend: str, tmp_path: 
         await asyncio.sleep(0.05)
         head = loop.time()
         mark_responded(stream)
-        permit = await asyncio.wait_for(second, 2.0)
-        got = loop.time() - head
-        assert 0.28 <= got < 0.6, got  # one window after the head, while the stream still runs
+        # Granted while the stream is still open (it is released only below), and not before head + window.
+        # No upper bound on a real clock: a loaded machine may be late, never early.
+        permit = await asyncio.wait_for(second, 10.0)
+        assert loop.time() - head >= 0.3 - 0.005
         await stream.release()
         await permit.release()
     finally:
