@@ -5,7 +5,9 @@ The corridor calls, for every attempt:
 ```python
 permit = await limiter.acquire(call, max_wait=...)   # waits its turn (FIFO); may raise
 ...send...
-await permit.release(used_tokens=...)                 # once, when the response arrived or failed
+mark_responded(permit)                                # the response head (status, headers) is back
+...read the body (a stream may run for many seconds)...
+await permit.release(used_tokens=...)                 # once, when the body ended or the attempt failed
 ```
 
 and, when the server still throttles, ``await limiter.penalize(call, seconds)`` to pause every
@@ -18,7 +20,7 @@ from typing import Protocol, runtime_checkable
 
 from .._call import CallInfo
 
-__all__ = ["Permit", "RateLimiter"]
+__all__ = ["Permit", "RateLimiter", "mark_responded"]
 
 
 @runtime_checkable
@@ -37,6 +39,20 @@ class Permit(Protocol):
         request certainly never reached the server, so its request slots may be given back.
         """
         ...
+
+
+def mark_responded(permit: Permit) -> None:
+    """Tell ``permit`` that its response head (status and headers) has arrived.
+
+    From then on the request has certainly reached the server, so its request-count slots
+    (QPS/QPM/QPD) count one window more and no longer; concurrency stays held and token estimates
+    stay counted until `Permit.release`. Permits of limiters without the hook (a user's own
+    `RateLimiter`) are left alone: they then count their slots until the release, which is
+    safe, only slower. Calling it twice, or after the release, changes nothing.
+    """
+    hook = getattr(permit, "responded", None)
+    if hook is not None:
+        hook()
 
 
 @runtime_checkable

@@ -1,8 +1,10 @@
 """A limiter shared by every process on every host through one Redis server.
 
-Same rule as `coze_client.limits.memory` and `coze_client.limits.sqlite`: a slot counts
-from its grant until one window after its release, so no server window, wherever it starts, can
-see more than ``limit`` arrivals.
+Same rule as `coze_client.limits.memory` and `coze_client.limits.sqlite`: a request-count
+slot counts from its grant until one window after the response head (the permit's
+``responded()``, written like a release of those slots alone); concurrency until the release;
+tokens until one window after the release. So no server window, wherever it starts, can see more
+than ``limit`` arrivals (the proof is in `coze_client.limits.memory`).
 
 * **One Lua script per decision.** Releases, expiry, the FIFO-with-reservation pass over this
   process's waiters (the rule of `coze_client.limits._core.select`, ported to Lua and
@@ -64,7 +66,7 @@ with needs_extra("redis", "The Redis limiter"):
 
 from .._call import CallInfo
 from .._secrets import redact
-from ..errors import BackendUnavailableError, RateLimitWaitError, ValidationError
+from ..errors import BackendUnavailableError, LimiterError, RateLimitWaitError, ValidationError
 from ._core import Waiter, check_satisfiable
 from .memory import MemoryLimiter
 from .plans import Limit, Plan
@@ -475,16 +477,32 @@ class _RKey:
 
 
 class _RedisPermit:
-    """A slot held in Redis. ``release()`` once; later calls do nothing."""
+    """A slot held in Redis. ``responded()`` at the head, ``release()`` once; later calls do nothing."""
 
-    __slots__ = ("_key", "_open", "_owner", "_rows", "waited")
+    __slots__ = ("_headed", "_key", "_open", "_owner", "_rows", "waited")
 
     def __init__(self, owner: RedisLimiter, key: _RKey, rows: list[tuple[int, str, int]], waited: float) -> None:
         self._owner = owner
         self._key = key
         self._rows = rows
         self._open = True
+        self._headed = False
         self.waited = waited
+
+    def responded(self) -> None:
+        """The response head arrived: the request-count slots start their last window now.
+
+        Written with the key's next script run (at once when nothing else runs); concurrency
+        and token slots stay with the permit until `release`.
+        """
+        if not self._open or self._headed:
+            return
+        self._headed = True
+        lims = self._key.lims
+        counts = [r for r in self._rows if lims[r[0]].kind == "requests"]
+        if counts:
+            self._rows = [r for r in self._rows if lims[r[0]].kind != "requests"]
+            self._owner._push(self._key, _Release(counts, None, True))
 
     async def release(self, *, used_tokens: int | None = None, sent: bool = True) -> None:
         """Close the slot; written to Redis before this returns (or kept for later when Redis is away)."""
@@ -493,7 +511,7 @@ class _RedisPermit:
         self._open = False
         if not self._rows:
             return
-        rel = _Release(self._rows, used_tokens, sent, asyncio.get_running_loop().create_future())
+        rel = _Release(self._rows, used_tokens, sent or self._headed, asyncio.get_running_loop().create_future())
         self._owner._push(self._key, rel)
         assert rel.done is not None
         await asyncio.shield(rel.done)
@@ -503,7 +521,7 @@ class _RedisPermit:
         if self._open:
             self._open = False
             if self._rows:
-                self._owner._push(self._key, _Release(self._rows, None, sent))
+                self._owner._push(self._key, _Release(self._rows, None, sent or self._headed))
 
     def __repr__(self) -> str:
         return f"<RedisPermit waited={self.waited:.3f}s open={self._open}>"
@@ -605,7 +623,11 @@ class RedisLimiter:
         and ``on_unavailable="closed"``.
         """
         if self._closed:
-            raise RuntimeError("this RedisLimiter is closed")
+            raise LimiterError(
+                f"the Redis limiter at {self._where} is closed; the call was not sent. Close the client "
+                "(or limiter) only after its calls have finished",
+                backend="redis",
+            )
         key = self._key(call)
         idx = key.route(call.groups)
         if not idx:
@@ -662,6 +684,12 @@ class RedisLimiter:
         except UNAVAILABLE as exc:
             self._note_down(exc)
             return
+        except Exception as exc:
+            raise LimiterError(
+                f"the Redis limiter at {self._where} could not pause {groups} ({type(exc).__name__}: "
+                f"{redact(str(exc))}); check that the server runs Lua scripts for this user",
+                backend="redis",
+            ) from None
         self._kick(key)
 
     async def aclose(self) -> None:
@@ -684,7 +712,11 @@ class RedisLimiter:
                 key.timer = None
             for w in key.waiters:  # nobody will grant them any more
                 if w.fut is not None and not w.fut.done():
-                    w.fut.set_exception(RuntimeError("this RedisLimiter was closed while the call waited"))
+                    w.fut.set_exception(LimiterError(
+                        f"the Redis limiter at {self._where} was closed while the call waited; the call was "
+                        "not sent. Close the client (or limiter) only after its calls have finished",
+                        backend="redis",
+                    ))
             key.waiters = []
         if self._listener is not None:
             self._listener.cancel()
@@ -769,10 +801,18 @@ class RedisLimiter:
                     key.waiters = []
                     continue
                 except Exception as exc:  # a script or protocol error: fail the callers, not the loop
+                    error = LimiterError(
+                        f"the Redis limiter at {self._where} failed ({type(exc).__name__}: {redact(str(exc))}); "
+                        "check that the server is Redis 6 or later with Lua scripting enabled and that the "
+                        "user may run EVALSHA on keys under the prefix, or choose limiter='memory'/'sqlite:...'",
+                        backend="redis",
+                    )
                     for w in waiters:
                         if w.fut is not None and not w.fut.done():
-                            w.fut.set_exception(exc)
-                    self._settle_releases(releases, exc)
+                            w.fut.set_exception(error)
+                    # The releases are kept for the next run (their slots count meanwhile).
+                    self._settle_releases(releases)
+                    key.pending[:0] = [_Release(r.rows, r.used_tokens, r.sent) for r in releases]
                     continue
                 if self._was_down:
                     self._was_down = False

@@ -38,6 +38,7 @@ from .._call import Usage
 from .._request import Endpoint
 from .._secrets import redact
 from ..errors import APIError, AuthenticationError, CozeError, ValidationError, error_class_for
+from ..limits.base import mark_responded
 from ._audio import AudioSource, iter_audio
 from .errors import RealtimeAPIError, RealtimeConnectionError
 from .events import ErrorEvent, Reconnected, WebsocketEvent, parse_event
@@ -397,6 +398,7 @@ class RealtimeSession:
             if error is exc:
                 raise
             raise error from None
+        mark_responded(permit)  # the handshake is the head: request-count slots start their last window
         try:
             if self._hold_slot:
                 self._held.append(permit)
