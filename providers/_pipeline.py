@@ -1,8 +1,8 @@
 """Shared plumbing of the adapters: one corridor (limiter, ledger, retries, typed errors) per provider.
 
-Every adapter builds a :class:`Pipeline` the way ``AsyncCoze`` builds its own: a plan preset of its
+Every adapter builds a `Pipeline` the way ``AsyncCoze`` builds its own: a plan preset of its
 provider (overridable), a limiter and a ledger chosen by URL (``"memory://"``, ``"sqlite:///path"``)
-or passed in, an ``httpx.AsyncClient`` (yours or its own) and a :class:`~coze_client._transport.Corridor`
+or passed in, an ``httpx.AsyncClient`` (yours or its own) and a `Corridor`
 with the provider's seams (where the token goes, how an error is recognised).
 """
 
@@ -38,7 +38,7 @@ __all__ = ["Payload", "Pipeline", "PipelineOwner", "call_options", "env_secret",
 
 @dataclass(slots=True)
 class Payload:
-    """A response payload plus the corridor's :class:`CallMeta` (the corridor attaches ``meta``)."""
+    """A response payload plus the corridor's `CallMeta` (the corridor attaches ``meta``)."""
 
     data: Any
     meta: CallMeta | None = None
@@ -55,7 +55,13 @@ def env_secret(value: str | None, env: str, what: str) -> str:
 def call_options(
     timeout: float | httpx.Timeout | None = None, max_retries: int | None = None, max_wait: float | None = None
 ) -> CallOptions | None:
-    """Per-call options, or None when none were given (the common case)."""
+    """Per-call options, or None when none were given (the common case).
+
+    Args:
+        timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+        max_retries: this call's retries (default: the client's).
+        max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+    """
     if timeout is None and max_retries is None and max_wait is None:
         return None
     if max_retries is not None and max_retries < 0:
@@ -79,12 +85,14 @@ def _is_cjk(ch: str) -> bool:
 def estimate_tokens(*texts: str) -> int:
     """Tokens of ``texts`` by the providers' published rule, rounded up so the estimate errs high.
 
-    plans.md (Xingchen, GPTBots): 1 token ≈ 1 Chinese/Japanese/Korean character, ≈ 3-4 English
+    the providers' pricing pages (Xingchen, GPTBots): 1 token ≈ 1 Chinese/Japanese/Korean character, ≈ 3-4 English
     letters. Other characters count 1/3 token each (the pessimistic end of "3-4").
 
-    Example:
-        >>> estimate_tokens("你好"), estimate_tokens("hello world")
-        (2, 4)
+    Examples:
+        ```python
+        estimate_tokens("你好"), estimate_tokens("hello world")
+        # (2, 4)
+        ```
     """
     cjk = 0
     other = 0
@@ -124,12 +132,12 @@ def _resolve_limiter(limiter: str | RateLimiter | None, plan: Plan | None) -> Ra
 
 
 class Pipeline:
-    """The corridor, limiter, ledger and HTTP client of one adapter (closed together by :meth:`aclose`).
+    """The corridor, limiter, ledger and HTTP client of one adapter (closed together by `aclose`).
 
     Args:
         provider: ``"xingchen"``, ``"gptbots"`` or ``"easydl"`` (the plan's provider).
         account: the name limits and quotas are filed under (a fingerprint of the key by default).
-        plan: preset name or :class:`Plan` (``None``: no limits, no quotas).
+        plan: preset name or `Plan` (``None``: no limits, no quotas).
         ledger_account: the ledger account the plan is bound to (default ``account``; EasyDL binds
             ``"<account>:*"``, every service of the account).
         key_mode: GPTBots' credit price column, bound with the plan (``"gptbots"`` or ``"own"``).
@@ -240,7 +248,7 @@ _Owner = TypeVar("_Owner", bound="PipelineOwner")
 
 
 class PipelineOwner:
-    """What every adapter built on a :class:`Pipeline` shares: its seams and closing it (``async with``)."""
+    """What every adapter built on a `Pipeline` shares: its seams and closing it (``async with``)."""
 
     _pipe: Pipeline
 

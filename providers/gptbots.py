@@ -1,18 +1,20 @@
 """GPTBots agents behind the one chat interface, through the coze-client corridor.
 
-Wire facts: ``shared/reference/providers-api.md`` §B; limits and credits: ``plans.md`` ("GPTBots").
+Wire facts: the GPTBots API docs; limits and credits: the providers' pricing pages ("GPTBots").
 A conversation is created on the server (``POST /v1/conversation``) and messages are sent with
 ``POST /v2/conversation/message`` (``response_mode`` ``blocking`` or ``streaming``). Streams are one
 JSON object per line, with or without ``data:`` (code 11 message info, 3 text delta, 10 flow output,
 4 token cost, 0 end). The credits a blocking answer reports (``usage.credits.total_credits``) go into
 the ledger; streams report tokens only, so their credits are estimated from the price table when the
-agent's ``model`` is known (reconcile with :meth:`GPTBotsProvider.credits_total`).
+agent's ``model`` is known (reconcile with `GPTBotsProvider.credits_total`).
 
-Example:
-    >>> async def main() -> None:  # doctest: +SKIP
-    ...     async with GPTBotsProvider(api_key="app-...", region="sg") as bot:
-    ...         conv = await bot.new_conversation(user_id="u1")
-    ...         print((await bot.chat("hello", conversation=conv)).text)
+Examples:
+    ```python
+    async def main() -> None:
+        async with GPTBotsProvider(api_key="app-...", region="sg") as bot:
+            conv = await bot.new_conversation(user_id="u1")
+            print((await bot.chat("hello", conversation=conv)).text)
+    ```
 """
 
 from __future__ import annotations
@@ -127,12 +129,14 @@ def gptbots_error(response: httpx.Response, body: Any) -> APIError | None:
     A success body has no ``code`` (or 0); the class comes from the code table first, the HTTP
     status second (429 -> RateLimitError, 401 -> AuthenticationError, 5xx -> ServerError).
 
-    Example:
-        >>> err = gptbots_error(httpx.Response(400), {"code": 20022, "message": "insufficient credits"})
-        >>> type(err).__name__, err.code
-        ('InsufficientBalanceError', 20022)
-        >>> gptbots_error(httpx.Response(200), {"conversation_id": "c1"}) is None
-        True
+    Examples:
+        ```python
+        err = gptbots_error(httpx.Response(400), {"code": 20022, "message": "insufficient credits"})
+        type(err).__name__, err.code
+        # ('InsufficientBalanceError', 20022)
+        gptbots_error(httpx.Response(200), {"conversation_id": "c1"}) is None
+        # True
+        ```
     """
     status = response.status_code
     code: int | None = None
@@ -168,10 +172,12 @@ class GPTBotsMessage(CozeModel):
 class GPTBotsMessages(CozeModel):
     """A page of a conversation's messages (``GET /v2/messages``); ``.meta`` tells how the call went.
 
-    Example:
-        >>> page = GPTBotsMessages.model_validate({"total": 1, "conversation_content": [{"message_id": "m1"}]})
-        >>> page.conversation_content[0].message_id
-        'm1'
+    Examples:
+        ```python
+        page = GPTBotsMessages.model_validate({"total": 1, "conversation_content": [{"message_id": "m1"}]})
+        page.conversation_content[0].message_id
+        # 'm1'
+        ```
     """
 
     total: int = 0
@@ -269,7 +275,7 @@ def _decode(sse: ServerSentEvent, stream: EventStream[Any]) -> dict[str, Any] | 
 
 
 class GPTBotsProvider(PipelineOwner):
-    """GPTBots behind the :class:`~providers.base.ChatProvider` interface.
+    """GPTBots behind the `ChatProvider` interface.
 
     Args:
         api_key: the agent's API key (``app-...``; default ``GPTBOTS_API_KEY``). Never logged.
@@ -282,13 +288,17 @@ class GPTBotsProvider(PipelineOwner):
         key_mode: ``"gptbots"`` (platform keys) or ``"own"`` (your keys): the price column.
         plan: ``"gptbots.default"`` (about 100 requests a minute per bot).
         account: the bot the limits belong to (default: a fingerprint of the key: keys are per agent).
-        limiter / ledger: URLs (``"memory://"``, ``"sqlite:///path"``; closed by :meth:`aclose`) or
-            instances (shared; never closed here).
+        limiter: a URL (``"memory://"``, ``"sqlite:///path"``; closed by `aclose`) or an instance
+            (shared; never closed here).
+        ledger: a URL (``"memory://"``, ``"sqlite:///path"``; closed by `aclose`) or an instance
+            (shared; never closed here).
 
-    Example:
-        >>> bot = GPTBotsProvider(api_key="app-exampleexample12", region="jp", ledger="memory://")
-        >>> bot.base_url
-        'https://api-jp.gptbots.ai'
+    Examples:
+        ```python
+        bot = GPTBotsProvider(api_key="app-exampleexample12", region="jp", ledger="memory://")
+        bot.base_url
+        # 'https://api-jp.gptbots.ai'
+        ```
     """
 
     name = "gptbots"
@@ -340,8 +350,10 @@ class GPTBotsProvider(PipelineOwner):
     async def create_conversation(self, *, user_id: str | None = None) -> str:
         """Create a conversation on the server; returns its id.
 
-        Example:
-            >>> conv_id = await bot.create_conversation(user_id="u1")  # doctest: +SKIP
+        Examples:
+            ```python
+            conv_id = await bot.create_conversation(user_id="u1")
+            ```
         """
         user = user_id or self.user_id
         _check_user(user)
@@ -356,9 +368,11 @@ class GPTBotsProvider(PipelineOwner):
                                **options: Any) -> Conversation:
         """Create a server conversation and return its handle (``conversation_config`` applies to its turns).
 
-        Example:
-            >>> conv = await bot.new_conversation(  # doctest: +SKIP
-            ...     user_id="u1", conversation_config={"long_term_memory": True})
+        Examples:
+            ```python
+            conv = await bot.new_conversation(
+                user_id="u1", conversation_config={"long_term_memory": True})
+            ```
         """
         if options:
             raise ValidationError(f"unknown GPTBots conversation options: {sorted(options)}")
@@ -422,10 +436,17 @@ class GPTBotsProvider(PipelineOwner):
 
         Without a conversation a new one is created first (GPTBots requires one).
 
-        Example:
-            >>> reply = await bot.chat("hello", conversation=conv)  # doctest: +SKIP
-            >>> reply.usage.credits  # doctest: +SKIP
-            0.0021
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            reply = await bot.chat("hello", conversation=conv)
+            reply.usage.credits
+            # 0.0021
+            ```
         """
         body, new, est = self._prepare(messages, conversation, "blocking", options)
         await self._ensure_conversation(body, conversation)
@@ -447,10 +468,17 @@ class GPTBotsProvider(PipelineOwner):
     ) -> ChatStream:
         """Send a message v2, streaming: text deltas (codes 3 and 10), then the reply (tokens from code 4).
 
-        Example:
-            >>> async with bot.stream("hello", conversation=conv) as s:  # doctest: +SKIP
-            ...     async for delta in s:
-            ...         print(delta.text, end="")
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            async with bot.stream("hello", conversation=conv) as s:
+                async for delta in s:
+                    print(delta.text, end="")
+            ```
         """
         body, new, est = self._prepare(messages, conversation, "streaming", options)
         corridor = self._pipe.corridor
@@ -495,10 +523,12 @@ class GPTBotsProvider(PipelineOwner):
     async def messages(self, conversation_id: str, *, page: int = 1, page_size: int = 20) -> GPTBotsMessages:
         """The messages of a conversation (``GET /v2/messages``): ``total`` and ``conversation_content``.
 
-        Example:
-            >>> page = await bot.messages(conv.id)  # doctest: +SKIP
-            >>> page.conversation_content[0].role, page.meta.attempts  # doctest: +SKIP
-            ('user', 1)
+        Examples:
+            ```python
+            page = await bot.messages(conv.id)
+            page.conversation_content[0].role, page.meta.attempts
+            # ('user', 1)
+            ```
         """
         if not conversation_id:
             raise ValidationError("conversation_id is required")
@@ -513,9 +543,11 @@ class GPTBotsProvider(PipelineOwner):
 
         The range may span at most 365 days. Use it to reconcile the ledger's estimates.
 
-        Example:
-            >>> (await bot.credits_total(start_time=t0, end_time=t1)).chat  # doctest: +SKIP
-            10.0
+        Examples:
+            ```python
+            (await bot.credits_total(start_time=t0, end_time=t1)).chat
+            # 10.0
+            ```
         """
         if end_time <= start_time:
             raise ValidationError("end_time must be after start_time")

@@ -1,6 +1,6 @@
 """Alibaba Tongyi Xingchen (通义星尘) character chat, through the coze-client corridor.
 
-Wire facts: ``shared/reference/providers-api.md`` §A; limits, quota and prices: ``plans.md``
+Wire facts: the Xingchen API docs; limits, quota and prices: the providers' pricing pages
 ("Alibaba Tongyi Xingchen"). Every call carries ``x-fag-appcode: aca`` and the endpoint's
 ``x-fag-servicename``; streaming is switched on by the ``X-AcA-SSE: enable`` header (the body never
 says so). Before anything is sent the request's tokens are estimated with the published rule
@@ -8,11 +8,13 @@ says so). Before anything is sent the request's tokens are estimated with the pu
 (6.5k tokens; 30k for ``xingchen-plus-v2``) and the 32000-token request cap; the estimate goes to the
 limiter (TPM 1000 by default) and is corrected by the ``inputTokens``/``outputTokens`` of the answer.
 
-Example:
-    >>> async def main() -> None:  # doctest: +SKIP
-    ...     async with XingchenProvider(api_key="lm-...", character_id="40f70d5466e1429ba9aa755842b35d9f") as bot:
-    ...         conv = await bot.new_conversation(user_id="u1")
-    ...         print((await bot.chat("你好", conversation=conv)).text)
+Examples:
+    ```python
+    async def main() -> None:
+        async with XingchenProvider(api_key="lm-...", character_id="40f70d5466e1429ba9aa755842b35d9f") as bot:
+            conv = await bot.new_conversation(user_id="u1")
+            print((await bot.chat("你好", conversation=conv)).text)
+    ```
 """
 
 from __future__ import annotations
@@ -129,9 +131,11 @@ class XingchenModel(ResponseModel):
 class CharacterKey(XingchenModel):
     """What ``create`` returns: the new character's id and version.
 
-    Example:
-        >>> CharacterKey.model_validate({"characterId": "c9", "version": 1}).character_id
-        'c9'
+    Examples:
+        ```python
+        CharacterKey.model_validate({"characterId": "c9", "version": 1}).character_id
+        # 'c9'
+        ```
     """
 
     character_id: str = ""
@@ -177,10 +181,12 @@ class XingchenResult(CozeModel):
     ``ok`` is that boolean, ``request_id`` the service's id for a support ticket, ``.meta`` what the
     corridor did (``.logid`` is the request id when no log-id header came). True in a boolean context.
 
-    Example:
-        >>> result = XingchenResult(ok=True, request_id="r1")
-        >>> bool(result), result.request_id
-        (True, 'r1')
+    Examples:
+        ```python
+        result = XingchenResult(ok=True, request_id="r1")
+        bool(result), result.request_id
+        # (True, 'r1')
+        ```
     """
 
     ok: bool = False
@@ -195,20 +201,22 @@ _THROTTLING = ("Throttling",)
 
 
 def xingchen_error(response: httpx.Response, body: Any) -> APIError | None:
-    """The typed error in a Xingchen answer (providers-api.md §A.4, §A.6), or None for a success.
+    """The typed error in a Xingchen answer (the Xingchen API docs), or None for a success.
 
     Success is ``success: true`` (or no ``errorCode``) under a 2xx status. Errors are classified by
     ``errorName``/``code`` first (the DashScope conventions: ``Throttling*`` -> RateLimitError,
     ``Arrearage`` -> InsufficientBalanceError, ``DataInspectionFailed`` -> BadRequestError), then by the
     "apikey is invalid" message, then by HTTP status (``httpStatusCode`` in the body when HTTP said 200).
 
-    Example:
-        >>> body = {"success": False, "errorCode": 429, "errorName": "Throttling.RateQuota", "requestId": "r1"}
-        >>> err = xingchen_error(httpx.Response(429), body)
-        >>> type(err).__name__, err.logid
-        ('RateLimitError', 'r1')
-        >>> xingchen_error(httpx.Response(200), {"success": True, "code": 200, "data": {}}) is None
-        True
+    Examples:
+        ```python
+        body = {"success": False, "errorCode": 429, "errorName": "Throttling.RateQuota", "requestId": "r1"}
+        err = xingchen_error(httpx.Response(429), body)
+        type(err).__name__, err.logid
+        # ('RateLimitError', 'r1')
+        xingchen_error(httpx.Response(200), {"success": True, "code": 200, "data": {}}) is None
+        # True
+        ```
     """
     status = response.status_code
     if not isinstance(body, dict):
@@ -307,19 +315,22 @@ def _decode(sse: ServerSentEvent, stream: EventStream[Any]) -> Any:
 
 # ---------------------------------------------------------------------------------------------- provider
 class XingchenProvider(PipelineOwner):
-    """Tongyi Xingchen behind the :class:`~providers.base.ChatProvider` interface.
+    """Tongyi Xingchen behind the `ChatProvider` interface.
 
     Args:
         api_key: the Xingchen console key (``lm-...``; default ``XINGCHEN_API_KEY``). Never logged.
-        character_id / character_version: the platform character to talk to (``botProfile.characterId``).
+        character_id: the platform character to talk to (``botProfile.characterId``).
+        character_version: the character's version (``botProfile.version``).
         bot_profile: an ad-hoc persona instead (``{"name": ..., "content": ...}``; content must not be empty).
-        user_id / user_name / user_info: the ``userProfile`` (``userId`` is required by the API).
+        user_id: ``userProfile.userId`` (required by the API).
+        user_name: ``userProfile.userName``.
+        user_info: ``userProfile.basicInfo``.
         model: the model to force (default: the character's own; priced and limit-checked as
             ``xingchen-plus`` then).
         incremental_output: ask for incremental stream events (True) or cumulative ones (False);
-            :meth:`stream` yields deltas either way.
+            `stream` yields deltas either way.
         use_chat_history: let the server add its stored history (True) instead of resending the
-            :class:`Conversation`'s turns (False, the default: the API takes the whole dialogue).
+            `Conversation`'s turns (False, the default: the API takes the whole dialogue).
         parameters: extra model ``parameters`` (camelCase or snake_case: ``top_p``, ``temperature``, ...).
         data_inspection: send ``X-AcA-DataInspection: enable`` (content-safety inspection).
         max_output_tokens: the output cap sent as ``parameters.maxLength`` when a call sets none
@@ -327,18 +338,22 @@ class XingchenProvider(PipelineOwner):
             ``xingchen.default``). Every estimate is input + this cap, an upper bound.
         history_budget: at most this many input tokens per request (default: what the plan and
             the model allow: TPM minus the output cap, the 32000-token request cap, the model's input
-            limit). A :class:`Conversation` that outgrows it is sent without its oldest turns (the
+            limit). A `Conversation` that outgrows it is sent without its oldest turns (the
             conversation itself keeps them all); only a newest turn that cannot fit alone is refused.
         plan: limits and quotas (``"xingchen.default"``: 1 QPS, 60 QPM, 1000 TPM, 1,000,000 free tokens).
         account: the main account the limits belong to (default: a fingerprint of the key). Give
             every key of one main account the same name: the limits are per main account.
-        limiter / ledger: URLs (``"memory://"``, ``"sqlite:///path"``; closed by :meth:`aclose`) or
-            instances (shared; never closed here).
+        limiter: a URL (``"memory://"``, ``"sqlite:///path"``; closed by `aclose`) or an instance
+            (shared; never closed here).
+        ledger: a URL (``"memory://"``, ``"sqlite:///path"``; closed by `aclose`) or an instance
+            (shared; never closed here).
 
-    Example:
-        >>> bot = XingchenProvider(api_key="lm-exampleexample==", character_id="c1", ledger="memory://")
-        >>> bot
-        XingchenProvider(character_id='c1', plan='xingchen.default', key=lm-…969d43)
+    Examples:
+        ```python
+        bot = XingchenProvider(api_key="lm-exampleexample==", character_id="c1", ledger="memory://")
+        bot
+        # XingchenProvider(character_id='c1', plan='xingchen.default', key=lm-…969d43)
+        ```
     """
 
     name = "xingchen"
@@ -408,8 +423,10 @@ class XingchenProvider(PipelineOwner):
         """A conversation handle; its turns are resent each time (or kept by the server with
         ``use_chat_history=True``). Options: ``character_id``, ``bot_profile``, ``model``.
 
-        Example:
-            >>> conv = asyncio.run(bot.new_conversation(user_id="u1"))  # doctest: +SKIP
+        Examples:
+            ```python
+            conv = asyncio.run(bot.new_conversation(user_id="u1"))
+            ```
         """
         opts = dict(options)
         if character_id is not None:
@@ -555,8 +572,15 @@ class XingchenProvider(PipelineOwner):
         Options: ``character_id``, ``character_version``, ``bot_profile``, ``model``, ``parameters``,
         ``user_name``, ``user_info``, ``scenario``.
 
-        Example:
-            >>> reply = await bot.chat("你好")  # doctest: +SKIP
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            reply = await bot.chat("你好")
+            ```
         """
         body, new, est, model = self._prepare(messages, conversation, options)
         priced = model or ASSUMED_MODEL
@@ -579,12 +603,19 @@ class XingchenProvider(PipelineOwner):
         """Streaming chat (``aca-chat-send-sse``): text deltas, then the reply with usage.
 
         Cumulative events (``incremental_output=False``) are turned into deltas too. A stream that
-        ends without a ``stopReason`` raises :class:`~coze_client.errors.StreamError` (truncated).
+        ends without a ``stopReason`` raises `StreamError` (truncated).
 
-        Example:
-            >>> async with bot.stream("讲个故事") as s:  # doctest: +SKIP
-            ...     async for delta in s:
-            ...         print(delta.text, end="")
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            async with bot.stream("讲个故事") as s:
+                async for delta in s:
+                    print(delta.text, end="")
+            ```
         """
         body, new, est, model = self._prepare(messages, conversation, options)
         incremental = bool(body["parameters"]["incrementalOutput"])
@@ -637,8 +668,10 @@ class XingchenProvider(PipelineOwner):
     ) -> XingchenPage[HistoryMessage]:
         """Stored chat messages (``aca-message-history``), ``page_size`` 1-50.
 
-        Example:
-            >>> page = await bot.history(character_id="c1", session_id=reply.conversation_id)  # doctest: +SKIP
+        Examples:
+            ```python
+            page = await bot.history(character_id="c1", session_id=reply.conversation_id)
+            ```
         """
         if not 1 <= page_size <= 50:
             raise ValidationError("page_size must be between 1 and 50")
@@ -652,9 +685,11 @@ class XingchenProvider(PipelineOwner):
     async def reset(self, *, character_id: str | None = None, user_id: str | None = None) -> XingchenResult:
         """Start the character's chat with the user afresh (``aca-chat-reset``).
 
-        Example:
-            >>> (await bot.reset(user_id="u1")).ok  # doctest: +SKIP
-            True
+        Examples:
+            ```python
+            (await bot.reset(user_id="u1")).ok
+            # True
+            ```
         """
         cid = character_id or self.character_id
         if not cid:
@@ -666,9 +701,11 @@ class XingchenProvider(PipelineOwner):
     async def rate(self, message_id: str, rating: int) -> XingchenResult:
         """Rate an answer from -1 to 5 (``aca-message-rating``).
 
-        Example:
-            >>> (await bot.rate(reply.message_id, 5)).ok  # doctest: +SKIP
-            True
+        Examples:
+            ```python
+            (await bot.rate(reply.message_id, 5)).ok
+            # True
+            ```
         """
         if not message_id:
             raise ValidationError("message_id is required")
@@ -709,7 +746,7 @@ def _data(payload: Payload) -> Any:
 
 
 def _result(payload: Payload) -> XingchenResult:
-    """A boolean answer as a :class:`XingchenResult` carrying the call's meta (and its request id)."""
+    """A boolean answer as a `XingchenResult` carrying the call's meta (and its request id)."""
     request_id = _request_id(payload.data)
     meta = payload.meta if payload.meta is not None else CallMeta()
     if meta.logid is None:
@@ -725,10 +762,12 @@ class XingchenCharacters:
     Fields are keyword arguments in snake_case (``basic_information``, ``opening_line``,
     ``perm_config``...) sent as the API's camelCase.
 
-    Example:
-        >>> key = await bot.characters.create(name="Ann", basic_information="A friendly guide")  # doctest: +SKIP
-        >>> (await bot.characters.details(key.character_id)).name  # doctest: +SKIP
-        'Ann'
+    Examples:
+        ```python
+        key = await bot.characters.create(name="Ann", basic_information="A friendly guide")
+        (await bot.characters.details(key.character_id)).name
+        # 'Ann'
+        ```
     """
 
     def __init__(self, provider: XingchenProvider) -> None:

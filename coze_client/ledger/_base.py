@@ -30,10 +30,10 @@ class BaseLedger:
 
     Args:
         plans: plan(s) whose quotas apply to every account of their provider (``plan.provider``);
-            bind one account to its own plan with :meth:`bind`.
+            bind one account to its own plan with `bind`.
         clock: returns the current aware datetime (inject one in tests).
         thresholds: fractions of a ``block``/``warn`` quota's limit that trigger a warning.
-        on_threshold: called with a :class:`QuotaEvent` at each crossing.
+        on_threshold: called with a `QuotaEvent` at each crossing.
     """
 
     def __init__(
@@ -73,14 +73,16 @@ class BaseLedger:
         """Apply ``plan``'s quotas to ``account`` of ``provider`` (``"*"``: every account without its own).
 
         ``"name:*"`` binds every sub-account ``name:<x>`` (EasyDL's services). A different plan (or key
-        mode) for an account that already has one raises :class:`~coze_client.errors.PlanConflictError`.
+        mode) for an account that already has one raises `PlanConflictError`.
 
         ``key_mode`` (GPTBots: ``"gptbots"`` or ``"own"``) picks the credit price column for estimates.
-        ``account`` must be a name or :func:`~coze_client._secrets.fingerprint`, never a token.
+        ``account`` must be a name or `fingerprint`, never a token.
 
-        Example:
-            >>> ledger = MemoryLedger()
-            >>> ledger.bind("coze", "team-a", get_plan("coze.personal_free"))
+        Examples:
+            ```python
+            ledger = MemoryLedger()
+            ledger.bind("coze", "team-a", get_plan("coze.personal_free"))
+            ```
         """
         _check_account(account)
         if plan is not None and plan.provider != provider:
@@ -149,8 +151,10 @@ class BaseLedger:
 
         The quota must belong to the bound plan, or already have rows (a CLI without plans).
 
-        Example:
-            >>> await ledger.set_used("coze", "team-a", "free_calls", 480)
+        Examples:
+            ```python
+            await ledger.set_used("coze", "team-a", "free_calls", 480)
+            ```
         """
         if value < 0:
             raise ValidationError(f"used must be >= 0, got {value}")
@@ -183,9 +187,11 @@ class BaseLedger:
 
         Current buckets only unless ``current_only=False``; quotas of bound accounts show even unused.
 
-        Example:
-            >>> for row in await ledger.snapshot():
-            ...     print(row.quota, row.used, row.left)
+        Examples:
+            ```python
+            for row in await ledger.snapshot():
+                print(row.quota, row.used, row.left)
+            ```
         """
         rows = await self._rows()
         return _core.build_snapshot(

@@ -1,11 +1,11 @@
 """The quota rules, written once and shared by every ledger backend.
 
-A backend supplies a :class:`Store` (get/put of :class:`Row` inside one transaction); the
+A backend supplies a `Store` (get/put of `Row` inside one transaction); the
 functions here decide what a reservation, a settlement or a cancellation does to those rows. The
 memory backend runs them under a lock, the sqlite backend inside ``BEGIN IMMEDIATE``, so the
 check and the increment are one atomic step in both.
 
-Rules (issue 5, plans.md):
+Rules (the providers' pricing pages):
 
 * ``calls`` quotas refuse a call when ``used + 1 > limit``;
 * ``points`` quotas refuse when ``used + call.points > limit`` (EasyDL: points are known before sending);
@@ -109,7 +109,7 @@ _row_values = attrgetter(*(f.name for f in fields(Row)))
 
 @dataclass(frozen=True, slots=True)
 class Track:
-    """A quota as the ledger applies it (a plan :class:`Quota`, or the implicit monthly row)."""
+    """A quota as the ledger applies it (a plan `Quota`, or the implicit monthly row)."""
 
     name: str
     unit: QuotaUnit
@@ -153,7 +153,7 @@ class Entry:
 
 @dataclass(slots=True)
 class LedgerReservation:
-    """A counted call (implements :class:`~coze_client.ledger.base.Reservation`).
+    """A counted call (implements `Reservation`).
 
     It is already durable when ``reserve`` returns; ``settle`` or ``cancel`` closes it once.
     """
@@ -171,9 +171,11 @@ class LedgerReservation:
 class QuotaEvent:
     """A quota crossed a warning threshold (e.g. 0.8 or 1.0 of its limit).
 
-    Example:
-        >>> def on_threshold(event: QuotaEvent) -> None:
-        ...     print(f"{event.quota}: {event.fraction:.0%} used, resets {event.resets_at}")
+    Examples:
+        ```python
+        def on_threshold(event: QuotaEvent) -> None:
+            print(f"{event.quota}: {event.fraction:.0%} used, resets {event.resets_at}")
+        ```
     """
 
     provider: str
@@ -194,7 +196,7 @@ class QuotaEvent:
 
 @dataclass(frozen=True, slots=True)
 class SnapshotRow:
-    """One line of :meth:`snapshot`: a quota bucket, how much of it is used and what it cost."""
+    """One line of `snapshot`: a quota bucket, how much of it is used and what it cost."""
 
     provider: str
     account: str
@@ -249,7 +251,7 @@ class QuotaBook:
     sub-account ``<name>:<x>``: EasyDL files each published API as ``<name>:<service>``), or ``"*"``
     (every account of the provider without a binding of its own). Lookup takes the most specific:
     the account, then its ``<name>:*``, then ``"*"``. Binding a *different* plan to a key that
-    already has one raises :class:`~coze_client.errors.PlanConflictError`: one account has one plan,
+    already has one raises `PlanConflictError`: one account has one plan,
     and the last bind must never silently switch another client's guard off.
     """
 

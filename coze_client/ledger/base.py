@@ -1,12 +1,14 @@
 """The seam between the corridor and any usage-ledger backend (memory, sqlite, redis).
 
-The corridor calls, for every attempt::
+The corridor calls, for every attempt:
 
-    reservation = await ledger.reserve(call)        # may raise QuotaExhaustedError; durable before return
-    ...send...
-    await ledger.settle(reservation, usage)          # the attempt may have reached the server
-    # or
-    await ledger.cancel(reservation)                 # it certainly never left (connect refused, ...)
+```python
+reservation = await ledger.reserve(call)        # may raise QuotaExhaustedError; durable before return
+...send...
+await ledger.settle(reservation, usage)          # the attempt may have reached the server
+# or
+await ledger.cancel(reservation)                 # it certainly never left (connect refused, ...)
+```
 
 A reservation counts as a call from the moment ``reserve`` returns, so a process killed at any
 instant never leaves the ledger counting fewer calls than reached the server.
@@ -54,10 +56,12 @@ class UsageLedger(Protocol):
 class PlanAware(Protocol):
     """A ledger that can be told which plan's quotas apply to an account.
 
-    The client does, once per (provider, account) it talks as::
+    The client does, once per (provider, account) it talks as:
 
-        if isinstance(ledger, PlanAware):
-            ledger.bind("coze", account, plan)
+    ```python
+    if isinstance(ledger, PlanAware):
+        ledger.bind("coze", account, plan)
+    ```
     """
 
     def bind(self, provider: str, account: str, plan: Plan | None) -> None:

@@ -1,10 +1,10 @@
-"""Every plan preset, as data, in one table (:data:`PRESETS`).
+"""Every plan preset, as data, in one table (`PRESETS`).
 
-Each figure cites the line of ``shared/reference/plans.md`` (or ``providers-api.md``) it comes
-from in its ``source``. Change a figure here and nowhere else; the limiter reads ``plan.limits``
+Each figure comes from the provider's pricing or API pages; its ``source`` names the line of the
+project's plan table it was copied from. Change a figure here and nowhere else; the limiter reads ``plan.limits``
 and the usage ledger reads ``plan.quotas``.
 
-Groups (see :class:`coze_client._call.CallInfo`): Coze ``"chat"`` (POST /v3/chat),
+Groups (see `coze_client._call.CallInfo`): Coze ``"chat"`` (POST /v3/chat),
 ``"workflow"`` (run, stream run, workflows/chat, run-history and node-output queries),
 ``"upload"`` (POST /v1/files/upload), ``"model"`` (chat + workflow run + stream run +
 workflows/chat: every call that runs a model) and ``"all"``; the other providers use ``"chat"``,
@@ -75,7 +75,7 @@ _POINTS_NOTE = {
 def _coze_legacy_quotas(
     plan: str, *, free_calls: int, plugin_calls: int, policy: QuotaPolicy, lockout: bool, after: str
 ) -> tuple[Quota, ...]:
-    """The legacy Basic / Professional quotas (plans.md:31-41): one counted, two only shown."""
+    """The legacy Basic / Professional quotas (the providers' pricing pages): one counted, two only shown."""
     return (
         Quota(name="free_calls", unit="calls", limit=free_calls, period="ever", policy=policy, lockout=lockout,
               source=f"{_P}31"),

@@ -1,4 +1,4 @@
-"""Users (reference coze-api.md §5.9)."""
+"""Users (the Coze bot, user and workspace pages)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,14 @@ class AsyncUsers(APIResource):
     async def me(self, **options: Unpack[RequestOptions]) -> User:
         """The account the token belongs to (a cheap way to check a token).
 
-        Example:
-            >>> me = await coze.users.me()  # doctest: +SKIP
-            >>> me.user_id, me.nick_name  # doctest: +SKIP
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            me = await coze.users.me()
+            me.user_id, me.nick_name
+            ```
         """
         return await self._corridor.request(ME, User.model_validate, options=options_of(options))
