@@ -1,6 +1,6 @@
 """One module per API area; each resource says method, path, parameters and answer, the corridor does the rest.
 
-:class:`RequestOptions` is the one definition of the per-call options every public method accepts.
+`RequestOptions` is the one definition of the per-call options every public method accepts.
 """
 
 from ._base import RequestOptions

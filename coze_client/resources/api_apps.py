@@ -35,8 +35,10 @@ class AsyncAPIAppEvents(APIResource):
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Subscribe to event types (e.g. bot published, bot deleted, bill ready).
 
-        Example:
-            >>> await coze.api_apps.events.create(api_app_id="7486...", event_types=["bot.published"])  # doctest: +SKIP
+        Examples:
+            ```python
+            await coze.api_apps.events.create(api_app_id="7486...", event_types=["bot.published"])
+            ```
         """
         return await self._corridor.request(
             EVENT_SUBSCRIBE, done, path_params={"api_app_id": require("api_app_id", api_app_id)},
@@ -46,8 +48,10 @@ class AsyncAPIAppEvents(APIResource):
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Unsubscribe from event types.
 
-        Example:
-            >>> await coze.api_apps.events.delete(api_app_id="7486...", event_types=["bot.published"])  # doctest: +SKIP
+        Examples:
+            ```python
+            await coze.api_apps.events.delete(api_app_id="7486...", event_types=["bot.published"])
+            ```
         """
         return await self._corridor.request(
             EVENT_UNSUBSCRIBE, done, path_params={"api_app_id": require("api_app_id", api_app_id)},
@@ -57,9 +61,11 @@ class AsyncAPIAppEvents(APIResource):
              **options: Unpack[RequestOptions]) -> AsyncPaginator[APIAppEvent]:
         """The event types a callback app subscribes to (page token).
 
-        Example:
-            >>> async for e in coze.api_apps.events.list(api_app_id="7486..."):  # doctest: +SKIP
-            ...     print(e.event_type, e.name)
+        Examples:
+            ```python
+            async for e in coze.api_apps.events.list(api_app_id="7486..."):
+                print(e.event_type, e.name)
+            ```
         """
         return token_pager(self._corridor, EVENT_LIST, APIAppEvent.model_validate, "items",
                            {"page_token": page_token, "page_size": page_size}, options,
@@ -77,9 +83,11 @@ class AsyncAPIApps(APIResource):
                      connector_id: str | None = None, **options: Unpack[RequestOptions]) -> APIApp:
         """Create a callback app: ``normal`` needs a ``name``, ``connector`` a ``connector_id``.
 
-        Example:
-            >>> app = await coze.api_apps.create(app_type="normal", name="publish hooks")  # doctest: +SKIP
-            >>> app.id  # doctest: +SKIP
+        Examples:
+            ```python
+            app = await coze.api_apps.create(app_type="normal", name="publish hooks")
+            app.id
+            ```
         """
         kind = validate(APIAppType, app_type, "app_type")
         if kind is APIAppType.NORMAL and not name:
@@ -94,8 +102,10 @@ class AsyncAPIApps(APIResource):
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Rename a callback app or change where callbacks go.
 
-        Example:
-            >>> await coze.api_apps.update(app_id="7486...", callback_url="https://example.com/hook")  # doctest: +SKIP
+        Examples:
+            ```python
+            await coze.api_apps.update(app_id="7486...", callback_url="https://example.com/hook")
+            ```
         """
         if name is None and callback_url is None:
             raise ValidationError("give name and/or callback_url")
@@ -106,8 +116,10 @@ class AsyncAPIApps(APIResource):
     async def delete(self, *, app_id: str, **options: Unpack[RequestOptions]) -> OperationResult:
         """Delete a callback app.
 
-        Example:
-            >>> await coze.api_apps.delete(app_id="7486...")  # doctest: +SKIP
+        Examples:
+            ```python
+            await coze.api_apps.delete(app_id="7486...")
+            ```
         """
         return await self._corridor.request(DELETE, done, path_params={"app_id": require("app_id", app_id)},
                                             options=options_of(options))
@@ -117,9 +129,11 @@ class AsyncAPIApps(APIResource):
              **options: Unpack[RequestOptions]) -> AsyncPaginator[APIApp]:
         """Your callback apps (page token).
 
-        Example:
-            >>> async for app in coze.api_apps.list(app_type="normal"):  # doctest: +SKIP
-            ...     print(app.id, app.name, app.callback_url)
+        Examples:
+            ```python
+            async for app in coze.api_apps.list(app_type="normal"):
+                print(app.id, app.name, app.callback_url)
+            ```
         """
         kind = validate(APIAppType, app_type, "app_type").value if app_type else None
         return token_pager(self._corridor, LIST, APIApp.model_validate, "items",

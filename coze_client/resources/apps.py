@@ -35,9 +35,11 @@ class AsyncApps(APIResource):
     ) -> AsyncPaginator[App]:
         """Apps of a workspace. Sends the documented ``page_num`` (the official SDK sends ``page_index``).
 
-        Example:
-            >>> async for app in coze.apps.list(workspace_id="7350..."):  # doctest: +SKIP
-            ...     print(app.id, app.name, app.is_published)
+        Examples:
+            ```python
+            async for app in coze.apps.list(workspace_id="7350..."):
+                print(app.id, app.name, app.is_published)
+            ```
         """
         status = validate(BotPublishStatus, publish_status, "publish_status").value if publish_status else None
         return number_pager(self._corridor, LIST, App.model_validate, "items",

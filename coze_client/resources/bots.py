@@ -57,9 +57,11 @@ class AsyncBotVersions(APIResource):
     ) -> AsyncPaginator[BotVersion]:
         """A bot's versions, newest first.
 
-        Example:
-            >>> async for v in coze.bots.versions.list(bot_id="7342..."):  # doctest: +SKIP
-            ...     print(v.version, v.description)
+        Examples:
+            ```python
+            async for v in coze.bots.versions.list(bot_id="7342..."):
+                print(v.version, v.description)
+            ```
         """
         status = validate(BotPublishStatus, publish_status, "publish_status").value if publish_status else None
         return number_pager(self._corridor, VERSIONS, BotVersion.model_validate, "items",
@@ -85,10 +87,12 @@ class AsyncBots(APIResource):
     ) -> CreatedBot:
         """Create a bot (a draft) in a workspace; ``prompt_info`` may be the prompt text.
 
-        Example:
-            >>> bot = await coze.bots.create(space_id="7350...", name="helper",  # doctest: +SKIP
-            ...                              prompt_info="You answer briefly.")
-            >>> bot.bot_id  # doctest: +SKIP
+        Examples:
+            ```python
+            bot = await coze.bots.create(space_id="7350...", name="helper",
+                                         prompt_info="You answer briefly.")
+            bot.bot_id
+            ```
         """
         if not isinstance(name, str) or not 1 <= len(name) <= 20:
             raise ValidationError("name must be 1-20 characters")
@@ -108,8 +112,10 @@ class AsyncBots(APIResource):
     ) -> OperationResult:
         """Change a bot's draft (only the fields you give); ``knowledge`` binds datasets.
 
-        Example:
-            >>> await coze.bots.update(bot_id="7342...", knowledge={"dataset_ids": ["74..."]})  # doctest: +SKIP
+        Examples:
+            ```python
+            await coze.bots.update(bot_id="7342...", knowledge={"dataset_ids": ["74..."]})
+            ```
         """
         if name is not None and (not isinstance(name, str) or not 1 <= len(name) <= 20):
             raise ValidationError("name must be 1-20 characters")
@@ -123,8 +129,10 @@ class AsyncBots(APIResource):
                       **options: Unpack[RequestOptions]) -> BotPublishResult:
         """Publish the draft as a new version on channels (``1024`` is the API channel, the default).
 
-        Example:
-            >>> (await coze.bots.publish(bot_id="7342...")).version  # doctest: +SKIP
+        Examples:
+            ```python
+            (await coze.bots.publish(bot_id="7342...")).version
+            ```
         """
         body = {"bot_id": require("bot_id", bot_id), "connector_ids": ids_of("connector_ids", connector_ids)}
         return await self._corridor.request(PUBLISH, BotPublishResult.model_validate, json=body,
@@ -134,9 +142,11 @@ class AsyncBots(APIResource):
                         **options: Unpack[RequestOptions]) -> OperationResult:
         """Take a bot off one channel (owners only; Doubao channels cannot be unpublished by API).
 
-        Example:
-            >>> await coze.bots.unpublish(bot_id="7342...", connector_id="1024",  # doctest: +SKIP
-            ...                           unpublish_reason="service ends")
+        Examples:
+            ```python
+            await coze.bots.unpublish(bot_id="7342...", connector_id="1024",
+                                      unpublish_reason="service ends")
+            ```
         """
         if unpublish_reason is not None and len(unpublish_reason) > 1024:
             raise ValidationError("unpublish_reason must be at most 1024 characters")
@@ -147,11 +157,13 @@ class AsyncBots(APIResource):
 
     def list_published_v1(self, *, space_id: str, page_num: int = 1, page_size: int = 20,
                           **options: Unpack[RequestOptions]) -> AsyncPaginator[PublishedBotV1]:
-        """Deprecated upstream: the v1 list of bots published to the API channel. Use :meth:`list`.
+        """Deprecated upstream: the v1 list of bots published to the API channel. Use `list`.
 
-        Example:
-            >>> async for bot in coze.bots.list_published_v1(space_id="7350..."):  # doctest: +SKIP
-            ...     print(bot.bot_id, bot.bot_name)
+        Examples:
+            ```python
+            async for bot in coze.bots.list_published_v1(space_id="7350..."):
+                print(bot.bot_id, bot.bot_name)
+            ```
         """
         warnings.warn("bots.list_published_v1 is deprecated upstream (【Deprecated】查看已发布智能体列表); "
                       "use bots.list", DeprecationWarning, stacklevel=2)
@@ -162,10 +174,12 @@ class AsyncBots(APIResource):
     async def retrieve_online_info(self, *, bot_id: str, **options: Unpack[RequestOptions]) -> Bot:
         """Deprecated upstream (soon offline): the v1 config of a bot published to the API channel.
 
-        Use :meth:`retrieve` instead.
+        Use `retrieve` instead.
 
-        Example:
-            >>> bot = await coze.bots.retrieve_online_info(bot_id="7342...")  # doctest: +SKIP
+        Examples:
+            ```python
+            bot = await coze.bots.retrieve_online_info(bot_id="7342...")
+            ```
         """
         warnings.warn("bots.retrieve_online_info is deprecated upstream (获取已发布智能体的配置（即将下线）); "
                       "use bots.retrieve", DeprecationWarning, stacklevel=2)

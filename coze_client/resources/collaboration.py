@@ -71,9 +71,11 @@ class AsyncBotCollaborationModes(APIResource):
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Turn multi-person collaboration on (``"collaboration"``) or off (``"single"``; remove collaborators first).
 
-        Example:
-            >>> await coze.bots.collaboration_modes.update(bot_id="7342...",  # doctest: +SKIP
-            ...                                            collaboration_mode="collaboration")
+        Examples:
+            ```python
+            await coze.bots.collaboration_modes.update(bot_id="7342...",
+                                                       collaboration_mode="collaboration")
+            ```
         """
         return await _mode(self._corridor, BOT_MODE, "bot_id", bot_id, collaboration_mode, options)
 
@@ -85,16 +87,20 @@ class AsyncBotCollaborators(APIResource):
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Add one collaborator (a user id, ``{"user_id": ...}`` or a list of one; a workspace member).
 
-        Example:
-            >>> await coze.bots.collaborators.create(bot_id="7342...", collaborators="5524...")  # doctest: +SKIP
+        Examples:
+            ```python
+            await coze.bots.collaborators.create(bot_id="7342...", collaborators="5524...")
+            ```
         """
         return await _add(self._corridor, BOT_ADD, "bot_id", bot_id, collaborators, options)
 
     async def delete(self, *, bot_id: str, user_id: str, **options: Unpack[RequestOptions]) -> OperationResult:
         """Remove one collaborator.
 
-        Example:
-            >>> await coze.bots.collaborators.delete(bot_id="7342...", user_id="5524...")  # doctest: +SKIP
+        Examples:
+            ```python
+            await coze.bots.collaborators.delete(bot_id="7342...", user_id="5524...")
+            ```
         """
         return await _remove(self._corridor, BOT_REMOVE, "bot_id", bot_id, user_id, options)
 
@@ -106,16 +112,20 @@ class AsyncAppCollaborators(APIResource):
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Add one collaborator to a low-code app.
 
-        Example:
-            >>> await coze.apps.collaborators.create(app_id="7535...", collaborators="5524...")  # doctest: +SKIP
+        Examples:
+            ```python
+            await coze.apps.collaborators.create(app_id="7535...", collaborators="5524...")
+            ```
         """
         return await _add(self._corridor, APP_ADD, "app_id", app_id, collaborators, options)
 
     async def delete(self, *, app_id: str, user_id: str, **options: Unpack[RequestOptions]) -> OperationResult:
         """Remove one collaborator (their workflows and plugins pass to the app's owner).
 
-        Example:
-            >>> await coze.apps.collaborators.delete(app_id="7535...", user_id="5524...")  # doctest: +SKIP
+        Examples:
+            ```python
+            await coze.apps.collaborators.delete(app_id="7535...", user_id="5524...")
+            ```
         """
         return await _remove(self._corridor, APP_REMOVE, "app_id", app_id, user_id, options)
 
@@ -127,9 +137,11 @@ class AsyncWorkflowCollaborationModes(APIResource):
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Turn a workflow's multi-person collaboration on or off.
 
-        Example:
-            >>> await coze.workflows.collaboration_modes.update(workflow_id="7350...",  # doctest: +SKIP
-            ...                                                 collaboration_mode="collaboration")
+        Examples:
+            ```python
+            await coze.workflows.collaboration_modes.update(workflow_id="7350...",
+                                                            collaboration_mode="collaboration")
+            ```
         """
         return await _mode(self._corridor, WF_MODE, "workflow_id", workflow_id, collaboration_mode, options)
 
@@ -141,16 +153,20 @@ class AsyncWorkflowCollaborators(APIResource):
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Add one collaborator to a workflow.
 
-        Example:
-            >>> await coze.workflows.collaborators.create(workflow_id="7350...",  # doctest: +SKIP
-            ...                                           collaborators="5524...")
+        Examples:
+            ```python
+            await coze.workflows.collaborators.create(workflow_id="7350...",
+                                                      collaborators="5524...")
+            ```
         """
         return await _add(self._corridor, WF_ADD, "workflow_id", workflow_id, collaborators, options)
 
     async def delete(self, *, workflow_id: str, user_id: str, **options: Unpack[RequestOptions]) -> OperationResult:
         """Remove one collaborator.
 
-        Example:
-            >>> await coze.workflows.collaborators.delete(workflow_id="7350...", user_id="5524...")  # doctest: +SKIP
+        Examples:
+            ```python
+            await coze.workflows.collaborators.delete(workflow_id="7350...", user_id="5524...")
+            ```
         """
         return await _remove(self._corridor, WF_REMOVE, "workflow_id", workflow_id, user_id, options)

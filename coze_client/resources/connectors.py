@@ -29,9 +29,11 @@ class AsyncConnectorBots(APIResource):
                      reason: str | None = None, **options: Unpack[RequestOptions]) -> OperationResult:
         """Set a bot's review result on your channel (1 pending, 2 approved, 3 rejected: a reason is required).
 
-        Example:
-            >>> await coze.connectors.bots.update(connector_id="7485...", bot_id="7342...",  # doctest: +SKIP
-            ...                                   audit_status=3, reason="contains ads")
+        Examples:
+            ```python
+            await coze.connectors.bots.update(connector_id="7485...", bot_id="7342...",
+                                              audit_status=3, reason="contains ads")
+            ```
         """
         status = validate(AuditStatus, audit_status, "audit_status")
         if status is AuditStatus.REJECTED and not reason:
@@ -53,9 +55,11 @@ class AsyncConnectors(APIResource):
                    user_id: str | None = None, **options: Unpack[RequestOptions]) -> OperationResult:
         """Bind devices to your custom channel (needs the binding enabled by Coze for the channel).
 
-        Example:
-            >>> await coze.connectors.bind(connector_id="7485...", configs=[  # doctest: +SKIP
-            ...     {"key": "device", "enums": [{"label": "Kitchen speaker", "value": "SN123"}]}])
+        Examples:
+            ```python
+            await coze.connectors.bind(connector_id="7485...", configs=[
+                {"key": "device", "enums": [{"label": "Kitchen speaker", "value": "SN123"}]}])
+            ```
         """
         return await self._corridor.request(
             BIND, done, path_params={"connector_id": require("connector_id", connector_id)},
@@ -66,8 +70,10 @@ class AsyncConnectors(APIResource):
                       **options: Unpack[RequestOptions]) -> OperationResult:
         """Add a publish channel (a public or your custom one) to a workspace.
 
-        Example:
-            >>> await coze.connectors.install(connector_id="7485...", workspace_id="7350...")  # doctest: +SKIP
+        Examples:
+            ```python
+            await coze.connectors.install(connector_id="7485...", workspace_id="7350...")
+            ```
         """
         return await self._corridor.request(
             INSTALL, done, path_params={"connector_id": require("connector_id", connector_id)},

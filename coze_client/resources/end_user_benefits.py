@@ -54,10 +54,12 @@ class AsyncBenefitLimitations(APIResource):
                      entity_id: str | None = None, **options: Unpack[RequestOptions]) -> BenefitLimitation:
         """Create a limit: e.g. every device gets 1000 points a day.
 
-        Example:
-            >>> await coze.benefit_limitations.create(entity_type="enterprise_all_devices",  # doctest: +SKIP
-            ...     benefit_info={"limit": 1000, "started_at": 1743004800, "ended_at": 253402300799,
-            ...                   "trigger_unit": "day", "trigger_time": 1})
+        Examples:
+            ```python
+            await coze.benefit_limitations.create(entity_type="enterprise_all_devices",
+                benefit_info={"limit": 1000, "started_at": 1743004800, "ended_at": 253402300799,
+                              "trigger_unit": "day", "trigger_time": 1})
+            ```
         """
         _entity(entity_type, entity_id)
         info = validate(BenefitLimitationInput, benefit_info, "benefit_info")
@@ -72,9 +74,11 @@ class AsyncBenefitLimitations(APIResource):
              page_size: int = 20, **options: Unpack[RequestOptions]) -> AsyncPaginator[BenefitLimitation]:
         """The limits configured for an entity type (page token, page size 1-200).
 
-        Example:
-            >>> async for lim in coze.benefit_limitations.list(entity_type="enterprise_all_devices"):  # doctest: +SKIP
-            ...     print(lim.entity_id, lim.limit, lim.period)
+        Examples:
+            ```python
+            async for lim in coze.benefit_limitations.list(entity_type="enterprise_all_devices"):
+                print(lim.entity_id, lim.limit, lim.period)
+            ```
         """
         _entity(entity_type, entity_id, need_id=False)
         if benefit_type not in _BENEFIT_TYPES:
@@ -93,8 +97,10 @@ class AsyncBenefitLimitations(APIResource):
                      **options: Unpack[RequestOptions]) -> BenefitLimitation:
         """Change a limit (only the fields you give).
 
-        Example:
-            >>> await coze.benefit_limitations.update(benefit_id="123...", limit=2000)  # doctest: +SKIP
+        Examples:
+            ```python
+            await coze.benefit_limitations.update(benefit_id="123...", limit=2000)
+            ```
         """
         body = {"active_mode": active_mode, "started_at": started_at, "ended_at": ended_at, "limit": limit,
                 "status": status, "trigger_unit": trigger_unit, "trigger_time": trigger_time}
@@ -114,8 +120,10 @@ class AsyncBillTasks(APIResource):
                      **options: Unpack[RequestOptions]) -> BillTask:
         """Start an export of whole days (the service rounds to 00:00:00 and 23:59:59; not today).
 
-        Example:
-            >>> task = await coze.bill_tasks.create(started_at=1743004800, ended_at=1743091199)  # doctest: +SKIP
+        Examples:
+            ```python
+            task = await coze.bill_tasks.create(started_at=1743004800, ended_at=1743091199)
+            ```
         """
         if started_at is not None and ended_at is not None and ended_at < started_at:
             raise ValidationError("ended_at must not be before started_at")
@@ -127,9 +135,11 @@ class AsyncBillTasks(APIResource):
              **options: Unpack[RequestOptions]) -> AsyncPaginator[BillTask]:
         """Export tasks and their files (``file_urls`` when ``status`` is succeed; links last 7 days).
 
-        Example:
-            >>> async for task in coze.bill_tasks.list():  # doctest: +SKIP
-            ...     print(task.task_id, task.status, task.file_urls)
+        Examples:
+            ```python
+            async for task in coze.bill_tasks.list():
+                print(task.task_id, task.status, task.file_urls)
+            ```
         """
         ids = ",".join(ids_of("task_ids", task_ids)) if task_ids else None
         return number_pager(self._corridor, BILL_LIST, BillTask.model_validate, "task_infos",

@@ -64,9 +64,11 @@ class AsyncEnterpriseMembers(APIResource):
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Add one employee (a Volcano sub-user, not a guest) to the enterprise.
 
-        Example:
-            >>> await coze.enterprises.members.create(enterprise_id="volcano_2105...",  # doctest: +SKIP
-            ...     users=[{"user_id": "4113...", "role": "enterprise_member"}])
+        Examples:
+            ```python
+            await coze.enterprises.members.create(enterprise_id="volcano_2105...",
+                users=[{"user_id": "4113...", "role": "enterprise_member"}])
+            ```
         """
         return await self._corridor.request(
             MEMBER_ADD, done, path_params={"enterprise_id": require("enterprise_id", enterprise_id)},
@@ -76,9 +78,11 @@ class AsyncEnterpriseMembers(APIResource):
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Change an employee's role (``enterprise_admin`` or ``enterprise_member``; not for guests).
 
-        Example:
-            >>> await coze.enterprises.members.update(enterprise_id="volcano_2105...",  # doctest: +SKIP
-            ...                                       user_id="4113...", role="enterprise_admin")
+        Examples:
+            ```python
+            await coze.enterprises.members.update(enterprise_id="volcano_2105...",
+                                                  user_id="4113...", role="enterprise_admin")
+            ```
         """
         if role not in ("enterprise_admin", "enterprise_member"):
             raise ValidationError("role must be enterprise_admin or enterprise_member")
@@ -91,9 +95,11 @@ class AsyncEnterpriseMembers(APIResource):
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Remove a member; their resources pass to ``receiver_user_id``.
 
-        Example:
-            >>> await coze.enterprises.members.delete(enterprise_id="volcano_2105...",  # doctest: +SKIP
-            ...                                       user_id="4114...", receiver_user_id="2135...")
+        Examples:
+            ```python
+            await coze.enterprises.members.delete(enterprise_id="volcano_2105...",
+                                                  user_id="4114...", receiver_user_id="2135...")
+            ```
         """
         return await self._corridor.request(
             MEMBER_REMOVE, done, path_params={"enterprise_id": require("enterprise_id", enterprise_id),
@@ -108,10 +114,12 @@ class AsyncOrganizationMembers(APIResource):
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Add one person (already in the enterprise) to an organization with a role.
 
-        Example:
-            >>> await coze.enterprises.organizations.members.create(  # doctest: +SKIP
-            ...     organization_id="7490...",
-            ...     organization_people=[{"user_id": "4113...", "organization_role_type": "organization_admin"}])
+        Examples:
+            ```python
+            await coze.enterprises.organizations.members.create(
+                organization_id="7490...",
+                organization_people=[{"user_id": "4113...", "organization_role_type": "organization_admin"}])
+            ```
         """
         return await self._corridor.request(
             ORG_MEMBER_ADD, done, path_params={"organization_id": require("organization_id", organization_id)},
@@ -122,9 +130,11 @@ class AsyncOrganizationMembers(APIResource):
              **options: Unpack[RequestOptions]) -> AsyncPaginator[OrganizationMember]:
         """Members of an organization (page size 1-50).
 
-        Example:
-            >>> async for m in coze.enterprises.organizations.members.list(organization_id="7559..."):  # doctest: +SKIP
-            ...     print(m.user_id, m.organization_role_type)
+        Examples:
+            ```python
+            async for m in coze.enterprises.organizations.members.list(organization_id="7559..."):
+                print(m.user_id, m.organization_role_type)
+            ```
         """
         return number_pager(self._corridor, ORG_MEMBER_LIST, OrganizationMember.model_validate, "items",
                             {"page_num": page_num, "page_size": page_size}, options,
@@ -135,9 +145,11 @@ class AsyncOrganizationMembers(APIResource):
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Change a member's organization role.
 
-        Example:
-            >>> await coze.enterprises.organizations.members.update(  # doctest: +SKIP
-            ...     organization_id="7490...", user_id="4113...", organization_role_type="organization_member")
+        Examples:
+            ```python
+            await coze.enterprises.organizations.members.update(
+                organization_id="7490...", user_id="4113...", organization_role_type="organization_member")
+            ```
         """
         role = validate(OrganizationMemberInput, {"user_id": user_id, "organization_role_type":
                                                   organization_role_type}, "organization_role_type")
@@ -151,9 +163,11 @@ class AsyncOrganizationMembers(APIResource):
         """Remove a member from an organization (and its workspaces); resources pass to ``receiver_user_id``,
         an organization super admin.
 
-        Example:
-            >>> await coze.enterprises.organizations.members.delete(  # doctest: +SKIP
-            ...     organization_id="7490...", user_id="4113...", receiver_user_id="4113...")
+        Examples:
+            ```python
+            await coze.enterprises.organizations.members.delete(
+                organization_id="7490...", user_id="4113...", receiver_user_id="4113...")
+            ```
         """
         return await self._corridor.request(
             ORG_MEMBER_REMOVE, done,
@@ -173,9 +187,11 @@ class AsyncOrganizations(APIResource):
                      description: str | None = None, **options: Unpack[RequestOptions]) -> CreatedOrganization:
         """Create an organization (enterprise flagship; at most 20 per enterprise).
 
-        Example:
-            >>> await coze.enterprises.organizations.create(enterprise_id="volcano_2105...",  # doctest: +SKIP
-            ...     name="R&D", super_admin_user_id="4113...")
+        Examples:
+            ```python
+            await coze.enterprises.organizations.create(enterprise_id="volcano_2105...",
+                name="R&D", super_admin_user_id="4113...")
+            ```
         """
         _text("name", name, 30, required=True)
         _text("description", description, 100)
@@ -189,8 +205,10 @@ class AsyncOrganizations(APIResource):
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Rename an organization or change its description (name ≤30, description ≤100 characters).
 
-        Example:
-            >>> await coze.enterprises.organizations.update(organization_id="7559...", name="R&D")  # doctest: +SKIP
+        Examples:
+            ```python
+            await coze.enterprises.organizations.update(organization_id="7559...", name="R&D")
+            ```
         """
         _text("name", name, 30)
         _text("description", description, 100)
@@ -204,9 +222,11 @@ class AsyncOrganizations(APIResource):
              **options: Unpack[RequestOptions]) -> AsyncPaginator[Organization]:
         """Organizations of an enterprise (page size 1-20).
 
-        Example:
-            >>> async for org in coze.enterprises.organizations.list(enterprise_id="volcano_2101..."):  # doctest: +SKIP
-            ...     print(org.organization_id, org.organization_name)
+        Examples:
+            ```python
+            async for org in coze.enterprises.organizations.list(enterprise_id="volcano_2101..."):
+                print(org.organization_id, org.organization_name)
+            ```
         """
         return number_pager(self._corridor, ORG_LIST, Organization.model_validate, "items",
                             {"page_num": page_num, "page_size": page_size}, options,

@@ -26,9 +26,11 @@ class AsyncFolders(APIResource):
              **options: Unpack[RequestOptions]) -> AsyncPaginator[Folder]:
         """Folders of a workspace's development or library tree (children of ``parent_folder_id``).
 
-        Example:
-            >>> async for f in coze.folders.list(workspace_id="7350...", folder_type="library"):  # doctest: +SKIP
-            ...     print(f.id, f.name)
+        Examples:
+            ```python
+            async for f in coze.folders.list(workspace_id="7350...", folder_type="library"):
+                print(f.id, f.name)
+            ```
         """
         kind = validate(FolderType, folder_type, "folder_type").value
         return number_pager(self._corridor, LIST, Folder.model_validate, "items",
@@ -39,8 +41,10 @@ class AsyncFolders(APIResource):
     async def retrieve(self, *, folder_id: str, **options: Unpack[RequestOptions]) -> Folder:
         """One folder.
 
-        Example:
-            >>> (await coze.folders.retrieve(folder_id="7460...")).name  # doctest: +SKIP
+        Examples:
+            ```python
+            (await coze.folders.retrieve(folder_id="7460...")).name
+            ```
         """
         return await self._corridor.request(RETRIEVE, Folder.model_validate,
                                             path_params={"folder_id": require("folder_id", folder_id)},

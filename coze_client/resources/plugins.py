@@ -2,7 +2,7 @@
 调用插件工具). Documented by Coze; no official SDK has them.
 
 A tool call runs a paid plugin and is billed by the plugin's terms (its call quota and QPS are on the
-page 通过 MCP 方式调用付费插件, which plans.md does not carry: the call sits in no local limit group).
+page 通过 MCP 方式调用付费插件, which the plan presets do not carry: the call sits in no local limit group).
 """
 
 from __future__ import annotations
@@ -37,9 +37,11 @@ class AsyncPlugins(APIResource):
              **options: Unpack[RequestOptions]) -> AsyncPaginator[StorePlugin]:
         """Paid plugins of the store (official and third-party), optionally searched by keyword.
 
-        Example:
-            >>> async for p in coze.plugins.list(keyword="speech"):  # doctest: +SKIP
-            ...     print(p.plugin_id, p.name)
+        Examples:
+            ```python
+            async for p in coze.plugins.list(keyword="speech"):
+                print(p.plugin_id, p.name)
+            ```
         """
         cats = ",".join(ids_of("category_ids", category_ids)) if category_ids else None
         return number_pager(self._corridor, STORE_LIST, StorePlugin.model_validate, "items",
@@ -49,10 +51,12 @@ class AsyncPlugins(APIResource):
 
     def categories(self, *, entity_type: Literal["plugin"] = "plugin", page_num: int = 1, page_size: int = 20,
                    **options: Unpack[RequestOptions]) -> AsyncPaginator[PluginCategory]:
-        """Plugin store categories (their ids filter :meth:`list`).
+        """Plugin store categories (their ids filter `list`).
 
-        Example:
-            >>> cats = await coze.plugins.categories().to_list()  # doctest: +SKIP
+        Examples:
+            ```python
+            cats = await coze.plugins.categories().to_list()
+            ```
         """
         return number_pager(self._corridor, CATEGORIES, PluginCategory.model_validate, "items",
                             {"entity_type": entity_type, "page_num": page_num, "page_size": page_size}, options,
@@ -61,9 +65,11 @@ class AsyncPlugins(APIResource):
     async def retrieve(self, *, plugin_id: str, **options: Unpack[RequestOptions]) -> PluginDetail:
         """A plugin's tools (with input and output schemas) and, for paid plugins, its MCP configuration.
 
-        Example:
-            >>> detail = await coze.plugins.retrieve(plugin_id="7506...")  # doctest: +SKIP
-            >>> [t.name for t in detail.tools]  # doctest: +SKIP
+        Examples:
+            ```python
+            detail = await coze.plugins.retrieve(plugin_id="7506...")
+            [t.name for t in detail.tools]
+            ```
         """
         return await self._corridor.request(RETRIEVE, PluginDetail.model_validate,
                                             path_params={"plugin_id": require("plugin_id", plugin_id)},
@@ -73,8 +79,10 @@ class AsyncPlugins(APIResource):
                              **options: Unpack[RequestOptions]) -> ListResult[PluginDetail]:
         """Details of up to 20 plugins in one call.
 
-        Example:
-            >>> details = await coze.plugins.batch_retrieve(plugin_ids=["7506...", "7426..."])  # doctest: +SKIP
+        Examples:
+            ```python
+            details = await coze.plugins.batch_retrieve(plugin_ids=["7506...", "7426..."])
+            ```
         """
         ids = ids_of("plugin_ids", plugin_ids, limit=20)
 
@@ -88,10 +96,12 @@ class AsyncPlugins(APIResource):
                    **options: Unpack[RequestOptions]) -> PluginToolResult:
         """Run a paid plugin's tool (arguments follow the tool's ``input_schema``). It is billed; not retried.
 
-        Example:
-            >>> out = await coze.plugins.call(plugin_id="7545...", tool_name="getToutiaoNews",  # doctest: +SKIP
-            ...                               arguments={"q": "Hangzhou"})
-            >>> out.result  # doctest: +SKIP
+        Examples:
+            ```python
+            out = await coze.plugins.call(plugin_id="7545...", tool_name="getToutiaoNews",
+                                          arguments={"q": "Hangzhou"})
+            out.result
+            ```
         """
         if not isinstance(arguments, Mapping):
             raise ValidationError("arguments must be a dict of the tool's input parameters")

@@ -25,9 +25,11 @@ class AsyncTemplates(APIResource):
                         **options: Unpack[RequestOptions]) -> TemplateDuplicate:
         """Copy a store template into a workspace (as an agent).
 
-        Example:
-            >>> t = await coze.templates.duplicate(template_id="7497...", workspace_id="7350...")  # doctest: +SKIP
-            >>> t.entity_id, t.entity_type  # doctest: +SKIP
+        Examples:
+            ```python
+            t = await coze.templates.duplicate(template_id="7497...", workspace_id="7350...")
+            t.entity_id, t.entity_type
+            ```
         """
         body = {"workspace_id": require("workspace_id", workspace_id), "name": name}
         return await self._corridor.request(DUPLICATE, TemplateDuplicate.model_validate,
@@ -41,11 +43,13 @@ class AsyncCopyTasks(APIResource):
     async def create(self, *, entity_id: str, entity_type: Literal["bot", "app", "workflow"],
                      to_workspace_id: str | None = None, **options: Unpack[RequestOptions]) -> CopyTaskStarted:
         """Start a copy: a bot in its own workspace is copied at once (``copied_entity_id``); the rest run as
-        a task (``task_id``, follow it with :meth:`retrieve`).
+        a task (``task_id``, follow it with `retrieve`).
 
-        Example:
-            >>> started = await coze.copy_tasks.create(entity_id="7530...", entity_type="workflow")  # doctest: +SKIP
-            >>> task = await coze.copy_tasks.retrieve(task_id=started.task_id)  # doctest: +SKIP
+        Examples:
+            ```python
+            started = await coze.copy_tasks.create(entity_id="7530...", entity_type="workflow")
+            task = await coze.copy_tasks.retrieve(task_id=started.task_id)
+            ```
         """
         if entity_type not in ("bot", "app", "workflow"):
             raise ValidationError("entity_type must be bot, app or workflow")
@@ -57,8 +61,10 @@ class AsyncCopyTasks(APIResource):
     async def retrieve(self, *, task_id: str, **options: Unpack[RequestOptions]) -> CopyTask:
         """The state of a copy task (``task_status``: in_progress, successful or failed).
 
-        Example:
-            >>> (await coze.copy_tasks.retrieve(task_id="123e...")).task_status  # doctest: +SKIP
+        Examples:
+            ```python
+            (await coze.copy_tasks.retrieve(task_id="123e...")).task_status
+            ```
         """
         return await self._corridor.request(COPY_RESULT, CopyTask.model_validate,
                                             path_params={"task_id": require("task_id", task_id)},

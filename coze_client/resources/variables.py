@@ -33,9 +33,11 @@ class AsyncVariables(APIResource):
                        **options: Unpack[RequestOptions]) -> ListResult[VariableValue]:
         """Values of an end user's variables (all of them when ``keywords`` is empty).
 
-        Example:
-            >>> values = await coze.variables.retrieve(bot_id="7342...", connector_uid="u1",  # doctest: +SKIP
-            ...                                        keywords=["city"])
+        Examples:
+            ```python
+            values = await coze.variables.retrieve(bot_id="7342...", connector_uid="u1",
+                                                   keywords=["city"])
+            ```
         """
         if isinstance(keywords, str):
             keywords = [keywords]
@@ -55,9 +57,11 @@ class AsyncVariables(APIResource):
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Set an end user's variables: a ``{keyword: value}`` dict or a list of ``{keyword, value}``.
 
-        Example:
-            >>> await coze.variables.update(bot_id="7342...", connector_uid="u1",  # doctest: +SKIP
-            ...                             data={"city": "Hangzhou"})
+        Examples:
+            ```python
+            await coze.variables.update(bot_id="7342...", connector_uid="u1",
+                                        data={"city": "Hangzhou"})
+            ```
         """
         if isinstance(data, Mapping) and "keyword" not in data:
             data = [{"keyword": k, "value": v} for k, v in data.items()]

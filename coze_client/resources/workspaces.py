@@ -39,9 +39,11 @@ class AsyncWorkspaceMembers(APIResource):
              **options: Unpack[RequestOptions]) -> AsyncPaginator[WorkspaceMember]:
         """Members of a workspace (page size 1-50).
 
-        Example:
-            >>> async for m in coze.workspaces.members.list(workspace_id="7361..."):  # doctest: +SKIP
-            ...     print(m.user_id, m.role_type)
+        Examples:
+            ```python
+            async for m in coze.workspaces.members.list(workspace_id="7361..."):
+                print(m.user_id, m.role_type)
+            ```
         """
         return number_pager(self._corridor, MEMBERS, WorkspaceMember.model_validate, "items",
                             {"page_num": page_num, "page_size": page_size}, options,
@@ -52,9 +54,11 @@ class AsyncWorkspaceMembers(APIResource):
                      **options: Unpack[RequestOptions]) -> AddWorkspaceMembersResult:
         """Invite users (a user id joins as ``member``; or ``{"user_id", "role_type": "admin"}``).
 
-        Example:
-            >>> r = await coze.workspaces.members.create(workspace_id="7361...", users=["2135..."])  # doctest: +SKIP
-            >>> r.added_success_user_ids, r.not_exist_user_ids  # doctest: +SKIP
+        Examples:
+            ```python
+            r = await coze.workspaces.members.create(workspace_id="7361...", users=["2135..."])
+            r.added_success_user_ids, r.not_exist_user_ids
+            ```
         """
         if isinstance(users, str):
             users = [users]
@@ -69,9 +73,11 @@ class AsyncWorkspaceMembers(APIResource):
                      **options: Unpack[RequestOptions]) -> RemoveWorkspaceMembersResult:
         """Remove up to 5 users (their resources pass to the workspace owner; owners are never removed).
 
-        Example:
-            >>> r = await coze.workspaces.members.delete(workspace_id="7361...", user_ids=["2069..."])  # doctest: +SKIP
-            >>> r.removed_success_user_ids, r.not_in_workspace  # doctest: +SKIP
+        Examples:
+            ```python
+            r = await coze.workspaces.members.delete(workspace_id="7361...", user_ids=["2069..."])
+            r.removed_success_user_ids, r.not_in_workspace
+            ```
         """
         return await self._corridor.request(
             REMOVE_MEMBERS, RemoveWorkspaceMembersResult.model_validate,
@@ -91,9 +97,11 @@ class AsyncWorkspaces(APIResource):
                      **options: Unpack[RequestOptions]) -> CreatedWorkspace:
         """Create a workspace (name ≤50, description ≤2000 characters; ``coze_account_id`` picks the organization).
 
-        Example:
-            >>> ws = await coze.workspaces.create(name="docs", description="the docs team")  # doctest: +SKIP
-            >>> ws.id  # doctest: +SKIP
+        Examples:
+            ```python
+            ws = await coze.workspaces.create(name="docs", description="the docs team")
+            ws.id
+            ```
         """
         _text("name", name, 50, required=True)
         _text("description", description, 2000, required=True)
@@ -106,8 +114,10 @@ class AsyncWorkspaces(APIResource):
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Rename a team workspace or change its description (personal workspaces cannot be changed).
 
-        Example:
-            >>> await coze.workspaces.update(workspace_id="7361...", name="docs")  # doctest: +SKIP
+        Examples:
+            ```python
+            await coze.workspaces.update(workspace_id="7361...", name="docs")
+            ```
         """
         _text("name", name, 50)
         _text("description", description, 2000)

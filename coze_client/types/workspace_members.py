@@ -51,7 +51,7 @@ class RemoveWorkspaceMembersResult(CozeModel):
     """Who was removed; who was not in the workspace; owners (never removed).
 
     The page's field table says ``not_in_workspace_user_ids`` and its example ``not_in_space_user_ids``:
-    both are read into :attr:`not_in_workspace`.
+    both are read into `not_in_workspace`.
     """
 
     removed_success_user_ids: list[str] = Field(default_factory=list)

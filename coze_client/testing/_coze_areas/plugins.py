@@ -26,6 +26,8 @@ class PluginRoutes(AreaBase):
         r("GET", "/v1/plugins/mget", self._plugins_mget)
         r("GET", "/v1/plugins/{pid}", self._plugin_retrieve)
         r("POST", "/v1/plugins/{pid}/tools/call", self._plugin_call)
+        # The store is never empty: one official plugin, as a fresh account sees the real store.
+        self.add_plugin("Speech recognition", tools={"asr_lite": {"text": "hello"}})
 
     def add_plugin(self, name: str, *, tools: dict[str, Any] | None = None, official: bool = True,
                    category_id: str = "7327137275714764837") -> str:
