@@ -134,11 +134,19 @@ class BaseLedger:
         return reservation
 
     async def _emit(self, events: list[QuotaEvent]) -> None:
+        """Log the events and run the user's callback on each: it can never change what was counted.
+
+        The rows are already written when this runs; an exception in the callback (sync or async) is
+        logged and swallowed, so a failing callback never costs a call (issue 14, point 4).
+        """
         if not events:
             return
         for result in _core.emit(events, self.on_threshold):
             if inspect.isawaitable(result):
-                await result
+                try:
+                    await result
+                except Exception as exc:  # the user's code: log it, keep the count
+                    _core.callback_failed(exc)
 
     # -- truth fed back, and reading ----------------------------------------------------------------
     async def set_used(self, provider: str, account: str, quota: str, value: float) -> SnapshotRow:

@@ -26,6 +26,7 @@ from operator import attrgetter
 from typing import Any, Literal, Protocol
 
 from .._call import CallInfo, Usage
+from .._secrets import redact
 from ..errors import QuotaExhaustedError, ValidationError
 from ..limits.plans import Plan, Quota, QuotaPeriod, QuotaPolicy, QuotaUnit
 from . import prices
@@ -532,8 +533,20 @@ def emit(events: list[QuotaEvent], callback: Callable[[QuotaEvent], object] | No
             ev.policy,
         )
         if callback is not None:
-            results.append(callback(ev))
+            try:
+                results.append(callback(ev))
+            except Exception as exc:  # the user's code: log it, keep the count
+                callback_failed(exc)
     return results
+
+
+def callback_failed(exc: BaseException) -> None:
+    """Log an exception of the user's ``on_threshold`` callback (it never changes what is counted)."""
+    logger.error(
+        "on_threshold callback failed with %s: %s (ignored: the call is counted and goes on)",
+        type(exc).__name__,
+        redact(str(exc)),
+    )
 
 
 def now_utc() -> datetime:
