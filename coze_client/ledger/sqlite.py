@@ -175,20 +175,48 @@ class _SqlStore:
         raise AssertionError("a read-only step wrote a row")  # pragma: no cover
 
 
-class _BatchStore:
-    """The rows inside one write transaction: a step sees the writes of the steps before it."""
+class _CachedStore:
+    """Rows read through a cache of what this connection last saw (a hold's check, outside a transaction)."""
 
-    def __init__(self, conn: sqlite3.Connection, shared: dict[Key, Row]) -> None:
+    def __init__(self, conn: sqlite3.Connection, cache: dict[Key, Row]) -> None:
+        self.conn = conn
+        self.cache = cache
+
+    def get(self, key: Key) -> Row | None:
+        row = self.cache.get(key)
+        if row is None:
+            found = self.conn.execute(_GET, key).fetchone()
+            if not found:
+                return None
+            row = self.cache[key] = _row(found)
+        return row.copy()
+
+    def put(self, row: Row) -> None:
+        raise AssertionError("a read-only step wrote a row")  # pragma: no cover
+
+
+class _BatchStore:
+    """The rows inside one write transaction: a step sees the writes of the steps before it.
+
+    ``cache`` holds rows as this connection last wrote or read them, valid while no other connection
+    committed (``PRAGMA data_version`` unchanged): then a batch reads nothing from the file.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, shared: dict[Key, Row], cache: dict[Key, Row]) -> None:
         self.conn = conn
         self.shared = shared
+        self.cache = cache
         self.pending: dict[Key, Row] = {}
 
     def get(self, key: Key) -> Row | None:
-        row = self.pending.get(key) or self.shared.get(key)
+        row = self.pending.get(key) or self.shared.get(key) or self.cache.get(key)
         if row is not None:
             return row.copy()
         found = self.conn.execute(_GET, key).fetchone()
-        return _row(found) if found else None
+        if not found:
+            return None
+        row = self.cache[key] = _row(found)
+        return row.copy()
 
     def put(self, row: Row) -> None:
         self.pending[row.key] = row
@@ -265,6 +293,8 @@ class SqliteLedger(BaseLedger):
         # process holds the write lock, the batch goes to the worker thread, which does wait.
         self._fast: sqlite3.Connection | None = None
         self._fast_lock = threading.Lock()
+        self._cache: dict[Key, Row] = {}  # rows as the loop-thread connection last saw them
+        self._cache_version: int | None = None  # its data_version then
         self._jobs: list[_Job] = []
         self._jobs_lock = threading.Lock()
         self._flush_handle: asyncio.Handle | None = None
@@ -397,15 +427,23 @@ class SqliteLedger(BaseLedger):
         """Run ``jobs`` in one write transaction. None when ``wait`` is false and the lock is taken."""
         try:
             conn.execute("BEGIN IMMEDIATE")  # the write lock before reading: check-then-count is atomic
+            fast = conn is self._fast
+            version = conn.execute("PRAGMA data_version").fetchone()[0] if fast else None
         except sqlite3.Error as exc:
             if not wait and _is_busy(exc):
                 return None
             return [(False, self._error(exc))] * len(jobs)
+        # The cache serves the loop-thread connection while no other connection committed meanwhile.
+        cache = self._cache if fast and version == self._cache_version else {}
+        if fast and cache is not self._cache:
+            self._cache.clear()
+            self._cache_version = version
+            cache = self._cache
         shared: dict[Key, Row] = {}
         outcomes: list[Outcome] = []
         try:
             for job in jobs:
-                store = _BatchStore(conn, shared)
+                store = _BatchStore(conn, shared, cache)
                 try:
                     result = job.fn(store)
                 except sqlite3.Error:
@@ -418,7 +456,13 @@ class SqliteLedger(BaseLedger):
             if shared:
                 conn.executemany(_PUT, [_values(row) for row in shared.values()])
             conn.execute("COMMIT")
+            if fast:
+                cache.update(shared)  # our own commit leaves data_version as it was
+            else:
+                self._cache_version = None  # another connection of ours wrote: the cache is stale
         except BaseException as exc:
+            self._cache.clear()
+            self._cache_version = None
             try:
                 conn.execute("ROLLBACK")
             except sqlite3.Error:
@@ -525,7 +569,11 @@ class SqliteLedger(BaseLedger):
         fast = self._fast
         if fast is not None and self._fast_lock.acquire(blocking=False):
             try:
-                return fn(_SqlStore(fast))
+                version = fast.execute("PRAGMA data_version").fetchone()[0]
+                if version != self._cache_version:
+                    self._cache.clear()
+                    self._cache_version = version
+                return fn(_CachedStore(fast, self._cache))
             except sqlite3.Error as exc:
                 if not _is_busy(exc):
                     raise self._error(exc) from None
