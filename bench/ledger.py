@@ -186,9 +186,8 @@ def main() -> None:
     rows.append(("one thread hop: dedicated thread / asyncio.to_thread", f"{hops[0]:.1f} / {hops[1]:.1f} us"))
     rate, total, failures = processes(str(db("procs")), args.procs, args.seconds)
     note = f" -- FAILED: {'; '.join(failures)}" if failures else ""
-    rows.append(
-        (f"sqlite, the default: {args.procs} processes x 8 tasks, one file", f"{rate:,.0f} calls/s ({total:,} calls){note}")
-    )
+    name = f"sqlite, the default: {args.procs} processes x 8 tasks, one file"
+    rows.append((name, f"{rate:,.0f} calls/s ({total:,} calls){note}"))
 
     width = max(len(r[0]) for r in rows)
     print(
