@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 from ..errors import LedgerError, ValidationError
 from ..limits.plans import Plan
@@ -253,6 +253,8 @@ class SqliteLedger(BaseLedger):
         busy_timeout: seconds to wait for another process's write lock before failing.
         flush_interval: seconds a settlement nobody waits for may stay unwritten (batched with the
             next write, or written after this long). A kill loses at most this much usage detail.
+        inline: write a lone step at once on the loop's thread when the file's lock is free (default);
+            ``False`` always queues steps for a shared batch (group commit).
     """
 
     backend = "sqlite"
@@ -269,6 +271,7 @@ class SqliteLedger(BaseLedger):
         synchronous: Literal["NORMAL", "FULL"] = "NORMAL",
         busy_timeout: float = 60.0,
         flush_interval: float = 0.1,
+        inline: bool = True,
     ) -> None:
         super().__init__(plans, clock=clock, thresholds=thresholds, on_threshold=on_threshold)
         if executor not in ("thread", "to_thread"):
@@ -300,6 +303,7 @@ class SqliteLedger(BaseLedger):
         self._flush_handle: asyncio.Handle | None = None
         self._flush_now = False
         self._in_thread = False
+        self._inline = inline
 
     def __repr__(self) -> str:
         return f"SqliteLedger({str(self.path)!r})"
@@ -489,6 +493,7 @@ class SqliteLedger(BaseLedger):
     def _flush(self) -> None:
         """Write every queued step in one transaction (on the loop's thread when the lock is free)."""
         self._flush_handle = None
+        self._flush_now = False
         if self._in_thread:
             return  # the batch on the worker thread schedules the next one when it is done
         with self._jobs_lock:
@@ -555,9 +560,45 @@ class SqliteLedger(BaseLedger):
     # -- BaseLedger -----------------------------------------------------------------------------------
     async def _transact(self, fn: Callable[[Store], T]) -> T:
         await self._ensure_open()
+        if self._inline:
+            done = self._write_inline(fn)
+            if done is not None:
+                ok, value = done
+                if ok:
+                    return cast(T, value)
+                raise value
         fut: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._enqueue(fn, fut)
         return await fut
+
+    def _write_inline(self, fn: Callable[[Store], Any]) -> Outcome | None:
+        """Write ``fn`` (with the batched steps queued before it) right now, on the loop's thread.
+
+        Only when no batch is due or running and no other process holds the write lock: then a
+        caller alone pays one short transaction and no trip through the event loop. None otherwise
+        (the step then joins the next batch, which concurrent callers share).
+        """
+        if self._in_thread or self._flush_now or self._fast is None:
+            return None
+        if not self._fast_lock.acquire(blocking=False):
+            return None
+        try:
+            with self._jobs_lock:
+                queued, self._jobs = self._jobs, []
+            job = _Job(fn, None)
+            jobs = [*queued, job]
+            outcomes = self._write(self._fast, jobs, wait=False)
+            if outcomes is None:  # another process writes: queue everything for the next batch
+                with self._jobs_lock:
+                    self._jobs[:0] = queued
+                return None
+        finally:
+            self._fast_lock.release()
+        if self._flush_handle is not None and not self._jobs:
+            self._flush_handle.cancel()  # the timer of the batched steps just written
+            self._flush_handle = None
+        self._resolve(jobs[:-1], outcomes[:-1])
+        return outcomes[-1]
 
     async def _write_later(self, fn: Callable[[Store], list[QuotaEvent]]) -> list[QuotaEvent]:
         await self._ensure_open()
