@@ -304,6 +304,7 @@ class SqliteLedger(BaseLedger):
         self._flush_now = False
         self._in_thread = False
         self._inline = inline
+        self._crowded = False  # a write ran inline in this turn of the loop
 
     def __repr__(self) -> str:
         return f"SqliteLedger({str(self.path)!r})"
@@ -571,14 +572,18 @@ class SqliteLedger(BaseLedger):
         self._enqueue(fn, fut)
         return await fut
 
+    def _uncrowd(self) -> None:
+        self._crowded = False
+
     def _write_inline(self, fn: Callable[[Store], Any]) -> Outcome | None:
         """Write ``fn`` (with the batched steps queued before it) right now, on the loop's thread.
 
-        Only when no batch is due or running and no other process holds the write lock: then a
-        caller alone pays one short transaction and no trip through the event loop. None otherwise
-        (the step then joins the next batch, which concurrent callers share).
+        Only when no batch is due or running, no other write ran inline in this turn of the loop and
+        no other process holds the write lock: then a caller alone pays one short transaction and no
+        trip through the event loop. None otherwise (the step joins the next batch, which overlapping
+        callers share: group commit).
         """
-        if self._in_thread or self._flush_now or self._fast is None:
+        if self._in_thread or self._flush_now or self._crowded or self._fast is None:
             return None
         if not self._fast_lock.acquire(blocking=False):
             return None
@@ -597,6 +602,9 @@ class SqliteLedger(BaseLedger):
         if self._flush_handle is not None and not self._jobs:
             self._flush_handle.cancel()  # the timer of the batched steps just written
             self._flush_handle = None
+        # Another write in this same turn of the loop means callers overlap: they share the next batch.
+        self._crowded = True
+        asyncio.get_running_loop().call_soon(self._uncrowd)
         self._resolve(jobs[:-1], outcomes[:-1])
         return outcomes[-1]
 
