@@ -52,7 +52,9 @@ at most that usage detail of the last moment, never a counted call of a guarded 
 
 from __future__ import annotations
 
+import itertools
 import logging
+import os
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
@@ -454,10 +456,23 @@ def mark_in(
     return events
 
 
+_ID_PREFIX = secrets.token_hex(8)  # unique per process (Redis keeps ids of every host in one set)
+_ids = itertools.count()
+
+
+def _new_prefix() -> None:
+    global _ID_PREFIX
+    _ID_PREFIX = secrets.token_hex(8)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_prefix)  # a forked child must not repeat its parent's ids
+
+
 def new_reservation(call: CallInfo) -> LedgerReservation:
     """A held reservation of ``call`` (nothing counted yet)."""
     return LedgerReservation(
-        secrets.token_hex(16), call.provider, call.account, call.model, call.points, (), "held", call
+        f"{_ID_PREFIX}{next(_ids):x}", call.provider, call.account, call.model, call.points, (), "held", call
     )
 
 
@@ -548,6 +563,8 @@ def _cost(
     res: LedgerReservation, rows: list[Row], usage: Usage, billable: float, units: float, key_mode: prices.KeyMode
 ) -> float:
     provider = res.provider
+    if not prices.currency_for(provider):
+        return 0.0  # no published prices (Coze): estimate_cost would say 0
     if provider == "easydl":
         month = next((r for r in rows if r.quota == USAGE_QUOTA), None)
         before = month.billable if month else 0.0
