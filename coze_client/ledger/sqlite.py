@@ -301,10 +301,11 @@ class SqliteLedger(BaseLedger):
         self._jobs: list[_Job] = []
         self._jobs_lock = threading.Lock()
         self._flush_handle: asyncio.Handle | None = None
+        self._flush_loop: asyncio.AbstractEventLoop | None = None  # the loop the handle belongs to
         self._flush_now = False
         self._in_thread = False
         self._inline = inline
-        self._crowded = False  # a write ran inline in this turn of the loop
+        self._crowded: asyncio.AbstractEventLoop | None = None  # a write ran inline in this turn of this loop
 
     def __repr__(self) -> str:
         return f"SqliteLedger({str(self.path)!r})"
@@ -484,11 +485,15 @@ class SqliteLedger(BaseLedger):
 
     def _schedule(self, loop: asyncio.AbstractEventLoop, now: bool) -> None:
         handle = self._flush_handle
+        if handle is not None and self._flush_loop is not loop:
+            handle = None  # scheduled on another (maybe closed) loop: it may never run
+            self._flush_now = False
         if handle is not None:
             if self._flush_now or not now:
                 return  # a flush is already due at least as soon
             handle.cancel()
         self._flush_now = now
+        self._flush_loop = loop
         self._flush_handle = loop.call_soon(self._flush) if now else loop.call_later(self._flush_interval, self._flush)
 
     def _flush(self) -> None:
@@ -573,7 +578,7 @@ class SqliteLedger(BaseLedger):
         return await fut
 
     def _uncrowd(self) -> None:
-        self._crowded = False
+        self._crowded = None
 
     def _write_inline(self, fn: Callable[[Store], Any]) -> Outcome | None:
         """Write ``fn`` (with the batched steps queued before it) right now, on the loop's thread.
@@ -583,7 +588,10 @@ class SqliteLedger(BaseLedger):
         trip through the event loop. None otherwise (the step joins the next batch, which overlapping
         callers share: group commit).
         """
-        if self._in_thread or self._flush_now or self._crowded or self._fast is None:
+        loop = asyncio.get_running_loop()
+        if self._in_thread or self._fast is None or self._crowded is loop:
+            return None
+        if self._flush_now and self._flush_loop is loop:
             return None
         if not self._fast_lock.acquire(blocking=False):
             return None
@@ -603,8 +611,8 @@ class SqliteLedger(BaseLedger):
             self._flush_handle.cancel()  # the timer of the batched steps just written
             self._flush_handle = None
         # Another write in this same turn of the loop means callers overlap: they share the next batch.
-        self._crowded = True
-        asyncio.get_running_loop().call_soon(self._uncrowd)
+        self._crowded = loop
+        loop.call_soon(self._uncrowd)
         self._resolve(jobs[:-1], outcomes[:-1])
         return outcomes[-1]
 

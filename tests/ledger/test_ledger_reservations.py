@@ -217,3 +217,23 @@ async def test_a_failing_callback_on_the_ledger_api(make_ledger: MakeLedger) -> 
     res = await ledger.reserve(chat())  # crosses 20%: the callback raises, the reservation stands
     await ledger.settle(res)
     assert _used(await ledger.snapshot()) == 1
+
+
+def test_one_sqlite_ledger_across_event_loops(tmp_path: Path) -> None:
+    # Batched writes are scheduled on a loop; a ledger used again under a new loop must not wait for the old one.
+    ledger = SqliteLedger(tmp_path / "ledger.sqlite3", coze_free(10))
+
+    async def some_calls() -> None:
+        for _ in range(2):
+            res = await ledger.reserve(chat())
+            await ledger.settle(res, Usage(1, 1))  # batched: due on this loop's timer
+
+    asyncio.run(some_calls())
+    asyncio.run(some_calls())
+
+    async def read_and_close() -> float:
+        rows = await ledger.snapshot()
+        await ledger.aclose()
+        return _used(rows)
+
+    assert asyncio.run(asyncio.wait_for(read_and_close(), 10)) == 4
