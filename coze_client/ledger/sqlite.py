@@ -565,7 +565,8 @@ class SqliteLedger(BaseLedger):
 
     # -- BaseLedger -----------------------------------------------------------------------------------
     async def _transact(self, fn: Callable[[Store], T]) -> T:
-        await self._ensure_open()
+        if not self._opened:
+            await self._ensure_open()
         if self._inline:
             done = self._write_inline(fn)
             if done is not None:
@@ -607,9 +608,6 @@ class SqliteLedger(BaseLedger):
                 return None
         finally:
             self._fast_lock.release()
-        if self._flush_handle is not None and not self._jobs:
-            self._flush_handle.cancel()  # the timer of the batched steps just written
-            self._flush_handle = None
         # Another write in this same turn of the loop means callers overlap: they share the next batch.
         self._crowded = loop
         loop.call_soon(self._uncrowd)
@@ -617,12 +615,14 @@ class SqliteLedger(BaseLedger):
         return outcomes[-1]
 
     async def _write_later(self, fn: Callable[[Store], list[QuotaEvent]]) -> list[QuotaEvent]:
-        await self._ensure_open()
+        if not self._opened:
+            await self._ensure_open()
         self._enqueue(fn, None)
         return []
 
     async def _peek(self, fn: Callable[[Store], T]) -> T:
-        await self._ensure_open()
+        if not self._opened:
+            await self._ensure_open()
         fast = self._fast
         if fast is not None and self._fast_lock.acquire(blocking=False):
             try:
