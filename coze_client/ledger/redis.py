@@ -14,11 +14,13 @@ the memory and sqlite backends. What this module adds is the transaction around 
   they run one after another on the same rows and are written by one compare-and-set, so 50
   concurrent callers cost about what one does, and conflicts happen only between processes.
   (``WATCH``/``MULTI`` would do the same in three round trips per step, holding a connection.)
-* **Reserve before send.** ``reserve`` returns once ``EXEC`` has been acknowledged. Durability
+* **Mark before send.** A ``hold`` (before the limiter wait) writes nothing; ``mark`` (just
+  before the send) and ``reserve`` return once the compare-and-set has been acknowledged, so a
+  client killed while its calls queue counts none of them (the rules: :mod:`._core`). Durability
   beyond that is Redis's own: run it with ``appendonly yes`` and ``appendfsync always`` (or
   ``everysec`` and accept up to a second of counts on a power loss); see ``docs/fleet.md``.
-* **Crashed clients.** A reservation counts as a call from the moment it is made; ``settle`` only
-  adds what the response reported. Open reservations are kept in a sorted set; one that was never
+* **Crashed clients.** A marked reservation counts as a call; ``settle`` only adds what the
+  response reported. Open reservations are kept in a sorted set; one that was never
   settled expires after ``reservation_ttl`` and stays counted (never an under-count), and a late
   ``cancel`` of an expired or unknown reservation gives nothing back.
 * **Keys** ``<prefix>:ledger:{<provider>:<account>}:row:<quota>:<period>`` (JSON of the row; parts
@@ -231,6 +233,8 @@ class RedisLedger(BaseLedger):
         >>> res = await ledger.reserve(call)
         >>> await ledger.settle(res, usage)
     """
+
+    backend = "redis"
 
     def __init__(
         self,
