@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from .._call import CallInfo, Usage
 from .._secrets import redact
-from ..errors import LedgerError, ValidationError
+from ..errors import LedgerError, QuotaExhaustedError, ValidationError
 from ..limits.plans import Plan
 from . import _core
 from ._core import LedgerReservation, QuotaBook, QuotaEvent, Row, SnapshotRow, Store
@@ -66,8 +66,11 @@ class BaseLedger:
         """Run ``fn`` on the rows in one atomic, durable transaction."""
         raise NotImplementedError
 
-    async def _peek(self, fn: Callable[[Store], T]) -> T:
-        """Run ``fn`` on the rows to read them (it writes nothing); by default a transaction."""
+    async def _peek(self, fn: Callable[[Store], T], *, fresh: bool = False) -> T:
+        """Run ``fn`` on the rows to read them (it writes nothing); by default a transaction.
+
+        A backend may answer from rows it confirmed current a moment ago unless ``fresh`` is set.
+        """
         return await self._transact(fn)
 
     async def _write_later(self, fn: Callable[[Store], list[QuotaEvent]]) -> list[QuotaEvent]:
@@ -121,12 +124,24 @@ class BaseLedger:
         if not guards:
             return res  # nothing can refuse this call: no read, no write
         provider, account = call.provider, call.account
-        rows = await self._peek(lambda store: [_core.load_row(store, e, provider, account) for e in guards])
-        with self._hold_lock:  # check and keep aside in one step (holds of other tasks and threads)
-            res.holds = _core.check_hold(rows, call, self._held)
-            for key, amount in res.holds:
-                self._held[key] = self._held.get(key, 0.0) + amount
-        return res
+
+        def read(store: Store) -> list[Row]:
+            return [_core.load_row(store, e, provider, account) for e in guards]
+
+        rows = await self._peek(read)
+        for fresh in (False, True):
+            with self._hold_lock:  # check and keep aside in one step (holds of other tasks and threads)
+                try:
+                    res.holds = _core.check_hold(rows, call, self._held)
+                except QuotaExhaustedError:
+                    if fresh:
+                        raise
+                else:
+                    for key, amount in res.holds:
+                        self._held[key] = self._held.get(key, 0.0) + amount
+                    return res
+            rows = await self._peek(read, fresh=True)  # refuse only on rows read just now
+        raise AssertionError("unreachable")  # pragma: no cover
 
     async def mark(self, reservation: object) -> None:
         """Count a held call, durably, in the periods of now (the send time): it may leave from here on.

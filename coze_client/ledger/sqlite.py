@@ -233,6 +233,11 @@ class _Job:
 
 
 Outcome = tuple[bool, Any]
+
+#: Seconds a hold may trust rows this process confirmed current (a mark always re-reads under the lock):
+#: a quota another process used up in that moment is refused at the mark instead of at the hold. A hold
+#: that would be refused always asks sqlite first (a reset elsewhere is never a false refusal).
+HOLD_FRESHNESS = 0.05
 _BATCH_MAX = 512
 
 
@@ -298,6 +303,7 @@ class SqliteLedger(BaseLedger):
         self._fast_lock = threading.Lock()
         self._cache: dict[Key, Row] = {}  # rows as the loop-thread connection last saw them
         self._cache_version: int | None = None  # its data_version then
+        self._checked_at = 0.0  # when data_version last confirmed the cache (monotonic seconds)
         self._jobs: list[_Job] = []
         self._jobs_lock = threading.Lock()
         self._flush_handle: asyncio.Handle | None = None
@@ -445,6 +451,8 @@ class SqliteLedger(BaseLedger):
             self._cache.clear()
             self._cache_version = version
             cache = self._cache
+        if fast:
+            self._checked_at = time.monotonic()
         shared: dict[Key, Row] = {}
         outcomes: list[Outcome] = []
         try:
@@ -620,16 +628,21 @@ class SqliteLedger(BaseLedger):
         self._enqueue(fn, None)
         return []
 
-    async def _peek(self, fn: Callable[[Store], T]) -> T:
+    async def _peek(self, fn: Callable[[Store], T], *, fresh: bool = False) -> T:
         if not self._opened:
             await self._ensure_open()
         fast = self._fast
         if fast is not None and self._fast_lock.acquire(blocking=False):
             try:
-                version = fast.execute("PRAGMA data_version").fetchone()[0]
-                if version != self._cache_version:
-                    self._cache.clear()
-                    self._cache_version = version
+                # A hold's check is advisory (the mark checks again under the write lock): rows this
+                # connection confirmed current less than HOLD_FRESHNESS ago are read without asking sqlite.
+                now = time.monotonic()
+                if fresh or self._cache_version is None or now - self._checked_at > HOLD_FRESHNESS:
+                    version = fast.execute("PRAGMA data_version").fetchone()[0]
+                    if version != self._cache_version:
+                        self._cache.clear()
+                        self._cache_version = version
+                    self._checked_at = now
                 return fn(_CachedStore(fast, self._cache))
             except sqlite3.Error as exc:
                 if not _is_busy(exc):
@@ -683,7 +696,10 @@ class SqliteLedger(BaseLedger):
                 raise self._error(exc) from None
             return int(count)
 
-        return await self._call(run)
+        try:
+            return await self._call(run)
+        finally:
+            self._cache_version = None  # written through another connection: the cache is stale
 
     async def aclose(self) -> None:
         """Write what is queued, then close the connections and the worker thread. Idempotent."""

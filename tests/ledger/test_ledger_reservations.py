@@ -237,3 +237,20 @@ def test_one_sqlite_ledger_across_event_loops(tmp_path: Path) -> None:
         return _used(rows)
 
     assert asyncio.run(asyncio.wait_for(read_and_close(), 10)) == 4
+
+
+async def test_a_reset_elsewhere_is_seen_by_the_next_hold_at_once(tmp_path: Path) -> None:
+    # The sqlite hold may trust rows it confirmed a moment ago, but never refuses on them.
+    path = tmp_path / "ledger.sqlite3"
+    mine, cli = SqliteLedger(path, coze_free(2)), SqliteLedger(path, coze_free(2))
+    try:
+        await mine.reserve(chat())
+        await mine.reserve(chat())
+        with pytest.raises(QuotaExhaustedError):
+            await mine.hold(chat())
+        await cli.set_used("coze", "team-a", "free_calls", 0)  # `coze-client usage set` in another process
+        await mine.mark(await mine.hold(chat()))
+        assert _used(await cli.snapshot()) == 1
+    finally:
+        await mine.aclose()
+        await cli.aclose()
