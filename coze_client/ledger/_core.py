@@ -40,7 +40,8 @@ recovery step that could itself fail or be raced.
    process, so the quota is never crossed even when another process (whose holds this one cannot
    see) used the last calls meanwhile: such a call is refused at its mark, after its wait, and is
    not sent. That is the one trade: across processes a refusal may come at the send instead of at
-   the queue; it never lets a call through.
+   the queue; it never lets a call through. (For the same reason a backend may let a hold pass on
+   rows it confirmed current a moment ago -- sqlite: 50 ms -- but refuses only on rows read fresh.)
 
 The hold is released in the same step that writes the mark (inside the transaction function), so
 a concurrent hold in this process never sees the call twice (held and counted) nor not at all.
