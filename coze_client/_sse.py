@@ -27,6 +27,8 @@ class ServerSentEvent:
     data: str = ""
     id: str | None = None
     retry: int | None = None
+    terminated: bool = True
+    """False for a last event the body ended without its blank line (see :meth:`SSEDecoder.flush`)."""
 
 
 class SSEDecoder:
@@ -82,25 +84,40 @@ class SSEDecoder:
         return self._process(lines)
 
     def flush(self) -> list[ServerSentEvent]:
-        """End of stream: process a last unterminated line. An event without its blank line is dropped (spec)."""
+        """End of body: process a last unterminated line and return a pending event, flagged.
+
+        The spec drops an event whose blank line never came; the Coze service ends its streams
+        that way (``event:done\ndata:"[DONE]"`` and no final blank line). So a pending event that
+        has a ``data`` field is returned with ``terminated=False``: the caller decides whether it
+        is complete (its data parses) or the tail of a cut body.
+        """
         tail = self._decoder.decode(b"", final=True)
         rest = self._buffer + tail
         self._buffer = ""
-        return self._process([rest]) if rest else []
+        events = self._process([rest]) if rest else []
+        if self._has_data:
+            events.append(self._pending(terminated=False))
+        self._reset()
+        return events
+
+    def _pending(self, *, terminated: bool = True) -> ServerSentEvent:
+        return ServerSentEvent(event=self._event or "message", data="\n".join(self._data), id=self._last_id,
+                               retry=self._retry, terminated=terminated)
+
+    def _reset(self) -> None:
+        self._event = ""
+        self._data = []
+        self._has_data = False
 
     def _process(self, lines: Iterable[str]) -> list[ServerSentEvent]:
         events: list[ServerSentEvent] = []
         for line in lines:
             if not line:
-                if self._has_data or self._event:
-                    events.append(
-                        ServerSentEvent(
-                            event=self._event or "message",
-                            data="\n".join(self._data),
-                            id=self._last_id,
-                            retry=self._retry,
-                        )
-                    )
+                # Dispatch only when the data buffer is non-empty: a block of just ``event:`` is not an event.
+                # (Inlined, not self._pending() / self._reset(): this runs once per event of every stream.)
+                if self._has_data:
+                    events.append(ServerSentEvent(self._event or "message", "\n".join(self._data), self._last_id,
+                                                  self._retry))
                 self._event = ""
                 self._data = []
                 self._has_data = False
@@ -119,7 +136,7 @@ class SSEDecoder:
                 if "\x00" not in value:
                     self._last_id = value
             elif name == "retry":
-                if value.isdigit():
+                if value.isascii() and value.isdigit():  # ASCII digits only: "²".isdigit() is True
                     self._retry = int(value)
             # Unknown field names are ignored, as the spec says.
         return events
@@ -147,11 +164,14 @@ class LineDecoder:
         return [ev for ev in map(self._event, lines) if ev is not None]
 
     def flush(self) -> list[ServerSentEvent]:
-        """End of stream: the last line, even without its newline."""
+        """End of stream: the last line, even without its newline (flagged ``terminated=False``)."""
         rest = self._buffer + self._decoder.decode(b"", final=True)
         self._buffer = ""
         event = self._event(rest)
-        return [event] if event is not None else []
+        if event is None:
+            return []
+        event.terminated = False
+        return [event]
 
     @staticmethod
     def _event(line: str) -> ServerSentEvent | None:
@@ -164,7 +184,7 @@ class LineDecoder:
 
 
 async def aiter_sse(chunks: AsyncIterator[bytes]) -> AsyncIterator[ServerSentEvent]:
-    """Decode an async byte stream into events."""
+    """Decode an async byte stream into events (the last may be an unterminated one, ``terminated=False``)."""
     decoder = SSEDecoder()
     async for chunk in chunks:
         for event in decoder.feed(chunk):

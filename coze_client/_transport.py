@@ -38,6 +38,7 @@ from .limits.base import Permit, RateLimiter
 __all__ = ["Attempt", "CallOptions", "Corridor", "PipelineStats"]
 
 log = logging.getLogger("coze_client")
+_CACHE_SIZE = 1024  # entries per corridor cache (parsed URLs, call records)
 T = TypeVar("T")
 TimeoutTypes = float | httpx.Timeout | None
 
@@ -108,7 +109,7 @@ class Corridor:
         # True when ``http`` was built with ``headers`` and ``timeout`` as its defaults (the client's own).
         self.client_defaults = client_defaults
         self.stats = PipelineStats()
-        self._call_infos: dict[int, tuple[Endpoint, CallInfo]] = {}
+        self._call_infos: dict[tuple[str, str, tuple[str, ...]], CallInfo] = {}
         self._urls: dict[str, httpx.URL] = {}
         self.sleep: Callable[[float], Any] = asyncio.sleep  # retry back-off sleeps (replaceable in tests)
         # Provider seams: where the token goes (Coze: a Bearer header; EasyDL: a query parameter) and
@@ -174,7 +175,7 @@ class Corridor:
         """URLs without a query, parsed once (httpx.URL is immutable, so sharing one is safe)."""
         parsed = self._urls.get(url)
         if parsed is None:
-            if len(self._urls) >= 1024:  # ids in paths make many distinct URLs: keep the cache bounded
+            if len(self._urls) >= _CACHE_SIZE:  # ids in paths make many distinct URLs: keep the cache bounded
                 self._urls.clear()
             parsed = self._urls[url] = httpx.URL(url)
         return parsed
@@ -183,16 +184,18 @@ class Corridor:
                   groups: tuple[str, ...] | None = None) -> CallInfo:
         """The record the limiter and ledger see for this endpoint."""
         if not (est_tokens or points or model or groups is not None):
-            # The common case is the same record for every call of an endpoint: build it once.
-            # Keyed by identity (endpoints hold a headers dict, so they do not hash); the value keeps the
-            # endpoint alive, so its id cannot be reused while cached.
-            cached = self._call_infos.get(id(endpoint))
-            if cached is None:
-                info = CallInfo(provider=self.provider, account=self.account, method=endpoint.method,
-                                path=endpoint.path, groups=endpoint.groups)
-                self._call_infos[id(endpoint)] = (endpoint, info)
-                return info
-            return cached[1]
+            # The common case is the same record for every call of an endpoint: build it once. Keyed by
+            # what the record holds, not by the endpoint object: a WebSocket session or an EasyDL call
+            # makes a new Endpoint each time, and those share one entry. Bounded like the URL cache.
+            key = (endpoint.method, endpoint.path, tuple(endpoint.groups))
+            info = self._call_infos.get(key)
+            if info is None:
+                if len(self._call_infos) >= _CACHE_SIZE:
+                    self._call_infos.clear()
+                info = self._call_infos[key] = CallInfo(provider=self.provider, account=self.account,
+                                                        method=endpoint.method, path=endpoint.path,
+                                                        groups=endpoint.groups)
+            return info
         return CallInfo(
             provider=self.provider,
             account=self.account,
@@ -209,7 +212,6 @@ class Corridor:
         self, endpoint: Endpoint, request: httpx.Request, call: CallInfo, meta: CallMeta,
         max_wait: float | None, stream: bool,
     ) -> Attempt:
-        self._authorize(request, await self.auth.get_token())
         # Held before the wait (refused at once when the quota cannot cover it), counted at the mark
         # just before the send: a call killed while queued is never counted (ledger/_core.py).
         reservation = await self._hold(call)
@@ -311,11 +313,16 @@ class Corridor:
         max_wait = options.max_wait if options else None
         max_retries = options.max_retries if options and options.max_retries is not None else self.retry.max_retries
         retry_safe = endpoint.retry_safe
+        authorized = False
         try:
             # Fast path: the first attempt runs outside tenacity; most calls end here.
+            self._authorize(request, await self.auth.get_token())
+            authorized = True
             return await self._attempt(endpoint, request, call, meta, max_wait, stream)
         except AuthenticationError:
-            if not self._refreshable:
+            # Only a token the service rejected is worth a new one; credentials refused while fetching
+            # the token (EasyDL's wrong key pair) would be refused again: fetched once per call.
+            if not self._refreshable or not authorized:
                 self.stats.failures += 1
                 raise
             self.auth.invalidate()  # the token was rejected: ask the provider for a new one, once
@@ -355,6 +362,7 @@ class Corridor:
             async for attempt_ctx in retrying:
                 with attempt_ctx:
                     self.stats.retries += 1
+                    self._authorize(request, await self.auth.get_token())
                     return await self._attempt(endpoint, request, call, meta, max_wait, stream)
         except BaseException:
             self.stats.failures += 1

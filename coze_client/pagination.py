@@ -112,14 +112,16 @@ def number_page(
 
 
 def cursor_page(items: list[T], payload: Mapping[str, Any], params: Mapping[str, Any]) -> Page[T]:
-    """A page of the message-id cursor: desc pages continue ``before_id=last_id``, asc ``after_id=last_id``."""
+    """A page of the message-id cursor: the next page is ``after_id=last_id``, in either order.
+
+    The cursors are positions in the listing order (the message-list page: ``after_id`` pages on,
+    向后翻页, with the answer's ``last_id``; ``before_id`` pages back with ``first_id``), so with
+    ``order="desc"`` the next, older page is still ``after_id=last_id``.
+    """
     last_id = payload.get("last_id") or None
     first_id = payload.get("first_id") or None
     has_more = bool(payload.get("has_more"))
-    order = str(params.get("order") or "desc").lower()
-    nxt: dict[str, Any] | None = None
-    if last_id:
-        nxt = {"before_id": last_id, "after_id": None} if order == "desc" else {"after_id": last_id, "before_id": None}
+    nxt = {"after_id": last_id, "before_id": None} if last_id else None
     return Page(items=items, has_more=has_more, next_params=nxt, first_id=first_id, last_id=last_id)
 
 

@@ -2,9 +2,11 @@
 
 Wire facts: ``shared/reference/providers-api.md`` §C; points, free points and concurrency:
 ``plans.md`` ("Baidu EasyDL"). The access token comes from the API key and secret key
-(``/oauth/2.0/token``, client-credentials grant), is cached for its 30-day life and refreshed ONCE when
-calls find it rejected (codes 110/111), however many calls find it at the same time. It travels in
-the ``access_token`` query parameter. Errors arrive as HTTP 200 with ``error_code`` and are typed.
+(``/oauth/2.0/token``, client-credentials grant, the key pair in the form body), is cached for its
+30-day life and refreshed ONCE when calls find it rejected (codes 110/111), however many calls find it
+at the same time; a key pair the token endpoint refuses is asked once per call, not retried. The
+token travels in the ``access_token`` query parameter, which the log filter of
+``coze_client._secrets`` masks in httpx's request lines. Errors arrive as HTTP 200 with ``error_code`` and are typed.
 Each call reserves its points (per call type, from ``coze_client.ledger.prices``) in the ledger
 before it is sent; failed calls keep them (failed calls use free points too). Free points and
 paid-state concurrency are per published API, so every service is its own ledger/limiter account
@@ -225,10 +227,12 @@ class EasyDLToken:
     async def _fetch(self) -> None:
         if self.http is None:
             raise AuthRefreshError("EasyDLToken has no HTTP client")
-        params = {"grant_type": "client_credentials", "client_id": self._api_key, "client_secret": self._secret_key}
+        form = {"grant_type": "client_credentials", "client_id": self._api_key, "client_secret": self._secret_key}
         try:
-            # providers-api.md §C.1: POST with the parameters in the URL (the docs' recommendation).
-            response = await self.http.post(self.token_url, params=params, timeout=self.timeout)
+            # The key pair goes in the form body (an OAuth 2.0 client-credentials grant accepts it there),
+            # never in the URL: URLs end up in logs (httpx logs each one at INFO), bodies do not.
+            response = await self.http.post(self.token_url, data=form, timeout=self.timeout,
+                                            headers={"Content-Type": "application/x-www-form-urlencoded"})
         except httpx.TransportError as exc:
             # Only the exception's class: its text could carry the URL and with it the secret key.
             raise AuthRefreshError(f"could not reach the EasyDL token endpoint ({type(exc).__name__})") from None

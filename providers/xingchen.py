@@ -22,11 +22,12 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from coze_client._auth import StaticToken
 from coze_client._call import Usage
+from coze_client._models import ResponseModel
 from coze_client._request import Endpoint
 from coze_client._response import logid_of, retry_after_of
 from coze_client._secrets import fingerprint
@@ -114,7 +115,7 @@ T = TypeVar("T")
 
 
 # ---------------------------------------------------------------------------------------------- models
-class XingchenModel(BaseModel):
+class XingchenModel(ResponseModel):
     """Base of Xingchen records: snake_case attributes over the wire's camelCase; unknown fields kept."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, alias_generator=to_camel, protected_namespaces=())

@@ -94,6 +94,10 @@ class TokenHTTP:
             description = str(data.get("error_message") or data.get("error_description") or "")
             raise error_for(str(error), description, status_code=response.status_code, logid=logid)
         code = data.get("code")
+        message = data.get("error_message") or data.get("error_description")
+        if code is None and data.get("error_code") is None and isinstance(message, str) and message:
+            # ``{"error_message": ...}`` alone (no error string, no envelope code) is a refusal too.
+            raise OAuthError(message, status_code=response.status_code, logid=logid)
         if isinstance(code, int) and code != 0:
             raise OAuthError(str(data.get("msg") or "OAuth request refused"), error=str(code),
                              status_code=response.status_code, logid=logid)

@@ -34,6 +34,10 @@ _CHAT_EVENTS = frozenset({
     "conversation.chat.created", "conversation.chat.in_progress", "conversation.chat.completed",
     "conversation.chat.failed", "conversation.chat.requires_action", "conversation.chat.canceled",
 })
+_FINAL_CHAT_EVENTS = frozenset({
+    "conversation.chat.completed", "conversation.chat.failed", "conversation.chat.requires_action",
+    "conversation.chat.canceled",
+})
 _MESSAGE_EVENTS = frozenset({
     "conversation.message.delta", "conversation.message.completed", "conversation.audio.delta",
     "conversation.audio.completed",
@@ -81,20 +85,33 @@ def decode_chat_event(sse: ServerSentEvent, stream: EventStream[ChatEvent]) -> C
             return ChatEvent.model_construct(event=name, message=Message.model_validate_json(sse.data))
         except ValueError:
             pass  # not an object: fall through to the generic handling below
-    data = _loads(sse.data, strict=name != "message")
+    # Only the events we type must carry JSON; an error's or an unknown event's text is kept as it came.
+    data = _loads(sse.data, strict=name in _CHAT_EVENTS or name in _MESSAGE_EVENTS)
     if name == "error":
-        body = data if isinstance(data, dict) else {}
-        raise StreamError(str(body.get("msg") or body.get("error_message") or sse.data),
-                          code=body.get("code") if isinstance(body.get("code"), int) else None,
-                          logid=stream.logid, body=data)
+        raise _stream_error(data, stream)
     try:
         if name in _MESSAGE_EVENTS and isinstance(data, dict):
             return ChatEvent.model_construct(event=name, message=Message.model_validate(data))
         if name in _CHAT_EVENTS and isinstance(data, dict):
-            return ChatEvent.model_construct(event=name, chat=Chat.model_validate(data))
+            chat = Chat.model_validate(data)
+            if name in _FINAL_CHAT_EVENTS:
+                stream._mark_final()  # a chat in a final state may end the body without "done"
+            return ChatEvent.model_construct(event=name, chat=chat)
     except pydantic.ValidationError as exc:
         raise StreamError(f"unexpected {name} event data: {exc.errors()[0]['msg']}", logid=stream.logid) from None
     return ChatEvent.model_construct(event=name, data=data)
+
+
+def _stream_error(data: Any, stream: EventStream[ChatEvent]) -> StreamError:
+    """The typed error an ``error`` event reports (``{code, msg}`` or ``{error_code, error_message}``)."""
+    body = data if isinstance(data, dict) else {}
+    code = body.get("code", body.get("error_code"))
+    msg = body.get("msg") or body.get("error_message")
+    if not msg:
+        msg = f"the service reported an error in the stream: {data!r}"[:300] if body or data else (
+            "the service reported an error in the stream, without details")
+    return StreamError(str(msg), code=code if isinstance(code, int) and not isinstance(code, bool) else None,
+                       logid=stream.logid, body=data)
 
 
 def _loads(text: str, *, strict: bool) -> Any:

@@ -206,10 +206,6 @@ class WorkflowStream(EventStream[WorkflowEvent]):
             return True, expected
         return False, None
 
-    def _mark_final(self) -> None:
-        # The next read may legitimately hit the end of the body.
-        self._require_end = False
-
     async def _iterate(self) -> AsyncIterator[WorkflowEvent]:
         inner = cast(AsyncGenerator[WorkflowEvent, None], super()._iterate())
         try:

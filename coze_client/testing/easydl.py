@@ -19,6 +19,7 @@ import binascii
 import json
 import secrets
 import time
+import urllib.parse
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -159,7 +160,10 @@ class FakeEasyDL(FakeServer):
 
     # -- handlers -------------------------------------------------------------------------------
     async def _token(self, ctx: Ctx) -> httpx.Response:
+        # The grant's fields may come in the query or in a form body (OAuth 2.0 client credentials).
         q = self._raw_query(ctx)
+        if "x-www-form-urlencoded" in ctx.headers.get("content-type", ""):
+            q.update(urllib.parse.parse_qsl(ctx.body.decode("utf-8", "replace")))
         if q.get("grant_type") != "client_credentials":
             return self.json_response(
                 {"error": "unsupported_grant_type", "error_description": "unsupported grant type"}, status=400

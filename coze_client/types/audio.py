@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .._models import CozeModel
+from .._models import CozeModel, ResponseModel
 
 __all__ = [
     "AudioCodec",
@@ -79,7 +79,7 @@ class VoiceState(str, Enum):
     ALL = "all"
 
 
-class EmotionScaleInterval(BaseModel):
+class EmotionScaleInterval(ResponseModel):
     """The allowed ``emotion_scale`` range for one emotion of a voice."""
 
     model_config = ConfigDict(extra="allow")
@@ -89,7 +89,7 @@ class EmotionScaleInterval(BaseModel):
     default: float | None = None
 
 
-class VoiceEmotion(BaseModel):
+class VoiceEmotion(ResponseModel):
     """One emotion a voice supports (cozepy's model lacks these)."""
 
     model_config = ConfigDict(extra="allow")
@@ -244,7 +244,7 @@ class Room(CozeModel):
     app_id: str | None = None
 
 
-class StreamInfo(BaseModel):
+class StreamInfo(ResponseModel):
     """One stream of a live session."""
 
     model_config = ConfigDict(extra="allow")
@@ -267,7 +267,7 @@ class CreatedId(CozeModel):
     id: str = ""
 
 
-class VoiceprintUser(BaseModel):
+class VoiceprintUser(ResponseModel):
     """Who created a voiceprint group or feature."""
 
     model_config = ConfigDict(extra="allow")
@@ -305,7 +305,7 @@ class VoiceprintFeature(CozeModel):
     user_info: VoiceprintUser | None = None
 
 
-class FeatureScore(BaseModel):
+class FeatureScore(ResponseModel):
     """How well one voiceprint matches the audio."""
 
     model_config = ConfigDict(extra="allow")

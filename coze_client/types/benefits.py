@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .._models import CozeModel
+from .._models import CozeModel, ResponseModel
 from ..limits.plans import Limit, Plan
 
 __all__ = [
@@ -32,7 +32,7 @@ PLAN_FOR_USER_LEVEL = {
 }
 
 
-class BenefitItemInfo(BaseModel):
+class BenefitItemInfo(ResponseModel):
     """The figures of one benefit block."""
 
     model_config = ConfigDict(extra="allow")
@@ -44,7 +44,7 @@ class BenefitItemInfo(BaseModel):
     end_at: int | None = None
 
 
-class BenefitBlock(BaseModel):
+class BenefitBlock(ResponseModel):
     """One block (basic, extra or effective) of a benefit."""
 
     model_config = ConfigDict(extra="allow")
@@ -53,7 +53,7 @@ class BenefitBlock(BaseModel):
     item_info: BenefitItemInfo | None = None
 
 
-class BenefitInfo(BaseModel):
+class BenefitInfo(ResponseModel):
     """One benefit, e.g. ``api_run_qps`` for resource ``chat``."""
 
     model_config = ConfigDict(extra="allow")
@@ -77,7 +77,7 @@ class BenefitInfo(BaseModel):
         return self.basic.item_info.total + extra
 
 
-class BenefitsBasicInfo(BaseModel):
+class BenefitsBasicInfo(ResponseModel):
     """Who the account is: ``user_level`` is free, pro_personal, team, enterprise or v1_pro_instance."""
 
     model_config = ConfigDict(extra="allow")

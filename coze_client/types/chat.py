@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .._models import CozeModel
+from .._models import CozeModel, ResponseModel
 
 __all__ = [
     "Chat",
@@ -158,7 +158,7 @@ class Message(CozeModel):
         return [MessageObjectString.model_validate(i) for i in json.loads(self.content or "[]")]
 
 
-class ChatUsage(BaseModel):
+class ChatUsage(ResponseModel):
     """Tokens a chat consumed."""
 
     model_config = ConfigDict(extra="allow")
@@ -168,7 +168,7 @@ class ChatUsage(BaseModel):
     input_count: int = 0
 
 
-class ChatError(BaseModel):
+class ChatError(ResponseModel):
     """Why a chat failed."""
 
     model_config = ConfigDict(extra="allow")
@@ -177,7 +177,7 @@ class ChatError(BaseModel):
     msg: str = ""
 
 
-class ToolCallFunction(BaseModel):
+class ToolCallFunction(ResponseModel):
     """The function a tool call asks for."""
 
     model_config = ConfigDict(extra="allow")
@@ -186,7 +186,7 @@ class ToolCallFunction(BaseModel):
     arguments: str = ""
 
 
-class ToolCall(BaseModel):
+class ToolCall(ResponseModel):
     """One tool call the bot needs answered."""
 
     model_config = ConfigDict(extra="allow")
@@ -196,7 +196,7 @@ class ToolCall(BaseModel):
     function: ToolCallFunction = Field(default_factory=ToolCallFunction)
 
 
-class SubmitToolOutputs(BaseModel):
+class SubmitToolOutputs(ResponseModel):
     """The tool calls of a ``requires_action`` chat."""
 
     model_config = ConfigDict(extra="allow")
@@ -204,7 +204,7 @@ class SubmitToolOutputs(BaseModel):
     tool_calls: list[ToolCall] = Field(default_factory=list)
 
 
-class RequiredAction(BaseModel):
+class RequiredAction(ResponseModel):
     """What a ``requires_action`` chat waits for."""
 
     model_config = ConfigDict(extra="allow")

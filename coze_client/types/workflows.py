@@ -6,9 +6,9 @@ import json
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from .._models import CozeModel
+from .._models import CozeModel, ResponseModel
 
 __all__ = [
     "InterruptData",
@@ -86,7 +86,7 @@ class WorkflowEventType(str, Enum):
     UNKNOWN = "unknown"
 
 
-class WorkflowUsage(BaseModel):
+class WorkflowUsage(ResponseModel):
     """Tokens a workflow run consumed."""
 
     model_config = ConfigDict(extra="allow")
@@ -96,7 +96,7 @@ class WorkflowUsage(BaseModel):
     token_count: int = 0
 
 
-class InterruptData(BaseModel):
+class InterruptData(ResponseModel):
     """Why a workflow paused; answer it with ``runs.resume(event_id=..., interrupt_type=type)``."""
 
     model_config = ConfigDict(extra="allow")
@@ -144,7 +144,7 @@ class WorkflowRunResult(CozeModel):
         return self.interrupt_data is not None and bool(self.interrupt_data.event_id)
 
 
-class WorkflowEventMessage(BaseModel):
+class WorkflowEventMessage(ResponseModel):
     """Output of a node (``Message`` event). ``node_seq_id`` counts from "0" per node."""
 
     model_config = ConfigDict(extra="allow")
@@ -165,7 +165,7 @@ class WorkflowEventMessage(BaseModel):
     token: Any = None
 
 
-class WorkflowEventError(BaseModel):
+class WorkflowEventError(ResponseModel):
     """A workflow ``Error`` event."""
 
     model_config = ConfigDict(extra="allow")
@@ -174,7 +174,7 @@ class WorkflowEventError(BaseModel):
     error_message: str = ""
 
 
-class WorkflowEventInterrupt(BaseModel):
+class WorkflowEventInterrupt(ResponseModel):
     """A workflow ``Interrupt`` event: the run waits for ``resume``."""
 
     model_config = ConfigDict(extra="allow")
@@ -227,7 +227,7 @@ class WorkflowEvent(CozeModel):
                               body=self.error.model_dump())
 
 
-class NodeExecuteStatus(BaseModel):
+class NodeExecuteStatus(ResponseModel):
     """Execution state of one node in a run history."""
 
     model_config = ConfigDict(extra="allow")
@@ -295,7 +295,7 @@ class NodeOutput(CozeModel):
         return decode_json_string(self.node_output)
 
 
-class WorkflowCreator(BaseModel):
+class WorkflowCreator(ResponseModel):
     """Who created a workflow."""
 
     model_config = ConfigDict(extra="allow")
@@ -317,7 +317,7 @@ class WorkflowBasic(CozeModel):
     creator: WorkflowCreator | None = None
 
 
-class WorkflowIO(BaseModel):
+class WorkflowIO(ResponseModel):
     """Input or output schema of a workflow (with ``include_input_output=True``)."""
 
     model_config = ConfigDict(extra="allow")

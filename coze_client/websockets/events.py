@@ -21,9 +21,10 @@ import binascii
 import logging
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from pydantic import ValidationError as PydanticValidationError
 
+from .._models import ResponseModel
 from ..types.chat import Chat, Message
 
 __all__ = [
@@ -69,7 +70,7 @@ __all__ = [
 log = logging.getLogger("coze_client.websockets")
 
 
-class EventDetail(BaseModel):
+class EventDetail(ResponseModel):
     """``detail`` of a server frame: the log id, and for ``error`` the client frame that caused it."""
 
     model_config = ConfigDict(extra="allow")
@@ -78,7 +79,7 @@ class EventDetail(BaseModel):
     origin_message: str | None = None
 
 
-class WebsocketEvent(BaseModel):
+class WebsocketEvent(ResponseModel):
     """A server event. Unknown event types are kept as this class, with the raw ``data``."""
 
     model_config = ConfigDict(extra="allow", protected_namespaces=())
@@ -95,21 +96,21 @@ class WebsocketEvent(BaseModel):
         return self.detail.logid if self.detail else None
 
 
-class AudioDelta(BaseModel):
+class AudioDelta(ResponseModel):
     """``{delta: base64}`` of ``speech.audio.update``."""
 
     model_config = ConfigDict(extra="allow")
     delta: str = ""
 
 
-class TextContent(BaseModel):
+class TextContent(ResponseModel):
     """``{content}`` of transcript events."""
 
     model_config = ConfigDict(extra="allow")
     content: str = ""
 
 
-class ErrorData(BaseModel):
+class ErrorData(ResponseModel):
     """``{code, msg}`` of an ``error`` frame (and of ``conversation.chat.canceled``)."""
 
     model_config = ConfigDict(extra="allow")
