@@ -254,3 +254,25 @@ async def test_a_reset_elsewhere_is_seen_by_the_next_hold_at_once(tmp_path: Path
     finally:
         await mine.aclose()
         await cli.aclose()
+
+
+async def test_a_batched_settlement_reaches_the_file_within_the_flush_interval(tmp_path: Path) -> None:
+    # Coze counts calls: the mark is committed before the send, the usage detail may follow in a batch.
+    import sqlite3
+
+    path = tmp_path / "ledger.sqlite3"
+    ledger = SqliteLedger(path, coze_free(10), flush_interval=0.05)
+    try:
+        res = await ledger.reserve(chat())
+        with sqlite3.connect(path) as conn:  # another process's view: the call is there at once
+            assert conn.execute("SELECT calls FROM usage WHERE quota = 'free_calls'").fetchone() == (1,)
+        await ledger.settle(res, Usage(7, 8))
+        for _ in range(100):  # no further call: the batch timer writes it
+            await asyncio.sleep(0.02)
+            with sqlite3.connect(path) as conn:
+                found = conn.execute("SELECT input_tokens FROM usage WHERE quota = 'free_calls'").fetchone()
+            if found == (7,):
+                break
+        assert found == (7,)
+    finally:
+        await ledger.aclose()
