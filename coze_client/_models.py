@@ -1,7 +1,7 @@
 """Base models for everything the API returns, and the record of what the corridor did for it.
 
-Strict on inputs, lenient on responses: a response model (:class:`ResponseModel`, and
-:class:`CozeModel` for top-level answers) keeps unknown fields and reads ``null`` in any field that
+Strict on inputs, lenient on responses: a response model (`ResponseModel`, and
+`CozeModel` for top-level answers) keeps unknown fields and reads ``null`` in any field that
 has a default as that default (``"content": null`` gives ``""``, ``"items": null`` gives ``[]``), so
 a ``null`` the service sends in a field you did not ask for never fails the call. Required fields
 stay required, and models you send (``EnterMessage``, ...) stay strict.
@@ -75,12 +75,14 @@ def _null_reads_default(default_schema: dict[str, Any]) -> None:
 class ResponseModel(BaseModel):
     """Base of every model the service sends: unknown fields kept, ``null`` read as the field's default.
 
-    Example:
-        >>> class Item(ResponseModel):
-        ...     name: str = ""
-        ...     tags: list[str] = []
-        >>> Item.model_validate({"name": None, "tags": None, "new_field": 1})
-        Item(name='', tags=[], new_field=1)
+    Examples:
+        ```python
+        class Item(ResponseModel):
+            name: str = ""
+            tags: list[str] = []
+        Item.model_validate({"name": None, "tags": None, "new_field": 1})
+        # Item(name='', tags=[], new_field=1)
+        ```
     """
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, protected_namespaces=())
@@ -99,7 +101,7 @@ class ResponseModel(BaseModel):
 
 
 class CozeModel(ResponseModel):
-    """Base of top-level response models: :class:`ResponseModel`, and ``.meta`` says how the call went."""
+    """Base of top-level response models: `ResponseModel`, and ``.meta`` says how the call went."""
 
     # Not a pydantic private attribute: those cost a Python-level __init__ hook on every model (it showed
     # as the top cost of parsing a 20,000-event stream). The corridor sets it on the instance instead.
@@ -107,7 +109,7 @@ class CozeModel(ResponseModel):
 
     @property
     def meta(self) -> CallMeta | None:
-        """The :class:`CallMeta` of the call that returned this object (None for nested objects)."""
+        """The `CallMeta` of the call that returned this object (None for nested objects)."""
         return self._meta
 
     @property
@@ -117,7 +119,7 @@ class CozeModel(ResponseModel):
 
 
 class ListResult(list[T], Generic[T]):
-    """A plain list of results that also carries the :class:`CallMeta` of its call."""
+    """A plain list of results that also carries the `CallMeta` of its call."""
 
     meta: CallMeta | None = None
 
@@ -134,7 +136,7 @@ class ListResult(list[T], Generic[T]):
 class OperationResult(CozeModel):
     """The answer of an update or delete that returns no object, only ``{code, msg}``.
 
-    It still carries the call's :class:`CallMeta` (``.meta``, ``.logid``) for a support ticket.
+    It still carries the call's `CallMeta` (``.meta``, ``.logid``) for a support ticket.
     """
 
     code: int | None = 0

@@ -1,6 +1,7 @@
 """Turn an HTTP response into data or a typed error (one place for every envelope rule).
 
-Rules (reference §1 "Response envelope", §2.2):
+Rules (the Coze API overview "Response envelope", the official SDK's behaviour):
+
 - A non-2xx status is never a success, whatever the body says (cozepy returns a 502 with a
   ``data`` field as success).
 - ``code != 0`` in the envelope is an error even with HTTP 200.

@@ -2,12 +2,12 @@
 
 Tokens are recognised by shape (Coze ``pat_``/``sat_``/``czs_`` tokens, ``Bearer`` values, JWTs,
 ``lm-`` Xingchen keys, ``app-`` GPTBots keys, ``access_token=`` query values). Accounts are
-identified by :func:`fingerprint`, a short one-way hash, never by the token itself.
+identified by `fingerprint`, a short one-way hash, never by the token itself.
 
 Libraries log too: httpx writes every request's full URL at INFO (EasyDL's ``access_token`` is a
 query parameter), httpcore/hpack and websockets write headers at DEBUG. Importing ``coze_client``
-puts :class:`RedactingFilter` on those loggers (:data:`REDACTED_LOGGERS`), so their records pass
-through :func:`redact` before any handler sees them; nothing else about them changes.
+puts `RedactingFilter` on those loggers (`REDACTED_LOGGERS`), so their records pass
+through `redact` before any handler sees them; nothing else about them changes.
 """
 
 from __future__ import annotations
@@ -31,9 +31,11 @@ _PATTERNS = [
 def redact(text: str) -> str:
     """Replace anything that looks like a secret in ``text`` with ``***``.
 
-    Example:
-        >>> redact("Authorization: Bearer pat_abcdefghijkl")
-        'Authorization: Bearer ***'
+    Examples:
+        ```python
+        redact("Authorization: Bearer pat_abcdefghijkl")
+        # 'Authorization: Bearer ***'
+        ```
     """
     for pattern in _PATTERNS:
         text = pattern.sub(lambda m: m.group(1) + "***", text)
@@ -64,11 +66,13 @@ REDACTED_LOGGERS = (
 class RedactingFilter(logging.Filter):
     """A logging filter that replaces secrets in a record's message (never drops the record).
 
-    Example:
-        >>> record = logging.LogRecord("httpx", logging.INFO, "", 0, 'HTTP Request: %s %s "%s"',
-        ...                            ("POST", "https://x/v1?access_token=24.abcdef0123", "200 OK"), None)
-        >>> RedactingFilter().filter(record), record.getMessage()
-        (True, 'HTTP Request: POST https://x/v1?access_token=*** "200 OK"')
+    Examples:
+        ```python
+        record = logging.LogRecord("httpx", logging.INFO, "", 0, 'HTTP Request: %s %s "%s"',
+                                   ("POST", "https://x/v1?access_token=24.abcdef0123", "200 OK"), None)
+        RedactingFilter().filter(record), record.getMessage()
+        # (True, 'HTTP Request: POST https://x/v1?access_token=*** "200 OK"')
+        ```
     """
 
     def filter(self, record: logging.LogRecord) -> bool:

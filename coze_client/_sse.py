@@ -1,7 +1,7 @@
 """A server-sent events decoder that follows the spec (WHATWG HTML §9.2), not a fixed line count.
 
 cozepy reads exactly two or three field lines per event and breaks on comments, ``retry:``,
-multi-line ``data:`` or a missing field (reference §6.4). This decoder handles: comments and
+multi-line ``data:`` or a missing field (the official SDK's stream parser). This decoder handles: comments and
 keep-alives (``: ping``), ``retry:`` and ``id:`` fields, ``event:x`` with or without the space,
 multi-line ``data:`` (joined with ``\\n``), CRLF / CR / LF line ends, a BOM, and events or even
 UTF-8 characters split across network chunks.
@@ -28,18 +28,20 @@ class ServerSentEvent:
     id: str | None = None
     retry: int | None = None
     terminated: bool = True
-    """False for a last event the body ended without its blank line (see :meth:`SSEDecoder.flush`)."""
+    """False for a last event the body ended without its blank line (see `SSEDecoder.flush`)."""
 
 
 class SSEDecoder:
     """Incremental decoder: feed bytes as they arrive, get complete events back.
 
-    Example:
-        >>> d = SSEDecoder()
-        >>> [e.event for e in d.feed(b"event:a\\ndata:1\\n\\n: ping\\n\\nevent: b\\nda")]
-        ['a']
-        >>> [(e.event, e.data) for e in d.feed(b"ta: 2\\n\\n")]
-        [('b', '2')]
+    Examples:
+        ```python
+        d = SSEDecoder()
+        [e.event for e in d.feed(b"event:a\\ndata:1\\n\\n: ping\\n\\nevent: b\\nda")]
+        # ['a']
+        [(e.event, e.data) for e in d.feed(b"ta: 2\\n\\n")]
+        # [('b', '2')]
+        ```
     """
 
     __slots__ = ("_buffer", "_data", "_decoder", "_event", "_first", "_has_data", "_last_id", "_retry", "_trailing_cr")
@@ -145,10 +147,12 @@ class SSEDecoder:
 class LineDecoder:
     """Newline-delimited JSON streams (GPTBots): one event per non-empty line, ``data:`` prefix optional.
 
-    Example:
-        >>> d = LineDecoder()
-        >>> [e.data for e in d.feed(b'{"a":1}\\ndata: {"b":2}\\n{"c"')] + [e.data for e in d.flush()]
-        ['{"a":1}', '{"b":2}', '{"c"']
+    Examples:
+        ```python
+        d = LineDecoder()
+        [e.data for e in d.feed(b'{"a":1}\\ndata: {"b":2}\\n{"c"')] + [e.data for e in d.flush()]
+        # ['{"a":1}', '{"b":2}', '{"c"']
+        ```
     """
 
     __slots__ = ("_buffer", "_decoder")

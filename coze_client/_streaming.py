@@ -10,9 +10,9 @@ and never closed, say) warns (``ResourceWarning`` and a log record) and is close
 loop. Python has no hook that runs code synchronously on ``break``; ``async with`` is the way to
 close at a known point.
 
-A stream that ends without its terminating event raises :class:`~coze_client.errors.StreamError`
+A stream that ends without its terminating event raises `StreamError`
 (truncation is never mistaken for a normal end). The service ends its streams without the final
-blank line; such a last event is dispatched when its data is whole (see :mod:`coze_client._sse`).
+blank line; such a last event is dispatched when its data is whole (see `coze_client._sse`).
 """
 
 from __future__ import annotations
@@ -53,11 +53,13 @@ END = _End()
 class EventStream(Generic[E]):
     """An async iterator of typed events that owns its HTTP response.
 
-    Example:
-        >>> async def main(coze):  # doctest: +SKIP
-        ...     async with coze.chat.stream(bot_id="b", user_id="u", additional_messages=["hi"]) as events:
-        ...         async for event in events:
-        ...             print(event.event)
+    Examples:
+        ```python
+        async def main(coze):
+            async with coze.chat.stream(bot_id="b", user_id="u", additional_messages=["hi"]) as events:
+                async for event in events:
+                    print(event.event)
+        ```
     """
 
     def __init__(

@@ -2,7 +2,7 @@
 
     build -> quota reservation -> limiter wait -> send (with retries) -> parse -> settle usage
 
-Resources only describe endpoints (:class:`~coze_client._request.Endpoint`); this module owns
+Resources only describe endpoints (`Endpoint`); this module owns
 all HTTP plumbing, so the limiter, the ledger and the retry policy apply to every call alike.
 Per attempt (a retry is a request the server counts too): the ledger holds the call (refusing
 it at once when the quota cannot cover it), the limiter grants a slot, the ledger marks the call
@@ -33,7 +33,7 @@ from ._response import api_error, logid_of, parse_body, unwrap
 from ._retry import RetryPolicy
 from .errors import APIConnectionError, APIError, AuthenticationError, RateLimitError, connection_error_from
 from .ledger.base import Marking, Reservation, UsageLedger
-from .limits.base import Permit, RateLimiter
+from .limits.base import Permit, RateLimiter, mark_responded
 
 __all__ = ["Attempt", "CallOptions", "Corridor", "PipelineStats"]
 
@@ -231,7 +231,10 @@ class Corridor:
         self.stats.attempts += 1
         self.stats.limiter_wait += permit.waited
         try:
-            response = await self.http.send(request, stream=stream)
+            # Always opened as a stream: the head (status, headers) comes first, and it proves the
+            # request reached the server, so the limiter's request-count slot starts its last window
+            # now, while a long body (a blocking run, a download) is still on its way.
+            response = await self.http.send(request, stream=True)
         except httpx.TransportError as exc:
             err = connection_error_from(exc)
             await self._close_attempt(permit, reservation, sent=err.sent, usage=_failed())
@@ -240,8 +243,11 @@ class Corridor:
             # Cancelled while sending: the request may have reached the server; count it.
             await self._close_attempt(permit, reservation, sent=True)
             raise
+        mark_responded(permit)
         meta.status_code = response.status_code
         try:
+            if not stream:
+                await response.aread()
             if stream:
                 meta.logid = logid_of(response)
                 error = await self._stream_error(response, endpoint)
@@ -385,7 +391,7 @@ class Corridor:
         base_url: str | None = None,
         **build: Any,
     ) -> T:
-        """Build, send with retries, parse, settle; return ``cast(payload)`` with its :class:`CallMeta`."""
+        """Build, send with retries, parse, settle; return ``cast(payload)`` with its `CallMeta`."""
         request = self.build(endpoint, options=options, base_url=base_url, **build)
         call = self.call_info(endpoint, est_tokens=est_tokens, points=points, model=model)
         meta = CallMeta()

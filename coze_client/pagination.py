@@ -1,8 +1,8 @@
-"""Async pagination over the API's three paging styles (reference §4).
+"""Async pagination over the API's three paging styles (the Coze API pages).
 
-Every list method returns an :class:`AsyncPaginator`:
+Every list method returns an `AsyncPaginator`:
 
-- ``await coze.conversations.list(bot_id=...)`` gives the first :class:`Page`;
+- ``await coze.conversations.list(bot_id=...)`` gives the first `Page`;
 - ``async for item in coze.conversations.list(bot_id=...)`` walks every item of every page;
 - ``async for page in coze.conversations.list(bot_id=...).pages()`` walks pages.
 
@@ -53,9 +53,11 @@ Fetch = Callable[[dict[str, Any]], Awaitable[Page[T]]]
 class AsyncPaginator(Generic[T]):
     """Lazily fetches pages; await it for the first page, iterate it for every item.
 
-    Example:
-        >>> async def names(coze):  # doctest: +SKIP
-        ...     return [c.name async for c in coze.conversations.list(bot_id="7351...")]
+    Examples:
+        ```python
+        async def names(coze):
+            return [c.name async for c in coze.conversations.list(bot_id="7351...")]
+        ```
     """
 
     def __init__(self, fetch: Fetch[T], params: Mapping[str, Any], *, max_pages: int | None = None) -> None:

@@ -32,10 +32,10 @@ class BaseLedger:
 
     Args:
         plans: plan(s) whose quotas apply to every account of their provider (``plan.provider``);
-            bind one account to its own plan with :meth:`bind`.
+            bind one account to its own plan with `bind`.
         clock: returns the current aware datetime (inject one in tests).
         thresholds: fractions of a ``block``/``warn`` quota's limit that trigger a warning.
-        on_threshold: called with a :class:`QuotaEvent` at each crossing.
+        on_threshold: called with a `QuotaEvent` at each crossing.
     """
 
     #: The backend's name in error messages.
@@ -89,19 +89,24 @@ class BaseLedger:
         raise NotImplementedError
 
     async def aclose(self) -> None:
-        """Release resources; later calls raise :class:`~coze_client.errors.LedgerError`."""
+        """Release resources; later calls raise `LedgerError`."""
         self._closed = True
 
     # -- plans ----------------------------------------------------------------------------------
     def bind(self, provider: str, account: str, plan: Plan | None, *, key_mode: KeyMode = "gptbots") -> None:
         """Apply ``plan``'s quotas to ``account`` of ``provider`` (``"*"``: every account without its own).
 
-        ``key_mode`` (GPTBots: ``"gptbots"`` or ``"own"``) picks the credit price column for estimates.
-        ``account`` must be a name or :func:`~coze_client._secrets.fingerprint`, never a token.
+        ``"name:*"`` binds every sub-account ``name:<x>`` (EasyDL's services). A different plan (or key
+        mode) for an account that already has one raises `PlanConflictError`.
 
-        Example:
-            >>> ledger = MemoryLedger()
-            >>> ledger.bind("coze", "team-a", get_plan("coze.personal_free"))
+        ``key_mode`` (GPTBots: ``"gptbots"`` or ``"own"``) picks the credit price column for estimates.
+        ``account`` must be a name or `fingerprint`, never a token.
+
+        Examples:
+            ```python
+            ledger = MemoryLedger()
+            ledger.bind("coze", "team-a", get_plan("coze.personal_free"))
+            ```
         """
         _check_account(account)
         if plan is not None and plan.provider != provider:
@@ -113,7 +118,7 @@ class BaseLedger:
         """Keep a place for ``call`` before the limiter wait, or raise QuotaExhaustedError at once.
 
         Nothing is written: a held call is not counted, so a process killed while its calls wait
-        loses none of the account's quota. :meth:`mark` counts it just before the send.
+        loses none of the account's quota. `mark` counts it just before the send.
         """
         self._check_open()
         if (call.provider, call.account) not in self._accounts_ok:
@@ -178,7 +183,7 @@ class BaseLedger:
         """Hold and mark ``call`` at once: count it now, or raise QuotaExhaustedError (nothing counted).
 
         The reservation is committed when this returns. The corridor holds before the limiter wait and
-        marks before the send instead (:meth:`hold`, :meth:`mark`).
+        marks before the send instead (`hold`, `mark`).
         """
         res = await self.hold(call)
         await self.mark(res)
@@ -295,8 +300,10 @@ class BaseLedger:
 
         The quota must belong to the bound plan, or already have rows (a CLI without plans).
 
-        Example:
-            >>> await ledger.set_used("coze", "team-a", "free_calls", 480)
+        Examples:
+            ```python
+            await ledger.set_used("coze", "team-a", "free_calls", 480)
+            ```
         """
         if value < 0:
             raise ValidationError(f"used must be >= 0, got {value}")
@@ -329,9 +336,11 @@ class BaseLedger:
 
         Current buckets only unless ``current_only=False``; quotas of bound accounts show even unused.
 
-        Example:
-            >>> for row in await ledger.snapshot():
-            ...     print(row.quota, row.used, row.left)
+        Examples:
+            ```python
+            for row in await ledger.snapshot():
+                print(row.quota, row.used, row.left)
+            ```
         """
         rows = await self._rows()
         return _core.build_snapshot(

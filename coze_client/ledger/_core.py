@@ -1,11 +1,11 @@
 """The quota rules, written once and shared by every ledger backend.
 
-A backend supplies a :class:`Store` (get/put of :class:`Row` inside one transaction); the
+A backend supplies a `Store` (get/put of `Row` inside one transaction); the
 functions here decide what a hold, a mark, a settlement or a cancellation does to those rows. The
 memory backend runs them under a lock, the sqlite backend inside ``BEGIN IMMEDIATE``, Redis in an
 optimistic compare-and-set, so the check and the increment are one atomic step in all three.
 
-Rules (issue 5, plans.md):
+Rules (the providers' pricing pages):
 
 * ``calls`` quotas refuse a call when ``used + 1 > limit``;
 * ``points`` quotas refuse when ``used + call.points > limit`` (EasyDL: points are known before sending);
@@ -65,7 +65,7 @@ from typing import Any, Literal, Protocol
 
 from .._call import CallInfo, Usage
 from .._secrets import redact
-from ..errors import QuotaExhaustedError, ValidationError
+from ..errors import PlanConflictError, QuotaExhaustedError, ValidationError
 from ..limits.plans import Plan, Quota, QuotaPeriod, QuotaPolicy, QuotaUnit
 from . import prices
 from .periods import DEFAULT_TIMEZONE, period_key, resets_at
@@ -148,7 +148,7 @@ _row_values = attrgetter(*(f.name for f in fields(Row)))
 
 @dataclass(frozen=True, slots=True)
 class Track:
-    """A quota as the ledger applies it (a plan :class:`Quota`, or the implicit monthly row)."""
+    """A quota as the ledger applies it (a plan `Quota`, or the implicit monthly row)."""
 
     name: str
     unit: QuotaUnit
@@ -196,7 +196,7 @@ Hold = tuple[tuple[str, str, str, str], float]
 
 @dataclass(slots=True)
 class LedgerReservation:
-    """A held or counted call (implements :class:`~coze_client.ledger.base.Reservation`).
+    """A held or counted call (implements `Reservation`).
 
     ``state`` is ``"held"`` after ``hold`` (nothing written), ``"open"`` once marked (counted, durably),
     then ``"settled"`` or ``"cancelled"``; ``settle`` or ``cancel`` closes it once.
@@ -217,9 +217,11 @@ class LedgerReservation:
 class QuotaEvent:
     """A quota crossed a warning threshold (e.g. 0.8 or 1.0 of its limit).
 
-    Example:
-        >>> def on_threshold(event: QuotaEvent) -> None:
-        ...     print(f"{event.quota}: {event.fraction:.0%} used, resets {event.resets_at}")
+    Examples:
+        ```python
+        def on_threshold(event: QuotaEvent) -> None:
+            print(f"{event.quota}: {event.fraction:.0%} used, resets {event.resets_at}")
+        ```
     """
 
     provider: str
@@ -240,7 +242,7 @@ class QuotaEvent:
 
 @dataclass(frozen=True, slots=True)
 class SnapshotRow:
-    """One line of :meth:`snapshot`: a quota bucket, how much of it is used and what it cost."""
+    """One line of `snapshot`: a quota bucket, how much of it is used and what it cost."""
 
     provider: str
     account: str
@@ -291,21 +293,40 @@ class Binding:
 class QuotaBook:
     """Which plan applies to which (provider, account), and which rows a call touches.
 
-    Bind a plan to one account, or to every account of its provider with ``account="*"``.
+    A plan is bound per provider and account. ``account`` is a name, ``"<name>:*"`` (every
+    sub-account ``<name>:<x>``: EasyDL files each published API as ``<name>:<service>``), or ``"*"``
+    (every account of the provider without a binding of its own). Lookup takes the most specific:
+    the account, then its ``<name>:*``, then ``"*"``. Binding a *different* plan to a key that
+    already has one raises `PlanConflictError`: one account has one plan,
+    and the last bind must never silently switch another client's guard off.
     """
 
     bindings: dict[tuple[str, str], Binding] = field(default_factory=dict)
 
     def bind(self, provider: str, account: str, plan: Plan | None, key_mode: prices.KeyMode = "gptbots") -> None:
-        tracks = tuple(Track.from_quota(q) for q in plan.quotas) if plan else ()
+        # Quotas the client cannot see (Quota.counted False) are shown by `usage`, never counted or guarded.
+        tracks = tuple(Track.from_quota(q) for q in plan.quotas if q.counted) if plan else ()
         names = [t.name for t in tracks]
         if USAGE_QUOTA in names or len(set(names)) != len(names):
             raise ValidationError(f"plan quota names must be unique and not {USAGE_QUOTA!r}: {names}")
+        bound = self.bindings.get((provider, account))
+        if bound is not None and (bound.plan != plan or bound.key_mode != key_mode):
+            same = bound.plan == plan
+            raise PlanConflictError(
+                provider, account, _plan_name(bound.plan, bound.key_mode if same else None),
+                _plan_name(plan, key_mode if same else None),
+            )
         tz = plan.timezone if plan else DEFAULT_TIMEZONE
         self.bindings[(provider, account)] = Binding(tracks, tz, key_mode, plan)
 
     def binding(self, provider: str, account: str) -> Binding:
-        found = self.bindings.get((provider, account)) or self.bindings.get((provider, "*"))
+        found = self.bindings.get((provider, account))
+        if found is None:
+            base, sep, _ = account.rpartition(":")
+            if sep:
+                found = self.bindings.get((provider, base + ":*"))
+            if found is None:
+                found = self.bindings.get((provider, "*"))
         return found or Binding((), DEFAULT_TIMEZONE, "gptbots")
 
     def track(self, provider: str, account: str, quota: str) -> tuple[Track, str] | None:
@@ -346,6 +367,11 @@ class QuotaBook:
         """
         return any(t.unit != "calls" and t.limit is not None and t.policy != "allow"
                    for t in self.binding(provider, account).tracks)
+
+
+def _plan_name(plan: Plan | None, key_mode: str | None = None) -> str:
+    name = "no plan" if plan is None else plan.name
+    return name if key_mode is None else f"{name} (key_mode {key_mode!r})"
 
 
 def usage_track(provider: str) -> Track:
@@ -650,7 +676,9 @@ def build_snapshot(
             continue
         out[row.key] = row
     for (prov, acct), binding in book.bindings.items():
-        if acct == "*" or (provider is not None and prov != provider) or (account is not None and acct != account):
+        if acct.endswith("*") or (provider is not None and prov != provider):
+            continue
+        if account is not None and acct != account:
             continue
         for track in binding.tracks:
             entry = Entry(

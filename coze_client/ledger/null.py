@@ -3,9 +3,11 @@
 It refuses to be bound to a plan with a ``block`` quota (the Coze free plan's 500-call lock-out, say):
 switching the ledger off must never switch a guard off by accident.
 
-Example:
-    >>> from coze_client import AsyncCoze
-    >>> coze = AsyncCoze(token="pat_example_token_0000", plan="coze.personal_paid", ledger="none://")
+Examples:
+    ```python
+    from coze_client import AsyncCoze
+    coze = AsyncCoze(token="pat_example_token_0000", plan="coze.personal_paid", ledger="none://")
+    ```
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A ledger shared by every process on every host through one Redis server.
 
-The quota rules are not written again here: the functions of :mod:`coze_client.ledger._core`
+The quota rules are not written again here: the functions of `coze_client.ledger._core`
 (``reserve_in``, ``settle_in``, ``cancel_in``, ``set_used_in``) run against the rows exactly as in
 the memory and sqlite backends. What this module adds is the transaction around them:
 
@@ -16,7 +16,7 @@ the memory and sqlite backends. What this module adds is the transaction around 
   (``WATCH``/``MULTI`` would do the same in three round trips per step, holding a connection.)
 * **Mark before send.** A ``hold`` (before the limiter wait) writes nothing; ``mark`` (just
   before the send) and ``reserve`` return once the compare-and-set has been acknowledged, so a
-  client killed while its calls queue counts none of them (the rules: :mod:`._core`). Durability
+  client killed while its calls queue counts none of them (the rules: `._core`). Durability
   beyond that is Redis's own: run it with ``appendonly yes`` and ``appendfsync always`` (or
   ``everysec`` and accept up to a second of counts on a power loss); see ``docs/fleet.md``.
 * **Crashed clients.** A marked reservation counts as a call; ``settle`` only adds what the
@@ -28,16 +28,18 @@ the memory and sqlite backends. What this module adds is the transaction around 
   ``...:open``. Lifetime ("ever") rows are kept; day rows expire ``keep_days`` after their period
   ends, month rows ``keep_months`` x 31 days after; the open set expires with its last reservation.
 * **Redis unavailable.** ``on_unavailable="closed"`` (default) refuses with
-  :class:`~coze_client.errors.BackendUnavailableError`: better no call than a lock-out.
+  `BackendUnavailableError`: better no call than a lock-out.
   ``"open"`` lets calls through uncounted (for plans without lock-out quotas). A ``settle`` that
   cannot be written is kept and written when Redis answers again (the call itself already
   counts); a ``cancel`` that cannot be written keeps the call counted.
 
-Example:
-    >>> ledger = RedisLedger("redis://127.0.0.1:6379/0", get_plan("coze.personal_free"))  # doctest: +SKIP
-    >>> res = await ledger.reserve(call)         # QuotaExhaustedError at the 501st call, fleet-wide
-    >>> await ledger.settle(res, usage)
-    >>> await ledger.aclose()
+Examples:
+    ```python
+    ledger = RedisLedger("redis://127.0.0.1:6379/0", get_plan("coze.personal_free"))
+    res = await ledger.reserve(call)         # QuotaExhaustedError at the 501st call, fleet-wide
+    await ledger.settle(res, usage)
+    await ledger.aclose()
+    ```
 """
 
 from __future__ import annotations
@@ -54,7 +56,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal, TypeVar, cast
 
-import redis.asyncio as aioredis
+from ..errors import needs_extra
+
+with needs_extra("redis", "The Redis ledger"):
+    import redis.asyncio as aioredis
 
 from .._call import CallInfo, Usage
 from .._secrets import redact
@@ -216,9 +221,12 @@ class RedisLedger(BaseLedger):
 
     Args:
         url: ``redis://[:password@]host:port/db`` (or ``rediss://``), or a ``redis.asyncio.Redis``
-            client you own (not closed by :meth:`aclose`). The options from ``prefix`` on may also
+            client you own (not closed by `aclose`). The options from ``prefix`` on may also
             be given in the URL's query (``?prefix=myapp&keep_days=90``); keywords win.
-        plans, clock, thresholds, on_threshold: see :class:`~coze_client.ledger.BaseLedger`.
+        plans: see `BaseLedger`.
+        clock: see `BaseLedger`.
+        thresholds: see `BaseLedger`.
+        on_threshold: see `BaseLedger`.
         prefix: namespace of every key (``"coze-client"``).
         on_unavailable: ``"closed"`` (default: refuse calls while Redis is away) or ``"open"``.
         reservation_ttl: seconds (86400) after which a reservation never settled (its client
@@ -228,10 +236,12 @@ class RedisLedger(BaseLedger):
         timeout: connect timeout in seconds (1.0; reads get twice as long).
         reconnect_interval: after a failure, how long to refuse at once before trying Redis again (0.5 s).
 
-    Example:
-        >>> ledger = RedisLedger("redis://127.0.0.1:6379/0", get_plan("coze.personal_free"))
-        >>> res = await ledger.reserve(call)
-        >>> await ledger.settle(res, usage)
+    Examples:
+        ```python
+        ledger = RedisLedger("redis://127.0.0.1:6379/0", get_plan("coze.personal_free"))
+        res = await ledger.reserve(call)
+        await ledger.settle(res, usage)
+        ```
     """
 
     backend = "redis"
@@ -310,7 +320,7 @@ class RedisLedger(BaseLedger):
     async def hold(self, call: CallInfo) -> LedgerReservation:
         """Keep a place for ``call`` (nothing written), or raise QuotaExhaustedError against the fleet's count.
 
-        Raises :class:`~coze_client.errors.BackendUnavailableError` when Redis cannot be reached
+        Raises `BackendUnavailableError` when Redis cannot be reached
         (``on_unavailable="closed"``).
         """
         await self._flush()

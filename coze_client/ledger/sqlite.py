@@ -12,13 +12,15 @@
 * Off the event loop: sqlite calls run on one dedicated thread per ledger (``executor="thread"``,
   the default, measured cheaper) or on ``asyncio.to_thread`` with a connection per worker thread
   (``executor="to_thread"``). See ``docs/performance.md`` (## Ledger).
-* Versioned schema: ``PRAGMA user_version`` and the ordered :data:`MIGRATIONS`.
+* Versioned schema: ``PRAGMA user_version`` and the ordered `MIGRATIONS`.
 
-Example:
-    >>> ledger = SqliteLedger("/tmp/ledger.sqlite3", get_plan("coze.personal_free"))
-    >>> res = await ledger.reserve(call)
-    >>> await ledger.settle(res, usage)
-    >>> await ledger.aclose()
+Examples:
+    ```python
+    ledger = SqliteLedger("/tmp/ledger.sqlite3", get_plan("coze.personal_free"))
+    res = await ledger.reserve(call)
+    await ledger.settle(res, usage)
+    await ledger.aclose()
+    ```
 """
 
 from __future__ import annotations
@@ -250,8 +252,11 @@ class SqliteLedger(BaseLedger):
     """A ledger in a sqlite file (the default backend).
 
     Args:
-        path: the database file; default :func:`default_ledger_path`.
-        plans, clock, thresholds, on_threshold: see :class:`~coze_client.ledger.BaseLedger`.
+        path: the database file; default `default_ledger_path`.
+        plans: see `BaseLedger`.
+        clock: see `BaseLedger`.
+        thresholds: see `BaseLedger`.
+        on_threshold: see `BaseLedger`.
         executor: where a write waits when another process holds the file's write lock:
             ``"thread"`` (one dedicated thread and connection; default) or ``"to_thread"``.
         synchronous: sqlite ``synchronous`` pragma, ``"NORMAL"`` (survives process kills) or ``"FULL"``.

@@ -1,4 +1,4 @@
-"""Voice models: voices, speech, transcription, rooms, live, voiceprints (reference coze-api.md §5.7)."""
+"""Voice models: voices, speech, transcription, rooms, live, voiceprints (the Coze audio pages)."""
 
 from __future__ import annotations
 
@@ -207,7 +207,7 @@ class TurnDetectionType(str, Enum):
 
 
 class RoomTurnDetection(BaseModel):
-    """Turn detection of a room (cozepy cannot send it, §9.5)."""
+    """Turn detection of a room (cozepy cannot send it, a cozepy 0.20.0 gap)."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -217,11 +217,13 @@ class RoomTurnDetection(BaseModel):
 class RoomConfig(BaseModel):
     """Configuration of an RTC room. Every field is optional; documented defaults are filled in.
 
-    Example:
-        >>> RoomConfig().model_dump(by_alias=True, exclude_none=True)
-        {'prologue_delay_duration_ms': 500, 'room_mode': 'default'}
-        >>> RoomConfig(turn_detection={"type": "server_vad"}).turn_detection.type
-        'server_vad'
+    Examples:
+        ```python
+        RoomConfig().model_dump(by_alias=True, exclude_none=True)
+        # {'prologue_delay_duration_ms': 500, 'room_mode': 'default'}
+        RoomConfig(turn_detection={"type": "server_vad"}).turn_detection.type
+        # 'server_vad'
+        ```
     """
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -292,7 +294,7 @@ class VoiceprintGroup(CozeModel):
 
 
 class VoiceprintFeature(CozeModel):
-    """One speaker's voiceprint. ``created_at`` examples look like milliseconds (§1)."""
+    """One speaker's voiceprint. ``created_at`` examples look like milliseconds (the Coze API overview)."""
 
     id: str = ""
     group_id: str | None = None

@@ -1,4 +1,4 @@
-"""Chat v3 and message models (reference §5.1, §5.2, §6.1)."""
+"""Chat v3 and message models (the Coze chat page)."""
 
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ class MessageContentType(str, Enum):
 
 
 class ChatEventType(str, Enum):
-    """Event names of the chat stream (§6.1)."""
+    """Event names of the chat stream (the Coze chat page)."""
 
     CHAT_CREATED = "conversation.chat.created"
     CHAT_IN_PROGRESS = "conversation.chat.in_progress"
@@ -101,9 +101,11 @@ class MessageObjectString(BaseModel):
 class EnterMessage(BaseModel):
     """A message you send (``additional_messages``, conversation ``messages``).
 
-    Example:
-        >>> EnterMessage.user_text("hello").model_dump(exclude_none=True)
-        {'role': 'user', 'type': 'question', 'content': 'hello', 'content_type': 'text'}
+    Examples:
+        ```python
+        EnterMessage.user_text("hello").model_dump(exclude_none=True)
+        # {'role': 'user', 'type': 'question', 'content': 'hello', 'content_type': 'text'}
+        ```
     """
 
     model_config = ConfigDict(extra="forbid", use_enum_values=True, validate_default=True)
@@ -259,7 +261,7 @@ class ChatEvent(CozeModel):
         return self.event == ChatEventType.CHAT_FAILED.value
 
     def raise_for_failure(self) -> None:
-        """Raise :class:`~coze_client.errors.StreamError` when this is a failed-chat event."""
+        """Raise `StreamError` when this is a failed-chat event."""
         if self.is_failed:
             from ..errors import StreamError
 

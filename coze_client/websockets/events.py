@@ -1,17 +1,19 @@
-"""Typed realtime events (coze-api.md §7): what the server sends down, parsed from JSON frames.
+"""Typed realtime events (the Coze realtime pages): what the server sends down, parsed from JSON frames.
 
 Frames are ``{id, event_type, data, detail{logid, origin_message?}}``. Each known ``event_type`` has
 a class with a typed ``data``; an unknown type (or one whose ``data`` does not fit its model) is
-kept as a plain :class:`WebsocketEvent` with the raw ``data``, never dropped. Audio arrives as
+kept as a plain `WebsocketEvent` with the raw ``data``, never dropped. Audio arrives as
 base64: the ``audio`` property decodes it on demand (decoding every frame up front would cost time
 for callers that forward the base64 as is).
 
-Example:
-    >>> event = parse_event({"id": "1", "event_type": "speech.audio.update", "data": {"delta": "AAE="}})
-    >>> type(event).__name__, event.audio
-    ('SpeechAudioUpdate', b'\\x00\\x01')
-    >>> parse_event({"event_type": "brand.new", "data": {"x": 1}}).data
-    {'x': 1}
+Examples:
+    ```python
+    event = parse_event({"id": "1", "event_type": "speech.audio.update", "data": {"delta": "AAE="}})
+    type(event).__name__, event.audio
+    # ('SpeechAudioUpdate', b'\\x00\\x01')
+    parse_event({"event_type": "brand.new", "data": {"x": 1}}).data
+    # {'x': 1}
+    ```
 """
 
 from __future__ import annotations
