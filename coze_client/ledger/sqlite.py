@@ -37,6 +37,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
 
+from .._sqlite import is_transient, open_wal, retry_transient
 from ..errors import LedgerError, ValidationError
 from ..limits.plans import Plan
 from ._base import BaseLedger, ThresholdCallback
@@ -244,8 +245,7 @@ _BATCH_MAX = 512
 
 
 def _is_busy(exc: BaseException) -> bool:
-    text = str(exc).lower()
-    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+    return is_transient(exc)
 
 
 class SqliteLedger(BaseLedger):
@@ -363,23 +363,12 @@ class SqliteLedger(BaseLedger):
         """Open a WAL connection, retrying the open race of processes creating a fresh file together.
 
         Switching a new file to WAL takes an exclusive lock that sqlite does not wait for (no busy
-        handler), so "database is locked" there only means another process is doing the same.
+        handler), so "database is locked" there only means another process is doing the same
+        (`coze_client._sqlite.open_wal` retries it, as for the sqlite limiter).
         """
-        deadline = time.monotonic() + max(self._busy_timeout, 1.0)
-        delay = 0.001
-        while True:
-            conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
-            try:
-                if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-                    conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute(f"PRAGMA synchronous={self._synchronous}")
-                return conn
-            except sqlite3.OperationalError as exc:
-                conn.close()
-                if not _is_busy(exc) or time.monotonic() > deadline:
-                    raise
-            time.sleep(delay)
-            delay = min(delay * 2, 0.05)
+        return open_wal(
+            str(self.path), timeout=timeout, synchronous=self._synchronous, deadline=max(self._busy_timeout, 1.0)
+        )
 
     def _open_sync(self) -> None:
         """Create the file, migrate it and open the loop-thread connection (once, on a worker thread)."""
@@ -391,15 +380,7 @@ class SqliteLedger(BaseLedger):
             try:
                 self._prepare_file()
                 conn = self._conn_unlocked()
-                deadline = time.monotonic() + max(self._busy_timeout, 1.0)
-                while True:
-                    try:
-                        migrate(conn)
-                        break
-                    except sqlite3.OperationalError as exc:
-                        if not _is_busy(exc) or time.monotonic() > deadline:
-                            raise
-                        time.sleep(0.01)
+                retry_transient(lambda: migrate(conn), deadline=max(self._busy_timeout, 1.0))
                 self._fast = self._connect(0)
                 self._conns.append(self._fast)
             except (OSError, sqlite3.Error) as exc:
