@@ -4,10 +4,11 @@
 
 Resources only describe endpoints (`Endpoint`); this module owns
 all HTTP plumbing, so the limiter, the ledger and the retry policy apply to every call alike.
-Per attempt (a retry is a request the server counts too): the ledger reserves the call before
-it can reach the network, the limiter grants a slot, the request is sent; afterwards the slot is
-released at the response time and the reservation settled with the usage the response reports
-(or given back when the request certainly never left).
+Per attempt (a retry is a request the server counts too): the ledger holds the call (refusing
+it at once when the quota cannot cover it), the limiter grants a slot, the ledger marks the call
+(counted, durably) and the request is sent; afterwards the slot is released at the response time
+and the reservation settled with the usage the response reports (or given back when the request
+certainly never left).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from ._request import Endpoint, check_size, clean, format_path
 from ._response import api_error, logid_of, parse_body, unwrap
 from ._retry import RetryPolicy
 from .errors import APIConnectionError, APIError, AuthenticationError, RateLimitError, connection_error_from
-from .ledger.base import Reservation, UsageLedger
+from .ledger.base import Marking, Reservation, UsageLedger
 from .limits.base import Permit, RateLimiter, mark_responded
 
 __all__ = ["Attempt", "CallOptions", "Corridor", "PipelineStats"]
@@ -116,6 +117,9 @@ class Corridor:
         self._authorize = authorize or _bearer
         self._parse_error = parse_error or api_error
         self._refreshable = not isinstance(auth, StaticToken)
+        # Ledgers with the two-step hold/mark (ledger.base.Marking); others count at reserve.
+        self._hold = ledger.hold if isinstance(ledger, Marking) else ledger.reserve
+        self._mark = ledger.mark if isinstance(ledger, Marking) else None
 
     # ------------------------------------------------------------------ building
     def build(
@@ -208,12 +212,20 @@ class Corridor:
         self, endpoint: Endpoint, request: httpx.Request, call: CallInfo, meta: CallMeta,
         max_wait: float | None, stream: bool,
     ) -> Attempt:
-        reservation = await self.ledger.reserve(call)
+        # Held before the wait (refused at once when the quota cannot cover it), counted at the mark
+        # just before the send: a call killed while queued is never counted (ledger/_core.py).
+        reservation = await self._hold(call)
         try:
             permit = await self.limiter.acquire(call, max_wait=max_wait)
         except BaseException:
             await self.ledger.cancel(reservation)
             raise
+        if self._mark is not None:
+            try:
+                await self._mark(reservation)
+            except BaseException:
+                await permit.release(sent=False)
+                raise
         meta.attempts += 1
         meta.limiter_wait += permit.waited
         self.stats.attempts += 1

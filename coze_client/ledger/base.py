@@ -11,7 +11,9 @@ await ledger.cancel(reservation)                 # it certainly never left (conn
 ```
 
 A reservation counts as a call from the moment ``reserve`` returns, so a process killed at any
-instant never leaves the ledger counting fewer calls than reached the server.
+instant never leaves the ledger counting fewer calls than reached the server. Ledgers that are
+also `Marking` split ``reserve`` into ``hold`` (before the limiter wait) and ``mark`` (just
+before the send), so a call killed while it waits is never counted.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Protocol, runtime_checkable
 from .._call import CallInfo, Usage
 from ..limits.plans import Plan
 
-__all__ = ["PlanAware", "Reservation", "UsageLedger"]
+__all__ = ["Marking", "PlanAware", "Reservation", "UsageLedger"]
 
 
 @runtime_checkable
@@ -49,6 +51,31 @@ class UsageLedger(Protocol):
 
     async def aclose(self) -> None:
         """Release resources."""
+        ...
+
+
+@runtime_checkable
+class Marking(Protocol):
+    """A ledger that counts a call in two steps, so a call that waits is not counted while it waits.
+
+    The corridor, for every attempt:
+
+    ```python
+    reservation = await ledger.hold(call)   # before the limiter wait; QuotaExhaustedError at once
+    ...limiter wait...
+    await ledger.mark(reservation)           # just before the send: counted, durably
+    ...send...; settle or cancel as above
+    ```
+
+    ``cancel`` of a held (unmarked) reservation gives back its place; nothing was counted.
+    """
+
+    async def hold(self, call: CallInfo) -> Reservation:
+        """Keep a place for ``call`` (nothing counted), or refuse it with QuotaExhaustedError."""
+        ...
+
+    async def mark(self, reservation: Reservation) -> None:
+        """Count the held call: it may reach the server from now on. Durable when this returns."""
         ...
 
 

@@ -45,6 +45,13 @@ class NullLedger:
         """Nothing to count."""
         return _RESERVATION
 
+    async def hold(self, call: CallInfo) -> _NullReservation:
+        """Nothing to keep aside."""
+        return _RESERVATION
+
+    async def mark(self, reservation: object) -> None:
+        """Nothing to count."""
+
     async def settle(self, reservation: object, usage: Usage | None = None) -> None:
         """Nothing to record."""
 

@@ -14,11 +14,13 @@ the memory and sqlite backends. What this module adds is the transaction around 
   they run one after another on the same rows and are written by one compare-and-set, so 50
   concurrent callers cost about what one does, and conflicts happen only between processes.
   (``WATCH``/``MULTI`` would do the same in three round trips per step, holding a connection.)
-* **Reserve before send.** ``reserve`` returns once ``EXEC`` has been acknowledged. Durability
+* **Mark before send.** A ``hold`` (before the limiter wait) writes nothing; ``mark`` (just
+  before the send) and ``reserve`` return once the compare-and-set has been acknowledged, so a
+  client killed while its calls queue counts none of them (the rules: `._core`). Durability
   beyond that is Redis's own: run it with ``appendonly yes`` and ``appendfsync always`` (or
   ``everysec`` and accept up to a second of counts on a power loss); see ``docs/fleet.md``.
-* **Crashed clients.** A reservation counts as a call from the moment it is made; ``settle`` only
-  adds what the response reported. Open reservations are kept in a sorted set; one that was never
+* **Crashed clients.** A marked reservation counts as a call; ``settle`` only adds what the
+  response reported. Open reservations are kept in a sorted set; one that was never
   settled expires after ``reservation_ttl`` and stays counted (never an under-count), and a late
   ``cancel`` of an expired or unknown reservation gives nothing back.
 * **Keys** ``<prefix>:ledger:{<provider>:<account>}:row:<quota>:<period>`` (JSON of the row; parts
@@ -84,7 +86,7 @@ _FIELDS = tuple(f.name for f in dataclasses.fields(Row))
 class _Op:
     """What the current transaction is for: the rows it will touch and the reservation it closes."""
 
-    kind: Literal["reserve", "settle", "cancel"]
+    kind: Literal["hold", "mark", "settle", "cancel"]
     keys: tuple[Key, ...]
     res_id: str | None = None
 
@@ -242,6 +244,8 @@ class RedisLedger(BaseLedger):
         ```
     """
 
+    backend = "redis"
+
     def __init__(
         self,
         url: str | aioredis.Redis = "redis://127.0.0.1:6379/0",
@@ -313,8 +317,8 @@ class RedisLedger(BaseLedger):
         return int((end + keep).timestamp())
 
     # -- the corridor's calls ---------------------------------------------------------------------
-    async def reserve(self, call: CallInfo) -> LedgerReservation:
-        """Count ``call`` in every quota it falls under, fleet-wide, or raise QuotaExhaustedError.
+    async def hold(self, call: CallInfo) -> LedgerReservation:
+        """Keep a place for ``call`` (nothing written), or raise QuotaExhaustedError against the fleet's count.
 
         Raises `BackendUnavailableError` when Redis cannot be reached
         (``on_unavailable="closed"``).
@@ -322,25 +326,51 @@ class RedisLedger(BaseLedger):
         await self._flush()
         now = self._clock()
         keys = tuple(
-            (call.provider, call.account, e.track.name, e.period_key) for e in self._book.entries_for(call, now)
+            (call.provider, call.account, e.track.name, e.period_key) for e in self._book.guards_for(call, now)
         )
-        token = _OP.set(_Op("reserve", keys))
+        token = _OP.set(_Op("hold", keys))
         try:
-            return await super().reserve(call)
+            return await super().hold(call)
         except BackendUnavailableError:
             if self.on_unavailable == "closed":
                 raise
-            logger.debug(
-                "Redis ledger at %s unavailable: %s/%s call let through uncounted",
-                self._where,
-                call.provider,
-                call.account,
-            )
+            self._let_through(call)
             return LedgerReservation(
                 _OFFLINE + uuid.uuid4().hex, call.provider, call.account, call.model, call.points, ()
             )
         finally:
             _OP.reset(token)
+
+    async def mark(self, reservation: object) -> None:
+        """Count the held call fleet-wide (``EXEC`` acknowledged before this returns); it may leave from here on."""
+        if isinstance(reservation, LedgerReservation) and reservation.id.startswith(_OFFLINE):
+            return
+        res = reservation if isinstance(reservation, LedgerReservation) else None
+        keys: tuple[Key, ...] = ()
+        if res is not None and res.call is not None and res.state == "held":
+            keys = tuple(
+                (res.provider, res.account, e.track.name, e.period_key)
+                for e in self._book.entries_for(res.call, self._clock())
+            )
+        token = _OP.set(_Op("mark", keys, res.id if res is not None else None))
+        try:
+            await super().mark(reservation)
+        except BackendUnavailableError:
+            if self.on_unavailable == "closed" or res is None:
+                raise
+            self._let_through(res.call)
+            res.id = _OFFLINE + res.id
+            res.state = "open"
+        finally:
+            _OP.reset(token)
+
+    def _let_through(self, call: CallInfo | None) -> None:
+        logger.debug(
+            "Redis ledger at %s unavailable: %s/%s call let through uncounted",
+            self._where,
+            call.provider if call else "?",
+            call.account if call else "?",
+        )
 
     async def settle(self, reservation: object, usage: Usage | None = None) -> None:
         """Keep the reserved call and add its usage; kept for later when Redis is away (never raises for it)."""
@@ -349,11 +379,12 @@ class RedisLedger(BaseLedger):
             return
         await self._flush()
         token = _OP.set(_Op("settle", _keys_of(reservation), getattr(reservation, "id", None)))
+        was_open = isinstance(reservation, LedgerReservation) and reservation.state == "open"
         try:
             await super().settle(reservation, usage)
         except BackendUnavailableError:
             assert isinstance(reservation, LedgerReservation)
-            if reservation.state == "open":
+            if was_open:
                 # The call already counts; its usage is written when Redis answers again.
                 reservation.state = "settled"
                 self._pending.append((reservation, usage))
@@ -516,12 +547,12 @@ class RedisLedger(BaseLedger):
                 at = self._expire_at(row)
                 writes.append([index[key] + 1, _encode(row), at or 0])
             add, remove = [], []
-            for j, (kind, value) in zip(batch, outcomes, strict=True):
+            for j, (kind, _value) in zip(batch, outcomes, strict=True):
                 if kind != "ok" or j.op is None:
                     continue
-                if j.op.kind == "reserve" and isinstance(value, tuple) and isinstance(value[0], LedgerReservation):
-                    add.append(value[0].id)
-                elif j.op.res_id is not None:
+                if j.op.kind == "mark" and j.op.res_id is not None:
+                    add.append(j.op.res_id)  # counted from now on: open until settled or cancelled
+                elif j.op.kind != "hold" and j.op.res_id is not None:
                     remove.append(j.op.res_id)
             payload = {
                 "e": ["" if raw is None else raw for raw in raws],
