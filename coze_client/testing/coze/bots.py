@@ -1,4 +1,4 @@
-"""Bot management: create, update, publish, unpublish, versions, and the deprecated v1 reads."""
+"""FakeCoze area. Bots: list and retrieve (management is in BotAdminRoutes below)."""
 
 from __future__ import annotations
 
@@ -6,20 +6,75 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from .._core import Ctx
 from ._base import AreaBase
 
 if TYPE_CHECKING:
     from .._core import Ctx
-    from ..coze import BotScript
+    from ._common import BotScript
+
+
+from ._common import BotScript
+
+
+class BotRoutes(AreaBase):
+    """Bots: list and retrieve (management is in BotAdminRoutes below)."""
+
+    def _setup_bots(self) -> None:
+        r = self.route
+        r("GET", "/v1/bots", self._bots_list)
+        r("GET", "/v1/bots/{bid}", self._bot_retrieve)
+
+    def _bot_item(self, bot: BotScript) -> dict[str, Any]:
+        return {
+            "id": bot.bot_id,
+            "name": bot.name,
+            "description": bot.description,
+            "icon_url": "",
+            "is_published": True,
+            "updated_at": self.now(),
+            "owner_user_id": self.user["user_id"],
+            "folder_id": "",
+            "published_at": self.now(),
+        }
+
+    async def _bots_list(self, ctx: Ctx) -> httpx.Response:
+        q = ctx.query
+        if not q.get("workspace_id"):
+            return self.error(4000, "invalid parameter: workspace_id is required")
+        if "page_index" in q and "page_num" not in q:
+            # coze-api.md §5.9/§9.6: cozepy sends page_index; the documented name is page_num. The
+            # fake ignores the unknown parameter as a server does, so every call gets page 1.
+            pass
+        page_num, page_size = self._int(q.get("page_num"), 1), self._int(q.get("page_size"), 20)
+        items = list(self.bots.values())
+        start = (page_num - 1) * page_size
+        return self.ok({"items": [self._bot_item(b) for b in items[start : start + page_size]], "total": len(items)})
+
+    async def _bot_retrieve(self, ctx: Ctx) -> httpx.Response:
+        bot = self.bots.get(ctx.params["bid"])
+        if bot is None:
+            return self.error(4006, "invalid bot")
+        return self.ok(
+            {
+                "bot_id": bot.bot_id,
+                "name": bot.name,
+                "description": bot.description,
+                "icon_url": "",
+                "create_time": self.now(),
+                "update_time": self.now(),
+                "version": "1",
+                "prompt_info": {"prompt": ""},
+                "onboarding_info": {"prologue": "", "suggested_questions": []},
+                "bot_mode": 0,
+                "plugin_info_list": [],
+                "model_info": {"model_id": "fake", "model_name": "fake"},
+            }
+        )
 
 
 class BotAdminRoutes(AreaBase):
     """``/v1/bot/create|update|publish``, ``/v1/bots/{id}/unpublish|versions``, v1 list and online info."""
-
-    if TYPE_CHECKING:
-        bots: dict[str, BotScript]
-
-        def bot(self, bot_id: str, *, replies: Any = None, **options: Any) -> BotScript: ...
 
     def _setup_bot_admin(self) -> None:
         #: bot id -> {"space_id", "prompt", "versions": [{version, description, created_at, ...}], "channels"}

@@ -7,31 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from ._interface import CozeInterface
+
 if TYPE_CHECKING:
     from .._core import Ctx
 
 Handler = Callable[["Ctx"], Coroutine[Any, Any, httpx.Response]]
 
 
-class AreaBase:
-    """Base of the area mixins; the concrete methods come from FakeCoze."""
-
-    if TYPE_CHECKING:
-        user: dict[str, str]
-        workspace_id: str
-        strict: bool
-
-        def ok(self, data: Any = None, *, extra: dict[str, Any] | None = None,
-               with_data: bool = True) -> httpx.Response: ...
-
-        def error(self, code: int, msg: str, *, status: int = 200,
-                  headers: dict[str, str] | None = None) -> httpx.Response: ...
-
-        def new_id(self) -> str: ...
-
-        def now(self) -> int: ...
-
-        def route(self, method: str, template: str, handler: Any) -> None: ...
+class AreaBase(CozeInterface):
+    """Base of the area mixins: shared helpers (FakeCoze's interface comes from CozeInterface)."""
 
     # -- helpers ---------------------------------------------------------------------------------
     def bad(self, what: str) -> httpx.Response:

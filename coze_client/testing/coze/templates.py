@@ -10,19 +10,10 @@ from ._base import AreaBase
 
 if TYPE_CHECKING:
     from .._core import Ctx
-    from ..coze import BotScript
 
 
 class TemplateRoutes(AreaBase):
     """``/v1/templates/{id}/duplicate`` and ``/v1/entities/copy_tasks``."""
-
-    if TYPE_CHECKING:
-        bots: dict[str, BotScript]
-        workflows: dict[str, Any]
-        apps: dict[str, dict[str, Any]]
-        workspaces: dict[str, dict[str, Any]]
-
-        def bot(self, bot_id: str, *, replies: Any = None, **options: Any) -> BotScript: ...
 
     def _setup_templates(self) -> None:
         self.copy_tasks: dict[str, dict[str, Any]] = {}

@@ -15,9 +15,6 @@ if TYPE_CHECKING:
 class ConnectorRoutes(AreaBase):
     """``/v1/connectors/{id}/user_configs|install`` and ``/v1/connectors/{id}/bots/{bot}``."""
 
-    if TYPE_CHECKING:
-        workspaces: dict[str, dict[str, Any]]
-
     def _setup_connectors(self) -> None:
         self.connector_configs: dict[str, list[dict[str, Any]]] = {}
         self.installed_connectors: dict[str, set[str]] = {}
