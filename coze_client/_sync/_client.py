@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from ..limits.plans import Plan
 
 __all__ = ["Coze"]
+
+T = TypeVar("T")
 
 
 class Coze(SyncCozeResources):
@@ -102,6 +105,14 @@ class Coze(SyncCozeResources):
     def stats(self) -> PipelineStats:
         """Running totals of what the corridor did (calls, attempts, retries, waits)."""
         return self._inner.stats
+
+    def run(self, awaitable: Coroutine[Any, Any, T]) -> T:
+        """Run a coroutine of the objects underneath (the ledger, the limiter) on the SDK loop.
+
+        Example:
+            >>> rows = coze.run(coze.ledger.snapshot())  # doctest: +SKIP
+        """
+        return self._loop.run(awaitable)
 
     @property
     def closed(self) -> bool:

@@ -1,0 +1,95 @@
+"""The sync surface is generated from the async one, is current, and wraps what it does not know yet."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from coze_client import AsyncCoze, Coze
+from coze_client._sync import _generate, _resources
+from coze_client._sync._wrap import SyncResource, sync_doc
+from coze_client.resources._base import APIResource
+from coze_client.testing import FakeCoze
+
+TOKEN = "pat_TESTsecretTOKEN1234567890"
+
+
+def test_generated_module_is_current() -> None:
+    # Fails after a resource changes until `python -m coze_client._sync._generate` is run.
+    assert _generate.generate() == _generate.TARGET.read_text(encoding="utf-8"), (
+        "coze_client/_sync/_resources.py is stale: run python -m coze_client._sync._generate"
+    )
+    assert _generate.main(["--check"]) == 0
+
+
+def _walk(async_obj: Any, sync_cls: type[Any], path: str) -> Iterator[tuple[str, Any, type[Any]]]:
+    yield path, async_obj, sync_cls
+    for name in dir(async_obj):
+        if name.startswith("_") or name in _generate.SKIP:
+            continue
+        value = getattr(async_obj, name)
+        if isinstance(value, APIResource):
+            prop = getattr(sync_cls, name)
+            sub_cls = inspect.signature(prop.func, eval_str=True).return_annotation
+            yield from _walk(value, sub_cls, f"{path}.{name}")
+
+
+async def test_every_async_method_has_its_sync_twin() -> None:
+    coze = AsyncCoze(token=TOKEN, plan=None, ledger="none://")
+    try:
+        seen = 0
+        for path, resource, sync_cls in _walk(coze, Coze, "coze"):
+            for name, fn in inspect.getmembers(type(resource), inspect.isfunction):
+                if name.startswith("_") or isinstance(resource, AsyncCoze):
+                    continue
+                twin = getattr(sync_cls, name, None)
+                assert twin is not None, f"{path}.{name} has no sync twin"
+                a, s = inspect.signature(fn), inspect.signature(twin)
+                assert list(a.parameters) == list(s.parameters), f"{path}.{name}"
+                assert [p.default for p in a.parameters.values()] == [p.default for p in s.parameters.values()]
+                assert [p.kind for p in a.parameters.values()] == [p.kind for p in s.parameters.values()]
+                assert inspect.getdoc(twin) == sync_doc(inspect.getdoc(fn)), f"{path}.{name}"
+                if inspect.iscoroutinefunction(fn):
+                    assert a.return_annotation == s.return_annotation, f"{path}.{name}"
+                seen += 1
+        assert seen > 60
+        # The client options are AsyncCoze's, with the same defaults.
+        a_init, s_init = inspect.signature(AsyncCoze.__init__), inspect.signature(Coze.__init__)
+        assert [(p.name, p.default) for p in a_init.parameters.values()] == [
+            (p.name, p.default) for p in s_init.parameters.values()
+        ]
+    finally:
+        await coze.aclose()
+
+
+def test_sync_docstrings_read_as_sync_code() -> None:
+    doc = Coze.chat.func.__doc__  # type: ignore[attr-defined]
+    assert doc and "coze.chat" in doc
+    stream_doc = _resources.SyncChat.stream.__doc__ or ""
+    assert "with coze.chat.stream(" in stream_doc and "async" not in stream_doc and "await" not in stream_doc
+
+
+class AsyncGadgets(APIResource):
+    """``coze.gadgets``: a resource added after the last generation."""
+
+    async def spin(self, *, speed: int) -> int:
+        """Spin (async)."""
+        return speed * 2
+
+    def names(self) -> list[str]:
+        return ["a", "b"]
+
+
+def test_a_resource_the_generator_has_not_seen_still_works(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(AsyncCoze, "gadgets", property(lambda self: AsyncGadgets(self._corridor)), raising=False)
+    with FakeCoze().mock(), Coze(token=TOKEN, plan=None, ledger="none://") as coze:
+        gadgets = coze.gadgets  # type: ignore[attr-defined]
+        assert type(gadgets) is SyncResource
+        assert gadgets.spin(speed=21) == 42  # the coroutine ran on the SDK loop
+        assert gadgets.names() == ["a", "b"]
+        assert gadgets.spin.__doc__ == "Spin (async)."
+        with pytest.raises(AttributeError):
+            coze.no_such_resource  # type: ignore[attr-defined] # noqa: B018

@@ -1,0 +1,113 @@
+"""Many threads, one ``Coze``: one limiter and one ledger see every call, over real sockets."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+
+from coze_client import Coze, errors
+from coze_client.testing import FakeCoze, LoopbackServer
+
+TOKEN = "pat_TESTsecretTOKEN1234567890"
+
+
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    with LoopbackServer(FakeCoze(plan="coze.personal_free")) as server:
+        yield server
+
+
+def in_threads(n: int, work: object) -> list[BaseException]:
+    errors_seen: list[BaseException] = []
+    barrier = threading.Barrier(n)
+
+    def run() -> None:
+        barrier.wait()
+        try:
+            work()  # type: ignore[operator]
+        except BaseException as exc:  # reported to the test
+            errors_seen.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+        assert not t.is_alive(), "a thread hung"
+    return errors_seen
+
+
+def used(coze: Coze, quota: str) -> float:
+    rows = coze.run(coze.ledger.snapshot())
+    return sum(r.used for r in rows if r.quota == quota)
+
+
+def test_16_threads_50_calls_share_one_free_quota_exactly(server: LoopbackServer) -> None:
+    # coze.personal_free: 500 calls ever, then the account is locked out. 800 attempts from 16
+    # threads: exactly 500 reach the service, 300 are refused locally, none is throttled.
+    outcomes: Counter[str] = Counter()
+    lock = threading.Lock()
+    with Coze(token=TOKEN, base_url=server.base_url, plan="coze.personal_free", ledger="memory://") as coze:
+
+        def work() -> None:
+            for _ in range(50):
+                try:
+                    coze.users.me()
+                    result = "ok"
+                except errors.QuotaExhaustedError:
+                    result = "refused"
+                with lock:
+                    outcomes[result] += 1
+
+        assert in_threads(16, work) == []
+        assert outcomes == {"ok": 500, "refused": 300}
+        assert used(coze, "free_calls") == 500
+        assert coze.stats.calls == 800
+    stats = server.fake.stats
+    assert stats.requests == 500 and stats.rejections == 0
+    assert stats.max_over_limit == 0
+
+
+@pytest.mark.slow
+def test_threads_never_exceed_the_chat_qps_together(server: LoopbackServer) -> None:
+    # chat_qps 20/s on the free plan: 16 threads x 4 chats in one burst; the server sees none over.
+    server.fake.bot("b1", replies=["ok"])
+    with Coze(token=TOKEN, base_url=server.base_url, plan="coze.personal_free", ledger="memory://") as coze:
+
+        def work() -> None:
+            for _ in range(4):
+                coze.chat.create(bot_id="b1", user_id="u", additional_messages=["hi"])
+
+        assert in_threads(16, work) == []
+        assert used(coze, "free_calls") == 64
+    stats = server.fake.stats
+    assert stats.by_path.get("POST /v3/chat") == 64 and stats.rejections == 0
+    assert stats.peaks["chat_qps"] <= 20 and stats.max_over_limit == 0
+
+
+def test_a_slow_stream_reader_does_not_block_other_threads(server: LoopbackServer) -> None:
+    server.fake.bot("b1", replies=["one two three four"])
+    other_done = threading.Event()
+    with Coze(token=TOKEN, base_url=server.base_url, plan=None, ledger="memory://") as coze:
+        seen: list[str] = []
+
+        def slow_reader() -> None:
+            with coze.chat.stream(bot_id="b1", user_id="u", additional_messages=["hi"]) as events:
+                for event in events:
+                    seen.append(event.event)
+                    # Holds the stream open (unread) until the other thread has finished its calls.
+                    assert other_done.wait(30), "the other thread's calls were blocked by this stream"
+
+        reader = threading.Thread(target=slow_reader)
+        reader.start()
+        while not seen and reader.is_alive():
+            threading.Event().wait(0.005)
+        for _ in range(20):
+            coze.users.me()
+        other_done.set()
+        reader.join(30)
+        assert not reader.is_alive()
+        assert seen[-1] == "conversation.chat.completed"
