@@ -34,6 +34,7 @@ from .base import (
 from .coze import CozeProvider
 from .easydl import EasyDL, EasyDLResult, EasyDLToken
 from .gptbots import GPTBotsProvider
+from .sync import SyncAdapter, SyncChatProvider, SyncChatStream, open_sync
 from .xingchen import XingchenProvider
 
 __all__ = [
@@ -52,9 +53,13 @@ __all__ = [
     "GPTBotsProvider",
     "MessageInput",
     "MessagesInput",
+    "SyncAdapter",
+    "SyncChatProvider",
+    "SyncChatStream",
     "XingchenProvider",
     "normalize_messages",
     "open",
+    "open_sync",
 ]
 
 #: The chat adapters by name.

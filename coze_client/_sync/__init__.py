@@ -8,6 +8,6 @@
 
 from ._client import Coze
 from ._loop import SyncContextError
-from ._wrap import SyncEventStream, SyncPaginator, SyncWorkflowStream
+from ._wrap import SyncEventStream, SyncPaginator, SyncStream, SyncWorkflowStream
 
-__all__ = ["Coze", "SyncContextError", "SyncEventStream", "SyncPaginator", "SyncWorkflowStream"]
+__all__ = ["Coze", "SyncContextError", "SyncEventStream", "SyncPaginator", "SyncStream", "SyncWorkflowStream"]

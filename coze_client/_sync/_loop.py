@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from ..errors import CozeError
 
-__all__ = ["CANCEL_GRACE", "LoopThread", "SyncContextError", "acquire", "release"]
+__all__ = ["CANCEL_GRACE", "LoopThread", "SyncContextError", "acquire", "current", "release", "track"]
 
 T = TypeVar("T")
 
@@ -210,6 +210,12 @@ def release(loop: LoopThread, client: Any = None) -> None:
         if _current is loop:
             _current = None
     loop.stop()
+
+
+def track(client: Any) -> None:
+    """Close ``client`` (its ``close()``) at interpreter exit if it is still open then."""
+    with _lock:
+        _open_clients.add(client)
 
 
 def current() -> LoopThread | None:

@@ -32,10 +32,13 @@ if TYPE_CHECKING:
     from ..resources.workflows import WorkflowStream
     from ..types.workflows import WorkflowEventError, WorkflowEventInterrupt
 
-__all__ = ["SyncEventStream", "SyncPaginator", "SyncResource", "SyncWorkflowStream", "sync_doc", "wrap_value"]
+__all__ = [
+    "SyncEventStream", "SyncPaginator", "SyncResource", "SyncStream", "SyncWorkflowStream", "sync_doc", "wrap_value",
+]
 
 E = TypeVar("E")
 T = TypeVar("T")
+S = TypeVar("S", bound="SyncStream[Any]")
 
 # Events read ahead of the consumer at most (then the reader on the loop waits for room).
 _HIGH_WATER = 1024
@@ -143,22 +146,15 @@ def sync_doc(doc: str | None) -> str | None:
     return doc
 
 
-class SyncEventStream(Generic[E]):
-    """A stream of typed events for sync code: ``with coze.chat.stream(...) as events: for e in events``.
+class SyncStream(Generic[E]):
+    """Sync iteration over an async stream that lives on the SDK loop (``__aenter__``, ``__aiter__``, ``aclose``).
 
-    The same rules as :class:`~coze_client.EventStream`: leaving the ``with`` block (or breaking out
-    of the ``for`` loop) closes the connection at once, releases the limiter slot and settles the
-    ledger; a truncated stream raises :class:`~coze_client.errors.StreamError`. Events are read on the
-    SDK loop a little ahead of your loop (up to 1,024), so a slow consumer never stalls other calls.
-
-    Example:
-        >>> with coze.chat.stream(bot_id="7351...", user_id="u1",  # doctest: +SKIP
-        ...                       additional_messages=["hi"]) as events:
-        ...     for event in events:
-        ...         print(event.event)
+    Events are read on the SDK loop a little ahead of the consumer (up to 1,024), so a slow consumer
+    never stalls other calls; leaving the ``with`` block, breaking out of the ``for`` loop or
+    :meth:`close` closes the stream underneath at once.
     """
 
-    def __init__(self, inner: EventStream[E], loop: LoopThread) -> None:
+    def __init__(self, inner: Any, loop: LoopThread) -> None:
         self._inner = inner
         self._loop = loop
         self._buffer: collections.deque[Any] = collections.deque()
@@ -170,13 +166,7 @@ class SyncEventStream(Generic[E]):
         self._started = False
         self._closed = False
 
-    @property
-    def stream(self) -> EventStream[E]:
-        """The async stream underneath (it lives on the SDK loop: read its attributes, do not await it)."""
-        return self._inner
-
-    # -- context manager
-    def __enter__(self) -> SyncEventStream[E]:
+    def __enter__(self: S) -> S:
         self._loop.run(self._inner.__aenter__())
         return self
 
@@ -184,49 +174,6 @@ class SyncEventStream(Generic[E]):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
-
-    # -- facts the async stream keeps
-    @property
-    def response(self) -> httpx.Response | None:
-        """The underlying HTTP response (after opening)."""
-        return self._inner.response
-
-    @property
-    def meta(self) -> CallMeta | None:
-        """What the corridor did to open this stream (attempts, waits, logid)."""
-        return self._inner.meta
-
-    @property
-    def logid(self) -> str | None:
-        """The stream's ``x-tt-logid``."""
-        return self._inner.logid
-
-    @property
-    def usage(self) -> Usage | None:
-        """Usage reported by the stream so far (tokens of a completed chat)."""
-        return self._inner.usage
-
-    @property
-    def ended(self) -> bool:
-        """Whether the terminating event arrived."""
-        return self._inner.ended
-
-    @property
-    def end_data(self) -> Any:
-        """Data of the terminating event (the chatflow's ``done`` carries ``debug_url``)."""
-        return self._inner.end_data
-
-    @property
-    def last_event_id(self) -> str | None:
-        """The ``id`` of the last event that carried one."""
-        return self._inner.last_event_id
-
-    if not TYPE_CHECKING:
-
-        def __getattr__(self, name: str) -> Any:
-            if name.startswith("_"):
-                raise AttributeError(name)
-            return getattr(self._inner, name)
 
     # -- iteration
     def __iter__(self) -> Iterator[E]:
@@ -316,6 +263,74 @@ class SyncEventStream(Generic[E]):
         return list(self)
 
 
+class SyncEventStream(SyncStream[E]):
+    """A stream of typed events for sync code: ``with coze.chat.stream(...) as events: for e in events``.
+
+    The same rules as :class:`~coze_client.EventStream`: leaving the ``with`` block (or breaking out
+    of the ``for`` loop) closes the connection at once, releases the limiter slot and settles the
+    ledger; a truncated stream raises :class:`~coze_client.errors.StreamError`. Events are read on the
+    SDK loop a little ahead of your loop (up to 1,024), so a slow consumer never stalls other calls.
+
+    Example:
+        >>> with coze.chat.stream(bot_id="7351...", user_id="u1",  # doctest: +SKIP
+        ...                       additional_messages=["hi"]) as events:
+        ...     for event in events:
+        ...         print(event.event)
+    """
+
+    _inner: EventStream[E]
+
+    def __init__(self, inner: EventStream[E], loop: LoopThread) -> None:
+        super().__init__(inner, loop)
+
+    @property
+    def stream(self) -> EventStream[E]:
+        """The async stream underneath (it lives on the SDK loop: read its attributes, do not await it)."""
+        return self._inner
+
+    # -- facts the async stream keeps
+    @property
+    def response(self) -> httpx.Response | None:
+        """The underlying HTTP response (after opening)."""
+        return self._inner.response
+
+    @property
+    def meta(self) -> CallMeta | None:
+        """What the corridor did to open this stream (attempts, waits, logid)."""
+        return self._inner.meta
+
+    @property
+    def logid(self) -> str | None:
+        """The stream's ``x-tt-logid``."""
+        return self._inner.logid
+
+    @property
+    def usage(self) -> Usage | None:
+        """Usage reported by the stream so far (tokens of a completed chat)."""
+        return self._inner.usage
+
+    @property
+    def ended(self) -> bool:
+        """Whether the terminating event arrived."""
+        return self._inner.ended
+
+    @property
+    def end_data(self) -> Any:
+        """Data of the terminating event (the chatflow's ``done`` carries ``debug_url``)."""
+        return self._inner.end_data
+
+    @property
+    def last_event_id(self) -> str | None:
+        """The ``id`` of the last event that carried one."""
+        return self._inner.last_event_id
+
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            if name.startswith("_"):
+                raise AttributeError(name)
+            return getattr(self._inner, name)
+
 class _Failure:
     __slots__ = ("error",)
 
@@ -327,10 +342,6 @@ class SyncWorkflowStream(SyncEventStream[WorkflowEvent]):
     """A workflow event stream for sync code (``runs.stream`` / ``runs.resume``); see ``WorkflowStream``."""
 
     _inner: WorkflowStream
-
-    def __enter__(self) -> SyncWorkflowStream:
-        super().__enter__()
-        return self
 
     @property
     def debug_url(self) -> str | None:
