@@ -72,15 +72,23 @@ class LoopThread:
             self.loop.run_forever()
         finally:
             try:
-                pending = [t for t in asyncio.all_tasks(self.loop) if not t.done()]
-                for task in pending:
-                    task.cancel()
-                if pending:
-                    self.loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+                self._drain()
                 self.loop.run_until_complete(self.loop.shutdown_asyncgens())
+                self._drain()
                 self.loop.run_until_complete(self.loop.shutdown_default_executor())
             finally:
                 self.loop.close()
+
+    def _drain(self) -> None:
+        # Tasks still pending at the stop (an async generator's finaliser, a call given up on):
+        # cancel them and let them finish, a few times over, as ending one may start another.
+        for _ in range(5):
+            pending = [t for t in asyncio.all_tasks(self.loop) if not t.done()]
+            if not pending:
+                return
+            for task in pending:
+                task.cancel()
+            self.loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
 
     @property
     def alive(self) -> bool:

@@ -40,9 +40,9 @@ E = TypeVar("E")
 T = TypeVar("T")
 S = TypeVar("S", bound="SyncStream[Any]")
 
-# Events read ahead of the consumer at most (then the reader on the loop waits for room).
-_HIGH_WATER = 1024
-_LOW_WATER = 256
+# Batches (one per network read) held for the consumer at most; then the reader on the loop waits.
+_HIGH_WATER = 64
+_LOW_WATER = 16
 _DONE: Any = object()
 
 
@@ -149,9 +149,10 @@ def sync_doc(doc: str | None) -> str | None:
 class SyncStream(Generic[E]):
     """Sync iteration over an async stream that lives on the SDK loop (``__aenter__``, ``__aiter__``, ``aclose``).
 
-    Events are read on the SDK loop a little ahead of the consumer (up to 1,024), so a slow consumer
-    never stalls other calls; leaving the ``with`` block, breaking out of the ``for`` loop or
-    :meth:`close` closes the stream underneath at once.
+    Events are read on the SDK loop a little ahead of the consumer (up to 64 network reads), so a slow
+    consumer never stalls other calls; they cross between the threads in batches, one per network read.
+    Leaving the ``with`` block, breaking out of the ``for`` loop or :meth:`close` closes the stream
+    underneath at once.
     """
 
     def __init__(self, inner: Any, loop: LoopThread) -> None:
@@ -165,6 +166,8 @@ class SyncStream(Generic[E]):
         self._pump: asyncio.Future[None] | None = None
         self._started = False
         self._closed = False
+        self._batch: list[Any] = []
+        self._flush_due = False
 
     def __enter__(self: S) -> S:
         self._loop.run(self._inner.__aenter__())
@@ -190,7 +193,7 @@ class SyncStream(Generic[E]):
         try:
             while True:
                 try:
-                    item = buffer.popleft()
+                    batch = buffer.popleft()
                 except IndexError:
                     with ready:
                         self._waiting = True  # set before looking: the reader notifies only when it sees it
@@ -201,11 +204,12 @@ class SyncStream(Generic[E]):
                 if self._paused and len(buffer) <= _LOW_WATER:
                     self._paused = False
                     self._loop.call_soon(self._wake_pump)
-                if item is _DONE:
-                    return
-                if isinstance(item, _Failure):
-                    raise item.error
-                yield item
+                for item in batch:
+                    if item is _DONE:
+                        return
+                    if item.__class__ is _Failure:
+                        raise item.error
+                    yield item
         finally:
             self.close()
 
@@ -217,32 +221,46 @@ class SyncStream(Generic[E]):
         if self._room is not None:
             self._room.set()
 
-    def _put(self, item: Any) -> None:
-        self._buffer.append(item)
-        if self._waiting:
-            with self._ready:
-                self._ready.notify()
+    def _flush(self) -> None:
+        # On the loop, once the reader has taken every event that was at hand (it is waiting for
+        # bytes now): hand them over in one batch, so the threads meet once per network read.
+        self._flush_due = False
+        batch, self._batch = self._batch, []
+        if batch:
+            self._buffer.append(batch)
+            if self._waiting:
+                with self._ready:
+                    self._ready.notify()
 
     async def _read(self) -> None:
         iterator: AsyncIterator[E] = self._inner.__aiter__()
         room = self._room
         assert room is not None
         buffer = self._buffer
+        loop = asyncio.get_running_loop()
         try:
             async for event in iterator:
-                self._put(event)
+                self._batch.append(event)
+                if not self._flush_due:
+                    self._flush_due = True
+                    loop.call_soon(self._flush)
                 if len(buffer) >= _HIGH_WATER:
                     room.clear()
                     self._paused = True
                     if len(buffer) >= _HIGH_WATER:  # the consumer may have drained it meanwhile
                         await room.wait()
         except asyncio.CancelledError:
-            self._put(_DONE)
+            self._batch.append(_DONE)
             raise
         except BaseException as exc:
-            self._put(_Failure(exc))
+            self._batch.append(_Failure(exc))
         else:
-            self._put(_DONE)
+            self._batch.append(_DONE)
+        finally:
+            self._flush()
+            aclose = getattr(iterator, "aclose", None)
+            if aclose is not None:
+                await aclose()
 
     def close(self) -> None:
         """Close the connection and settle the call (idempotent)."""
@@ -269,7 +287,7 @@ class SyncEventStream(SyncStream[E]):
     The same rules as :class:`~coze_client.EventStream`: leaving the ``with`` block (or breaking out
     of the ``for`` loop) closes the connection at once, releases the limiter slot and settles the
     ledger; a truncated stream raises :class:`~coze_client.errors.StreamError`. Events are read on the
-    SDK loop a little ahead of your loop (up to 1,024), so a slow consumer never stalls other calls.
+    SDK loop a little ahead of your loop, so a slow consumer never stalls other calls.
 
     Example:
         >>> with coze.chat.stream(bot_id="7351...", user_id="u1",  # doctest: +SKIP
