@@ -168,3 +168,38 @@ def test_ctrl_c_cancels_the_call_with_the_async_ledger_rules(fake: FakeCoze) -> 
         assert len(ledger.settled) == len(expected.settled) and len(ledger.cancelled) == len(expected.cancelled)
         fake.faults.clear()
         assert coze.users.me().user_id  # the client still works
+
+
+@pytest.mark.slow
+def test_a_client_never_closed_is_closed_at_exit_and_its_calls_are_booked(tmp_path: object) -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    db = Path(str(tmp_path)) / "ledger.db"
+    script = f"""
+import threading
+from coze_client import Coze
+from coze_client.testing import FakeCoze
+fake = FakeCoze(plan="coze.personal_free")
+mock = fake.mock()
+mock.__enter__()
+coze = Coze(token="{TOKEN}", plan="coze.personal_free", ledger="sqlite:///{db}")
+for _ in range(3):
+    coze.users.me()
+print(sorted(t.name for t in threading.enumerate()))
+# no close(): the interpreter exits with the client open
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "coze-client-sync-loop" in done.stdout and "Traceback" not in done.stderr
+    check = f"""
+from coze_client import Coze
+from coze_client.testing import FakeCoze
+with FakeCoze().mock(), Coze(token="{TOKEN}", plan="coze.personal_free", ledger="sqlite:///{db}") as coze:
+    rows = coze.run(coze.ledger.snapshot())
+    print(sum(r.used for r in rows if r.quota == "free_calls"))
+"""
+    again = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == "3.0"
