@@ -21,7 +21,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from coze_client._sync import Coze, SyncStream
-from coze_client._sync._loop import LoopThread, acquire, release, track
+from coze_client._sync._loop import Portal, acquire, release, track
 from coze_client.errors import StreamError
 
 from .base import ChatDelta, ChatProvider, ChatReply, ChatStream, Conversation, MessagesInput
@@ -62,7 +62,7 @@ class SyncChatStream(SyncStream[ChatDelta]):
 class SyncAdapter:
     """Any async adapter for sync code: its coroutine methods run on the SDK loop (EasyDL, ...)."""
 
-    def __init__(self, inner: Any, loop: LoopThread) -> None:
+    def __init__(self, inner: Any, loop: Portal) -> None:
         self._inner = inner
         self._loop = loop
         self._closed = False

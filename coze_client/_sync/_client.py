@@ -10,7 +10,7 @@ import httpx
 
 from .._client import AsyncCoze
 from .._transport import PipelineStats
-from ._loop import LoopThread, acquire, release
+from ._loop import Portal, acquire, release
 from ._resources import SyncCozeResources
 from ._wrap import wrap_member
 
@@ -58,7 +58,7 @@ class Coze(SyncCozeResources):
 
     def _start(self, options: dict[str, Any]) -> None:
         self._closed = True
-        self._loop: LoopThread = acquire(self)
+        self._loop: Portal = acquire(self)
         try:
             self._inner: AsyncCoze = self._loop.run(_build(options))
         except BaseException:

@@ -348,10 +348,10 @@ def generate() -> str:
         '    """The resources of :class:`~coze_client.Coze` (the same as ``AsyncCoze``\'s)."""',
         "",
         "    _inner: AsyncCoze",
-        "    _loop: LoopThread",
+        "    _loop: Portal",
     ]
     imports.add("coze_client._client", "AsyncCoze")
-    imports.add("coze_client._sync._loop", "LoopThread")
+    imports.add("coze_client._sync._loop", "Portal")
     top += ["", *_init(AsyncCoze.__init__, _ModuleScope(AsyncCoze.__module__), imports)]
     for attr, resource in _resources(client, SKIP):
         sync_name = emit(resource)

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from ..errors import CozeError
 
-__all__ = ["CANCEL_GRACE", "LoopThread", "SyncContextError", "acquire", "current", "release", "track"]
+__all__ = ["CANCEL_GRACE", "LoopThread", "Portal", "SyncContextError", "acquire", "current", "release", "track"]
 
 T = TypeVar("T")
 
@@ -186,14 +186,40 @@ class LoopThread:
             self.thread.join(timeout)
 
 
+class Portal:
+    """One client's way onto the SDK loop: runs its calls there until the client is closed."""
+
+    __slots__ = ("__weakref__", "closed", "thread")
+
+    def __init__(self, thread: LoopThread) -> None:
+        self.thread = thread
+        self.closed = False
+
+    @property
+    def pid(self) -> int:
+        """The process the loop belongs to."""
+        return self.thread.pid
+
+    def run(self, coro: Coroutine[Any, Any, T]) -> T:
+        """Run ``coro`` on the SDK loop and wait for it (see :meth:`LoopThread.run`)."""
+        if self.closed:
+            coro.close()
+            raise SyncContextError("this client is closed; create a new one (or use it inside its with block)")
+        return self.thread.run(coro)
+
+    def call_soon(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Schedule ``fn(*args)`` on the SDK loop from any thread."""
+        self.thread.call_soon(fn, *args)
+
+
 _lock = threading.Lock()
 _current: LoopThread | None = None
 # Clients still open, closed at interpreter exit before the loop stops (their ledgers flush).
 _open_clients: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
-def acquire(client: Any = None) -> LoopThread:
-    """The process's SDK loop (started if needed), counted as used once more."""
+def acquire(client: Any = None) -> Portal:
+    """A portal onto the process's SDK loop (started if needed), which counts one user more."""
     global _current
     with _lock:
         if _current is None or not _current.alive:
@@ -201,15 +227,19 @@ def acquire(client: Any = None) -> LoopThread:
         _current.users += 1
         if client is not None:
             _open_clients.add(client)
-        return _current
+        return Portal(_current)
 
 
-def release(loop: LoopThread, client: Any = None) -> None:
-    """One user fewer; the last one stops the loop and its thread."""
+def release(portal: Portal, client: Any = None) -> None:
+    """Close the portal: one user fewer; the last one stops the loop and its thread."""
     global _current
     with _lock:
         if client is not None:
             _open_clients.discard(client)
+        if portal.closed:
+            return
+        portal.closed = True
+        loop = portal.thread
         if loop.pid != os.getpid():
             return
         loop.users -= 1

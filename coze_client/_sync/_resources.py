@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from coze_client._auth import TokenProvider
     from coze_client._client import AsyncCoze
     from coze_client._models import ListResult
-    from coze_client._sync._loop import LoopThread
+    from coze_client._sync._loop import Portal
     from coze_client._transport import TimeoutTypes
     from coze_client.ledger.base import UsageLedger
     from coze_client.limits.base import RateLimiter
@@ -2061,7 +2061,7 @@ class SyncCozeResources:
     """The resources of :class:`~coze_client.Coze` (the same as ``AsyncCoze``'s)."""
 
     _inner: AsyncCoze
-    _loop: LoopThread
+    _loop: Portal
 
     def __init__(
         self,

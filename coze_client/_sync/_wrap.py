@@ -26,7 +26,7 @@ from .._streaming import EventStream
 from ..pagination import AsyncPaginator, Page
 from ..resources._base import APIResource
 from ..types.workflows import WorkflowEvent
-from ._loop import LoopThread
+from ._loop import Portal
 
 if TYPE_CHECKING:
     from ..resources.workflows import WorkflowStream
@@ -52,7 +52,7 @@ class SyncResource:
     # "module.AsyncName" -> the generated sync class (filled by the classes' ``_wraps``).
     _registry: ClassVar[dict[str, type[SyncResource]]] = {}
 
-    def __init__(self, inner: Any, loop: LoopThread) -> None:
+    def __init__(self, inner: Any, loop: Portal) -> None:
         self._inner = inner
         self._loop = loop
 
@@ -78,14 +78,14 @@ class SyncResource:
             return wrapped
 
 
-def resource_for(inner: APIResource, loop: LoopThread) -> SyncResource:
+def resource_for(inner: APIResource, loop: Portal) -> SyncResource:
     """The sync face of an async resource (its generated class, else the generic one)."""
     kind = type(inner)
     cls = SyncResource._registry.get(f"{kind.__module__}.{kind.__qualname__}", SyncResource)
     return cls(inner, loop)
 
 
-def wrap_value(value: Any, loop: LoopThread) -> Any:
+def wrap_value(value: Any, loop: Portal) -> Any:
     """A result as sync code sees it: streams, paginators and resources get their sync face."""
     if isinstance(value, EventStream):
         from ..resources.workflows import WorkflowStream
@@ -106,7 +106,7 @@ async def _await(value: Any) -> Any:
     return await value
 
 
-def wrap_member(value: Any, loop: LoopThread) -> Any:
+def wrap_member(value: Any, loop: Portal) -> Any:
     """A member of an async resource as a sync one (methods run on the loop)."""
     if isinstance(value, APIResource):
         return resource_for(value, loop)
@@ -155,7 +155,7 @@ class SyncStream(Generic[E]):
     underneath at once.
     """
 
-    def __init__(self, inner: Any, loop: LoopThread) -> None:
+    def __init__(self, inner: Any, loop: Portal) -> None:
         self._inner = inner
         self._loop = loop
         self._buffer: collections.deque[Any] = collections.deque()
@@ -298,7 +298,7 @@ class SyncEventStream(SyncStream[E]):
 
     _inner: EventStream[E]
 
-    def __init__(self, inner: EventStream[E], loop: LoopThread) -> None:
+    def __init__(self, inner: EventStream[E], loop: Portal) -> None:
         super().__init__(inner, loop)
 
     @property
@@ -391,7 +391,7 @@ class SyncPaginator(Generic[T]):
         >>> first = coze.conversations.list(bot_id="7351...").first_page()  # doctest: +SKIP
     """
 
-    def __init__(self, inner: AsyncPaginator[T], loop: LoopThread) -> None:
+    def __init__(self, inner: AsyncPaginator[T], loop: Portal) -> None:
         self._inner = inner
         self._loop = loop
 

@@ -72,18 +72,21 @@ def test_one_loop_for_every_client_ends_with_the_last(fake: FakeCoze) -> None:
     first = new()
     second = new()
     lt = _loop.current()
-    assert lt is not None and first._loop is second._loop is lt and lt.users == 2
+    assert lt is not None and first._loop.thread is second._loop.thread is lt and lt.users == 2
+    assert TOKEN not in repr(first) and "StaticToken(pat_" in repr(first)
     assert first.users.me().user_id and second.users.me().user_id
     first.close()
     first.close()  # idempotent
     assert lt.thread.is_alive() and _loop.current() is lt
+    with pytest.raises(SyncContextError, match="closed"):
+        first.users.me()  # closed, while the loop still serves the other client
     assert second.users.me().user_id
     second.close()
     assert not lt.thread.is_alive() and _loop.current() is None
     with pytest.raises(SyncContextError, match="closed"):
         second.users.me()
     with new() as third:  # a new loop starts on demand
-        assert third.users.me().user_id and third._loop is not lt
+        assert third.users.me().user_id and third._loop.thread is not lt
 
 
 def test_a_failed_constructor_releases_the_loop() -> None:
@@ -97,7 +100,7 @@ def test_a_failed_constructor_releases_the_loop() -> None:
 def test_a_forked_child_gets_its_own_loop() -> None:
     with LoopbackServer(FakeCoze()) as server, new(base_url=server.base_url) as parent:
         assert parent.users.me().user_id
-        parent_loop = parent._loop
+        parent_loop = parent._loop.thread
         read, write = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: report with the exit code, never return into pytest
@@ -109,7 +112,7 @@ def test_a_forked_child_gets_its_own_loop() -> None:
                 except SyncContextError:
                     with new(base_url=server.base_url) as child:
                         ok = bool(child.users.me().user_id)
-                        fresh = child._loop is not parent_loop and child._loop.pid == os.getpid()
+                        fresh = child._loop.thread is not parent_loop and child._loop.pid == os.getpid()
                         code = 0 if ok and fresh else 3
             finally:
                 os.write(write, bytes([code]))
