@@ -5,7 +5,7 @@ For other processes, other languages and manual poking (``curl``)::
     coze-client fake-server --provider coze --plan coze.personal_free --port 8080
     curl -H "Authorization: Bearer pat_x" http://127.0.0.1:8080/v1/users/me
 
-The server runs until Ctrl-C, then prints what it saw (requests, rejections, the worst excess over
+The server runs until Ctrl-C or SIGTERM, then prints what it saw (requests, rejections, the worst excess over
 any limit). The lead's ``cli/app.py`` registers the command; :data:`command` is the same command as a
 standalone typer function for anyone who wants to mount it elsewhere.
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 from collections.abc import Callable, Sequence
 from typing import Annotated
 
@@ -57,9 +58,18 @@ def build_fake(provider: str, plan: str | None = None, *, tokens: Sequence[str] 
 
 
 async def _serve(fake: FakeServer, host: str, port: int, log_level: str, on_ready: Callable[[str], None]) -> None:
-    async with serve_loopback(fake, host=host, port=port, log_level=log_level) as base_url:
-        on_ready(base_url)
-        await asyncio.Event().wait()  # until cancelled (Ctrl-C)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    # SIGTERM (process managers, CI, `kill`) ends the server as Ctrl-C does, so the summary is printed.
+    with contextlib.suppress(NotImplementedError, RuntimeError):  # no signal handlers on this platform/thread
+        loop.add_signal_handler(signal.SIGTERM, stop.set)
+    try:
+        async with serve_loopback(fake, host=host, port=port, log_level=log_level) as base_url:
+            on_ready(base_url)
+            await stop.wait()  # until SIGTERM, or cancelled (Ctrl-C)
+    finally:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.remove_signal_handler(signal.SIGTERM)
 
 
 def fake_server(
@@ -69,22 +79,34 @@ def fake_server(
     host: str = "127.0.0.1",
     *,
     tokens: Sequence[str] | None = None,
+    latency: float | None = None,
+    stream_interval: float | None = None,
     log_level: str = "warning",
     echo: Callable[[str], None] = typer.echo,
 ) -> FakeServer:
-    """Serve a fake ``provider`` (enforcing ``plan``) on ``host``:``port`` until interrupted.
+    """Serve a fake ``provider`` (enforcing ``plan``) on ``host``:``port`` until Ctrl-C or SIGTERM.
 
-    Returns the fake after shutdown, with its recorded requests and counters, and prints a summary.
+    ``latency`` delays every answer and ``stream_interval`` spaces streamed chunks (seconds), for trying
+    an app against realistic timings. Returns the fake after shutdown, with its recorded requests and
+    counters, and prints a summary.
 
     Example::
 
         fake_server("coze", "coze.personal_free", port=8080)
     """
+    for name, value in (("latency", latency), ("stream interval", stream_interval)):
+        if value is not None and not value >= 0:
+            raise ValueError(f"{name} must be seconds >= 0, got {value}")
     fake = build_fake(provider, plan, tokens=tokens)
+    fake.configure(latency=latency, stream_interval=stream_interval)
 
     def ready(base_url: str) -> None:
         what = f"plan {plan}" if plan else "no plan limits"
-        echo(f"fake {provider} server on {base_url} ({what}); Ctrl-C stops it")
+        timings = "".join(
+            f", {label} {value:g} s" for label, value in (("latency", latency), ("stream interval", stream_interval))
+            if value
+        )
+        echo(f"fake {provider} server on {base_url} ({what}{timings}); Ctrl-C or SIGTERM stops it")
         if provider == "coze":
             echo(f"  try: curl -H 'Authorization: Bearer pat_test' {base_url}/v1/users/me")
 
@@ -104,10 +126,22 @@ def command(
     port: Annotated[int, typer.Option(help="Port (0 picks a free one).")] = 8080,
     host: Annotated[str, typer.Option(help="Address to bind (keep it on loopback).")] = "127.0.0.1",
     token: Annotated[list[str] | None, typer.Option(help="Accepted token (repeat); default: any token.")] = None,
+    latency: Annotated[float | None, typer.Option(help="Seconds before every answer (e.g. 0.3).")] = None,
+    stream_interval: Annotated[
+        float | None, typer.Option(help="Seconds between the chunks of streamed answers (e.g. 0.05).")
+    ] = None,
 ) -> None:
     """Serve a fake provider on a loopback port (for other processes and other languages)."""
     try:
-        fake_server(provider=provider, plan=plan, port=port, host=host, tokens=token or None)
+        fake_server(
+            provider=provider,
+            plan=plan,
+            port=port,
+            host=host,
+            tokens=token or None,
+            latency=latency,
+            stream_interval=stream_interval,
+        )
     except (ValueError, LookupError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc

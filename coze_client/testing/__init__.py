@@ -16,6 +16,7 @@ Example:
 """
 
 from ._core import FakeServer, FakeTransport, RecordedRequest, UploadedFile
+from .clock import LoopTimeClock, virtual_time
 from .coze import BotScript, ChatScript, FakeCoze, WorkflowScript
 from .easydl import FakeEasyDL
 from .enforcement import Admission, Enforcer, ManualClock, Rejection, Stats, estimate_tokens
@@ -40,6 +41,7 @@ __all__ = [
     "FakeXingchen",
     "Fault",
     "Faults",
+    "LoopTimeClock",
     "LoopbackServer",
     "ManualClock",
     "RecordedRequest",
@@ -50,6 +52,7 @@ __all__ = [
     "asgi_app",
     "estimate_tokens",
     "serve_loopback",
+    "virtual_time",
 ]
 
 

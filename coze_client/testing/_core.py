@@ -185,6 +185,8 @@ class FakeServer:
 
     provider = "fake"
     base_urls: tuple[str, ...] = ()
+    # Paths under the base URLs that belong to another fake (FakeCoze leaves OAuth to FakeOAuth on respx).
+    leave_paths: tuple[str, ...] = ()
 
     def __init__(
         self,
@@ -223,6 +225,56 @@ class FakeServer:
         self._patterns: list[tuple[str, re.Pattern[str], Handler]] = []
         self._logid_seq = 0
         self.record_requests = True
+
+    def configure(
+        self,
+        *,
+        plan: Plan | str | None = None,
+        limits: Sequence[Limit] = (),
+        quotas: Sequence[Quota] = (),
+        count_rejected: bool = True,
+        enforce: bool = True,
+        latency: float | None = None,
+        stream_interval: float | None = None,
+        faults: Iterable[Fault] = (),
+        retry_after_header: bool | None = None,
+    ) -> FakeServer:
+        """Set the plan, faults and timings after construction (what the pytest markers call); returns self.
+
+        Args:
+            plan / limits / quotas / count_rejected / enforce: replace the enforcer (as in the constructor;
+                all empty: keep the current one).
+            latency: seconds every request waits before its answer (a ``latency`` fault on all paths).
+            stream_interval: seconds between the chunks of every streamed answer (a ``slow_stream`` fault).
+            faults: :class:`~coze_client.testing.Fault` records to add.
+            retry_after_header: see the constructor (None: unchanged).
+
+        Example:
+            >>> fake = FakeServer().configure(latency=0.2, limits=[Limit(name="qps", group="all", limit=5)])
+            >>> fake.enforcer is not None and len(fake.faults)
+            1
+        """
+        if plan is not None or limits or quotas:
+            self.stats.limits.clear()
+            self.enforcer = Enforcer(
+                plan,
+                limits=limits,
+                quotas=quotas,
+                clock=self.clock,
+                wall_clock=self.wall_clock,
+                count_rejected=count_rejected,
+                enforce=enforce,
+                stats=self.stats,
+            )
+        if latency:
+            self.faults.latency(latency)
+        if stream_interval:
+            self.faults.slow_stream(stream_interval)
+        for fault in faults:
+            self.faults.add(fault)
+        if retry_after_header is not None:
+            self.retry_after_header = retry_after_header
+        return self
 
     # -- routing ------------------------------------------------------------------------------
     def route(self, method: str, template: str, handler: Handler) -> None:
@@ -452,8 +504,13 @@ class FakeServer:
         Async clients get :meth:`handle` (streams arrive chunk by chunk); sync clients get
         :meth:`handle_sync` (the body is produced in full first).
         """
+        import respx
+
         for base in self.base_urls:
-            router.route(url__startswith=base).mock(side_effect=self._respx_side_effect)
+            pattern = respx.patterns.M(url__startswith=base)
+            for prefix in self.leave_paths:
+                pattern &= ~respx.patterns.M(path__startswith=prefix)
+            router.route(pattern).mock(side_effect=self._respx_side_effect)
 
     def _respx_side_effect(self, request: httpx.Request) -> Any:
         # respx calls side effects from Router.aresolve (async clients: it awaits what we return) or

@@ -174,6 +174,7 @@ class FakeCoze(FakeServer):
 
     provider = "coze"
     base_urls = ("https://api.coze.cn", "https://api.coze.com")
+    leave_paths = ("/api/permission/oauth2/",)  # FakeOAuth's, so both mount on respx in any order
 
     def __init__(
         self,

@@ -157,17 +157,32 @@ def _server(fake: FakeServer, log_level: str) -> Any:
     return _Server(config)
 
 
+def _timings(fake: FakeServer, latency: float | None, stream_interval: float | None) -> None:
+    if latency or stream_interval:
+        fake.configure(latency=latency, stream_interval=stream_interval)
+
+
 @contextlib.asynccontextmanager
 async def serve_loopback(
-    fake: FakeServer, *, host: str = "127.0.0.1", port: int = 0, log_level: str = "critical"
+    fake: FakeServer,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    log_level: str = "critical",
+    latency: float | None = None,
+    stream_interval: float | None = None,
 ) -> AsyncIterator[str]:
     """Serve ``fake`` on ``host``:``port`` (0 = a free port) in this event loop; yields the base URL.
 
+    ``latency`` (seconds before every answer) and ``stream_interval`` (seconds between streamed chunks)
+    give the fake realistic timings (:meth:`FakeServer.configure`).
+
     Example::
 
-        async with serve_loopback(fake) as base_url:
+        async with serve_loopback(fake, latency=0.3) as base_url:
             ...
     """
+    _timings(fake, latency, stream_interval)
     sock = _bind(host, port)
     server = _server(fake, log_level)
     task = asyncio.create_task(server.serve(sockets=[sock]))
@@ -186,6 +201,8 @@ async def serve_loopback(
 class LoopbackServer:
     """A fake served on its own thread (own event loop): for sync clients and other processes.
 
+    ``latency`` and ``stream_interval`` are as in :func:`serve_loopback`.
+
     Attributes:
         fake: the served fake (its ``requests`` and ``stats`` fill in as calls arrive).
         base_url: ``http://127.0.0.1:<port>`` once started.
@@ -196,7 +213,17 @@ class LoopbackServer:
             httpx.get(server.base_url + "/v1/users/me", headers={"Authorization": "Bearer pat_x"})
     """
 
-    def __init__(self, fake: FakeServer, *, host: str = "127.0.0.1", port: int = 0, log_level: str = "critical"):
+    def __init__(
+        self,
+        fake: FakeServer,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        log_level: str = "critical",
+        latency: float | None = None,
+        stream_interval: float | None = None,
+    ):
+        _timings(fake, latency, stream_interval)
         self.fake = fake
         self.host = host
         self.port = port

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
+
 import httpx
 import pytest
 
@@ -77,6 +80,10 @@ def test_retry_after_forms() -> None:
     assert retry_after_of(httpx.Response(429, headers={"retry-after": "3"})) == 3.0
     date = retry_after_of(httpx.Response(429, headers={"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}))
     assert date == 0.0  # a date in the past means "now"
+    # A date ahead of the real clock (relative to it, so the test passes on any day).
+    ahead = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=30), usegmt=True)
+    wait = retry_after_of(httpx.Response(429, headers={"retry-after": ahead}))
+    assert wait is not None and 25.0 <= wait <= 30.0
     assert retry_after_of(httpx.Response(429)) is None
 
 

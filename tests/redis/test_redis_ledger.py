@@ -7,7 +7,6 @@ import json
 import os
 import signal
 import time
-from datetime import datetime, timezone
 
 import pytest
 import redis
@@ -19,12 +18,14 @@ from coze_client.ledger import build_ledger
 from coze_client.ledger.periods import DEFAULT_TIMEZONE, period_key, resets_at
 from coze_client.ledger.redis import RedisLedger
 from coze_client.limits.plans import Plan, Quota
+from tests.dateshift import DateShift
 
 pytestmark = pytest.mark.redis  # needs the redis-server binary (conftest starts one)
 
 
-async def test_the_quota_rules_hold(redis_url: str, prefix: str) -> None:
-    ledger = RedisLedger(redis_url, short_plan(quota=3), prefix=prefix)
+async def test_the_quota_rules_hold(redis_url: str, prefix: str, date_shift: DateShift) -> None:
+    # On any date: the rows' TTLs are judged by the Redis server's real clock.
+    ledger = RedisLedger(redis_url, short_plan(quota=3), prefix=prefix, clock=date_shift.clock)
     a = await ledger.reserve(chat())
     b = await ledger.reserve(chat())
     await ledger.settle(a, Usage(input_tokens=10, output_tokens=5))
@@ -38,7 +39,7 @@ async def test_the_quota_rules_hold(redis_url: str, prefix: str) -> None:
     assert rows["free_calls"].used == 3 and rows["free_calls"].left == 0
     assert rows["usage"].calls == 3 and rows["usage"].input_tokens == 10 and rows["usage"].output_tokens == 5
     # A second ledger (another host) sees the same rows.
-    other = RedisLedger(redis_url, short_plan(quota=3), prefix=prefix)
+    other = RedisLedger(redis_url, short_plan(quota=3), prefix=prefix, clock=date_shift.clock)
     with pytest.raises(QuotaExhaustedError):
         await other.reserve(chat())
     await other.set_used("coze", "fleet", "free_calls", 1)
@@ -125,7 +126,7 @@ async def test_an_expired_reservation_stays_counted(redis_url: str, prefix: str)
     await ledger.aclose()
 
 
-async def test_keys_are_namespaced_and_dated_rows_expire(redis_url: str, prefix: str) -> None:
+async def test_keys_are_namespaced_and_dated_rows_expire(redis_url: str, prefix: str, date_shift: DateShift) -> None:
     plan = Plan(
         name="test.daily",
         provider="coze",
@@ -134,8 +135,8 @@ async def test_keys_are_namespaced_and_dated_rows_expire(redis_url: str, prefix:
             Quota(name="daily", unit="calls", limit=50, period="day"),
         ),
     )
-    # Relative to the real clock: the Redis server judges the expiry against its own time.
-    now = datetime.now(timezone.utc)
+    # The Redis server judges the expiry against its own (real) clock: the ledger's clock is now or later.
+    now = date_shift.now
     ledger = RedisLedger(redis_url, plan, prefix=prefix, clock=lambda: now, keep_days=2)
     res = await ledger.reserve(chat(account="team:{b}"))
     await ledger.settle(res)
