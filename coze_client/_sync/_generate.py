@@ -19,6 +19,7 @@ import argparse
 import ast
 import asyncio
 import builtins
+import collections.abc
 import importlib
 import inspect
 import sys
@@ -52,7 +53,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-from ._wrap import SyncEventStream, SyncPaginator, SyncResource, SyncWorkflowStream
+__WRAP__
 
 if TYPE_CHECKING:
 '''
@@ -202,6 +203,10 @@ def _params(args: ast.arguments) -> list[str]:
     return out
 
 
+_WRAPPERS = ("SyncEventStream", "SyncPaginator", "SyncWorkflowStream", "iterate")
+_ASYNC_ITERATORS = (collections.abc.AsyncIterator, collections.abc.AsyncGenerator, collections.abc.AsyncIterable)
+
+
 def _subscript_args(expr: ast.expr | None) -> ast.expr | None:
     return expr.slice if isinstance(expr, ast.Subscript) else None
 
@@ -232,11 +237,21 @@ def _method(name: str, fn: Any, scope: _ModuleScope, imports: _Imports) -> list[
         inner = f"self._inner.{name}(\n" + "".join(f"            {a},\n" for a in call_args) + "        )"
 
     kept_return = node.returns  # the names the return annotation needs, unless it is replaced below
-    if isinstance(node, ast.AsyncFunctionDef):
+    returned = inspect.signature(fn, eval_str=True).return_annotation
+    origin = typing.get_origin(returned) or returned
+    if inspect.isasyncgenfunction(fn) or origin in _ASYNC_ITERATORS:
+        # An async generator (or a method returning an async iterator): a sync iterator of its items.
+        item = _subscript_args(node.returns)
+        if isinstance(item, ast.Tuple):
+            item = item.elts[0]
+        returns = f"Iterator[{ast.unparse(item)}]" if item is not None else "Iterator[Any]"
+        imports.add("collections.abc", "Iterator")
+        imports.add("typing", "Any")
+        kept_return = item
+        body = f"return iterate({inner}, self._loop)"
+    elif isinstance(node, ast.AsyncFunctionDef):
         body = f"self._loop.run({inner})" if returns == "None" else f"return self._loop.run({inner})"
     else:
-        returned = inspect.signature(fn, eval_str=True).return_annotation
-        origin = typing.get_origin(returned) or returned
         if isinstance(origin, type) and issubclass(origin, WorkflowStream):
             returns, body = "SyncWorkflowStream", f"return SyncWorkflowStream({inner}, self._loop)"
             kept_return = None
@@ -361,7 +376,9 @@ def generate() -> str:
     asyncio.run(client.aclose())
 
     now, later = imports.render()
-    header = _HEADER.rstrip("\n").replace("\nif TYPE_CHECKING:", "\n".join(["", *now, "", "if TYPE_CHECKING:"]))
+    used = sorted(w for w in _WRAPPERS if any(f"{w}(" in line for lines in classes.values() for line in lines))
+    header = _HEADER.replace("__WRAP__", f"from ._wrap import {', '.join(['SyncResource', *used])}")
+    header = header.rstrip("\n").replace("\nif TYPE_CHECKING:", "\n".join(["", *now, "", "if TYPE_CHECKING:"]))
     out = [header, *later, ""]
     names = ["SyncCozeResources", *order]
     out += ["__all__ = [", *[f'    "{n}",' for n in sorted(names)], "]", ""]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-from ._wrap import SyncEventStream, SyncPaginator, SyncResource, SyncWorkflowStream
+from ._wrap import SyncResource, SyncEventStream, SyncPaginator, SyncWorkflowStream
 
 from coze_client._client import _UNSET
 from coze_client._constants import DEFAULT_MAX_RETRIES, MAX_RETRY_AFTER

@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from ..types.workflows import WorkflowEventError, WorkflowEventInterrupt
 
 __all__ = [
-    "SyncEventStream", "SyncPaginator", "SyncResource", "SyncStream", "SyncWorkflowStream", "sync_doc", "wrap_value",
+    "SyncEventStream", "SyncPaginator", "SyncResource", "SyncStream", "SyncWorkflowStream", "iterate", "sync_doc",
+    "wrap_value",
 ]
 
 E = TypeVar("E")
@@ -97,6 +98,8 @@ def wrap_value(value: Any, loop: Portal) -> Any:
         return SyncPaginator(value, loop)
     if isinstance(value, APIResource):
         return resource_for(value, loop)
+    if inspect.isasyncgen(value):
+        return iterate(value, loop)
     if inspect.isawaitable(value):
         return wrap_value(loop.run(_await(value)), loop)
     return value
@@ -110,6 +113,14 @@ def wrap_member(value: Any, loop: Portal) -> Any:
     """A member of an async resource as a sync one (methods run on the loop)."""
     if isinstance(value, APIResource):
         return resource_for(value, loop)
+    if inspect.isasyncgenfunction(value):
+
+        @functools.wraps(value)
+        def call_gen(*args: Any, **kwargs: Any) -> Any:
+            return iterate(value(*args, **kwargs), loop)
+
+        call_gen.__doc__ = sync_doc(value.__doc__)
+        return call_gen
     if inspect.iscoroutinefunction(value):
 
         @functools.wraps(value)
@@ -401,16 +412,7 @@ class SyncPaginator(Generic[T]):
 
     def pages(self) -> Iterator[Page[T]]:
         """Every page, in order (one request per page, as you iterate)."""
-        pages = self._inner.pages()
-        try:
-            while True:
-                try:
-                    page = self._loop.run(_anext(pages))
-                except StopAsyncIteration:
-                    return
-                yield page
-        finally:
-            self._loop.run(_aclose_gen(pages))
+        return iterate(self._inner.pages(), self._loop)
 
     def __iter__(self) -> Iterator[T]:
         for page in self.pages():
@@ -419,6 +421,19 @@ class SyncPaginator(Generic[T]):
     def to_list(self) -> list[T]:
         """Every item of every page."""
         return list(self)
+
+
+def iterate(iterator: AsyncIterator[T], loop: Portal) -> Iterator[T]:
+    """Items of an async iterator living on the SDK loop, one round trip each (closed when you stop)."""
+    try:
+        while True:
+            try:
+                item = loop.run(_anext(iterator))
+            except StopAsyncIteration:
+                return
+            yield item
+    finally:
+        loop.run(_aclose_gen(iterator))
 
 
 async def _anext(iterator: AsyncIterator[T]) -> T:

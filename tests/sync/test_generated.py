@@ -14,6 +14,8 @@ from coze_client._sync._wrap import SyncResource, sync_doc
 from coze_client.resources._base import APIResource
 from coze_client.testing import FakeCoze
 
+from .gadgets import AsyncGadgets
+
 TOKEN = "pat_TESTsecretTOKEN1234567890"
 
 
@@ -72,17 +74,6 @@ def test_sync_docstrings_read_as_sync_code() -> None:
     assert "with coze.chat.stream(" in stream_doc and "async" not in stream_doc and "await" not in stream_doc
 
 
-class AsyncGadgets(APIResource):
-    """``coze.gadgets``: a resource added after the last generation."""
-
-    async def spin(self, *, speed: int) -> int:
-        """Spin (async)."""
-        return speed * 2
-
-    def names(self) -> list[str]:
-        return ["a", "b"]
-
-
 def test_a_resource_the_generator_has_not_seen_still_works(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(AsyncCoze, "gadgets", property(lambda self: AsyncGadgets(self._corridor)), raising=False)
     with FakeCoze().mock(), Coze(token=TOKEN, plan=None, ledger="none://") as coze:
@@ -90,6 +81,19 @@ def test_a_resource_the_generator_has_not_seen_still_works(monkeypatch: pytest.M
         assert type(gadgets) is SyncResource
         assert gadgets.spin(speed=21) == 42  # the coroutine ran on the SDK loop
         assert gadgets.names() == ["a", "b"]
+        assert list(gadgets.ticks(count=3)) == [0, 1, 2]
         assert gadgets.spin.__doc__ == "Spin (async)."
         with pytest.raises(AttributeError):
             coze.no_such_resource  # type: ignore[attr-defined] # noqa: B018
+
+
+def test_the_generator_picks_up_a_new_resource(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(AsyncCoze, "gadgets", property(lambda self: AsyncGadgets(self._corridor)), raising=False)
+    text = _generate.generate()
+    assert "class SyncGadgets(SyncResource):" in text and "def gadgets(self) -> SyncGadgets:" in text
+    assert "def spin(self, *, speed: int) -> int:" in text
+    assert "def ticks(self, *, count: int) -> Iterator[int]:" in text and "return iterate(" in text
+    namespace: dict[str, object] = {"__name__": "coze_client._sync._resources_test"}
+    monkeypatch.setattr(SyncResource, "_registry", dict(SyncResource._registry))  # the copy registers itself
+    exec(compile(text, "_resources.py", "exec"), namespace)  # the generated module runs
+    assert "SyncGadgets" in namespace
