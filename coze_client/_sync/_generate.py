@@ -25,10 +25,12 @@ import inspect
 import sys
 import textwrap
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from ._results import SYNC_RESULTS
 
 __all__ = ["TARGET", "generate", "main"]
 
@@ -249,6 +251,11 @@ def _method(name: str, fn: Any, scope: _ModuleScope, imports: _Imports) -> list[
         imports.add("typing", "Any")
         kept_return = item
         body = f"return iterate({inner}, self._loop)"
+    elif isinstance(node, ast.AsyncFunctionDef) and isinstance(origin, type) and origin in SYNC_RESULTS:
+        # A result model with coroutine methods: the sync face of the same object.
+        returns = SYNC_RESULTS[origin].__name__
+        body = f"return as_sync(self._loop.run({inner}), {returns})"
+        kept_return = None
     elif isinstance(node, ast.AsyncFunctionDef):
         body = f"self._loop.run({inner})" if returns == "None" else f"return self._loop.run({inner})"
     else:
@@ -376,8 +383,15 @@ def generate() -> str:
     asyncio.run(client.aclose())
 
     now, later = imports.render()
-    used = sorted(w for w in _WRAPPERS if any(f"{w}(" in line for lines in classes.values() for line in lines))
-    header = _HEADER.replace("__WRAP__", f"from ._wrap import {', '.join(['SyncResource', *used])}")
+    def used(names: Iterable[str]) -> list[str]:
+        return sorted(n for n in names if any(f"{n}(" in line or f", {n})" in line
+                                               for lines in classes.values() for line in lines))
+
+    wrap_line = f"from ._wrap import {', '.join(['SyncResource', *used(_WRAPPERS)])}"
+    results = used(["as_sync", *(c.__name__ for c in SYNC_RESULTS.values())])
+    if results:
+        wrap_line = f"from ._results import {', '.join(results)}\n{wrap_line}"
+    header = _HEADER.replace("__WRAP__", wrap_line)
     header = header.rstrip("\n").replace("\nif TYPE_CHECKING:", "\n".join(["", *now, "", "if TYPE_CHECKING:"]))
     out = [header, *later, ""]
     names = ["SyncCozeResources", *order]

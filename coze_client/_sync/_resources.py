@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
+from ._results import SyncSpeechAudio, as_sync
 from ._wrap import SyncResource, SyncEventStream, SyncPaginator, SyncWorkflowStream
 
 from coze_client._client import _UNSET
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
     from coze_client.resources.users import AsyncUsers
     from coze_client.resources.workflows import AsyncExecuteNodes, AsyncRunHistories, AsyncWorkflowChat, AsyncWorkflowRuns, AsyncWorkflowVersions, AsyncWorkflows
     from coze_client.resources.workspaces import AsyncWorkspaces
-    from coze_client.types.audio import AudioFormat, CreatedId, LiveInfo, Room, RoomConfig, SpeakerIdentifyResult, SpeechAudio, SpeechEmotion, SpeechFile, Transcription, Voice, VoiceModelType, VoiceState, VoiceprintFeature, VoiceprintGroup
+    from coze_client.types.audio import AudioFormat, CreatedId, LiveInfo, Room, RoomConfig, SpeakerIdentifyResult, SpeechEmotion, SpeechFile, Transcription, Voice, VoiceModelType, VoiceState, VoiceprintFeature, VoiceprintGroup
     from coze_client.types.benefits import Benefits
     from coze_client.types.bots import Bot, BotPublishStatus, SimpleBot
     from coze_client.types.chat import Chat, ChatEvent, ChatPoll, EnterMessage, Message, MessageContentType, MessageRole, ToolOutput
@@ -158,7 +159,7 @@ class SyncSpeech(SyncResource):
         timeout: TimeoutTypes = None,
         max_retries: int | None = None,
         max_wait: float | None = None,
-    ) -> SpeechAudio:
+    ) -> SyncSpeechAudio:
         """Synthesise speech (``input`` at most 1024 bytes of UTF-8) and return the audio in memory.
 
         Example:
@@ -166,7 +167,7 @@ class SyncSpeech(SyncResource):
             ...                                        emotion="happy", emotion_scale=4)
             >>> audio.write_to_file("hello.mp3")  # doctest: +SKIP
         """
-        return self._loop.run(self._inner.create(
+        return as_sync(self._loop.run(self._inner.create(
             input=input,
             voice_id=voice_id,
             response_format=response_format,
@@ -179,7 +180,7 @@ class SyncSpeech(SyncResource):
             timeout=timeout,
             max_retries=max_retries,
             max_wait=max_wait,
-        ))
+        )), SyncSpeechAudio)
 
     def stream_to_file(
         self,
@@ -1063,7 +1064,7 @@ class SyncMessages(SyncResource):
         timeout: TimeoutTypes = None,
         max_retries: int | None = None,
     ) -> SyncPaginator[Message]:
-        """Messages of a conversation, by cursor (``await`` for one page, ``for`` for all).
+        """Messages of a conversation, by cursor (``.first_page()`` for one page, ``for`` for all).
 
         Example:
             >>> for msg in coze.conversations.messages.list(conversation_id=c):  # doctest: +SKIP

@@ -27,6 +27,7 @@ from ..pagination import AsyncPaginator, Page
 from ..resources._base import APIResource
 from ..types.workflows import WorkflowEvent
 from ._loop import Portal
+from ._results import SYNC_RESULTS, as_sync
 
 if TYPE_CHECKING:
     from ..resources.workflows import WorkflowStream
@@ -100,6 +101,9 @@ def wrap_value(value: Any, loop: Portal) -> Any:
         return resource_for(value, loop)
     if inspect.isasyncgen(value):
         return iterate(value, loop)
+    sync_cls = SYNC_RESULTS.get(type(value))
+    if sync_cls is not None:
+        return as_sync(value, sync_cls)
     if inspect.isawaitable(value):
         return wrap_value(loop.run(_await(value)), loop)
     return value
@@ -145,6 +149,7 @@ _DOC_RULES = (
     (re.compile(r"\basync for\b"), "for"),
     (re.compile(r"\bawait "), ""),
     (re.compile(r"``aclose\(\)``"), "``close()``"),
+    (re.compile(r"``await`` for one page"), "``.first_page()`` for one page"),
 )
 
 
