@@ -42,9 +42,13 @@ E = TypeVar("E")
 T = TypeVar("T")
 S = TypeVar("S", bound="SyncStream[Any]")
 
-# Batches (one per network read) held for the consumer at most; then the reader on the loop waits.
-_HIGH_WATER = 64
-_LOW_WATER = 16
+# Events cross between the threads in batches: one per network read, at most _BATCH events. The reader
+# on the loop waits (asynchronously) while _HIGH_WATER batches are unread, and goes on once the consumer
+# is down to _LOW_WATER. Small figures are faster: events then die young, before the garbage collector
+# promotes them (bench/sync.py: a full collection per 20,000 events cost a quarter of the stream's CPU).
+_HIGH_WATER = 2
+_LOW_WATER = 1
+_BATCH = 64
 _DONE: Any = object()
 
 
@@ -165,8 +169,8 @@ def sync_doc(doc: str | None) -> str | None:
 class SyncStream(Generic[E]):
     """Sync iteration over an async stream that lives on the SDK loop (``__aenter__``, ``__aiter__``, ``aclose``).
 
-    Events are read on the SDK loop a little ahead of the consumer (up to 64 network reads), so a slow
-    consumer never stalls other calls; they cross between the threads in batches, one per network read.
+    Events are read on the SDK loop a little ahead of the consumer (two batches of up to 64 events), and
+    the reader waits without blocking the loop, so a slow consumer never stalls other calls.
     Leaving the ``with`` block, breaking out of the ``for`` loop or :meth:`close` closes the stream
     underneath at once.
     """
@@ -239,7 +243,7 @@ class SyncStream(Generic[E]):
 
     def _flush(self) -> None:
         # On the loop, once the reader has taken every event that was at hand (it is waiting for
-        # bytes now): hand them over in one batch, so the threads meet once per network read.
+        # bytes now), or once a batch is full: hand them over together, so the threads meet rarely.
         self._flush_due = False
         batch, self._batch = self._batch, []
         if batch:
@@ -256,8 +260,11 @@ class SyncStream(Generic[E]):
         loop = asyncio.get_running_loop()
         try:
             async for event in iterator:
-                self._batch.append(event)
-                if not self._flush_due:
+                batch = self._batch
+                batch.append(event)
+                if len(batch) >= _BATCH:
+                    self._flush()
+                elif not self._flush_due:
                     self._flush_due = True
                     loop.call_soon(self._flush)
                 if len(buffer) >= _HIGH_WATER:
