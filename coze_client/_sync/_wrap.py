@@ -224,7 +224,10 @@ class SyncStream(Generic[E]):
                 if self._paused and len(buffer) <= _LOW_WATER:
                     self._paused = False
                     self._loop.call_soon(self._wake_pump)
-                for item in batch:
+                batch.reverse()
+                pop = batch.pop
+                while batch:
+                    item = pop()  # the batch lets go of each event as it is handed out
                     if item is _DONE:
                         return
                     if item.__class__ is _Failure:
