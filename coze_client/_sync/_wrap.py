@@ -9,12 +9,11 @@ yet, so a resource added to ``AsyncCoze`` works in ``Coze`` before the classes a
 from __future__ import annotations
 
 import asyncio
-import collections
 import functools
 import inspect
 import re
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
@@ -42,13 +41,11 @@ E = TypeVar("E")
 T = TypeVar("T")
 S = TypeVar("S", bound="SyncStream[Any]")
 
-# Events cross between the threads in batches: one per network read, at most _BATCH events. The reader
-# on the loop waits (asynchronously) while _HIGH_WATER batches are unread, and goes on once the consumer
-# is down to _LOW_WATER. Small figures are faster: events then die young, before the garbage collector
-# promotes them (bench/sync.py: a full collection per 20,000 events cost a quarter of the stream's CPU).
-_HIGH_WATER = 2
-_LOW_WATER = 1
-_BATCH = 64
+# Events handed from the loop to the calling thread at once, at most (those ready without a network wait).
+# Small enough that events die young (held across a hand-over, they outlive the garbage collector's
+# young generations and a full collection follows every ~20,000 events); large enough that hand-overs
+# stay rare (bench/sync.py).
+_BATCH = 128
 _DONE: Any = object()
 
 
@@ -169,8 +166,10 @@ def sync_doc(doc: str | None) -> str | None:
 class SyncStream(Generic[E]):
     """Sync iteration over an async stream that lives on the SDK loop (``__aenter__``, ``__aiter__``, ``aclose``).
 
-    Events are read on the SDK loop a little ahead of the consumer (two batches of up to 64 events), and
-    the reader waits without blocking the loop, so a slow consumer never stalls other calls.
+    Each step asks the SDK loop for the events that are ready: it waits there for the first one, takes
+    every further one the stream yields without waiting for the network (up to 128), and hands them
+    over together, so the threads meet once per network read, not per event. Nothing is read ahead of
+    you (as with ``async for``), and while you work on the events the loop is free for other calls.
     Leaving the ``with`` block, breaking out of the ``for`` loop or :meth:`close` closes the stream
     underneath at once.
     """
@@ -178,16 +177,14 @@ class SyncStream(Generic[E]):
     def __init__(self, inner: Any, loop: Portal) -> None:
         self._inner = inner
         self._loop = loop
-        self._buffer: collections.deque[Any] = collections.deque()
-        self._ready = threading.Condition(threading.Lock())
-        self._waiting = False
-        self._paused = False
-        self._room: asyncio.Event | None = None
-        self._pump: asyncio.Future[None] | None = None
+        self._pending: _Resume | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._want: asyncio.Event | None = None
+        self._handoff = threading.Lock()
+        self._handoff.acquire()  # released by the reader when a batch is ready
+        self._slot: list[Any] = []
         self._started = False
         self._closed = False
-        self._batch: list[Any] = []
-        self._flush_due = False
 
     def __enter__(self: S) -> S:
         self._loop.run(self._inner.__aenter__())
@@ -208,22 +205,13 @@ class SyncStream(Generic[E]):
         return self._events()
 
     def _events(self) -> Iterator[E]:
-        self._loop.run(self._start_pump())
-        buffer, ready = self._buffer, self._ready
+        self._loop.run(self._start())
+        call_soon, want, handoff = self._loop.call_soon, self._ask, self._handoff
         try:
             while True:
-                try:
-                    batch = buffer.popleft()
-                except IndexError:
-                    with ready:
-                        self._waiting = True  # set before looking: the reader notifies only when it sees it
-                        while not buffer:
-                            ready.wait()
-                        self._waiting = False
-                    continue
-                if self._paused and len(buffer) <= _LOW_WATER:
-                    self._paused = False
-                    self._loop.call_soon(self._wake_pump)
+                call_soon(want)
+                handoff.acquire()  # Ctrl-C here: the finally below closes the stream
+                batch, self._slot = self._slot, []
                 batch.reverse()
                 pop = batch.pop
                 while batch:
@@ -236,57 +224,59 @@ class SyncStream(Generic[E]):
         finally:
             self.close()
 
-    async def _start_pump(self) -> None:
-        self._room = asyncio.Event()
-        self._pump = asyncio.ensure_future(self._read())
+    async def _start(self) -> None:
+        self._want = asyncio.Event()
+        # One task reads the whole stream (the HTTP stack's cancel scopes belong to one task).
+        self._reader = asyncio.ensure_future(self._read())
 
-    def _wake_pump(self) -> None:
-        if self._room is not None:
-            self._room.set()
-
-    def _flush(self) -> None:
-        # On the loop, once the reader has taken every event that was at hand (it is waiting for
-        # bytes now), or once a batch is full: hand them over together, so the threads meet rarely.
-        self._flush_due = False
-        batch, self._batch = self._batch, []
-        if batch:
-            self._buffer.append(batch)
-            if self._waiting:
-                with self._ready:
-                    self._ready.notify()
+    def _ask(self) -> None:
+        if self._want is not None:
+            self._want.set()
 
     async def _read(self) -> None:
-        iterator: AsyncIterator[E] = self._inner.__aiter__()
-        room = self._room
-        assert room is not None
-        buffer = self._buffer
-        loop = asyncio.get_running_loop()
+        iterator: AsyncIterator[Any] = self._inner.__aiter__()
+        want = self._want
+        assert want is not None
         try:
-            async for event in iterator:
-                batch = self._batch
-                batch.append(event)
-                if len(batch) >= _BATCH:
-                    self._flush()
-                elif not self._flush_due:
-                    self._flush_due = True
-                    loop.call_soon(self._flush)
-                if len(buffer) >= _HIGH_WATER:
-                    room.clear()
-                    self._paused = True
-                    if len(buffer) >= _HIGH_WATER:  # the consumer may have drained it meanwhile
-                        await room.wait()
-        except asyncio.CancelledError:
-            self._batch.append(_DONE)
-            raise
-        except BaseException as exc:
-            self._batch.append(_Failure(exc))
-        else:
-            self._batch.append(_DONE)
+            while True:
+                await want.wait()
+                want.clear()
+                batch = await self._next_batch(iterator)
+                self._slot = batch
+                self._handoff.release()
+                last = batch[-1]
+                if last is _DONE or last.__class__ is _Failure:
+                    return
         finally:
-            self._flush()
+            pending, self._pending = self._pending, None
+            if pending is not None:  # a step half run when we were cancelled: let it clean up
+                await pending.cancelled()
             aclose = getattr(iterator, "aclose", None)
             if aclose is not None:
                 await aclose()
+
+    async def _next_batch(self, iterator: AsyncIterator[Any]) -> list[Any]:
+        # Wait for one event, then take those the stream yields without waiting for the network.
+        out: list[Any] = []
+        try:
+            pending, self._pending = self._pending, None
+            out.append(await (pending if pending is not None else iterator.__anext__()))
+            while len(out) < _BATCH:
+                step = iterator.__anext__()
+                try:
+                    waits_for = step.send(None)  # type: ignore[attr-defined]
+                except StopIteration as ready:
+                    out.append(ready.value)
+                    continue
+                self._pending = _Resume(step, waits_for)  # it needs the network: finish it next time
+                break
+        except StopAsyncIteration:
+            out.append(_DONE)
+        except asyncio.CancelledError:
+            raise
+        except BaseException as exc:
+            out.append(_Failure(exc))
+        return out
 
     def close(self) -> None:
         """Close the connection and settle the call (idempotent)."""
@@ -296,10 +286,10 @@ class SyncStream(Generic[E]):
         self._loop.run(self._aclose())
 
     async def _aclose(self) -> None:
-        pump = self._pump
-        if pump is not None and not pump.done():
-            pump.cancel()
-            await asyncio.gather(pump, return_exceptions=True)
+        reader = self._reader
+        if reader is not None and not reader.done():
+            reader.cancel()
+            await asyncio.gather(reader, return_exceptions=True)
         await self._inner.aclose()
 
     def collect(self) -> list[E]:
@@ -380,6 +370,66 @@ class _Failure:
 
     def __init__(self, error: BaseException) -> None:
         self.error = error
+
+
+class _Driven:
+    """Await the rest of a step from a given yielded value (see :meth:`_Resume.cancelled`)."""
+
+    __slots__ = ("resume", "yielded")
+
+    def __init__(self, resume: _Resume, yielded: Any) -> None:
+        self.resume = resume
+        self.yielded = yielded
+
+    def __await__(self) -> Generator[Any, Any, Any]:
+        return self.resume._drive(self.yielded)
+
+
+class _Resume:
+    """Finish an awaitable whose first step already ran and yielded ``waits_for`` (a future to wait on).
+
+    Awaiting it hands ``waits_for`` to the running task, then drives the rest of the step as
+    ``yield from`` would: values sent and exceptions thrown (a cancel) reach the step.
+    """
+
+    __slots__ = ("step", "waits_for")
+
+    def __init__(self, step: Any, waits_for: Any) -> None:
+        self.step = step
+        self.waits_for = waits_for
+
+    def __await__(self) -> Generator[Any, Any, Any]:
+        return self._drive(self.waits_for)
+
+    async def cancelled(self) -> None:
+        """Throw a cancel into the step and let it finish its clean-up (errors are its own business)."""
+        try:
+            yielded = self.step.throw(asyncio.CancelledError())
+        except BaseException:
+            return
+        try:
+            await _Driven(self, yielded)
+        except BaseException:
+            return
+
+    def _drive(self, yielded: Any) -> Generator[Any, Any, Any]:
+        step = self.step
+        while True:
+            try:
+                sent = yield yielded
+            except GeneratorExit:
+                step.close()
+                raise
+            except BaseException as exc:  # thrown in by the task (a cancel): the step decides
+                try:
+                    yielded = step.throw(exc)
+                except StopIteration as done:
+                    return done.value
+                continue
+            try:
+                yielded = step.send(sent)
+            except StopIteration as done:
+                return done.value
 
 
 class SyncWorkflowStream(SyncEventStream[WorkflowEvent]):
