@@ -143,3 +143,32 @@ def test_a_long_stream_read_in_small_batches_loses_nothing(server: LoopbackServe
                         threading.Event().wait(0.02)  # a slow consumer
         assert "".join(text) == " ".join(words) and events.ended
         assert max(sizes) <= 3 and len(sizes) > 100
+
+
+def test_leaving_a_stream_while_it_waits_for_bytes_settles_it(server: LoopbackServer,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # The reader holds a half-run step (waiting for the next chunk) when the caller leaves: it is
+    # cancelled like an async task, the connection closes and the ledger settles the call.
+    from coze_client._sync import _wrap
+
+    from ..core.doubles import RecordingLedger
+
+    cancelled: list[object] = []
+    original = _wrap._Resume.cancelled
+
+    async def recorded(self: _wrap._Resume) -> None:
+        cancelled.append(self)
+        await original(self)
+
+    monkeypatch.setattr(_wrap._Resume, "cancelled", recorded)
+    server.fake.bot("b1", replies=["one two three four five six"], stream_chunks=6)
+    server.fake.faults.slow_stream(0.3, path="/v3/chat")
+    ledger = RecordingLedger()
+    with Coze(token=TOKEN, base_url=server.base_url, plan=None, ledger=ledger) as coze:  # type: ignore[arg-type]
+        with coze.chat.stream(bot_id="b1", user_id="u", additional_messages=["hi"]) as events:
+            for _event in events:
+                break
+        assert len(cancelled) == 1  # the half-run step was there, and was cancelled
+        assert events._pending is None and events._reader is not None and events._reader.done()
+        assert len(ledger.reserved) == 1 and len(ledger.settled) + len(ledger.cancelled) == 1
+        assert coze.users.me().user_id  # the loop is healthy
