@@ -9,6 +9,7 @@ yet, so a resource added to ``AsyncCoze`` works in ``Coze`` before the classes a
 from __future__ import annotations
 
 import asyncio
+import collections
 import functools
 import inspect
 import re
@@ -22,6 +23,7 @@ import httpx
 from .._call import Usage
 from .._models import CallMeta
 from .._streaming import EventStream
+from ..errors import StreamError
 from ..pagination import AsyncPaginator, Page
 from ..resources._base import APIResource
 from ..types.workflows import WorkflowEvent
@@ -180,11 +182,11 @@ class SyncStream(Generic[E]):
         self._pending: _Resume | None = None
         self._reader: asyncio.Task[None] | None = None
         self._want: asyncio.Event | None = None
-        self._handoff = threading.Lock()
-        self._handoff.acquire()  # released by the reader when a batch is ready
-        self._slot: list[Any] = []
+        self._batches: collections.deque[list[Any]] = collections.deque()
+        self._ready = threading.Semaphore(0)  # one release per batch the reader hands over
         self._started = False
         self._closed = False
+        self._closing = False
 
     def __enter__(self: S) -> S:
         self._loop.run(self._inner.__aenter__())
@@ -198,20 +200,18 @@ class SyncStream(Generic[E]):
     # -- iteration
     def __iter__(self) -> Iterator[E]:
         if self._started:
-            from ..errors import StreamError
-
             raise StreamError("a stream can be iterated only once")
         self._started = True
         return self._events()
 
     def _events(self) -> Iterator[E]:
         self._loop.run(self._start())
-        call_soon, want, handoff = self._loop.call_soon, self._ask, self._handoff
+        call_soon, want, ready, batches = self._loop.call_soon, self._ask, self._ready, self._batches
         try:
             while True:
                 call_soon(want)
-                handoff.acquire()  # Ctrl-C here: the finally below closes the stream
-                batch, self._slot = self._slot, []
+                ready.acquire()  # Ctrl-C here: the finally below closes the stream
+                batch = batches.popleft()
                 batch.reverse()
                 pop = batch.pop
                 while batch:
@@ -237,30 +237,54 @@ class SyncStream(Generic[E]):
         iterator: AsyncIterator[Any] = self._inner.__aiter__()
         want = self._want
         assert want is not None
+        delivered = False
         try:
             while True:
-                await want.wait()
+                # The first event of the next batch: waited for here, inside this task, so a network
+                # stall meets the stream's own timeouts, while the caller works on the last batch.
+                first = await self._first(iterator)
+                await want.wait()  # the stream rests at a yield meanwhile: nothing runs on its clock
                 want.clear()
-                batch = await self._next_batch(iterator)
-                self._slot = batch
-                self._handoff.release()
+                batch = self._rest(iterator, first)
+                self._hand_over(batch)
                 last = batch[-1]
                 if last is _DONE or last.__class__ is _Failure:
+                    delivered = True
                     return
+        except BaseException as exc:
+            if not self._closing:  # never leave the caller waiting for a batch that will not come
+                error = exc if isinstance(exc, Exception) else StreamError("the stream was cancelled")
+                self._hand_over([_Failure(error)])
+                delivered = True
+            raise
         finally:
-            pending, self._pending = self._pending, None
-            if pending is not None:  # a step half run when we were cancelled: let it clean up
-                await pending.cancelled()
+            if not delivered and not self._closing:
+                self._hand_over([_Failure(StreamError("the stream's reader stopped"))])
             aclose = getattr(iterator, "aclose", None)
             if aclose is not None:
                 await aclose()
 
-    async def _next_batch(self, iterator: AsyncIterator[Any]) -> list[Any]:
-        # Wait for one event, then take those the stream yields without waiting for the network.
-        out: list[Any] = []
+    def _hand_over(self, batch: list[Any]) -> None:
+        self._batches.append(batch)
+        self._ready.release()
+
+    async def _first(self, iterator: AsyncIterator[Any]) -> Any:
+        pending, self._pending = self._pending, None
         try:
-            pending, self._pending = self._pending, None
-            out.append(await (pending if pending is not None else iterator.__anext__()))
+            return await (pending if pending is not None else iterator.__anext__())
+        except StopAsyncIteration:
+            return _DONE
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            return _Failure(exc)
+
+    def _rest(self, iterator: AsyncIterator[Any], first: Any) -> list[Any]:
+        # ``first``, then the events the stream yields without waiting for the network.
+        out = [first]
+        if first is _DONE or first.__class__ is _Failure:
+            return out
+        try:
             while len(out) < _BATCH:
                 step = iterator.__anext__()
                 try:
@@ -268,13 +292,11 @@ class SyncStream(Generic[E]):
                 except StopIteration as ready:
                     out.append(ready.value)
                     continue
-                self._pending = _Resume(step, waits_for)  # it needs the network: finish it next time
+                self._pending = _Resume(step, waits_for)  # it needs the network: _first finishes it
                 break
         except StopAsyncIteration:
             out.append(_DONE)
-        except asyncio.CancelledError:
-            raise
-        except BaseException as exc:
+        except Exception as exc:
             out.append(_Failure(exc))
         return out
 
@@ -286,6 +308,7 @@ class SyncStream(Generic[E]):
         self._loop.run(self._aclose())
 
     async def _aclose(self) -> None:
+        self._closing = True
         reader = self._reader
         if reader is not None and not reader.done():
             reader.cancel()
@@ -372,19 +395,6 @@ class _Failure:
         self.error = error
 
 
-class _Driven:
-    """Await the rest of a step from a given yielded value (see :meth:`_Resume.cancelled`)."""
-
-    __slots__ = ("resume", "yielded")
-
-    def __init__(self, resume: _Resume, yielded: Any) -> None:
-        self.resume = resume
-        self.yielded = yielded
-
-    def __await__(self) -> Generator[Any, Any, Any]:
-        return self.resume._drive(self.yielded)
-
-
 class _Resume:
     """Finish an awaitable whose first step already ran and yielded ``waits_for`` (a future to wait on).
 
@@ -400,17 +410,6 @@ class _Resume:
 
     def __await__(self) -> Generator[Any, Any, Any]:
         return self._drive(self.waits_for)
-
-    async def cancelled(self) -> None:
-        """Throw a cancel into the step and let it finish its clean-up (errors are its own business)."""
-        try:
-            yielded = self.step.throw(asyncio.CancelledError())
-        except BaseException:
-            return
-        try:
-            await _Driven(self, yielded)
-        except BaseException:
-            return
 
     def _drive(self, yielded: Any) -> Generator[Any, Any, Any]:
         step = self.step

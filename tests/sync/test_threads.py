@@ -121,14 +121,13 @@ def test_a_long_stream_read_in_small_batches_loses_nothing(server: LoopbackServe
 
     monkeypatch.setattr(_wrap, "_BATCH", 3)
     sizes: list[int] = []
-    next_batch = _wrap.SyncStream._next_batch
+    hand_over = _wrap.SyncStream._hand_over
 
-    async def recorded(self: object, iterator: object) -> list[object]:
-        batch = await next_batch(self, iterator)  # type: ignore[arg-type]
+    def recorded(self: _wrap.SyncStream[object], batch: list[object]) -> None:
         sizes.append(len(batch))
-        return batch
+        hand_over(self, batch)
 
-    monkeypatch.setattr(_wrap.SyncStream, "_next_batch", recorded)
+    monkeypatch.setattr(_wrap.SyncStream, "_hand_over", recorded)
     words = [f"w{i}" for i in range(400)]
     server.fake.bot("b1", replies=[" ".join(words)], stream_chunks=400)
     server.fake.faults.slow_stream(0.001, path="/v3/chat")  # one network read per event
@@ -145,22 +144,11 @@ def test_a_long_stream_read_in_small_batches_loses_nothing(server: LoopbackServe
         assert max(sizes) <= 3 and len(sizes) > 100
 
 
-def test_leaving_a_stream_while_it_waits_for_bytes_settles_it(server: LoopbackServer,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_leaving_a_stream_while_it_waits_for_bytes_settles_it(server: LoopbackServer) -> None:
     # The reader holds a half-run step (waiting for the next chunk) when the caller leaves: it is
     # cancelled like an async task, the connection closes and the ledger settles the call.
-    from coze_client._sync import _wrap
-
     from ..core.doubles import RecordingLedger
 
-    cancelled: list[object] = []
-    original = _wrap._Resume.cancelled
-
-    async def recorded(self: _wrap._Resume) -> None:
-        cancelled.append(self)
-        await original(self)
-
-    monkeypatch.setattr(_wrap._Resume, "cancelled", recorded)
     server.fake.bot("b1", replies=["one two three four five six"], stream_chunks=6)
     server.fake.faults.slow_stream(0.3, path="/v3/chat")
     ledger = RecordingLedger()
@@ -168,7 +156,22 @@ def test_leaving_a_stream_while_it_waits_for_bytes_settles_it(server: LoopbackSe
         with coze.chat.stream(bot_id="b1", user_id="u", additional_messages=["hi"]) as events:
             for _event in events:
                 break
-        assert len(cancelled) == 1  # the half-run step was there, and was cancelled
-        assert events._pending is None and events._reader is not None and events._reader.done()
+        # The reader was waiting for the next chunk inside the half-run step, and was cancelled there.
+        assert events._reader is not None and events._reader.cancelled()
         assert len(ledger.reserved) == 1 and len(ledger.settled) + len(ledger.cancelled) == 1
         assert coze.users.me().user_id  # the loop is healthy
+
+
+def test_a_caller_slower_than_the_read_timeout_is_not_timed_out(server: LoopbackServer) -> None:
+    # As with `async for`: the stream's read timeout runs only while it waits for the network, never
+    # while the caller works on events (the reader rests at a yield, not inside a read, meanwhile).
+    server.fake.bot("b1", replies=["one two three four five six"], stream_chunks=6)
+    server.fake.faults.slow_stream(0.02, path="/v3/chat")
+    with Coze(token=TOKEN, base_url=server.base_url, plan=None, ledger="memory://") as coze:
+        with coze.chat.stream(bot_id="b1", user_id="u", additional_messages=["hi"], timeout=0.3) as events:
+            seen = []
+            for event in events:
+                seen.append(event.event)
+                if len(seen) in (1, 3):
+                    threading.Event().wait(0.8)  # longer than the read timeout
+        assert seen[-1] == "conversation.chat.completed" and events.ended
