@@ -139,6 +139,11 @@ class _TimedPermit:
         self._t0 = time.monotonic()
         self.waited = permit.waited
 
+    def responded(self) -> None:
+        from coze_client.limits.base import mark_responded
+
+        mark_responded(self._permit)  # the head: the limiter's request slots start their last window
+
     async def release(self, *, used_tokens: int | None = None, sent: bool = True) -> None:
         self._holds.append((self._t0, time.monotonic()))
         await self._permit.release(used_tokens=used_tokens, sent=sent)
@@ -207,6 +212,8 @@ async def child_main(args: argparse.Namespace) -> None:
         for task in late:  # the run is over: callers still waiting for a window give up
             task.cancel()
         await asyncio.gather(*late, return_exceptions=True)
+    await limiter.aclose()  # instances passed in are ours to close (the client closes only what it built)
+    await ledger.aclose()
     print(json.dumps({**counts, "error_kinds": sorted(set(errors)), "slots": limiter.holds}), flush=True)
 
 

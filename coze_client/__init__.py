@@ -1,12 +1,14 @@
 """coze-client: an async SDK for the Coze Open API that never trips a rate limit or a free quota by accident.
 
-Example:
-    >>> from coze_client import AsyncCoze, COZE_CN_BASE_URL
-    >>> async def main() -> None:  # doctest: +SKIP
-    ...     async with AsyncCoze(token="pat_...", base_url=COZE_CN_BASE_URL, plan="coze.personal_free") as coze:
-    ...         async with coze.chat.stream(bot_id="7351...", user_id="u1", additional_messages=["hi"]) as events:
-    ...             async for event in events:
-    ...                 print(event.event)
+Examples:
+    ```python
+    from coze_client import AsyncCoze, COZE_CN_BASE_URL
+    async def main() -> None:
+        async with AsyncCoze(token="pat_...", base_url=COZE_CN_BASE_URL, plan="coze.personal_free") as coze:
+            async with coze.chat.stream(bot_id="7351...", user_id="u1", additional_messages=["hi"]) as events:
+                async for event in events:
+                    print(event.event)
+    ```
 """
 
 from ._auth import StaticToken, TokenProvider

@@ -29,9 +29,11 @@ class TokenProvider(Protocol):
 class StaticToken:
     """A personal or service access token that never changes.
 
-    Example:
-        >>> StaticToken("pat_example_secret_value")
-        StaticToken(pat_…6f304a)
+    Examples:
+        ```python
+        StaticToken("pat_example_secret_value")
+        # StaticToken(pat_…6f304a)
+        ```
     """
 
     __slots__ = ("_token",)

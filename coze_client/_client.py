@@ -38,33 +38,42 @@ __all__ = ["DEFAULT_PLAN", "AsyncCoze"]
 # Safe by default: a client that was not told its plan assumes the free plan, so the 500-call
 # lock-out (plans.md, Coze table) can never be crossed by accident. Paid users name their plan.
 DEFAULT_PLAN = "coze.personal_free"
-_UNSET: Any = object()
+PLAN_FROM_ENV: Any = object()
+"""The default of ``AsyncCoze(plan=...)``: the preset named by ``$COZE_PLAN``, else ``coze.personal_free``."""
 
 
 class AsyncCoze:
     """Async client for the Coze Open API.
 
     Args:
-        token: a personal/service access token, or a :class:`~coze_client.TokenProvider` (OAuth).
+        token: a personal/service access token, or a `TokenProvider` (OAuth).
             Defaults to the ``COZE_API_TOKEN`` environment variable.
+        auth: a `TokenProvider` (OAuth: `JWTAuth`, ...); the same as passing it as ``token``.
         base_url: ``COZE_CN_BASE_URL`` (default) or ``COZE_COM_BASE_URL``.
         timeout: default timeout (seconds or ``httpx.Timeout``); every method also takes ``timeout=``.
         max_retries: default retries (2); every method also takes ``max_retries=``.
+        max_retry_after: the longest ``Retry-After`` (seconds, 60) slept before a retry; a longer one
+            raises at once with ``retry_after`` set.
         plan: the account's plan: a preset name (``"coze.personal_free"`` by default, or
-            ``COZE_PLAN``), a :class:`~coze_client.limits.Plan`, or ``None`` for no limits and no quotas.
+            ``COZE_PLAN``), a `Plan`, or ``None`` for no limits and no quotas.
         account: the name the limits and ledger file this account under (default: a fingerprint of
             the token; never the token itself).
-        limiter: ``"memory://"`` (default), ``"sqlite:///path"``, ``"redis://..."`` or a RateLimiter.
+        limiter: ``"memory://"`` (default), ``"sqlite:///path"``, ``"redis://..."`` or a RateLimiter
+            instance (shared with other clients; not closed by this client).
         ledger: ``"sqlite:///path"`` (default: a file in the user's state directory),
-            ``"memory://"``, ``"redis://..."`` or a UsageLedger.
+            ``"memory://"``, ``"redis://..."`` or a UsageLedger instance (shared with other clients and
+            adapters; not closed by this client).
         http_client: your own ``httpx.AsyncClient`` (not closed by this client).
 
-    Example:
-        >>> async with AsyncCoze(token="pat_...", plan="coze.personal_paid") as coze:  # doctest: +SKIP
-        ...     chat = await coze.chat.create(bot_id="7351...", user_id="u1", additional_messages=["hi"])
+    Examples:
+        ```python
+        async with AsyncCoze(token="pat_...", plan="coze.personal_paid") as coze:
+            chat = await coze.chat.create(bot_id="7351...", user_id="u1", additional_messages=["hi"])
+        ```
     """
 
     provider = "coze"
+    """The provider name limits and the ledger file calls under."""
 
     def __init__(
         self,
@@ -76,24 +85,33 @@ class AsyncCoze:
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_retry_after: float = MAX_RETRY_AFTER,
         http_client: httpx.AsyncClient | None = None,
-        plan: str | Plan | None = _UNSET,
+        plan: str | Plan | None = PLAN_FROM_ENV,
         account: str | None = None,
         limiter: str | RateLimiter | None = None,
         ledger: str | UsageLedger | None = None,
     ) -> None:
         self._auth = _resolve_auth(auth if auth is not None else token)
-        self.base_url = _check_base_url(base_url or os.environ.get("COZE_API_BASE") or COZE_CN_BASE_URL)
+        self.base_url: str = _check_base_url(base_url or os.environ.get("COZE_API_BASE") or COZE_CN_BASE_URL)
+        """The API root (``base_url=``, ``$COZE_API_BASE``, or ``https://api.coze.cn``)."""
         if max_retries < 0:
             raise ValidationError("max_retries must be >= 0")
         if isinstance(timeout, (int, float)):
             timeout = httpx.Timeout(float(timeout), connect=min(float(timeout), 5.0))
-        self.timeout = timeout or DEFAULT_TIMEOUT
-        self.account = account or getattr(self._auth, "fingerprint", None) or "default"
-        if plan is _UNSET:
+        self.timeout: httpx.Timeout = timeout or DEFAULT_TIMEOUT
+        """The default ``httpx.Timeout`` of every call."""
+        self.account: str = account or getattr(self._auth, "fingerprint", None) or "default"
+        """The name limits and the ledger file this account under (``account=``, or a fingerprint of the token)."""
+        if plan is PLAN_FROM_ENV:
             plan = os.environ.get("COZE_PLAN") or DEFAULT_PLAN
-        self.plan = _resolve_plan(plan)
-        self.limiter = _resolve_limiter(limiter, self.plan)
-        self.ledger = _resolve_ledger(ledger, self.plan, self.provider, self.account)
+        self.plan: Plan | None = _resolve_plan(plan)
+        """The `Plan` whose limits and quotas apply (``None``: no limits, no quotas)."""
+        # Ownership: close what this client built (from a URL or the default), never an instance it was given.
+        self._own_limiter = limiter is None or isinstance(limiter, str)
+        self._own_ledger = ledger is None or isinstance(ledger, str)
+        self.limiter: RateLimiter = _resolve_limiter(limiter, self.plan)
+        """The rate limiter every attempt waits on (a `RateLimiter`; closed with the client only if it built it)."""
+        self.ledger: UsageLedger = _resolve_ledger(ledger, self.plan, self.provider, self.account)
+        """The usage ledger (a `UsageLedger`): ``await coze.ledger.snapshot()`` shows used and left."""
         self._own_http = http_client is None
         headers = {
             "User-Agent": f"coze-client/{__version__} python/{platform.python_version()}",
@@ -118,11 +136,11 @@ class AsyncCoze:
             headers=headers,
             client_defaults=self._own_http,
         )
-        self.chat = AsyncChat(self._corridor)
+        self.chat: AsyncChat = AsyncChat(self._corridor)
         """Chat v3: ``create``, ``stream``, ``retrieve``, ``messages``, tool outputs, ``cancel``."""
-        self.conversations = AsyncConversations(self._corridor)
+        self.conversations: AsyncConversations = AsyncConversations(self._corridor)
         """Conversations, ``.messages`` and ``.messages.feedback``."""
-        self.files = AsyncFiles(self._corridor)
+        self.files: AsyncFiles = AsyncFiles(self._corridor)
         """File upload and retrieve."""
 
     # Resources of later areas are created on first use (and keep the import of the client light).
@@ -188,15 +206,21 @@ class AsyncCoze:
         return self._corridor.stats
 
     async def aclose(self) -> None:
-        """Close the HTTP client (unless it was injected), the limiter and the ledger."""
+        """Close what this client built: the HTTP client, limiter and ledger, unless each was passed in.
+
+        An instance you passed (``http_client=``, ``limiter=``, ``ledger=``) stays open for the other
+        clients sharing it; close it yourself when the last of them is done.
+        """
         try:
             if self._own_http:
                 await self._http.aclose()
         finally:
             try:
-                await self.limiter.aclose()
+                if self._own_limiter:
+                    await self.limiter.aclose()
             finally:
-                await self.ledger.aclose()
+                if self._own_ledger:
+                    await self.ledger.aclose()
 
     async def __aenter__(self) -> AsyncCoze:
         return self
@@ -240,10 +264,30 @@ def _resolve_plan(plan: Any) -> Plan | None:
 
 def _resolve_limiter(limiter: Any, plan: Plan | None) -> RateLimiter:
     if limiter is not None and not isinstance(limiter, str):
+        check_limiter_plan(limiter, plan)
         return limiter  # type: ignore[no-any-return]
     from .limits import build_limiter
 
     return build_limiter(limiter if limiter is not None else "memory://", plan)
+
+
+def check_limiter_plan(limiter: object, plan: Plan | None) -> None:
+    """Refuse a shared limiter built for another plan than the client's (ValidationError).
+
+    A limiter paces the plan it was built with, for every account of that plan's provider, and lets
+    other providers' calls through unpaced: handed to a client of another plan, it would pace that
+    client by the wrong figures, or not at all. Limiters without a ``plan`` attribute are trusted.
+    """
+    from .limits.plans import Plan
+
+    paced = getattr(limiter, "plan", None)
+    if plan is None or not isinstance(paced, Plan) or paced == plan:
+        return
+    raise ValidationError(
+        f"this limiter paces plan {paced.name!r} ({paced.provider}), not this client's plan {plan.name!r} "
+        f"({plan.provider}); build one limiter per plan (limiter=URL, or build_limiter(url, plan)) and share "
+        "it only among clients of that plan"
+    )
 
 
 def _resolve_ledger(ledger: Any, plan: Plan | None, provider: str, account: str) -> UsageLedger:

@@ -1,4 +1,4 @@
-"""Hosts, defaults and size caps (facts from shared/reference/coze-api.md §1, §2.3, §2.4)."""
+"""Hosts, defaults and size caps (facts from the Coze API overview; the official SDK's behaviour)."""
 
 from __future__ import annotations
 

@@ -22,10 +22,12 @@ def _adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
 def validate(tp: Any, value: Any, name: str) -> Any:
     """Validate ``value`` (a model, dict or list of them) as ``tp``; a clear ValidationError otherwise.
 
-    Example:
-        >>> from coze_client.types import EnterMessage
-        >>> validate(EnterMessage, {"role": "user", "content": "hi"}, "message").content
-        'hi'
+    Examples:
+        ```python
+        from coze_client.types import EnterMessage
+        validate(EnterMessage, {"role": "user", "content": "hi"}, "message").content
+        # 'hi'
+        ```
     """
     try:
         return _adapter(tp).validate_python(value)
@@ -37,7 +39,7 @@ def validate(tp: Any, value: Any, name: str) -> Any:
 
 
 def check_meta_data(meta_data: Any, name: str = "meta_data") -> dict[str, str] | None:
-    """Coze meta_data rules (reference §5.1): at most 16 pairs, key 1-64 chars, value 1-512 chars."""
+    """Coze meta_data rules (the Coze chat page): at most 16 pairs, key 1-64 chars, value 1-512 chars."""
     if meta_data is None:
         return None
     if not isinstance(meta_data, dict):

@@ -1,10 +1,13 @@
 """Turn an HTTP response into data or a typed error (one place for every envelope rule).
 
-Rules (reference §1 "Response envelope", §2.2):
+Rules (the Coze API overview "Response envelope", the official SDK's behaviour):
+
 - A non-2xx status is never a success, whatever the body says (cozepy returns a 502 with a
   ``data`` field as success).
 - ``code != 0`` in the envelope is an error even with HTTP 200.
 - OAuth endpoints report ``error_code``/``error_message`` or ``error``/``error_description``.
+- A body without ``code`` that carries ``error_message`` (or a numeric ``error_code``) is an error,
+  whatever the status: the service answers some failures as HTTP 200 ``{"error_message": ...}``.
 - The log id comes from the ``x-tt-logid`` header, else ``detail.logid``.
 """
 
@@ -79,20 +82,27 @@ def api_error(response: httpx.Response, body: Any) -> APIError | None:
     msg = ""
     debug_url: str | None = None
     if isinstance(body, dict):
-        raw_code = body.get("code")
-        if isinstance(raw_code, int) and not isinstance(raw_code, bool):
-            code = raw_code
-        elif isinstance(raw_code, str) and raw_code.lstrip("-").isdigit():
-            code = int(raw_code)
+        code = _int_code(body.get("code"))
         msg = str(body.get("msg") or body.get("message") or "")
         debug_url = body.get("debug_url") if isinstance(body.get("debug_url"), str) else None
         oauth_error = body.get("error_code") or body.get("error")
-        if code is None and isinstance(oauth_error, str) and oauth_error:
+        if code is None and isinstance(oauth_error, str) and oauth_error and _int_code(oauth_error) is None:
             # OAuth style: an error even under HTTP 200.
             msg = str(body.get("error_message") or body.get("error_description") or oauth_error)
             return error_class_for(None, status)(
                 msg, logid=logid_of(response, body), status_code=status, body=body
             )
+        if code is None and body.get("code") is None:
+            # Workflow style ``{"error_code": 4000, "error_message": ...}``, or only ``{"error_message": ...}``:
+            # no envelope code to say "success", and a message that says "failure".
+            error_code = _int_code(body.get("error_code"))
+            error_message = body.get("error_message")
+            # An explicit ``error_code: 0`` says success, whatever the message ("success", "ok").
+            if error_code or (error_code is None and isinstance(error_message, str) and error_message):
+                return error_class_for(error_code, status if status >= 400 else None)(
+                    str(error_message or f"the service reported error {error_code}"), code=error_code,
+                    logid=logid_of(response, body), status_code=status, body=body,
+                )
     elif isinstance(body, str):
         msg = body.strip()[:500]
     if 200 <= status < 300 and not code:
@@ -109,6 +119,15 @@ def api_error(response: httpx.Response, body: Any) -> APIError | None:
         retry_after=retry_after_of(response),
         body=body,
     )
+
+
+def _int_code(raw: Any) -> int | None:
+    """An envelope code given as a number or a numeric string (``"4000"``), else None."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.lstrip("-").isascii() and raw.lstrip("-").isdigit():
+        return int(raw)
+    return None
 
 
 def unwrap(body: Any, envelope: Envelope) -> Any:

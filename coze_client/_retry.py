@@ -1,6 +1,7 @@
 """The retry policy, in one place (after openai-python's ``_base_client``), run by tenacity.
 
-What is retried (reference §2.1, §2.3):
+What is retried (the Coze error-code page; the official SDK's behaviour):
+
 - always, for every method: a connection that certainly carried nothing (refused, pool timeout),
   and "too many requests" (HTTP 429, codes 4009 and 4020): the server did not process it;
 - only for retry-safe endpoints (GET/PUT/DELETE and read-only POSTs): timeouts, broken

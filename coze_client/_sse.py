@@ -1,7 +1,7 @@
 """A server-sent events decoder that follows the spec (WHATWG HTML §9.2), not a fixed line count.
 
 cozepy reads exactly two or three field lines per event and breaks on comments, ``retry:``,
-multi-line ``data:`` or a missing field (reference §6.4). This decoder handles: comments and
+multi-line ``data:`` or a missing field (the official SDK's stream parser). This decoder handles: comments and
 keep-alives (``: ping``), ``retry:`` and ``id:`` fields, ``event:x`` with or without the space,
 multi-line ``data:`` (joined with ``\\n``), CRLF / CR / LF line ends, a BOM, and events or even
 UTF-8 characters split across network chunks.
@@ -27,17 +27,21 @@ class ServerSentEvent:
     data: str = ""
     id: str | None = None
     retry: int | None = None
+    terminated: bool = True
+    """False for a last event the body ended without its blank line (see `SSEDecoder.flush`)."""
 
 
 class SSEDecoder:
     """Incremental decoder: feed bytes as they arrive, get complete events back.
 
-    Example:
-        >>> d = SSEDecoder()
-        >>> [e.event for e in d.feed(b"event:a\\ndata:1\\n\\n: ping\\n\\nevent: b\\nda")]
-        ['a']
-        >>> [(e.event, e.data) for e in d.feed(b"ta: 2\\n\\n")]
-        [('b', '2')]
+    Examples:
+        ```python
+        d = SSEDecoder()
+        [e.event for e in d.feed(b"event:a\\ndata:1\\n\\n: ping\\n\\nevent: b\\nda")]
+        # ['a']
+        [(e.event, e.data) for e in d.feed(b"ta: 2\\n\\n")]
+        # [('b', '2')]
+        ```
     """
 
     __slots__ = ("_buffer", "_data", "_decoder", "_event", "_first", "_has_data", "_last_id", "_retry", "_trailing_cr")
@@ -82,25 +86,40 @@ class SSEDecoder:
         return self._process(lines)
 
     def flush(self) -> list[ServerSentEvent]:
-        """End of stream: process a last unterminated line. An event without its blank line is dropped (spec)."""
+        """End of body: process a last unterminated line and return a pending event, flagged.
+
+        The spec drops an event whose blank line never came; the Coze service ends its streams
+        that way (``event:done\ndata:"[DONE]"`` and no final blank line). So a pending event that
+        has a ``data`` field is returned with ``terminated=False``: the caller decides whether it
+        is complete (its data parses) or the tail of a cut body.
+        """
         tail = self._decoder.decode(b"", final=True)
         rest = self._buffer + tail
         self._buffer = ""
-        return self._process([rest]) if rest else []
+        events = self._process([rest]) if rest else []
+        if self._has_data:
+            events.append(self._pending(terminated=False))
+        self._reset()
+        return events
+
+    def _pending(self, *, terminated: bool = True) -> ServerSentEvent:
+        return ServerSentEvent(event=self._event or "message", data="\n".join(self._data), id=self._last_id,
+                               retry=self._retry, terminated=terminated)
+
+    def _reset(self) -> None:
+        self._event = ""
+        self._data = []
+        self._has_data = False
 
     def _process(self, lines: Iterable[str]) -> list[ServerSentEvent]:
         events: list[ServerSentEvent] = []
         for line in lines:
             if not line:
-                if self._has_data or self._event:
-                    events.append(
-                        ServerSentEvent(
-                            event=self._event or "message",
-                            data="\n".join(self._data),
-                            id=self._last_id,
-                            retry=self._retry,
-                        )
-                    )
+                # Dispatch only when the data buffer is non-empty: a block of just ``event:`` is not an event.
+                # (Inlined, not self._pending() / self._reset(): this runs once per event of every stream.)
+                if self._has_data:
+                    events.append(ServerSentEvent(self._event or "message", "\n".join(self._data), self._last_id,
+                                                  self._retry))
                 self._event = ""
                 self._data = []
                 self._has_data = False
@@ -119,7 +138,7 @@ class SSEDecoder:
                 if "\x00" not in value:
                     self._last_id = value
             elif name == "retry":
-                if value.isdigit():
+                if value.isascii() and value.isdigit():  # ASCII digits only: "²".isdigit() is True
                     self._retry = int(value)
             # Unknown field names are ignored, as the spec says.
         return events
@@ -128,10 +147,12 @@ class SSEDecoder:
 class LineDecoder:
     """Newline-delimited JSON streams (GPTBots): one event per non-empty line, ``data:`` prefix optional.
 
-    Example:
-        >>> d = LineDecoder()
-        >>> [e.data for e in d.feed(b'{"a":1}\\ndata: {"b":2}\\n{"c"')] + [e.data for e in d.flush()]
-        ['{"a":1}', '{"b":2}', '{"c"']
+    Examples:
+        ```python
+        d = LineDecoder()
+        [e.data for e in d.feed(b'{"a":1}\\ndata: {"b":2}\\n{"c"')] + [e.data for e in d.flush()]
+        # ['{"a":1}', '{"b":2}', '{"c"']
+        ```
     """
 
     __slots__ = ("_buffer", "_decoder")
@@ -147,11 +168,14 @@ class LineDecoder:
         return [ev for ev in map(self._event, lines) if ev is not None]
 
     def flush(self) -> list[ServerSentEvent]:
-        """End of stream: the last line, even without its newline."""
+        """End of stream: the last line, even without its newline (flagged ``terminated=False``)."""
         rest = self._buffer + self._decoder.decode(b"", final=True)
         self._buffer = ""
         event = self._event(rest)
-        return [event] if event is not None else []
+        if event is None:
+            return []
+        event.terminated = False
+        return [event]
 
     @staticmethod
     def _event(line: str) -> ServerSentEvent | None:
@@ -164,7 +188,7 @@ class LineDecoder:
 
 
 async def aiter_sse(chunks: AsyncIterator[bytes]) -> AsyncIterator[ServerSentEvent]:
-    """Decode an async byte stream into events."""
+    """Decode an async byte stream into events (the last may be an unterminated one, ``terminated=False``)."""
     decoder = SSEDecoder()
     async for chunk in chunks:
         for event in decoder.feed(chunk):

@@ -1,13 +1,26 @@
 """Typed event streams over SSE: ``async with ... as events: async for event in events``.
 
-Leaving the ``async with`` block (or breaking out of ``async for``) closes the connection at once,
-releases the limiter slot and settles the ledger with whatever usage the stream reported.
-A stream that ends without its terminating event raises :class:`~coze_client.errors.StreamError`
-(truncation is never mistaken for a normal end).
+Leaving the ``async with`` block (or breaking out of ``async for`` inside it) closes the connection at
+once, releases the limiter slot and settles the ledger with whatever usage the stream reported.
+
+The rule without ``async with``: the iteration is an async generator, so ``break`` drops it and the
+event loop's async-generator finalizer closes the stream as a task, before your next ``await``
+completes. A stream that is garbage-collected while still open (opened by hand with ``__aenter__``
+and never closed, say) warns (``ResourceWarning`` and a log record) and is closed on the running
+loop. Python has no hook that runs code synchronously on ``break``; ``async with`` is the way to
+close at a known point.
+
+A stream that ends without its terminating event raises `StreamError`
+(truncation is never mistaken for a normal end). The service ends its streams without the final
+blank line; such a last event is dispatched when its data is whole (see `coze_client._sse`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
+import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
 from types import TracebackType
 from typing import Any, Generic, Literal, TypeVar
@@ -21,6 +34,8 @@ from ._transport import Attempt, Corridor
 from .errors import StreamError, connection_error_from
 
 __all__ = ["END", "EventStream"]
+
+log = logging.getLogger("coze_client.stream")
 
 E = TypeVar("E")
 
@@ -38,11 +53,13 @@ END = _End()
 class EventStream(Generic[E]):
     """An async iterator of typed events that owns its HTTP response.
 
-    Example:
-        >>> async def main(coze):  # doctest: +SKIP
-        ...     async with coze.chat.stream(bot_id="b", user_id="u", additional_messages=["hi"]) as events:
-        ...         async for event in events:
-        ...             print(event.event)
+    Examples:
+        ```python
+        async def main(coze):
+            async with coze.chat.stream(bot_id="b", user_id="u", additional_messages=["hi"]) as events:
+                async for event in events:
+                    print(event.event)
+        ```
     """
 
     def __init__(
@@ -126,6 +143,8 @@ class EventStream(Generic[E]):
                     if item is not None:
                         yield item  # type: ignore[misc]
             for sse in decoder.flush():
+                if not sse.terminated and not self._complete(sse):
+                    break
                 item = self._handle(sse)
                 if item is END:
                     return
@@ -139,6 +158,23 @@ class EventStream(Generic[E]):
         finally:
             await self.aclose()
 
+    def _complete(self, sse: ServerSentEvent) -> bool:
+        """Whether the body's unterminated last event is whole (its data parses as JSON) or was cut."""
+        try:
+            if sse.data.strip() != "[DONE]":  # the bare sentinel some services end with is whole too
+                json.loads(sse.data)
+        except ValueError:
+            log.info("stream ended inside an event (%d bytes of unparsable data), logid=%s", len(sse.data),
+                     self.logid)
+            return False
+        log.debug("stream's last event %r lacked its final blank line; dispatched at end of body, logid=%s",
+                  sse.event, self.logid)
+        return True
+
+    def _mark_final(self) -> None:
+        """A final state arrived: the body may now end without the terminating event."""
+        self._require_end = False
+
     def _handle(self, sse: ServerSentEvent) -> E | _End | None:
         if sse.id is not None:
             self.last_event_id = sse.id
@@ -151,6 +187,25 @@ class EventStream(Generic[E]):
             if usage is not None:
                 self._usage = usage
         return item
+
+    def __del__(self) -> None:
+        # Dropped while open: the generator finalizer did not run (the stream was opened by hand, or
+        # the loop is gone). Say so, and close on the running loop without resurrecting ``self``.
+        attempt = self._attempt
+        if attempt is None or self._closed or attempt.finished:
+            return
+        self._closed = True
+        logid = self._meta.logid if self._meta else None
+        warnings.warn(f"an event stream (logid={logid}) was dropped open; use `async with` to close it",
+                      ResourceWarning, stacklevel=1)
+        log.warning("an event stream (logid=%s) was dropped open; closing it (use `async with`)", logid)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no loop: the connection goes with the client; the ledger keeps the reservation
+        task = loop.create_task(_close_dropped(self._corridor, attempt, self._usage))
+        _DROPPED.add(task)
+        task.add_done_callback(_DROPPED.discard)
 
     async def aclose(self) -> None:
         """Close the connection and settle the call (idempotent)."""
@@ -166,3 +221,13 @@ class EventStream(Generic[E]):
     async def collect(self) -> list[E]:
         """Read the whole stream into a list."""
         return [item async for item in self]
+
+
+_DROPPED: set[asyncio.Task[None]] = set()  # strong references while dropped streams close
+
+
+async def _close_dropped(corridor: Corridor, attempt: Attempt, usage: Usage | None) -> None:
+    try:
+        await attempt.response.aclose()
+    finally:
+        await corridor.finish(attempt, usage)

@@ -2,12 +2,13 @@
 
     build -> quota reservation -> limiter wait -> send (with retries) -> parse -> settle usage
 
-Resources only describe endpoints (:class:`~coze_client._request.Endpoint`); this module owns
+Resources only describe endpoints (`Endpoint`); this module owns
 all HTTP plumbing, so the limiter, the ledger and the retry policy apply to every call alike.
-Per attempt (a retry is a request the server counts too): the ledger reserves the call before
-it can reach the network, the limiter grants a slot, the request is sent; afterwards the slot is
-released at the response time and the reservation settled with the usage the response reports
-(or given back when the request certainly never left).
+Per attempt (a retry is a request the server counts too): the ledger holds the call (refusing
+it at once when the quota cannot cover it), the limiter grants a slot, the ledger marks the call
+(counted, durably) and the request is sent; afterwards the slot is released at the response time
+and the reservation settled with the usage the response reports (or given back when the request
+certainly never left).
 """
 
 from __future__ import annotations
@@ -31,12 +32,13 @@ from ._request import Endpoint, check_size, clean, format_path
 from ._response import api_error, logid_of, parse_body, unwrap
 from ._retry import RetryPolicy
 from .errors import APIConnectionError, APIError, AuthenticationError, RateLimitError, connection_error_from
-from .ledger.base import Reservation, UsageLedger
-from .limits.base import Permit, RateLimiter
+from .ledger.base import Marking, Reservation, UsageLedger
+from .limits.base import Permit, RateLimiter, mark_responded
 
 __all__ = ["Attempt", "CallOptions", "Corridor", "PipelineStats"]
 
 log = logging.getLogger("coze_client")
+_CACHE_SIZE = 1024  # entries per corridor cache (parsed URLs, call records)
 T = TypeVar("T")
 TimeoutTypes = float | httpx.Timeout | None
 
@@ -107,7 +109,7 @@ class Corridor:
         # True when ``http`` was built with ``headers`` and ``timeout`` as its defaults (the client's own).
         self.client_defaults = client_defaults
         self.stats = PipelineStats()
-        self._call_infos: dict[int, tuple[Endpoint, CallInfo]] = {}
+        self._call_infos: dict[tuple[str, str, tuple[str, ...]], CallInfo] = {}
         self._urls: dict[str, httpx.URL] = {}
         self.sleep: Callable[[float], Any] = asyncio.sleep  # retry back-off sleeps (replaceable in tests)
         # Provider seams: where the token goes (Coze: a Bearer header; EasyDL: a query parameter) and
@@ -115,6 +117,9 @@ class Corridor:
         self._authorize = authorize or _bearer
         self._parse_error = parse_error or api_error
         self._refreshable = not isinstance(auth, StaticToken)
+        # Ledgers with the two-step hold/mark (ledger.base.Marking); others count at reserve.
+        self._hold = ledger.hold if isinstance(ledger, Marking) else ledger.reserve
+        self._mark = ledger.mark if isinstance(ledger, Marking) else None
 
     # ------------------------------------------------------------------ building
     def build(
@@ -170,7 +175,7 @@ class Corridor:
         """URLs without a query, parsed once (httpx.URL is immutable, so sharing one is safe)."""
         parsed = self._urls.get(url)
         if parsed is None:
-            if len(self._urls) >= 1024:  # ids in paths make many distinct URLs: keep the cache bounded
+            if len(self._urls) >= _CACHE_SIZE:  # ids in paths make many distinct URLs: keep the cache bounded
                 self._urls.clear()
             parsed = self._urls[url] = httpx.URL(url)
         return parsed
@@ -179,16 +184,18 @@ class Corridor:
                   groups: tuple[str, ...] | None = None) -> CallInfo:
         """The record the limiter and ledger see for this endpoint."""
         if not (est_tokens or points or model or groups is not None):
-            # The common case is the same record for every call of an endpoint: build it once.
-            # Keyed by identity (endpoints hold a headers dict, so they do not hash); the value keeps the
-            # endpoint alive, so its id cannot be reused while cached.
-            cached = self._call_infos.get(id(endpoint))
-            if cached is None:
-                info = CallInfo(provider=self.provider, account=self.account, method=endpoint.method,
-                                path=endpoint.path, groups=endpoint.groups)
-                self._call_infos[id(endpoint)] = (endpoint, info)
-                return info
-            return cached[1]
+            # The common case is the same record for every call of an endpoint: build it once. Keyed by
+            # what the record holds, not by the endpoint object: a WebSocket session or an EasyDL call
+            # makes a new Endpoint each time, and those share one entry. Bounded like the URL cache.
+            key = (endpoint.method, endpoint.path, tuple(endpoint.groups))
+            info = self._call_infos.get(key)
+            if info is None:
+                if len(self._call_infos) >= _CACHE_SIZE:
+                    self._call_infos.clear()
+                info = self._call_infos[key] = CallInfo(provider=self.provider, account=self.account,
+                                                        method=endpoint.method, path=endpoint.path,
+                                                        groups=endpoint.groups)
+            return info
         return CallInfo(
             provider=self.provider,
             account=self.account,
@@ -205,19 +212,29 @@ class Corridor:
         self, endpoint: Endpoint, request: httpx.Request, call: CallInfo, meta: CallMeta,
         max_wait: float | None, stream: bool,
     ) -> Attempt:
-        self._authorize(request, await self.auth.get_token())
-        reservation = await self.ledger.reserve(call)
+        # Held before the wait (refused at once when the quota cannot cover it), counted at the mark
+        # just before the send: a call killed while queued is never counted (ledger/_core.py).
+        reservation = await self._hold(call)
         try:
             permit = await self.limiter.acquire(call, max_wait=max_wait)
         except BaseException:
             await self.ledger.cancel(reservation)
             raise
+        if self._mark is not None:
+            try:
+                await self._mark(reservation)
+            except BaseException:
+                await permit.release(sent=False)
+                raise
         meta.attempts += 1
         meta.limiter_wait += permit.waited
         self.stats.attempts += 1
         self.stats.limiter_wait += permit.waited
         try:
-            response = await self.http.send(request, stream=stream)
+            # Always opened as a stream: the head (status, headers) comes first, and it proves the
+            # request reached the server, so the limiter's request-count slot starts its last window
+            # now, while a long body (a blocking run, a download) is still on its way.
+            response = await self.http.send(request, stream=True)
         except httpx.TransportError as exc:
             err = connection_error_from(exc)
             await self._close_attempt(permit, reservation, sent=err.sent, usage=_failed())
@@ -226,8 +243,11 @@ class Corridor:
             # Cancelled while sending: the request may have reached the server; count it.
             await self._close_attempt(permit, reservation, sent=True)
             raise
+        mark_responded(permit)
         meta.status_code = response.status_code
         try:
+            if not stream:
+                await response.aread()
             if stream:
                 meta.logid = logid_of(response)
                 error = await self._stream_error(response, endpoint)
@@ -299,11 +319,16 @@ class Corridor:
         max_wait = options.max_wait if options else None
         max_retries = options.max_retries if options and options.max_retries is not None else self.retry.max_retries
         retry_safe = endpoint.retry_safe
+        authorized = False
         try:
             # Fast path: the first attempt runs outside tenacity; most calls end here.
+            self._authorize(request, await self.auth.get_token())
+            authorized = True
             return await self._attempt(endpoint, request, call, meta, max_wait, stream)
         except AuthenticationError:
-            if not self._refreshable:
+            # Only a token the service rejected is worth a new one; credentials refused while fetching
+            # the token (EasyDL's wrong key pair) would be refused again: fetched once per call.
+            if not self._refreshable or not authorized:
                 self.stats.failures += 1
                 raise
             self.auth.invalidate()  # the token was rejected: ask the provider for a new one, once
@@ -343,6 +368,7 @@ class Corridor:
             async for attempt_ctx in retrying:
                 with attempt_ctx:
                     self.stats.retries += 1
+                    self._authorize(request, await self.auth.get_token())
                     return await self._attempt(endpoint, request, call, meta, max_wait, stream)
         except BaseException:
             self.stats.failures += 1
@@ -365,7 +391,7 @@ class Corridor:
         base_url: str | None = None,
         **build: Any,
     ) -> T:
-        """Build, send with retries, parse, settle; return ``cast(payload)`` with its :class:`CallMeta`."""
+        """Build, send with retries, parse, settle; return ``cast(payload)`` with its `CallMeta`."""
         request = self.build(endpoint, options=options, base_url=base_url, **build)
         call = self.call_info(endpoint, est_tokens=est_tokens, points=points, model=model)
         meta = CallMeta()

@@ -1,38 +1,44 @@
-"""The errors coze-client raises. Every one of them is a :class:`CozeError`.
+"""The errors coze-client raises. Every one of them is a `CozeError`.
 
-The tree::
+The tree:
 
-    CozeError                       base of everything raised here
-    ├── ValidationError             bad input, refused before anything was sent (also a ValueError)
-    │   └── RequestTooLargeError    body over the endpoint's documented size cap
-    ├── QuotaExhaustedError         the local ledger refused: the call would cross a quota
-    ├── RateLimitWaitError          the limiter would have to wait longer than ``max_wait``
-    ├── LimitUnsatisfiableError     one request is larger than a limit can ever admit (a ValueError too)
-    ├── BackendUnavailableError     the shared limiter/ledger store (Redis) cannot be reached; nothing was sent
-    ├── LimiterError                the limiter's backend failed or was closed (names the backend and the fix)
-    ├── LedgerError                 the ledger's backend failed or was closed (names the path/backend and the fix)
-    ├── APIConnectionError          the request could not be sent or the connection broke
-    │   └── APITimeoutError         the request timed out
-    ├── StreamError                 a stream broke its framing, or an ``error`` event arrived
-    ├── AuthRefreshError            an OAuth token could not be obtained or refreshed
-    └── APIError                    the service answered with an error (carries code, msg, logid, status)
-        ├── BadRequestError         4000-4007, 4010, 4012, 4014, 4015, 4021, 43xx ...
-        ├── AuthenticationError     4100 (and HTTP 401)
-        ├── PermissionDeniedError   4101 (and HTTP 403)
-        ├── NotFoundError           4200, 4314 (and HTTP 404)
-        ├── ConflictError           4016, 4104, 4315
-        ├── RateLimitError          4009, 4020, HTTP 429 (retried)
-        ├── DailyLimitError         4008 (daily usage cap: retry tomorrow)
-        ├── InsufficientBalanceError 4011, 4019, 4022
-        └── ServerError             5000, 4013, HTTP 5xx (retried when the request is idempotent)
+```text
+CozeError                       base of everything raised here
+├── ValidationError             bad input, refused before anything was sent (also a ValueError)
+│   ├── RequestTooLargeError    body over the endpoint's documented size cap
+│   └── PlanConflictError       two different plans bound to one provider account of a ledger
+├── QuotaExhaustedError         the local ledger refused: the call would cross a quota
+├── RateLimitWaitError          the limiter would have to wait longer than max_wait
+├── LimitUnsatisfiableError     one request is larger than a limit can ever admit (a ValueError too)
+├── BackendUnavailableError     the shared limiter/ledger store (Redis) cannot be reached; nothing was sent
+├── LimiterError                the limiter's backend failed or was closed (names the backend and the fix)
+├── LedgerError                 the ledger's backend failed or was closed (names the path/backend and the fix)
+├── APIConnectionError          the request could not be sent or the connection broke
+│   └── APITimeoutError         the request timed out
+├── StreamError                 a stream broke its framing, or an error event arrived
+├── AuthRefreshError            an OAuth token could not be obtained or refreshed
+├── MissingDependencyError      an optional extra is not installed (names the pip install; an ImportError too)
+└── APIError                    the service answered with an error (carries code, msg, logid, status)
+    ├── BadRequestError         4000-4007, 4010, 4012, 4014, 4015, 4021, 43xx ...
+    ├── AuthenticationError     4100 (and HTTP 401)
+    ├── PermissionDeniedError   4101 (and HTTP 403)
+    ├── NotFoundError           4200, 4314 (and HTTP 404)
+    ├── ConflictError           4016, 4104, 4315
+    ├── RateLimitError          4009, 4020, HTTP 429 (retried)
+    ├── DailyLimitError         4008 (daily usage cap: retry tomorrow)
+    ├── InsufficientBalanceError 4011, 4019, 4022
+    └── ServerError             5000, 4013, HTTP 5xx (retried when the request is idempotent)
+```
 
-Codes come from the coze.cn error-code page (``shared/reference/coze-api.md`` §2.1). The envelope
+Codes come from the coze.cn error-code page (the Coze error-code page). The envelope
 ``code`` decides first, the HTTP status second; a non-2xx status is never a success.
-Messages never contain tokens: see :func:`coze_client._secrets.redact`.
+Messages never contain tokens: see `coze_client._secrets.redact`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -55,8 +61,10 @@ __all__ = [
     "LedgerError",
     "LimitUnsatisfiableError",
     "LimiterError",
+    "MissingDependencyError",
     "NotFoundError",
     "PermissionDeniedError",
+    "PlanConflictError",
     "QuotaExhaustedError",
     "RateLimitError",
     "RateLimitWaitError",
@@ -90,6 +98,25 @@ class RequestTooLargeError(ValidationError):
         super().__init__(f"request body for {path} is {size} bytes; the limit is {limit} bytes")
 
 
+class PlanConflictError(ValidationError):
+    """A ledger was asked to bind a second, different plan to a provider account that already has one.
+
+    One account has one plan: two clients or adapters sharing a ledger must agree on it, or file
+    their calls under different ``account=`` names.
+    """
+
+    def __init__(self, provider: str, account: str, bound: str, asked: str) -> None:
+        self.provider = provider
+        self.account = account
+        self.bound = bound
+        self.asked = asked
+        who = "every account" if account == "*" else f"account {account!r}"
+        super().__init__(
+            f"the ledger already applies plan {bound!r} to {who} of {provider}; cannot also apply {asked!r}. "
+            "Give the clients the same plan, or different account= names (one ledger can hold many accounts)"
+        )
+
+
 class QuotaExhaustedError(CozeError):
     """The usage ledger refused to send a call that would cross a quota (nothing was sent)."""
 
@@ -107,15 +134,22 @@ class QuotaExhaustedError(CozeError):
         self.provider = provider
         self.account = account
         self.quota = quota
-        self.used = used
-        self.limit = limit
+        self.used = _whole(used)
+        self.limit = _whole(limit)
         self.resets_at = resets_at
         self.lockout = lockout
         reset = f"resets at {resets_at.isoformat()}" if resets_at else "never resets"
         extra = " (crossing it locks the account out)" if lockout else ""
+        if resets_at is not None:
+            fix = "wait until it resets, or name a plan with a larger quota (plan=... or $COZE_PLAN)"
+        else:
+            example = "coze.personal_paid" if provider == "coze" else f"{provider}.paid"
+            fix = (f"if your account is on a paid plan, name it (plan=\"{example}\" or $COZE_PLAN; "
+                   "`coze_client.limits.PRESETS` lists the presets); if the provider's console shows less "
+                   f"used, correct the ledger: `coze-client usage set {provider} {account} {quota} N --plan PLAN`")
         super().__init__(
             f"quota {quota!r} of {provider}/{account} is used up: {_num(used)} of {_num(limit)} used, "
-            f"{reset}{extra}; the call was not sent"
+            f"{reset}{extra}; the call was not sent. To go on: {fix}"
         )
 
 
@@ -318,6 +352,34 @@ def error_class_for(code: int | None, status_code: int | None) -> type[APIError]
         if status_code >= 500:
             return ServerError
     return APIError
+
+
+class MissingDependencyError(CozeError, ImportError):
+    """A feature needs an optional extra that is not installed; the message names the ``pip install`` to run."""
+
+    def __init__(self, extra: str, feature: str, module: str | None) -> None:
+        self.extra = extra
+        super().__init__(
+            f"{feature} needs the {extra!r} extra ({module or 'a dependency'} is not installed): "
+            f"pip install 'coze-client[{extra}]'  (from a clone: pip install '.[{extra}]')"
+        )
+        self.name = module
+
+
+@contextmanager
+def needs_extra(extra: str, feature: str) -> Iterator[None]:
+    """Turn an ``ImportError`` of an optional dependency into a `MissingDependencyError` naming ``extra``."""
+    try:
+        yield
+    except ImportError as exc:
+        if isinstance(exc, MissingDependencyError):
+            raise
+        raise MissingDependencyError(extra, feature, exc.name) from exc
+
+
+def _whole(value: float) -> float:
+    """``value`` as an ``int`` when it is whole (calls are counted in whole numbers; ``500`` reads better)."""
+    return int(value) if float(value).is_integer() else value
 
 
 def _num(value: float) -> str:

@@ -1,8 +1,8 @@
-"""Async pagination over the API's three paging styles (reference §4).
+"""Async pagination over the API's three paging styles (the Coze API pages).
 
-Every list method returns an :class:`AsyncPaginator`:
+Every list method returns an `AsyncPaginator`:
 
-- ``await coze.conversations.list(bot_id=...)`` gives the first :class:`Page`;
+- ``await coze.conversations.list(bot_id=...)`` gives the first `Page`;
 - ``async for item in coze.conversations.list(bot_id=...)`` walks every item of every page;
 - ``async for page in coze.conversations.list(bot_id=...).pages()`` walks pages.
 
@@ -53,9 +53,11 @@ Fetch = Callable[[dict[str, Any]], Awaitable[Page[T]]]
 class AsyncPaginator(Generic[T]):
     """Lazily fetches pages; await it for the first page, iterate it for every item.
 
-    Example:
-        >>> async def names(coze):  # doctest: +SKIP
-        ...     return [c.name async for c in coze.conversations.list(bot_id="7351...")]
+    Examples:
+        ```python
+        async def names(coze):
+            return [c.name async for c in coze.conversations.list(bot_id="7351...")]
+        ```
     """
 
     def __init__(self, fetch: Fetch[T], params: Mapping[str, Any], *, max_pages: int | None = None) -> None:
@@ -112,14 +114,16 @@ def number_page(
 
 
 def cursor_page(items: list[T], payload: Mapping[str, Any], params: Mapping[str, Any]) -> Page[T]:
-    """A page of the message-id cursor: desc pages continue ``before_id=last_id``, asc ``after_id=last_id``."""
+    """A page of the message-id cursor: the next page is ``after_id=last_id``, in either order.
+
+    The cursors are positions in the listing order (the message-list page: ``after_id`` pages on,
+    向后翻页, with the answer's ``last_id``; ``before_id`` pages back with ``first_id``), so with
+    ``order="desc"`` the next, older page is still ``after_id=last_id``.
+    """
     last_id = payload.get("last_id") or None
     first_id = payload.get("first_id") or None
     has_more = bool(payload.get("has_more"))
-    order = str(params.get("order") or "desc").lower()
-    nxt: dict[str, Any] | None = None
-    if last_id:
-        nxt = {"before_id": last_id, "after_id": None} if order == "desc" else {"after_id": last_id, "before_id": None}
+    nxt = {"after_id": last_id, "before_id": None} if last_id else None
     return Page(items=items, has_more=has_more, next_params=nxt, first_id=first_id, last_id=last_id)
 
 

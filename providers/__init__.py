@@ -1,15 +1,17 @@
 """One chat interface over Coze, Tongyi Xingchen and GPTBots, plus the Baidu EasyDL adapter.
 
-``providers`` is built on :mod:`coze_client` (its corridor, limiter, ledger and errors);
+``providers`` is built on `coze_client` (its corridor, limiter, ledger and errors);
 ``coze_client`` never imports ``providers``.
 
-Example:
-    >>> import providers
-    >>> async def ask(name: str, **config: object) -> str:  # doctest: +SKIP
-    ...     async with providers.open(name, **config) as bot:
-    ...         return (await bot.chat("hello")).text
-    >>> sorted(providers.CHAT_PROVIDERS)
-    ['coze', 'gptbots', 'xingchen']
+Examples:
+    ```python
+    import providers
+    async def ask(name: str, **config: object) -> str:
+        async with providers.open(name, **config) as bot:
+            return (await bot.chat("hello")).text
+    sorted(providers.CHAT_PROVIDERS)
+    # ['coze', 'gptbots', 'xingchen']
+    ```
 """
 
 from __future__ import annotations
@@ -33,9 +35,9 @@ from .base import (
 )
 from .coze import CozeProvider
 from .easydl import EasyDL, EasyDLResult, EasyDLToken
-from .gptbots import GPTBotsProvider
+from .gptbots import GPTBotsCreditPage, GPTBotsCredits, GPTBotsMessages, GPTBotsProvider
 from .sync import SyncAdapter, SyncChatProvider, SyncChatStream, open_sync
-from .xingchen import XingchenProvider
+from .xingchen import XingchenProvider, XingchenResult
 
 __all__ = [
     "CHAT_PROVIDERS",
@@ -50,6 +52,9 @@ __all__ = [
     "EasyDL",
     "EasyDLResult",
     "EasyDLToken",
+    "GPTBotsCreditPage",
+    "GPTBotsCredits",
+    "GPTBotsMessages",
     "GPTBotsProvider",
     "MessageInput",
     "MessagesInput",
@@ -57,6 +62,7 @@ __all__ = [
     "SyncChatProvider",
     "SyncChatStream",
     "XingchenProvider",
+    "XingchenResult",
     "normalize_messages",
     "open",
     "open_sync",
@@ -85,13 +91,15 @@ def open(name: str, **config: Any) -> ChatProvider | EasyDL: ...
 def open(name: str, **config: Any) -> ChatProvider | EasyDL:
     """The adapter called ``name``, configured with ``config`` (its constructor's keyword arguments).
 
-    ``"coze"``, ``"xingchen"`` and ``"gptbots"`` return a :class:`ChatProvider`; ``"easydl"`` returns
-    the :class:`EasyDL` inference adapter (not a chat provider).
+    ``"coze"``, ``"xingchen"`` and ``"gptbots"`` return a `ChatProvider`; ``"easydl"`` returns
+    the `EasyDL` inference adapter (not a chat provider).
 
-    Example:
-        >>> bot = open("gptbots", api_key="app-exampleexample12", region="th", ledger="memory://")
-        >>> bot.name, bot.base_url
-        ('gptbots', 'https://api-th.gptbots.ai')
+    Examples:
+        ```python
+        bot = open("gptbots", api_key="app-exampleexample12", region="th", ledger="memory://")
+        bot.name, bot.base_url
+        # ('gptbots', 'https://api-th.gptbots.ai')
+        ```
     """
     key = name.strip().lower() if isinstance(name, str) else name
     if key == "easydl":

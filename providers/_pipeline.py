@@ -1,8 +1,8 @@
 """Shared plumbing of the adapters: one corridor (limiter, ledger, retries, typed errors) per provider.
 
-Every adapter builds a :class:`Pipeline` the way ``AsyncCoze`` builds its own: a plan preset of its
+Every adapter builds a `Pipeline` the way ``AsyncCoze`` builds its own: a plan preset of its
 provider (overridable), a limiter and a ledger chosen by URL (``"memory://"``, ``"sqlite:///path"``)
-or passed in, an ``httpx.AsyncClient`` (yours or its own) and a :class:`~coze_client._transport.Corridor`
+or passed in, an ``httpx.AsyncClient`` (yours or its own) and a `Corridor`
 with the provider's seams (where the token goes, how an error is recognised).
 """
 
@@ -21,6 +21,7 @@ import httpx
 
 from coze_client import limits as _limits
 from coze_client._auth import TokenProvider
+from coze_client._client import check_limiter_plan
 from coze_client._constants import DEFAULT_TIMEOUT
 from coze_client._models import CallMeta
 from coze_client._retry import RetryPolicy
@@ -29,6 +30,7 @@ from coze_client._version import __version__
 from coze_client.errors import APIError, ValidationError
 from coze_client.ledger import build_ledger
 from coze_client.ledger.base import UsageLedger
+from coze_client.ledger.prices import KeyMode
 from coze_client.limits.base import RateLimiter
 from coze_client.limits.plans import Plan
 
@@ -36,7 +38,7 @@ __all__ = ["Payload", "Pipeline", "PipelineOwner", "call_options", "env_secret",
 
 @dataclass(slots=True)
 class Payload:
-    """A response payload plus the corridor's :class:`CallMeta` (the corridor attaches ``meta``)."""
+    """A response payload plus the corridor's `CallMeta` (the corridor attaches ``meta``)."""
 
     data: Any
     meta: CallMeta | None = None
@@ -53,7 +55,13 @@ def env_secret(value: str | None, env: str, what: str) -> str:
 def call_options(
     timeout: float | httpx.Timeout | None = None, max_retries: int | None = None, max_wait: float | None = None
 ) -> CallOptions | None:
-    """Per-call options, or None when none were given (the common case)."""
+    """Per-call options, or None when none were given (the common case).
+
+    Args:
+        timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+        max_retries: this call's retries (default: the client's).
+        max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+    """
     if timeout is None and max_retries is None and max_wait is None:
         return None
     if max_retries is not None and max_retries < 0:
@@ -77,12 +85,14 @@ def _is_cjk(ch: str) -> bool:
 def estimate_tokens(*texts: str) -> int:
     """Tokens of ``texts`` by the providers' published rule, rounded up so the estimate errs high.
 
-    plans.md (Xingchen, GPTBots): 1 token ≈ 1 Chinese/Japanese/Korean character, ≈ 3-4 English
+    the providers' pricing pages (Xingchen, GPTBots): 1 token ≈ 1 Chinese/Japanese/Korean character, ≈ 3-4 English
     letters. Other characters count 1/3 token each (the pessimistic end of "3-4").
 
-    Example:
-        >>> estimate_tokens("你好"), estimate_tokens("hello world")
-        (2, 4)
+    Examples:
+        ```python
+        estimate_tokens("你好"), estimate_tokens("hello world")
+        # (2, 4)
+        ```
     """
     cjk = 0
     other = 0
@@ -106,6 +116,7 @@ def _resolve_plan(plan: str | Plan | None, provider: str) -> Plan | None:
 
 def _resolve_limiter(limiter: str | RateLimiter | None, plan: Plan | None) -> RateLimiter:
     if limiter is not None and not isinstance(limiter, str):
+        check_limiter_plan(limiter, plan)  # a shared limiter paces only the plan it was built for
         return limiter
     url = limiter if limiter is not None else "memory://"
     build = getattr(_limits, "build_limiter", None)
@@ -121,13 +132,15 @@ def _resolve_limiter(limiter: str | RateLimiter | None, plan: Plan | None) -> Ra
 
 
 class Pipeline:
-    """The corridor, limiter, ledger and HTTP client of one adapter (closed together by :meth:`aclose`).
+    """The corridor, limiter, ledger and HTTP client of one adapter (closed together by `aclose`).
 
     Args:
         provider: ``"xingchen"``, ``"gptbots"`` or ``"easydl"`` (the plan's provider).
         account: the name limits and quotas are filed under (a fingerprint of the key by default).
-        plan: preset name or :class:`Plan` (``None``: no limits, no quotas).
-        ledger_account: the ledger account the plan is bound to (``"*"`` for every account).
+        plan: preset name or `Plan` (``None``: no limits, no quotas).
+        ledger_account: the ledger account the plan is bound to (default ``account``; EasyDL binds
+            ``"<account>:*"``, every service of the account).
+        key_mode: GPTBots' credit price column, bound with the plan (``"gptbots"`` or ``"own"``).
     """
 
     def __init__(
@@ -148,6 +161,7 @@ class Pipeline:
         authorize: Callable[[httpx.Request, str], None] | None = None,
         parse_error: Callable[[httpx.Response, Any], APIError | None] | None = None,
         ledger_account: str | None = None,
+        key_mode: KeyMode | None = None,
     ) -> None:
         parsed = httpx.URL(base_url)
         if parsed.scheme not in ("http", "https") or not parsed.host:
@@ -160,10 +174,16 @@ class Pipeline:
         self.account = account
         self.timeout = timeout or DEFAULT_TIMEOUT
         self.plan = _resolve_plan(plan, provider)
+        # Ownership (as AsyncCoze): close what was built here from a URL or the default, never an instance.
+        self._own_limiter = limiter is None or isinstance(limiter, str)
+        self._own_ledger = ledger is None or isinstance(ledger, str)
         self.limiter = _resolve_limiter(limiter, self.plan)
         self.ledger = build_ledger(ledger) if ledger is None or isinstance(ledger, str) else ledger
         if self.plan is not None and hasattr(self.ledger, "bind"):
-            self.ledger.bind(provider, ledger_account or account, self.plan)
+            if key_mode is None:
+                self.ledger.bind(provider, ledger_account or account, self.plan)
+            else:  # GPTBots' price column: bound once, with the plan (a BaseLedger option)
+                self.ledger.bind(provider, ledger_account or account, self.plan, key_mode=key_mode)
         self._own_http = http_client is None
         self.http = http_client or httpx.AsyncClient(
             timeout=self.timeout,
@@ -210,15 +230,17 @@ class Pipeline:
         return corridor
 
     async def aclose(self) -> None:
-        """Close the HTTP client (unless it was injected), the limiter and the ledger."""
+        """Close the HTTP client, limiter and ledger this pipeline built; never an instance passed in."""
         try:
             if self._own_http:
                 await self.http.aclose()
         finally:
             try:
-                await self.limiter.aclose()
+                if self._own_limiter:
+                    await self.limiter.aclose()
             finally:
-                await self.ledger.aclose()
+                if self._own_ledger:
+                    await self.ledger.aclose()
 
 
 
@@ -226,7 +248,7 @@ _Owner = TypeVar("_Owner", bound="PipelineOwner")
 
 
 class PipelineOwner:
-    """What every adapter built on a :class:`Pipeline` shares: its seams and closing it (``async with``)."""
+    """What every adapter built on a `Pipeline` shares: its seams and closing it (``async with``)."""
 
     _pipe: Pipeline
 
@@ -246,7 +268,7 @@ class PipelineOwner:
         return self._pipe.limiter
 
     async def aclose(self) -> None:
-        """Close the HTTP client (unless injected), the limiter and the ledger."""
+        """Close the HTTP client, limiter and ledger this adapter built (never an instance passed in)."""
         await self._pipe.aclose()
 
     async def __aenter__(self: _Owner) -> _Owner:

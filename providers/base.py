@@ -1,17 +1,19 @@
-"""The one chat interface: :class:`ChatProvider` and the shared reply, usage, delta and conversation types.
+"""The one chat interface: `ChatProvider` and the shared reply, usage, delta and conversation types.
 
 Every chat adapter (Coze, Tongyi Xingchen, GPTBots) takes the same inputs and returns the same
-records, so application code changes one string to change provider::
+records, so application code changes one string to change provider:
 
-    async with providers.open("xingchen", api_key="lm-...", character_id="c1") as bot:
-        reply = await bot.chat("hello")
-        async with bot.stream(["hi", {"role": "assistant", "content": "hello"}, "how are you?"]) as s:
-            async for delta in s:
-                print(delta.text, end="")
-        print(s.reply.usage.total_tokens)
+```python
+async with providers.open("xingchen", api_key="lm-...", character_id="c1") as bot:
+    reply = await bot.chat("hello")
+    async with bot.stream(["hi", {"role": "assistant", "content": "hello"}, "how are you?"]) as s:
+        async for delta in s:
+            print(delta.text, end="")
+    print(s.reply.usage.total_tokens)
+```
 
 Messages are a plain string (one user message), a ``{"role", "content"}`` mapping, or a list of
-either. A :class:`Conversation` keeps talking in the same provider conversation or session.
+either. A `Conversation` keeps talking in the same provider conversation or session.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from typing import Any, Protocol, TypeAlias, runtime_checkable
 
 from coze_client._models import CallMeta
 from coze_client.errors import StreamError, ValidationError
+from coze_client.ledger.base import UsageLedger
 from coze_client.ledger.prices import Cost
+from coze_client.limits.base import RateLimiter
 
 __all__ = [
     "ChatDelta",
@@ -51,9 +55,11 @@ _ROLES = ("user", "assistant", "system")
 class ChatMessage:
     """A normalised message (role ``user``, ``assistant`` or ``system``).
 
-    Example:
-        >>> ChatMessage("user", "hi").as_dict()
-        {'role': 'user', 'content': 'hi'}
+    Examples:
+        ```python
+        ChatMessage("user", "hi").as_dict()
+        # {'role': 'user', 'content': 'hi'}
+        ```
     """
 
     role: str
@@ -67,13 +73,15 @@ class ChatMessage:
 def normalize_messages(messages: MessagesInput, *, roles: Sequence[str] = _ROLES) -> list[ChatMessage]:
     """Validate messages: strings are user messages; mappings need ``role`` and a string ``content``.
 
-    Raises :class:`~coze_client.errors.ValidationError` (nothing is sent) for an empty list, an unknown
+    Raises `ValidationError` (nothing is sent) for an empty list, an unknown
     role, a role the provider does not accept, non-text content, or a list whose last message is not
     the user's (every provider answers the latest user message).
 
-    Example:
-        >>> [m.role for m in normalize_messages(["hi", {"role": "assistant", "content": "yo"}, "and?"])]
-        ['user', 'assistant', 'user']
+    Examples:
+        ```python
+        [m.role for m in normalize_messages(["hi", {"role": "assistant", "content": "yo"}, "and?"])]
+        # ['user', 'assistant', 'user']
+        ```
     """
     if isinstance(messages, (str, Mapping)):
         items: Sequence[Any] = [messages]
@@ -112,9 +120,11 @@ class ChatUsage:
 
     ``credits`` is GPTBots' own charge; ``points`` is unused by chat providers (EasyDL only).
 
-    Example:
-        >>> ChatUsage(input_tokens=10, output_tokens=5).total_tokens
-        15
+    Examples:
+        ```python
+        ChatUsage(input_tokens=10, output_tokens=5).total_tokens
+        # 15
+        ```
     """
 
     input_tokens: int = 0
@@ -137,10 +147,12 @@ class Conversation:
     handle (Xingchen resends them: its chat API takes the whole dialogue); ``options`` holds the
     provider-specific settings it was opened with (``character_id``, ``conversation_config`` ...).
 
-    Example:
-        >>> conv = Conversation(provider="gptbots", user_id="u1")
-        >>> conv.id is None
-        True
+    Examples:
+        ```python
+        conv = Conversation(provider="gptbots", user_id="u1")
+        conv.id is None
+        # True
+        ```
     """
 
     provider: str
@@ -162,8 +174,9 @@ class ChatReply:
     Attributes:
         text: the answer text (several outputs joined with newlines).
         usage: input/output tokens (and GPTBots credits).
-        cost: estimated cost from ``coze_client.ledger.prices`` (yuan for Xingchen, credits for
-            GPTBots; Coze publishes no per-call price: amount 0, currency ``""``).
+        cost: estimated cost from ``coze_client.ledger.prices`` at list price (yuan for Xingchen, credits for
+            GPTBots; Coze publishes no per-call price: amount 0, currency ``""``). The ledger's cost is
+            what is billed and leaves out free quotas (Xingchen's free tokens), so it can be lower.
         provider: ``"coze"``, ``"xingchen"`` or ``"gptbots"``.
         model: the model that answered, when known.
         conversation_id: the provider's conversation / session id.
@@ -172,7 +185,7 @@ class ChatReply:
         ids: every other id the provider returned.
         raw: the provider's response (the blocking body, or the list of stream events).
         meta: what the corridor did (attempts, limiter wait, retries).
-        conversation: the :class:`Conversation` this turn belongs to, when one was used.
+        conversation: the `Conversation` this turn belongs to, when one was used.
     """
 
     text: str
@@ -193,9 +206,11 @@ class ChatReply:
 class ChatDelta:
     """A piece of answer text as it streams in.
 
-    Example:
-        >>> str(ChatDelta("Hel"))
-        'Hel'
+    Examples:
+        ```python
+        str(ChatDelta("Hel"))
+        # 'Hel'
+        ```
     """
 
     text: str
@@ -208,18 +223,20 @@ StreamSource: TypeAlias = "Callable[[ChatStream], AsyncIterator[ChatDelta | Chat
 
 
 class ChatStream:
-    """A streamed chat: ``async with`` it, iterate its :class:`ChatDelta` items, then read ``reply``.
+    """A streamed chat: ``async with`` it, iterate its `ChatDelta` items, then read ``reply``.
 
     Leaving the block (or breaking out of the loop) closes the connection and settles the call in
     the limiter and ledger at once. ``await stream.final_reply()`` reads whatever is left and returns
     the reply.
 
-    Example:
-        >>> async def main(bot):  # doctest: +SKIP
-        ...     async with bot.stream("hi") as s:
-        ...         async for delta in s:
-        ...             print(delta.text, end="")
-        ...     print(s.reply.usage)
+    Examples:
+        ```python
+        async def main(bot):
+            async with bot.stream("hi") as s:
+                async for delta in s:
+                    print(delta.text, end="")
+            print(s.reply.usage)
+        ```
     """
 
     def __init__(self, source: StreamSource) -> None:
@@ -293,14 +310,26 @@ class ChatStream:
 class ChatProvider(Protocol):
     """What every chat adapter offers (``providers.open("coze" | "xingchen" | "gptbots", ...)``).
 
-    Example:
-        >>> async def ask(bot: ChatProvider) -> str:  # doctest: +SKIP
-        ...     conv = await bot.new_conversation(user_id="u1")
-        ...     await bot.chat("My name is Ann.", conversation=conv)
-        ...     return (await bot.chat("What is my name?", conversation=conv)).text
+    Examples:
+        ```python
+        async def ask(bot: ChatProvider) -> str:
+            conv = await bot.new_conversation(user_id="u1")
+            await bot.chat("My name is Ann.", conversation=conv)
+            return (await bot.chat("What is my name?", conversation=conv)).text
+        ```
     """
 
     name: str
+
+    @property
+    def ledger(self) -> UsageLedger:
+        """The usage ledger the adapter counts in (shared when you passed one in)."""
+        ...
+
+    @property
+    def limiter(self) -> RateLimiter:
+        """The rate limiter the adapter paces with."""
+        ...
 
     async def chat(
         self, messages: MessagesInput, *, conversation: Conversation | None = None, **options: Any
@@ -319,7 +348,7 @@ class ChatProvider(Protocol):
         ...
 
     async def aclose(self) -> None:
-        """Close the HTTP client (unless injected), the limiter and the ledger."""
+        """Close the HTTP client, limiter and ledger the adapter built (never an instance passed in)."""
         ...
 
     async def __aenter__(self) -> Any: ...
@@ -330,5 +359,5 @@ class ChatProvider(Protocol):
 
 
 def zero_cost(currency: str = "") -> Cost:
-    """A zero :class:`Cost` (providers without per-call prices)."""
+    """A zero `Cost` (providers without per-call prices)."""
     return Cost(Decimal(0), currency)

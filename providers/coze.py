@@ -1,4 +1,4 @@
-"""Coze bots behind the one chat interface, built on :class:`coze_client.AsyncCoze`.
+"""Coze bots behind the one chat interface, built on `coze_client.AsyncCoze`.
 
 Both ``chat()`` and ``stream()`` use the v3 chat stream (``POST /v3/chat`` with ``stream: true``): a
 blocking v3 chat would have to be polled at most once a second, while the stream ends as soon as the
@@ -6,10 +6,12 @@ answer is complete. The answer is the text of the ``answer`` message deltas; usa
 ``conversation.chat.completed``. The limiter, ledger (the free plan's 500-call lock-out guard) and
 retries are ``AsyncCoze``'s own.
 
-Example:
-    >>> async def main() -> None:  # doctest: +SKIP
-    ...     async with CozeProvider(token="pat_...", bot_id="7351...", plan="coze.personal_free") as bot:
-    ...         print((await bot.chat("What is Coze?")).text)
+Examples:
+    ```python
+    async def main() -> None:
+        async with CozeProvider(token="pat_...", bot_id="7351...", plan="coze.personal_free") as bot:
+            print((await bot.chat("What is Coze?")).text)
+    ```
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ import httpx
 
 from coze_client import AsyncCoze
 from coze_client.errors import ValidationError
+from coze_client.ledger.base import UsageLedger
+from coze_client.limits.base import RateLimiter
 from coze_client.types import ChatEvent
 
 from .base import (
@@ -43,21 +47,23 @@ _CHAT_OPTIONS = frozenset({"bot_id", "user_id", "conversation_id", "custom_varia
 
 
 class CozeProvider:
-    """A Coze bot behind the :class:`~providers.base.ChatProvider` interface.
+    """A Coze bot behind the `ChatProvider` interface.
 
     Args:
         bot_id: the bot that answers (each call may override it with ``bot_id=``).
         token: personal/service access token or TokenProvider (default ``COZE_API_TOKEN``).
         user_id: the user id chats are filed under.
-        client: an existing :class:`~coze_client.AsyncCoze` to use (not closed by :meth:`aclose`).
+        client: an existing `AsyncCoze` to use (not closed by `aclose`).
         **client_options: ``AsyncCoze`` options when no client is given: ``base_url``, ``plan``
             (``"coze.personal_free"`` by default), ``account``, ``limiter``, ``ledger``,
             ``http_client``, ``timeout``, ``max_retries``.
 
-    Example:
-        >>> bot = CozeProvider(token="pat_exampleexample", bot_id="7351", ledger="memory://")
-        >>> bot.client.plan.name
-        'coze.personal_free'
+    Examples:
+        ```python
+        bot = CozeProvider(token="pat_exampleexample", bot_id="7351", ledger="memory://")
+        bot.client.plan.name
+        # 'coze.personal_free'
+        ```
     """
 
     name = "coze"
@@ -82,6 +88,16 @@ class CozeProvider:
             raise ValidationError("pass either client= or token/client options, not both")
         self.client = client if client is not None else AsyncCoze(token=token, **client_options)
 
+    @property
+    def ledger(self) -> UsageLedger:
+        """The usage ledger of the client (as every adapter exposes it)."""
+        return self.client.ledger
+
+    @property
+    def limiter(self) -> RateLimiter:
+        """The rate limiter of the client."""
+        return self.client.limiter
+
     async def aclose(self) -> None:
         """Close the ``AsyncCoze`` client (unless it was passed in)."""
         if self._own:
@@ -102,8 +118,10 @@ class CozeProvider:
                                **options: Any) -> Conversation:
         """A conversation handle; the first chat in it creates the Coze conversation (its id is kept).
 
-        Example:
-            >>> conv = await bot.new_conversation(user_id="u1")  # doctest: +SKIP
+        Examples:
+            ```python
+            conv = await bot.new_conversation(user_id="u1")
+            ```
         """
         unknown = set(options) - _CHAT_OPTIONS
         if unknown:
@@ -123,10 +141,17 @@ class CozeProvider:
         Options: ``bot_id``, ``user_id``, ``conversation_id``, ``custom_variables``, ``meta_data``,
         ``extra_params``, ``parameters``, ``publish_status``, ``bot_version``, ``auto_save_history``.
 
-        Example:
-            >>> async with bot.stream("hi") as s:  # doctest: +SKIP
-            ...     async for delta in s:
-            ...         print(delta.text, end="")
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            async with bot.stream("hi") as s:
+                async for delta in s:
+                    print(delta.text, end="")
+            ```
         """
         new = normalize_messages(messages, roles=("user", "assistant"))
         if conversation is not None and conversation.provider != self.name:
@@ -192,10 +217,17 @@ class CozeProvider:
     ) -> ChatReply:
         """Send a chat and return the whole answer (read from the stream; see the module docstring).
 
-        Example:
-            >>> reply = await bot.chat("What is Coze?")  # doctest: +SKIP
-            >>> reply.usage.total_tokens  # doctest: +SKIP
-            57
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            reply = await bot.chat("What is Coze?")
+            reply.usage.total_tokens
+            # 57
+            ```
         """
         stream = self.stream(messages, conversation=conversation, timeout=timeout, max_retries=max_retries,
                              max_wait=max_wait, **options)

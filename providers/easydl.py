@@ -1,20 +1,24 @@
 """Baidu EasyDL custom-model inference, through the coze-client corridor.
 
-Wire facts: ``shared/reference/providers-api.md`` §C; points, free points and concurrency:
-``plans.md`` ("Baidu EasyDL"). The access token comes from the API key and secret key
-(``/oauth/2.0/token``, client-credentials grant), is cached for its 30-day life and refreshed ONCE when
-calls find it rejected (codes 110/111), however many calls find it at the same time. It travels in
-the ``access_token`` query parameter. Errors arrive as HTTP 200 with ``error_code`` and are typed.
+Wire facts: the Baidu EasyDL API docs; points, free points and concurrency:
+the providers' pricing pages ("Baidu EasyDL"). The access token comes from the API key and secret key
+(``/oauth/2.0/token``, client-credentials grant, the key pair in the form body), is cached for its
+30-day life and refreshed ONCE when calls find it rejected (codes 110/111), however many calls find it
+at the same time; a key pair the token endpoint refuses is asked once per call, not retried. The
+token travels in the ``access_token`` query parameter, which the log filter of
+``coze_client._secrets`` masks in httpx's request lines. Errors arrive as HTTP 200 with ``error_code`` and are typed.
 Each call reserves its points (per call type, from ``coze_client.ledger.prices``) in the ledger
 before it is sent; failed calls keep them (failed calls use free points too). Free points and
 paid-state concurrency are per published API, so every service is its own ledger/limiter account
 (``<account>:<service>``).
 
-Example:
-    >>> async def main() -> None:  # doctest: +SKIP
-    ...     async with EasyDL(api_key="...", secret_key="...", plan="easydl.free") as easydl:
-    ...         result = await easydl.classify_image("flowers", image_bytes)
-    ...         print(result.results[0].name)
+Examples:
+    ```python
+    async def main() -> None:
+        async with EasyDL(api_key="...", secret_key="...", plan="easydl.free") as easydl:
+            result = await easydl.classify_image("flowers", image_bytes)
+            print(result.results[0].name)
+    ```
 """
 
 from __future__ import annotations
@@ -130,10 +134,12 @@ def _code_of(body: Any) -> int | None:
 def easydl_error(response: httpx.Response, body: Any) -> APIError | None:
     """The typed error of an EasyDL answer (HTTP 200 with ``error_code``), or None for a success.
 
-    Example:
-        >>> err = easydl_error(httpx.Response(200), {"error_code": 17, "error_msg": "daily limit"})
-        >>> type(err).__name__, err.code
-        ('DailyLimitError', 17)
+    Examples:
+        ```python
+        err = easydl_error(httpx.Response(200), {"error_code": 17, "error_msg": "daily limit"})
+        type(err).__name__, err.code
+        # ('DailyLimitError', 17)
+        ```
     """
     status = response.status_code
     code = _code_of(body)
@@ -155,15 +161,17 @@ def easydl_error(response: httpx.Response, body: Any) -> APIError | None:
 class EasyDLToken:
     """The EasyDL access token: fetched from API key + secret key, cached, refreshed in a single flight.
 
-    A :class:`~coze_client.TokenProvider`: the corridor calls :meth:`invalidate` when a call is
+    A `TokenProvider`: the corridor calls `invalidate` when a call is
     answered 110/111 and then asks for a token again. Each token has a generation; a call's
     ``invalidate()`` only drops the token it was itself given, so when fifty calls find the token
     expired at once, exactly one refresh runs and the other forty-nine reuse its result.
 
-    Example:
-        >>> token = EasyDLToken("api-key", "secret-key")
-        >>> token
-        EasyDLToken(api_key=…8c2840, refreshes=0)
+    Examples:
+        ```python
+        token = EasyDLToken("api-key", "secret-key")
+        token
+        # EasyDLToken(api_key=…8c2840, refreshes=0)
+        ```
     """
 
     def __init__(
@@ -225,10 +233,12 @@ class EasyDLToken:
     async def _fetch(self) -> None:
         if self.http is None:
             raise AuthRefreshError("EasyDLToken has no HTTP client")
-        params = {"grant_type": "client_credentials", "client_id": self._api_key, "client_secret": self._secret_key}
+        form = {"grant_type": "client_credentials", "client_id": self._api_key, "client_secret": self._secret_key}
         try:
-            # providers-api.md §C.1: POST with the parameters in the URL (the docs' recommendation).
-            response = await self.http.post(self.token_url, params=params, timeout=self.timeout)
+            # The key pair goes in the form body (an OAuth 2.0 client-credentials grant accepts it there),
+            # never in the URL: URLs end up in logs (httpx logs each one at INFO), bodies do not.
+            response = await self.http.post(self.token_url, data=form, timeout=self.timeout,
+                                            headers={"Content-Type": "application/x-www-form-urlencoded"})
         except httpx.TransportError as exc:
             # Only the exception's class: its text could carry the URL and with it the secret key.
             raise AuthRefreshError(f"could not reach the EasyDL token endpoint ({type(exc).__name__})") from None
@@ -252,7 +262,7 @@ class EasyDLToken:
 
 
 def _in_query(request: httpx.Request, token: str) -> None:
-    """EasyDL takes the token as the ``access_token`` query parameter (providers-api.md §C.2)."""
+    """EasyDL takes the token as the ``access_token`` query parameter (the Baidu EasyDL API docs)."""
     request.url = request.url.copy_set_param("access_token", token)
 
 
@@ -308,17 +318,23 @@ class EasyDL(PipelineOwner):
     """Baidu EasyDL inference: classification, detection, segmentation, text and sound classification.
 
     Args:
-        api_key / secret_key: the application's keys (default ``EASYDL_API_KEY`` / ``EASYDL_SECRET_KEY``).
+        api_key: the application's API key (default ``EASYDL_API_KEY``).
+        secret_key: the application's secret key (default ``EASYDL_SECRET_KEY``).
         plan: ``"easydl.free"`` (10,000 free points per API, refused beyond them) or ``"easydl.paid"``
             (billed beyond them; concurrency 10 for high-performance image classification, 4 otherwise).
         account: the name limits and points are filed under (default: a fingerprint of the API key);
             each service is ``<account>:<service>``.
-        limiter / ledger: URLs (``"memory://"``, ``"sqlite:///path"``) or instances.
+        limiter: a URL (``"memory://"``, ``"sqlite:///path"``; closed by `aclose`) or an instance
+            (shared; never closed here).
+        ledger: a URL (``"memory://"``, ``"sqlite:///path"``; closed by `aclose`) or an instance
+            (shared; never closed here).
 
-    Example:
-        >>> easydl = EasyDL(api_key="ak-example", secret_key="sk-example", ledger="memory://")
-        >>> easydl.plan.name
-        'easydl.free'
+    Examples:
+        ```python
+        easydl = EasyDL(api_key="ak-example", secret_key="sk-example", ledger="memory://")
+        easydl.plan.name
+        # 'easydl.free'
+        ```
     """
 
     name = "easydl"
@@ -341,12 +357,14 @@ class EasyDL(PipelineOwner):
         key = env_secret(api_key, "EASYDL_API_KEY", "EasyDL API key")
         secret = env_secret(secret_key, "EASYDL_SECRET_KEY", "EasyDL secret key")
         self.token = EasyDLToken(key, secret, token_url=token_url or base_url.rstrip("/") + TOKEN_PATH)
-        # Plans bind to every account ("*"): each service is its own account (per-API free points).
+        # Each service is its own account (per-API free points): the plan binds to every service of
+        # this account ("<account>:*"), never to every account of the provider.
+        base_account = account or fingerprint(key)
         self._pipe = Pipeline(
-            provider="easydl", base_url=base_url, auth=self.token, account=account or fingerprint(key),
+            provider="easydl", base_url=base_url, auth=self.token, account=base_account,
             plan=plan, limiter=limiter, ledger=ledger, http_client=http_client, timeout=timeout,
             max_retries=max_retries, headers={"Content-Type": "application/json"}, authorize=_in_query,
-            parse_error=easydl_error, ledger_account="*",
+            parse_error=easydl_error, ledger_account=f"{base_account}:*",
         )
         self.token.http = self._pipe.http
         self.token.timeout = self._pipe.timeout
@@ -380,9 +398,16 @@ class EasyDL(PipelineOwner):
         ``call_type`` names the price row (``coze_client.ledger.prices.EASYDL_POINTS``) and the limiter
         group; ``points`` overrides its price (latency-tier packs).
 
-        Example:
-            >>> await easydl.predict("text_cls", "news", {"text": "..."},  # doctest: +SKIP
-            ...                      call_type="text_classification_high_perf")
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            await easydl.predict("text_cls", "news", {"text": "..."},
+                                 call_type="text_classification_high_perf")
+            ```
         """
         if not isinstance(service, str) or not service.strip() or "/" in service:
             raise ValidationError("service must be the API's URL suffix (a non-empty name without '/')")
@@ -422,8 +447,10 @@ class EasyDL(PipelineOwner):
     ) -> EasyDLResult:
         """Image classification (``classification``): image bytes or base64, or ``url=``.
 
-        Example:
-            >>> result = await easydl.classify_image("flowers", image_bytes, top_num=3)  # doctest: +SKIP
+        Examples:
+            ```python
+            result = await easydl.classify_image("flowers", image_bytes, top_num=3)
+            ```
         """
         body, params = self._image_body("classification", image, url)
         if top_num is not None:
@@ -436,8 +463,10 @@ class EasyDL(PipelineOwner):
     ) -> EasyDLResult:
         """Object detection (``detection``): results carry ``location``.
 
-        Example:
-            >>> result = await easydl.detect_objects("parts", image_bytes, threshold=0.5)  # doctest: +SKIP
+        Examples:
+            ```python
+            result = await easydl.detect_objects("parts", image_bytes, threshold=0.5)
+            ```
         """
         body, params = self._image_body("detection", image, url)
         if threshold is not None:
@@ -450,8 +479,10 @@ class EasyDL(PipelineOwner):
     ) -> EasyDLResult:
         """Image segmentation (``segmentation``): results carry ``location`` and ``mask``.
 
-        Example:
-            >>> result = await easydl.segment_image("cells", image_bytes)  # doctest: +SKIP
+        Examples:
+            ```python
+            result = await easydl.segment_image("cells", image_bytes)
+            ```
         """
         body, params = self._image_body("segmentation", image, None)
         if threshold is not None:
@@ -464,8 +495,10 @@ class EasyDL(PipelineOwner):
     ) -> EasyDLResult:
         """Text classification (``text_cls``), UTF-8 text.
 
-        Example:
-            >>> result = await easydl.classify_text("news", "股市今天大涨")  # doctest: +SKIP
+        Examples:
+            ```python
+            result = await easydl.classify_text("news", "股市今天大涨")
+            ```
         """
         if not isinstance(text, str) or not text.strip():
             raise ValidationError("text must be a non-empty string")
@@ -480,8 +513,10 @@ class EasyDL(PipelineOwner):
     ) -> EasyDLResult:
         """Sound classification (``sound_cls``): audio bytes or base64 (at most 15 s of audio).
 
-        Example:
-            >>> result = await easydl.classify_sound("birds", wav_bytes)  # doctest: +SKIP
+        Examples:
+            ```python
+            result = await easydl.classify_sound("birds", wav_bytes)
+            ```
         """
         body: dict[str, Any] = {"sound": _b64(sound, "sound", "/rpc/2.0/ai_custom/v1/sound_cls")}
         if top_num is not None:

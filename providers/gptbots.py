@@ -1,30 +1,34 @@
 """GPTBots agents behind the one chat interface, through the coze-client corridor.
 
-Wire facts: ``shared/reference/providers-api.md`` §B; limits and credits: ``plans.md`` ("GPTBots").
+Wire facts: the GPTBots API docs; limits and credits: the providers' pricing pages ("GPTBots").
 A conversation is created on the server (``POST /v1/conversation``) and messages are sent with
 ``POST /v2/conversation/message`` (``response_mode`` ``blocking`` or ``streaming``). Streams are one
 JSON object per line, with or without ``data:`` (code 11 message info, 3 text delta, 10 flow output,
 4 token cost, 0 end). The credits a blocking answer reports (``usage.credits.total_credits``) go into
 the ledger; streams report tokens only, so their credits are estimated from the price table when the
-agent's ``model`` is known (reconcile with :meth:`GPTBotsProvider.credits_total`).
+agent's ``model`` is known (reconcile with `GPTBotsProvider.credits_total`).
 
-Example:
-    >>> async def main() -> None:  # doctest: +SKIP
-    ...     async with GPTBotsProvider(api_key="app-...", region="sg") as bot:
-    ...         conv = await bot.new_conversation(user_id="u1")
-    ...         print((await bot.chat("hello", conversation=conv)).text)
+Examples:
+    ```python
+    async def main() -> None:
+        async with GPTBotsProvider(api_key="app-...", region="sg") as bot:
+            conv = await bot.new_conversation(user_id="u1")
+            print((await bot.chat("hello", conversation=conv)).text)
+    ```
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
+from pydantic import Field
 
 from coze_client._auth import StaticToken
 from coze_client._call import Usage
+from coze_client._models import CozeModel, ListResult
 from coze_client._request import Endpoint
 from coze_client._response import logid_of, retry_after_of
 from coze_client._secrets import fingerprint
@@ -60,7 +64,16 @@ from .base import (
     normalize_messages,
 )
 
-__all__ = ["ERROR_CLASSES", "REGIONS", "GPTBotsProvider", "gptbots_error"]
+__all__ = [
+    "ERROR_CLASSES",
+    "REGIONS",
+    "GPTBotsCreditPage",
+    "GPTBotsCredits",
+    "GPTBotsMessage",
+    "GPTBotsMessages",
+    "GPTBotsProvider",
+    "gptbots_error",
+]
 
 # providers-api.md §B.1: https://api-{endpoint}.gptbots.ai; sg is the default data centre.
 REGIONS: Mapping[str, str] = {
@@ -88,18 +101,24 @@ ERROR_CLASSES: Mapping[int, type[APIError]] = {
     429: RateLimitError,  # no documented code: 429 in the body as in the status (§B.5)
 }
 
-# Only sending messages is in the plan's "chat" group (about 100 requests a minute per bot).
+# Conversation-type endpoints (create, send message, messages) share the per-bot window of about
+# 100 requests a minute (GPTBots "call-gptbots-api" skill notes): group "conversation", the group of
+# the plan's chat_rpm. Sending is also "chat" (the calls that run a model). Account-level credit
+# queries are outside that window.
 CREATE_CONVERSATION = Endpoint("POST", "/v1/conversation", groups=("conversation",), envelope="top",
                                idempotent=False)
-SEND = Endpoint("POST", "/v2/conversation/message", groups=("chat",), envelope="top", idempotent=False)
+SEND = Endpoint("POST", "/v2/conversation/message", groups=("chat", "conversation"), envelope="top",
+                idempotent=False)
 # The same endpoint streaming: its JSON lines may come labelled application/json (the docs do not say).
-SEND_STREAM = Endpoint("POST", "/v2/conversation/message", groups=("chat",), envelope="top", idempotent=False,
-                       json_stream=True)
+SEND_STREAM = Endpoint("POST", "/v2/conversation/message", groups=("chat", "conversation"), envelope="top",
+                       idempotent=False, json_stream=True)
 MESSAGES = Endpoint("GET", "/v2/messages", groups=("conversation",), envelope="top")
 BILL_TOTAL = Endpoint("GET", "/v1/account/bill/total", envelope="top")
 BILL_PAGE = Endpoint("GET", "/v1/account/bill/page", envelope="top")
 CONVERSATION_CREDITS = Endpoint("GET", "/v1/account/agent/conversation/credits", envelope="top")
 WORKFLOW_CREDITS = Endpoint("GET", "/v1/account/workflow/run/credits", envelope="top")
+
+_M = TypeVar("_M", bound=CozeModel)
 
 _STREAM_CODES = frozenset({0, 3, 4, 5, 6, 10, 11, 20, 39, 41, 83})
 
@@ -110,12 +129,14 @@ def gptbots_error(response: httpx.Response, body: Any) -> APIError | None:
     A success body has no ``code`` (or 0); the class comes from the code table first, the HTTP
     status second (429 -> RateLimitError, 401 -> AuthenticationError, 5xx -> ServerError).
 
-    Example:
-        >>> err = gptbots_error(httpx.Response(400), {"code": 20022, "message": "insufficient credits"})
-        >>> type(err).__name__, err.code
-        ('InsufficientBalanceError', 20022)
-        >>> gptbots_error(httpx.Response(200), {"conversation_id": "c1"}) is None
-        True
+    Examples:
+        ```python
+        err = gptbots_error(httpx.Response(400), {"code": 20022, "message": "insufficient credits"})
+        type(err).__name__, err.code
+        # ('InsufficientBalanceError', 20022)
+        gptbots_error(httpx.Response(200), {"conversation_id": "c1"}) is None
+        # True
+        ```
     """
     status = response.status_code
     code: int | None = None
@@ -136,6 +157,70 @@ def gptbots_error(response: httpx.Response, body: Any) -> APIError | None:
             cls = BadRequestError
     return cls(msg or f"HTTP {status}", code=code, status_code=status, logid=logid_of(response, body),
                retry_after=retry_after_of(response), body=body)
+
+
+class GPTBotsMessage(CozeModel):
+    """One stored message of a conversation: ids, ``role``, ``create_time`` (ms) and its ``content`` parts."""
+
+    message_id: str | None = None
+    parent_message_id: str | None = None
+    create_time: int | None = None
+    role: str | None = None
+    content: list[Any] = Field(default_factory=list)
+
+
+class GPTBotsMessages(CozeModel):
+    """A page of a conversation's messages (``GET /v2/messages``); ``.meta`` tells how the call went.
+
+    Examples:
+        ```python
+        page = GPTBotsMessages.model_validate({"total": 1, "conversation_content": [{"message_id": "m1"}]})
+        page.conversation_content[0].message_id
+        # 'm1'
+        ```
+    """
+
+    total: int = 0
+    conversation_content: list[GPTBotsMessage] = Field(default_factory=list)
+
+
+class GPTBotsCredits(CozeModel):
+    """Credits used in a time range, by billing type (``/v1/account/bill/total``); ``.meta`` of the call."""
+
+    start_date: str | int | None = None
+    end_date: str | int | None = None
+    total: float = 0.0
+    chat: float = 0.0
+    knowledge_doc_indexing: float = 0.0
+    knowledge_doc_storage: float = 0.0
+    rerank: float = 0.0
+    database_processing: float = 0.0
+    tool_call: float = 0.0
+    asr: float = 0.0
+    tts: float = 0.0
+
+
+class GPTBotsCreditPage(CozeModel):
+    """Daily credit rows (``/v1/account/bill/page``): ``items`` (the wire's ``list``) and ``total``."""
+
+    items: list[dict[str, Any]] = Field(default_factory=list, alias="list")
+    total: int | None = None
+
+
+def _typed(cls: type[_M], payload: Payload) -> _M:
+    """``payload`` as ``cls`` (lenient: a non-object answer gives the defaults), carrying the call's meta."""
+    result = cls.model_validate(payload.data if isinstance(payload.data, dict) else {})
+    object.__setattr__(result, "_meta", payload.meta)
+    return result
+
+
+def _rows(payload: Payload) -> ListResult[dict[str, Any]]:
+    """A list answer (or ``{list: [...]}``) as a list of rows that carries the call's meta."""
+    data = payload.data
+    if isinstance(data, dict):
+        data = data.get("list") or data.get("data") or []
+    rows = [row for row in data if isinstance(row, dict)] if isinstance(data, list) else []
+    return ListResult(rows, meta=payload.meta)
 
 
 def _tokens(data: Any, model: str | None) -> Usage | None:
@@ -190,7 +275,7 @@ def _decode(sse: ServerSentEvent, stream: EventStream[Any]) -> dict[str, Any] | 
 
 
 class GPTBotsProvider(PipelineOwner):
-    """GPTBots behind the :class:`~providers.base.ChatProvider` interface.
+    """GPTBots behind the `ChatProvider` interface.
 
     Args:
         api_key: the agent's API key (``app-...``; default ``GPTBOTS_API_KEY``). Never logged.
@@ -203,11 +288,17 @@ class GPTBotsProvider(PipelineOwner):
         key_mode: ``"gptbots"`` (platform keys) or ``"own"`` (your keys): the price column.
         plan: ``"gptbots.default"`` (about 100 requests a minute per bot).
         account: the bot the limits belong to (default: a fingerprint of the key: keys are per agent).
+        limiter: a URL (``"memory://"``, ``"sqlite:///path"``; closed by `aclose`) or an instance
+            (shared; never closed here).
+        ledger: a URL (``"memory://"``, ``"sqlite:///path"``; closed by `aclose`) or an instance
+            (shared; never closed here).
 
-    Example:
-        >>> bot = GPTBotsProvider(api_key="app-exampleexample12", region="jp", ledger="memory://")
-        >>> bot.base_url
-        'https://api-jp.gptbots.ai'
+    Examples:
+        ```python
+        bot = GPTBotsProvider(api_key="app-exampleexample12", region="jp", ledger="memory://")
+        bot.base_url
+        # 'https://api-jp.gptbots.ai'
+        ```
     """
 
     name = "gptbots"
@@ -247,9 +338,8 @@ class GPTBotsProvider(PipelineOwner):
             provider="gptbots", base_url=self.base_url, auth=StaticToken(key), account=account or fingerprint(key),
             plan=plan, limiter=limiter, ledger=ledger, http_client=http_client, timeout=timeout,
             max_retries=max_retries, headers={"Content-Type": "application/json"}, parse_error=gptbots_error,
+            key_mode=key_mode if key_mode != "gptbots" else None,
         )
-        if key_mode != "gptbots" and self._pipe.plan is not None and hasattr(self._pipe.ledger, "bind"):
-            self._pipe.ledger.bind("gptbots", self._pipe.account, self._pipe.plan, key_mode=key_mode)
 
     # -- plumbing
     def __repr__(self) -> str:
@@ -260,8 +350,10 @@ class GPTBotsProvider(PipelineOwner):
     async def create_conversation(self, *, user_id: str | None = None) -> str:
         """Create a conversation on the server; returns its id.
 
-        Example:
-            >>> conv_id = await bot.create_conversation(user_id="u1")  # doctest: +SKIP
+        Examples:
+            ```python
+            conv_id = await bot.create_conversation(user_id="u1")
+            ```
         """
         user = user_id or self.user_id
         _check_user(user)
@@ -276,9 +368,11 @@ class GPTBotsProvider(PipelineOwner):
                                **options: Any) -> Conversation:
         """Create a server conversation and return its handle (``conversation_config`` applies to its turns).
 
-        Example:
-            >>> conv = await bot.new_conversation(  # doctest: +SKIP
-            ...     user_id="u1", conversation_config={"long_term_memory": True})
+        Examples:
+            ```python
+            conv = await bot.new_conversation(
+                user_id="u1", conversation_config={"long_term_memory": True})
+            ```
         """
         if options:
             raise ValidationError(f"unknown GPTBots conversation options: {sorted(options)}")
@@ -342,10 +436,17 @@ class GPTBotsProvider(PipelineOwner):
 
         Without a conversation a new one is created first (GPTBots requires one).
 
-        Example:
-            >>> reply = await bot.chat("hello", conversation=conv)  # doctest: +SKIP
-            >>> reply.usage.credits  # doctest: +SKIP
-            0.0021
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            reply = await bot.chat("hello", conversation=conv)
+            reply.usage.credits
+            # 0.0021
+            ```
         """
         body, new, est = self._prepare(messages, conversation, "blocking", options)
         await self._ensure_conversation(body, conversation)
@@ -367,10 +468,17 @@ class GPTBotsProvider(PipelineOwner):
     ) -> ChatStream:
         """Send a message v2, streaming: text deltas (codes 3 and 10), then the reply (tokens from code 4).
 
-        Example:
-            >>> async with bot.stream("hello", conversation=conv) as s:  # doctest: +SKIP
-            ...     async for delta in s:
-            ...         print(delta.text, end="")
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            async with bot.stream("hello", conversation=conv) as s:
+                async for delta in s:
+                    print(delta.text, end="")
+            ```
         """
         body, new, est = self._prepare(messages, conversation, "streaming", options)
         corridor = self._pipe.corridor
@@ -412,11 +520,15 @@ class GPTBotsProvider(PipelineOwner):
         return ChatStream(source)
 
     # -- messages and credits
-    async def messages(self, conversation_id: str, *, page: int = 1, page_size: int = 20) -> dict[str, Any]:
-        """The messages of a conversation (``GET /v2/messages``): ``{total, conversation_content[...]}``.
+    async def messages(self, conversation_id: str, *, page: int = 1, page_size: int = 20) -> GPTBotsMessages:
+        """The messages of a conversation (``GET /v2/messages``): ``total`` and ``conversation_content``.
 
-        Example:
-            >>> page = await bot.messages(conv.id)  # doctest: +SKIP
+        Examples:
+            ```python
+            page = await bot.messages(conv.id)
+            page.conversation_content[0].role, page.meta.attempts
+            # ('user', 1)
+            ```
         """
         if not conversation_id:
             raise ValidationError("conversation_id is required")
@@ -424,15 +536,18 @@ class GPTBotsProvider(PipelineOwner):
             raise ValidationError("page_size must be between 1 and 100")
         payload = await self._pipe.corridor.request(
             MESSAGES, Payload, params={"conversation_id": conversation_id, "page": page, "page_size": page_size})
-        return _dict(payload)
+        return _typed(GPTBotsMessages, payload)
 
-    async def credits_total(self, *, start_time: int, end_time: int) -> dict[str, Any]:
+    async def credits_total(self, *, start_time: int, end_time: int) -> GPTBotsCredits:
         """Credits used between two epoch-millisecond times, by billing type (``/v1/account/bill/total``).
 
         The range may span at most 365 days. Use it to reconcile the ledger's estimates.
 
-        Example:
-            >>> (await bot.credits_total(start_time=t0, end_time=t1))["chat"]  # doctest: +SKIP
+        Examples:
+            ```python
+            (await bot.credits_total(start_time=t0, end_time=t1)).chat
+            # 10.0
+            ```
         """
         if end_time <= start_time:
             raise ValidationError("end_time must be after start_time")
@@ -440,27 +555,26 @@ class GPTBotsProvider(PipelineOwner):
             raise ValidationError("the range may span at most 365 days")
         payload = await self._pipe.corridor.request(BILL_TOTAL, Payload,
                                                     params={"start_time": start_time, "end_time": end_time})
-        return _dict(payload)
+        return _typed(GPTBotsCredits, payload)
 
     async def credits_daily(self, *, start_time: int, end_time: int, page: int = 1,
-                            page_size: int = 100) -> dict[str, Any]:
+                            page_size: int = 100) -> GPTBotsCreditPage:
         """Daily credit rows (``/v1/account/bill/page``)."""
         payload = await self._pipe.corridor.request(
             BILL_PAGE, Payload,
             params={"start_time": start_time, "end_time": end_time, "page": page, "page_size": page_size})
-        return _dict(payload)
+        return _typed(GPTBotsCreditPage, payload)
 
-    async def conversation_credits(self, **params: Any) -> Any:
-        """Credits per conversation over the last 30 days (``/v1/account/agent/conversation/credits``)."""
-        return (await self._pipe.corridor.request(CONVERSATION_CREDITS, Payload, params=params or None)).data
+    async def conversation_credits(self, **params: Any) -> ListResult[dict[str, Any]]:
+        """Credits per conversation over the last 30 days (``/v1/account/agent/conversation/credits``).
 
-    async def workflow_credits(self, **params: Any) -> Any:
-        """Credits per workflow run over the last 30 days (``/v1/account/workflow/run/credits``)."""
-        return (await self._pipe.corridor.request(WORKFLOW_CREDITS, Payload, params=params or None)).data
+        A list of rows that also carries the call's ``.meta``.
+        """
+        return _rows(await self._pipe.corridor.request(CONVERSATION_CREDITS, Payload, params=params or None))
 
-
-def _dict(payload: Payload) -> dict[str, Any]:
-    return payload.data if isinstance(payload.data, dict) else {}
+    async def workflow_credits(self, **params: Any) -> ListResult[dict[str, Any]]:
+        """Credits per workflow run over the last 30 days (``/v1/account/workflow/run/credits``), with ``.meta``."""
+        return _rows(await self._pipe.corridor.request(WORKFLOW_CREDITS, Payload, params=params or None))
 
 
 def _check_user(user_id: Any) -> None:

@@ -1,16 +1,18 @@
 """The one chat interface for sync code: ``providers.open_sync(...)``.
 
 The adapters stay async (one implementation); a sync adapter runs them on coze-client's SDK loop
-thread, like :class:`coze_client.Coze`, so their limiter and ledger serve every thread.
+thread, like `coze_client.Coze`, so their limiter and ledger serve every thread.
 
-Example:
-    >>> import providers
-    >>> with providers.open_sync("coze", bot_id="7351...", token="pat_...") as bot:  # doctest: +SKIP
-    ...     print(bot.chat("hello").text)
-    ...     with bot.stream("tell me a story") as s:
-    ...         for delta in s:
-    ...             print(delta.text, end="")
-    ...     print(s.reply.usage)
+Examples:
+    ```python
+    import providers
+    with providers.open_sync("coze", bot_id="7351...", token="pat_...") as bot:
+        print(bot.chat("hello").text)
+        with bot.stream("tell me a story") as s:
+            for delta in s:
+                print(delta.text, end="")
+        print(s.reply.usage)
+    ```
 """
 
 from __future__ import annotations
@@ -123,11 +125,13 @@ class SyncAdapter:
 class SyncChatProvider(SyncAdapter):
     """A chat adapter (Coze, Xingchen, GPTBots) for sync code: the same replies and streams.
 
-    Example:
-        >>> with open_sync("gptbots", api_key="app-...") as bot:  # doctest: +SKIP
-        ...     conv = bot.new_conversation(user_id="u1")
-        ...     bot.chat("My name is Ann.", conversation=conv)
-        ...     print(bot.chat("What is my name?", conversation=conv).text)
+    Examples:
+        ```python
+        with open_sync("gptbots", api_key="app-...") as bot:
+            conv = bot.new_conversation(user_id="u1")
+            bot.chat("My name is Ann.", conversation=conv)
+            print(bot.chat("What is my name?", conversation=conv).text)
+        ```
     """
 
     _inner: ChatProvider
@@ -171,13 +175,15 @@ def open_sync(name: str, **config: Any) -> SyncChatProvider | SyncAdapter: ...
 def open_sync(name: str, **config: Any) -> SyncChatProvider | SyncAdapter:
     """``providers.open(name, **config)`` for sync code (built and run on the SDK loop thread).
 
-    ``"coze"``, ``"xingchen"`` and ``"gptbots"`` give a :class:`SyncChatProvider`; ``"easydl"`` a
-    :class:`SyncAdapter` (``classify_image(...)`` and the rest, called without ``await``). For Coze,
-    ``client=`` may be a sync :class:`~coze_client.Coze` (the adapter then shares its limiter and ledger).
+    ``"coze"``, ``"xingchen"`` and ``"gptbots"`` give a `SyncChatProvider`; ``"easydl"`` a
+    `SyncAdapter` (``classify_image(...)`` and the rest, called without ``await``). For Coze,
+    ``client=`` may be a sync `Coze` (the adapter then shares its limiter and ledger).
 
-    Example:
-        >>> with open_sync("coze", bot_id="7351...", token="pat_...") as bot:  # doctest: +SKIP
-        ...     print(bot.chat("hello").text)
+    Examples:
+        ```python
+        with open_sync("coze", bot_id="7351...", token="pat_...") as bot:
+            print(bot.chat("hello").text)
+        ```
     """
     from . import open as open_async
 

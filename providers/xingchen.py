@@ -1,6 +1,6 @@
 """Alibaba Tongyi Xingchen (通义星尘) character chat, through the coze-client corridor.
 
-Wire facts: ``shared/reference/providers-api.md`` §A; limits, quota and prices: ``plans.md``
+Wire facts: the Xingchen API docs; limits, quota and prices: the providers' pricing pages
 ("Alibaba Tongyi Xingchen"). Every call carries ``x-fag-appcode: aca`` and the endpoint's
 ``x-fag-servicename``; streaming is switched on by the ``X-AcA-SSE: enable`` header (the body never
 says so). Before anything is sent the request's tokens are estimated with the published rule
@@ -8,11 +8,13 @@ says so). Before anything is sent the request's tokens are estimated with the pu
 (6.5k tokens; 30k for ``xingchen-plus-v2``) and the 32000-token request cap; the estimate goes to the
 limiter (TPM 1000 by default) and is corrected by the ``inputTokens``/``outputTokens`` of the answer.
 
-Example:
-    >>> async def main() -> None:  # doctest: +SKIP
-    ...     async with XingchenProvider(api_key="lm-...", character_id="40f70d5466e1429ba9aa755842b35d9f") as bot:
-    ...         conv = await bot.new_conversation(user_id="u1")
-    ...         print((await bot.chat("你好", conversation=conv)).text)
+Examples:
+    ```python
+    async def main() -> None:
+        async with XingchenProvider(api_key="lm-...", character_id="40f70d5466e1429ba9aa755842b35d9f") as bot:
+            conv = await bot.new_conversation(user_id="u1")
+            print((await bot.chat("你好", conversation=conv)).text)
+    ```
 """
 
 from __future__ import annotations
@@ -22,11 +24,12 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from coze_client._auth import StaticToken
 from coze_client._call import Usage
+from coze_client._models import CallMeta, CozeModel, ResponseModel
 from coze_client._request import Endpoint
 from coze_client._response import logid_of, retry_after_of
 from coze_client._secrets import fingerprint
@@ -69,6 +72,7 @@ __all__ = [
     "XingchenCharacters",
     "XingchenPage",
     "XingchenProvider",
+    "XingchenResult",
     "xingchen_error",
 ]
 
@@ -84,6 +88,10 @@ MAX_INPUT_TOKENS: Mapping[str, int] = {
 }
 # plans.md: "at most 32000 tokens sent in one request"; used when no plan carries the figure.
 REQUEST_TOKEN_CAP = 32000
+# The output cap sent as ``parameters.maxLength`` when the caller gives none: at most this, and at most
+# half of what one request may use (so that on xingchen.default, 1000 TPM, input keeps the other half).
+# The cap is always sent: an estimate is an upper bound only when the output is capped.
+DEFAULT_MAX_OUTPUT_TOKENS = 1000
 # The model a character answers with when none is named: priced and limit-checked as this tier
 # (plans.md lists plus as the default tier of the prices).
 ASSUMED_MODEL = "xingchen-plus"
@@ -114,7 +122,7 @@ T = TypeVar("T")
 
 
 # ---------------------------------------------------------------------------------------------- models
-class XingchenModel(BaseModel):
+class XingchenModel(ResponseModel):
     """Base of Xingchen records: snake_case attributes over the wire's camelCase; unknown fields kept."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, alias_generator=to_camel, protected_namespaces=())
@@ -123,9 +131,11 @@ class XingchenModel(BaseModel):
 class CharacterKey(XingchenModel):
     """What ``create`` returns: the new character's id and version.
 
-    Example:
-        >>> CharacterKey.model_validate({"characterId": "c9", "version": 1}).character_id
-        'c9'
+    Examples:
+        ```python
+        CharacterKey.model_validate({"characterId": "c9", "version": 1}).character_id
+        # 'c9'
+        ```
     """
 
     character_id: str = ""
@@ -165,25 +175,48 @@ class XingchenPage(XingchenModel, Generic[T]):
     total: int | None = None
 
 
+class XingchenResult(CozeModel):
+    """The answer of an operation the API answers with a bare boolean (reset, rate, update, delete).
+
+    ``ok`` is that boolean, ``request_id`` the service's id for a support ticket, ``.meta`` what the
+    corridor did (``.logid`` is the request id when no log-id header came). True in a boolean context.
+
+    Examples:
+        ```python
+        result = XingchenResult(ok=True, request_id="r1")
+        bool(result), result.request_id
+        # (True, 'r1')
+        ```
+    """
+
+    ok: bool = False
+    request_id: str | None = None
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
 # ---------------------------------------------------------------------------------------------- errors
 _THROTTLING = ("Throttling",)
 
 
 def xingchen_error(response: httpx.Response, body: Any) -> APIError | None:
-    """The typed error in a Xingchen answer (providers-api.md §A.4, §A.6), or None for a success.
+    """The typed error in a Xingchen answer (the Xingchen API docs), or None for a success.
 
     Success is ``success: true`` (or no ``errorCode``) under a 2xx status. Errors are classified by
     ``errorName``/``code`` first (the DashScope conventions: ``Throttling*`` -> RateLimitError,
     ``Arrearage`` -> InsufficientBalanceError, ``DataInspectionFailed`` -> BadRequestError), then by the
     "apikey is invalid" message, then by HTTP status (``httpStatusCode`` in the body when HTTP said 200).
 
-    Example:
-        >>> body = {"success": False, "errorCode": 429, "errorName": "Throttling.RateQuota", "requestId": "r1"}
-        >>> err = xingchen_error(httpx.Response(429), body)
-        >>> type(err).__name__, err.logid
-        ('RateLimitError', 'r1')
-        >>> xingchen_error(httpx.Response(200), {"success": True, "code": 200, "data": {}}) is None
-        True
+    Examples:
+        ```python
+        body = {"success": False, "errorCode": 429, "errorName": "Throttling.RateQuota", "requestId": "r1"}
+        err = xingchen_error(httpx.Response(429), body)
+        type(err).__name__, err.logid
+        # ('RateLimitError', 'r1')
+        xingchen_error(httpx.Response(200), {"success": True, "code": 200, "data": {}}) is None
+        # True
+        ```
     """
     status = response.status_code
     if not isinstance(body, dict):
@@ -282,30 +315,45 @@ def _decode(sse: ServerSentEvent, stream: EventStream[Any]) -> Any:
 
 # ---------------------------------------------------------------------------------------------- provider
 class XingchenProvider(PipelineOwner):
-    """Tongyi Xingchen behind the :class:`~providers.base.ChatProvider` interface.
+    """Tongyi Xingchen behind the `ChatProvider` interface.
 
     Args:
         api_key: the Xingchen console key (``lm-...``; default ``XINGCHEN_API_KEY``). Never logged.
-        character_id / character_version: the platform character to talk to (``botProfile.characterId``).
+        character_id: the platform character to talk to (``botProfile.characterId``).
+        character_version: the character's version (``botProfile.version``).
         bot_profile: an ad-hoc persona instead (``{"name": ..., "content": ...}``; content must not be empty).
-        user_id / user_name / user_info: the ``userProfile`` (``userId`` is required by the API).
+        user_id: ``userProfile.userId`` (required by the API).
+        user_name: ``userProfile.userName``.
+        user_info: ``userProfile.basicInfo``.
         model: the model to force (default: the character's own; priced and limit-checked as
             ``xingchen-plus`` then).
         incremental_output: ask for incremental stream events (True) or cumulative ones (False);
-            :meth:`stream` yields deltas either way.
+            `stream` yields deltas either way.
         use_chat_history: let the server add its stored history (True) instead of resending the
-            :class:`Conversation`'s turns (False, the default: the API takes the whole dialogue).
+            `Conversation`'s turns (False, the default: the API takes the whole dialogue).
         parameters: extra model ``parameters`` (camelCase or snake_case: ``top_p``, ``temperature``, ...).
         data_inspection: send ``X-AcA-DataInspection: enable`` (content-safety inspection).
+        max_output_tokens: the output cap sent as ``parameters.maxLength`` when a call sets none
+            (default: 1000, or half of what one request may use under the plan: 500 on
+            ``xingchen.default``). Every estimate is input + this cap, an upper bound.
+        history_budget: at most this many input tokens per request (default: what the plan and
+            the model allow: TPM minus the output cap, the 32000-token request cap, the model's input
+            limit). A `Conversation` that outgrows it is sent without its oldest turns (the
+            conversation itself keeps them all); only a newest turn that cannot fit alone is refused.
         plan: limits and quotas (``"xingchen.default"``: 1 QPS, 60 QPM, 1000 TPM, 1,000,000 free tokens).
         account: the main account the limits belong to (default: a fingerprint of the key). Give
             every key of one main account the same name: the limits are per main account.
-        limiter / ledger: URLs (``"memory://"``, ``"sqlite:///path"``) or instances.
+        limiter: a URL (``"memory://"``, ``"sqlite:///path"``; closed by `aclose`) or an instance
+            (shared; never closed here).
+        ledger: a URL (``"memory://"``, ``"sqlite:///path"``; closed by `aclose`) or an instance
+            (shared; never closed here).
 
-    Example:
-        >>> bot = XingchenProvider(api_key="lm-exampleexample==", character_id="c1", ledger="memory://")
-        >>> bot
-        XingchenProvider(character_id='c1', plan='xingchen.default', key=lm-…969d43)
+    Examples:
+        ```python
+        bot = XingchenProvider(api_key="lm-exampleexample==", character_id="c1", ledger="memory://")
+        bot
+        # XingchenProvider(character_id='c1', plan='xingchen.default', key=lm-…969d43)
+        ```
     """
 
     name = "xingchen"
@@ -325,6 +373,8 @@ class XingchenProvider(PipelineOwner):
         use_chat_history: bool = False,
         parameters: Mapping[str, Any] | None = None,
         data_inspection: bool = False,
+        max_output_tokens: int | None = None,
+        history_budget: int | None = None,
         base_url: str = DEFAULT_BASE_URL,
         plan: str | Plan | None = "xingchen.default",
         account: str | None = None,
@@ -351,6 +401,8 @@ class XingchenProvider(PipelineOwner):
         self.incremental_output = incremental_output
         self.use_chat_history = use_chat_history
         self.parameters = _camel(parameters or {})
+        self.max_output_tokens = _positive_or_none("max_output_tokens", max_output_tokens)
+        self.history_budget = _positive_or_none("history_budget", history_budget)
         headers = {"X-AcA-DataInspection": "enable"} if data_inspection else {}
         self._pipe = Pipeline(
             provider="xingchen", base_url=base_url, auth=StaticToken(key), account=account or fingerprint(key),
@@ -371,8 +423,10 @@ class XingchenProvider(PipelineOwner):
         """A conversation handle; its turns are resent each time (or kept by the server with
         ``use_chat_history=True``). Options: ``character_id``, ``bot_profile``, ``model``.
 
-        Example:
-            >>> conv = asyncio.run(bot.new_conversation(user_id="u1"))  # doctest: +SKIP
+        Examples:
+            ```python
+            conv = asyncio.run(bot.new_conversation(user_id="u1"))
+            ```
         """
         opts = dict(options)
         if character_id is not None:
@@ -404,13 +458,31 @@ class XingchenProvider(PipelineOwner):
         model = opt.get("model", self.model)
         incremental = bool(opt.get("incremental_output", self.incremental_output))
         history = conversation.history if conversation is not None and not self.use_chat_history else []
-        sent = [*history, *new]
         user_id = conversation.user_id if conversation is not None else self.user_id
         user_profile = {"userId": user_id, "userName": opt.get("user_name", self.user_name),
                         "basicInfo": opt.get("user_info", self.user_info)}
         params = {**self.parameters, **_camel(opt.get("parameters") or {}), "incrementalOutput": incremental}
         if model:
             params["modelName"] = model
+        priced = model or ASSUMED_MODEL
+        # The estimate must be an upper bound: input + the output cap, which is therefore always sent.
+        max_out = params.get("maxLength")
+        if isinstance(max_out, bool) or not isinstance(max_out, int) or max_out <= 0:
+            max_out = self._default_output_cap()
+            params["maxLength"] = max_out
+        # What counts as input (Xingchen billing page: the character setting, the chat history, ...).
+        # Ids (characterId, version, userId) are not prompt text; the persona and user description are.
+        persona = [str(v) for k, v in bot_profile.items() if v and k not in ("characterId", "version")]
+        about_user = [str(user_profile[k]) for k in ("userName", "basicInfo") if user_profile.get(k)]
+        fixed = estimate_tokens(*persona, *about_user) + sum(estimate_tokens(m.content) for m in new)
+        budget, why = self._input_budget(priced, max_out)
+        if fixed > budget:
+            raise LimitUnsatisfiableError(
+                f"the newest turn alone (with the persona) is ~{fixed} input tokens, more than the {budget} "
+                f"one request may use ({why}); shorten it, lower max_output_tokens, or raise the plan's limits"
+            )
+        kept, kept_tokens = _trim_history(history, budget - fixed)
+        sent = [*kept, *new]
         aca: dict[str, Any] = {
             "botProfile": _camel(bot_profile),
             "userProfile": user_profile,
@@ -423,36 +495,42 @@ class XingchenProvider(PipelineOwner):
             "parameters": params,
             "input": {"messages": [m.as_dict() for m in sent], "aca": aca},
         }
-        # The published estimate, over everything that counts as input (plans.md: "Input tokens include
-        # the character setting, chat history ..."); expected output only when the caller capped it.
-        # Ids (characterId, version, userId) are not prompt text; the persona and user description are.
-        persona = [str(v) for k, v in bot_profile.items() if v and k not in ("characterId", "version")]
-        about_user = [str(user_profile[k]) for k in ("userName", "basicInfo") if user_profile.get(k)]
-        est_input = estimate_tokens(*(m.content for m in sent), *persona, *about_user)
-        priced = model or ASSUMED_MODEL
-        cap = MAX_INPUT_TOKENS.get(priced.lower())
-        if cap is not None and est_input > cap:
-            hint = "" if cap >= MAX_INPUT_TOKENS["xingchen-plus-v2"] else " or use xingchen-plus-v2 (30k input)"
-            raise LimitUnsatisfiableError(
-                f"~{est_input} input tokens exceed {priced}'s input limit of {cap} tokens "
-                f"(plans.md, Xingchen models); shorten the dialogue{hint}"
-            )
-        max_out = params.get("maxLength")
-        est = est_input + (int(max_out) if isinstance(max_out, int) and max_out > 0 else 0)
-        request_cap = self._request_cap()
-        if est > request_cap:
-            raise LimitUnsatisfiableError(
-                f"~{est} tokens exceed the {request_cap}-token request cap (plans.md, xingchen.default)"
-            )
-        return body, new, est, model
+        return body, new, fixed + kept_tokens + max_out, model
 
-    def _request_cap(self) -> int:
+    def _token_limits(self) -> tuple[int | None, int]:
+        """(tokens per window of the plan's chat token limit, or None; the per-request token cap)."""
+        tpm: int | None = None
+        cap = REQUEST_TOKEN_CAP
         plan = self._pipe.plan
-        if plan is not None:
-            for lim in plan.limits:
-                if lim.kind == "tokens" and lim.max_per_request is not None:
-                    return int(lim.max_per_request)
-        return REQUEST_TOKEN_CAP
+        for lim in plan.limits if plan is not None else ():
+            if lim.kind == "tokens" and lim.group in ("chat", "all"):
+                tpm = lim.limit if tpm is None else min(tpm, lim.limit)
+                if lim.max_per_request is not None:
+                    cap = min(cap, int(lim.max_per_request))
+        return tpm, cap
+
+    def _default_output_cap(self) -> int:
+        if self.max_output_tokens is not None:
+            return self.max_output_tokens
+        tpm, cap = self._token_limits()
+        per_request = min(cap, tpm) if tpm is not None else cap
+        return max(1, min(DEFAULT_MAX_OUTPUT_TOKENS, per_request // 2))
+
+    def _input_budget(self, model: str, max_out: int) -> tuple[int, str]:
+        """The input tokens one request may carry, and the figures that set it (for error messages)."""
+        tpm, cap = self._token_limits()
+        bounds = [(cap - max_out, f"the {cap}-token request cap (Xingchen FAQ) minus the {max_out} output cap")]
+        if tpm is not None:
+            bounds.append((tpm - max_out, f"the plan's {tpm} tokens per minute minus the {max_out} output cap"))
+        model_cap = MAX_INPUT_TOKENS.get(model.lower())
+        if model_cap is not None:
+            hint = "" if model_cap >= MAX_INPUT_TOKENS["xingchen-plus-v2"] else "; xingchen-plus-v2 takes 30000"
+            why = f"{model}'s input limit of {model_cap} tokens (Xingchen billing page, models{hint})"
+            bounds.append((model_cap, why))
+        if self.history_budget is not None:
+            bounds.append((self.history_budget, f"history_budget={self.history_budget}"))
+        budget, why = min(bounds, key=lambda b: b[0])
+        return max(0, budget), why
 
     def _reply(self, result: Any, text: str, usage: Usage | None, model: str | None, raw: Any,
                request_id: str | None, conversation: Conversation | None, new: list[ChatMessage],
@@ -494,8 +572,15 @@ class XingchenProvider(PipelineOwner):
         Options: ``character_id``, ``character_version``, ``bot_profile``, ``model``, ``parameters``,
         ``user_name``, ``user_info``, ``scenario``.
 
-        Example:
-            >>> reply = await bot.chat("你好")  # doctest: +SKIP
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            reply = await bot.chat("你好")
+            ```
         """
         body, new, est, model = self._prepare(messages, conversation, options)
         priced = model or ASSUMED_MODEL
@@ -518,12 +603,19 @@ class XingchenProvider(PipelineOwner):
         """Streaming chat (``aca-chat-send-sse``): text deltas, then the reply with usage.
 
         Cumulative events (``incremental_output=False``) are turned into deltas too. A stream that
-        ends without a ``stopReason`` raises :class:`~coze_client.errors.StreamError` (truncated).
+        ends without a ``stopReason`` raises `StreamError` (truncated).
 
-        Example:
-            >>> async with bot.stream("讲个故事") as s:  # doctest: +SKIP
-            ...     async for delta in s:
-            ...         print(delta.text, end="")
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            async with bot.stream("讲个故事") as s:
+                async for delta in s:
+                    print(delta.text, end="")
+            ```
         """
         body, new, est, model = self._prepare(messages, conversation, options)
         incremental = bool(body["parameters"]["incrementalOutput"])
@@ -576,8 +668,10 @@ class XingchenProvider(PipelineOwner):
     ) -> XingchenPage[HistoryMessage]:
         """Stored chat messages (``aca-message-history``), ``page_size`` 1-50.
 
-        Example:
-            >>> page = await bot.history(character_id="c1", session_id=reply.conversation_id)  # doctest: +SKIP
+        Examples:
+            ```python
+            page = await bot.history(character_id="c1", session_id=reply.conversation_id)
+            ```
         """
         if not 1 <= page_size <= 50:
             raise ValidationError("page_size must be between 1 and 50")
@@ -588,37 +682,78 @@ class XingchenProvider(PipelineOwner):
         payload = await self._pipe.corridor.request(HISTORY, Payload, json=body)
         return XingchenPage[HistoryMessage].model_validate(_data(payload) or {})
 
-    async def reset(self, *, character_id: str | None = None, user_id: str | None = None) -> bool:
+    async def reset(self, *, character_id: str | None = None, user_id: str | None = None) -> XingchenResult:
         """Start the character's chat with the user afresh (``aca-chat-reset``).
 
-        Example:
-            >>> await bot.reset(user_id="u1")  # doctest: +SKIP
-            True
+        Examples:
+            ```python
+            (await bot.reset(user_id="u1")).ok
+            # True
+            ```
         """
         cid = character_id or self.character_id
         if not cid:
             raise ValidationError("character_id is required")
         payload = await self._pipe.corridor.request(RESET, Payload, json={"characterId": cid,
                                                                            "userId": user_id or self.user_id})
-        return bool(_data(payload))
+        return _result(payload)
 
-    async def rate(self, message_id: str, rating: int) -> bool:
+    async def rate(self, message_id: str, rating: int) -> XingchenResult:
         """Rate an answer from -1 to 5 (``aca-message-rating``).
 
-        Example:
-            >>> await bot.rate(reply.message_id, 5)  # doctest: +SKIP
-            True
+        Examples:
+            ```python
+            (await bot.rate(reply.message_id, 5)).ok
+            # True
+            ```
         """
         if not message_id:
             raise ValidationError("message_id is required")
         if isinstance(rating, bool) or not isinstance(rating, int) or not -1 <= rating <= 5:
             raise ValidationError("rating must be an integer from -1 to 5")
         payload = await self._pipe.corridor.request(RATING, Payload, json={"messageId": message_id, "rating": rating})
-        return bool(_data(payload))
+        return _result(payload)
+
+
+def _positive_or_none(name: str, value: int | None) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValidationError(f"{name} must be a positive number of tokens")
+    return value
+
+
+def _trim_history(history: Sequence[ChatMessage], room: int) -> tuple[list[ChatMessage], int]:
+    """The newest turns of ``history`` whose estimate fits ``room`` tokens (oldest dropped first), and their tokens.
+
+    After a cut, leading non-user messages go too, so the dialogue sent starts with a user turn.
+    """
+    costs = [estimate_tokens(m.content) for m in history]
+    total = sum(costs)
+    start = 0
+    while start < len(history) and total > room:
+        total -= costs[start]
+        start += 1
+    if start:
+        while start < len(history) and history[start].role != "user":
+            total -= costs[start]
+            start += 1
+    return list(history[start:]), total
 
 
 def _data(payload: Payload) -> Any:
     return payload.data.get("data") if isinstance(payload.data, dict) else None
+
+
+def _result(payload: Payload) -> XingchenResult:
+    """A boolean answer as a `XingchenResult` carrying the call's meta (and its request id)."""
+    request_id = _request_id(payload.data)
+    meta = payload.meta if payload.meta is not None else CallMeta()
+    if meta.logid is None:
+        meta.logid = request_id
+    result = XingchenResult(ok=bool(_data(payload)), request_id=request_id)
+    object.__setattr__(result, "_meta", meta)
+    return result
 
 
 class XingchenCharacters:
@@ -627,10 +762,12 @@ class XingchenCharacters:
     Fields are keyword arguments in snake_case (``basic_information``, ``opening_line``,
     ``perm_config``...) sent as the API's camelCase.
 
-    Example:
-        >>> key = await bot.characters.create(name="Ann", basic_information="A friendly guide")  # doctest: +SKIP
-        >>> (await bot.characters.details(key.character_id)).name  # doctest: +SKIP
-        'Ann'
+    Examples:
+        ```python
+        key = await bot.characters.create(name="Ann", basic_information="A friendly guide")
+        (await bot.characters.details(key.character_id)).name
+        # 'Ann'
+        ```
     """
 
     def __init__(self, provider: XingchenProvider) -> None:
@@ -649,13 +786,13 @@ class XingchenCharacters:
         payload = await self._provider.pipeline.corridor.request(CHAR_CREATE, Payload, json=body)
         return CharacterKey.model_validate(_data(payload) or {})
 
-    async def update(self, character_id: str, *, version: int | None = None, **fields: Any) -> bool:
-        """Update a character's fields."""
+    async def update(self, character_id: str, *, version: int | None = None, **fields: Any) -> XingchenResult:
+        """Update a character's fields; the result carries the call's meta."""
         if not character_id:
             raise ValidationError("character_id is required")
         body = {"characterId": character_id, "version": version, **_camel(fields)}
         payload = await self._provider.pipeline.corridor.request(CHAR_UPDATE, Payload, json=body)
-        return bool(_data(payload))
+        return _result(payload)
 
     async def details(self, character_id: str, *, version: int | None = None) -> Character:
         """One character."""
@@ -665,13 +802,13 @@ class XingchenCharacters:
             CHAR_DETAILS, Payload, params={"characterId": character_id, "version": version})
         return Character.model_validate(_data(payload) or {})
 
-    async def delete(self, character_id: str, *, version: int | None = None) -> bool:
+    async def delete(self, character_id: str, *, version: int | None = None) -> XingchenResult:
         """Delete a character (the id and version go in both the query and the body, like the SDK)."""
         if not character_id:
             raise ValidationError("character_id is required")
         ident = {"characterId": character_id, "version": version}
         payload = await self._provider.pipeline.corridor.request(CHAR_DELETE, Payload, params=ident, json=ident)
-        return bool(_data(payload))
+        return _result(payload)
 
     async def search(self, *, name: str | None = None, scope: str = "my", role_types: Sequence[str] | None = None,
                      page_num: int = 1, page_size: int = 10) -> XingchenPage[Character]:

@@ -11,7 +11,19 @@ import httpx
 from .._client import AsyncCoze
 from .._transport import PipelineStats
 from ._loop import Portal, acquire, release
-from ._resources import SyncCozeResources
+
+try:
+    from ._resources import SyncCozeResources
+except ImportError as exc:  # a stale generated module (a name it imports is gone): run without it
+    import warnings
+
+    warnings.warn(
+        f"coze_client/_sync/_resources.py is stale ({exc}); run python -m coze_client._sync._generate. "
+        "Coze wraps the async resources at run time meanwhile.",
+        RuntimeWarning,
+        stacklevel=1,
+    )
+    from ._wrap import StaleResources as SyncCozeResources  # type: ignore[assignment]
 from ._wrap import wrap_member
 
 if TYPE_CHECKING:
@@ -34,24 +46,26 @@ class Coze(SyncCozeResources):
     ``close()``); the loop thread ends with the last client and at exit.
 
     Args:
-        token: a personal/service access token, or a :class:`~coze_client.TokenProvider` (OAuth).
+        token: a personal/service access token, or a `TokenProvider` (OAuth).
             Defaults to the ``COZE_API_TOKEN`` environment variable.
         base_url: ``COZE_CN_BASE_URL`` (default) or ``COZE_COM_BASE_URL``.
         timeout: default timeout (seconds or ``httpx.Timeout``); every method also takes ``timeout=``.
         max_retries: default retries (2); every method also takes ``max_retries=``.
         plan: the account's plan: a preset name (``"coze.personal_free"`` by default, or
-            ``COZE_PLAN``), a :class:`~coze_client.limits.Plan`, or ``None`` for no limits and no quotas.
+            ``COZE_PLAN``), a `Plan`, or ``None`` for no limits and no quotas.
         account: the name the limits and ledger file this account under.
         limiter: ``"memory://"`` (default), ``"sqlite:///path"``, ``"redis://..."`` or a RateLimiter.
         ledger: ``"sqlite:///path"`` (default: a file in the user's state directory),
             ``"memory://"``, ``"redis://..."`` or a UsageLedger.
         http_client: your own ``httpx.AsyncClient`` (used on the SDK loop; not closed by this client).
 
-    Example:
-        >>> with Coze(token="pat_...", plan="coze.personal_free") as coze:  # doctest: +SKIP
-        ...     with coze.chat.stream(bot_id="7351...", user_id="u1", additional_messages=["hi"]) as events:
-        ...         for event in events:
-        ...             print(event.event)
+    Examples:
+        ```python
+        with Coze(token="pat_...", plan="coze.personal_free") as coze:
+            with coze.chat.stream(bot_id="7351...", user_id="u1", additional_messages=["hi"]) as events:
+                for event in events:
+                    print(event.event)
+        ```
     """
 
     provider = "coze"
@@ -109,14 +123,16 @@ class Coze(SyncCozeResources):
     def run(self, awaitable: Coroutine[Any, Any, T]) -> T:
         """Run a coroutine of the objects underneath (the ledger, the limiter) on the SDK loop.
 
-        Example:
-            >>> rows = coze.run(coze.ledger.snapshot())  # doctest: +SKIP
+        Examples:
+            ```python
+            rows = coze.run(coze.ledger.snapshot())
+            ```
         """
         return self._loop.run(awaitable)
 
     @property
     def closed(self) -> bool:
-        """Whether :meth:`close` ran."""
+        """Whether `close` ran."""
         return self._closed
 
     if not TYPE_CHECKING:

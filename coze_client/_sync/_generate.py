@@ -7,10 +7,12 @@ signatures, defaults and return types, each method one line that runs the async 
 SDK loop. Type checkers and the API reference read these classes; at run time anything they miss
 (a resource added after the last generation) is still wrapped by ``SyncResource.__getattr__``.
 
-Run after changing a resource (the test suite fails while the file is stale)::
+Run after changing a resource (the test suite fails while the file is stale):
 
-    python -m coze_client._sync._generate          # rewrite the file
-    python -m coze_client._sync._generate --check  # exit 1 if it is stale
+```bash
+python -m coze_client._sync._generate          # rewrite the file
+python -m coze_client._sync._generate --check  # exit 1 if it is stale
+```
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ SKIP = {
     "websockets",
 }
 
-_HEADER = '''"""Sync resources of :class:`~coze_client.Coze`. GENERATED from the async resources: do not edit.
+_HEADER = '''"""Sync resources of `coze_client.Coze`. GENERATED from the async resources: do not edit.
 
 Regenerate with ``python -m coze_client._sync._generate`` (a test fails while this file is stale).
 Every method runs its async twin on the SDK loop; see ``coze_client/_sync/_wrap.py``.
@@ -367,7 +369,7 @@ def generate() -> str:
 
     top: list[str] = [
         "class SyncCozeResources:",
-        '    """The resources of :class:`~coze_client.Coze` (the same as ``AsyncCoze``\'s)."""',
+        '    """The resources of `coze_client.Coze` (the same as ``AsyncCoze``\'s)."""',
         "",
         "    _inner: AsyncCoze",
         "    _loop: Portal",

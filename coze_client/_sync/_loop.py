@@ -1,6 +1,6 @@
 """The SDK's own event loop, in one daemon thread per process, that every sync client's calls run on.
 
-One loop means one corridor: the limiter and the ledger of a :class:`~coze_client.Coze` shared by
+One loop means one corridor: the limiter and the ledger of a `Coze` shared by
 many threads see every call, in one place, exactly as with ``AsyncCoze`` on one loop.
 
 - The thread starts with the first sync client and ends when the last one closes (and at exit).
@@ -9,7 +9,7 @@ many threads see every call, in one place, exactly as with ``AsyncCoze`` on one 
 - Ctrl-C in the calling thread cancels the call's task on the loop and waits (briefly) for the
   cancellation to finish, so the ledger settles the call by the same rules as an async cancel.
 - Calling a sync client from the SDK's loop itself (a callback run by the SDK) would wait for
-  itself forever: it raises :class:`SyncContextError` instead.
+  itself forever: it raises `SyncContextError` instead.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ class LoopThread:
         return self.pid == os.getpid() and self.thread.is_alive() and not self.loop.is_closed()
 
     def check(self) -> None:
-        """Raise :class:`SyncContextError` when the calling thread cannot wait for this loop."""
+        """Raise `SyncContextError` when the calling thread cannot wait for this loop."""
         if self.pid != os.getpid():
             raise SyncContextError(
                 "this sync client was created in another process (before a fork); "
@@ -115,7 +115,7 @@ class LoopThread:
         """Run ``coro`` on the loop and wait for its result in the calling thread.
 
         A ``KeyboardInterrupt`` (or any exception raised into the waiting thread) cancels the task,
-        waits up to :data:`CANCEL_GRACE` seconds for it to finish cancelling, and is re-raised.
+        waits up to `CANCEL_GRACE` seconds for it to finish cancelling, and is re-raised.
         """
         try:
             self.check()
@@ -201,7 +201,7 @@ class Portal:
         return self.thread.pid
 
     def run(self, coro: Coroutine[Any, Any, T]) -> T:
-        """Run ``coro`` on the SDK loop and wait for it (see :meth:`LoopThread.run`)."""
+        """Run ``coro`` on the SDK loop and wait for it (see `LoopThread.run`)."""
         if self.closed:
             coro.close()
             raise SyncContextError("this client is closed; create a new one (or use it inside its with block)")

@@ -1,4 +1,4 @@
-"""Sync resources of :class:`~coze_client.Coze`. GENERATED from the async resources: do not edit.
+"""Sync resources of `coze_client.Coze`. GENERATED from the async resources: do not edit.
 
 Regenerate with ``python -m coze_client._sync._generate`` (a test fails while this file is stale).
 Every method runs its async twin on the SDK loop; see ``coze_client/_sync/_wrap.py``.
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ._results import SyncSpeechAudio, as_sync
 from ._wrap import SyncResource, SyncEventStream, SyncPaginator, SyncWorkflowStream
 
-from coze_client._client import _UNSET
+from coze_client._client import PLAN_FROM_ENV
 from coze_client._constants import DEFAULT_MAX_RETRIES, MAX_RETRY_AFTER
 
 if TYPE_CHECKING:
@@ -92,9 +92,16 @@ class SyncLive(SyncResource):
     def retrieve(self, *, live_id: str, timeout: TimeoutTypes = None, max_retries: int | None = None) -> LiveInfo:
         """The streams of a live session.
 
-        Example:
-            >>> live = coze.audio.live.retrieve(live_id="7501...")  # doctest: +SKIP
-            >>> [s.live_type for s in live.stream_infos]  # doctest: +SKIP
+        Args:
+            live_id: the live session's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            live = coze.audio.live.retrieve(live_id="7501...")
+            [s.live_type for s in live.stream_infos]
+            ```
         """
         return self._loop.run(self._inner.retrieve(live_id=live_id, timeout=timeout, max_retries=max_retries))
 
@@ -121,10 +128,22 @@ class SyncRooms(SyncResource):
 
         Every ``config`` field is optional (documented defaults are filled in).
 
-        Example:
-            >>> room = coze.audio.rooms.create(bot_id="7351...",  # doctest: +SKIP
-            ...     config={"turn_detection": {"type": "server_vad"}, "audio_config": {"codec": "OPUS"}})
-            >>> room.room_id, room.app_id  # doctest: +SKIP
+        Args:
+            bot_id: the bot's id.
+            voice_id: the voice the bot speaks with.
+            conversation_id: the conversation's id.
+            uid: your id for the user in the room.
+            workflow_id: the workflow's id.
+            config: a `RoomConfig` (or dict): audio, video and turn-detection settings.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            room = coze.audio.rooms.create(bot_id="7351...",
+                config={"turn_detection": {"type": "server_vad"}, "audio_config": {"codec": "OPUS"}})
+            room.room_id, room.app_id
+            ```
         """
         return self._loop.run(self._inner.create(
             bot_id=bot_id,
@@ -162,10 +181,26 @@ class SyncSpeech(SyncResource):
     ) -> SyncSpeechAudio:
         """Synthesise speech (``input`` at most 1024 bytes of UTF-8) and return the audio in memory.
 
-        Example:
-            >>> audio = coze.audio.speech.create(input="你好", voice_id="7426...",  # doctest: +SKIP
-            ...                                        emotion="happy", emotion_scale=4)
-            >>> audio.write_to_file("hello.mp3")  # doctest: +SKIP
+        Args:
+            input: the text, at most 1024 bytes of UTF-8.
+            voice_id: the voice (`voices.list`).
+            response_format: ``mp3`` (default), ``wav``, ``pcm`` or ``ogg_opus``.
+            speed: 0.2-3 (0.5-2 for large-model voices); 1 is normal.
+            sample_rate: 8000, 16000, 22050, 24000 (default), 32000, 44100 or 48000 Hz.
+            emotion: an emotion the voice supports (`SpeechEmotion`; `Voice.support_emotions`).
+            emotion_scale: how strongly, 1.0-5.0 (default 4).
+            loudness_rate: -50 to 100 (0 is normal).
+            context_texts: style hints (TTS 2.0 voices only).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            audio = coze.audio.speech.create(input="你好", voice_id="7426...",
+                                                   emotion="happy", emotion_scale=4)
+            audio.write_to_file("hello.mp3")
+            ```
         """
         return as_sync(self._loop.run(self._inner.create(
             input=input,
@@ -204,10 +239,27 @@ class SyncSpeech(SyncResource):
         The audio goes to ``<path>.part`` first and is renamed when complete, so a broken download
         never leaves a truncated file at ``path``. Disk writes run in a worker thread.
 
-        Example:
-            >>> f = coze.audio.speech.stream_to_file(  # doctest: +SKIP
-            ...     "out.mp3", input="你好", voice_id="7426...")
-            >>> f.bytes_written  # doctest: +SKIP
+        Args:
+            path: where to write the audio.
+            input: the text, at most 1024 bytes of UTF-8.
+            voice_id: the voice (`voices.list`).
+            response_format: ``mp3`` (default), ``wav``, ``pcm`` or ``ogg_opus``.
+            speed: 0.2-3 (0.5-2 for large-model voices); 1 is normal.
+            sample_rate: 8000, 16000, 22050, 24000 (default), 32000, 44100 or 48000 Hz.
+            emotion: an emotion the voice supports (`SpeechEmotion`; `Voice.support_emotions`).
+            emotion_scale: how strongly, 1.0-5.0 (default 4).
+            loudness_rate: -50 to 100 (0 is normal).
+            context_texts: style hints (TTS 2.0 voices only).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            f = coze.audio.speech.stream_to_file(
+                "out.mp3", input="你好", voice_id="7426...")
+            f.bytes_written
+            ```
         """
         return self._loop.run(self._inner.stream_to_file(
             path,
@@ -235,9 +287,16 @@ class SyncTranscriptions(SyncResource):
     def create(self, *, file: FileInput, timeout: TimeoutTypes = None, max_retries: int | None = None) -> Transcription:
         """Transcribe an audio file (at most 10 MB and 30 minutes; mp3, wav, ogg, m4a, ...).
 
-        Example:
-            >>> t = coze.audio.transcriptions.create(file="meeting.mp3")  # doctest: +SKIP
-            >>> t.text  # doctest: +SKIP
+        Args:
+            file: the recording (path, bytes, binary file or ``(name, bytes)``).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            t = coze.audio.transcriptions.create(file="meeting.mp3")
+            t.text
+            ```
         """
         return self._loop.run(self._inner.create(file=file, timeout=timeout, max_retries=max_retries))
 
@@ -262,9 +321,21 @@ class SyncVoiceprintFeatures(SyncResource):
     ) -> CreatedId:
         """Add a speaker from a recording (``sample_rate`` / ``channel`` for pcm; defaults 16000 / 1).
 
-        Example:
-            >>> feat = coze.audio.voiceprint_groups.features.create(  # doctest: +SKIP
-            ...     group_id="75...", file="alice.pcm", name="Alice", sample_rate=16000, channel=1)
+        Args:
+            group_id: the voiceprint group's id.
+            file: the speaker's recording.
+            name: the speaker's name.
+            desc: a description.
+            sample_rate: for pcm recordings (default 16000).
+            channel: for pcm recordings (default 1).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            feat = coze.audio.voiceprint_groups.features.create(
+                group_id="75...", file="alice.pcm", name="Alice", sample_rate=16000, channel=1)
+            ```
         """
         return self._loop.run(self._inner.create(
             group_id=group_id,
@@ -288,9 +359,18 @@ class SyncVoiceprintFeatures(SyncResource):
     ) -> SyncPaginator[VoiceprintFeature]:
         """Speakers of a group (``page_size`` 1-200).
 
-        Example:
-            >>> for feat in coze.audio.voiceprint_groups.features.list(group_id="75..."):  # doctest: +SKIP
-            ...     print(feat.id, feat.name)
+        Args:
+            group_id: the voiceprint group's id.
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            for feat in coze.audio.voiceprint_groups.features.list(group_id="75..."):
+                print(feat.id, feat.name)
+            ```
         """
         return SyncPaginator(self._inner.list(
             group_id=group_id,
@@ -315,9 +395,22 @@ class SyncVoiceprintFeatures(SyncResource):
     ) -> None:
         """Change a speaker's name, description or recording (multipart even without a file).
 
-        Example:
-            >>> coze.audio.voiceprint_groups.features.update(  # doctest: +SKIP
-            ...     group_id="75...", feature_id="76...", name="Alice B.")
+        Args:
+            group_id: the voiceprint group's id.
+            feature_id: the voiceprint's id.
+            file: a new recording.
+            name: a new name.
+            desc: a new description.
+            sample_rate: for pcm recordings (default 16000).
+            channel: for pcm recordings (default 1).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            coze.audio.voiceprint_groups.features.update(
+                group_id="75...", feature_id="76...", name="Alice B.")
+            ```
         """
         self._loop.run(self._inner.update(
             group_id=group_id,
@@ -341,9 +434,17 @@ class SyncVoiceprintFeatures(SyncResource):
     ) -> None:
         """Remove a speaker.
 
-        Example:
-            >>> coze.audio.voiceprint_groups.features.delete(  # doctest: +SKIP
-            ...     group_id="75...", feature_id="76...")
+        Args:
+            group_id: the voiceprint group's id.
+            feature_id: the voiceprint's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            coze.audio.voiceprint_groups.features.delete(
+                group_id="75...", feature_id="76...")
+            ```
         """
         self._loop.run(self._inner.delete(
             group_id=group_id,
@@ -374,8 +475,16 @@ class SyncVoiceprintGroups(SyncResource):
     ) -> CreatedId:
         """Create a group (``name`` at most 20 characters).
 
-        Example:
-            >>> group = coze.audio.voiceprint_groups.create(name="team")  # doctest: +SKIP
+        Args:
+            name: the group's name.
+            desc: a description.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            group = coze.audio.voiceprint_groups.create(name="team")
+            ```
         """
         return self._loop.run(self._inner.create(
             name=name,
@@ -397,9 +506,20 @@ class SyncVoiceprintGroups(SyncResource):
     ) -> SyncPaginator[VoiceprintGroup]:
         """Groups (``name`` matches by prefix; ``page_size`` 1-200).
 
-        Example:
-            >>> for g in coze.audio.voiceprint_groups.list():  # doctest: +SKIP
-            ...     print(g.id, g.name, g.feature_count)
+        Args:
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
+            name: only groups whose name starts with this.
+            user_id: only groups of this user.
+            group_id: the voiceprint group's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            for g in coze.audio.voiceprint_groups.list():
+                print(g.id, g.name, g.feature_count)
+            ```
         """
         return SyncPaginator(self._inner.list(
             page_num=page_num,
@@ -422,8 +542,17 @@ class SyncVoiceprintGroups(SyncResource):
     ) -> None:
         """Rename a group or change its description (at most 500 characters).
 
-        Example:
-            >>> coze.audio.voiceprint_groups.update(group_id="75...", desc="the support team")  # doctest: +SKIP
+        Args:
+            group_id: the voiceprint group's id.
+            name: a new name.
+            desc: a new description.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            coze.audio.voiceprint_groups.update(group_id="75...", desc="the support team")
+            ```
         """
         self._loop.run(self._inner.update(
             group_id=group_id,
@@ -436,8 +565,15 @@ class SyncVoiceprintGroups(SyncResource):
     def delete(self, *, group_id: str, timeout: TimeoutTypes = None, max_retries: int | None = None) -> None:
         """Delete a group and its speakers.
 
-        Example:
-            >>> coze.audio.voiceprint_groups.delete(group_id="75...")  # doctest: +SKIP
+        Args:
+            group_id: the voiceprint group's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            coze.audio.voiceprint_groups.delete(group_id="75...")
+            ```
         """
         self._loop.run(self._inner.delete(group_id=group_id, timeout=timeout, max_retries=max_retries))
 
@@ -454,10 +590,21 @@ class SyncVoiceprintGroups(SyncResource):
     ) -> SpeakerIdentifyResult:
         """Which speakers of the group best match a recording.
 
-        Example:
-            >>> r = coze.audio.voiceprint_groups.speaker_identify(group_id="75...",  # doctest: +SKIP
-            ...                                                         file="who.wav", top_k=3)
-            >>> r.best.feature_name  # doctest: +SKIP
+        Args:
+            group_id: the voiceprint group's id.
+            file: the recording to identify.
+            top_k: how many best matches to return.
+            sample_rate: for pcm recordings (default 16000).
+            channel: for pcm recordings (default 1).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            r = coze.audio.voiceprint_groups.speaker_identify(group_id="75...",
+                                                                    file="who.wav", top_k=3)
+            r.best.feature_name
+            ```
         """
         return self._loop.run(self._inner.speaker_identify(
             group_id=group_id,
@@ -489,9 +636,20 @@ class SyncVoices(SyncResource):
     ) -> SyncPaginator[Voice]:
         """Voices you can use (``page_size`` 1-100); each lists the emotions it supports.
 
-        Example:
-            >>> for voice in coze.audio.voices.list(filter_system_voice=True):  # doctest: +SKIP
-            ...     print(voice.voice_id, voice.name, [e.emotion for e in voice.support_emotions or []])
+        Args:
+            filter_system_voice: leave out the system voices (True) to list only yours.
+            model_type: ``"big"`` or ``"small"`` model voices.
+            voice_state: ``"init"``, ``"cloned"`` or ``"all"``.
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            for voice in coze.audio.voices.list(filter_system_voice=True):
+                print(voice.voice_id, voice.name, [e.emotion for e in voice.support_emotions or []])
+            ```
         """
         return SyncPaginator(self._inner.list(
             filter_system_voice=filter_system_voice,
@@ -521,12 +679,27 @@ class SyncVoices(SyncResource):
         """Clone a voice from a recording (``voice_id`` retrains an existing one, overwriting it).
 
         ``text`` is compared with the recording (1109 when they differ). The documented answer
-        holds just ``voice_id``, which parses into :class:`Voice`.
+        holds just ``voice_id``, which parses into `Voice`.
 
-        Example:
-            >>> v = coze.audio.voices.clone(file="me.wav", audio_format="wav",  # doctest: +SKIP
-            ...                                   voice_name="my voice")
-            >>> v.voice_id  # doctest: +SKIP
+        Args:
+            file: the recording (path, bytes, binary file or ``(name, bytes)``).
+            voice_name: at most 128 bytes.
+            audio_format: ``wav``, ``mp3``, ``ogg``, ``m4a``, ``aac`` or ``pcm``.
+            text: what the recording says (compared with it; 1109 when they differ).
+            language: ``zh``, ``en``, ``ja``, ``es``, ``id`` or ``pt``.
+            voice_id: retrain this voice instead (it is overwritten).
+            preview_text: the text of the preview audio.
+            space_id: the workspace the voice belongs to.
+            description: a description.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            v = coze.audio.voices.clone(file="me.wav", audio_format="wav",
+                                              voice_name="my voice")
+            v.voice_id
+            ```
         """
         return self._loop.run(self._inner.clone(
             file=file,
@@ -596,13 +769,21 @@ class SyncBenefits(SyncResource):
     ) -> Benefits:
         """The account's level and effective benefits (QPS per resource by default).
 
-        Use :meth:`Benefits.qps`, :meth:`Benefits.to_limits`, :attr:`Benefits.suggested_plan` and
-        :meth:`Benefits.check_plan` to pick the limiter preset or check the one you use.
+        Use `Benefits.qps`, `Benefits.to_limits`, `Benefits.suggested_plan` and
+        `Benefits.check_plan` to pick the limiter preset or check the one you use.
 
-        Example:
-            >>> b = coze.benefits.retrieve()  # doctest: +SKIP
-            >>> b.user_level, b.qps(), b.suggested_plan  # doctest: +SKIP
-            ('free', {'chat': 20.0, 'workflow': 50.0}, 'coze.personal_free')
+        Args:
+            benefit_type_list: the benefit types to read (default ``api_run_qps``).
+            resource_id: narrow to ``"chat"``, ``"workflow"`` or ``"plugin"``.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            b = coze.benefits.retrieve()
+            b.user_level, b.qps(), b.suggested_plan
+            # ('free', {'chat': 20.0, 'workflow': 50.0}, 'coze.personal_free')
+            ```
         """
         return self._loop.run(self._inner.retrieve(
             benefit_type_list=benefit_type_list,
@@ -625,10 +806,18 @@ class SyncBenefits(SyncResource):
         ``"benefit_type:resource_id"`` (which benefit carries the free-call count is not in the
         reference, so you say it). Returns the used counts written.
 
-        Example:
-            >>> coze.benefits.sync_ledger({"api_call_quota": "free_calls"},  # doctest: +SKIP
-            ...                                 benefit_type_list=["api_call_quota"])
-            {'free_calls': 37.0}
+        Args:
+            mapping: benefit type -> ledger quota name, e.g. ``{"api_call": "free_calls"}``.
+            benefit_type_list: the benefit types to read.
+            resource_id: narrow to one resource.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+
+        Examples:
+            ```python
+            coze.benefits.sync_ledger({"api_call_quota": "free_calls"},
+                                            benefit_type_list=["api_call_quota"])
+            # {'free_calls': 37.0}
+            ```
         """
         return self._loop.run(self._inner.sync_ledger(
             mapping,
@@ -655,11 +844,23 @@ class SyncBots(SyncResource):
         timeout: TimeoutTypes = None,
         max_retries: int | None = None,
     ) -> SyncPaginator[SimpleBot]:
-        """Bots of a workspace. Sends the documented ``page_num`` (cozepy sends ``page_index``, §9.6).
+        """Bots of a workspace. Sends the documented ``page_num`` (cozepy sends ``page_index``, a cozepy 0.20.0 gap).
 
-        Example:
-            >>> for bot in coze.bots.list(workspace_id="74..."):  # doctest: +SKIP
-            ...     print(bot.id, bot.name, bot.is_published)
+        Args:
+            workspace_id: the workspace's id.
+            publish_status: ``"published_online"`` (default), ``"published_draft"``, ``"unpublished_draft"``
+                or ``"all"``.
+            connector_id: the channel (connector) id; default the API channel.
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            for bot in coze.bots.list(workspace_id="74..."):
+                print(bot.id, bot.name, bot.is_published)
+            ```
         """
         return SyncPaginator(self._inner.list(
             workspace_id=workspace_id,
@@ -681,9 +882,17 @@ class SyncBots(SyncResource):
     ) -> Bot:
         """A bot's configuration (``is_published=False`` reads the draft).
 
-        Example:
-            >>> bot = coze.bots.retrieve(bot_id="7351...")  # doctest: +SKIP
-            >>> bot.name, bot.model_info  # doctest: +SKIP
+        Args:
+            bot_id: the bot's id.
+            is_published: False reads the draft (the service's ``is_published``).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            bot = coze.bots.retrieve(bot_id="7351...")
+            bot.name, bot.model_info
+            ```
         """
         return self._loop.run(self._inner.retrieve(
             bot_id=bot_id,
@@ -710,8 +919,17 @@ class SyncChatMessages(SyncResource):
     ) -> ListResult[Message]:
         """Everything the chat produced except the user's question (answers, tool calls, follow-ups).
 
-        Example:
-            >>> msgs = coze.chat.messages.list(conversation_id=c, chat_id=chat.id)  # doctest: +SKIP
+        Args:
+            conversation_id: the conversation's id.
+            chat_id: the chat's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            msgs = coze.chat.messages.list(conversation_id=c, chat_id=chat.id)
+            ```
         """
         return self._loop.run(self._inner.list(
             conversation_id=conversation_id,
@@ -758,9 +976,31 @@ class SyncChat(SyncResource):
 
         Not retried after an ambiguous failure (the chat may already be running and billed).
 
-        Example:
-            >>> chat = coze.chat.create(bot_id="7351...", user_id="u1",  # doctest: +SKIP
-            ...                               additional_messages=["What is Coze?"])
+        Args:
+            bot_id: the bot to talk to (published to the API channel).
+            user_id: your id for the end user (it scopes conversations and memory).
+            additional_messages: the new messages, at most 100: strings (user questions), dicts or
+                `EnterMessage` objects.
+            conversation_id: continue this conversation (default: a new one).
+            auto_save_history: keep the messages in the conversation (``False`` only for streams).
+            custom_variables: values of the bot's prompt variables.
+            meta_data: at most 16 string pairs kept with the chat (keys 1-64, values 1-512 characters).
+            extra_params: extra body fields the service accepts (e.g. ``latitude``, ``longitude``).
+            parameters: input parameters of a chatflow bot.
+            shortcut_command: a shortcut command to run.
+            enable_card: answer with cards where the bot has them.
+            publish_status: ``"published_online"`` (default) or ``"unpublished_draft"``.
+            bot_version: a published version to talk to (not with the draft).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            extra_headers: extra HTTP headers for this call.
+
+        Examples:
+            ```python
+            chat = coze.chat.create(bot_id="7351...", user_id="u1",
+                                          additional_messages=["What is Coze?"])
+            ```
         """
         return self._loop.run(self._inner.create(
             bot_id=bot_id,
@@ -807,12 +1047,34 @@ class SyncChat(SyncResource):
 
         Inputs are validated at once, before anything is sent.
 
-        Example:
-            >>> with coze.chat.stream(bot_id="7351...", user_id="u1",  # doctest: +SKIP
-            ...                             additional_messages=["hi"]) as events:
-            ...     for event in events:
-            ...         if event.event == "conversation.message.delta":
-            ...             print(event.message.content, end="")
+        Args:
+            bot_id: the bot to talk to (published to the API channel).
+            user_id: your id for the end user (it scopes conversations and memory).
+            additional_messages: the new messages, at most 100: strings (user questions), dicts or
+                `EnterMessage` objects.
+            conversation_id: continue this conversation (default: a new one).
+            auto_save_history: keep the messages in the conversation (``False`` only for streams).
+            custom_variables: values of the bot's prompt variables.
+            meta_data: at most 16 string pairs kept with the chat (keys 1-64, values 1-512 characters).
+            extra_params: extra body fields the service accepts (e.g. ``latitude``, ``longitude``).
+            parameters: input parameters of a chatflow bot.
+            shortcut_command: a shortcut command to run.
+            enable_card: answer with cards where the bot has them.
+            publish_status: ``"published_online"`` (default) or ``"unpublished_draft"``.
+            bot_version: a published version to talk to (not with the draft).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            extra_headers: extra HTTP headers for this call.
+
+        Examples:
+            ```python
+            with coze.chat.stream(bot_id="7351...", user_id="u1",
+                                        additional_messages=["hi"]) as events:
+                for event in events:
+                    if event.event == "conversation.message.delta":
+                        print(event.message.content, end="")
+            ```
         """
         return SyncEventStream(self._inner.stream(
             bot_id=bot_id,
@@ -845,8 +1107,17 @@ class SyncChat(SyncResource):
     ) -> Chat:
         """The chat's current state (``GET /v3/chat/retrieve``).
 
-        Example:
-            >>> chat = coze.chat.retrieve(conversation_id=c, chat_id=chat.id)  # doctest: +SKIP
+        Args:
+            conversation_id: the conversation's id.
+            chat_id: the chat's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            chat = coze.chat.retrieve(conversation_id=c, chat_id=chat.id)
+            ```
         """
         return self._loop.run(self._inner.retrieve(
             conversation_id=conversation_id,
@@ -868,9 +1139,20 @@ class SyncChat(SyncResource):
     ) -> Chat:
         """Answer a ``requires_action`` chat's tool calls (blocking).
 
-        Example:
-            >>> coze.chat.submit_tool_outputs(conversation_id=c, chat_id=h,  # doctest: +SKIP
-            ...     tool_outputs=[{"tool_call_id": "call_1", "output": "22 C"}])
+        Args:
+            conversation_id: the conversation's id.
+            chat_id: the chat's id.
+            tool_outputs: one output per tool call of the chat's ``required_action``:
+                ``{"tool_call_id": ..., "output": ...}``.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            coze.chat.submit_tool_outputs(conversation_id=c, chat_id=h,
+                tool_outputs=[{"tool_call_id": "call_1", "output": "22 C"}])
+            ```
         """
         return self._loop.run(self._inner.submit_tool_outputs(
             conversation_id=conversation_id,
@@ -893,10 +1175,21 @@ class SyncChat(SyncResource):
     ) -> SyncEventStream[ChatEvent]:
         """Answer tool calls and stream the rest of the chat.
 
-        Example:
-            >>> with coze.chat.submit_tool_outputs_stream(conversation_id=c, chat_id=h,  # doctest: +SKIP
-            ...         tool_outputs=[{"tool_call_id": "call_1", "output": "22 C"}]) as events:
-            ...     ...
+        Args:
+            conversation_id: the conversation's id.
+            chat_id: the chat's id.
+            tool_outputs: one output per tool call of the chat's ``required_action``:
+                ``{"tool_call_id": ..., "output": ...}``.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            with coze.chat.submit_tool_outputs_stream(conversation_id=c, chat_id=h,
+                    tool_outputs=[{"tool_call_id": "call_1", "output": "22 C"}]) as events:
+                ...
+            ```
         """
         return SyncEventStream(self._inner.submit_tool_outputs_stream(
             conversation_id=conversation_id,
@@ -918,8 +1211,17 @@ class SyncChat(SyncResource):
     ) -> Chat:
         """Cancel a running chat (it does not stop a stream you are reading: close that yourself).
 
-        Example:
-            >>> coze.chat.cancel(conversation_id=c, chat_id=h)  # doctest: +SKIP
+        Args:
+            conversation_id: the conversation's id.
+            chat_id: the chat's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            coze.chat.cancel(conversation_id=c, chat_id=h)
+            ```
         """
         return self._loop.run(self._inner.cancel(
             conversation_id=conversation_id,
@@ -940,14 +1242,30 @@ class SyncChat(SyncResource):
         poll_interval: float = 1.0,
         **create_kwargs: Any,
     ) -> ChatPoll:
-        """Create a chat, poll it (at most once a second, §5.2) until it stops, and fetch its messages.
+        """Create a chat, poll it (at most once a second, as the service asks) until it stops, and fetch its messages.
 
         On ``poll_timeout`` the chat is cancelled (a chat that finished meanwhile, 4104, is fetched).
 
-        Example:
-            >>> result = coze.chat.create_and_poll(bot_id="7351...", user_id="u1",  # doctest: +SKIP
-            ...                                          additional_messages=["hi"], poll_timeout=60)
-            >>> print(result.messages[-1].content)  # doctest: +SKIP
+        Args:
+            bot_id: the bot to talk to.
+            user_id: your id for the end user.
+            additional_messages: the new messages (strings, dicts or `EnterMessage` objects).
+            conversation_id: continue this conversation (default: a new one).
+            poll_timeout: seconds to wait for the chat to finish before cancelling it (default: no limit).
+            poll_interval: seconds between polls, at least 1.0.
+            **create_kwargs: any other argument of `create`.
+
+        Returns:
+            The finished chat and its messages: the ``answer``, then a ``verbose`` message and any
+            ``follow_up`` suggestions.
+
+        Examples:
+            ```python
+            result = coze.chat.create_and_poll(bot_id="7351...", user_id="u1",
+                                                     additional_messages=["hi"], poll_timeout=60)
+            answer = next(m for m in result.messages if m.type == "answer")
+            print(answer.content)
+            ```
         """
         return self._loop.run(self._inner.create_and_poll(
             bot_id=bot_id,
@@ -979,9 +1297,20 @@ class SyncFeedback(SyncResource):
     ) -> None:
         """Give feedback on a text answer.
 
-        Example:
-            >>> coze.conversations.messages.feedback.create(  # doctest: +SKIP
-            ...     conversation_id=c, message_id=m, feedback_type="like")
+        Args:
+            conversation_id: the conversation's id.
+            message_id: the message's id.
+            feedback_type: ``"like"`` or ``"unlike"``.
+            reason_types: the reasons for an ``unlike`` (the bot's configured tags).
+            comment: free text.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            coze.conversations.messages.feedback.create(
+                conversation_id=c, message_id=m, feedback_type="like")
+            ```
         """
         self._loop.run(self._inner.create(
             conversation_id=conversation_id,
@@ -1003,8 +1332,16 @@ class SyncFeedback(SyncResource):
     ) -> None:
         """Remove your feedback from a message.
 
-        Example:
-            >>> coze.conversations.messages.feedback.delete(conversation_id=c, message_id=m)  # doctest: +SKIP
+        Args:
+            conversation_id: the conversation's id.
+            message_id: the message's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            coze.conversations.messages.feedback.delete(conversation_id=c, message_id=m)
+            ```
         """
         self._loop.run(self._inner.delete(
             conversation_id=conversation_id,
@@ -1038,9 +1375,20 @@ class SyncMessages(SyncResource):
     ) -> Message:
         """Add a message to a conversation.
 
-        Example:
-            >>> msg = coze.conversations.messages.create(  # doctest: +SKIP
-            ...     conversation_id=c, role="user", content="hello")
+        Args:
+            conversation_id: the conversation's id.
+            role: ``"user"`` or ``"assistant"``.
+            content: the message text, or an ``object_string`` JSON list for multimodal content.
+            content_type: ``"text"`` (default) or ``"object_string"``.
+            meta_data: at most 16 string pairs kept with it (keys 1-64, values 1-512 characters).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            msg = coze.conversations.messages.create(
+                conversation_id=c, role="user", content="hello")
+            ```
         """
         return self._loop.run(self._inner.create(
             conversation_id=conversation_id,
@@ -1066,9 +1414,21 @@ class SyncMessages(SyncResource):
     ) -> SyncPaginator[Message]:
         """Messages of a conversation, by cursor (``.first_page()`` for one page, ``for`` for all).
 
-        Example:
-            >>> for msg in coze.conversations.messages.list(conversation_id=c):  # doctest: +SKIP
-            ...     print(msg.role, msg.content)
+        Args:
+            conversation_id: the conversation's id.
+            order: ``"desc"`` (newest first, default) or ``"asc"``.
+            chat_id: the chat's id.
+            before_id: start before this message (with ``order="desc"``).
+            after_id: start after this message (with ``order="asc"``).
+            limit: messages per page (1-50).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            for msg in coze.conversations.messages.list(conversation_id=c):
+                print(msg.role, msg.content)
+            ```
         """
         return SyncPaginator(self._inner.list(
             conversation_id=conversation_id,
@@ -1091,8 +1451,16 @@ class SyncMessages(SyncResource):
     ) -> Message:
         """One message.
 
-        Example:
-            >>> msg = coze.conversations.messages.retrieve(conversation_id=c, message_id=m)  # doctest: +SKIP
+        Args:
+            conversation_id: the conversation's id.
+            message_id: the message's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            msg = coze.conversations.messages.retrieve(conversation_id=c, message_id=m)
+            ```
         """
         return self._loop.run(self._inner.retrieve(
             conversation_id=conversation_id,
@@ -1114,9 +1482,20 @@ class SyncMessages(SyncResource):
     ) -> Message:
         """Change a message's content or meta data (the service answers under ``message``).
 
-        Example:
-            >>> msg = coze.conversations.messages.update(conversation_id=c, message_id=m,  # doctest: +SKIP
-            ...                                                 content="edited")
+        Args:
+            conversation_id: the conversation's id.
+            message_id: the message's id.
+            content: the message text, or an ``object_string`` JSON list for multimodal content.
+            content_type: ``"text"`` or ``"object_string"`` (default: unchanged).
+            meta_data: at most 16 string pairs kept with it (keys 1-64, values 1-512 characters).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            msg = coze.conversations.messages.update(conversation_id=c, message_id=m,
+                                                            content="edited")
+            ```
         """
         return self._loop.run(self._inner.update(
             conversation_id=conversation_id,
@@ -1138,8 +1517,16 @@ class SyncMessages(SyncResource):
     ) -> Message:
         """Delete a question or answer; returns the deleted message.
 
-        Example:
-            >>> coze.conversations.messages.delete(conversation_id=c, message_id=m)  # doctest: +SKIP
+        Args:
+            conversation_id: the conversation's id.
+            message_id: the message's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            coze.conversations.messages.delete(conversation_id=c, message_id=m)
+            ```
         """
         return self._loop.run(self._inner.delete(
             conversation_id=conversation_id,
@@ -1173,8 +1560,19 @@ class SyncConversations(SyncResource):
     ) -> Conversation:
         """Create a conversation (bind it to a bot with ``bot_id`` so it shows up in ``list``).
 
-        Example:
-            >>> conv = coze.conversations.create(bot_id="7351...", name="support")  # doctest: +SKIP
+        Args:
+            bot_id: the bot's id.
+            name: its name.
+            connector_id: the channel (connector) id; default the API channel.
+            messages: messages to start the conversation with (strings, dicts or `EnterMessage` objects).
+            meta_data: at most 16 string pairs kept with it (keys 1-64, values 1-512 characters).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            conv = coze.conversations.create(bot_id="7351...", name="support")
+            ```
         """
         return self._loop.run(self._inner.create(
             bot_id=bot_id,
@@ -1195,8 +1593,15 @@ class SyncConversations(SyncResource):
     ) -> Conversation:
         """One conversation.
 
-        Example:
-            >>> conv = coze.conversations.retrieve(conversation_id=c)  # doctest: +SKIP
+        Args:
+            conversation_id: the conversation's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            conv = coze.conversations.retrieve(conversation_id=c)
+            ```
         """
         return self._loop.run(self._inner.retrieve(
             conversation_id=conversation_id,
@@ -1217,9 +1622,20 @@ class SyncConversations(SyncResource):
     ) -> SyncPaginator[Conversation]:
         """Your conversations with a bot (page number + ``has_more``; ``page_size`` at most 50).
 
-        Example:
-            >>> for conv in coze.conversations.list(bot_id="7351..."):  # doctest: +SKIP
-            ...     print(conv.id, conv.name)
+        Args:
+            bot_id: the bot's id.
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
+            sort_order: ``"desc"`` (newest first) or ``"asc"``.
+            connector_id: the channel (connector) id; default the API channel.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            for conv in coze.conversations.list(bot_id="7351..."):
+                print(conv.id, conv.name)
+            ```
         """
         return SyncPaginator(self._inner.list(
             bot_id=bot_id,
@@ -1241,8 +1657,16 @@ class SyncConversations(SyncResource):
     ) -> Conversation:
         """Rename a conversation.
 
-        Example:
-            >>> coze.conversations.update(conversation_id=c, name="renamed")  # doctest: +SKIP
+        Args:
+            conversation_id: the conversation's id.
+            name: its name.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            coze.conversations.update(conversation_id=c, name="renamed")
+            ```
         """
         return self._loop.run(self._inner.update(
             conversation_id=conversation_id,
@@ -1254,8 +1678,15 @@ class SyncConversations(SyncResource):
     def delete(self, *, conversation_id: str, timeout: TimeoutTypes = None, max_retries: int | None = None) -> None:
         """Delete a conversation and its messages, permanently.
 
-        Example:
-            >>> coze.conversations.delete(conversation_id=c)  # doctest: +SKIP
+        Args:
+            conversation_id: the conversation's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            coze.conversations.delete(conversation_id=c)
+            ```
         """
         self._loop.run(self._inner.delete(
             conversation_id=conversation_id,
@@ -1266,8 +1697,15 @@ class SyncConversations(SyncResource):
     def clear(self, *, conversation_id: str, timeout: TimeoutTypes = None, max_retries: int | None = None) -> Section:
         """Start a new context section (the bot forgets what came before).
 
-        Example:
-            >>> section = coze.conversations.clear(conversation_id=c)  # doctest: +SKIP
+        Args:
+            conversation_id: the conversation's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            section = coze.conversations.clear(conversation_id=c)
+            ```
         """
         return self._loop.run(self._inner.clear(
             conversation_id=conversation_id,
@@ -1293,14 +1731,25 @@ class SyncDocuments(SyncResource):
         max_retries: int | None = None,
         max_wait: float | None = None,
     ) -> ListResult[Document]:
-        """Add up to 10 documents: local files (:func:`local_document`), web pages or uploaded images.
+        """Add up to 10 documents: local files (`local_document`), web pages or uploaded images.
 
         ``chunk_strategy`` only counts on the first upload into a knowledge base. Processing runs in
-        the background: follow it with :meth:`wait_until_processed`.
+        the background: follow it with `wait_until_processed`.
 
-        Example:
-            >>> docs = coze.datasets.documents.create(dataset_id="74...", document_bases=[  # doctest: +SKIP
-            ...     DocumentBase.web_page("Coze docs", "https://www.coze.cn/open/docs", update_interval_hours=24)])
+        Args:
+            dataset_id: the knowledge base's id.
+            document_bases: up to 10 `DocumentBase` objects (or dicts): local files, web pages or uploaded images.
+            chunk_strategy: how to cut the documents (`DocumentChunkStrategy`); honoured on the first upload only.
+            format_type: 0 text or 2 images (the knowledge base's kind).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            docs = coze.datasets.documents.create(dataset_id="74...", document_bases=[
+                DocumentBase.web_page("Coze docs", "https://www.coze.cn/open/docs", update_interval_hours=24)])
+            ```
         """
         return self._loop.run(self._inner.create(
             dataset_id=dataset_id,
@@ -1323,9 +1772,18 @@ class SyncDocuments(SyncResource):
     ) -> None:
         """Rename a document or change its refresh rule (web pages).
 
-        Example:
-            >>> coze.datasets.documents.update(document_id="75...",  # doctest: +SKIP
-            ...     update_rule=DocumentUpdateRule.every(hours=48))
+        Args:
+            document_id: the document's id.
+            document_name: its new name.
+            update_rule: its new refresh rule (`DocumentUpdateRule`, web pages only).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            coze.datasets.documents.update(document_id="75...",
+                update_rule=DocumentUpdateRule.every(hours=48))
+            ```
         """
         self._loop.run(self._inner.update(
             document_id=document_id,
@@ -1346,9 +1804,18 @@ class SyncDocuments(SyncResource):
     ) -> SyncPaginator[Document]:
         """Documents of a knowledge base (``page`` / ``size`` go in the body; the answer has a total).
 
-        Example:
-            >>> for doc in coze.datasets.documents.list(dataset_id="74..."):  # doctest: +SKIP
-            ...     print(doc.document_id, doc.name)
+        Args:
+            dataset_id: the knowledge base's id.
+            page: the page to fetch, from 1 (iterate the result for every page).
+            size: documents per page.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            for doc in coze.datasets.documents.list(dataset_id="74..."):
+                print(doc.document_id, doc.document_name)
+            ```
         """
         return SyncPaginator(self._inner.list(
             dataset_id=dataset_id,
@@ -1367,8 +1834,15 @@ class SyncDocuments(SyncResource):
     ) -> None:
         """Delete up to 100 documents.
 
-        Example:
-            >>> coze.datasets.documents.delete(document_ids=["75...", "76..."])  # doctest: +SKIP
+        Args:
+            document_ids: up to 100 document ids.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            coze.datasets.documents.delete(document_ids=["75...", "76..."])
+            ```
         """
         self._loop.run(self._inner.delete(
             document_ids=document_ids,
@@ -1389,13 +1863,22 @@ class SyncDocuments(SyncResource):
 
         ``progress`` (sync or async) gets each poll's list. Returns the final progress list (check
         ``is_failed`` per document); an id missing from the service's answer counts as still processing.
-        Raises :class:`TimeoutError` after ``timeout`` seconds.
+        Raises `TimeoutError` after ``timeout`` seconds.
 
-        Example:
-            >>> docs = coze.datasets.documents.create(dataset_id=ds, document_bases=[doc])  # doctest: +SKIP
-            >>> final = coze.datasets.documents.wait_until_processed(  # doctest: +SKIP
-            ...     ds, [d.document_id for d in docs],
-            ...     progress=lambda items: print([(p.document_name, p.progress) for p in items]))
+        Args:
+            dataset_id: the knowledge base's id.
+            document_ids: the documents to follow.
+            progress: called (sync or async) with each poll's list of `DocumentProgress`.
+            poll_interval: seconds between polls (each poll is one API call).
+            timeout: seconds before `TimeoutError` (None: wait for ever).
+
+        Examples:
+            ```python
+            docs = coze.datasets.documents.create(dataset_id=ds, document_bases=[doc])
+            final = coze.datasets.documents.wait_until_processed(
+                ds, [d.document_id for d in docs],
+                progress=lambda items: print([(p.document_name, p.progress) for p in items]))
+            ```
         """
         return self._loop.run(self._inner.wait_until_processed(
             dataset_id,
@@ -1425,9 +1908,20 @@ class SyncDatasetImages(SyncResource):
     ) -> SyncPaginator[Photo]:
         """Images, optionally searched by caption (``page_size`` 1-299).
 
-        Example:
-            >>> for photo in coze.datasets.images.list(dataset_id="74...", has_caption=False):  # doctest: +SKIP
-            ...     print(photo.document_id, photo.url)
+        Args:
+            dataset_id: the knowledge base's id.
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
+            keyword: search the captions for this text.
+            has_caption: only images with (True) or without (False) a caption.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            for photo in coze.datasets.images.list(dataset_id="74...", has_caption=False):
+                print(photo.document_id, photo.url)
+            ```
         """
         return SyncPaginator(self._inner.list(
             dataset_id=dataset_id,
@@ -1450,9 +1944,18 @@ class SyncDatasetImages(SyncResource):
     ) -> None:
         """Set an image's caption.
 
-        Example:
-            >>> coze.datasets.images.update(dataset_id="74...", document_id="75...",  # doctest: +SKIP
-            ...                                   caption="a red bicycle")
+        Args:
+            dataset_id: the knowledge base's id.
+            document_id: the image's document id.
+            caption: the new caption.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            coze.datasets.images.update(dataset_id="74...", document_id="75...",
+                                              caption="a red bicycle")
+            ```
         """
         self._loop.run(self._inner.update(
             dataset_id=dataset_id,
@@ -1492,9 +1995,20 @@ class SyncDatasets(SyncResource):
     ) -> CreateDatasetResult:
         """Create a knowledge base (``format_type`` 0 text, 2 images; ``file_id`` an uploaded icon).
 
-        Example:
-            >>> ds = coze.datasets.create(name="FAQ", space_id="74...", format_type=0)  # doctest: +SKIP
-            >>> ds.dataset_id  # doctest: +SKIP
+        Args:
+            name: at most 100 characters.
+            space_id: the workspace to create it in.
+            format_type: 0 text documents or 2 images.
+            description: a description.
+            file_id: an uploaded icon (`files.upload`).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            ds = coze.datasets.create(name="FAQ", space_id="74...", format_type=0)
+            ds.dataset_id
+            ```
         """
         return self._loop.run(self._inner.create(
             name=name,
@@ -1519,9 +2033,20 @@ class SyncDatasets(SyncResource):
     ) -> SyncPaginator[Dataset]:
         """Knowledge bases of a space (``name`` matches fuzzily; ``page_size`` 1-300).
 
-        Example:
-            >>> for ds in coze.datasets.list(space_id="74..."):  # doctest: +SKIP
-            ...     print(ds.dataset_id, ds.name, ds.doc_count)
+        Args:
+            space_id: the workspace.
+            name: only knowledge bases whose name matches this (fuzzy).
+            format_type: only this kind: 0 text, 1 tables, 2 images.
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            for ds in coze.datasets.list(space_id="74..."):
+                print(ds.dataset_id, ds.name, ds.doc_count)
+            ```
         """
         return SyncPaginator(self._inner.list(
             space_id=space_id,
@@ -1545,11 +2070,21 @@ class SyncDatasets(SyncResource):
     ) -> None:
         """Overwrite a knowledge base's name, icon and description.
 
-        This is a full overwrite: a field you leave out is reset on the server (§5.6).
+        This is a full overwrite: a field you leave out is reset on the server (the Coze knowledge pages).
 
-        Example:
-            >>> coze.datasets.update(dataset_id="74...", name="FAQ",  # doctest: +SKIP
-            ...                            description="support answers")
+        Args:
+            dataset_id: the knowledge base's id.
+            name: the name (a full overwrite: send it even when unchanged).
+            file_id: an uploaded icon (`files.upload`).
+            description: the description (left out: reset on the server).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            coze.datasets.update(dataset_id="74...", name="FAQ",
+                                       description="support answers")
+            ```
         """
         self._loop.run(self._inner.update(
             dataset_id=dataset_id,
@@ -1563,8 +2098,15 @@ class SyncDatasets(SyncResource):
     def delete(self, *, dataset_id: str, timeout: TimeoutTypes = None, max_retries: int | None = None) -> None:
         """Delete a knowledge base, its files, and its bindings to agents.
 
-        Example:
-            >>> coze.datasets.delete(dataset_id="74...")  # doctest: +SKIP
+        Args:
+            dataset_id: the knowledge base's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            coze.datasets.delete(dataset_id="74...")
+            ```
         """
         self._loop.run(self._inner.delete(
             dataset_id=dataset_id,
@@ -1582,9 +2124,17 @@ class SyncDatasets(SyncResource):
     ) -> ListResult[DocumentProgress]:
         """Processing progress of documents (the answer nests the list as ``data.data``).
 
-        Example:
-            >>> for p in coze.datasets.process(dataset_id="74...", document_ids=["75..."]):  # doctest: +SKIP
-            ...     print(p.document_name, p.status, p.progress)
+        Args:
+            dataset_id: the knowledge base's id.
+            document_ids: the documents whose progress to read.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            for p in coze.datasets.process(dataset_id="74...", document_ids=["75..."]):
+                print(p.document_name, p.status, p.progress)
+            ```
         """
         return self._loop.run(self._inner.process(
             dataset_id=dataset_id,
@@ -1610,9 +2160,17 @@ class SyncFiles(SyncResource):
     ) -> File:
         """Upload one file (path, bytes, binary file object or ``(name, bytes)``); ≤512 MB.
 
-        Example:
-            >>> f = coze.files.upload(file="report.pdf")  # doctest: +SKIP
-            >>> f.id  # doctest: +SKIP
+        Args:
+            file: a path, bytes, or an open binary file (read in a thread; at most 512 MB).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            f = coze.files.upload(file="report.pdf")
+            f.id
+            ```
         """
         return self._loop.run(self._inner.upload(
             file=file,
@@ -1624,8 +2182,15 @@ class SyncFiles(SyncResource):
     def retrieve(self, *, file_id: str, timeout: TimeoutTypes = None, max_retries: int | None = None) -> File:
         """The record of an uploaded file.
 
-        Example:
-            >>> f = coze.files.retrieve(file_id="7351...")  # doctest: +SKIP
+        Args:
+            file_id: the file's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            f = coze.files.retrieve(file_id="7351...")
+            ```
         """
         return self._loop.run(self._inner.retrieve(file_id=file_id, timeout=timeout, max_retries=max_retries))
 
@@ -1639,9 +2204,15 @@ class SyncUsers(SyncResource):
     def me(self, *, timeout: TimeoutTypes = None, max_retries: int | None = None) -> User:
         """The account the token belongs to (a cheap way to check a token).
 
-        Example:
-            >>> me = coze.users.me()  # doctest: +SKIP
-            >>> me.user_id, me.nick_name  # doctest: +SKIP
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            me = coze.users.me()
+            me.user_id, me.nick_name
+            ```
         """
         return self._loop.run(self._inner.me(timeout=timeout, max_retries=max_retries))
 
@@ -1672,13 +2243,30 @@ class SyncWorkflowChat(SyncResource):
         """Talk to a chatflow (streaming only). Events use the chat names; ``done`` carries the
         ``debug_url``, kept on ``stream.end_data``.
 
-        Example:
-            >>> with coze.workflows.chat.stream(workflow_id="73...", app_id="74...",  # doctest: +SKIP
-            ...                                       additional_messages=["hello"]) as events:
-            ...     for event in events:
-            ...         if event.event == "conversation.message.delta":
-            ...             print(event.message.content, end="")
-            >>> events.end_data["debug_url"]  # doctest: +SKIP
+        Args:
+            workflow_id: the workflow's id.
+            additional_messages: the new messages, text only, at most 50 (strings, dicts or `EnterMessage` objects).
+            parameters: the start node's inputs by name (files as ``{"file_id": ...}`` JSON strings or URLs).
+            bot_id: the bot's id.
+            app_id: the app's id.
+            conversation_id: the conversation's id.
+            ext: extra string fields the service reads (``latitude``, ``longitude``, ``user_id``).
+            workflow_version: the published version to run (library workflows; default the latest).
+            connector_id: the channel (connector) id; default the API channel.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            extra_headers: extra HTTP headers for this call.
+
+        Examples:
+            ```python
+            with coze.workflows.chat.stream(workflow_id="73...", app_id="74...",
+                                                  additional_messages=["hello"]) as events:
+                for event in events:
+                    if event.event == "conversation.message.delta":
+                        print(event.message.content, end="")
+            events.end_data["debug_url"]
+            ```
         """
         return SyncEventStream(self._inner.stream(
             workflow_id=workflow_id,
@@ -1715,10 +2303,20 @@ class SyncExecuteNodes(SyncResource):
     ) -> NodeOutput:
         """The output of one node of a run (``node_execute_uuid`` from the history's ``node_execute_status``).
 
-        Example:
-            >>> out = coze.workflows.runs.run_histories.execute_nodes.retrieve(  # doctest: +SKIP
-            ...     workflow_id="73...", execute_id="74...", node_execute_uuid="75...")
-            >>> out.output_data  # doctest: +SKIP
+        Args:
+            workflow_id: the workflow's id.
+            execute_id: the run's id.
+            node_execute_uuid: the node run's id (from the run record's ``node_execute_status``).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            out = coze.workflows.runs.run_histories.execute_nodes.retrieve(
+                workflow_id="73...", execute_id="74...", node_execute_uuid="75...")
+            out.output_data
+            ```
         """
         return self._loop.run(self._inner.retrieve(
             workflow_id=workflow_id,
@@ -1752,10 +2350,19 @@ class SyncRunHistories(SyncResource):
     ) -> WorkflowRunHistory:
         """One run's record, e.g. to poll an ``is_async`` run (the service answers a 1-element list).
 
-        Example:
-            >>> h = coze.workflows.runs.run_histories.retrieve(  # doctest: +SKIP
-            ...     workflow_id="73...", execute_id=r.execute_id)
-            >>> h.execute_status, h.output_data  # doctest: +SKIP
+        Args:
+            workflow_id: the workflow's id.
+            execute_id: the run's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            h = coze.workflows.runs.run_histories.retrieve(
+                workflow_id="73...", execute_id=r.execute_id)
+            h.execute_status, h.output_data
+            ```
         """
         return self._loop.run(self._inner.retrieve(
             workflow_id=workflow_id,
@@ -1799,10 +2406,26 @@ class SyncWorkflowRuns(SyncResource):
         (paid plans; 6003 otherwise) returns an ``execute_id`` to poll with
         ``run_histories.retrieve``. Token usage goes to the ledger. Never retried once sent.
 
-        Example:
-            >>> result = coze.workflows.runs.create(workflow_id="73...",  # doctest: +SKIP
-            ...                                           parameters={"city": "Beijing"})
-            >>> result.data, result.debug_url  # doctest: +SKIP
+        Args:
+            workflow_id: the workflow's id.
+            parameters: the start node's inputs by name (files as ``{"file_id": ...}`` JSON strings or URLs).
+            bot_id: the bot's id.
+            app_id: the app's id.
+            is_async: start the run in the background and return its ``execute_id`` at once (paid plans only).
+            ext: extra string fields the service reads (``latitude``, ``longitude``, ``user_id``).
+            workflow_version: the published version to run (library workflows; default the latest).
+            connector_id: the channel (connector) id; default the API channel.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            extra_headers: extra HTTP headers for this call.
+
+        Examples:
+            ```python
+            result = coze.workflows.runs.create(workflow_id="73...",
+                                                      parameters={"city": "Beijing"})
+            result.data, result.debug_url
+            ```
         """
         return self._loop.run(self._inner.create(
             workflow_id=workflow_id,
@@ -1836,14 +2459,29 @@ class SyncWorkflowRuns(SyncResource):
     ) -> SyncWorkflowStream:
         """Run a workflow and stream its events (Message, Error, Interrupt, PING, Done).
 
-        Example:
-            >>> with coze.workflows.runs.stream(  # doctest: +SKIP
-            ...         workflow_id="73...", parameters={"q": "hi"}) as events:
-            ...     for event in events:
-            ...         if event.message:
-            ...             print(event.message.content, end="")
-            ...         elif event.interrupt:
-            ...             pending = event.interrupt.interrupt_data
+        Args:
+            workflow_id: the workflow's id.
+            parameters: the start node's inputs by name (files as ``{"file_id": ...}`` JSON strings or URLs).
+            bot_id: the bot's id.
+            app_id: the app's id.
+            ext: extra string fields the service reads (``latitude``, ``longitude``, ``user_id``).
+            workflow_version: the published version to run (library workflows; default the latest).
+            connector_id: the channel (connector) id; default the API channel.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            extra_headers: extra HTTP headers for this call.
+
+        Examples:
+            ```python
+            with coze.workflows.runs.stream(
+                    workflow_id="73...", parameters={"q": "hi"}) as events:
+                for event in events:
+                    if event.message:
+                        print(event.message.content, end="")
+                    elif event.interrupt:
+                        pending = event.interrupt.interrupt_data
+            ```
         """
         return SyncWorkflowStream(self._inner.stream(
             workflow_id=workflow_id,
@@ -1872,12 +2510,23 @@ class SyncWorkflowRuns(SyncResource):
     ) -> SyncWorkflowStream:
         """Answer an ``Interrupt`` and stream the rest of the run (at most 3 resumes; ids restart at 0).
 
-        Example:
-            >>> data = event.interrupt.interrupt_data  # doctest: +SKIP
-            >>> with coze.workflows.runs.resume(workflow_id="73...", event_id=data.event_id,  # doctest: +SKIP
-            ...         interrupt_type=data.type, resume_data="Beijing") as events:
-            ...     for event in events:
-            ...         ...
+        Args:
+            workflow_id: the workflow's id.
+            event_id: the interrupt's id.
+            interrupt_type: the interrupt's ``type``: 1 local plugin, 2 question, 5 input, 7 OAuth plugin.
+            resume_data: your answer to the interrupt.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            data = event.interrupt.interrupt_data
+            with coze.workflows.runs.resume(workflow_id="73...", event_id=data.event_id,
+                    interrupt_type=data.type, resume_data="Beijing") as events:
+                for event in events:
+                    ...
+            ```
         """
         return SyncWorkflowStream(self._inner.resume(
             workflow_id=workflow_id,
@@ -1902,12 +2551,23 @@ class SyncWorkflowRuns(SyncResource):
     ) -> WorkflowRunResult:
         """Answer an interrupt and wait for the output (``POST /v1/workflows/resume``; not in cozepy).
 
-        Example:
-            >>> result = coze.workflows.runs.create(workflow_id="73...")  # doctest: +SKIP
-            >>> if result.is_interrupted:  # doctest: +SKIP
-            ...     result = coze.workflows.runs.resume_blocking(
-            ...         workflow_id="73...", event_id=result.interrupt_data.event_id,
-            ...         interrupt_type=result.interrupt_data.type, resume_data="yes")
+        Args:
+            workflow_id: the workflow's id.
+            event_id: the interrupt's id.
+            interrupt_type: the interrupt's ``type``: 1 local plugin, 2 question, 5 input, 7 OAuth plugin.
+            resume_data: your answer to the interrupt.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            result = coze.workflows.runs.create(workflow_id="73...")
+            if result.is_interrupted:
+                result = coze.workflows.runs.resume_blocking(
+                    workflow_id="73...", event_id=result.interrupt_data.event_id,
+                    interrupt_type=result.interrupt_data.type, resume_data="yes")
+            ```
         """
         return self._loop.run(self._inner.resume_blocking(
             workflow_id=workflow_id,
@@ -1939,9 +2599,20 @@ class SyncWorkflowVersions(SyncResource):
     ) -> SyncPaginator[WorkflowVersion]:
         """Published versions of a workflow, by page token (``page_size`` 1-30).
 
-        Example:
-            >>> for v in coze.workflows.versions.list(workflow_id="73..."):  # doctest: +SKIP
-            ...     print(v.version, v.description)
+        Args:
+            workflow_id: the workflow's id.
+            publish_status: ``"published_online"`` (default), ``"unpublished_draft"`` or ``"all"``.
+            page_size: items per page (the endpoint's documented range applies).
+            page_token: the token of the page to fetch (iterate the result for every page).
+            include_input_output: include the input and output schemas.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            for v in coze.workflows.versions.list(workflow_id="73..."):
+                print(v.version, v.description)
+            ```
         """
         return SyncPaginator(self._inner.list(
             workflow_id=workflow_id,
@@ -1989,9 +2660,21 @@ class SyncWorkflows(SyncResource):
     ) -> SyncPaginator[WorkflowBasic]:
         """Workflows of a workspace (``workspace_id`` required; ``page_size`` 1-30, default 10).
 
-        Example:
-            >>> for wf in coze.workflows.list(workspace_id="74..."):  # doctest: +SKIP
-            ...     print(wf.workflow_id, wf.workflow_name)
+        Args:
+            workspace_id: the workspace's id.
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
+            workflow_mode: ``"workflow"`` or ``"chatflow"``.
+            app_id: the app's id.
+            publish_status: ``"published_online"`` (default), ``"unpublished_draft"`` or ``"all"``.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            for wf in coze.workflows.list(workspace_id="74..."):
+                print(wf.workflow_id, wf.workflow_name)
+            ```
         """
         return SyncPaginator(self._inner.list(
             workspace_id=workspace_id,
@@ -2014,9 +2697,17 @@ class SyncWorkflows(SyncResource):
     ) -> WorkflowInfo:
         """A workflow's details; with ``include_input_output=True`` also its input and output schema.
 
-        Example:
-            >>> info = coze.workflows.retrieve(workflow_id="73...", include_input_output=True)  # doctest: +SKIP
-            >>> list(info.input.parameters)  # doctest: +SKIP
+        Args:
+            workflow_id: the workflow's id.
+            include_input_output: include the input and output schemas.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            info = coze.workflows.retrieve(workflow_id="73...", include_input_output=True)
+            list(info.input.parameters)
+            ```
         """
         return self._loop.run(self._inner.retrieve(
             workflow_id=workflow_id,
@@ -2044,9 +2735,19 @@ class SyncWorkspaces(SyncResource):
     ) -> SyncPaginator[Workspace]:
         """Workspaces you belong to (page number + ``total_count``).
 
-        Example:
-            >>> for ws in coze.workspaces.list():  # doctest: +SKIP
-            ...     print(ws.id, ws.name, ws.role_type)
+        Args:
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
+            user_id: passed as the service's ``user_id`` query parameter (a filter).
+            coze_account_id: passed as the service's ``coze_account_id`` query parameter (a filter).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            for ws in coze.workspaces.list():
+                print(ws.id, ws.name, ws.role_type)
+            ```
         """
         return SyncPaginator(self._inner.list(
             page_num=page_num,
@@ -2059,7 +2760,7 @@ class SyncWorkspaces(SyncResource):
 
 
 class SyncCozeResources:
-    """The resources of :class:`~coze_client.Coze` (the same as ``AsyncCoze``'s)."""
+    """The resources of `coze_client.Coze` (the same as ``AsyncCoze``'s)."""
 
     _inner: AsyncCoze
     _loop: Portal
@@ -2074,7 +2775,7 @@ class SyncCozeResources:
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_retry_after: float = MAX_RETRY_AFTER,
         http_client: httpx.AsyncClient | None = None,
-        plan: str | Plan | None = _UNSET,
+        plan: str | Plan | None = PLAN_FROM_ENV,
         account: str | None = None,
         limiter: str | RateLimiter | None = None,
         ledger: str | UsageLedger | None = None,

@@ -2,7 +2,7 @@
 
 Nothing here knows an endpoint. A sync resource holds its async twin and the SDK loop; every call
 runs the async method on that loop (the generated classes in ``_resources.py`` spell the methods
-out for type checkers and docs; :meth:`SyncResource.__getattr__` wraps anything they do not know
+out for type checkers and docs; `SyncResource.__getattr__` wraps anything they do not know
 yet, so a resource added to ``AsyncCoze`` works in ``Coze`` before the classes are regenerated).
 """
 
@@ -172,7 +172,7 @@ class SyncStream(Generic[E]):
     every further one the stream yields without waiting for the network (up to 128), and hands them
     over together, so the threads meet once per network read, not per event. Nothing is read ahead of
     you (as with ``async for``), and while you work on the events the loop is free for other calls.
-    Leaving the ``with`` block, breaking out of the ``for`` loop or :meth:`close` closes the stream
+    Leaving the ``with`` block, breaking out of the ``for`` loop or `close` closes the stream
     underneath at once.
     """
 
@@ -323,16 +323,18 @@ class SyncStream(Generic[E]):
 class SyncEventStream(SyncStream[E]):
     """A stream of typed events for sync code: ``with coze.chat.stream(...) as events: for e in events``.
 
-    The same rules as :class:`~coze_client.EventStream`: leaving the ``with`` block (or breaking out
+    The same rules as `EventStream`: leaving the ``with`` block (or breaking out
     of the ``for`` loop) closes the connection at once, releases the limiter slot and settles the
-    ledger; a truncated stream raises :class:`~coze_client.errors.StreamError`. Events are read on the
+    ledger; a truncated stream raises `StreamError`. Events are read on the
     SDK loop a little ahead of your loop, so a slow consumer never stalls other calls.
 
-    Example:
-        >>> with coze.chat.stream(bot_id="7351...", user_id="u1",  # doctest: +SKIP
-        ...                       additional_messages=["hi"]) as events:
-        ...     for event in events:
-        ...         print(event.event)
+    Examples:
+        ```python
+        with coze.chat.stream(bot_id="7351...", user_id="u1",
+                              additional_messages=["hi"]) as events:
+            for event in events:
+                print(event.event)
+        ```
     """
 
     _inner: EventStream[E]
@@ -460,10 +462,12 @@ class SyncWorkflowStream(SyncEventStream[WorkflowEvent]):
 class SyncPaginator(Generic[T]):
     """Pages of a list call for sync code: iterate it for every item of every page.
 
-    Example:
-        >>> for conv in coze.conversations.list(bot_id="7351..."):  # doctest: +SKIP
-        ...     print(conv.id)
-        >>> first = coze.conversations.list(bot_id="7351...").first_page()  # doctest: +SKIP
+    Examples:
+        ```python
+        for conv in coze.conversations.list(bot_id="7351..."):
+            print(conv.id)
+        first = coze.conversations.list(bot_id="7351...").first_page()
+        ```
     """
 
     def __init__(self, inner: AsyncPaginator[T], loop: Portal) -> None:
@@ -509,3 +513,16 @@ async def _aclose_gen(gen: Any) -> None:
     if aclose is not None:
         await aclose()
 
+
+
+class StaleResources:
+    """Stand-in for the generated ``SyncCozeResources`` while that file is stale: resources wrapped at run time."""
+
+    _inner: Any
+    _loop: Portal
+
+    def __init__(self, **options: Any) -> None:
+        self._start(options)
+
+    def _start(self, options: dict[str, Any]) -> None:
+        raise NotImplementedError

@@ -3,13 +3,15 @@
 Every provider refreshes its token shortly before expiry, runs one refresh however many calls need
 it at once (single flight), and keeps tokens, secrets and private keys out of logs, reprs and errors.
 
-Example:
-    >>> from coze_client.auth import PKCEOAuthApp
-    >>> app = PKCEOAuthApp("my-client-id")
-    >>> verifier = app.generate_code_verifier()
-    >>> url = app.authorize_url("https://example.com/callback", verifier, state="s1")
-    >>> url.startswith("https://www.coze.cn/api/permission/oauth2/authorize?")
-    True
+Examples:
+    ```python
+    from coze_client.auth import PKCEOAuthApp
+    app = PKCEOAuthApp("my-client-id")
+    verifier = app.generate_code_verifier()
+    url = app.authorize_url("https://example.com/callback", verifier, state="s1")
+    url.startswith("https://www.coze.cn/api/permission/oauth2/authorize?")
+    # True
+    ```
 """
 
 from ._errors import (

@@ -1,8 +1,8 @@
-"""Typed OAuth failures. Every one is an :class:`~coze_client.errors.AuthRefreshError`.
+"""Typed OAuth failures. Every one is an `AuthRefreshError`.
 
 The token endpoint answers errors as ``error_code``/``error_message`` (what cozepy reads) or, per the
-docs, ``error``/``error_description`` (coze-api.md §1 "Response envelope", §3). The device flow's
-polling states (RFC 8628 names, coze-api.md §3) get their own classes so a caller can ``except`` them.
+docs, ``error``/``error_description`` (the Coze API overview and OAuth pages). The device flow's
+polling states (RFC 8628 names, the Coze OAuth pages) get their own classes so a caller can ``except`` them.
 """
 
 from __future__ import annotations
@@ -27,9 +27,11 @@ class OAuthError(AuthRefreshError):
         status_code: the HTTP status.
         logid: ``x-tt-logid`` of the answer (quote it to support).
 
-    Example:
-        >>> str(OAuthError("refresh refused", error="invalid_grant", status_code=400))
-        'refresh refused (error: invalid_grant, http status: 400)'
+    Examples:
+        ```python
+        str(OAuthError("refresh refused", error="invalid_grant", status_code=400))
+        # 'refresh refused (error: invalid_grant, http status: 400)'
+        ```
     """
 
     def __init__(
@@ -71,6 +73,6 @@ _STATES: dict[str, type[OAuthError]] = {
 
 
 def error_for(error: str, description: str, *, status_code: int | None, logid: str | None) -> OAuthError:
-    """The typed error for an OAuth ``error`` string (unknown strings give a plain :class:`OAuthError`)."""
+    """The typed error for an OAuth ``error`` string (unknown strings give a plain `OAuthError`)."""
     cls = _STATES.get(error, OAuthError)
     return cls(description or error, error=error, status_code=status_code, logid=logid)

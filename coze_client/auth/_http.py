@@ -1,8 +1,8 @@
 """The OAuth token endpoints, over a plain ``httpx.AsyncClient`` (the only HTTP this package does).
 
 These calls are not Open API calls: the ledger and limiter do not count them (the free plan's
-500-call quota counts API calls, plans.md), so they skip the corridor. Paths and bodies are in
-coze-api.md §3. Nothing here logs or raises a secret: request bodies carry codes and refresh tokens,
+500-call quota counts API calls, the Coze API overview), so they skip the corridor. Paths and bodies are in
+the Coze OAuth pages Nothing here logs or raises a secret: request bodies carry codes and refresh tokens,
 so errors quote only the service's own error string and message, and those pass through ``redact``.
 """
 
@@ -29,7 +29,7 @@ DEFAULT_TOKEN_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 
 
 def workspace_path(path: str, workspace_id: str | None) -> str:
-    """``/api/permission/oauth2/...`` or its ``/workspace_id/{id}/...`` collaboration variant (§3)."""
+    """``/api/permission/oauth2/...`` or its ``/workspace_id/{id}/...`` collaboration variant (the Coze OAuth pages)."""
     if not workspace_id:
         return path
     prefix = "/api/permission/oauth2"
@@ -45,9 +45,11 @@ class TokenHTTP:
             short-lived client, so there is nothing to close.
         timeout: timeout of each token call.
 
-    Example:
-        >>> TokenHTTP("https://api.coze.cn").base_url
-        'https://api.coze.cn'
+    Examples:
+        ```python
+        TokenHTTP("https://api.coze.cn").base_url
+        # 'https://api.coze.cn'
+        ```
     """
 
     def __init__(
@@ -63,7 +65,7 @@ class TokenHTTP:
             timeout or DEFAULT_TOKEN_TIMEOUT)
 
     async def post(self, path: str, body: dict[str, Any], *, bearer: str | None = None) -> dict[str, Any]:
-        """POST ``body`` as JSON; return the JSON answer or raise :class:`OAuthError` / AuthRefreshError."""
+        """POST ``body`` as JSON; return the JSON answer or raise `OAuthError` / AuthRefreshError."""
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if bearer is not None:
             headers["Authorization"] = f"Bearer {bearer}"
@@ -94,6 +96,10 @@ class TokenHTTP:
             description = str(data.get("error_message") or data.get("error_description") or "")
             raise error_for(str(error), description, status_code=response.status_code, logid=logid)
         code = data.get("code")
+        message = data.get("error_message") or data.get("error_description")
+        if code is None and data.get("error_code") is None and isinstance(message, str) and message:
+            # ``{"error_message": ...}`` alone (no error string, no envelope code) is a refusal too.
+            raise OAuthError(message, status_code=response.status_code, logid=logid)
         if isinstance(code, int) and code != 0:
             raise OAuthError(str(data.get("msg") or "OAuth request refused"), error=str(code),
                              status_code=response.status_code, logid=logid)

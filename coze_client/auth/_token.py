@@ -1,9 +1,9 @@
-"""An OAuth access token, and :class:`OAuthToken`: the auto-refreshing token provider of every flow.
+"""An OAuth access token, and `OAuthToken`: the auto-refreshing token provider of every flow.
 
 Single flight: however many tasks find the token expired at once, exactly one refresh runs; the
-others await the same :class:`asyncio.Task` (through ``asyncio.shield``, so one caller's
+others await the same `asyncio.Task` (through ``asyncio.shield``, so one caller's
 cancellation cannot cancel the refresh the others wait for). A failed refresh raises
-:class:`~coze_client.errors.AuthRefreshError` in every task that waited for it, and the next call
+`AuthRefreshError` in every task that waited for it, and the next call
 starts a new refresh.
 """
 
@@ -47,10 +47,12 @@ class TokenResponse:
         token_type: ``Bearer``.
         obtained_at: Unix time it was received (to size the refresh margin to its lifetime).
 
-    Example:
-        >>> t = TokenResponse.from_body({"access_token": "czu_example", "expires_in": 1900000000}, now=1899999100)
-        >>> t.expires_at, t.lifetime
-        (1900000000.0, 900.0)
+    Examples:
+        ```python
+        t = TokenResponse.from_body({"access_token": "czu_example", "expires_in": 1900000000}, now=1899999100)
+        t.expires_at, t.lifetime
+        # (1900000000.0, 900.0)
+        ```
     """
 
     access_token: str = field(repr=False)
@@ -97,7 +99,7 @@ Fetch = Callable[[TokenResponse | None], Awaitable[TokenResponse]]
 
 
 class OAuthToken:
-    """A :class:`~coze_client.TokenProvider` that refreshes an OAuth token before it expires.
+    """A `TokenProvider` that refreshes an OAuth token before it expires.
 
     Args:
         fetch: obtains a new token, given the current one (``None`` at first). The flows pass their
@@ -108,10 +110,12 @@ class OAuthToken:
         clock: Unix time source (tests).
         identity: a non-secret string naming the credential (client id...), used for ``fingerprint``.
 
-    Example:
-        >>> async def fetch(previous):  # doctest: +SKIP
-        ...     return await app.refresh(previous.refresh_token)
-        >>> coze = AsyncCoze(auth=OAuthToken(fetch, token))  # doctest: +SKIP
+    Examples:
+        ```python
+        async def fetch(previous):
+            return await app.refresh(previous.refresh_token)
+        coze = AsyncCoze(auth=OAuthToken(fetch, token))
+        ```
     """
 
     def __init__(

@@ -1,9 +1,9 @@
 """OAuth apps that act for a user: authorization code (web, with secret), PKCE, and device code.
 
 Each app builds the browser URL, exchanges the grant at ``POST /api/permission/oauth2/token`` and
-refreshes (coze-api.md §3); :meth:`token_provider` wraps a token in an :class:`OAuthToken` that
+refreshes (the Coze OAuth pages); `token_provider` wraps a token in an `OAuthToken` that
 refreshes itself (the refresh token rotates: the old one is invalidated by the service, so the
-provider keeps the newest). Access tokens last 15 minutes, refresh tokens 30 days (§3).
+provider keeps the newest). Access tokens last 15 minutes, refresh tokens 30 days (the Coze OAuth pages).
 """
 
 from __future__ import annotations
@@ -43,9 +43,11 @@ _WWW = {COZE_CN_BASE_URL: "https://www.coze.cn", COZE_COM_BASE_URL: "https://www
 def www_base_for(base_url: str) -> str:
     """The browser host for an API host (``api.coze.cn`` -> ``www.coze.cn``; others unchanged).
 
-    Example:
-        >>> www_base_for("https://api.coze.com")
-        'https://www.coze.com'
+    Examples:
+        ```python
+        www_base_for("https://api.coze.com")
+        # 'https://www.coze.com'
+        ```
     """
     base = base_url.rstrip("/")
     return _WWW.get(base, base)
@@ -94,7 +96,7 @@ class _OAuthApp:
         )
 
     def token_provider(self, token: TokenResponse, *, skew: float = DEFAULT_SKEW) -> OAuthToken:
-        """An auto-refreshing :class:`OAuthToken` starting from ``token`` (pass it as ``AsyncCoze(auth=...)``)."""
+        """An auto-refreshing `OAuthToken` starting from ``token`` (pass it as ``AsyncCoze(auth=...)``)."""
 
         async def fetch(previous: TokenResponse | None) -> TokenResponse:
             current = previous or token
@@ -117,10 +119,12 @@ class _OAuthApp:
 class WebOAuthApp(_OAuthApp):
     """Authorization code flow for web apps that keep a client secret.
 
-    Example:
-        >>> app = WebOAuthApp("cid", "secret-value")
-        >>> app.authorize_url("https://example.com/cb", state="xyz")
-        'https://www.coze.cn/api/permission/oauth2/authorize?response_type=code&client_id=cid&redirect_uri=https%3A%2F%2Fexample.com%2Fcb&state=xyz'
+    Examples:
+        ```python
+        app = WebOAuthApp("cid", "secret-value")
+        app.authorize_url("https://example.com/cb", state="xyz")
+        # 'https://www.coze.cn/api/permission/oauth2/authorize?response_type=code&client_id=cid&redirect_uri=https%3A%2F%2Fexample.com%2Fcb&state=xyz'
+        ```
     """
 
     _kind = "web"
@@ -153,12 +157,14 @@ CodeChallengeMethod = Literal["S256", "plain"]
 class PKCEOAuthApp(_OAuthApp):
     """Authorization code flow with PKCE, for apps that cannot keep a secret (mobile, desktop, SPA).
 
-    Example:
-        >>> verifier = PKCEOAuthApp.generate_code_verifier()
-        >>> len(verifier) >= 43
-        True
-        >>> PKCEOAuthApp.code_challenge("abc", "plain")
-        'abc'
+    Examples:
+        ```python
+        verifier = PKCEOAuthApp.generate_code_verifier()
+        len(verifier) >= 43
+        # True
+        PKCEOAuthApp.code_challenge("abc", "plain")
+        # 'abc'
+        ```
     """
 
     _kind = "pkce"
@@ -189,7 +195,7 @@ class PKCEOAuthApp(_OAuthApp):
         code_challenge_method: CodeChallengeMethod = "S256",
         workspace_id: str | None = None,
     ) -> str:
-        """The page to send the user's browser to (keep ``code_verifier`` for :meth:`exchange_code`)."""
+        """The page to send the user's browser to (keep ``code_verifier`` for `exchange_code`)."""
         params = {
             "response_type": "code",
             "client_id": self.client_id,
@@ -212,7 +218,7 @@ class PKCEOAuthApp(_OAuthApp):
 class DeviceCode:
     """A device authorization: show ``user_code`` and ``verification_url`` to the user, then poll.
 
-    ``expires_in`` is a duration here (seconds), unlike a token's ``expires_in`` (§3).
+    ``expires_in`` is a duration here (seconds), unlike a token's ``expires_in`` (the Coze OAuth pages).
     """
 
     device_code: str = field(repr=False)
@@ -236,11 +242,13 @@ class DeviceOAuthApp(_OAuthApp):
     Polling sleeps with ``asyncio.sleep`` (never blocking the event loop), honours ``interval``,
     grows it by 5 s on ``slow_down`` and stops at ``expires_in``.
 
-    Example:
-        >>> async def login(app: DeviceOAuthApp) -> TokenResponse:  # doctest: +SKIP
-        ...     device = await app.request_device_code()
-        ...     print("open", device.verification_url)
-        ...     return await app.wait_for_token(device)
+    Examples:
+        ```python
+        async def login(app: DeviceOAuthApp) -> TokenResponse:
+            device = await app.request_device_code()
+            print("open", device.verification_url)
+            return await app.wait_for_token(device)
+        ```
     """
 
     _kind = "device"
@@ -265,8 +273,8 @@ class DeviceOAuthApp(_OAuthApp):
             raise AuthRefreshError("the device code answer lacks device_code, user_code or verification_uri") from None
 
     async def poll_token(self, device_code: str, *, workspace_id: str | None = None) -> TokenResponse:
-        """One poll. Raises :class:`AuthorizationPendingError`, :class:`SlowDownError`,
-        :class:`AccessDeniedError` or :class:`DeviceCodeExpiredError` while there is no token."""
+        """One poll. Raises `AuthorizationPendingError`, `SlowDownError`,
+        `AccessDeniedError` or `DeviceCodeExpiredError` while there is no token."""
         return await self._token_call(
             {"grant_type": DEVICE_GRANT_TYPE, "client_id": self.client_id, "device_code": device_code}, workspace_id
         )

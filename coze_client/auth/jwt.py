@@ -1,6 +1,6 @@
 """Server-to-server OAuth: sign a JWT with the app's RSA key and exchange it for an access token.
 
-Facts (coze-api.md §3): header ``{alg: RS256, typ: JWT, kid: <public key id>}``; claims ``iss``
+Facts (the Coze OAuth pages): header ``{alg: RS256, typ: JWT, kid: <public key id>}``; claims ``iss``
 (client id), ``aud`` (the API host, ``api.coze.cn``), ``iat``, ``exp``, ``jti`` (random, unique,
 more than 32 bytes recommended) and optional ``session_name``; exchanged at
 ``POST /api/permission/oauth2/token`` with ``grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer``
@@ -20,7 +20,7 @@ import httpx
 
 from .._constants import COZE_CN_BASE_URL
 from .._secrets import fingerprint
-from ..errors import ValidationError
+from ..errors import ValidationError, needs_extra
 from ._http import TOKEN_PATH, TokenHTTP
 from ._token import DEFAULT_SKEW, OAuthToken, TokenResponse
 
@@ -37,8 +37,9 @@ _JTI_BYTES = 32
 
 def _load_private_key(key: Any) -> Any:
     """Parse a PEM RSA private key once (str/bytes), or accept a ``cryptography`` key object."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
+    with needs_extra("oauth", "JWT OAuth (JWTAuth)"):
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
 
     if isinstance(key, rsa.RSAPrivateKey):
         return key
@@ -71,10 +72,12 @@ class JWTAuth(OAuthToken):
         skew: refresh this long before expiry.
         http_client: an ``httpx.AsyncClient`` for the token call (not closed here).
 
-    Example:
-        >>> auth = JWTAuth(client_id="1234", private_key=PEM, public_key_id="kid1")  # doctest: +SKIP
-        >>> async with AsyncCoze(auth=auth) as coze:  # doctest: +SKIP
-        ...     await coze.users.me()
+    Examples:
+        ```python
+        auth = JWTAuth(client_id="1234", private_key=PEM, public_key_id="kid1")
+        async with AsyncCoze(auth=auth) as coze:
+            await coze.users.me()
+        ```
     """
 
     def __init__(
@@ -116,7 +119,8 @@ class JWTAuth(OAuthToken):
 
     def sign_jwt(self) -> str:
         """A freshly signed JWT (new ``jti`` every time)."""
-        import jwt as pyjwt
+        with needs_extra("oauth", "JWT OAuth (JWTAuth)"):
+            import jwt as pyjwt
 
         now = int(self._clock())
         claims: dict[str, Any] = {

@@ -5,16 +5,21 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
-import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+from ..errors import needs_extra
+
+with needs_extra("cli", "The command line (coze-client)"):
+    import typer
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
 from .. import AsyncCoze
+from ..errors import CozeError
 from ..resources.datasets import rich_progress
 
 __all__ = ["datasets_app", "wait_documents"]
 
-datasets_app = typer.Typer(name="datasets", help="Knowledge datasets.", no_args_is_help=True)
+datasets_app = typer.Typer(name="datasets", help="Knowledge datasets.", no_args_is_help=True, rich_markup_mode=None,
+                           pretty_exceptions_enable=False)
 
 
 async def wait_documents(coze: AsyncCoze, dataset_id: str, document_ids: list[str], *, poll_interval: float,
@@ -32,11 +37,13 @@ async def wait_documents(coze: AsyncCoze, dataset_id: str, document_ids: list[st
 
 @datasets_app.command("wait")
 def wait_command(
-    dataset_id: Annotated[str, typer.Argument(help="The dataset the documents belong to.")],
-    document_ids: Annotated[list[str], typer.Argument(help="Document ids to follow.")],
-    poll_interval: Annotated[float, typer.Option(help="Seconds between polls.")] = 2.0,
-    timeout: Annotated[float, typer.Option(help="Give up after this many seconds.")] = 600.0,
-    plan: Annotated[str | None, typer.Option(envvar="COZE_PLAN", help="Plan preset of the account.")] = None,
+    dataset_id: Annotated[str, typer.Argument(metavar="DATASET_ID", help="The dataset the documents belong to.")],
+    document_ids: Annotated[list[str], typer.Argument(metavar="DOCUMENT_ID...", help="Document ids to follow.")],
+    poll_interval: Annotated[float, typer.Option(metavar="SECONDS", help="Seconds between polls.")] = 2.0,
+    timeout: Annotated[float, typer.Option(metavar="SECONDS", help="Give up after this many seconds.")] = 600.0,
+    plan: Annotated[
+        str | None, typer.Option(envvar="COZE_PLAN", metavar="NAME", help="Plan preset of the account.")
+    ] = None,
 ) -> None:
     """Wait until documents finish processing (token from $COZE_API_TOKEN, host from $COZE_API_BASE)."""
 
@@ -46,4 +53,9 @@ def wait_command(
             return await wait_documents(coze, dataset_id, document_ids, poll_interval=poll_interval,
                                         timeout=timeout)
 
-    raise typer.Exit(asyncio.run(run()))
+    try:
+        code = asyncio.run(run())
+    except (CozeError, TimeoutError) as exc:  # one line that says what went wrong, not a traceback
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    raise typer.Exit(code)

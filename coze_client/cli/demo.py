@@ -8,11 +8,15 @@ the ledger refuses at the free quota before it is sent.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from ..errors import needs_extra
+
+with needs_extra("cli", "The command line (coze-client)"):
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
 
 from .. import AsyncCoze, QuotaExhaustedError
 from ..ledger import BaseLedger
@@ -25,9 +29,36 @@ BOT = "7351000000000000001"
 TOKEN = "pat_demo_not_a_real_token_0000000000"
 
 
+def _short(text: str, width: int) -> str:
+    """``text`` on one line, cut to ``width`` characters with an ellipsis when it is longer."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+class _ConsoleHandler(logging.Handler):
+    """The SDK's warnings (a quota threshold crossed) printed in line with the demo's own output."""
+
+    def __init__(self, console: Console) -> None:
+        super().__init__(logging.WARNING)
+        self.console = console
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.console.print(f"  [yellow]warning (coze_client logger):[/] {record.getMessage()}", highlight=False)
+
+
 async def run_demo(console: Console | None = None, *, burst: int = 60) -> int:
     """Run the demo; returns 0 when every step behaved as expected (the exit status of the command)."""
     console = console or Console()
+    logger = logging.getLogger("coze_client")
+    handler = _ConsoleHandler(console)
+    logger.addHandler(handler)
+    try:
+        return await _demo(console, burst)
+    finally:
+        logger.removeHandler(handler)
+
+
+async def _demo(console: Console, burst: int) -> int:
     fake = FakeCoze(plan=PLAN)  # the fake enforces the free plan's windows and its 500-call lock-out
     fake.bot(BOT, replies=["Coze runs bots and workflows; this SDK paces its calls and counts its quota."])
     problems: list[str] = []
@@ -36,21 +67,23 @@ async def run_demo(console: Console | None = None, *, burst: int = 60) -> int:
             console.rule("[bold]coze-client demo[/] (in-process fake Coze server, plan coze.personal_free)")
 
             conv = await coze.conversations.create(bot_id=BOT, name="demo")
-            console.print(f"conversation [cyan]{conv.id}[/] created (logid {conv.logid})")
+            console.print(f"conversation [cyan]{conv.id}[/] created")
+            console.print(f"  [dim]logid {conv.logid} (quote it to support)[/]", highlight=False)
 
-            console.print("[bold]streaming a reply:[/] ", end="")
+            console.print("[bold]streaming a reply:[/]")
             async with coze.chat.stream(bot_id=BOT, user_id="demo-user", conversation_id=conv.id,
                                         additional_messages=["What is Coze?"]) as events:
                 async for event in events:
                     if event.event == "conversation.message.delta" and event.message:
-                        console.print(event.message.content, end="", highlight=False)
+                        console.print(event.message.content, end="", highlight=False, soft_wrap=False)
             usage = events.usage
             console.print(f"\n  tokens: {usage.input_tokens if usage else 0} in, "
                           f"{usage.output_tokens if usage else 0} out")
+            console.print("[bold]the conversation's messages:[/]")
 
             page = await coze.conversations.messages.list(conversation_id=conv.id)
             for msg in page:
-                console.print(f"  [dim]{msg.role:>9}[/] {msg.content[:70]}")
+                console.print(f"  [dim]{msg.role:>9}[/] {_short(msg.content, 66)}", highlight=False)
 
             # One throttled answer (HTTP 429, retry-after-ms 200): the corridor waits and retries.
             fake.faults.throttle(times=1, retry_after_ms=200, path="/v1/conversation/retrieve")
@@ -75,8 +108,9 @@ async def run_demo(console: Console | None = None, *, burst: int = 60) -> int:
                 await asyncio.gather(*(one(i) for i in range(burst)))
             took = time.perf_counter() - started
             rejected = fake.stats.rejections - before
-            console.print(f"{burst} chats in {took:.2f}s (chat limit 20 QPS): {rejected} rejected by the server, "
-                          f"waits summed over the waiting calls {coze.stats.limiter_wait:.1f}s")
+            console.print(f"{burst} chats in {took:.2f}s, paced by the limiter to the plan's 20 chats a second;\n"
+                          f"  {rejected} rejected by the server; a call waited "
+                          f"{coze.stats.limiter_wait / burst:.2f}s for its turn on average")
             if rejected:
                 problems.append(f"{rejected} calls of the burst were rejected")
 
@@ -85,21 +119,29 @@ async def run_demo(console: Console | None = None, *, burst: int = 60) -> int:
             await _show_ledger(console, ledger)
 
             # Pretend the console says 499 of the 500 free calls are used: one more passes, the next is refused.
+            console.print("[bold]the Coze console says 499 of the 500 free calls are used:[/]\n"
+                          "  the ledger is corrected to 499, as\n"
+                          "  `coze-client usage set coze demo free_calls 499` does", highlight=False)
             await ledger.set_used("coze", "demo", "free_calls", 499)
-            await coze.conversations.retrieve(conversation_id=conv.id)  # the 500th call: allowed
-            console.print("call 500 of 500 sent")
+            console.print("sending call 500 of 500 (allowed)")
+            await coze.conversations.retrieve(conversation_id=conv.id)
+            console.print("  sent")
+            console.print("sending call 501 of 500")
             sent_before = len(fake.requests)
             try:
                 await coze.conversations.retrieve(conversation_id=conv.id)
             except QuotaExhaustedError as exc:
-                console.print(f"[bold red]refused locally:[/] {exc}")
+                console.print(f"  [bold red]refused locally:[/] {exc}", highlight=False)
                 if len(fake.requests) != sent_before:
                     problems.append("the refused call reached the server")
             else:
                 problems.append("the call over the free quota was not refused")
             await _show_ledger(console, ledger)
+            console.print("  [dim]free_calls counts the console's 499 plus the call sent since; calls counts\n"
+                          "  what this client sent[/]")
+            retries = "retry" if coze.stats.retries == 1 else "retries"
             console.print(f"pipeline: {coze.stats.calls} calls, {coze.stats.attempts} attempts, "
-                          f"{coze.stats.retries} retries; the fake saw {len(fake.requests)} requests, "
+                          f"{coze.stats.retries} {retries};\n  the fake server saw {len(fake.requests)} requests, "
                           f"{fake.stats.rejections} rejected")
     if problems:
         for problem in problems:
@@ -110,11 +152,16 @@ async def run_demo(console: Console | None = None, *, burst: int = 60) -> int:
 
 
 async def _show_ledger(console: Console, ledger: BaseLedger) -> None:
-    table = Table(title="usage ledger")
-    for col in ("provider", "account", "quota", "period", "used", "limit", "left", "calls", "tokens in/out"):
-        table.add_column(col)
-    for row in await ledger.snapshot():
-        table.add_row(row.provider, row.account, row.quota, row.period, f"{row.used:g}",
-                      "-" if row.limit is None else f"{row.limit:g}", "-" if row.left is None else f"{row.left:g}",
-                      str(row.calls), f"{row.input_tokens}/{row.output_tokens}")
-    console.print(table)
+    rows = await ledger.snapshot()
+    accounts = sorted({(row.provider, row.account) for row in rows})
+    for provider, account in accounts:
+        table = Table(title=f"usage ledger: {provider} / {account}", title_justify="left")
+        for col in ("quota", "period", "used", "limit", "left", "calls", "tokens in/out"):
+            table.add_column(col, no_wrap=True, justify="left" if col in ("quota", "period") else "right")
+        for row in rows:
+            if (row.provider, row.account) != (provider, account):
+                continue
+            table.add_row(row.quota, row.period, f"{row.used:g} {row.unit}",
+                          "-" if row.limit is None else f"{row.limit:g}", "-" if row.left is None else f"{row.left:g}",
+                          str(row.calls), f"{row.input_tokens}/{row.output_tokens}")
+        console.print(table)

@@ -1,12 +1,14 @@
 """``coze-client fake-server``: serve a fake provider on a loopback port.
 
-For other processes, other languages and manual poking (``curl``)::
+For other processes, other languages and manual poking (``curl``):
 
-    coze-client fake-server --provider coze --plan coze.personal_free --port 8080
-    curl -H "Authorization: Bearer pat_x" http://127.0.0.1:8080/v1/users/me
+```bash
+coze-client fake-server --provider coze --plan coze.personal_free --port 8080
+curl -H "Authorization: Bearer pat_x" http://127.0.0.1:8080/v1/users/me
+```
 
 The server runs until Ctrl-C or SIGTERM, then prints what it saw (requests, rejections, the worst excess over
-any limit). The lead's ``cli/app.py`` registers the command; :data:`command` is the same command as a
+any limit). ``cli/app.py`` registers the command; `command` is the same command as a
 standalone typer function for anyone who wants to mount it elsewhere.
 """
 
@@ -18,7 +20,10 @@ import signal
 from collections.abc import Callable, Sequence
 from typing import Annotated
 
-import typer
+from ..errors import needs_extra
+
+with needs_extra("cli", "The command line (coze-client)"):
+    import typer
 
 from ..testing import FakeCoze, FakeEasyDL, FakeGPTBots, FakeServer, FakeXingchen
 from ..testing.loopback import serve_loopback
@@ -38,9 +43,11 @@ def build_fake(provider: str, plan: str | None = None, *, tokens: Sequence[str] 
 
     ``tokens`` restricts the accepted credentials (Coze tokens, Xingchen/GPTBots keys).
 
-    Example:
-        >>> build_fake("coze", "coze.personal_free").enforcer is not None
-        True
+    Examples:
+        ```python
+        build_fake("coze", "coze.personal_free").enforcer is not None
+        # True
+        ```
     """
     try:
         cls = PROVIDERS[provider]
@@ -90,9 +97,10 @@ def fake_server(
     an app against realistic timings. Returns the fake after shutdown, with its recorded requests and
     counters, and prints a summary.
 
-    Example::
-
+    Examples:
+        ```python
         fake_server("coze", "coze.personal_free", port=8080)
+        ```
     """
     for name, value in (("latency", latency), ("stream interval", stream_interval)):
         if value is not None and not value >= 0:

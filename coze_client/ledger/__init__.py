@@ -1,10 +1,12 @@
 """The local usage ledger: calls, tokens, points and credits per account and period, and the quota guard.
 
-Example:
-    >>> from coze_client.ledger import build_ledger
-    >>> ledger = build_ledger("sqlite:///tmp/ledger.sqlite3", plans=get_plan("coze.personal_free"))
-    >>> reservation = await ledger.reserve(call)   # QuotaExhaustedError instead of the 501st call
-    >>> await ledger.settle(reservation, usage)
+Examples:
+    ```python
+    from coze_client.ledger import build_ledger
+    ledger = build_ledger("sqlite:///tmp/ledger.sqlite3", plans=get_plan("coze.personal_free"))
+    reservation = await ledger.reserve(call)   # QuotaExhaustedError instead of the 501st call
+    await ledger.settle(reservation, usage)
+    ```
 """
 
 from ._base import BaseLedger, ThresholdCallback

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .._call import CallInfo, Usage
 from .._secrets import redact
-from ..errors import ValidationError
+from ..errors import LedgerError, QuotaExhaustedError, ValidationError
 from ..limits.plans import Plan
 from . import _core
 from ._core import LedgerReservation, QuotaBook, QuotaEvent, Row, SnapshotRow, Store
@@ -30,11 +32,14 @@ class BaseLedger:
 
     Args:
         plans: plan(s) whose quotas apply to every account of their provider (``plan.provider``);
-            bind one account to its own plan with :meth:`bind`.
+            bind one account to its own plan with `bind`.
         clock: returns the current aware datetime (inject one in tests).
         thresholds: fractions of a ``block``/``warn`` quota's limit that trigger a warning.
-        on_threshold: called with a :class:`QuotaEvent` at each crossing.
+        on_threshold: called with a `QuotaEvent` at each crossing.
     """
+
+    #: The backend's name in error messages.
+    backend = "memory"
 
     def __init__(
         self,
@@ -45,6 +50,10 @@ class BaseLedger:
         on_threshold: ThresholdCallback | None = None,
     ) -> None:
         self._book = QuotaBook()
+        self._held: dict[tuple[str, str, str, str], float] = {}  # quota kept aside by held calls
+        self._hold_lock = threading.Lock()
+        self._closed = False
+        self._background: set[asyncio.Task[Any]] = set()  # callbacks of batched writes still running
         self._accounts_ok: set[tuple[str, str]] = set()
         self._clock = clock or _core.now_utc
         self._thresholds = tuple(sorted(thresholds))
@@ -57,6 +66,20 @@ class BaseLedger:
         """Run ``fn`` on the rows in one atomic, durable transaction."""
         raise NotImplementedError
 
+    async def _peek(self, fn: Callable[[Store], T], *, fresh: bool = False) -> T:
+        """Run ``fn`` on the rows to read them (it writes nothing); by default a transaction.
+
+        A backend may answer from rows it confirmed current a moment ago unless ``fresh`` is set.
+        """
+        return await self._transact(fn)
+
+    async def _write_later(self, fn: Callable[[Store], list[QuotaEvent]]) -> list[QuotaEvent]:
+        """Run ``fn`` in a transaction that need not be committed before returning (a backend may batch it).
+
+        Returns the events of ``fn`` when it ran now; a batching backend emits them itself and returns [].
+        """
+        return await self._transact(fn)
+
     async def _rows(self) -> list[Row]:
         """Every stored row."""
         raise NotImplementedError
@@ -66,18 +89,24 @@ class BaseLedger:
         raise NotImplementedError
 
     async def aclose(self) -> None:
-        """Release resources."""
+        """Release resources; later calls raise `LedgerError`."""
+        self._closed = True
 
     # -- plans ----------------------------------------------------------------------------------
     def bind(self, provider: str, account: str, plan: Plan | None, *, key_mode: KeyMode = "gptbots") -> None:
         """Apply ``plan``'s quotas to ``account`` of ``provider`` (``"*"``: every account without its own).
 
-        ``key_mode`` (GPTBots: ``"gptbots"`` or ``"own"``) picks the credit price column for estimates.
-        ``account`` must be a name or :func:`~coze_client._secrets.fingerprint`, never a token.
+        ``"name:*"`` binds every sub-account ``name:<x>`` (EasyDL's services). A different plan (or key
+        mode) for an account that already has one raises `PlanConflictError`.
 
-        Example:
-            >>> ledger = MemoryLedger()
-            >>> ledger.bind("coze", "team-a", get_plan("coze.personal_free"))
+        ``key_mode`` (GPTBots: ``"gptbots"`` or ``"own"``) picks the credit price column for estimates.
+        ``account`` must be a name or `fingerprint`, never a token.
+
+        Examples:
+            ```python
+            ledger = MemoryLedger()
+            ledger.bind("coze", "team-a", get_plan("coze.personal_free"))
+            ```
         """
         _check_account(account)
         if plan is not None and plan.provider != provider:
@@ -85,60 +114,185 @@ class BaseLedger:
         self._book.bind(provider, account, plan, key_mode)
 
     # -- the corridor's calls ---------------------------------------------------------------------
-    async def reserve(self, call: CallInfo) -> LedgerReservation:
-        """Count ``call`` in every quota it falls under, or raise QuotaExhaustedError (nothing counted).
+    async def hold(self, call: CallInfo) -> LedgerReservation:
+        """Keep a place for ``call`` before the limiter wait, or raise QuotaExhaustedError at once.
 
-        The reservation is committed when this returns.
+        Nothing is written: a held call is not counted, so a process killed while its calls wait
+        loses none of the account's quota. `mark` counts it just before the send.
         """
+        self._check_open()
         if (call.provider, call.account) not in self._accounts_ok:
             _check_account(call.account)
             self._accounts_ok.add((call.provider, call.account))
-        now = self._clock()
-        res, events = await self._transact(
-            lambda store: _core.reserve_in(store, self._book, call, now, self._thresholds)
-        )
+        res = _core.new_reservation(call)
+        guards = self._book.guards_for(call, self._clock())
+        if not guards:
+            return res  # nothing can refuse this call: no read, no write
+        provider, account = call.provider, call.account
+
+        def read(store: Store) -> list[Row]:
+            return [_core.load_row(store, e, provider, account) for e in guards]
+
+        rows = await self._peek(read)
+        for fresh in (False, True):
+            with self._hold_lock:  # check and keep aside in one step (holds of other tasks and threads)
+                try:
+                    res.holds = _core.check_hold(rows, call, self._held)
+                except QuotaExhaustedError:
+                    if fresh:
+                        raise
+                else:
+                    for key, amount in res.holds:
+                        self._held[key] = self._held.get(key, 0.0) + amount
+                    return res
+            rows = await self._peek(read, fresh=True)  # refuse only on rows read just now
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def mark(self, reservation: object) -> None:
+        """Count a held call, durably, in the periods of now (the send time): it may leave from here on.
+
+        Raises QuotaExhaustedError (and drops the hold) when the quota was used up meanwhile, by another
+        process; the call must then not be sent. Committed when this returns.
+        """
+        res = self._own(reservation)
+        if res is None or res.state != "held":
+            return
+        try:
+            self._check_open()
+            assert res.call is not None
+            now = self._clock()
+            res.entries = self._book.entries_for(res.call, now)
+            thresholds = self._thresholds
+
+            def run(store: Store) -> list[QuotaEvent]:
+                self._release(res)  # in the same step as the count: never seen twice, never missing
+                return _core.mark_in(store, res, res.entries, now, thresholds)
+
+            if len(res.entries) > 1:  # a quota of the plan: durable before the send
+                events = await self._transact(run)
+            else:  # only the implicit monthly row: nothing to guard, it may be written in a batch
+                events = await self._write_later(run)
+        except BaseException:
+            self._release(res)
+            res.state = "cancelled"
+            raise
+        res.state = "open"
         await self._emit(events)
+
+    async def reserve(self, call: CallInfo) -> LedgerReservation:
+        """Hold and mark ``call`` at once: count it now, or raise QuotaExhaustedError (nothing counted).
+
+        The reservation is committed when this returns. The corridor holds before the limiter wait and
+        marks before the send instead (`hold`, `mark`).
+        """
+        res = await self.hold(call)
+        await self.mark(res)
         return res
 
     async def settle(self, reservation: object, usage: Usage | None = None) -> None:
         """Keep the reserved call and add the usage (tokens, points, credits) and its estimated cost.
 
         EasyDL: settle failed calls too (they use free points); ``usage.extra["failed"] = 1`` keeps
-        them out of the billed cost.
+        them out of the billed cost. A held call that is settled is counted first, past any limit (it
+        may have reached the server). Usage that no quota of the account watches may be written in a
+        batch shortly after this returns (the call itself was counted at its mark).
         """
         res = self._own(reservation)
         if res is None:
             return
+        self._check_open()
         key_mode = self._book.binding(res.provider, res.account).key_mode
         now = self._clock()
-        events = await self._transact(lambda store: _core.settle_in(store, res, usage, now, self._thresholds, key_mode))
+        thresholds = self._thresholds
+        was_held = res.state == "held"
+        if was_held:
+            assert res.call is not None
+            res.entries = self._book.entries_for(res.call, now)
+
+        def run(store: Store) -> list[QuotaEvent]:
+            events: list[QuotaEvent] = []
+            if was_held:
+                self._release(res)
+                events += _core.mark_in(store, res, res.entries, now, thresholds, check=False)
+            return events + _core.settle_in(store, res, usage, now, thresholds, key_mode)
+
         res.state = "settled"
-        await self._emit(events)
+        if was_held or self._book.usage_guarded(res.provider, res.account):
+            await self._emit(await self._transact(run))
+        else:
+            await self._emit(await self._write_later(run))
 
     async def cancel(self, reservation: object) -> None:
         """Give the reservation back: only when the call certainly never reached the server."""
         res = self._own(reservation)
         if res is None:
             return
+        if res.state == "held":  # never marked: nothing was counted
+            self._release(res)
+            res.state = "cancelled"
+            return
+        self._check_open()
         now = self._clock()
         await self._transact(lambda store: _core.cancel_in(store, res, now))
         res.state = "cancelled"
 
+    def _release(self, res: LedgerReservation) -> None:
+        """Drop what ``res`` held aside (once)."""
+        if not res.holds:
+            return
+        with self._hold_lock:
+            for key, amount in res.holds:
+                left = self._held.get(key, 0.0) - amount
+                if left > 1e-9:
+                    self._held[key] = left
+                else:
+                    self._held.pop(key, None)
+            res.holds = ()
+
     def _own(self, reservation: object) -> LedgerReservation | None:
         if not isinstance(reservation, LedgerReservation):
             raise TypeError(f"not a reservation of this ledger: {type(reservation).__name__}")
-        if reservation.state != "open":
+        if reservation.state not in ("held", "open"):
             # The corridor may close twice on an error path; the first close is the truth.
             logger.debug("reservation %s already %s; ignored", reservation.id, reservation.state)
             return None
         return reservation
 
+    def _check_open(self) -> None:
+        if self._closed:
+            raise LedgerError(
+                f"{self!r} is closed; open a new ledger (or a new client) to go on counting calls",
+                backend=self.backend,
+                path=self._path_text(),
+            )
+
+    def _path_text(self) -> str | None:
+        return None
+
     async def _emit(self, events: list[QuotaEvent]) -> None:
+        """Log the events and run the user's callback on each: it can never change what was counted.
+
+        The rows are already written when this runs; an exception in the callback (sync or async) is
+        logged and swallowed, so a failing callback never costs a call (issue 14, point 4).
+        """
         if not events:
             return
         for result in _core.emit(events, self.on_threshold):
             if inspect.isawaitable(result):
-                await result
+                try:
+                    await result
+                except Exception as exc:  # the user's code: log it, keep the count
+                    _core.callback_failed(exc)
+
+    def _emit_later(self, events: list[QuotaEvent]) -> None:
+        """Log and report the events of a batched write (nobody awaits it): async callbacks run as tasks."""
+        if not events:
+            return
+        for result in _core.emit(events, self.on_threshold):
+            if inspect.isawaitable(result):
+                task = asyncio.ensure_future(_guarded(result))
+                self._background.add(task)
+                task.add_done_callback(self._background.discard)
 
     # -- truth fed back, and reading ----------------------------------------------------------------
     async def set_used(self, provider: str, account: str, quota: str, value: float) -> SnapshotRow:
@@ -146,8 +300,10 @@ class BaseLedger:
 
         The quota must belong to the bound plan, or already have rows (a CLI without plans).
 
-        Example:
-            >>> await ledger.set_used("coze", "team-a", "free_calls", 480)
+        Examples:
+            ```python
+            await ledger.set_used("coze", "team-a", "free_calls", 480)
+            ```
         """
         if value < 0:
             raise ValidationError(f"used must be >= 0, got {value}")
@@ -180,14 +336,23 @@ class BaseLedger:
 
         Current buckets only unless ``current_only=False``; quotas of bound accounts show even unused.
 
-        Example:
-            >>> for row in await ledger.snapshot():
-            ...     print(row.quota, row.used, row.left)
+        Examples:
+            ```python
+            for row in await ledger.snapshot():
+                print(row.quota, row.used, row.left)
+            ```
         """
         rows = await self._rows()
         return _core.build_snapshot(
             rows, self._book, self._clock(), current_only=current_only, provider=provider, account=account
         )
+
+
+async def _guarded(result: Awaitable[object]) -> None:
+    try:
+        await result
+    except Exception as exc:  # the user's code: log it, keep the count
+        _core.callback_failed(exc)
 
 
 def _check_account(account: str) -> None:

@@ -1,11 +1,11 @@
 """The quota rules, written once and shared by every ledger backend.
 
-A backend supplies a :class:`Store` (get/put of :class:`Row` inside one transaction); the
-functions here decide what a reservation, a settlement or a cancellation does to those rows. The
-memory backend runs them under a lock, the sqlite backend inside ``BEGIN IMMEDIATE``, so the
-check and the increment are one atomic step in both.
+A backend supplies a `Store` (get/put of `Row` inside one transaction); the
+functions here decide what a hold, a mark, a settlement or a cancellation does to those rows. The
+memory backend runs them under a lock, the sqlite backend inside ``BEGIN IMMEDIATE``, Redis in an
+optimistic compare-and-set, so the check and the increment are one atomic step in all three.
 
-Rules (issue 5, plans.md):
+Rules (the providers' pricing pages):
 
 * ``calls`` quotas refuse a call when ``used + 1 > limit``;
 * ``points`` quotas refuse when ``used + call.points > limit`` (EasyDL: points are known before sending);
@@ -13,11 +13,49 @@ Rules (issue 5, plans.md):
   (Coze resource points), refuse only when ``used >= limit`` already;
 * only ``block`` quotas refuse; ``block`` and ``warn`` quotas report threshold crossings; ``allow``
   quotas only count.
+
+The life of a call (issue 14, point 5): **hold, mark, settle**.
+
+* ``hold`` (before the limiter wait, which may last hours under a daily window) checks the call
+  against what is counted **plus the calls this ledger already holds**, and refuses at once when the
+  quota cannot cover it. A hold is kept in the ledger's memory only: nothing durable is written.
+* ``mark`` (just before the send: from here on the request may reach the server) counts the call,
+  durably, in the buckets of the **send time** (a call held before midnight and sent after counts in
+  the new day), checking again against what is counted now. Only the mark must be durable before the
+  send; the corridor sends nothing until it has returned.
+* ``settle`` adds the usage the response reported; ``cancel`` gives a marked call back only when it
+  certainly never left (connect refused), and drops a hold that was never marked.
+
+Why the hold is not written down: the three promises are then kept by construction, with no
+recovery step that could itself fail or be raced.
+
+1. *A call that never left is never counted, even if its process was killed.* Only a mark writes,
+   and the corridor marks immediately before the send; a process killed while its calls wait holds
+   nothing durable, so there is nothing to give back and no owner to declare dead (recovery is
+   the empty operation, on every backend: memory, sqlite, Redis).
+2. *A call that may have left is always counted (the SIGKILL guarantee).* The mark is committed
+   (sqlite WAL, Redis ``EXEC``) before ``mark`` returns, and the send only starts after it.
+3. *Refusal stays immediate.* A hold is refused when counted calls plus this process's held calls
+   cannot cover it, before any wait. The mark checks again against the counted calls of every
+   process, so the quota is never crossed even when another process (whose holds this one cannot
+   see) used the last calls meanwhile: such a call is refused at its mark, after its wait, and is
+   not sent. That is the one trade: across processes a refusal may come at the send instead of at
+   the queue; it never lets a call through. (For the same reason a backend may let a hold pass on
+   rows it confirmed current a moment ago -- sqlite: 50 ms -- but refuses only on rows read fresh.)
+
+The hold is released in the same step that writes the mark (inside the transaction function), so
+a concurrent hold in this process never sees the call twice (held and counted) nor not at all.
+
+What a crash can lose: settlements (tokens, cost) and the implicit monthly row of an unguarded call
+may be written in batches after the call returned (sqlite: within ``flush_interval``); a kill loses
+at most that usage detail of the last moment, never a counted call of a guarded quota.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
+import os
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
@@ -26,7 +64,8 @@ from operator import attrgetter
 from typing import Any, Literal, Protocol
 
 from .._call import CallInfo, Usage
-from ..errors import QuotaExhaustedError, ValidationError
+from .._secrets import redact
+from ..errors import PlanConflictError, QuotaExhaustedError, ValidationError
 from ..limits.plans import Plan, Quota, QuotaPeriod, QuotaPolicy, QuotaUnit
 from . import prices
 from .periods import DEFAULT_TIMEZONE, period_key, resets_at
@@ -109,7 +148,7 @@ _row_values = attrgetter(*(f.name for f in fields(Row)))
 
 @dataclass(frozen=True, slots=True)
 class Track:
-    """A quota as the ledger applies it (a plan :class:`Quota`, or the implicit monthly row)."""
+    """A quota as the ledger applies it (a plan `Quota`, or the implicit monthly row)."""
 
     name: str
     unit: QuotaUnit
@@ -151,11 +190,16 @@ class Entry:
         )
 
 
+#: One hold: the row key it was checked against, and how much of that quota it keeps aside.
+Hold = tuple[tuple[str, str, str, str], float]
+
+
 @dataclass(slots=True)
 class LedgerReservation:
-    """A counted call (implements :class:`~coze_client.ledger.base.Reservation`).
+    """A held or counted call (implements `Reservation`).
 
-    It is already durable when ``reserve`` returns; ``settle`` or ``cancel`` closes it once.
+    ``state`` is ``"held"`` after ``hold`` (nothing written), ``"open"`` once marked (counted, durably),
+    then ``"settled"`` or ``"cancelled"``; ``settle`` or ``cancel`` closes it once.
     """
 
     id: str
@@ -164,16 +208,20 @@ class LedgerReservation:
     model: str | None
     points: int
     entries: tuple[Entry, ...]
-    state: Literal["open", "settled", "cancelled"] = "open"
+    state: Literal["held", "open", "settled", "cancelled"] = "open"
+    call: CallInfo | None = None
+    holds: tuple[Hold, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class QuotaEvent:
     """A quota crossed a warning threshold (e.g. 0.8 or 1.0 of its limit).
 
-    Example:
-        >>> def on_threshold(event: QuotaEvent) -> None:
-        ...     print(f"{event.quota}: {event.fraction:.0%} used, resets {event.resets_at}")
+    Examples:
+        ```python
+        def on_threshold(event: QuotaEvent) -> None:
+            print(f"{event.quota}: {event.fraction:.0%} used, resets {event.resets_at}")
+        ```
     """
 
     provider: str
@@ -194,7 +242,7 @@ class QuotaEvent:
 
 @dataclass(frozen=True, slots=True)
 class SnapshotRow:
-    """One line of :meth:`snapshot`: a quota bucket, how much of it is used and what it cost."""
+    """One line of `snapshot`: a quota bucket, how much of it is used and what it cost."""
 
     provider: str
     account: str
@@ -245,21 +293,40 @@ class Binding:
 class QuotaBook:
     """Which plan applies to which (provider, account), and which rows a call touches.
 
-    Bind a plan to one account, or to every account of its provider with ``account="*"``.
+    A plan is bound per provider and account. ``account`` is a name, ``"<name>:*"`` (every
+    sub-account ``<name>:<x>``: EasyDL files each published API as ``<name>:<service>``), or ``"*"``
+    (every account of the provider without a binding of its own). Lookup takes the most specific:
+    the account, then its ``<name>:*``, then ``"*"``. Binding a *different* plan to a key that
+    already has one raises `PlanConflictError`: one account has one plan,
+    and the last bind must never silently switch another client's guard off.
     """
 
     bindings: dict[tuple[str, str], Binding] = field(default_factory=dict)
 
     def bind(self, provider: str, account: str, plan: Plan | None, key_mode: prices.KeyMode = "gptbots") -> None:
-        tracks = tuple(Track.from_quota(q) for q in plan.quotas) if plan else ()
+        # Quotas the client cannot see (Quota.counted False) are shown by `usage`, never counted or guarded.
+        tracks = tuple(Track.from_quota(q) for q in plan.quotas if q.counted) if plan else ()
         names = [t.name for t in tracks]
         if USAGE_QUOTA in names or len(set(names)) != len(names):
             raise ValidationError(f"plan quota names must be unique and not {USAGE_QUOTA!r}: {names}")
+        bound = self.bindings.get((provider, account))
+        if bound is not None and (bound.plan != plan or bound.key_mode != key_mode):
+            same = bound.plan == plan
+            raise PlanConflictError(
+                provider, account, _plan_name(bound.plan, bound.key_mode if same else None),
+                _plan_name(plan, key_mode if same else None),
+            )
         tz = plan.timezone if plan else DEFAULT_TIMEZONE
         self.bindings[(provider, account)] = Binding(tracks, tz, key_mode, plan)
 
     def binding(self, provider: str, account: str) -> Binding:
-        found = self.bindings.get((provider, account)) or self.bindings.get((provider, "*"))
+        found = self.bindings.get((provider, account))
+        if found is None:
+            base, sep, _ = account.rpartition(":")
+            if sep:
+                found = self.bindings.get((provider, base + ":*"))
+            if found is None:
+                found = self.bindings.get((provider, "*"))
         return found or Binding((), DEFAULT_TIMEZONE, "gptbots")
 
     def track(self, provider: str, account: str, quota: str) -> tuple[Track, str] | None:
@@ -273,11 +340,38 @@ class QuotaBook:
         return None
 
     def entries_for(self, call: CallInfo, now: datetime) -> tuple[Entry, ...]:
+        """Every row ``call`` counts in at ``now``: its plan's quotas, then the implicit monthly row."""
         b = self.binding(call.provider, call.account)
         currency = prices.currency_for(call.provider)
         tracks = [t for t in b.tracks if call.in_group(t.group)]
         tracks.append(usage_track(call.provider))
         return tuple(Entry(t, period_key(t.period, now, b.timezone), b.timezone, currency) for t in tracks)
+
+    def guards_for(self, call: CallInfo, now: datetime) -> tuple[Entry, ...]:
+        """The rows that may refuse ``call`` (``block`` quotas with a limit): what a hold checks."""
+        b = self.binding(call.provider, call.account)
+        if not b.tracks:
+            return ()
+        currency = prices.currency_for(call.provider)
+        return tuple(
+            Entry(t, period_key(t.period, now, b.timezone), b.timezone, currency)
+            for t in b.tracks
+            if t.policy == "block" and t.limit is not None and call.in_group(t.group)
+        )
+
+    def usage_guarded(self, provider: str, account: str) -> bool:
+        """True when a quota of the bound plan watches what a settlement adds (tokens, credits, points).
+
+        Settlements of such accounts are written before ``settle`` returns (the next check reads them);
+        the others (calls quotas only) may be written in batches.
+        """
+        return any(t.unit != "calls" and t.limit is not None and t.policy != "allow"
+                   for t in self.binding(provider, account).tracks)
+
+
+def _plan_name(plan: Plan | None, key_mode: str | None = None) -> str:
+    name = "no plan" if plan is None else plan.name
+    return name if key_mode is None else f"{name} (key_mode {key_mode!r})"
 
 
 def usage_track(provider: str) -> Track:
@@ -308,32 +402,75 @@ def _crossings(row: Row, before: float, thresholds: Sequence[float], out: list[Q
             )
 
 
-def reserve_in(
-    store: Store, book: QuotaBook, call: CallInfo, now: datetime, thresholds: Sequence[float]
-) -> tuple[LedgerReservation, list[QuotaEvent]]:
-    """Check every quota ``call`` falls under, then count it in all of them (or in none)."""
-    entries = book.entries_for(call, now)
-    provider, account = call.provider, call.account
-    rows = [_load(store, e, provider, account) for e in entries]
+def _over(row: Row, call: CallInfo, held: float) -> bool:
+    """True when ``row`` (a block quota) cannot cover ``call`` on top of ``held`` kept for others."""
+    assert row.limit is not None
+    if row.unit == "calls":
+        return row.used + held + 1 > row.limit
+    if row.unit == "points" and call.points:  # EasyDL: the call's points are known before sending
+        return row.used + held + call.points > row.limit
+    # tokens, credits, points charged server-side: known after, so refuse once the line is reached
+    return row.used >= row.limit
+
+
+def _refuse(row: Row, call: CallInfo, held: float) -> QuotaExhaustedError:
+    assert row.limit is not None
+    return QuotaExhaustedError(
+        provider=call.provider,
+        account=call.account,
+        quota=row.quota,
+        used=row.used + held,
+        limit=row.limit,
+        resets_at=resets_at(row.period, row.period_key, row.timezone),
+        lockout=row.lockout,
+    )
+
+
+def hold_amount(row: Row, call: CallInfo) -> float:
+    """What a held ``call`` keeps aside in ``row``'s quota (0 when only known after the call)."""
+    if row.unit == "calls":
+        return 1.0
+    if row.unit == "points" and call.points:
+        return float(call.points)
+    return 0.0
+
+
+def check_hold(rows: Sequence[Row], call: CallInfo, held: dict[tuple[str, str, str, str], float]) -> tuple[Hold, ...]:
+    """Refuse ``call`` now when counted plus ``held`` calls fill a guard; else what its hold keeps aside."""
+    holds: list[Hold] = []
     for row in rows:
         if row.limit is None or row.policy != "block":
             continue
-        if row.unit == "calls":
-            over = row.used + 1 > row.limit
-        elif row.unit == "points" and call.points:  # EasyDL: the call's points are known before sending
-            over = row.used + call.points > row.limit
-        else:  # tokens, credits, points charged server-side: known after, so refuse once the line is reached
-            over = row.used >= row.limit
-        if over:
-            raise QuotaExhaustedError(
-                provider=provider,
-                account=account,
-                quota=row.quota,
-                used=row.used,
-                limit=row.limit,
-                resets_at=resets_at(row.period, row.period_key, row.timezone),
-                lockout=row.lockout,
-            )
+        others = held.get(row.key, 0.0)
+        if _over(row, call, others):
+            raise _refuse(row, call, others)
+        amount = hold_amount(row, call)
+        if amount:
+            holds.append((row.key, amount))
+    return tuple(holds)
+
+
+def mark_in(
+    store: Store,
+    res: LedgerReservation,
+    entries: tuple[Entry, ...],
+    now: datetime,
+    thresholds: Sequence[float],
+    *,
+    check: bool = True,
+) -> list[QuotaEvent]:
+    """Count the call of ``res`` in every row of ``entries`` (or in none): it may leave from now on.
+
+    ``check=False`` counts it even past a limit: a call that may already have reached the server.
+    """
+    call = res.call
+    assert call is not None
+    provider, account = res.provider, res.account
+    rows = [_load(store, e, provider, account) for e in entries]
+    if check:
+        for row in rows:
+            if row.limit is not None and row.policy == "block" and _over(row, call, 0.0):
+                raise _refuse(row, call, 0.0)
     events: list[QuotaEvent] = []
     stamp = now.timestamp()
     for row in rows:
@@ -343,7 +480,37 @@ def reserve_in(
         row.updated_at = stamp
         store.put(row)
         _crossings(row, before, thresholds, events)
-    res = LedgerReservation(secrets.token_hex(16), provider, account, call.model, call.points, entries)
+    return events
+
+
+_ID_PREFIX = secrets.token_hex(8)  # unique per process (Redis keeps ids of every host in one set)
+_ids = itertools.count()
+
+
+def _new_prefix() -> None:
+    global _ID_PREFIX
+    _ID_PREFIX = secrets.token_hex(8)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_prefix)  # a forked child must not repeat its parent's ids
+
+
+def new_reservation(call: CallInfo) -> LedgerReservation:
+    """A held reservation of ``call`` (nothing counted yet)."""
+    return LedgerReservation(
+        f"{_ID_PREFIX}{next(_ids):x}", call.provider, call.account, call.model, call.points, (), "held", call
+    )
+
+
+def reserve_in(
+    store: Store, book: QuotaBook, call: CallInfo, now: datetime, thresholds: Sequence[float]
+) -> tuple[LedgerReservation, list[QuotaEvent]]:
+    """Check every quota ``call`` falls under, then count it in all of them (or in none): hold and mark at once."""
+    res = new_reservation(call)
+    res.entries = book.entries_for(call, now)
+    events = mark_in(store, res, res.entries, now, thresholds)
+    res.state = "open"
     return res, events
 
 
@@ -356,6 +523,9 @@ def _load(store: Store, entry: Entry, provider: str, account: str) -> Row:
     # The bound plan is the truth (limits can be overridden); stored copies are for readers without it.
     row.unit, row.limit, row.policy, row.lockout, row.timezone = t.unit, t.limit, t.policy, t.lockout, entry.timezone
     return row
+
+
+load_row = _load
 
 
 def _rows_of(store: Store, res: LedgerReservation) -> list[Row]:
@@ -420,6 +590,8 @@ def _cost(
     res: LedgerReservation, rows: list[Row], usage: Usage, billable: float, units: float, key_mode: prices.KeyMode
 ) -> float:
     provider = res.provider
+    if not prices.currency_for(provider):
+        return 0.0  # no published prices (Coze): estimate_cost would say 0
     if provider == "easydl":
         month = next((r for r in rows if r.quota == USAGE_QUOTA), None)
         before = month.billable if month else 0.0
@@ -504,7 +676,9 @@ def build_snapshot(
             continue
         out[row.key] = row
     for (prov, acct), binding in book.bindings.items():
-        if acct == "*" or (provider is not None and prov != provider) or (account is not None and acct != account):
+        if acct.endswith("*") or (provider is not None and prov != provider):
+            continue
+        if account is not None and acct != account:
             continue
         for track in binding.tracks:
             entry = Entry(
@@ -532,8 +706,20 @@ def emit(events: list[QuotaEvent], callback: Callable[[QuotaEvent], object] | No
             ev.policy,
         )
         if callback is not None:
-            results.append(callback(ev))
+            try:
+                results.append(callback(ev))
+            except Exception as exc:  # the user's code: log it, keep the count
+                callback_failed(exc)
     return results
+
+
+def callback_failed(exc: BaseException) -> None:
+    """Log an exception of the user's ``on_threshold`` callback (it never changes what is counted)."""
+    logger.error(
+        "on_threshold callback failed with %s: %s (ignored: the call is counted and goes on)",
+        type(exc).__name__,
+        redact(str(exc)),
+    )
 
 
 def now_utc() -> datetime:

@@ -1,15 +1,19 @@
 """The seam between the corridor and any usage-ledger backend (memory, sqlite, redis).
 
-The corridor calls, for every attempt::
+The corridor calls, for every attempt:
 
-    reservation = await ledger.reserve(call)        # may raise QuotaExhaustedError; durable before return
-    ...send...
-    await ledger.settle(reservation, usage)          # the attempt may have reached the server
-    # or
-    await ledger.cancel(reservation)                 # it certainly never left (connect refused, ...)
+```python
+reservation = await ledger.reserve(call)        # may raise QuotaExhaustedError; durable before return
+...send...
+await ledger.settle(reservation, usage)          # the attempt may have reached the server
+# or
+await ledger.cancel(reservation)                 # it certainly never left (connect refused, ...)
+```
 
 A reservation counts as a call from the moment ``reserve`` returns, so a process killed at any
-instant never leaves the ledger counting fewer calls than reached the server.
+instant never leaves the ledger counting fewer calls than reached the server. Ledgers that are
+also `Marking` split ``reserve`` into ``hold`` (before the limiter wait) and ``mark`` (just
+before the send), so a call killed while it waits is never counted.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from typing import Protocol, runtime_checkable
 from .._call import CallInfo, Usage
 from ..limits.plans import Plan
 
-__all__ = ["PlanAware", "Reservation", "UsageLedger"]
+__all__ = ["Marking", "PlanAware", "Reservation", "UsageLedger"]
 
 
 @runtime_checkable
@@ -51,13 +55,40 @@ class UsageLedger(Protocol):
 
 
 @runtime_checkable
+class Marking(Protocol):
+    """A ledger that counts a call in two steps, so a call that waits is not counted while it waits.
+
+    The corridor, for every attempt:
+
+    ```python
+    reservation = await ledger.hold(call)   # before the limiter wait; QuotaExhaustedError at once
+    ...limiter wait...
+    await ledger.mark(reservation)           # just before the send: counted, durably
+    ...send...; settle or cancel as above
+    ```
+
+    ``cancel`` of a held (unmarked) reservation gives back its place; nothing was counted.
+    """
+
+    async def hold(self, call: CallInfo) -> Reservation:
+        """Keep a place for ``call`` (nothing counted), or refuse it with QuotaExhaustedError."""
+        ...
+
+    async def mark(self, reservation: Reservation) -> None:
+        """Count the held call: it may reach the server from now on. Durable when this returns."""
+        ...
+
+
+@runtime_checkable
 class PlanAware(Protocol):
     """A ledger that can be told which plan's quotas apply to an account.
 
-    The client does, once per (provider, account) it talks as::
+    The client does, once per (provider, account) it talks as:
 
-        if isinstance(ledger, PlanAware):
-            ledger.bind("coze", account, plan)
+    ```python
+    if isinstance(ledger, PlanAware):
+        ledger.bind("coze", account, plan)
+    ```
     """
 
     def bind(self, provider: str, account: str, plan: Plan | None) -> None:

@@ -1,16 +1,18 @@
 """Read Coze's benefits response into used counts (truth fed back from the server).
 
-``GET /v1/commerce/benefit/benefits/get`` (coze-api.md §2.4) answers with ``data.basic_info.user_level``
+``GET /v1/commerce/benefit/benefits/get`` (the Coze API overview) answers with ``data.basic_info.user_level``
 and ``data.benefit_info[]``; each entry has ``benefit_type``, ``resource_id`` and the blocks ``basic``,
 ``extra[]`` and ``effective``, each ``{status, item_info{strategy, total, used, start_at, end_at}}``.
 These functions are pure: the client makes the HTTP call and hands over the parsed JSON.
 
-Example:
-    >>> body = {"code": 0, "data": {"basic_info": {"user_level": "free"}, "benefit_info": [
-    ...     {"benefit_type": "api_call", "resource_id": "all",
-    ...      "effective": {"status": "valid", "item_info": {"total": 500, "used": 123}}}]}}
-    >>> quota_updates_from_benefits(body, {"api_call": "free_calls"})
-    {'free_calls': 123.0}
+Examples:
+    ```python
+    body = {"code": 0, "data": {"basic_info": {"user_level": "free"}, "benefit_info": [
+        {"benefit_type": "api_call", "resource_id": "all",
+         "effective": {"status": "valid", "item_info": {"total": 500, "used": 123}}}]}}
+    quota_updates_from_benefits(body, {"api_call": "free_calls"})
+    # {'free_calls': 123.0}
+    ```
 """
 
 from __future__ import annotations
@@ -103,7 +105,7 @@ def parse_benefits(body: Mapping[str, Any]) -> list[BenefitItem]:
 
 
 def quota_updates_from_benefits(body: Mapping[str, Any], mapping: Mapping[str, str]) -> dict[str, float]:
-    """Used counts per ledger quota, for :meth:`set_used`.
+    """Used counts per ledger quota, for `set_used`.
 
     ``mapping`` maps ``"benefit_type"`` or ``"benefit_type:resource_id"`` to a quota name. Per entry the
     ``effective`` block wins, else ``basic``; blocks without a ``used`` figure are skipped.

@@ -1,18 +1,20 @@
 """Pick a ledger backend by URL.
 
 =========================  =====================================================
-``None`` / ``"sqlite://"``  :class:`SqliteLedger` at :func:`default_ledger_path`
-``"sqlite:///abs/path"``    :class:`SqliteLedger` at ``/abs/path``
-``"memory://"``             :class:`MemoryLedger`
-``"none://"``               :class:`NullLedger` (counts nothing; refuses plans with blocking quotas)
-``"redis://..."``           a backend registered with :func:`register_ledger_backend`
+``None`` / ``"sqlite://"``  `SqliteLedger` at `default_ledger_path`
+``"sqlite:///abs/path"``    `SqliteLedger` at ``/abs/path``
+``"memory://"``             `MemoryLedger`
+``"none://"``               `NullLedger` (counts nothing; refuses plans with blocking quotas)
+``"redis://..."``           a backend registered with `register_ledger_backend`
 a ledger instance           used as it is (plans are bound to it)
 =========================  =====================================================
 
-Other schemes can be added with :func:`register_ledger_backend`.
+Other schemes can be added with `register_ledger_backend`.
 
-Example:
-    >>> ledger = build_ledger("memory://", plans=get_plan("coze.personal_free"), account="team-a")
+Examples:
+    ```python
+    ledger = build_ledger("memory://", plans=get_plan("coze.personal_free"), account="team-a")
+    ```
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def build_ledger(
     """The ledger ``url`` names, with ``plans`` bound to ``account`` (``"*"``: every account).
 
     ``options`` go to the backend (``clock``, ``thresholds``, ``on_threshold``, sqlite ``executor`` ...).
-    Raises :class:`~coze_client.errors.ValidationError` for an unknown or unavailable scheme.
+    Raises `ValidationError` for an unknown or unavailable scheme.
     """
     ledger: UsageLedger
     if url is None or not isinstance(url, str):

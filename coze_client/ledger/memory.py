@@ -1,9 +1,11 @@
 """An in-process ledger: exact across the tasks of one process, forgotten when it exits.
 
-Example:
-    >>> ledger = MemoryLedger(get_plan("coze.personal_free"))
-    >>> res = await ledger.reserve(call)          # QuotaExhaustedError at the 501st call
-    >>> await ledger.settle(res, usage)
+Examples:
+    ```python
+    ledger = MemoryLedger(get_plan("coze.personal_free"))
+    res = await ledger.reserve(call)          # QuotaExhaustedError at the 501st call
+    await ledger.settle(res, usage)
+    ```
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ class _DictStore:
 class MemoryLedger(BaseLedger):
     """A ledger in a dict. Atomic under a lock; no I/O, so it runs in the event loop directly.
 
-    Takes the same arguments as :class:`~coze_client.ledger.BaseLedger` (plans, clock, thresholds,
+    Takes the same arguments as `BaseLedger` (plans, clock, thresholds,
     on_threshold).
     """
 

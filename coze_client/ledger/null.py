@@ -3,9 +3,11 @@
 It refuses to be bound to a plan with a ``block`` quota (the Coze free plan's 500-call lock-out, say):
 switching the ledger off must never switch a guard off by accident.
 
-Example:
-    >>> from coze_client import AsyncCoze
-    >>> coze = AsyncCoze(token="pat_example_token_0000", plan="coze.personal_paid", ledger="none://")
+Examples:
+    ```python
+    from coze_client import AsyncCoze
+    coze = AsyncCoze(token="pat_example_token_0000", plan="coze.personal_paid", ledger="none://")
+    ```
 """
 
 from __future__ import annotations
@@ -42,6 +44,13 @@ class NullLedger:
     async def reserve(self, call: CallInfo) -> _NullReservation:
         """Nothing to count."""
         return _RESERVATION
+
+    async def hold(self, call: CallInfo) -> _NullReservation:
+        """Nothing to keep aside."""
+        return _RESERVATION
+
+    async def mark(self, reservation: object) -> None:
+        """Nothing to count."""
 
     async def settle(self, reservation: object, usage: Usage | None = None) -> None:
         """Nothing to record."""

@@ -1,14 +1,16 @@
 """Quota periods: which bucket a moment falls in, and when that bucket resets.
 
 Periods are calendar periods in the provider's timezone (``Asia/Shanghai`` unless the plan says
-otherwise; plans.md: "Per day quotas reset at the start of the provider's calendar day"). A day
+otherwise; the pricing pages: "Per day quotas reset at the start of the provider's calendar day"). A day
 bucket is keyed ``"2026-11-25"``, a month bucket ``"2026-11"``, the lifetime bucket ``"ever"``.
 
-Example:
-    >>> from datetime import datetime, timezone
-    >>> now = datetime(2026, 11, 30, 16, 0, tzinfo=timezone.utc)   # 00:00 on Dec 1st in Shanghai
-    >>> period_key("month", now, "Asia/Shanghai")
-    '2026-12'
+Examples:
+    ```python
+    from datetime import datetime, timezone
+    now = datetime(2026, 11, 30, 16, 0, tzinfo=timezone.utc)   # 00:00 on Dec 1st in Shanghai
+    period_key("month", now, "Asia/Shanghai")
+    # '2026-12'
+    ```
 """
 
 from __future__ import annotations
@@ -58,9 +60,11 @@ def period_of_key(key: str) -> QuotaPeriod:
 def resets_at(period: QuotaPeriod, key: str, tz: str = DEFAULT_TIMEZONE) -> datetime | None:
     """When the bucket ``key`` ends (local midnight, or the 1st of the next month); None for ``ever``.
 
-    Example:
-        >>> resets_at("day", "2026-11-25").isoformat()
-        '2026-11-26T00:00:00+08:00'
+    Examples:
+        ```python
+        resets_at("day", "2026-11-25").isoformat()
+        # '2026-11-26T00:00:00+08:00'
+        ```
     """
     if period == "ever":
         return None

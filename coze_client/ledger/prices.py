@@ -1,21 +1,23 @@
 """Price tables and cost estimates, kept in ONE place.
 
-Every figure comes from ``shared/reference/plans.md`` (the project's source of truth):
+Every figure comes from the providers' public pricing pages:
 
-* Tongyi Xingchen: yuan per 1000 tokens, input / output, per model (plans.md "Alibaba Tongyi Xingchen").
+* Tongyi Xingchen: yuan per 1000 tokens, input / output, per model (Xingchen pricing page).
 * GPTBots: credits per 1000 tokens, input / output, per model and key mode; $10 = 1000 credits
-  (plans.md "GPTBots — credits").
+  (GPTBots credits page).
 * Baidu EasyDL: points per call type; 1 point = 0.001 yuan; monthly tiered yuan price on the month's
-  cumulative paid points; point packs (plans.md "Baidu EasyDL").
+  cumulative paid points; point packs (Baidu EasyDL pricing page).
 
-Money is computed with :class:`~decimal.Decimal` so the documented examples come out exact
+Money is computed with `Decimal` so the documented examples come out exact
 (2,000,000 paid EasyDL points in a month cost exactly 1800 yuan).
 
-Example:
-    >>> easydl_month_cost(2_000_000)
-    Decimal('1800.0000')
-    >>> xingchen_cost("xingchen-plus", 1000, 500)
-    Decimal('0.010')
+Examples:
+    ```python
+    easydl_month_cost(2_000_000)
+    # Decimal('1800.0000')
+    xingchen_cost("xingchen-plus", 1000, 500)
+    # Decimal('0.010')
+    ```
 """
 
 from __future__ import annotations
@@ -210,9 +212,11 @@ def gptbots_credits(model: str, input_tokens: int, output_tokens: int, key_mode:
 
     Prefer the ``usage.credits.total_credits`` the response reports; this is for estimates.
 
-    Example:
-        >>> gptbots_credits("OpenAI GPT-4.1-1M", 1000, 1000)
-        Decimal('1.10')
+    Examples:
+        ```python
+        gptbots_credits("OpenAI GPT-4.1-1M", 1000, 1000)
+        # Decimal('1.10')
+        ```
     """
     try:
         price = GPTBOTS_CREDITS[_gptbots_key(model)][key_mode]
@@ -239,9 +243,11 @@ def easydl_tiered_cost(month_points_before: float, points: float) -> Decimal:
 
     The tier is chosen by the month's cumulative count, so a call straddling 1,000,000 is split.
 
-    Example:
-        >>> easydl_tiered_cost(999_998, 4)   # 2 points at 0.001, 2 at 0.0008
-        Decimal('0.0036')
+    Examples:
+        ```python
+        easydl_tiered_cost(999_998, 4)   # 2 points at 0.001, 2 at 0.0008
+        # Decimal('0.0036')
+        ```
     """
     start = Decimal(str(month_points_before))
     left = Decimal(str(points))
@@ -283,9 +289,11 @@ def estimate_cost(
 
     Free allowances are the ledger's business: pass only the billable tokens / points.
 
-    Example:
-        >>> estimate_cost("easydl", points=2_000_000)
-        Cost(amount=Decimal('1800.0000'), currency='yuan')
+    Examples:
+        ```python
+        estimate_cost("easydl", points=2_000_000)
+        # Cost(amount=Decimal('1800.0000'), currency='yuan')
+        ```
     """
     currency = currency_for(provider)
     amount = Decimal(0)

@@ -1,6 +1,6 @@
 """A ledger shared by every process on every host through one Redis server.
 
-The quota rules are not written again here: the functions of :mod:`coze_client.ledger._core`
+The quota rules are not written again here: the functions of `coze_client.ledger._core`
 (``reserve_in``, ``settle_in``, ``cancel_in``, ``set_used_in``) run against the rows exactly as in
 the memory and sqlite backends. What this module adds is the transaction around them:
 
@@ -14,11 +14,13 @@ the memory and sqlite backends. What this module adds is the transaction around 
   they run one after another on the same rows and are written by one compare-and-set, so 50
   concurrent callers cost about what one does, and conflicts happen only between processes.
   (``WATCH``/``MULTI`` would do the same in three round trips per step, holding a connection.)
-* **Reserve before send.** ``reserve`` returns once ``EXEC`` has been acknowledged. Durability
+* **Mark before send.** A ``hold`` (before the limiter wait) writes nothing; ``mark`` (just
+  before the send) and ``reserve`` return once the compare-and-set has been acknowledged, so a
+  client killed while its calls queue counts none of them (the rules: `._core`). Durability
   beyond that is Redis's own: run it with ``appendonly yes`` and ``appendfsync always`` (or
   ``everysec`` and accept up to a second of counts on a power loss); see ``docs/fleet.md``.
-* **Crashed clients.** A reservation counts as a call from the moment it is made; ``settle`` only
-  adds what the response reported. Open reservations are kept in a sorted set; one that was never
+* **Crashed clients.** A marked reservation counts as a call; ``settle`` only adds what the
+  response reported. Open reservations are kept in a sorted set; one that was never
   settled expires after ``reservation_ttl`` and stays counted (never an under-count), and a late
   ``cancel`` of an expired or unknown reservation gives nothing back.
 * **Keys** ``<prefix>:ledger:{<provider>:<account>}:row:<quota>:<period>`` (JSON of the row; parts
@@ -26,16 +28,18 @@ the memory and sqlite backends. What this module adds is the transaction around 
   ``...:open``. Lifetime ("ever") rows are kept; day rows expire ``keep_days`` after their period
   ends, month rows ``keep_months`` x 31 days after; the open set expires with its last reservation.
 * **Redis unavailable.** ``on_unavailable="closed"`` (default) refuses with
-  :class:`~coze_client.errors.BackendUnavailableError`: better no call than a lock-out.
+  `BackendUnavailableError`: better no call than a lock-out.
   ``"open"`` lets calls through uncounted (for plans without lock-out quotas). A ``settle`` that
   cannot be written is kept and written when Redis answers again (the call itself already
   counts); a ``cancel`` that cannot be written keeps the call counted.
 
-Example:
-    >>> ledger = RedisLedger("redis://127.0.0.1:6379/0", get_plan("coze.personal_free"))  # doctest: +SKIP
-    >>> res = await ledger.reserve(call)         # QuotaExhaustedError at the 501st call, fleet-wide
-    >>> await ledger.settle(res, usage)
-    >>> await ledger.aclose()
+Examples:
+    ```python
+    ledger = RedisLedger("redis://127.0.0.1:6379/0", get_plan("coze.personal_free"))
+    res = await ledger.reserve(call)         # QuotaExhaustedError at the 501st call, fleet-wide
+    await ledger.settle(res, usage)
+    await ledger.aclose()
+    ```
 """
 
 from __future__ import annotations
@@ -52,7 +56,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal, TypeVar, cast
 
-import redis.asyncio as aioredis
+from ..errors import needs_extra
+
+with needs_extra("redis", "The Redis ledger"):
+    import redis.asyncio as aioredis
 
 from .._call import CallInfo, Usage
 from .._secrets import redact
@@ -79,7 +86,7 @@ _FIELDS = tuple(f.name for f in dataclasses.fields(Row))
 class _Op:
     """What the current transaction is for: the rows it will touch and the reservation it closes."""
 
-    kind: Literal["reserve", "settle", "cancel"]
+    kind: Literal["hold", "mark", "settle", "cancel"]
     keys: tuple[Key, ...]
     res_id: str | None = None
 
@@ -214,9 +221,12 @@ class RedisLedger(BaseLedger):
 
     Args:
         url: ``redis://[:password@]host:port/db`` (or ``rediss://``), or a ``redis.asyncio.Redis``
-            client you own (not closed by :meth:`aclose`). The options from ``prefix`` on may also
+            client you own (not closed by `aclose`). The options from ``prefix`` on may also
             be given in the URL's query (``?prefix=myapp&keep_days=90``); keywords win.
-        plans, clock, thresholds, on_threshold: see :class:`~coze_client.ledger.BaseLedger`.
+        plans: see `BaseLedger`.
+        clock: see `BaseLedger`.
+        thresholds: see `BaseLedger`.
+        on_threshold: see `BaseLedger`.
         prefix: namespace of every key (``"coze-client"``).
         on_unavailable: ``"closed"`` (default: refuse calls while Redis is away) or ``"open"``.
         reservation_ttl: seconds (86400) after which a reservation never settled (its client
@@ -226,11 +236,15 @@ class RedisLedger(BaseLedger):
         timeout: connect timeout in seconds (1.0; reads get twice as long).
         reconnect_interval: after a failure, how long to refuse at once before trying Redis again (0.5 s).
 
-    Example:
-        >>> ledger = RedisLedger("redis://127.0.0.1:6379/0", get_plan("coze.personal_free"))
-        >>> res = await ledger.reserve(call)
-        >>> await ledger.settle(res, usage)
+    Examples:
+        ```python
+        ledger = RedisLedger("redis://127.0.0.1:6379/0", get_plan("coze.personal_free"))
+        res = await ledger.reserve(call)
+        await ledger.settle(res, usage)
+        ```
     """
+
+    backend = "redis"
 
     def __init__(
         self,
@@ -303,34 +317,60 @@ class RedisLedger(BaseLedger):
         return int((end + keep).timestamp())
 
     # -- the corridor's calls ---------------------------------------------------------------------
-    async def reserve(self, call: CallInfo) -> LedgerReservation:
-        """Count ``call`` in every quota it falls under, fleet-wide, or raise QuotaExhaustedError.
+    async def hold(self, call: CallInfo) -> LedgerReservation:
+        """Keep a place for ``call`` (nothing written), or raise QuotaExhaustedError against the fleet's count.
 
-        Raises :class:`~coze_client.errors.BackendUnavailableError` when Redis cannot be reached
+        Raises `BackendUnavailableError` when Redis cannot be reached
         (``on_unavailable="closed"``).
         """
         await self._flush()
         now = self._clock()
         keys = tuple(
-            (call.provider, call.account, e.track.name, e.period_key) for e in self._book.entries_for(call, now)
+            (call.provider, call.account, e.track.name, e.period_key) for e in self._book.guards_for(call, now)
         )
-        token = _OP.set(_Op("reserve", keys))
+        token = _OP.set(_Op("hold", keys))
         try:
-            return await super().reserve(call)
+            return await super().hold(call)
         except BackendUnavailableError:
             if self.on_unavailable == "closed":
                 raise
-            logger.debug(
-                "Redis ledger at %s unavailable: %s/%s call let through uncounted",
-                self._where,
-                call.provider,
-                call.account,
-            )
+            self._let_through(call)
             return LedgerReservation(
                 _OFFLINE + uuid.uuid4().hex, call.provider, call.account, call.model, call.points, ()
             )
         finally:
             _OP.reset(token)
+
+    async def mark(self, reservation: object) -> None:
+        """Count the held call fleet-wide (``EXEC`` acknowledged before this returns); it may leave from here on."""
+        if isinstance(reservation, LedgerReservation) and reservation.id.startswith(_OFFLINE):
+            return
+        res = reservation if isinstance(reservation, LedgerReservation) else None
+        keys: tuple[Key, ...] = ()
+        if res is not None and res.call is not None and res.state == "held":
+            keys = tuple(
+                (res.provider, res.account, e.track.name, e.period_key)
+                for e in self._book.entries_for(res.call, self._clock())
+            )
+        token = _OP.set(_Op("mark", keys, res.id if res is not None else None))
+        try:
+            await super().mark(reservation)
+        except BackendUnavailableError:
+            if self.on_unavailable == "closed" or res is None:
+                raise
+            self._let_through(res.call)
+            res.id = _OFFLINE + res.id
+            res.state = "open"
+        finally:
+            _OP.reset(token)
+
+    def _let_through(self, call: CallInfo | None) -> None:
+        logger.debug(
+            "Redis ledger at %s unavailable: %s/%s call let through uncounted",
+            self._where,
+            call.provider if call else "?",
+            call.account if call else "?",
+        )
 
     async def settle(self, reservation: object, usage: Usage | None = None) -> None:
         """Keep the reserved call and add its usage; kept for later when Redis is away (never raises for it)."""
@@ -339,11 +379,12 @@ class RedisLedger(BaseLedger):
             return
         await self._flush()
         token = _OP.set(_Op("settle", _keys_of(reservation), getattr(reservation, "id", None)))
+        was_open = isinstance(reservation, LedgerReservation) and reservation.state == "open"
         try:
             await super().settle(reservation, usage)
         except BackendUnavailableError:
             assert isinstance(reservation, LedgerReservation)
-            if reservation.state == "open":
+            if was_open:
                 # The call already counts; its usage is written when Redis answers again.
                 reservation.state = "settled"
                 self._pending.append((reservation, usage))
@@ -506,12 +547,12 @@ class RedisLedger(BaseLedger):
                 at = self._expire_at(row)
                 writes.append([index[key] + 1, _encode(row), at or 0])
             add, remove = [], []
-            for j, (kind, value) in zip(batch, outcomes, strict=True):
+            for j, (kind, _value) in zip(batch, outcomes, strict=True):
                 if kind != "ok" or j.op is None:
                     continue
-                if j.op.kind == "reserve" and isinstance(value, tuple) and isinstance(value[0], LedgerReservation):
-                    add.append(value[0].id)
-                elif j.op.res_id is not None:
+                if j.op.kind == "mark" and j.op.res_id is not None:
+                    add.append(j.op.res_id)  # counted from now on: open until settled or cancelled
+                elif j.op.kind != "hold" and j.op.res_id is not None:
                     remove.append(j.op.res_id)
             payload = {
                 "e": ["" if raw is None else raw for raw in raws],

@@ -12,35 +12,41 @@
 * Off the event loop: sqlite calls run on one dedicated thread per ledger (``executor="thread"``,
   the default, measured cheaper) or on ``asyncio.to_thread`` with a connection per worker thread
   (``executor="to_thread"``). See ``docs/performance.md`` (## Ledger).
-* Versioned schema: ``PRAGMA user_version`` and the ordered :data:`MIGRATIONS`.
+* Versioned schema: ``PRAGMA user_version`` and the ordered `MIGRATIONS`.
 
-Example:
-    >>> ledger = SqliteLedger("/tmp/ledger.sqlite3", get_plan("coze.personal_free"))
-    >>> res = await ledger.reserve(call)
-    >>> await ledger.settle(res, usage)
-    >>> await ledger.aclose()
+Examples:
+    ```python
+    ledger = SqliteLedger("/tmp/ledger.sqlite3", get_plan("coze.personal_free"))
+    res = await ledger.reserve(call)
+    await ledger.settle(res, usage)
+    await ledger.aclose()
+    ```
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
-from ..errors import ValidationError
+from .._sqlite import is_transient, open_wal, retry_transient
+from ..errors import LedgerError, ValidationError
 from ..limits.plans import Plan
 from ._base import BaseLedger, ThresholdCallback
-from ._core import Row, Store
+from ._core import QuotaEvent, Row, Store
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SqliteLedger", "default_ledger_path", "migrate"]
 
 T = TypeVar("T")
+logger = logging.getLogger("coze_client.ledger")
 Key = tuple[str, str, str, str]
 
 
@@ -159,6 +165,8 @@ def _values(row: Row) -> tuple[object, ...]:
 
 
 class _SqlStore:
+    """Rows read straight from a connection (a hold's check, outside any transaction)."""
+
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
 
@@ -167,19 +175,99 @@ class _SqlStore:
         return _row(found) if found else None
 
     def put(self, row: Row) -> None:
-        self.conn.execute(_PUT, _values(row))
+        raise AssertionError("a read-only step wrote a row")  # pragma: no cover
+
+
+class _CachedStore:
+    """Rows read through a cache of what this connection last saw (a hold's check, outside a transaction)."""
+
+    def __init__(self, conn: sqlite3.Connection, cache: dict[Key, Row]) -> None:
+        self.conn = conn
+        self.cache = cache
+
+    def get(self, key: Key) -> Row | None:
+        row = self.cache.get(key)
+        if row is None:
+            found = self.conn.execute(_GET, key).fetchone()
+            if not found:
+                return None
+            row = self.cache[key] = _row(found)
+        return row.copy()
+
+    def put(self, row: Row) -> None:
+        raise AssertionError("a read-only step wrote a row")  # pragma: no cover
+
+
+class _BatchStore:
+    """The rows inside one write transaction: a step sees the writes of the steps before it.
+
+    ``cache`` holds rows as this connection last wrote or read them, valid while no other connection
+    committed (``PRAGMA data_version`` unchanged): then a batch reads nothing from the file.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, shared: dict[Key, Row], cache: dict[Key, Row]) -> None:
+        self.conn = conn
+        self.shared = shared
+        self.cache = cache
+        self.pending: dict[Key, Row] = {}
+
+    def get(self, key: Key) -> Row | None:
+        row = self.pending.get(key) or self.shared.get(key) or self.cache.get(key)
+        if row is not None:
+            return row.copy()
+        found = self.conn.execute(_GET, key).fetchone()
+        if not found:
+            return None
+        row = self.cache[key] = _row(found)
+        return row.copy()
+
+    def put(self, row: Row) -> None:
+        self.pending[row.key] = row
+
+
+class _Job:
+    """One step of a batch; ``fut`` is None for a step nobody waits for (a batched settlement)."""
+
+    __slots__ = ("fn", "fut")
+
+    def __init__(self, fn: Callable[[Store], Any], fut: asyncio.Future[Any] | None) -> None:
+        self.fn = fn
+        self.fut = fut
+
+
+Outcome = tuple[bool, Any]
+
+#: Seconds a hold may trust rows this process confirmed current (a mark always re-reads under the lock):
+#: a quota another process used up in that moment is refused at the mark instead of at the hold. A hold
+#: that would be refused always asks sqlite first (a reset elsewhere is never a false refusal).
+HOLD_FRESHNESS = 0.05
+_BATCH_MAX = 512
+
+
+def _is_busy(exc: BaseException) -> bool:
+    return is_transient(exc)
 
 
 class SqliteLedger(BaseLedger):
     """A ledger in a sqlite file (the default backend).
 
     Args:
-        path: the database file; default :func:`default_ledger_path`.
-        plans, clock, thresholds, on_threshold: see :class:`~coze_client.ledger.BaseLedger`.
-        executor: ``"thread"`` (one dedicated thread and connection; default) or ``"to_thread"``.
+        path: the database file; default `default_ledger_path`.
+        plans: see `BaseLedger`.
+        clock: see `BaseLedger`.
+        thresholds: see `BaseLedger`.
+        on_threshold: see `BaseLedger`.
+        executor: where a write waits when another process holds the file's write lock:
+            ``"thread"`` (one dedicated thread and connection; default) or ``"to_thread"``.
         synchronous: sqlite ``synchronous`` pragma, ``"NORMAL"`` (survives process kills) or ``"FULL"``.
         busy_timeout: seconds to wait for another process's write lock before failing.
+        flush_interval: seconds a settlement nobody waits for may stay unwritten (batched with the
+            next write, or written after this long). A kill loses at most this much usage detail.
+        inline: write a lone step at once on the loop's thread when the file's lock is free (default);
+            ``False`` always queues steps for a shared batch (group commit).
     """
+
+    backend = "sqlite"
 
     def __init__(
         self,
@@ -192,29 +280,74 @@ class SqliteLedger(BaseLedger):
         executor: Literal["thread", "to_thread"] = "thread",
         synchronous: Literal["NORMAL", "FULL"] = "NORMAL",
         busy_timeout: float = 60.0,
+        flush_interval: float = 0.1,
+        inline: bool = True,
     ) -> None:
         super().__init__(plans, clock=clock, thresholds=thresholds, on_threshold=on_threshold)
         if executor not in ("thread", "to_thread"):
             raise ValidationError(f"executor must be 'thread' or 'to_thread', not {executor!r}")
         if synchronous not in ("NORMAL", "FULL"):
             raise ValidationError(f"synchronous must be 'NORMAL' or 'FULL', not {synchronous!r}")
+        if flush_interval < 0:
+            raise ValidationError(f"flush_interval must be >= 0, not {flush_interval!r}")
         self.path = Path(path).expanduser() if path is not None else default_ledger_path()
         self._mode = executor
         self._synchronous = synchronous
         self._busy_timeout = busy_timeout
+        self._flush_interval = flush_interval
         self._executor = (
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="coze-ledger") if executor == "thread" else None
         )
         self._local = threading.local()
         self._conns: list[sqlite3.Connection] = []
         self._init_lock = threading.Lock()
-        self._migrated = False
-        self._closed = False
+        self._opened = False
+        # The connection used on the event loop's thread: it never waits (busy_timeout 0); when another
+        # process holds the write lock, the batch goes to the worker thread, which does wait.
+        self._fast: sqlite3.Connection | None = None
+        self._fast_lock = threading.Lock()
+        self._cache: dict[Key, Row] = {}  # rows as the loop-thread connection last saw them
+        self._cache_version: int | None = None  # its data_version then
+        self._checked_at = 0.0  # when data_version last confirmed the cache (monotonic seconds)
+        self._jobs: list[_Job] = []
+        self._jobs_lock = threading.Lock()
+        self._flush_handle: asyncio.Handle | None = None
+        self._flush_loop: asyncio.AbstractEventLoop | None = None  # the loop the handle belongs to
+        self._flush_now = False
+        self._in_thread = False
+        self._inline = inline
+        self._crowded: asyncio.AbstractEventLoop | None = None  # a write ran inline in this turn of this loop
 
     def __repr__(self) -> str:
         return f"SqliteLedger({str(self.path)!r})"
 
-    # -- connections (always on a worker thread) ----------------------------------------------------
+    def _path_text(self) -> str:
+        return str(self.path)
+
+    # -- errors -------------------------------------------------------------------------------------
+    def _error(self, exc: BaseException) -> LedgerError:
+        """A LedgerError for a sqlite or file-system failure, naming the file and the fix."""
+        path = str(self.path)
+        if isinstance(exc, OSError) or "unable to open" in str(exc).lower():
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            message = (
+                f"the sqlite ledger cannot use {path}: {reason}. Set COZE_CLIENT_STATE_DIR to a writable "
+                "directory, or pass ledger='sqlite:///a/writable/file.sqlite3' (or ledger='memory://' to count "
+                "in memory only)"
+            )
+        elif _is_busy(exc):
+            message = (
+                f"the sqlite ledger at {path} stayed locked by another process for more than "
+                f"{self._busy_timeout:g}s ({exc}); retry, or give this process its own ledger file (ledger=)"
+            )
+        else:
+            message = (
+                f"the sqlite ledger at {path} failed: {type(exc).__name__}: {exc}. If the file is damaged, move "
+                "it away (a new one is created) or pass another ledger= (a path, 'memory://' or 'redis://...')"
+            )
+        return LedgerError(message, backend="sqlite", path=path)
+
+    # -- connections ------------------------------------------------------------------------------------
     def _prepare_file(self) -> None:
         path = self.path
         parent = path.parent
@@ -226,50 +359,308 @@ class SqliteLedger(BaseLedger):
             os.close(fd)
             os.chmod(path, 0o600)
 
+    def _connect(self, timeout: float) -> sqlite3.Connection:
+        """Open a WAL connection, retrying the open race of processes creating a fresh file together.
+
+        Switching a new file to WAL takes an exclusive lock that sqlite does not wait for (no busy
+        handler), so "database is locked" there only means another process is doing the same
+        (`coze_client._sqlite.open_wal` retries it, as for the sqlite limiter).
+        """
+        return open_wal(
+            str(self.path), timeout=timeout, synchronous=self._synchronous, deadline=max(self._busy_timeout, 1.0)
+        )
+
+    def _open_sync(self) -> None:
+        """Create the file, migrate it and open the loop-thread connection (once, on a worker thread)."""
+        with self._init_lock:
+            if self._opened:
+                return
+            if self._closed:
+                raise RuntimeError("closed")
+            try:
+                self._prepare_file()
+                conn = self._conn_unlocked()
+                retry_transient(lambda: migrate(conn), deadline=max(self._busy_timeout, 1.0))
+                self._fast = self._connect(0)
+                self._conns.append(self._fast)
+            except (OSError, sqlite3.Error) as exc:
+                raise self._error(exc) from None
+            self._opened = True
+
+    def _conn_unlocked(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect(self._busy_timeout)
+            self._conns.append(conn)
+            self._local.conn = conn
+        return conn
+
     def _conn(self) -> sqlite3.Connection:
+        """This worker thread's connection (waits up to ``busy_timeout`` for the write lock)."""
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is not None:
             return conn
-        if self._closed:
-            raise RuntimeError("the ledger is closed")
         with self._init_lock:
-            self._prepare_file()
-            conn = sqlite3.connect(self.path, timeout=self._busy_timeout, isolation_level=None, check_same_thread=False)
-            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-                conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute(f"PRAGMA synchronous={self._synchronous}")
-            if not self._migrated:
-                migrate(conn)
-                self._migrated = True
-            self._conns.append(conn)
-        self._local.conn = conn
-        return conn
+            try:
+                return self._conn_unlocked()
+            except (OSError, sqlite3.Error) as exc:
+                raise self._error(exc) from None
 
-    def _tx_sync(self, fn: Callable[[Store], T]) -> T:
-        conn = self._conn()
-        # IMMEDIATE takes the write lock before reading, so check-then-increment is atomic across processes.
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            result = fn(_SqlStore(conn))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        return result
+    async def _ensure_open(self) -> None:
+        if not self._opened:
+            self._check_open()
+            try:
+                await self._call(self._open_sync)
+            except RuntimeError:  # the executor was shut down by aclose meanwhile
+                self._check_open()
+                raise
 
     async def _call(self, fn: Callable[[], T]) -> T:
         if self._executor is not None:
             return await asyncio.get_running_loop().run_in_executor(self._executor, fn)
         return await asyncio.to_thread(fn)
 
+    # -- batches: group commit ----------------------------------------------------------------------
+    def _write(self, conn: sqlite3.Connection, jobs: list[_Job], *, wait: bool) -> list[Outcome] | None:
+        """Run ``jobs`` in one write transaction. None when ``wait`` is false and the lock is taken."""
+        try:
+            conn.execute("BEGIN IMMEDIATE")  # the write lock before reading: check-then-count is atomic
+            fast = conn is self._fast
+            version = conn.execute("PRAGMA data_version").fetchone()[0] if fast else None
+        except sqlite3.Error as exc:
+            if not wait and _is_busy(exc):
+                return None
+            return [(False, self._error(exc))] * len(jobs)
+        # The cache serves the loop-thread connection while no other connection committed meanwhile.
+        cache = self._cache if fast and version == self._cache_version else {}
+        if fast and cache is not self._cache:
+            self._cache.clear()
+            self._cache_version = version
+            cache = self._cache
+        if fast:
+            self._checked_at = time.monotonic()
+        shared: dict[Key, Row] = {}
+        outcomes: list[Outcome] = []
+        try:
+            for job in jobs:
+                store = _BatchStore(conn, shared, cache)
+                try:
+                    result = job.fn(store)
+                except sqlite3.Error:
+                    raise
+                except Exception as exc:  # e.g. QuotaExhaustedError: this step writes nothing
+                    outcomes.append((False, exc))
+                    continue
+                shared.update(store.pending)
+                outcomes.append((True, result))
+            if shared:
+                conn.executemany(_PUT, [_values(row) for row in shared.values()])
+            conn.execute("COMMIT")
+            if fast:
+                cache.update(shared)  # our own commit leaves data_version as it was
+            else:
+                self._cache_version = None  # another connection of ours wrote: the cache is stale
+        except BaseException as exc:
+            self._cache.clear()
+            self._cache_version = None
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            failure: BaseException = self._error(exc) if isinstance(exc, sqlite3.Error) else exc
+            return [(False, failure)] * len(jobs)
+        return outcomes
+
+    def _enqueue(self, fn: Callable[[Store], Any], fut: asyncio.Future[Any] | None) -> None:
+        with self._jobs_lock:
+            self._jobs.append(_Job(fn, fut))
+            now = fut is not None or len(self._jobs) >= _BATCH_MAX
+        self._schedule(asyncio.get_running_loop(), now)
+
+    def _schedule(self, loop: asyncio.AbstractEventLoop, now: bool) -> None:
+        handle = self._flush_handle
+        if handle is not None and self._flush_loop is not loop:
+            handle = None  # scheduled on another (maybe closed) loop: it may never run
+            self._flush_now = False
+        if handle is not None:
+            if self._flush_now or not now:
+                return  # a flush is already due at least as soon
+            handle.cancel()
+        self._flush_now = now
+        self._flush_loop = loop
+        self._flush_handle = loop.call_soon(self._flush) if now else loop.call_later(self._flush_interval, self._flush)
+
+    def _flush(self) -> None:
+        """Write every queued step in one transaction (on the loop's thread when the lock is free)."""
+        self._flush_handle = None
+        self._flush_now = False
+        if self._in_thread:
+            return  # the batch on the worker thread schedules the next one when it is done
+        with self._jobs_lock:
+            jobs, self._jobs = self._jobs, []
+        jobs = [j for j in jobs if j.fut is None or not j.fut.done()]  # a cancelled waiter: never run
+        if not jobs:
+            return
+        fast = self._fast
+        if fast is not None and self._fast_lock.acquire(blocking=False):
+            try:
+                outcomes = self._write(fast, jobs, wait=False)
+            finally:
+                self._fast_lock.release()
+            if outcomes is not None:
+                self._resolve(jobs, outcomes)
+                return
+        # Another process holds the write lock: wait for it on the worker thread, off the loop.
+        self._in_thread = True
+        loop = asyncio.get_running_loop()
+        task = loop.create_task(self._write_in_thread(jobs))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _write_in_thread(self, jobs: list[_Job]) -> None:
+        try:
+            outcomes = await self._call(lambda: self._write(self._conn(), jobs, wait=True) or [])
+        except BaseException as exc:  # LedgerError from the connection, executor shut down, cancelled
+            outcomes = [(False, exc if isinstance(exc, Exception) else self._error(sqlite3.Error(str(exc))))] * len(
+                jobs
+            )
+        finally:
+            self._in_thread = False
+        self._resolve(jobs, outcomes)
+        with self._jobs_lock:
+            more = bool(self._jobs)
+        if more:
+            self._schedule(asyncio.get_running_loop(), True)
+
+    def _resolve(self, jobs: list[_Job], outcomes: list[Outcome]) -> None:
+        for job, (ok, value) in zip(jobs, outcomes, strict=True):
+            fut = job.fut
+            if fut is None:
+                if ok:
+                    self._emit_later(value)
+                else:
+                    logger.error("usage of a settled call could not be written to %s: %s", self.path, value)
+                continue
+            if fut.done():
+                continue
+            if ok:
+                _set(fut, value, None)
+            else:
+                _set(fut, None, value)
+
+    async def _drain(self) -> None:
+        """Wait until every step queued so far is written."""
+        if not self._opened:
+            return
+        with self._jobs_lock:
+            pending = bool(self._jobs)
+        if pending or self._in_thread:
+            await self._transact(_nothing)
+
     # -- BaseLedger -----------------------------------------------------------------------------------
     async def _transact(self, fn: Callable[[Store], T]) -> T:
-        return await self._call(lambda: self._tx_sync(fn))
+        if not self._opened:
+            await self._ensure_open()
+        if self._inline:
+            done = self._write_inline(fn)
+            if done is not None:
+                ok, value = done
+                if ok:
+                    return cast(T, value)
+                raise value
+        fut: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._enqueue(fn, fut)
+        return await fut
+
+    def _uncrowd(self) -> None:
+        self._crowded = None
+
+    def _write_inline(self, fn: Callable[[Store], Any]) -> Outcome | None:
+        """Write ``fn`` (with the batched steps queued before it) right now, on the loop's thread.
+
+        Only when no batch is due or running, no other write ran inline in this turn of the loop and
+        no other process holds the write lock: then a caller alone pays one short transaction and no
+        trip through the event loop. None otherwise (the step joins the next batch, which overlapping
+        callers share: group commit).
+        """
+        loop = asyncio.get_running_loop()
+        if self._in_thread or self._fast is None or self._crowded is loop:
+            return None
+        if self._flush_now and self._flush_loop is loop:
+            return None
+        if not self._fast_lock.acquire(blocking=False):
+            return None
+        try:
+            with self._jobs_lock:
+                queued, self._jobs = self._jobs, []
+            job = _Job(fn, None)
+            jobs = [*queued, job]
+            outcomes = self._write(self._fast, jobs, wait=False)
+            if outcomes is None:  # another process writes: queue everything for the next batch
+                with self._jobs_lock:
+                    self._jobs[:0] = queued
+                return None
+        finally:
+            self._fast_lock.release()
+        # Another write in this same turn of the loop means callers overlap: they share the next batch.
+        self._crowded = loop
+        loop.call_soon(self._uncrowd)
+        self._resolve(jobs[:-1], outcomes[:-1])
+        return outcomes[-1]
+
+    async def _write_later(self, fn: Callable[[Store], list[QuotaEvent]]) -> list[QuotaEvent]:
+        if not self._opened:
+            await self._ensure_open()
+        self._enqueue(fn, None)
+        return []
+
+    async def _peek(self, fn: Callable[[Store], T], *, fresh: bool = False) -> T:
+        if not self._opened:
+            await self._ensure_open()
+        fast = self._fast
+        if fast is not None and self._fast_lock.acquire(blocking=False):
+            try:
+                # A hold's check is advisory (the mark checks again under the write lock): rows this
+                # connection confirmed current less than HOLD_FRESHNESS ago are read without asking sqlite.
+                now = time.monotonic()
+                if fresh or self._cache_version is None or now - self._checked_at > HOLD_FRESHNESS:
+                    version = fast.execute("PRAGMA data_version").fetchone()[0]
+                    if version != self._cache_version:
+                        self._cache.clear()
+                        self._cache_version = version
+                    self._checked_at = now
+                return fn(_CachedStore(fast, self._cache))
+            except sqlite3.Error as exc:
+                if not _is_busy(exc):
+                    raise self._error(exc) from None
+            finally:
+                self._fast_lock.release()
+
+        def read() -> T:
+            try:
+                return fn(_SqlStore(self._conn()))
+            except sqlite3.Error as exc:
+                raise self._error(exc) from None
+
+        return await self._call(read)
 
     async def _rows(self) -> list[Row]:
-        return await self._call(lambda: [_row(r) for r in self._conn().execute(_SELECT).fetchall()])
+        self._check_open()
+        await self._ensure_open()
+        await self._drain()
+
+        def read() -> list[Row]:
+            try:
+                return [_row(r) for r in self._conn().execute(_SELECT).fetchall()]
+            except sqlite3.Error as exc:
+                raise self._error(exc) from None
+
+        return await self._call(read)
 
     async def _delete(self, provider: str | None, account: str | None, quota: str | None) -> int:
+        self._check_open()
+        await self._ensure_open()
+        await self._drain()
         where, args = [], []
         for column, value in (("provider", provider), ("account", account), ("quota", quota)):
             if value is not None:
@@ -279,28 +670,68 @@ class SqliteLedger(BaseLedger):
 
         def run() -> int:
             conn = self._conn()
-            conn.execute("BEGIN IMMEDIATE")
             try:
-                count = conn.execute(sql, args).rowcount
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    count = conn.execute(sql, args).rowcount
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as exc:
+                raise self._error(exc) from None
             return int(count)
 
-        return await self._call(run)
+        try:
+            return await self._call(run)
+        finally:
+            self._cache_version = None  # written through another connection: the cache is stale
 
     async def aclose(self) -> None:
-        """Close the connections and the worker thread. Idempotent."""
+        """Write what is queued, then close the connections and the worker thread. Idempotent."""
         if self._closed:
             return
-        self._closed = True
+        try:
+            await self._drain()
+        finally:
+            self._closed = True
+            if self._flush_handle is not None:
+                self._flush_handle.cancel()
+                self._flush_handle = None
 
-        def close_all() -> None:
-            for conn in self._conns:
-                conn.close()
-            self._conns.clear()
+            def close_all() -> None:
+                with self._fast_lock:
+                    for conn in self._conns:
+                        conn.close()
+                    self._conns.clear()
+                    self._fast = None
 
-        await self._call(close_all)
-        if self._executor is not None:
-            self._executor.shutdown(wait=False)
+            await self._call(close_all)
+            if self._executor is not None:
+                self._executor.shutdown(wait=False)
+
+
+def _nothing(store: Store) -> None:
+    return None
+
+
+def _set(fut: asyncio.Future[Any], value: Any, exc: BaseException | None) -> None:
+    """Resolve ``fut`` from whichever thread, on its own loop."""
+
+    def apply() -> None:
+        if fut.done():
+            return
+        if exc is not None:
+            fut.set_exception(exc)
+        else:
+            fut.set_result(value)
+
+    loop = fut.get_loop()
+    try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    if running is loop:
+        apply()
+    else:
+        loop.call_soon_threadsafe(apply)

@@ -1,9 +1,11 @@
 """Plans as data and the client-side rate limiter.
 
-Example:
-    >>> from coze_client.limits import get_plan, build_limiter
-    >>> plan = get_plan("coze.personal_free", {"limits": {"chat_qps": 40}})
-    >>> limiter = build_limiter("memory://", plan)
+Examples:
+    ```python
+    from coze_client.limits import get_plan, build_limiter
+    plan = get_plan("coze.personal_free", {"limits": {"chat_qps": 40}})
+    limiter = build_limiter("memory://", plan)
+    ```
 """
 
 from ._clock import Clock, LoopClock, VirtualClock

@@ -1,7 +1,7 @@
 """Clocks for the limiter: the real one, and a virtual one for tests and simulations.
 
 The limiter never sleeps by polling: it asks its clock to call it back at the exact moment a
-window frees (``call_at``). Tests inject :class:`VirtualClock` to run minutes of traffic in
+window frees (``call_at``). Tests inject `VirtualClock` to run minutes of traffic in
 milliseconds and to place every grant, release and timer at a known instant.
 """
 
@@ -18,7 +18,7 @@ __all__ = ["Clock", "LoopClock", "TimerHandle", "VirtualClock"]
 
 
 class TimerHandle(Protocol):
-    """What :meth:`Clock.call_at` returns."""
+    """What `Clock.call_at` returns."""
 
     def cancel(self) -> None:
         """Do not run the callback."""
@@ -47,10 +47,12 @@ class LoopClock:
     ``time.monotonic`` (CLOCK_MONOTONIC) is shared by every process of a host, which the sqlite
     backend relies on; timers are translated to the loop's own clock, whatever it is.
 
-    Example:
-        >>> clock = LoopClock()
-        >>> clock.now() > 0
-        True
+    Examples:
+        ```python
+        clock = LoopClock()
+        clock.now() > 0
+        # True
+        ```
     """
 
     now = staticmethod(time.monotonic)
@@ -78,15 +80,17 @@ class VirtualClock:
     Timers run in time order when the clock is advanced; between two instants the event loop
     gets a few turns, so tasks woken by a timer run before time moves on.
 
-    Example:
-        >>> async def demo() -> float:
-        ...     clock = VirtualClock()
-        ...     task = asyncio.ensure_future(clock.sleep(5))
-        ...     await clock.run()
-        ...     await task
-        ...     return clock.now()
-        >>> asyncio.run(demo())
-        5.0
+    Examples:
+        ```python
+        async def demo() -> float:
+            clock = VirtualClock()
+            task = asyncio.ensure_future(clock.sleep(5))
+            await clock.run()
+            await task
+            return clock.now()
+        asyncio.run(demo())
+        # 5.0
+        ```
     """
 
     def __init__(self, start: float = 0.0, *, turns: int = 20) -> None:

@@ -1,4 +1,4 @@
-"""Choosing a plan: by preset name, from a :class:`Plan`, with overrides, or from a TOML file."""
+"""Choosing a plan: by preset name, from a `Plan`, with overrides, or from a TOML file."""
 
 from __future__ import annotations
 
@@ -22,15 +22,17 @@ _TOML_KEYS = {"preset", "name", "timezone", "limits", "quotas"}
 
 
 def get_plan(name_or_plan: str | Plan, overrides: Mapping[str, Any] | None = None) -> Plan:
-    """The plan called ``name_or_plan`` (a preset name) or the given :class:`Plan`, with overrides.
+    """The plan called ``name_or_plan`` (a preset name) or the given `Plan`, with overrides.
 
-    ``overrides`` is ``{"limits": {...}, "quotas": {...}}`` as in :meth:`Plan.with_overrides`.
-    Unknown preset names raise :class:`~coze_client.errors.ValidationError` listing the known ones.
+    ``overrides`` is ``{"limits": {...}, "quotas": {...}}`` as in `Plan.with_overrides`.
+    Unknown preset names raise `ValidationError` listing the known ones.
 
-    Example:
-        >>> plan = get_plan("coze.personal_free", {"limits": {"chat_qps": 40}})
-        >>> plan.limit("chat_qps").limit, plan.limit("model_rpm").limit
-        (40, 300)
+    Examples:
+        ```python
+        plan = get_plan("coze.personal_free", {"limits": {"chat_qps": 40}})
+        plan.limit("chat_qps").limit, plan.limit("model_rpm").limit
+        # (40, 300)
+        ```
     """
     if isinstance(name_or_plan, Plan):
         plan = name_or_plan
@@ -59,20 +61,24 @@ def get_plan(name_or_plan: str | Plan, overrides: Mapping[str, Any] | None = Non
 def load_plan(path: str | os.PathLike[str]) -> Plan:
     """Read a plan from a TOML file: a preset plus overrides.
 
-    The file format::
+    The file format:
 
-        preset = "coze.personal_free"     # required: the preset to start from
-        name = "my-team"                  # optional: a new name for the plan
-        [limits.chat_qps]                 # change fields of a limit ...
-        limit = 40
-        [limits]                          # ... or give just the new figure
-        upload_qps = 20
-        [quotas.free_calls]
-        policy = "warn"
+    ```python
+    preset = "coze.personal_free"     # required: the preset to start from
+    name = "my-team"                  # optional: a new name for the plan
+    [limits.chat_qps]                 # change fields of a limit ...
+    limit = 40
+    [limits]                          # ... or give just the new figure
+    upload_qps = 20
+    [quotas.free_calls]
+    policy = "warn"
+    ```
 
-    Example:
-        >>> load_plan("plan.toml").limit("chat_qps").limit   # doctest: +SKIP
-        40
+    Examples:
+        ```python
+        load_plan("plan.toml").limit("chat_qps").limit
+        # 40
+        ```
     """
     try:
         with open(path, "rb") as fh:  # a small config file, read once at start-up

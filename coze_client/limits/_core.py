@@ -1,7 +1,7 @@
 """The scheduling rule shared by every limiter backend.
 
 Waiters of one key (provider + account) form one queue in arrival order. A pass over the queue
-(:func:`select`) grants, in order, every waiter that fits all its limits, under two rules:
+(`select`) grants, in order, every waiter that fits all its limits, under two rules:
 
 * **FIFO per limit.** A waiter that does not fit a limit *closes* that limit for everyone behind
   it, so a heavy token request at the head is never overtaken by light ones (no starvation).
@@ -105,7 +105,7 @@ def select(
 
 
 def check_satisfiable(limits: Sequence[Limit], call: CallInfo) -> None:
-    """Raise :class:`LimitUnsatisfiableError` when ``call`` can never fit a token limit."""
+    """Raise `LimitUnsatisfiableError` when ``call`` can never fit a token limit."""
     est = call.est_tokens
     for lim in limits:
         if lim.kind != "tokens":

@@ -1,10 +1,14 @@
 """The seam between the corridor and any limiter backend (memory, sqlite, redis).
 
-The corridor calls, for every attempt::
+The corridor calls, for every attempt:
 
-    permit = await limiter.acquire(call, max_wait=...)   # waits its turn (FIFO); may raise
-    ...send...
-    await permit.release(used_tokens=...)                 # once, when the response arrived or failed
+```python
+permit = await limiter.acquire(call, max_wait=...)   # waits its turn (FIFO); may raise
+...send...
+mark_responded(permit)                                # the response head (status, headers) is back
+...read the body (a stream may run for many seconds)...
+await permit.release(used_tokens=...)                 # once, when the body ended or the attempt failed
+```
 
 and, when the server still throttles, ``await limiter.penalize(call, seconds)`` to pause every
 group the call belongs to.
@@ -16,7 +20,7 @@ from typing import Protocol, runtime_checkable
 
 from .._call import CallInfo
 
-__all__ = ["Permit", "RateLimiter"]
+__all__ = ["Permit", "RateLimiter", "mark_responded"]
 
 
 @runtime_checkable
@@ -37,6 +41,20 @@ class Permit(Protocol):
         ...
 
 
+def mark_responded(permit: Permit) -> None:
+    """Tell ``permit`` that its response head (status and headers) has arrived.
+
+    From then on the request has certainly reached the server, so its request-count slots
+    (QPS/QPM/QPD) count one window more and no longer; concurrency stays held and token estimates
+    stay counted until `Permit.release`. Permits of limiters without the hook (a user's own
+    `RateLimiter`) are left alone: they then count their slots until the release, which is
+    safe, only slower. Calling it twice, or after the release, changes nothing.
+    """
+    hook = getattr(permit, "responded", None)
+    if hook is not None:
+        hook()
+
+
 @runtime_checkable
 class RateLimiter(Protocol):
     """Paces calls so that no limit of the plan is ever exceeded in any window."""
@@ -44,8 +62,8 @@ class RateLimiter(Protocol):
     async def acquire(self, call: CallInfo, *, max_wait: float | None = None) -> Permit:
         """Wait until ``call`` fits every limit that applies to it, then hold a slot.
 
-        Raises :class:`~coze_client.errors.RateLimitWaitError` at once when the wait would exceed
-        ``max_wait``, and :class:`~coze_client.errors.LimitUnsatisfiableError` when the call can
+        Raises `RateLimitWaitError` at once when the wait would exceed
+        ``max_wait``, and `LimitUnsatisfiableError` when the call can
         never fit.
         """
         ...

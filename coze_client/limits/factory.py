@@ -16,19 +16,21 @@ __all__ = ["build_limiter"]
 def build_limiter(url: str | RateLimiter | None, plan: Plan | None) -> RateLimiter:
     """The limiter for ``plan`` named by ``url``.
 
-    * ``None`` or ``"memory://"``: :class:`MemoryLimiter` (this process only);
-    * ``"sqlite:///abs/path.db"``: :class:`SqliteLimiter` on ``/abs/path.db``, shared by every
+    * ``None`` or ``"memory://"``: `MemoryLimiter` (this process only);
+    * ``"sqlite:///abs/path.db"``: `SqliteLimiter` on ``/abs/path.db``, shared by every
       process of the host;
-    * ``"redis://host:6379/0"``: :class:`~coze_client.limits.redis.RedisLimiter`, shared by every
+    * ``"redis://host:6379/0"``: `RedisLimiter`, shared by every
       process on every host using that Redis (see ``docs/fleet.md``);
-    * a :class:`RateLimiter` object: used as it is.
+    * a `RateLimiter` object: used as it is.
 
-    Without a plan every call passes at once (:class:`NullLimiter`).
+    Without a plan every call passes at once (`NullLimiter`).
 
-    Example:
-        >>> from coze_client.limits import get_plan
-        >>> type(build_limiter("memory://", get_plan("coze.personal_free"))).__name__
-        'MemoryLimiter'
+    Examples:
+        ```python
+        from coze_client.limits import get_plan
+        type(build_limiter("memory://", get_plan("coze.personal_free"))).__name__
+        # 'MemoryLimiter'
+        ```
     """
     if url is not None and not isinstance(url, str):
         if isinstance(url, RateLimiter):

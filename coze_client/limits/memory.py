@@ -1,11 +1,23 @@
 """In-process limiter: every limit of a plan, judged the way a strict server judges it.
 
-How a window is counted (ARCHITECTURE, "hard-won facts"): the server counts a request when it
-*arrives*, which is some time between our grant and the response. So a slot counts from its
-grant until one window after its :meth:`Permit.release` (the response). Under that rule no
-server window, wherever it starts, can ever see more than ``limit`` arrivals: take the latest
-granted of ``limit + 1`` arrivals inside one window; every other one was granted before it and
-released after the window's start, so all of them were still counted when it was granted.
+How a window is counted: the server counts a request when it
+*arrives*, which is some time between our grant and the response head (status and headers: once
+they are back, the request has certainly arrived). So a request-count slot (QPS/QPM/QPD) counts
+from its grant until one window after the head (`_Permit.responded`, or the release when no
+head was signalled), however long the body then streams; a concurrency slot is held until the
+body ends; a token charge keeps its estimate until the end and is then settled with the real
+usage for one window more.
+
+Why no server window ``[s, s + W)`` can see more than ``limit`` arrivals of one limit: suppose it
+saw ``limit + 1``, and take the one granted last, at ``g``. Each of the others arrived inside the
+window, so its grant was ``<= g`` and its head ``>= its arrival >= s``, so it still counted at
+``g`` (it counts until head + W >= s + W > g, since ``g <= arrival < s + W``). At ``g`` the limiter
+would have seen ``limit`` slots counting and not granted: a contradiction. Token windows use the
+same argument with the end of the body in place of the head and weights in place of counts.
+``tests/limits/test_properties.py`` checks this on random limits and traffic, and
+``tests/limits/test_schedule.py`` checks that grants are never *later* than this rule allows
+(the greedy strict-window schedule): a release or head that frees a slot earlier than the pending
+wake-up brings the wake-up forward (`_Key.wake_by`).
 
 Each limit keeps a running sum (``used``: in-flight weights plus released weights whose window
 has not passed) and a deque of ``(expiry, weight)`` for released slots. Releases happen in time
@@ -25,7 +37,7 @@ from collections import deque
 from typing import Any
 
 from .._call import CallInfo
-from ..errors import RateLimitWaitError
+from ..errors import LimiterError, RateLimitWaitError
 from ._clock import Clock, LoopClock, TimerHandle
 from ._core import Waiter, check_satisfiable, select
 from .plans import Limit, Plan
@@ -82,28 +94,35 @@ class _Route:
 
 
 class _Permit:
-    """A granted slot. ``release()`` once; later calls do nothing."""
+    """A granted slot. ``responded()`` at the response head, ``release()`` once; later calls do nothing."""
 
-    __slots__ = ("_est", "_key", "_open", "_route", "waited")
+    __slots__ = ("_est", "_headed", "_key", "_open", "_route", "waited")
 
     def __init__(self, key: _Key, route: _Route, est: int, waited: float) -> None:
         self._key = key
         self._route = route
         self._est = est
         self._open = True
+        self._headed = False
         self.waited = waited
 
+    def responded(self) -> None:
+        """The response head arrived: request-count slots count one window from now, no longer."""
+        if self._open and not self._headed:
+            self._headed = True
+            self._key.head(self._route)
+
     async def release(self, *, used_tokens: int | None = None, sent: bool = True) -> None:
-        """Close the slot; see :class:`coze_client.limits.base.Permit`."""
+        """Close the slot; see `coze_client.limits.base.Permit`."""
         if self._open:
             self._open = False
-            self._key.release(self._route, self._est, used_tokens, sent)
+            self._key.release(self._route, self._est, used_tokens, sent, self._headed)
 
     def release_nowait(self, *, used_tokens: int | None = None, sent: bool = True) -> None:
-        """Synchronous :meth:`release` (for callbacks and ``finally`` blocks that cannot await)."""
+        """Synchronous `release` (for callbacks and ``finally`` blocks that cannot await)."""
         if self._open:
             self._open = False
-            self._key.release(self._route, self._est, used_tokens, sent)
+            self._key.release(self._route, self._est, used_tokens, sent, self._headed)
 
     def __repr__(self) -> str:
         return f"<Permit waited={self.waited:.3f}s open={self._open}>"
@@ -146,19 +165,43 @@ class _Key:
             route = self.routes[groups] = _Route(self, groups)
         return route
 
-    def release(self, route: _Route, est: int, used_tokens: int | None, sent: bool) -> None:
+    def head(self, route: _Route) -> None:
+        """A response head arrived: its request-count slots start their last window now."""
         now = self.clock.now()
+        first = _INF
+        for lim in route.lims:
+            if not (lim.tokens or lim.conc):
+                lim.log.append((now + lim.window, 1))
+                first = min(first, now + lim.window)
+        self.wake_by(first)
+
+    def wake_by(self, when: float) -> None:
+        """Something frees at ``when``: make sure the queue is looked at by then.
+
+        A timer set earlier for a later expiry (a 60 s window) must not hide this one (a 1 s
+        window): the wake-up only ever moves forward here, and the scan it runs sets the next.
+        """
+        if self.waiters and when < self.timer_at:
+            self.set_timer(when)
+
+    def release(self, route: _Route, est: int, used_tokens: int | None, sent: bool, headed: bool) -> None:
+        now = self.clock.now()
+        if headed:
+            sent = True  # the head came back: the request certainly reached the server
         if not sent:
             # Never reached the server: nothing to count, every unit comes back at once.
             for lim in route.lims:
                 lim.used -= est if lim.tokens else 1
         elif route.plain:
+            if headed:
+                return  # every slot is a request count, already counting its last window
+            first = _INF
             for lim in route.lims:
                 lim.log.append((now + lim.window, 1))
-            if self.waiters and self.timer is None and route.lims:
-                # Nothing frees now (the slot counts one window more), so no one can be granted;
-                # but this slot may be the one a waiter needs: look again when it expires.
-                self.set_timer(now + min(lim.window for lim in route.lims))
+                first = min(first, now + lim.window)
+            # Nothing frees now (the slot counts one window more), so no one can be granted;
+            # but this slot may be the one a waiter needs: look again when it expires.
+            self.wake_by(first)
             return
         else:
             for lim in route.lims:
@@ -172,13 +215,13 @@ class _Key:
                         lim.used += actual - est
                     if actual:
                         lim.log.append((now + lim.window, actual))
-                else:
+                elif not headed:
                     lim.log.append((now + lim.window, 1))
         if self.waiters:
             self.scan(now)
 
     def scan(self, now: float) -> None:
-        """Grant every waiter that fits now (see :func:`select`) and set the next timer."""
+        """Grant every waiter that fits now (see `select`) and set the next timer."""
         lims = self.lims
         avail = []
         for lim in lims:
@@ -289,17 +332,19 @@ class MemoryLimiter:
     Waiters are served first come first served per limit, without waiting behind calls held by
     another endpoint group's limit; a freed window is used by a timer set at its exact expiry.
 
-    Example:
-        >>> from coze_client.limits import get_plan
-        >>> from coze_client._call import CallInfo
-        >>> async def one_call() -> float:
-        ...     limiter = MemoryLimiter(get_plan("coze.personal_free"))
-        ...     call = CallInfo("coze", "acct", "POST", "/v3/chat", groups=("chat", "model"))
-        ...     permit = await limiter.acquire(call)
-        ...     await permit.release()   # after the response
-        ...     return permit.waited
-        >>> asyncio.run(one_call())
-        0.0
+    Examples:
+        ```python
+        from coze_client.limits import get_plan
+        from coze_client._call import CallInfo
+        async def one_call() -> float:
+            limiter = MemoryLimiter(get_plan("coze.personal_free"))
+            call = CallInfo("coze", "acct", "POST", "/v3/chat", groups=("chat", "model"))
+            permit = await limiter.acquire(call)
+            await permit.release()   # after the response
+            return permit.waited
+        asyncio.run(one_call())
+        # 0.0
+        ```
     """
 
     def __init__(self, plan: Plan, *, clock: Clock | None = None) -> None:
@@ -317,7 +362,7 @@ class MemoryLimiter:
         return key
 
     async def acquire(self, call: CallInfo, *, max_wait: float | None = None) -> _Permit:
-        """Wait until ``call`` fits every limit that applies to it; see :class:`RateLimiter`."""
+        """Wait until ``call`` fits every limit that applies to it; see `RateLimiter`."""
         key = self._keys.get((call.provider, call.account)) or self._key(call)
         route = key.routes.get(call.groups) or key.route(call.groups)
         est = call.est_tokens
@@ -401,9 +446,22 @@ class MemoryLimiter:
         key.scan(now)
 
     async def aclose(self) -> None:
-        """Cancel timers; waiters still queued keep waiting for nothing, so close when idle."""
+        """Cancel timers and fail the calls still waiting (at once, with `LimiterError`).
+
+        Permits already granted may still be released; the limiter can be used again afterwards
+        (it holds no file or connection).
+        """
         for key in self._keys.values():
             key.set_timer(_INF)
+            waiters, key.waiters = key.waiters, []
+            for w in waiters:
+                key.dequeued(w)
+                if w.fut is not None and not w.fut.done():
+                    w.fut.set_exception(LimiterError(
+                        "the memory limiter was closed while the call waited; the call was not sent. "
+                        "Close the client (or limiter) only after its calls have finished",
+                        backend="memory",
+                    ))
 
     def stats(self) -> dict[str, Any]:
         """Per key and limit: units in use and waiters (for dashboards and tests)."""
@@ -432,10 +490,12 @@ class _NullPermit:
 class NullLimiter:
     """No plan, no pacing: every call is granted at once (the server's 429s still get retried).
 
-    Example:
-        >>> permit = asyncio.run(NullLimiter().acquire(CallInfo("coze", "a", "GET", "/v1/x")))
-        >>> permit.waited
-        0.0
+    Examples:
+        ```python
+        permit = asyncio.run(NullLimiter().acquire(CallInfo("coze", "a", "GET", "/v1/x")))
+        permit.waited
+        # 0.0
+        ```
     """
 
     async def acquire(self, call: CallInfo, *, max_wait: float | None = None) -> _NullPermit:

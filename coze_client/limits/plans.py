@@ -1,7 +1,7 @@
 """Plan, limit and quota records: the shape of the plan data.
 
-The figures themselves live in :mod:`coze_client.limits.presets` (one place, as data); this module
-only says what a plan *is*. A :class:`Plan` carries both the rate limits (used by the limiter) and
+The figures themselves live in `coze_client.limits.presets` (one place, as data); this module
+only says what a plan *is*. A `Plan` carries both the rate limits (used by the limiter) and
 the quotas (used by the usage ledger), so the two never drift apart.
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .._call import CallInfo
 from ..errors import ValidationError
@@ -32,8 +32,10 @@ class Limit(BaseModel):
     ``exclude_groups`` exempts calls of those groups (EasyDL paid: concurrency 4 for every API
     *except* high-performance image classification, which has its own limit of 10).
 
-    Example:
-        >>> Limit(name="chat_qps", group="chat", limit=20, window=1.0)
+    Examples:
+        ```python
+        Limit(name="chat_qps", group="chat", limit=20, window=1.0)
+        ```
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -50,11 +52,13 @@ class Limit(BaseModel):
     def applies_to(self, call: CallInfo) -> bool:
         """True when this limit counts ``call`` (its group matches and no excluded group does).
 
-        Example:
-            >>> from coze_client._call import CallInfo
-            >>> Limit(name="chat_qps", group="chat", limit=20).applies_to(
-            ...     CallInfo("coze", "me", "POST", "/v3/chat", groups=("chat", "model")))
-            True
+        Examples:
+            ```python
+            from coze_client._call import CallInfo
+            Limit(name="chat_qps", group="chat", limit=20).applies_to(
+                CallInfo("coze", "me", "POST", "/v3/chat", groups=("chat", "model")))
+            # True
+            ```
         """
         if not call.in_group(self.group):
             return False
@@ -64,8 +68,15 @@ class Limit(BaseModel):
 class Quota(BaseModel):
     """One usage quota the ledger guards, e.g. Coze free plan: 500 calls, ever, lock-out.
 
-    Example:
-        >>> Quota(name="free_calls", unit="calls", limit=500, period="ever", lockout=True)
+    ``counted=False`` marks a quota of the plan that an API client cannot see (paid-plugin trials
+    spent inside the bot, resource points spent on the web platform): the ledger never counts or
+    guards it, and ``coze-client usage`` shows it as "not counted by the client" with its ``note``.
+    Such a quota cannot have ``policy="block"``: a guard that counts nothing would only pretend.
+
+    Examples:
+        ```python
+        Quota(name="free_calls", unit="calls", limit=500, period="ever", lockout=True)
+        ```
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -77,17 +88,30 @@ class Quota(BaseModel):
     group: str = Field(default="all", min_length=1)
     policy: QuotaPolicy = "block"
     lockout: bool = False
+    counted: bool = True
+    note: str = ""
     source: str = ""
+
+    @model_validator(mode="after")
+    def _no_guard_that_counts_nothing(self) -> Quota:
+        if not self.counted and self.policy == "block":
+            raise ValueError(
+                f"quota {self.name!r} is not counted by the client, so it cannot block: "
+                "use policy 'warn' or 'allow', or counted=True"
+            )
+        return self
 
 
 class Plan(BaseModel):
     """A provider plan tier: its rate limits and its quotas.
 
-    Example:
-        >>> from coze_client.limits import get_plan
-        >>> plan = get_plan("coze.personal_free")
-        >>> plan.limit("chat_qps").limit
-        20
+    Examples:
+        ```python
+        from coze_client.limits import get_plan
+        plan = get_plan("coze.personal_free")
+        plan.limit("chat_qps").limit
+        # 20
+        ```
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -130,13 +154,15 @@ class Plan(BaseModel):
           does not have yet adds a record, which then needs its fields (``group``, ``window`` ...);
         * ``None``: remove the record.
 
-        Malformed figures raise :class:`~coze_client.errors.ValidationError` naming the field.
+        Malformed figures raise `ValidationError` naming the field.
 
-        Example:
-            >>> from coze_client.limits import get_plan
-            >>> plan = get_plan("coze.personal_free").with_overrides(limits={"chat_qps": 40})
-            >>> plan.limit("chat_qps").limit
-            40
+        Examples:
+            ```python
+            from coze_client.limits import get_plan
+            plan = get_plan("coze.personal_free").with_overrides(limits={"chat_qps": 40})
+            plan.limit("chat_qps").limit
+            # 40
+            ```
         """
         new_limits = _apply(self.name, "limit", Limit, self.limits, limits or {})
         new_quotas = _apply(self.name, "quota", Quota, self.quotas, quotas or {})

@@ -1,14 +1,16 @@
-"""Every plan preset, as data, in one table (:data:`PRESETS`).
+"""Every plan preset, as data, in one table (`PRESETS`).
 
-Each figure cites the line of ``shared/reference/plans.md`` (or ``providers-api.md``) it comes
-from in its ``source``. Change a figure here and nowhere else; the limiter reads ``plan.limits``
+Each figure comes from the provider's pricing or API pages; its ``source`` names the line of the
+project's plan table it was copied from. Change a figure here and nowhere else; the limiter reads ``plan.limits``
 and the usage ledger reads ``plan.quotas``.
 
-Groups (see :class:`coze_client._call.CallInfo`): Coze ``"chat"`` (POST /v3/chat),
+Groups (see `coze_client._call.CallInfo`): Coze ``"chat"`` (POST /v3/chat),
 ``"workflow"`` (run, stream run, workflows/chat, run-history and node-output queries),
 ``"upload"`` (POST /v1/files/upload), ``"model"`` (chat + workflow run + stream run +
-workflows/chat: every call that runs a model) and ``"all"``; the other providers use ``"chat"`` /
-``"inference"`` and, for EasyDL, the call type (``"image_classification_high_perf"``).
+workflows/chat: every call that runs a model) and ``"all"``; the other providers use ``"chat"``,
+GPTBots ``"conversation"`` (every conversation-type endpoint), ``"inference"`` and, for EasyDL, the
+call type (``"image_classification_high_perf"``). The endpoint -> group tables of every provider are
+published in ``docs/plans-and-limits.md``.
 
 "Per day" rate limits are judged as a sliding 24 h window: stricter than the provider's calendar
 day, so it can never let a calendar day exceed the limit.
@@ -57,17 +59,30 @@ def _coze_current(name: str, column: int, chat: int, workflow: int, upload: int,
     )
 
 
+# What an API client can and cannot see on the legacy plans (basic-vs-pro page): API calls count
+# toward the cumulative call quota, and on Basic they deduct no resource points; paid-plugin trials
+# run inside the bot. Those two quotas are shown, never counted: the client cannot see them.
+_PLUGIN_NOTE = ("paid-plugin trial calls happen inside the bot, where an API client cannot see them; "
+                "check the Coze console")
+_POINTS_NOTE = {
+    "coze.basic": "API calls on Basic deduct no resource points (they count only toward free_calls); "
+                  "points spent on the web platform are invisible to the client",
+    "coze.pro": "after the free calls, API calls are billed in resource points the API does not report; "
+                "check the Coze console",
+}
+
+
 def _coze_legacy_quotas(
-    *, free_calls: int, plugin_calls: int, policy: QuotaPolicy, lockout: bool, after: str
+    plan: str, *, free_calls: int, plugin_calls: int, policy: QuotaPolicy, lockout: bool, after: str
 ) -> tuple[Quota, ...]:
-    """The legacy Basic / Professional quotas (plans.md:31-41): same three, different figures and policy."""
+    """The legacy Basic / Professional quotas (the providers' pricing pages): one counted, two only shown."""
     return (
         Quota(name="free_calls", unit="calls", limit=free_calls, period="ever", policy=policy, lockout=lockout,
               source=f"{_P}31"),
-        Quota(name="paid_plugin_calls", unit="calls", limit=plugin_calls, period="day", group="paid_plugin",
-              policy=policy, source=f"{_P}36,41"),
-        Quota(name="resource_points", unit="points", limit=500, period="day", policy=policy,
-              source=f"{_P}35,41{after}"),
+        Quota(name="paid_plugin_calls", unit="calls", limit=plugin_calls, period="day", policy="allow",
+              counted=False, note=_PLUGIN_NOTE, source=f"{_P}36,41"),
+        Quota(name="resource_points", unit="points", limit=500, period="day", policy="allow",
+              counted=False, note=_POINTS_NOTE[plan], source=f"{_P}35,41{after}"),
     )
 
 
@@ -88,7 +103,9 @@ _PLANS: tuple[Plan, ...] = (
             Limit(name="model_qpm", group="model", limit=60, window=60.0, source=f"{_P}34"),
             Limit(name="model_qpd", group="model", limit=3000, window=_DAY, source=f"{_P}34 (sliding 24 h)"),
         ),
-        quotas=_coze_legacy_quotas(free_calls=100, plugin_calls=20, policy="block", lockout=True, after=""),
+        quotas=_coze_legacy_quotas(
+            "coze.basic", free_calls=100, plugin_calls=20, policy="block", lockout=True, after=""
+        ),
     ),
     Plan(
         name="coze.pro",
@@ -98,7 +115,7 @@ _PLANS: tuple[Plan, ...] = (
             Limit(name="model_call_qps", group="model", limit=100, window=1.0, source=f"{_P}33 (not stated: 100)"),
             Limit(name="model_rpm", group="model", limit=12000, window=60.0, source=f"{_P}34 (Volcano Ark max)"),
         ),
-        quotas=_coze_legacy_quotas(free_calls=500, plugin_calls=100, policy="warn", lockout=False,
+        quotas=_coze_legacy_quotas("coze.pro", free_calls=500, plugin_calls=100, policy="warn", lockout=False,
                                    after=" (then billed)"),
     ),
     Plan(
@@ -135,7 +152,11 @@ _PLANS: tuple[Plan, ...] = (
         name="gptbots.default",
         provider="gptbots",
         description="GPTBots: conversation APIs about 100 requests a minute per bot; billed in credits.",
-        limits=(Limit(name="chat_rpm", group="chat", limit=100, window=60.0, source=f"{_A}311-312 (per bot)"),),
+        # Every conversation-type endpoint (create, send message, messages) shares the per-bot window.
+        # The name stays "chat_rpm" (overrides in the wild use it); the group says what it counts.
+        limits=(
+            Limit(name="chat_rpm", group="conversation", limit=100, window=60.0, source=f"{_A}311-312 (per bot)"),
+        ),
         # Credits are bought, not granted: no fixed quota (plans.md:70); budgets are the ledger's job.
         quotas=(),
     ),

@@ -1,11 +1,13 @@
 """A limiter shared by every process on every host through one Redis server.
 
-Same rule as :mod:`coze_client.limits.memory` and :mod:`coze_client.limits.sqlite`: a slot counts
-from its grant until one window after its release, so no server window, wherever it starts, can
-see more than ``limit`` arrivals (ARCHITECTURE, "hard-won facts about limiting").
+Same rule as `coze_client.limits.memory` and `coze_client.limits.sqlite`: a request-count
+slot counts from its grant until one window after the response head (the permit's
+``responded()``, written like a release of those slots alone); concurrency until the release;
+tokens until one window after the release. So no server window, wherever it starts, can see more
+than ``limit`` arrivals (the proof is in `coze_client.limits.memory`).
 
 * **One Lua script per decision.** Releases, expiry, the FIFO-with-reservation pass over this
-  process's waiters (the rule of :func:`coze_client.limits._core.select`, ported to Lua and
+  process's waiters (the rule of `coze_client.limits._core.select`, ported to Lua and
   checked against it by a property test) and the new slots are one atomic script run. Concurrent
   acquires and releases of one account in this process are folded into one run.
 * **Redis time.** The script reads ``TIME`` on the server, so hosts with skewed clocks still agree;
@@ -18,9 +20,9 @@ see more than ``limit`` arrivals (ARCHITECTURE, "hard-won facts about limiting")
 * **Crashed clients.** A slot is written with a *stale* expiry (grant + ``stale_after`` + window):
   when its process dies before releasing it, it keeps counting, conservatively, until then.
 * **Redis unavailable.** ``on_unavailable="open"`` (default) paces each process on its own with a
-  :class:`~coze_client.limits.memory.MemoryLimiter` until Redis answers again (a 429 is retried; a
+  `MemoryLimiter` until Redis answers again (a 429 is retried; a
   rate is not a lock-out); ``"closed"`` refuses with
-  :class:`~coze_client.errors.BackendUnavailableError`. redis-py reconnects by itself; after a
+  `BackendUnavailableError`. redis-py reconnects by itself; after a
   failure Redis is tried again every ``reconnect_interval`` seconds.
 
 Across processes the order is first come first served per script run, not strictly FIFO. Expiries a
@@ -32,10 +34,12 @@ once, they also look again every 0.25 s (every ``poll_interval`` while not subsc
 ``limits`` (the library) was not used: its moving-window strategy counts a hit at one instant and
 cannot hold a slot until one window after the response, nor correct a token estimate.
 
-Example:
-    >>> limiter = RedisLimiter(get_plan("coze.personal_free"), "redis://127.0.0.1:6379/0")  # doctest: +SKIP
-    >>> permit = await limiter.acquire(call)                                                 # doctest: +SKIP
-    >>> await permit.release()                                                               # doctest: +SKIP
+Examples:
+    ```python
+    limiter = RedisLimiter(get_plan("coze.personal_free"), "redis://127.0.0.1:6379/0")
+    permit = await limiter.acquire(call)
+    await permit.release()
+    ```
 """
 
 from __future__ import annotations
@@ -51,15 +55,18 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-import redis.asyncio as aioredis
-from redis.asyncio.retry import Retry
-from redis.backoff import ExponentialBackoff
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from ..errors import needs_extra
+
+with needs_extra("redis", "The Redis limiter"):
+    import redis.asyncio as aioredis
+    from redis.asyncio.retry import Retry
+    from redis.backoff import ExponentialBackoff
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from .._call import CallInfo
 from .._secrets import redact
-from ..errors import BackendUnavailableError, RateLimitWaitError, ValidationError
+from ..errors import BackendUnavailableError, LimiterError, RateLimitWaitError, ValidationError
 from ._core import Waiter, check_satisfiable
 from .memory import MemoryLimiter
 from .plans import Limit, Plan
@@ -79,8 +86,10 @@ def connect_redis(url: str, *, timeout: float = 1.0) -> aioredis.Redis:
     One quick retry covers a connection dropped by a restart; a refused connection surfaces at
     once, so a fail-closed backend refuses within about ``timeout`` seconds instead of hanging.
 
-    Example:
-        >>> client = connect_redis("redis://127.0.0.1:6379/0")
+    Examples:
+        ```python
+        client = connect_redis("redis://127.0.0.1:6379/0")
+        ```
     """
     return aioredis.from_url(
         url,
@@ -97,11 +106,13 @@ def url_options(url: str, known: Mapping[str, Callable[[str], Any]]) -> tuple[st
 
     So ``AsyncCoze(limiter="redis://cache:6379/0?prefix=myapp&on_unavailable=closed")`` configures
     the backend without building it by hand. ``known`` maps option names to converters; a value
-    that does not convert raises :class:`~coze_client.errors.ValidationError`.
+    that does not convert raises `ValidationError`.
 
-    Example:
-        >>> url_options("redis://h:6379/0?prefix=app&db=1", {"prefix": str})
-        ('redis://h:6379/0?db=1', {'prefix': 'app'})
+    Examples:
+        ```python
+        url_options("redis://h:6379/0?prefix=app&db=1", {"prefix": str})
+        # ('redis://h:6379/0?db=1', {'prefix': 'app'})
+        ```
     """
     parts = urlsplit(url)
     rest: list[tuple[str, str]] = []
@@ -137,7 +148,7 @@ def backend_options(
 
 
 def choice(*allowed: str) -> Callable[[str], str]:
-    """A converter accepting only ``allowed`` values (for :func:`url_options`)."""
+    """A converter accepting only ``allowed`` values (for `url_options`)."""
 
     def convert(value: str) -> str:
         if value not in allowed:
@@ -160,9 +171,11 @@ def flag(value: str) -> bool:
 def key_part(value: str) -> str:
     """``value`` quoted for a key: ``:``, ``{``, ``}`` and spaces escaped, so keys parse unambiguously.
 
-    Example:
-        >>> key_part("team:a")
-        'team%3Aa'
+    Examples:
+        ```python
+        key_part("team:a")
+        # 'team%3Aa'
+        ```
     """
     return quote(value, safe="-_.~@+=")
 
@@ -170,9 +183,11 @@ def key_part(value: str) -> str:
 def describe_url(url: str) -> str:
     """``url`` without its user and password, for messages and reprs.
 
-    Example:
-        >>> describe_url("redis://:s3cret@cache.internal:6379/0")
-        'redis://cache.internal:6379/0'
+    Examples:
+        ```python
+        describe_url("redis://:s3cret@cache.internal:6379/0")
+        # 'redis://cache.internal:6379/0'
+        ```
     """
     parts = urlsplit(url)
     host = parts.netloc.rsplit("@", 1)[-1]
@@ -462,16 +477,32 @@ class _RKey:
 
 
 class _RedisPermit:
-    """A slot held in Redis. ``release()`` once; later calls do nothing."""
+    """A slot held in Redis. ``responded()`` at the head, ``release()`` once; later calls do nothing."""
 
-    __slots__ = ("_key", "_open", "_owner", "_rows", "waited")
+    __slots__ = ("_headed", "_key", "_open", "_owner", "_rows", "waited")
 
     def __init__(self, owner: RedisLimiter, key: _RKey, rows: list[tuple[int, str, int]], waited: float) -> None:
         self._owner = owner
         self._key = key
         self._rows = rows
         self._open = True
+        self._headed = False
         self.waited = waited
+
+    def responded(self) -> None:
+        """The response head arrived: the request-count slots start their last window now.
+
+        Written with the key's next script run (at once when nothing else runs); concurrency
+        and token slots stay with the permit until `release`.
+        """
+        if not self._open or self._headed:
+            return
+        self._headed = True
+        lims = self._key.lims
+        counts = [r for r in self._rows if lims[r[0]].kind == "requests"]
+        if counts:
+            self._rows = [r for r in self._rows if lims[r[0]].kind != "requests"]
+            self._owner._push(self._key, _Release(counts, None, True))
 
     async def release(self, *, used_tokens: int | None = None, sent: bool = True) -> None:
         """Close the slot; written to Redis before this returns (or kept for later when Redis is away)."""
@@ -480,7 +511,7 @@ class _RedisPermit:
         self._open = False
         if not self._rows:
             return
-        rel = _Release(self._rows, used_tokens, sent, asyncio.get_running_loop().create_future())
+        rel = _Release(self._rows, used_tokens, sent or self._headed, asyncio.get_running_loop().create_future())
         self._owner._push(self._key, rel)
         assert rel.done is not None
         await asyncio.shield(rel.done)
@@ -490,7 +521,7 @@ class _RedisPermit:
         if self._open:
             self._open = False
             if self._rows:
-                self._owner._push(self._key, _Release(self._rows, None, sent))
+                self._owner._push(self._key, _Release(self._rows, None, sent or self._headed))
 
     def __repr__(self) -> str:
         return f"<RedisPermit waited={self.waited:.3f}s open={self._open}>"
@@ -502,7 +533,7 @@ class RedisLimiter:
     Args:
         plan: the plan whose limits apply (to calls of ``plan.provider``; others pass unlimited).
         url: ``redis://[:password@]host:port/db`` (or ``rediss://``), or a ``redis.asyncio.Redis``
-            client you own (it is not closed by :meth:`aclose`). The options below may also be
+            client you own (it is not closed by `aclose`). The options below may also be
             given in the URL's query (``?prefix=myapp&on_unavailable=closed``); keywords win.
         prefix: namespace of every key (``"coze-client"``); fleets sharing a Redis for different
             purposes pick their own.
@@ -511,19 +542,21 @@ class RedisLimiter:
         poll_interval: while waiting on capacity held by calls in flight (maybe on other hosts),
             how often to look again (0.02 s).
         on_unavailable: ``"open"`` (default: pace this process alone while Redis is away) or
-            ``"closed"`` (raise :class:`~coze_client.errors.BackendUnavailableError`).
+            ``"closed"`` (raise `BackendUnavailableError`).
         reconnect_interval: after a failure, how long to skip Redis before trying it again (0.5 s).
         timeout: connect timeout in seconds (1.0; reads get twice as long).
         notify: follow release notices over pub/sub (default True), so a waiter on a slot in flight
             in another process is woken by its release instead of looking again every
             ``poll_interval`` (it then looks again only every 0.25 s, in case a notice is lost).
 
-    Example:
-        >>> async def main() -> None:
-        ...     limiter = RedisLimiter(get_plan("coze.personal_free"), "redis://127.0.0.1:6379/0")
-        ...     permit = await limiter.acquire(call)
-        ...     await permit.release()
-        ...     await limiter.aclose()
+    Examples:
+        ```python
+        async def main() -> None:
+            limiter = RedisLimiter(get_plan("coze.personal_free"), "redis://127.0.0.1:6379/0")
+            permit = await limiter.acquire(call)
+            await permit.release()
+            await limiter.aclose()
+        ```
     """
 
     def __init__(
@@ -584,13 +617,17 @@ class RedisLimiter:
     # ---- public API ---------------------------------------------------------------------
 
     async def acquire(self, call: CallInfo, *, max_wait: float | None = None) -> Any:
-        """Wait until ``call`` fits every limit, counting every process; see :class:`RateLimiter`.
+        """Wait until ``call`` fits every limit, counting every process; see `RateLimiter`.
 
-        Raises :class:`~coze_client.errors.BackendUnavailableError` when Redis cannot be reached
+        Raises `BackendUnavailableError` when Redis cannot be reached
         and ``on_unavailable="closed"``.
         """
         if self._closed:
-            raise RuntimeError("this RedisLimiter is closed")
+            raise LimiterError(
+                f"the Redis limiter at {self._where} is closed; the call was not sent. Close the client "
+                "(or limiter) only after its calls have finished",
+                backend="redis",
+            )
         key = self._key(call)
         idx = key.route(call.groups)
         if not idx:
@@ -647,6 +684,12 @@ class RedisLimiter:
         except UNAVAILABLE as exc:
             self._note_down(exc)
             return
+        except Exception as exc:
+            raise LimiterError(
+                f"the Redis limiter at {self._where} could not pause {groups} ({type(exc).__name__}: "
+                f"{redact(str(exc))}); check that the server runs Lua scripts for this user",
+                backend="redis",
+            ) from None
         self._kick(key)
 
     async def aclose(self) -> None:
@@ -669,7 +712,11 @@ class RedisLimiter:
                 key.timer = None
             for w in key.waiters:  # nobody will grant them any more
                 if w.fut is not None and not w.fut.done():
-                    w.fut.set_exception(RuntimeError("this RedisLimiter was closed while the call waited"))
+                    w.fut.set_exception(LimiterError(
+                        f"the Redis limiter at {self._where} was closed while the call waited; the call was "
+                        "not sent. Close the client (or limiter) only after its calls have finished",
+                        backend="redis",
+                    ))
             key.waiters = []
         if self._listener is not None:
             self._listener.cancel()
@@ -754,10 +801,18 @@ class RedisLimiter:
                     key.waiters = []
                     continue
                 except Exception as exc:  # a script or protocol error: fail the callers, not the loop
+                    error = LimiterError(
+                        f"the Redis limiter at {self._where} failed ({type(exc).__name__}: {redact(str(exc))}); "
+                        "check that the server is Redis 6 or later with Lua scripting enabled and that the "
+                        "user may run EVALSHA on keys under the prefix, or choose limiter='memory'/'sqlite:...'",
+                        backend="redis",
+                    )
                     for w in waiters:
                         if w.fut is not None and not w.fut.done():
-                            w.fut.set_exception(exc)
-                    self._settle_releases(releases, exc)
+                            w.fut.set_exception(error)
+                    # The releases are kept for the next run (their slots count meanwhile).
+                    self._settle_releases(releases)
+                    key.pending[:0] = [_Release(r.rows, r.used_tokens, r.sent) for r in releases]
                     continue
                 if self._was_down:
                     self._was_down = False

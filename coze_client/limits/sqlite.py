@@ -1,7 +1,10 @@
 """A limiter shared by every process of one host through a SQLite file.
 
-Same rule as :mod:`coze_client.limits.memory` (a slot counts from its grant until one window
-after its release), kept in a table so that web-server workers using one account pace together.
+Same rule as `coze_client.limits.memory` (a request-count slot counts from its grant until
+one window after the response head; concurrency until the release; tokens until one window after
+the release, settled with the real usage), kept in a table so that web-server workers using one
+account pace together. The proof that no server window sees more than the limit is in
+`coze_client.limits.memory`; it holds here because every process writes the same rows.
 
 * Every decision is one ``BEGIN IMMEDIATE`` transaction (WAL journal): read the running sums,
   grant the local waiters that fit (same FIFO-with-reservation rule as the memory backend),
@@ -22,8 +25,17 @@ process (pid gone, or heartbeat older than 5 s) are dropped. A process learns ab
 elsewhere by polling (``poll_interval``) while it waits on capacity held by in-flight calls;
 expiries it knows of wake it at the exact time.
 
-Example:
-    >>> limiter = SqliteLimiter(get_plan("coze.personal_free"), "/tmp/coze-limits.db")  # doctest: +SKIP
+Failures: opening the file, the WAL switch and every transaction retry SQLite's transient
+``locked``/``busy`` with a bounded backoff (`coze_client._sqlite`); when a transaction still
+fails that way, its releases go back to the queue and the waiters keep waiting (their ``max_wait``
+still applies) while it is tried again. Any other failure reaches the callers as a
+`LimiterError` that names the file and the fix. `aclose` fails the
+calls still waiting at once, writes the releases already queued, and closes the file.
+
+Examples:
+    ```python
+    limiter = SqliteLimiter(get_plan("coze.personal_free"), "/tmp/coze-limits.db")
+    ```
 """
 
 from __future__ import annotations
@@ -40,7 +52,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from .._call import CallInfo
-from ..errors import RateLimitWaitError
+from .._sqlite import is_transient, open_wal, retry_transient, rollback
+from ..errors import LimiterError, RateLimitWaitError
 from ._clock import Clock, LoopClock, TimerHandle
 from ._core import Waiter, check_satisfiable, select
 from .plans import Limit, Plan
@@ -68,9 +81,15 @@ CREATE TABLE IF NOT EXISTS tickets (
 CREATE INDEX IF NOT EXISTS tickets_k ON tickets (k, id);
 """
 
-# A process refreshes the tickets of its waiters this often; others ignore a ticket this old.
+# A process refreshes the tickets of its waiters this often; others ignore a ticket this old (or
+# this far in the future: written under another clock, it would otherwise never grow old).
 _TICKET_REFRESH = 1.0
 _TICKET_TTL = 5.0
+# SQLite's busy timeout per statement; transient errors beyond it are retried (coze_client._sqlite).
+_BUSY_TIMEOUT = 5.0
+# After a transaction failed with a transient error even so, look again after this long (doubling).
+_RETRY_FIRST = 0.02
+_RETRY_MAX = 1.0
 
 
 class _Foreign(Waiter):
@@ -115,6 +134,7 @@ class _Outcome:
 
 class _SKey:
     __slots__ = (
+        "backoff",
         "foreign",
         "job",
         "k",
@@ -140,6 +160,7 @@ class _SKey:
         self.timer_at = _INF
         self.tickets = False  # this limiter may have tickets of this key in the file (worker thread)
         self.foreign: dict[int, _Foreign] = {}  # parsed tickets of other processes (worker thread)
+        self.backoff = 0.0  # the delay before the next try after a transient failure (0: none failed)
 
     def route(self, groups: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[Limit, ...]]:
         r = self.routes.get(groups)
@@ -151,14 +172,29 @@ class _SKey:
 
 
 class _SqlPermit:
-    __slots__ = ("_key", "_open", "_owner", "_rows", "waited")
+    __slots__ = ("_headed", "_key", "_open", "_owner", "_rows", "waited")
 
     def __init__(self, owner: SqliteLimiter, key: _SKey, rows: list[tuple[int, int, int]], waited: float):
         self._owner = owner
         self._key = key
         self._rows = rows
         self._open = True
+        self._headed = False
         self.waited = waited
+
+    def responded(self) -> None:
+        """The response head arrived: write the request-count slots' last window now.
+
+        Concurrency and token rows stay with the permit until `release`.
+        """
+        if not self._open or self._headed:
+            return
+        self._headed = True
+        lims = self._key.lims
+        counts = [r for r in self._rows if lims[r[1]].kind == "requests"]
+        if counts:
+            self._rows = [r for r in self._rows if lims[r[1]].kind != "requests"]
+            self._owner._push(self._key, _Release(counts, None, True))
 
     async def release(self, *, used_tokens: int | None = None, sent: bool = True) -> None:
         """Close the slot.
@@ -169,13 +205,15 @@ class _SqlPermit:
         """
         if self._open:
             self._open = False
-            self._owner._push(self._key, _Release(self._rows, used_tokens, sent))
+            if self._rows:
+                self._owner._push(self._key, _Release(self._rows, used_tokens, sent or self._headed))
 
     def release_nowait(self, *, sent: bool = False) -> None:
         """Queue the release without waiting for it to be written."""
         if self._open:
             self._open = False
-            self._owner._push(self._key, _Release(self._rows, None, sent))
+            if self._rows:
+                self._owner._push(self._key, _Release(self._rows, None, sent or self._headed))
 
     def __repr__(self) -> str:
         return f"<Permit waited={self.waited:.3f}s open={self._open}>"
@@ -193,12 +231,14 @@ class SqliteLimiter:
             processes), how often to look again.
         clock: time source (defaults to ``CLOCK_MONOTONIC``, shared by all processes).
 
-    Example:
-        >>> async def main() -> None:
-        ...     limiter = SqliteLimiter(get_plan("coze.personal_free"), "/tmp/limits.db")
-        ...     permit = await limiter.acquire(call)
-        ...     await permit.release()
-        ...     await limiter.aclose()
+    Examples:
+        ```python
+        async def main() -> None:
+            limiter = SqliteLimiter(get_plan("coze.personal_free"), "/tmp/limits.db")
+            permit = await limiter.acquire(call)
+            await permit.release()
+            await limiter.aclose()
+        ```
     """
 
     def __init__(
@@ -227,6 +267,7 @@ class SqliteLimiter:
         self._fast: sqlite3.Connection | None = None
         self._fast_commits = 0
         self._checkpoint: asyncio.Future[None] | None = None
+        self._closing = False  # aclose() began: no new calls, waiters failed, releases still written
         self._closed = False
         # Names this limiter's tickets; the pid lets other processes drop them if it dies.
         self._owner = f"{os.getpid()}:{uuid.uuid4().hex[:12]}"
@@ -235,24 +276,31 @@ class SqliteLimiter:
 
     def _conn(self) -> sqlite3.Connection:
         if self._db is None:
-            db = sqlite3.connect(self.path, timeout=60.0, isolation_level=None, check_same_thread=False)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across app crashes
-            db.executescript(_SCHEMA)
-            self._check_boot(db)
-            self._db = db
+            # WAL + NORMAL: durable across app crashes. Opening, the WAL switch and the schema are
+            # retried while another process holds the file for a moment (four workers starting
+            # together on a fresh file).
+            self._db = open_wal(self.path, timeout=_BUSY_TIMEOUT, setup=self._setup)
         return self._db
+
+    def _setup(self, db: sqlite3.Connection) -> None:
+        db.executescript(_SCHEMA)
+        self._check_boot(db)
 
     def _open_fast(self) -> sqlite3.Connection:
         """Open the loop thread's connection (on the worker thread: opening a file blocks)."""
         self._conn()  # schema and boot check first
-        db = sqlite3.connect(self.path, timeout=0, isolation_level=None, check_same_thread=False)
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("PRAGMA wal_autocheckpoint=0")  # checkpoints fsync: the worker thread runs them
-        return db
+        # Checkpoints fsync: the worker thread runs them, never the loop thread's connection.
+        return open_wal(self.path, timeout=0, setup=lambda db: db.execute("PRAGMA wal_autocheckpoint=0"))
+
+    def _txn_retrying(self, key: _SKey, waiters: list[_SWaiter], releases: list[_Release]) -> _Outcome:
+        """`_txn` on the worker thread, retried while the file is busy for a moment."""
+        return retry_transient(lambda: self._txn(key, waiters, releases))
 
     def _run_checkpoint(self) -> None:
-        self._conn().execute("PRAGMA wal_checkpoint(PASSIVE)")
+        try:
+            self._conn().execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error:
+            pass  # only keeps the WAL short; the next one (500 commits later) tries again
 
     def _check_boot(self, db: sqlite3.Connection) -> None:
         """Forget all slots when the file was written during another boot (monotonic time reset)."""
@@ -266,16 +314,23 @@ class SqliteLimiter:
                 db.execute("DELETE FROM slots")
                 db.execute("DELETE FROM usage")
                 db.execute("DELETE FROM pauses")
+                db.execute("DELETE FROM tickets")  # their heartbeats are times of the old boot
                 db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('boot', ?)", (boot,))
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            rollback(db)
             raise
 
     # ---- public API ---------------------------------------------------------------------
 
     async def acquire(self, call: CallInfo, *, max_wait: float | None = None) -> _SqlPermit:
-        """Wait until ``call`` fits every limit, counting every process; see :class:`RateLimiter`."""
+        """Wait until ``call`` fits every limit, counting every process; see `RateLimiter`.
+
+        Raises `LimiterError` when the file cannot be used (the message
+        says why and what to do) or the limiter is closed.
+        """
+        if self._closing:
+            raise self._closed_error("the call was not sent")
         key = self._key(call)
         idx, specs = key.route(call.groups)
         if any(s.kind == "tokens" for s in specs):
@@ -306,21 +361,39 @@ class SqliteLimiter:
         """Hold every group of ``call`` for ``seconds``, in every process sharing the file."""
         if seconds <= 0:
             return
+        if self._closing:
+            return
         key = self._key(call)
         groups = call.groups or ("all",)
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._executor, self._txn_pause, key.k, groups, seconds)
+        try:
+            await loop.run_in_executor(
+                self._executor, lambda: retry_transient(lambda: self._txn_pause(key.k, groups, seconds))
+            )
+        except Exception as exc:
+            raise self._error(exc) from None
         self._kick(key)
 
     async def aclose(self) -> None:
-        """Wait for queued writes, then close the file."""
-        if self._closed:
+        """Fail the calls still waiting (at once), write queued releases, then close the file."""
+        if self._closing:
             return
+        self._closing = True
+        error = self._closed_error("the call was not sent")
         for key in self._keys.values():
             if key.timer is not None:
                 key.timer.cancel()
+                key.timer = None
+            for w in key.waiters:
+                if w.fut is not None and not w.fut.done():
+                    w.fut.set_exception(error)
+        for key in self._keys.values():
             if key.job is not None:
                 await asyncio.gather(key.job, return_exceptions=True)
+            if key.pending:  # a release queued meanwhile: write it before the file closes
+                self._kick(key)
+                if key.job is not None:
+                    await asyncio.gather(key.job, return_exceptions=True)
         self._closed = True
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(self._executor, self._close_db)
@@ -346,6 +419,28 @@ class SqliteLimiter:
         if key.job is None and not self._closed:
             key.job = asyncio.get_running_loop().create_task(self._run(key))
 
+    def _error(self, exc: BaseException) -> LimiterError:
+        """The caller's view of a failure of the file: what failed and what to do."""
+        return LimiterError(
+            f"the sqlite limiter file {self.path!r} cannot be used ({type(exc).__name__}: {exc}); "
+            "check that its directory exists, is writable and is on a local disk (not a network share), "
+            "or choose another limiter (limiter='memory' for one process, a redis:// URL for many hosts)",
+            backend="sqlite",
+        )
+
+    def _closed_error(self, what: str) -> LimiterError:
+        return LimiterError(
+            f"the sqlite limiter at {self.path!r} is closed; {what}. Close the client (or limiter) only "
+            "after its calls have finished",
+            backend="sqlite",
+        )
+
+    def _retry_later(self, key: _SKey) -> None:
+        """A transaction failed with a transient error: look again soon; nobody is failed."""
+        key.backoff = min(_RETRY_MAX, key.backoff * 2) if key.backoff else _RETRY_FIRST
+        loop = asyncio.get_running_loop()
+        loop.call_later(key.backoff, self._kick, key)
+
     def _on_timer(self, key: _SKey) -> None:
         key.timer = None
         key.timer_at = _INF
@@ -363,15 +458,25 @@ class SqliteLimiter:
                     if out is None:
                         if self.inline and self._fast is None:
                             self._fast = await loop.run_in_executor(self._executor, self._open_fast)
-                        out = await loop.run_in_executor(self._executor, self._txn, key, waiters, releases)
-                except Exception as exc:  # the file is unusable: fail the callers, not the loop
+                        out = await loop.run_in_executor(self._executor, self._txn_retrying, key, waiters, releases)
+                except Exception as exc:
+                    # Nothing was written: the releases go back in front of the queue, never lost.
+                    key.pending[:0] = releases
+                    if is_transient(exc):
+                        # Busy beyond every retry (another process holds the file): the callers
+                        # keep waiting (their max_wait still applies) and we look again soon.
+                        self._retry_later(key)
+                        break
+                    # The file is unusable: fail the callers (typed, with the fix), not the loop.
+                    error = self._error(exc)
                     for w in waiters:
                         if w.fut is not None and not w.fut.done():
-                            w.fut.set_exception(exc)
+                            w.fut.set_exception(error)
                     for rel in releases:
                         if rel.done is not None and not rel.done.done():
-                            rel.done.set_exception(exc)
+                            rel.done.set_exception(error)
                     continue
+                key.backoff = 0.0
                 for rel in releases:
                     if rel.done is not None and not rel.done.done():
                         rel.done.set_result(None)
@@ -386,7 +491,7 @@ class SqliteLimiter:
         try:
             out = self._txn(key, waiters, releases, self._fast)
         except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
+            if is_transient(exc):
                 return None
             raise
         self._fast_commits += 1
@@ -436,10 +541,16 @@ class SqliteLimiter:
         if self._fast is not None:
             self._fast.close()
             self._fast = None
-        if self._db is not None:
-            self._db.execute("DELETE FROM tickets WHERE owner = ?", (self._owner,))
-            self._db.close()
-            self._db = None
+        db = self._db
+        if db is not None:
+            try:
+                retry_transient(lambda: db.execute("DELETE FROM tickets WHERE owner = ?", (self._owner,)),
+                                deadline=_BUSY_TIMEOUT)
+            except sqlite3.Error:
+                pass  # others drop our tickets anyway once the heartbeat is old
+            finally:
+                db.close()
+                self._db = None
 
     def _txn_pause(self, k: str, groups: tuple[str, ...], seconds: float) -> None:
         db = self._conn()
@@ -454,7 +565,7 @@ class SqliteLimiter:
                 )
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            rollback(db)
             raise
 
     def _txn(
@@ -542,7 +653,7 @@ class SqliteLimiter:
             db.execute("COMMIT")
             return out
         except BaseException:
-            db.execute("ROLLBACK")
+            rollback(db)
             raise
 
     def _queue(
@@ -574,7 +685,7 @@ class SqliteLimiter:
                 continue
             if pid not in alive:
                 alive[pid] = _alive(pid)
-            if heartbeat < now - _TICKET_TTL or not alive[pid]:
+            if not now - _TICKET_TTL <= heartbeat <= now + _TICKET_TTL or not alive[pid]:
                 dead.append(tid)
                 continue
             foreign = cache.get(tid)

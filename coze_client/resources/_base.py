@@ -53,7 +53,14 @@ def opts(
     max_wait: float | None = None,
     extra_headers: Mapping[str, str] | None = None,
 ) -> CallOptions | None:
-    """Per-call options, or None when the caller set none (the common, cheapest case)."""
+    """Per-call options, or None when the caller set none (the common, cheapest case).
+
+    Args:
+        timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+        max_retries: this call's retries (default: the client's).
+        max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+        extra_headers: extra HTTP headers for this call.
+    """
     if timeout is None and max_retries is None and max_wait is None and extra_headers is None:
         return None
     if max_retries is not None and max_retries < 0:

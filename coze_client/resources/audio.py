@@ -1,7 +1,7 @@
-"""Voice (reference coze-api.md §5.7): voices, speech, transcriptions, rooms, live, voiceprints.
+"""Voice (the Coze audio pages): voices, speech, transcriptions, rooms, live, voiceprints.
 
 Multipart form fields are sent as text parts, so integer fields (``sample_rate``, ``channel``,
-``top_k``) work (cozepy crashes on them, §9.7).
+``top_k``) work (cozepy crashes on them, a cozepy 0.20.0 gap).
 """
 
 from __future__ import annotations
@@ -119,9 +119,20 @@ class AsyncVoices(APIResource):
     ) -> AsyncPaginator[Voice]:
         """Voices you can use (``page_size`` 1-100); each lists the emotions it supports.
 
-        Example:
-            >>> async for voice in coze.audio.voices.list(filter_system_voice=True):  # doctest: +SKIP
-            ...     print(voice.voice_id, voice.name, [e.emotion for e in voice.support_emotions or []])
+        Args:
+            filter_system_voice: leave out the system voices (True) to list only yours.
+            model_type: ``"big"`` or ``"small"`` model voices.
+            voice_state: ``"init"``, ``"cloned"`` or ``"all"``.
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            async for voice in coze.audio.voices.list(filter_system_voice=True):
+                print(voice.voice_id, voice.name, [e.emotion for e in voice.support_emotions or []])
+            ```
         """
         _page(page_num, page_size, 100)
         mtype = validate(VoiceModelType, model_type, "model_type").value if model_type else None
@@ -149,12 +160,27 @@ class AsyncVoices(APIResource):
         """Clone a voice from a recording (``voice_id`` retrains an existing one, overwriting it).
 
         ``text`` is compared with the recording (1109 when they differ). The documented answer
-        holds just ``voice_id``, which parses into :class:`Voice`.
+        holds just ``voice_id``, which parses into `Voice`.
 
-        Example:
-            >>> v = await coze.audio.voices.clone(file="me.wav", audio_format="wav",  # doctest: +SKIP
-            ...                                   voice_name="my voice")
-            >>> v.voice_id  # doctest: +SKIP
+        Args:
+            file: the recording (path, bytes, binary file or ``(name, bytes)``).
+            voice_name: at most 128 bytes.
+            audio_format: ``wav``, ``mp3``, ``ogg``, ``m4a``, ``aac`` or ``pcm``.
+            text: what the recording says (compared with it; 1109 when they differ).
+            language: ``zh``, ``en``, ``ja``, ``es``, ``id`` or ``pt``.
+            voice_id: retrain this voice instead (it is overwritten).
+            preview_text: the text of the preview audio.
+            space_id: the workspace the voice belongs to.
+            description: a description.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            v = await coze.audio.voices.clone(file="me.wav", audio_format="wav",
+                                              voice_name="my voice")
+            v.voice_id
+            ```
         """
         name = _bytes_len("voice_name", require("voice_name", voice_name), 128)
         if not isinstance(audio_format, str) or not audio_format.strip():
@@ -207,10 +233,26 @@ class AsyncSpeech(APIResource):
     ) -> SpeechAudio:
         """Synthesise speech (``input`` at most 1024 bytes of UTF-8) and return the audio in memory.
 
-        Example:
-            >>> audio = await coze.audio.speech.create(input="你好", voice_id="7426...",  # doctest: +SKIP
-            ...                                        emotion="happy", emotion_scale=4)
-            >>> await audio.write_to_file("hello.mp3")  # doctest: +SKIP
+        Args:
+            input: the text, at most 1024 bytes of UTF-8.
+            voice_id: the voice (`voices.list`).
+            response_format: ``mp3`` (default), ``wav``, ``pcm`` or ``ogg_opus``.
+            speed: 0.2-3 (0.5-2 for large-model voices); 1 is normal.
+            sample_rate: 8000, 16000, 22050, 24000 (default), 32000, 44100 or 48000 Hz.
+            emotion: an emotion the voice supports (`SpeechEmotion`; `Voice.support_emotions`).
+            emotion_scale: how strongly, 1.0-5.0 (default 4).
+            loudness_rate: -50 to 100 (0 is normal).
+            context_texts: style hints (TTS 2.0 voices only).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            audio = await coze.audio.speech.create(input="你好", voice_id="7426...",
+                                                   emotion="happy", emotion_scale=4)
+            await audio.write_to_file("hello.mp3")
+            ```
         """
         body = self._body(input, voice_id, response_format, speed, sample_rate, emotion, emotion_scale,
                           loudness_rate, context_texts)
@@ -230,10 +272,27 @@ class AsyncSpeech(APIResource):
         The audio goes to ``<path>.part`` first and is renamed when complete, so a broken download
         never leaves a truncated file at ``path``. Disk writes run in a worker thread.
 
-        Example:
-            >>> f = await coze.audio.speech.stream_to_file(  # doctest: +SKIP
-            ...     "out.mp3", input="你好", voice_id="7426...")
-            >>> f.bytes_written  # doctest: +SKIP
+        Args:
+            path: where to write the audio.
+            input: the text, at most 1024 bytes of UTF-8.
+            voice_id: the voice (`voices.list`).
+            response_format: ``mp3`` (default), ``wav``, ``pcm`` or ``ogg_opus``.
+            speed: 0.2-3 (0.5-2 for large-model voices); 1 is normal.
+            sample_rate: 8000, 16000, 22050, 24000 (default), 32000, 44100 or 48000 Hz.
+            emotion: an emotion the voice supports (`SpeechEmotion`; `Voice.support_emotions`).
+            emotion_scale: how strongly, 1.0-5.0 (default 4).
+            loudness_rate: -50 to 100 (0 is normal).
+            context_texts: style hints (TTS 2.0 voices only).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            f = await coze.audio.speech.stream_to_file(
+                "out.mp3", input="你好", voice_id="7426...")
+            f.bytes_written
+            ```
         """
         body = self._body(input, voice_id, response_format, speed, sample_rate, emotion, emotion_scale,
                           loudness_rate, context_texts)
@@ -288,9 +347,16 @@ class AsyncTranscriptions(APIResource):
                      max_retries: int | None = None) -> Transcription:
         """Transcribe an audio file (at most 10 MB and 30 minutes; mp3, wav, ogg, m4a, ...).
 
-        Example:
-            >>> t = await coze.audio.transcriptions.create(file="meeting.mp3")  # doctest: +SKIP
-            >>> t.text  # doctest: +SKIP
+        Args:
+            file: the recording (path, bytes, binary file or ``(name, bytes)``).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            t = await coze.audio.transcriptions.create(file="meeting.mp3")
+            t.text
+            ```
         """
         fname, content = await read_file_input(file, limit=MAX_TRANSCRIPTION_BYTES)
         return await self._corridor.request(TRANSCRIBE, Transcription.model_validate,
@@ -309,10 +375,22 @@ class AsyncRooms(APIResource):
 
         Every ``config`` field is optional (documented defaults are filled in).
 
-        Example:
-            >>> room = await coze.audio.rooms.create(bot_id="7351...",  # doctest: +SKIP
-            ...     config={"turn_detection": {"type": "server_vad"}, "audio_config": {"codec": "OPUS"}})
-            >>> room.room_id, room.app_id  # doctest: +SKIP
+        Args:
+            bot_id: the bot's id.
+            voice_id: the voice the bot speaks with.
+            conversation_id: the conversation's id.
+            uid: your id for the user in the room.
+            workflow_id: the workflow's id.
+            config: a `RoomConfig` (or dict): audio, video and turn-detection settings.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            room = await coze.audio.rooms.create(bot_id="7351...",
+                config={"turn_detection": {"type": "server_vad"}, "audio_config": {"codec": "OPUS"}})
+            room.room_id, room.app_id
+            ```
         """
         cfg = (validate(RoomConfig, config, "config").model_dump(mode="json", by_alias=True, exclude_none=True)
                if config is not None else None)
@@ -331,9 +409,16 @@ class AsyncLive(APIResource):
                        max_retries: int | None = None) -> LiveInfo:
         """The streams of a live session.
 
-        Example:
-            >>> live = await coze.audio.live.retrieve(live_id="7501...")  # doctest: +SKIP
-            >>> [s.live_type for s in live.stream_infos]  # doctest: +SKIP
+        Args:
+            live_id: the live session's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            live = await coze.audio.live.retrieve(live_id="7501...")
+            [s.live_type for s in live.stream_infos]
+            ```
         """
         return await self._corridor.request(LIVE, LiveInfo.model_validate, path_params={"live_id": live_id},
                                             options=opts(timeout, max_retries))
@@ -349,9 +434,21 @@ class AsyncVoiceprintFeatures(APIResource):
     ) -> CreatedId:
         """Add a speaker from a recording (``sample_rate`` / ``channel`` for pcm; defaults 16000 / 1).
 
-        Example:
-            >>> feat = await coze.audio.voiceprint_groups.features.create(  # doctest: +SKIP
-            ...     group_id="75...", file="alice.pcm", name="Alice", sample_rate=16000, channel=1)
+        Args:
+            group_id: the voiceprint group's id.
+            file: the speaker's recording.
+            name: the speaker's name.
+            desc: a description.
+            sample_rate: for pcm recordings (default 16000).
+            channel: for pcm recordings (default 1).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            feat = await coze.audio.voiceprint_groups.features.create(
+                group_id="75...", file="alice.pcm", name="Alice", sample_rate=16000, channel=1)
+            ```
         """
         _pcm(sample_rate, channel)
         fields = {"name": require("name", name), "desc": desc, "sample_rate": sample_rate, "channel": channel}
@@ -364,9 +461,18 @@ class AsyncVoiceprintFeatures(APIResource):
              max_retries: int | None = None) -> AsyncPaginator[VoiceprintFeature]:
         """Speakers of a group (``page_size`` 1-200).
 
-        Example:
-            >>> async for feat in coze.audio.voiceprint_groups.features.list(group_id="75..."):  # doctest: +SKIP
-            ...     print(feat.id, feat.name)
+        Args:
+            group_id: the voiceprint group's id.
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            async for feat in coze.audio.voiceprint_groups.features.list(group_id="75..."):
+                print(feat.id, feat.name)
+            ```
         """
         gid = require("group_id", group_id)
         _page(page_num, page_size, 200)
@@ -391,9 +497,22 @@ class AsyncVoiceprintFeatures(APIResource):
     ) -> None:
         """Change a speaker's name, description or recording (multipart even without a file).
 
-        Example:
-            >>> await coze.audio.voiceprint_groups.features.update(  # doctest: +SKIP
-            ...     group_id="75...", feature_id="76...", name="Alice B.")
+        Args:
+            group_id: the voiceprint group's id.
+            feature_id: the voiceprint's id.
+            file: a new recording.
+            name: a new name.
+            desc: a new description.
+            sample_rate: for pcm recordings (default 16000).
+            channel: for pcm recordings (default 1).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            await coze.audio.voiceprint_groups.features.update(
+                group_id="75...", feature_id="76...", name="Alice B.")
+            ```
         """
         _pcm(sample_rate, channel)
         upload = await read_file_input(file) if file is not None else None
@@ -408,9 +527,17 @@ class AsyncVoiceprintFeatures(APIResource):
                      max_retries: int | None = None) -> None:
         """Remove a speaker.
 
-        Example:
-            >>> await coze.audio.voiceprint_groups.features.delete(  # doctest: +SKIP
-            ...     group_id="75...", feature_id="76...")
+        Args:
+            group_id: the voiceprint group's id.
+            feature_id: the voiceprint's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            await coze.audio.voiceprint_groups.features.delete(
+                group_id="75...", feature_id="76...")
+            ```
         """
         await self._corridor.request(FEATURE_DELETE, lambda _: None,
                                      path_params={"group_id": group_id, "feature_id": feature_id},
@@ -428,8 +555,16 @@ class AsyncVoiceprintGroups(APIResource):
                      max_retries: int | None = None) -> CreatedId:
         """Create a group (``name`` at most 20 characters).
 
-        Example:
-            >>> group = await coze.audio.voiceprint_groups.create(name="team")  # doctest: +SKIP
+        Args:
+            name: the group's name.
+            desc: a description.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            group = await coze.audio.voiceprint_groups.create(name="team")
+            ```
         """
         return await self._corridor.request(GROUP_CREATE, CreatedId.model_validate,
                                             json={"name": _group_name(name), "desc": _desc(desc)},
@@ -441,9 +576,20 @@ class AsyncVoiceprintGroups(APIResource):
     ) -> AsyncPaginator[VoiceprintGroup]:
         """Groups (``name`` matches by prefix; ``page_size`` 1-200).
 
-        Example:
-            >>> async for g in coze.audio.voiceprint_groups.list():  # doctest: +SKIP
-            ...     print(g.id, g.name, g.feature_count)
+        Args:
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
+            name: only groups whose name starts with this.
+            user_id: only groups of this user.
+            group_id: the voiceprint group's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            async for g in coze.audio.voiceprint_groups.list():
+                print(g.id, g.name, g.feature_count)
+            ```
         """
         _page(page_num, page_size, 200)
         options = opts(timeout, max_retries)
@@ -464,8 +610,17 @@ class AsyncVoiceprintGroups(APIResource):
                      timeout: TimeoutTypes = None, max_retries: int | None = None) -> None:
         """Rename a group or change its description (at most 500 characters).
 
-        Example:
-            >>> await coze.audio.voiceprint_groups.update(group_id="75...", desc="the support team")  # doctest: +SKIP
+        Args:
+            group_id: the voiceprint group's id.
+            name: a new name.
+            desc: a new description.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            await coze.audio.voiceprint_groups.update(group_id="75...", desc="the support team")
+            ```
         """
         if name is None and desc is None:
             raise ValidationError("give name and/or desc")
@@ -478,8 +633,15 @@ class AsyncVoiceprintGroups(APIResource):
     async def delete(self, *, group_id: str, timeout: TimeoutTypes = None, max_retries: int | None = None) -> None:
         """Delete a group and its speakers.
 
-        Example:
-            >>> await coze.audio.voiceprint_groups.delete(group_id="75...")  # doctest: +SKIP
+        Args:
+            group_id: the voiceprint group's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            await coze.audio.voiceprint_groups.delete(group_id="75...")
+            ```
         """
         await self._corridor.request(GROUP_DELETE, lambda _: None, path_params={"group_id": group_id},
                                      options=opts(timeout, max_retries))
@@ -490,10 +652,21 @@ class AsyncVoiceprintGroups(APIResource):
     ) -> SpeakerIdentifyResult:
         """Which speakers of the group best match a recording.
 
-        Example:
-            >>> r = await coze.audio.voiceprint_groups.speaker_identify(group_id="75...",  # doctest: +SKIP
-            ...                                                         file="who.wav", top_k=3)
-            >>> r.best.feature_name  # doctest: +SKIP
+        Args:
+            group_id: the voiceprint group's id.
+            file: the recording to identify.
+            top_k: how many best matches to return.
+            sample_rate: for pcm recordings (default 16000).
+            channel: for pcm recordings (default 1).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            r = await coze.audio.voiceprint_groups.speaker_identify(group_id="75...",
+                                                                    file="who.wav", top_k=3)
+            r.best.feature_name
+            ```
         """
         _pcm(sample_rate, channel)
         if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1):

@@ -1,4 +1,4 @@
-"""Account benefits (reference coze-api.md §2.4): the plan limits in force, to pick or check a plan."""
+"""Account benefits (the Coze API overview): the plan limits in force, to pick or check a plan."""
 
 from __future__ import annotations
 
@@ -26,13 +26,21 @@ class AsyncBenefits(APIResource):
     ) -> Benefits:
         """The account's level and effective benefits (QPS per resource by default).
 
-        Use :meth:`Benefits.qps`, :meth:`Benefits.to_limits`, :attr:`Benefits.suggested_plan` and
-        :meth:`Benefits.check_plan` to pick the limiter preset or check the one you use.
+        Use `Benefits.qps`, `Benefits.to_limits`, `Benefits.suggested_plan` and
+        `Benefits.check_plan` to pick the limiter preset or check the one you use.
 
-        Example:
-            >>> b = await coze.benefits.retrieve()  # doctest: +SKIP
-            >>> b.user_level, b.qps(), b.suggested_plan  # doctest: +SKIP
-            ('free', {'chat': 20.0, 'workflow': 50.0}, 'coze.personal_free')
+        Args:
+            benefit_type_list: the benefit types to read (default ``api_run_qps``).
+            resource_id: narrow to ``"chat"``, ``"workflow"`` or ``"plugin"``.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            b = await coze.benefits.retrieve()
+            b.user_level, b.qps(), b.suggested_plan
+            # ('free', {'chat': 20.0, 'workflow': 50.0}, 'coze.personal_free')
+            ```
         """
         if isinstance(benefit_type_list, str):
             benefit_type_list = [benefit_type_list]
@@ -54,10 +62,18 @@ class AsyncBenefits(APIResource):
         ``"benefit_type:resource_id"`` (which benefit carries the free-call count is not in the
         reference, so you say it). Returns the used counts written.
 
-        Example:
-            >>> await coze.benefits.sync_ledger({"api_call_quota": "free_calls"},  # doctest: +SKIP
-            ...                                 benefit_type_list=["api_call_quota"])
-            {'free_calls': 37.0}
+        Args:
+            mapping: benefit type -> ledger quota name, e.g. ``{"api_call": "free_calls"}``.
+            benefit_type_list: the benefit types to read.
+            resource_id: narrow to one resource.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+
+        Examples:
+            ```python
+            await coze.benefits.sync_ledger({"api_call_quota": "free_calls"},
+                                            benefit_type_list=["api_call_quota"])
+            # {'free_calls': 37.0}
+            ```
         """
         from ..ledger import quota_updates_from_benefits
 

@@ -1,4 +1,4 @@
-"""Bots (reference coze-api.md §5.9): list (v2, ``page_num``) and retrieve."""
+"""Bots (the Coze bot, user and workspace pages): list (v2, ``page_num``) and retrieve."""
 
 from __future__ import annotations
 
@@ -28,11 +28,23 @@ class AsyncBots(APIResource):
         connector_id: str | None = None, page_num: int = 1, page_size: int = 20,
         timeout: TimeoutTypes = None, max_retries: int | None = None,
     ) -> AsyncPaginator[SimpleBot]:
-        """Bots of a workspace. Sends the documented ``page_num`` (cozepy sends ``page_index``, §9.6).
+        """Bots of a workspace. Sends the documented ``page_num`` (cozepy sends ``page_index``, a cozepy 0.20.0 gap).
 
-        Example:
-            >>> async for bot in coze.bots.list(workspace_id="74..."):  # doctest: +SKIP
-            ...     print(bot.id, bot.name, bot.is_published)
+        Args:
+            workspace_id: the workspace's id.
+            publish_status: ``"published_online"`` (default), ``"published_draft"``, ``"unpublished_draft"``
+                or ``"all"``.
+            connector_id: the channel (connector) id; default the API channel.
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            async for bot in coze.bots.list(workspace_id="74..."):
+                print(bot.id, bot.name, bot.is_published)
+            ```
         """
         wsid = require("workspace_id", workspace_id)
         if page_num < 1 or page_size < 1:
@@ -56,9 +68,17 @@ class AsyncBots(APIResource):
                        max_retries: int | None = None) -> Bot:
         """A bot's configuration (``is_published=False`` reads the draft).
 
-        Example:
-            >>> bot = await coze.bots.retrieve(bot_id="7351...")  # doctest: +SKIP
-            >>> bot.name, bot.model_info  # doctest: +SKIP
+        Args:
+            bot_id: the bot's id.
+            is_published: False reads the draft (the service's ``is_published``).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            bot = await coze.bots.retrieve(bot_id="7351...")
+            bot.name, bot.model_info
+            ```
         """
         return await self._corridor.request(RETRIEVE, Bot.model_validate, path_params={"bot_id": bot_id},
                                             params={"is_published": is_published},

@@ -1,4 +1,4 @@
-"""Chat v3 (reference §5.2, §6.1): create, stream, retrieve, messages, tool outputs, cancel."""
+"""Chat v3 (the Coze chat page): create, stream, retrieve, messages, tool outputs, cancel."""
 
 from __future__ import annotations
 
@@ -34,6 +34,10 @@ _CHAT_EVENTS = frozenset({
     "conversation.chat.created", "conversation.chat.in_progress", "conversation.chat.completed",
     "conversation.chat.failed", "conversation.chat.requires_action", "conversation.chat.canceled",
 })
+_FINAL_CHAT_EVENTS = frozenset({
+    "conversation.chat.completed", "conversation.chat.failed", "conversation.chat.requires_action",
+    "conversation.chat.canceled",
+})
 _MESSAGE_EVENTS = frozenset({
     "conversation.message.delta", "conversation.message.completed", "conversation.audio.delta",
     "conversation.audio.completed",
@@ -65,10 +69,10 @@ def chat_usage(chat: Chat | None) -> Usage | None:
 
 
 def decode_chat_event(sse: ServerSentEvent, stream: EventStream[ChatEvent]) -> ChatEvent | _End | None:
-    """One SSE event of a chat (or chatflow) stream -> a typed :class:`ChatEvent`.
+    """One SSE event of a chat (or chatflow) stream -> a typed `ChatEvent`.
 
     ``done`` ends the stream (its data, e.g. the chatflow's ``debug_url``, is kept on
-    ``stream.end_data``); ``error`` raises :class:`StreamError` with code, msg and logid; unknown
+    ``stream.end_data``); ``error`` raises `StreamError` with code, msg and logid; unknown
     events are yielded with their raw data.
     """
     name = sse.event
@@ -81,20 +85,33 @@ def decode_chat_event(sse: ServerSentEvent, stream: EventStream[ChatEvent]) -> C
             return ChatEvent.model_construct(event=name, message=Message.model_validate_json(sse.data))
         except ValueError:
             pass  # not an object: fall through to the generic handling below
-    data = _loads(sse.data, strict=name != "message")
+    # Only the events we type must carry JSON; an error's or an unknown event's text is kept as it came.
+    data = _loads(sse.data, strict=name in _CHAT_EVENTS or name in _MESSAGE_EVENTS)
     if name == "error":
-        body = data if isinstance(data, dict) else {}
-        raise StreamError(str(body.get("msg") or body.get("error_message") or sse.data),
-                          code=body.get("code") if isinstance(body.get("code"), int) else None,
-                          logid=stream.logid, body=data)
+        raise _stream_error(data, stream)
     try:
         if name in _MESSAGE_EVENTS and isinstance(data, dict):
             return ChatEvent.model_construct(event=name, message=Message.model_validate(data))
         if name in _CHAT_EVENTS and isinstance(data, dict):
-            return ChatEvent.model_construct(event=name, chat=Chat.model_validate(data))
+            chat = Chat.model_validate(data)
+            if name in _FINAL_CHAT_EVENTS:
+                stream._mark_final()  # a chat in a final state may end the body without "done"
+            return ChatEvent.model_construct(event=name, chat=chat)
     except pydantic.ValidationError as exc:
         raise StreamError(f"unexpected {name} event data: {exc.errors()[0]['msg']}", logid=stream.logid) from None
     return ChatEvent.model_construct(event=name, data=data)
+
+
+def _stream_error(data: Any, stream: EventStream[ChatEvent]) -> StreamError:
+    """The typed error an ``error`` event reports (``{code, msg}`` or ``{error_code, error_message}``)."""
+    body = data if isinstance(data, dict) else {}
+    code = body.get("code", body.get("error_code"))
+    msg = body.get("msg") or body.get("error_message")
+    if not msg:
+        msg = f"the service reported an error in the stream: {data!r}"[:300] if body or data else (
+            "the service reported an error in the stream, without details")
+    return StreamError(str(msg), code=code if isinstance(code, int) and not isinstance(code, bool) else None,
+                       logid=stream.logid, body=data)
 
 
 def _loads(text: str, *, strict: bool) -> Any:
@@ -121,8 +138,17 @@ class AsyncChatMessages(APIResource):
     ) -> ListResult[Message]:
         """Everything the chat produced except the user's question (answers, tool calls, follow-ups).
 
-        Example:
-            >>> msgs = await coze.chat.messages.list(conversation_id=c, chat_id=chat.id)  # doctest: +SKIP
+        Args:
+            conversation_id: the conversation's id.
+            chat_id: the chat's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            msgs = await coze.chat.messages.list(conversation_id=c, chat_id=chat.id)
+            ```
         """
         return await self._corridor.request(
             MESSAGES, lambda d: ListResult([Message.model_validate(m) for m in d or []]),
@@ -168,9 +194,31 @@ class AsyncChat(APIResource):
 
         Not retried after an ambiguous failure (the chat may already be running and billed).
 
-        Example:
-            >>> chat = await coze.chat.create(bot_id="7351...", user_id="u1",  # doctest: +SKIP
-            ...                               additional_messages=["What is Coze?"])
+        Args:
+            bot_id: the bot to talk to (published to the API channel).
+            user_id: your id for the end user (it scopes conversations and memory).
+            additional_messages: the new messages, at most 100: strings (user questions), dicts or
+                `EnterMessage` objects.
+            conversation_id: continue this conversation (default: a new one).
+            auto_save_history: keep the messages in the conversation (``False`` only for streams).
+            custom_variables: values of the bot's prompt variables.
+            meta_data: at most 16 string pairs kept with the chat (keys 1-64, values 1-512 characters).
+            extra_params: extra body fields the service accepts (e.g. ``latitude``, ``longitude``).
+            parameters: input parameters of a chatflow bot.
+            shortcut_command: a shortcut command to run.
+            enable_card: answer with cards where the bot has them.
+            publish_status: ``"published_online"`` (default) or ``"unpublished_draft"``.
+            bot_version: a published version to talk to (not with the draft).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            extra_headers: extra HTTP headers for this call.
+
+        Examples:
+            ```python
+            chat = await coze.chat.create(bot_id="7351...", user_id="u1",
+                                          additional_messages=["What is Coze?"])
+            ```
         """
         if not auto_save_history:
             raise ValidationError("stream=False requires auto_save_history=True (service code 4007)")
@@ -199,12 +247,34 @@ class AsyncChat(APIResource):
 
         Inputs are validated at once, before anything is sent.
 
-        Example:
-            >>> async with coze.chat.stream(bot_id="7351...", user_id="u1",  # doctest: +SKIP
-            ...                             additional_messages=["hi"]) as events:
-            ...     async for event in events:
-            ...         if event.event == "conversation.message.delta":
-            ...             print(event.message.content, end="")
+        Args:
+            bot_id: the bot to talk to (published to the API channel).
+            user_id: your id for the end user (it scopes conversations and memory).
+            additional_messages: the new messages, at most 100: strings (user questions), dicts or
+                `EnterMessage` objects.
+            conversation_id: continue this conversation (default: a new one).
+            auto_save_history: keep the messages in the conversation (``False`` only for streams).
+            custom_variables: values of the bot's prompt variables.
+            meta_data: at most 16 string pairs kept with the chat (keys 1-64, values 1-512 characters).
+            extra_params: extra body fields the service accepts (e.g. ``latitude``, ``longitude``).
+            parameters: input parameters of a chatflow bot.
+            shortcut_command: a shortcut command to run.
+            enable_card: answer with cards where the bot has them.
+            publish_status: ``"published_online"`` (default) or ``"unpublished_draft"``.
+            bot_version: a published version to talk to (not with the draft).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            extra_headers: extra HTTP headers for this call.
+
+        Examples:
+            ```python
+            async with coze.chat.stream(bot_id="7351...", user_id="u1",
+                                        additional_messages=["hi"]) as events:
+                async for event in events:
+                    if event.event == "conversation.message.delta":
+                        print(event.message.content, end="")
+            ```
         """
         body = self._body(bot_id, user_id, additional_messages, True, auto_save_history=auto_save_history,
                           custom_variables=custom_variables, meta_data=meta_data, extra_params=extra_params,
@@ -225,8 +295,17 @@ class AsyncChat(APIResource):
     ) -> Chat:
         """The chat's current state (``GET /v3/chat/retrieve``).
 
-        Example:
-            >>> chat = await coze.chat.retrieve(conversation_id=c, chat_id=chat.id)  # doctest: +SKIP
+        Args:
+            conversation_id: the conversation's id.
+            chat_id: the chat's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            chat = await coze.chat.retrieve(conversation_id=c, chat_id=chat.id)
+            ```
         """
         return await self._corridor.request(
             RETRIEVE, Chat.model_validate,
@@ -247,9 +326,20 @@ class AsyncChat(APIResource):
     ) -> Chat:
         """Answer a ``requires_action`` chat's tool calls (blocking).
 
-        Example:
-            >>> await coze.chat.submit_tool_outputs(conversation_id=c, chat_id=h,  # doctest: +SKIP
-            ...     tool_outputs=[{"tool_call_id": "call_1", "output": "22 C"}])
+        Args:
+            conversation_id: the conversation's id.
+            chat_id: the chat's id.
+            tool_outputs: one output per tool call of the chat's ``required_action``:
+                ``{"tool_call_id": ..., "output": ...}``.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            await coze.chat.submit_tool_outputs(conversation_id=c, chat_id=h,
+                tool_outputs=[{"tool_call_id": "call_1", "output": "22 C"}])
+            ```
         """
         return await self._corridor.request(
             SUBMIT, Chat.model_validate, json=self._tool_body(tool_outputs, False),
@@ -264,10 +354,21 @@ class AsyncChat(APIResource):
     ) -> EventStream[ChatEvent]:
         """Answer tool calls and stream the rest of the chat.
 
-        Example:
-            >>> async with coze.chat.submit_tool_outputs_stream(conversation_id=c, chat_id=h,  # doctest: +SKIP
-            ...         tool_outputs=[{"tool_call_id": "call_1", "output": "22 C"}]) as events:
-            ...     ...
+        Args:
+            conversation_id: the conversation's id.
+            chat_id: the chat's id.
+            tool_outputs: one output per tool call of the chat's ``required_action``:
+                ``{"tool_call_id": ..., "output": ...}``.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            async with coze.chat.submit_tool_outputs_stream(conversation_id=c, chat_id=h,
+                    tool_outputs=[{"tool_call_id": "call_1", "output": "22 C"}]) as events:
+                ...
+            ```
         """
         body = self._tool_body(tool_outputs, True)
         params = {"conversation_id": require("conversation_id", conversation_id),
@@ -283,8 +384,17 @@ class AsyncChat(APIResource):
     ) -> Chat:
         """Cancel a running chat (it does not stop a stream you are reading: close that yourself).
 
-        Example:
-            >>> await coze.chat.cancel(conversation_id=c, chat_id=h)  # doctest: +SKIP
+        Args:
+            conversation_id: the conversation's id.
+            chat_id: the chat's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            await coze.chat.cancel(conversation_id=c, chat_id=h)
+            ```
         """
         return await self._corridor.request(
             CANCEL, Chat.model_validate,
@@ -299,14 +409,30 @@ class AsyncChat(APIResource):
         conversation_id: str | None = None, poll_timeout: float | None = None, poll_interval: float = 1.0,
         **create_kwargs: Any,
     ) -> ChatPoll:
-        """Create a chat, poll it (at most once a second, §5.2) until it stops, and fetch its messages.
+        """Create a chat, poll it (at most once a second, as the service asks) until it stops, and fetch its messages.
 
         On ``poll_timeout`` the chat is cancelled (a chat that finished meanwhile, 4104, is fetched).
 
-        Example:
-            >>> result = await coze.chat.create_and_poll(bot_id="7351...", user_id="u1",  # doctest: +SKIP
-            ...                                          additional_messages=["hi"], poll_timeout=60)
-            >>> print(result.messages[-1].content)  # doctest: +SKIP
+        Args:
+            bot_id: the bot to talk to.
+            user_id: your id for the end user.
+            additional_messages: the new messages (strings, dicts or `EnterMessage` objects).
+            conversation_id: continue this conversation (default: a new one).
+            poll_timeout: seconds to wait for the chat to finish before cancelling it (default: no limit).
+            poll_interval: seconds between polls, at least 1.0.
+            **create_kwargs: any other argument of `create`.
+
+        Returns:
+            The finished chat and its messages: the ``answer``, then a ``verbose`` message and any
+            ``follow_up`` suggestions.
+
+        Examples:
+            ```python
+            result = await coze.chat.create_and_poll(bot_id="7351...", user_id="u1",
+                                                     additional_messages=["hi"], poll_timeout=60)
+            answer = next(m for m in result.messages if m.type == "answer")
+            print(answer.content)
+            ```
         """
         if poll_interval < 1.0:
             raise ValidationError("poll_interval must be >= 1.0 s (the service asks for at most one poll a second)")

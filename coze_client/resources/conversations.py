@@ -1,4 +1,4 @@
-"""Conversations, their messages and message feedback (reference §5.3, §5.4)."""
+"""Conversations, their messages and message feedback (the Coze conversation pages; the Coze message pages)."""
 
 from __future__ import annotations
 
@@ -56,9 +56,20 @@ class AsyncFeedback(APIResource):
     ) -> None:
         """Give feedback on a text answer.
 
-        Example:
-            >>> await coze.conversations.messages.feedback.create(  # doctest: +SKIP
-            ...     conversation_id=c, message_id=m, feedback_type="like")
+        Args:
+            conversation_id: the conversation's id.
+            message_id: the message's id.
+            feedback_type: ``"like"`` or ``"unlike"``.
+            reason_types: the reasons for an ``unlike`` (the bot's configured tags).
+            comment: free text.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            await coze.conversations.messages.feedback.create(
+                conversation_id=c, message_id=m, feedback_type="like")
+            ```
         """
         kind = validate(FeedbackType, feedback_type, "feedback_type").value
         await self._corridor.request(
@@ -73,8 +84,16 @@ class AsyncFeedback(APIResource):
                      max_retries: int | None = None) -> None:
         """Remove your feedback from a message.
 
-        Example:
-            >>> await coze.conversations.messages.feedback.delete(conversation_id=c, message_id=m)  # doctest: +SKIP
+        Args:
+            conversation_id: the conversation's id.
+            message_id: the message's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            await coze.conversations.messages.feedback.delete(conversation_id=c, message_id=m)
+            ```
         """
         await self._corridor.request(
             FEEDBACK_DELETE, lambda _: None,
@@ -98,9 +117,20 @@ class AsyncMessages(APIResource):
     ) -> Message:
         """Add a message to a conversation.
 
-        Example:
-            >>> msg = await coze.conversations.messages.create(  # doctest: +SKIP
-            ...     conversation_id=c, role="user", content="hello")
+        Args:
+            conversation_id: the conversation's id.
+            role: ``"user"`` or ``"assistant"``.
+            content: the message text, or an ``object_string`` JSON list for multimodal content.
+            content_type: ``"text"`` (default) or ``"object_string"``.
+            meta_data: at most 16 string pairs kept with it (keys 1-64, values 1-512 characters).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            msg = await coze.conversations.messages.create(
+                conversation_id=c, role="user", content="hello")
+            ```
         """
         msg = validate(EnterMessage, {"role": role, "content": content, "content_type": content_type}, "message")
         return await self._corridor.request(
@@ -118,9 +148,21 @@ class AsyncMessages(APIResource):
     ) -> AsyncPaginator[Message]:
         """Messages of a conversation, by cursor (``await`` for one page, ``async for`` for all).
 
-        Example:
-            >>> async for msg in coze.conversations.messages.list(conversation_id=c):  # doctest: +SKIP
-            ...     print(msg.role, msg.content)
+        Args:
+            conversation_id: the conversation's id.
+            order: ``"desc"`` (newest first, default) or ``"asc"``.
+            chat_id: the chat's id.
+            before_id: start before this message (with ``order="desc"``).
+            after_id: start after this message (with ``order="asc"``).
+            limit: messages per page (1-50).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            async for msg in coze.conversations.messages.list(conversation_id=c):
+                print(msg.role, msg.content)
+            ```
         """
         cid = require("conversation_id", conversation_id)
         if order not in ("asc", "desc"):
@@ -146,8 +188,16 @@ class AsyncMessages(APIResource):
                        max_retries: int | None = None) -> Message:
         """One message.
 
-        Example:
-            >>> msg = await coze.conversations.messages.retrieve(conversation_id=c, message_id=m)  # doctest: +SKIP
+        Args:
+            conversation_id: the conversation's id.
+            message_id: the message's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            msg = await coze.conversations.messages.retrieve(conversation_id=c, message_id=m)
+            ```
         """
         return await self._corridor.request(
             MSG_RETRIEVE, Message.model_validate,
@@ -164,9 +214,20 @@ class AsyncMessages(APIResource):
     ) -> Message:
         """Change a message's content or meta data (the service answers under ``message``).
 
-        Example:
-            >>> msg = await coze.conversations.messages.update(conversation_id=c, message_id=m,  # doctest: +SKIP
-            ...                                                 content="edited")
+        Args:
+            conversation_id: the conversation's id.
+            message_id: the message's id.
+            content: the message text, or an ``object_string`` JSON list for multimodal content.
+            content_type: ``"text"`` or ``"object_string"`` (default: unchanged).
+            meta_data: at most 16 string pairs kept with it (keys 1-64, values 1-512 characters).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            msg = await coze.conversations.messages.update(conversation_id=c, message_id=m,
+                                                            content="edited")
+            ```
         """
         if content is None and not meta_data:
             raise ValidationError("content and meta_data cannot both be empty")
@@ -185,8 +246,16 @@ class AsyncMessages(APIResource):
                      max_retries: int | None = None) -> Message:
         """Delete a question or answer; returns the deleted message.
 
-        Example:
-            >>> await coze.conversations.messages.delete(conversation_id=c, message_id=m)  # doctest: +SKIP
+        Args:
+            conversation_id: the conversation's id.
+            message_id: the message's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            await coze.conversations.messages.delete(conversation_id=c, message_id=m)
+            ```
         """
         return await self._corridor.request(
             MSG_DELETE, Message.model_validate,
@@ -211,8 +280,19 @@ class AsyncConversations(APIResource):
     ) -> Conversation:
         """Create a conversation (bind it to a bot with ``bot_id`` so it shows up in ``list``).
 
-        Example:
-            >>> conv = await coze.conversations.create(bot_id="7351...", name="support")  # doctest: +SKIP
+        Args:
+            bot_id: the bot's id.
+            name: its name.
+            connector_id: the channel (connector) id; default the API channel.
+            messages: messages to start the conversation with (strings, dicts or `EnterMessage` objects).
+            meta_data: at most 16 string pairs kept with it (keys 1-64, values 1-512 characters).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            conv = await coze.conversations.create(bot_id="7351...", name="support")
+            ```
         """
         return await self._corridor.request(
             CREATE, Conversation.model_validate,
@@ -226,8 +306,15 @@ class AsyncConversations(APIResource):
                        max_retries: int | None = None) -> Conversation:
         """One conversation.
 
-        Example:
-            >>> conv = await coze.conversations.retrieve(conversation_id=c)  # doctest: +SKIP
+        Args:
+            conversation_id: the conversation's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            conv = await coze.conversations.retrieve(conversation_id=c)
+            ```
         """
         return await self._corridor.request(
             RETRIEVE, Conversation.model_validate,
@@ -242,9 +329,20 @@ class AsyncConversations(APIResource):
     ) -> AsyncPaginator[Conversation]:
         """Your conversations with a bot (page number + ``has_more``; ``page_size`` at most 50).
 
-        Example:
-            >>> async for conv in coze.conversations.list(bot_id="7351..."):  # doctest: +SKIP
-            ...     print(conv.id, conv.name)
+        Args:
+            bot_id: the bot's id.
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
+            sort_order: ``"desc"`` (newest first) or ``"asc"``.
+            connector_id: the channel (connector) id; default the API channel.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            async for conv in coze.conversations.list(bot_id="7351..."):
+                print(conv.id, conv.name)
+            ```
         """
         bid = require("bot_id", bot_id)
         if page_num < 1 or not 1 <= page_size <= 50:
@@ -270,8 +368,16 @@ class AsyncConversations(APIResource):
                      max_retries: int | None = None) -> Conversation:
         """Rename a conversation.
 
-        Example:
-            >>> await coze.conversations.update(conversation_id=c, name="renamed")  # doctest: +SKIP
+        Args:
+            conversation_id: the conversation's id.
+            name: its name.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            await coze.conversations.update(conversation_id=c, name="renamed")
+            ```
         """
         return await self._corridor.request(
             UPDATE, Conversation.model_validate, path_params={"conversation_id": conversation_id},
@@ -282,8 +388,15 @@ class AsyncConversations(APIResource):
                      max_retries: int | None = None) -> None:
         """Delete a conversation and its messages, permanently.
 
-        Example:
-            >>> await coze.conversations.delete(conversation_id=c)  # doctest: +SKIP
+        Args:
+            conversation_id: the conversation's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            await coze.conversations.delete(conversation_id=c)
+            ```
         """
         await self._corridor.request(DELETE, lambda _: None, path_params={"conversation_id": conversation_id},
                                      options=opts(timeout, max_retries))
@@ -292,8 +405,15 @@ class AsyncConversations(APIResource):
                     max_retries: int | None = None) -> Section:
         """Start a new context section (the bot forgets what came before).
 
-        Example:
-            >>> section = await coze.conversations.clear(conversation_id=c)  # doctest: +SKIP
+        Args:
+            conversation_id: the conversation's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            section = await coze.conversations.clear(conversation_id=c)
+            ```
         """
         return await self._corridor.request(CLEAR, Section.model_validate,
                                             path_params={"conversation_id": conversation_id},

@@ -1,7 +1,7 @@
-"""Knowledge bases: datasets, documents and images (reference coze-api.md §5.6).
+"""Knowledge bases: datasets, documents and images (the Coze knowledge pages).
 
 The ``/open_api/knowledge/document/*`` endpoints always get the header ``Agw-Js-Conv: str`` (so
-int64 ids come back as strings, §1), and answer at the top level of the body.
+int64 ids come back as strings, the Coze API overview), and answer at the top level of the body.
 """
 
 from __future__ import annotations
@@ -71,13 +71,21 @@ ProgressCallback = Callable[[list[DocumentProgress]], Awaitable[None] | None]
 
 async def local_document(file: FileInput, *, name: str | None = None, file_type: str | None = None,
                          update_rule: DocumentUpdateRule | Mapping[str, Any] | None = None) -> DocumentBase:
-    """A :class:`DocumentBase` from a local file (path, bytes, file object or ``(name, bytes)``), read in a thread.
+    """A `DocumentBase` from a local file (path, bytes, file object or ``(name, bytes)``), read in a thread.
 
     ``file_type`` defaults to the name's extension (pdf, txt, doc or docx).
 
-    Example:
-        >>> doc = await local_document("handbook.pdf")  # doctest: +SKIP
-        >>> await coze.datasets.documents.create(dataset_id="74...", document_bases=[doc])  # doctest: +SKIP
+    Args:
+        file: a path, bytes, an open binary file or ``(name, bytes)``.
+        name: the document's name (default: the file's name).
+        file_type: ``pdf``, ``txt``, ``doc`` or ``docx`` (default: the name's extension).
+        update_rule: a `DocumentUpdateRule` (or its dict).
+
+    Examples:
+        ```python
+        doc = await local_document("handbook.pdf")
+        await coze.datasets.documents.create(dataset_id="74...", document_bases=[doc])
+        ```
     """
     fname, content = await read_file_input(file, name=name)
     kind = (file_type or os.path.splitext(fname)[1].lstrip(".")).lower()
@@ -95,12 +103,17 @@ async def local_document(file: FileInput, *, name: str | None = None, file_type:
 def rich_progress(progress: Any) -> Callable[[list[DocumentProgress]], None]:
     """A ``wait_until_processed`` callback that draws one ``rich`` progress bar per document.
 
-    ``progress`` is a started :class:`rich.progress.Progress` (the CLI's ``--wait`` uses this).
+    ``progress`` is a started `rich.progress.Progress` (the CLI's ``--wait`` uses this).
 
-    Example:
-        >>> from rich.progress import Progress  # doctest: +SKIP
-        >>> with Progress() as bars:  # doctest: +SKIP
-        ...     await coze.datasets.documents.wait_until_processed(ds, ids, progress=rich_progress(bars))
+    Args:
+        progress: a started ``rich.progress.Progress`` to draw the bars in.
+
+    Examples:
+        ```python
+        from rich.progress import Progress
+        with Progress() as bars:
+            await coze.datasets.documents.wait_until_processed(ds, ids, progress=rich_progress(bars))
+        ```
     """
     tasks: dict[str, Any] = {}
 
@@ -144,14 +157,25 @@ class AsyncDocuments(APIResource):
         format_type: DatasetFormatType | int | None = None,
         timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
     ) -> ListResult[Document]:
-        """Add up to 10 documents: local files (:func:`local_document`), web pages or uploaded images.
+        """Add up to 10 documents: local files (`local_document`), web pages or uploaded images.
 
         ``chunk_strategy`` only counts on the first upload into a knowledge base. Processing runs in
-        the background: follow it with :meth:`wait_until_processed`.
+        the background: follow it with `wait_until_processed`.
 
-        Example:
-            >>> docs = await coze.datasets.documents.create(dataset_id="74...", document_bases=[  # doctest: +SKIP
-            ...     DocumentBase.web_page("Coze docs", "https://www.coze.cn/open/docs", update_interval_hours=24)])
+        Args:
+            dataset_id: the knowledge base's id.
+            document_bases: up to 10 `DocumentBase` objects (or dicts): local files, web pages or uploaded images.
+            chunk_strategy: how to cut the documents (`DocumentChunkStrategy`); honoured on the first upload only.
+            format_type: 0 text or 2 images (the knowledge base's kind).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            docs = await coze.datasets.documents.create(dataset_id="74...", document_bases=[
+                DocumentBase.web_page("Coze docs", "https://www.coze.cn/open/docs", update_interval_hours=24)])
+            ```
         """
         if isinstance(document_bases, Mapping) or not isinstance(document_bases, Sequence) or not document_bases:
             raise ValidationError("document_bases must be a non-empty list")
@@ -176,9 +200,18 @@ class AsyncDocuments(APIResource):
     ) -> None:
         """Rename a document or change its refresh rule (web pages).
 
-        Example:
-            >>> await coze.datasets.documents.update(document_id="75...",  # doctest: +SKIP
-            ...     update_rule=DocumentUpdateRule.every(hours=48))
+        Args:
+            document_id: the document's id.
+            document_name: its new name.
+            update_rule: its new refresh rule (`DocumentUpdateRule`, web pages only).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            await coze.datasets.documents.update(document_id="75...",
+                update_rule=DocumentUpdateRule.every(hours=48))
+            ```
         """
         if document_name is None and update_rule is None:
             raise ValidationError("give document_name and/or update_rule")
@@ -198,9 +231,18 @@ class AsyncDocuments(APIResource):
     ) -> AsyncPaginator[Document]:
         """Documents of a knowledge base (``page`` / ``size`` go in the body; the answer has a total).
 
-        Example:
-            >>> async for doc in coze.datasets.documents.list(dataset_id="74..."):  # doctest: +SKIP
-            ...     print(doc.document_id, doc.name)
+        Args:
+            dataset_id: the knowledge base's id.
+            page: the page to fetch, from 1 (iterate the result for every page).
+            size: documents per page.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            async for doc in coze.datasets.documents.list(dataset_id="74..."):
+                print(doc.document_id, doc.document_name)
+            ```
         """
         did = require("dataset_id", dataset_id)
         if page < 1 or size < 1:
@@ -222,8 +264,15 @@ class AsyncDocuments(APIResource):
                      max_retries: int | None = None) -> None:
         """Delete up to 100 documents.
 
-        Example:
-            >>> await coze.datasets.documents.delete(document_ids=["75...", "76..."])  # doctest: +SKIP
+        Args:
+            document_ids: up to 100 document ids.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            await coze.datasets.documents.delete(document_ids=["75...", "76..."])
+            ```
         """
         await self._corridor.request(DOC_DELETE, lambda _: None,
                                      json={"document_ids": _ids("document_ids", document_ids, 100)},
@@ -237,13 +286,22 @@ class AsyncDocuments(APIResource):
 
         ``progress`` (sync or async) gets each poll's list. Returns the final progress list (check
         ``is_failed`` per document); an id missing from the service's answer counts as still processing.
-        Raises :class:`TimeoutError` after ``timeout`` seconds.
+        Raises `TimeoutError` after ``timeout`` seconds.
 
-        Example:
-            >>> docs = await coze.datasets.documents.create(dataset_id=ds, document_bases=[doc])  # doctest: +SKIP
-            >>> final = await coze.datasets.documents.wait_until_processed(  # doctest: +SKIP
-            ...     ds, [d.document_id for d in docs],
-            ...     progress=lambda items: print([(p.document_name, p.progress) for p in items]))
+        Args:
+            dataset_id: the knowledge base's id.
+            document_ids: the documents to follow.
+            progress: called (sync or async) with each poll's list of `DocumentProgress`.
+            poll_interval: seconds between polls (each poll is one API call).
+            timeout: seconds before `TimeoutError` (None: wait for ever).
+
+        Examples:
+            ```python
+            docs = await coze.datasets.documents.create(dataset_id=ds, document_bases=[doc])
+            final = await coze.datasets.documents.wait_until_processed(
+                ds, [d.document_id for d in docs],
+                progress=lambda items: print([(p.document_name, p.progress) for p in items]))
+            ```
         """
         if poll_interval < 0.5:
             raise ValidationError("poll_interval must be >= 0.5 s (each poll is a request you pay for in QPS)")
@@ -274,9 +332,20 @@ class AsyncDatasetImages(APIResource):
     ) -> AsyncPaginator[Photo]:
         """Images, optionally searched by caption (``page_size`` 1-299).
 
-        Example:
-            >>> async for photo in coze.datasets.images.list(dataset_id="74...", has_caption=False):  # doctest: +SKIP
-            ...     print(photo.document_id, photo.url)
+        Args:
+            dataset_id: the knowledge base's id.
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
+            keyword: search the captions for this text.
+            has_caption: only images with (True) or without (False) a caption.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            async for photo in coze.datasets.images.list(dataset_id="74...", has_caption=False):
+                print(photo.document_id, photo.url)
+            ```
         """
         did = require("dataset_id", dataset_id)
         if page_num < 1 or not 1 <= page_size <= 299:
@@ -300,9 +369,18 @@ class AsyncDatasetImages(APIResource):
                      max_retries: int | None = None) -> None:
         """Set an image's caption.
 
-        Example:
-            >>> await coze.datasets.images.update(dataset_id="74...", document_id="75...",  # doctest: +SKIP
-            ...                                   caption="a red bicycle")
+        Args:
+            dataset_id: the knowledge base's id.
+            document_id: the image's document id.
+            caption: the new caption.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            await coze.datasets.images.update(dataset_id="74...", document_id="75...",
+                                              caption="a red bicycle")
+            ```
         """
         if not isinstance(caption, str):
             raise ValidationError("caption must be a string")
@@ -325,9 +403,20 @@ class AsyncDatasets(APIResource):
     ) -> CreateDatasetResult:
         """Create a knowledge base (``format_type`` 0 text, 2 images; ``file_id`` an uploaded icon).
 
-        Example:
-            >>> ds = await coze.datasets.create(name="FAQ", space_id="74...", format_type=0)  # doctest: +SKIP
-            >>> ds.dataset_id  # doctest: +SKIP
+        Args:
+            name: at most 100 characters.
+            space_id: the workspace to create it in.
+            format_type: 0 text documents or 2 images.
+            description: a description.
+            file_id: an uploaded icon (`files.upload`).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            ds = await coze.datasets.create(name="FAQ", space_id="74...", format_type=0)
+            ds.dataset_id
+            ```
         """
         return await self._corridor.request(
             CREATE, CreateDatasetResult.model_validate,
@@ -342,9 +431,20 @@ class AsyncDatasets(APIResource):
     ) -> AsyncPaginator[Dataset]:
         """Knowledge bases of a space (``name`` matches fuzzily; ``page_size`` 1-300).
 
-        Example:
-            >>> async for ds in coze.datasets.list(space_id="74..."):  # doctest: +SKIP
-            ...     print(ds.dataset_id, ds.name, ds.doc_count)
+        Args:
+            space_id: the workspace.
+            name: only knowledge bases whose name matches this (fuzzy).
+            format_type: only this kind: 0 text, 1 tables, 2 images.
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            async for ds in coze.datasets.list(space_id="74..."):
+                print(ds.dataset_id, ds.name, ds.doc_count)
+            ```
         """
         sid = require("space_id", space_id)
         if page_num < 1 or not 1 <= page_size <= 300:
@@ -369,11 +469,21 @@ class AsyncDatasets(APIResource):
                      max_retries: int | None = None) -> None:
         """Overwrite a knowledge base's name, icon and description.
 
-        This is a full overwrite: a field you leave out is reset on the server (§5.6).
+        This is a full overwrite: a field you leave out is reset on the server (the Coze knowledge pages).
 
-        Example:
-            >>> await coze.datasets.update(dataset_id="74...", name="FAQ",  # doctest: +SKIP
-            ...                            description="support answers")
+        Args:
+            dataset_id: the knowledge base's id.
+            name: the name (a full overwrite: send it even when unchanged).
+            file_id: an uploaded icon (`files.upload`).
+            description: the description (left out: reset on the server).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            await coze.datasets.update(dataset_id="74...", name="FAQ",
+                                       description="support answers")
+            ```
         """
         await self._corridor.request(UPDATE, lambda _: None, path_params={"dataset_id": dataset_id},
                                      json={"name": _name(name), "file_id": file_id, "description": description},
@@ -382,8 +492,15 @@ class AsyncDatasets(APIResource):
     async def delete(self, *, dataset_id: str, timeout: TimeoutTypes = None, max_retries: int | None = None) -> None:
         """Delete a knowledge base, its files, and its bindings to agents.
 
-        Example:
-            >>> await coze.datasets.delete(dataset_id="74...")  # doctest: +SKIP
+        Args:
+            dataset_id: the knowledge base's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            await coze.datasets.delete(dataset_id="74...")
+            ```
         """
         await self._corridor.request(DELETE, lambda _: None, path_params={"dataset_id": dataset_id},
                                      options=opts(timeout, max_retries))
@@ -392,9 +509,17 @@ class AsyncDatasets(APIResource):
                       max_retries: int | None = None) -> ListResult[DocumentProgress]:
         """Processing progress of documents (the answer nests the list as ``data.data``).
 
-        Example:
-            >>> for p in await coze.datasets.process(dataset_id="74...", document_ids=["75..."]):  # doctest: +SKIP
-            ...     print(p.document_name, p.status, p.progress)
+        Args:
+            dataset_id: the knowledge base's id.
+            document_ids: the documents whose progress to read.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            for p in await coze.datasets.process(dataset_id="74...", document_ids=["75..."]):
+                print(p.document_name, p.status, p.progress)
+            ```
         """
         return await self._corridor.request(
             PROCESS, lambda p: ListResult([DocumentProgress.model_validate(d) for d in (p or {}).get("data") or []]),

@@ -1,4 +1,4 @@
-"""Files (reference §5.8): upload one file (≤512 MB) and retrieve its record."""
+"""Files (the Coze file upload page): upload one file (≤512 MB) and retrieve its record."""
 
 from __future__ import annotations
 
@@ -70,9 +70,17 @@ class AsyncFiles(APIResource):
                      max_wait: float | None = None) -> File:
         """Upload one file (path, bytes, binary file object or ``(name, bytes)``); ≤512 MB.
 
-        Example:
-            >>> f = await coze.files.upload(file="report.pdf")  # doctest: +SKIP
-            >>> f.id  # doctest: +SKIP
+        Args:
+            file: a path, bytes, or an open binary file (read in a thread; at most 512 MB).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            f = await coze.files.upload(file="report.pdf")
+            f.id
+            ```
         """
         fname, content = await read_file_input(file)
         return await self._corridor.request(
@@ -83,8 +91,15 @@ class AsyncFiles(APIResource):
     async def retrieve(self, *, file_id: str, timeout: TimeoutTypes = None, max_retries: int | None = None) -> File:
         """The record of an uploaded file.
 
-        Example:
-            >>> f = await coze.files.retrieve(file_id="7351...")  # doctest: +SKIP
+        Args:
+            file_id: the file's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            f = await coze.files.retrieve(file_id="7351...")
+            ```
         """
         return await self._corridor.request(RETRIEVE, File.model_validate,
                                             params={"file_id": require("file_id", file_id)},

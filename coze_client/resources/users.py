@@ -1,4 +1,4 @@
-"""Users (reference coze-api.md §5.9)."""
+"""Users (the Coze bot, user and workspace pages)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,14 @@ class AsyncUsers(APIResource):
     async def me(self, *, timeout: TimeoutTypes = None, max_retries: int | None = None) -> User:
         """The account the token belongs to (a cheap way to check a token).
 
-        Example:
-            >>> me = await coze.users.me()  # doctest: +SKIP
-            >>> me.user_id, me.nick_name  # doctest: +SKIP
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            me = await coze.users.me()
+            me.user_id, me.nick_name
+            ```
         """
         return await self._corridor.request(ME, User.model_validate, options=opts(timeout, max_retries))

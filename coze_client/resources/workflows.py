@@ -1,12 +1,12 @@
-"""Workflows and chatflows (reference coze-api.md §5.5, §6.2, §6.3).
+"""Workflows and chatflows (the Coze workflow run page; the Coze workflow stream page; the Coze chatflow page).
 
 Limits that shape this module:
 
 - The server cuts a blocking ``POST /v1/workflow/run`` that has not answered within **90 s**
-  (§5.5). The blocking run therefore defaults to a 100 s read timeout (a little over the cut-off,
+  (the Coze workflow run page). The blocking run therefore defaults to a 100 s read timeout (a little over the cut-off,
   so the server's own error reaches you instead of a client timeout); use ``is_async=True`` or
   ``runs.stream`` for longer workflows.
-- Workflow request bodies may be up to 20 MB (§2.4), checked before sending.
+- Workflow request bodies may be up to 20 MB (the Coze API overview), checked before sending.
 - A workflow run is never retried after an ambiguous failure: it may already be running and billed.
 """
 
@@ -92,9 +92,11 @@ WORKFLOW_RUN_TIMEOUT = httpx.Timeout(100.0, connect=5.0)
 def workflow_usage(usage: WorkflowUsage | Mapping[str, Any] | None) -> Usage | None:
     """Ledger usage from a workflow ``usage`` block.
 
-    Example:
-        >>> workflow_usage({"input_count": 3, "output_count": 4, "token_count": 7}).output_tokens
-        4
+    Examples:
+        ```python
+        workflow_usage({"input_count": 3, "output_count": 4, "token_count": 7}).output_tokens
+        # 4
+        ```
     """
     if usage is None:
         return None
@@ -160,20 +162,22 @@ def _timeout(timeout: TimeoutTypes) -> TimeoutTypes:
 class WorkflowStream(EventStream[WorkflowEvent]):
     """A workflow event stream (``runs.stream`` / ``runs.resume``).
 
-    Besides the events it keeps: :attr:`debug_url` (from the ``Done`` event; cozepy drops it),
-    :attr:`gaps` (``(expected_id, got_id)`` pairs where events went missing; each such event also
-    has ``gap=True`` and a warning is logged), :attr:`error` and :attr:`interrupt` (the last
+    Besides the events it keeps: `debug_url` (from the ``Done`` event; cozepy drops it),
+    `gaps` (``(expected_id, got_id)`` pairs where events went missing; each such event also
+    has ``gap=True`` and a warning is logged), `error` and `interrupt` (the last
     ``Error`` / ``Interrupt`` seen). The ``Done`` event is yielded, then the stream ends. After an
     ``Error`` or ``Interrupt`` the server may close without ``Done``; that is a normal end, not
     truncation.
 
-    Example:
-        >>> async with coze.workflows.runs.stream(  # doctest: +SKIP
-        ...         workflow_id="73...", parameters={"q": "hi"}) as events:
-        ...     async for event in events:
-        ...         if event.message:
-        ...             print(event.message.content)
-        >>> events.debug_url  # doctest: +SKIP
+    Examples:
+        ```python
+        async with coze.workflows.runs.stream(
+                workflow_id="73...", parameters={"q": "hi"}) as events:
+            async for event in events:
+                if event.message:
+                    print(event.message.content)
+        events.debug_url
+        ```
     """
 
     def __init__(self, corridor: Any, opener: Any) -> None:
@@ -205,10 +209,6 @@ class WorkflowStream(EventStream[WorkflowEvent]):
                         event_id, expected, self.logid)
             return True, expected
         return False, None
-
-    def _mark_final(self) -> None:
-        # The next read may legitimately hit the end of the body.
-        self._require_end = False
 
     async def _iterate(self) -> AsyncIterator[WorkflowEvent]:
         inner = cast(AsyncGenerator[WorkflowEvent, None], super()._iterate())
@@ -242,7 +242,7 @@ def _json(sse: ServerSentEvent) -> Any:
 
 
 def decode_workflow_event(sse: ServerSentEvent, stream: EventStream[WorkflowEvent]) -> WorkflowEvent | _End | None:
-    """One SSE event of a workflow stream -> a typed :class:`WorkflowEvent` (see :class:`WorkflowStream`)."""
+    """One SSE event of a workflow stream -> a typed `WorkflowEvent` (see `WorkflowStream`)."""
     event_id = _int_id(sse.id)
     gap, expected = stream._check_id(event_id) if isinstance(stream, WorkflowStream) else (False, None)
     name = sse.event
@@ -307,10 +307,20 @@ class AsyncExecuteNodes(APIResource):
     ) -> NodeOutput:
         """The output of one node of a run (``node_execute_uuid`` from the history's ``node_execute_status``).
 
-        Example:
-            >>> out = await coze.workflows.runs.run_histories.execute_nodes.retrieve(  # doctest: +SKIP
-            ...     workflow_id="73...", execute_id="74...", node_execute_uuid="75...")
-            >>> out.output_data  # doctest: +SKIP
+        Args:
+            workflow_id: the workflow's id.
+            execute_id: the run's id.
+            node_execute_uuid: the node run's id (from the run record's ``node_execute_status``).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            out = await coze.workflows.runs.run_histories.execute_nodes.retrieve(
+                workflow_id="73...", execute_id="74...", node_execute_uuid="75...")
+            out.output_data
+            ```
         """
         return await self._corridor.request(
             NODE_OUTPUT, NodeOutput.model_validate,
@@ -333,10 +343,19 @@ class AsyncRunHistories(APIResource):
     ) -> WorkflowRunHistory:
         """One run's record, e.g. to poll an ``is_async`` run (the service answers a 1-element list).
 
-        Example:
-            >>> h = await coze.workflows.runs.run_histories.retrieve(  # doctest: +SKIP
-            ...     workflow_id="73...", execute_id=r.execute_id)
-            >>> h.execute_status, h.output_data  # doctest: +SKIP
+        Args:
+            workflow_id: the workflow's id.
+            execute_id: the run's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            h = await coze.workflows.runs.run_histories.retrieve(
+                workflow_id="73...", execute_id=r.execute_id)
+            h.execute_status, h.output_data
+            ```
         """
         return await self._corridor.request(
             HISTORY, _first_history,
@@ -375,10 +394,26 @@ class AsyncWorkflowRuns(APIResource):
         (paid plans; 6003 otherwise) returns an ``execute_id`` to poll with
         ``run_histories.retrieve``. Token usage goes to the ledger. Never retried once sent.
 
-        Example:
-            >>> result = await coze.workflows.runs.create(workflow_id="73...",  # doctest: +SKIP
-            ...                                           parameters={"city": "Beijing"})
-            >>> result.data, result.debug_url  # doctest: +SKIP
+        Args:
+            workflow_id: the workflow's id.
+            parameters: the start node's inputs by name (files as ``{"file_id": ...}`` JSON strings or URLs).
+            bot_id: the bot's id.
+            app_id: the app's id.
+            is_async: start the run in the background and return its ``execute_id`` at once (paid plans only).
+            ext: extra string fields the service reads (``latitude``, ``longitude``, ``user_id``).
+            workflow_version: the published version to run (library workflows; default the latest).
+            connector_id: the channel (connector) id; default the API channel.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            extra_headers: extra HTTP headers for this call.
+
+        Examples:
+            ```python
+            result = await coze.workflows.runs.create(workflow_id="73...",
+                                                      parameters={"city": "Beijing"})
+            result.data, result.debug_url
+            ```
         """
         body = _run_body(workflow_id, parameters, bot_id, app_id, ext, workflow_version, connector_id,
                          is_async=bool(is_async) if is_async else None)
@@ -396,14 +431,29 @@ class AsyncWorkflowRuns(APIResource):
     ) -> WorkflowStream:
         """Run a workflow and stream its events (Message, Error, Interrupt, PING, Done).
 
-        Example:
-            >>> async with coze.workflows.runs.stream(  # doctest: +SKIP
-            ...         workflow_id="73...", parameters={"q": "hi"}) as events:
-            ...     async for event in events:
-            ...         if event.message:
-            ...             print(event.message.content, end="")
-            ...         elif event.interrupt:
-            ...             pending = event.interrupt.interrupt_data
+        Args:
+            workflow_id: the workflow's id.
+            parameters: the start node's inputs by name (files as ``{"file_id": ...}`` JSON strings or URLs).
+            bot_id: the bot's id.
+            app_id: the app's id.
+            ext: extra string fields the service reads (``latitude``, ``longitude``, ``user_id``).
+            workflow_version: the published version to run (library workflows; default the latest).
+            connector_id: the channel (connector) id; default the API channel.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            extra_headers: extra HTTP headers for this call.
+
+        Examples:
+            ```python
+            async with coze.workflows.runs.stream(
+                    workflow_id="73...", parameters={"q": "hi"}) as events:
+                async for event in events:
+                    if event.message:
+                        print(event.message.content, end="")
+                    elif event.interrupt:
+                        pending = event.interrupt.interrupt_data
+            ```
         """
         body = _run_body(workflow_id, parameters, bot_id, app_id, ext, workflow_version, connector_id)
         options = opts(timeout, max_retries, max_wait, extra_headers)
@@ -416,12 +466,23 @@ class AsyncWorkflowRuns(APIResource):
     ) -> WorkflowStream:
         """Answer an ``Interrupt`` and stream the rest of the run (at most 3 resumes; ids restart at 0).
 
-        Example:
-            >>> data = event.interrupt.interrupt_data  # doctest: +SKIP
-            >>> async with coze.workflows.runs.resume(workflow_id="73...", event_id=data.event_id,  # doctest: +SKIP
-            ...         interrupt_type=data.type, resume_data="Beijing") as events:
-            ...     async for event in events:
-            ...         ...
+        Args:
+            workflow_id: the workflow's id.
+            event_id: the interrupt's id.
+            interrupt_type: the interrupt's ``type``: 1 local plugin, 2 question, 5 input, 7 OAuth plugin.
+            resume_data: your answer to the interrupt.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            data = event.interrupt.interrupt_data
+            async with coze.workflows.runs.resume(workflow_id="73...", event_id=data.event_id,
+                    interrupt_type=data.type, resume_data="Beijing") as events:
+                async for event in events:
+                    ...
+            ```
         """
         body = _resume_body(workflow_id, event_id, interrupt_type, resume_data)
         options = opts(timeout, max_retries, max_wait)
@@ -434,12 +495,23 @@ class AsyncWorkflowRuns(APIResource):
     ) -> WorkflowRunResult:
         """Answer an interrupt and wait for the output (``POST /v1/workflows/resume``; not in cozepy).
 
-        Example:
-            >>> result = await coze.workflows.runs.create(workflow_id="73...")  # doctest: +SKIP
-            >>> if result.is_interrupted:  # doctest: +SKIP
-            ...     result = await coze.workflows.runs.resume_blocking(
-            ...         workflow_id="73...", event_id=result.interrupt_data.event_id,
-            ...         interrupt_type=result.interrupt_data.type, resume_data="yes")
+        Args:
+            workflow_id: the workflow's id.
+            event_id: the interrupt's id.
+            interrupt_type: the interrupt's ``type``: 1 local plugin, 2 question, 5 input, 7 OAuth plugin.
+            resume_data: your answer to the interrupt.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            result = await coze.workflows.runs.create(workflow_id="73...")
+            if result.is_interrupted:
+                result = await coze.workflows.runs.resume_blocking(
+                    workflow_id="73...", event_id=result.interrupt_data.event_id,
+                    interrupt_type=result.interrupt_data.type, resume_data="yes")
+            ```
         """
         body = _resume_body(workflow_id, event_id, interrupt_type, resume_data)
         return await self._corridor.request(
@@ -462,13 +534,30 @@ class AsyncWorkflowChat(APIResource):
         """Talk to a chatflow (streaming only). Events use the chat names; ``done`` carries the
         ``debug_url``, kept on ``stream.end_data``.
 
-        Example:
-            >>> async with coze.workflows.chat.stream(workflow_id="73...", app_id="74...",  # doctest: +SKIP
-            ...                                       additional_messages=["hello"]) as events:
-            ...     async for event in events:
-            ...         if event.event == "conversation.message.delta":
-            ...             print(event.message.content, end="")
-            >>> events.end_data["debug_url"]  # doctest: +SKIP
+        Args:
+            workflow_id: the workflow's id.
+            additional_messages: the new messages, text only, at most 50 (strings, dicts or `EnterMessage` objects).
+            parameters: the start node's inputs by name (files as ``{"file_id": ...}`` JSON strings or URLs).
+            bot_id: the bot's id.
+            app_id: the app's id.
+            conversation_id: the conversation's id.
+            ext: extra string fields the service reads (``latitude``, ``longitude``, ``user_id``).
+            workflow_version: the published version to run (library workflows; default the latest).
+            connector_id: the channel (connector) id; default the API channel.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            extra_headers: extra HTTP headers for this call.
+
+        Examples:
+            ```python
+            async with coze.workflows.chat.stream(workflow_id="73...", app_id="74...",
+                                                  additional_messages=["hello"]) as events:
+                async for event in events:
+                    if event.event == "conversation.message.delta":
+                        print(event.message.content, end="")
+            events.end_data["debug_url"]
+            ```
         """
         if bot_id is None and app_id is None:
             raise ValidationError("a chatflow needs app_id (app chatflows) or bot_id")
@@ -507,9 +596,20 @@ class AsyncWorkflowVersions(APIResource):
     ) -> AsyncPaginator[WorkflowVersion]:
         """Published versions of a workflow, by page token (``page_size`` 1-30).
 
-        Example:
-            >>> async for v in coze.workflows.versions.list(workflow_id="73..."):  # doctest: +SKIP
-            ...     print(v.version, v.description)
+        Args:
+            workflow_id: the workflow's id.
+            publish_status: ``"published_online"`` (default), ``"unpublished_draft"`` or ``"all"``.
+            page_size: items per page (the endpoint's documented range applies).
+            page_token: the token of the page to fetch (iterate the result for every page).
+            include_input_output: include the input and output schemas.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            async for v in coze.workflows.versions.list(workflow_id="73..."):
+                print(v.version, v.description)
+            ```
         """
         wid = require("workflow_id", workflow_id)
         if not 1 <= page_size <= 30:
@@ -548,9 +648,21 @@ class AsyncWorkflows(APIResource):
     ) -> AsyncPaginator[WorkflowBasic]:
         """Workflows of a workspace (``workspace_id`` required; ``page_size`` 1-30, default 10).
 
-        Example:
-            >>> async for wf in coze.workflows.list(workspace_id="74..."):  # doctest: +SKIP
-            ...     print(wf.workflow_id, wf.workflow_name)
+        Args:
+            workspace_id: the workspace's id.
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
+            workflow_mode: ``"workflow"`` or ``"chatflow"``.
+            app_id: the app's id.
+            publish_status: ``"published_online"`` (default), ``"unpublished_draft"`` or ``"all"``.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            async for wf in coze.workflows.list(workspace_id="74..."):
+                print(wf.workflow_id, wf.workflow_name)
+            ```
         """
         wsid = require("workspace_id", workspace_id)
         if page_num < 1 or not 1 <= page_size <= 30:
@@ -577,9 +689,17 @@ class AsyncWorkflows(APIResource):
     ) -> WorkflowInfo:
         """A workflow's details; with ``include_input_output=True`` also its input and output schema.
 
-        Example:
-            >>> info = await coze.workflows.retrieve(workflow_id="73...", include_input_output=True)  # doctest: +SKIP
-            >>> list(info.input.parameters)  # doctest: +SKIP
+        Args:
+            workflow_id: the workflow's id.
+            include_input_output: include the input and output schemas.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            info = await coze.workflows.retrieve(workflow_id="73...", include_input_output=True)
+            list(info.input.parameters)
+            ```
         """
         return await self._corridor.request(
             RETRIEVE, WorkflowInfo.model_validate, path_params={"workflow_id": workflow_id},

@@ -1,4 +1,4 @@
-"""Workspaces (reference coze-api.md §5.9)."""
+"""Workspaces (the Coze bot, user and workspace pages)."""
 
 from __future__ import annotations
 
@@ -25,9 +25,19 @@ class AsyncWorkspaces(APIResource):
     ) -> AsyncPaginator[Workspace]:
         """Workspaces you belong to (page number + ``total_count``).
 
-        Example:
-            >>> async for ws in coze.workspaces.list():  # doctest: +SKIP
-            ...     print(ws.id, ws.name, ws.role_type)
+        Args:
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
+            user_id: passed as the service's ``user_id`` query parameter (a filter).
+            coze_account_id: passed as the service's ``coze_account_id`` query parameter (a filter).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            async for ws in coze.workspaces.list():
+                print(ws.id, ws.name, ws.role_type)
+            ```
         """
         if page_num < 1 or page_size < 1:
             raise ValidationError("page_num and page_size must be >= 1")

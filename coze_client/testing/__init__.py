@@ -1,18 +1,20 @@
 """Faithful fake provider servers for tests: Coze, Xingchen, GPTBots and EasyDL.
 
 Each fake is an ``async handle(httpx.Request) -> httpx.Response`` with state, plan enforcement
-(:mod:`~coze_client.testing.enforcement`), fault injection (:mod:`~coze_client.testing.faults`) and a
+(`enforcement`), fault injection (`faults`) and a
 request log. Mount one on respx (``with fake.mock():``), inject ``fake.transport()`` into an httpx
 client, or serve it on a loopback port (``async with serve_loopback(fake) as base_url:`` /
 ``LoopbackServer(fake).start()``). Only httpx and pydantic are needed to import this package; respx
 and uvicorn are imported when used.
 
-Example:
-    >>> from coze_client.testing import FakeCoze
-    >>> fake = FakeCoze()
-    >>> _ = fake.bot("bot_1", replies=["hello"])
-    >>> fake.stats.max_over_limit
-    0.0
+Examples:
+    ```python
+    from coze_client.testing import FakeCoze
+    fake = FakeCoze()
+    _ = fake.bot("bot_1", replies=["hello"])
+    fake.stats.max_over_limit
+    # 0.0
+    ```
 """
 
 from ._core import FakeServer, FakeTransport, RecordedRequest, UploadedFile

@@ -1,8 +1,8 @@
 """What every fake server shares: recording, routing, auth hook, enforcement, faults, mounting.
 
-A fake is one async function, :meth:`FakeServer.handle` (``httpx.Request -> httpx.Response``), so the
-same object runs on respx (:meth:`FakeServer.mock`), as an ``httpx`` transport
-(:meth:`FakeServer.transport`) and behind a real socket (:mod:`coze_client.testing.loopback`).
+A fake is one async function, `FakeServer.handle` (``httpx.Request -> httpx.Response``), so the
+same object runs on respx (`FakeServer.mock`), as an ``httpx`` transport
+(`FakeServer.transport`) and behind a real socket (`coze_client.testing.loopback`).
 Streaming answers carry an async byte iterator, so SSE arrives chunk by chunk in every mode.
 """
 
@@ -154,9 +154,11 @@ class Ctx:
 class FakeTransport(httpx.AsyncBaseTransport):
     """An ``httpx.AsyncBaseTransport`` that answers every request with a fake (no sockets).
 
-    Example:
-        >>> from coze_client.testing import FakeCoze
-        >>> client = httpx.AsyncClient(transport=FakeCoze().transport(), base_url="https://api.coze.cn")
+    Examples:
+        ```python
+        from coze_client.testing import FakeCoze
+        client = httpx.AsyncClient(transport=FakeCoze().transport(), base_url="https://api.coze.cn")
+        ```
     """
 
     def __init__(self, fake: FakeServer) -> None:
@@ -174,8 +176,9 @@ class FakeServer:
     """Base of the fakes. Subclasses register routes and say how they authenticate and refuse.
 
     Args:
-        plan: a :class:`Plan` or preset name to enforce (None = no limits).
-        limits / quotas: custom or overriding records (see :class:`~coze_client.testing.enforcement.Enforcer`).
+        plan: a `Plan` or preset name to enforce (None = no limits).
+        limits: custom or overriding limit records (see `Enforcer`).
+        quotas: custom or overriding quota records (see `Enforcer`).
         clock: monotonic seconds for windows and simulated progress (``ManualClock`` in tests).
         count_rejected: whether refused requests occupy their window (default True).
         enforce: False records peaks without refusing anything.
@@ -242,17 +245,23 @@ class FakeServer:
         """Set the plan, faults and timings after construction (what the pytest markers call); returns self.
 
         Args:
-            plan / limits / quotas / count_rejected / enforce: replace the enforcer (as in the constructor;
-                all empty: keep the current one).
+            plan: replace the enforcer's plan (as in the constructor; with ``limits``, ``quotas``,
+                ``count_rejected`` and ``enforce`` all left out, the current enforcer is kept).
+            limits: as in the constructor.
+            quotas: as in the constructor.
+            count_rejected: as in the constructor.
+            enforce: as in the constructor.
             latency: seconds every request waits before its answer (a ``latency`` fault on all paths).
             stream_interval: seconds between the chunks of every streamed answer (a ``slow_stream`` fault).
-            faults: :class:`~coze_client.testing.Fault` records to add.
+            faults: `Fault` records to add.
             retry_after_header: see the constructor (None: unchanged).
 
-        Example:
-            >>> fake = FakeServer().configure(latency=0.2, limits=[Limit(name="qps", group="all", limit=5)])
-            >>> fake.enforcer is not None and len(fake.faults)
-            1
+        Examples:
+            ```python
+            fake = FakeServer().configure(latency=0.2, limits=[Limit(name="qps", group="all", limit=5)])
+            fake.enforcer is not None and len(fake.faults)
+            # 1
+            ```
         """
         if plan is not None or limits or quotas:
             self.stats.limits.clear()
@@ -501,8 +510,8 @@ class FakeServer:
     def install(self, router: Any) -> None:
         """Route this fake's base URLs on a respx router (``respx.mock`` or ``respx.MockRouter``).
 
-        Async clients get :meth:`handle` (streams arrive chunk by chunk); sync clients get
-        :meth:`handle_sync` (the body is produced in full first).
+        Async clients get `handle` (streams arrive chunk by chunk); sync clients get
+        `handle_sync` (the body is produced in full first).
         """
         import respx
 
@@ -569,10 +578,12 @@ class FakeServer:
         Other hosts are left to other routers (several fakes can be mounted at once); a request
         that no router knows fails as respx fails it.
 
-        Example:
-            >>> fake = FakeServer()
-            >>> with fake.mock():
-            ...     pass
+        Examples:
+            ```python
+            fake = FakeServer()
+            with fake.mock():
+                pass
+            ```
         """
         import respx
 
@@ -598,9 +609,11 @@ def word_pieces(text: str) -> list[str]:
     """Split a reply into streamed pieces: each word with the whitespace before it (``"a b"`` ->
     ``["a", " b"]``); trailing whitespace joins the last piece, so the pieces always add up to ``text``.
 
-    Example:
-        >>> word_pieces("alpha beta ")
-        ['alpha', ' beta ']
+    Examples:
+        ```python
+        word_pieces("alpha beta ")
+        # ['alpha', ' beta ']
+        ```
     """
     pieces = re.findall(r"\s*\S+", text)
     tail = text[sum(len(p) for p in pieces) :]

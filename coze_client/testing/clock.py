@@ -1,16 +1,18 @@
 """One clock for a test's fakes and clients: the running event loop's time.
 
 A fake judges its limit windows with a clock, a client's limiter waits with one, retries and
-injected latency sleep with ``asyncio.sleep``. :class:`LoopTimeClock` reads the running event loop's
+injected latency sleep with ``asyncio.sleep``. `LoopTimeClock` reads the running event loop's
 time (``loop.time()``; outside a loop, ``time.monotonic()``), so all of them agree. On a plain asyncio
-loop that *is* the monotonic clock; on a time-compacted loop (:func:`virtual_time`, built on the
+loop that *is* the monotonic clock; on a time-compacted loop (`virtual_time`, built on the
 ``looptime`` package) every sleep, timer and window moves in virtual time, and "60 chats at 20 QPS
 take 3 s" runs in milliseconds while the clock still reads 3 s.
 
-Example:
-    >>> clock = LoopTimeClock()
-    >>> abs(clock.now() - time.monotonic()) < 1.0
-    True
+Examples:
+    ```python
+    clock = LoopTimeClock()
+    abs(clock.now() - time.monotonic()) < 1.0
+    # True
+    ```
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ class LoopTimeClock:
     """Monotonic seconds from the running event loop, timers on it, and a wall clock that follows it.
 
     Satisfies the limiter's ``Clock`` protocol (``now``, ``call_at``) and is callable like the fakes'
-    clocks (``clock()``). :meth:`wall` is Unix time moving with the loop: give it to the fakes'
+    clocks (``clock()``). `wall` is Unix time moving with the loop: give it to the fakes'
     ``wall_clock`` and to token providers' ``clock`` so token expiry and daily quotas follow virtual
     time too.
     """
@@ -56,15 +58,15 @@ class LoopTimeClock:
     __call__ = now
 
     def wall(self) -> float:
-        """Unix time moving with :meth:`now` (anchored when the clock was made)."""
+        """Unix time moving with `now` (anchored when the clock was made)."""
         return self._wall0 + (self.now() - self._mono0)
 
     def call_at(self, when: float, callback: Callable[[], None]) -> _Handle:
-        """Run ``callback`` on the running loop when :meth:`now` reaches ``when``."""
+        """Run ``callback`` on the running loop when `now` reaches ``when``."""
         return _Handle(asyncio.get_running_loop().call_at(when, callback))
 
     async def sleep(self, seconds: float) -> None:
-        """Sleep ``seconds`` of this clock (``asyncio.sleep``: virtual under :func:`virtual_time`)."""
+        """Sleep ``seconds`` of this clock (``asyncio.sleep``: virtual under `virtual_time`)."""
         await asyncio.sleep(seconds)
 
 

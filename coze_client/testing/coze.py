@@ -1,20 +1,22 @@
-"""A stateful fake Coze Open API server, faithful to ``shared/reference/coze-api.md``.
+"""A stateful fake Coze Open API server, faithful to the Coze API documentation.
 
 Bots answer chats (scripted replies or an echo), conversations and messages persist, chats move
 ``created -> in_progress -> completed`` (or ``failed`` / ``requires_action`` when scripted) as they
-are polled, streams emit the real §6.1/§6.2/§6.3 event sequences with the real framing, workflows
-run, stream, interrupt and resume, datasets and documents process over time, uploads return file
-ids. Every answer carries the real envelope ``{code, msg, data, detail{logid}}`` and the
-``x-tt-logid`` header; the odd envelopes of §1 are kept (messages list at the top level, modify under
+are polled, streams emit the event sequences of the Coze chat, workflow stream and chatflow pages with
+the real framing, workflows run, stream, interrupt and resume, datasets and documents process over
+time, uploads return file ids. Every answer carries the real envelope ``{code, msg, data, detail{logid}}`` and the
+``x-tt-logid`` header; the odd envelopes of the Coze API overview are kept (messages list at the top level, modify under
 ``message``, documents at the top level, workflow ``data`` as a string, process ``data.data``, run
 history as a one-element list, speech as raw bytes).
 
-Example:
-    >>> fake = FakeCoze()
-    >>> fake.bot("bot_1", replies=["hello"])  # doctest: +ELLIPSIS
-    BotScript(...)
-    >>> with fake.mock():       # any async httpx client now reaches the fake
-    ...     pass
+Examples:
+    ```python
+    fake = FakeCoze()
+    fake.bot("bot_1", replies=["hello"])
+    # BotScript(...)
+    with fake.mock():       # any async httpx client now reaches the fake
+        pass
+    ```
 """
 
 from __future__ import annotations
@@ -161,14 +163,16 @@ class FakeCoze(FakeServer):
         plan: a plan or preset name to enforce (``"coze.personal_free"``), or custom ``limits`` /
             ``quotas`` records.
         throttle_status: HTTP status of throttling answers (429 by default; the docs never say, so a
-            client must classify on the envelope ``code`` first: coze-api.md §2.1).
+            client must classify on the envelope ``code`` first: the Coze error-code page).
         throttle_code: force one throttle code; by default per-minute limits answer 4020 (over the
             RPM peak) and per-second ones 4009 (system request limit).
         lockout_code: the code once a lock-out quota is used up (4011, balance too low: an assumption,
             the reference names no code); daily quotas answer 4008.
         sse_space: frame SSE as ``event: x`` (True) or ``event:x`` (False, the default; both occur).
         strict: unknown bots answer 4006 and unknown workflows 4200 instead of echoing.
-        body_limit / workflow_body_limit / upload_limit: size caps (15 MB / 20 MB / 512 MB).
+        body_limit: request body size cap (15 MB).
+        workflow_body_limit: workflow body size cap (20 MB).
+        upload_limit: file upload size cap (512 MB).
         retry_after_header: add ``Retry-After`` to throttled answers (off: Coze documents none).
     """
 
@@ -251,7 +255,7 @@ class FakeCoze(FakeServer):
 
     # -- scripting ----------------------------------------------------------------------------
     def bot(self, bot_id: str, *, replies: Sequence[str] | None = None, **options: Any) -> BotScript:
-        """Script a bot: ``replies`` cycle; options are :class:`BotScript` fields."""
+        """Script a bot: ``replies`` cycle; options are `BotScript` fields."""
         script = BotScript(bot_id, list(replies) if replies is not None else None, **options)
         self.bots[bot_id] = script
         return script
@@ -287,7 +291,7 @@ class FakeCoze(FakeServer):
     def workflow(
         self, workflow_id: str, *, output: Any = None, interrupt: str | None = None, **options: Any
     ) -> WorkflowScript:
-        """Script a workflow (options are :class:`WorkflowScript` fields)."""
+        """Script a workflow (options are `WorkflowScript` fields)."""
         script = WorkflowScript(workflow_id, output=output, interrupt=interrupt, **options)
         self.workflows[workflow_id] = script
         return script
@@ -627,7 +631,7 @@ class FakeCoze(FakeServer):
         return self._sse_response(self._chat_events(chat, task))
 
     def _check_enter_messages(self, messages: list[Any], auto_save: bool) -> httpx.Response | None:
-        """EnterMessage rules of coze-api.md §5.1 (4000 when broken)."""
+        """EnterMessage rules of the Coze chat page (4000 when broken)."""
         for m in messages:
             if not isinstance(m, dict) or m.get("role") not in ("user", "assistant"):
                 return self.error(4000, "invalid parameter: every message needs role user or assistant")
@@ -1803,7 +1807,7 @@ class FakeCoze(FakeServer):
         return self.stream_response(chunks(), content_type=ctype, headers={"x-tt-logid": logid})
 
     def _check_speech(self, body: dict[str, Any]) -> httpx.Response | None:
-        """Documented speech ranges (coze-api.md §5.7)."""
+        """Documented speech ranges (the Coze audio pages)."""
 
         def in_range(name: str, low: float, high: float) -> bool:
             value = body.get(name)

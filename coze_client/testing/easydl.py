@@ -1,4 +1,4 @@
-"""A fake Baidu EasyDL public-cloud API (``shared/reference/providers-api.md`` §C).
+"""A fake Baidu EasyDL public-cloud API (the Baidu EasyDL API docs).
 
 ``/oauth/2.0/token`` issues 30-day access tokens for the client-credentials grant; inference
 ``POST /rpc/2.0/ai_custom/v1/{type}/{service_name}?access_token=`` answers JSON with ``log_id`` and
@@ -6,10 +6,12 @@
 100 missing token, 336001 non-JSON body, 336002 bad JSON, 336003 bad base64, 336006 missing
 field; throttling 18 (QPS), 17 (daily quota) and 19 (total or free-point quota).
 
-Example:
-    >>> fake = FakeEasyDL(services={"flowers": ("image_classification_high_perf", 4)})
-    >>> fake.base_urls
-    ('https://aip.baidubce.com',)
+Examples:
+    ```python
+    fake = FakeEasyDL(services={"flowers": ("image_classification_high_perf", 4)})
+    fake.base_urls
+    # ('https://aip.baidubce.com',)
+    ```
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import binascii
 import json
 import secrets
 import time
+import urllib.parse
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -48,7 +51,7 @@ class FakeEasyDL(FakeServer):
         credentials: valid ``{api_key: secret_key}`` pairs (None = any pair).
         services: ``{service_name: (call_type, points)}``: the endpoint group the call belongs to
             (matching the plan's groups, e.g. ``"image_classification_high_perf"``) and the points it
-            costs (plans.md). Unknown services use ``(type, 4)``.
+            costs (the providers' pricing pages). Unknown services use ``(type, 4)``.
         labels: the class names answered, best first.
     """
 
@@ -159,7 +162,10 @@ class FakeEasyDL(FakeServer):
 
     # -- handlers -------------------------------------------------------------------------------
     async def _token(self, ctx: Ctx) -> httpx.Response:
+        # The grant's fields may come in the query or in a form body (OAuth 2.0 client credentials).
         q = self._raw_query(ctx)
+        if "x-www-form-urlencoded" in ctx.headers.get("content-type", ""):
+            q.update(urllib.parse.parse_qsl(ctx.body.decode("utf-8", "replace")))
         if q.get("grant_type") != "client_credentials":
             return self.json_response(
                 {"error": "unsupported_grant_type", "error_description": "unsupported grant type"}, status=400

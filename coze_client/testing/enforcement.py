@@ -1,26 +1,27 @@
 """Server-side plan enforcement for the fake servers: strict sliding windows by arrival time.
 
-The real services judge their windows by when a request *arrives* (``ARCHITECTURE.md``, "Hard-won
-facts about limiting"), and they are strict: any interval of ``window`` seconds may hold at most
-``limit`` arrivals. A token bucket would let up to twice the rate through at a window edge, so this
-module keeps the arrival times themselves and counts them exactly.
+The real services judge their windows by when a request *arrives*, and they are strict: any interval of
+``window`` seconds may hold at most ``limit`` arrivals. A token bucket would let up to twice the rate through
+at a window edge, so this module keeps the arrival times themselves and counts them exactly.
 
-An :class:`Enforcer` is built from a :class:`~coze_client.limits.plans.Plan` (or plain
-:class:`~coze_client.limits.plans.Limit` / :class:`~coze_client.limits.plans.Quota` records for custom
-figures) and answers, for each arriving request, either an :class:`Admission` or a
-:class:`Rejection`. The fake that owns it turns a rejection into the provider's own throttling
-answer (Coze 4009/4020, EasyDL 18/17/19, ...). :class:`Stats` counts every request, every rejection and
+An `Enforcer` is built from a `Plan` (or plain
+`Limit` / `Quota` records for custom
+figures) and answers, for each arriving request, either an `Admission` or a
+`Rejection`. The fake that owns it turns a rejection into the provider's own throttling
+answer (Coze 4009/4020, EasyDL 18/17/19, ...). `Stats` counts every request, every rejection and
 the peak load seen in any window per limit, so a test can assert ``stats.max_over_limit == 0``.
 
-Example:
-    >>> from coze_client.limits.plans import Limit
-    >>> clock = ManualClock()
-    >>> enforcer = Enforcer(limits=[Limit(name="chat_qps", group="chat", limit=2, window=1.0)], clock=clock)
-    >>> [isinstance(enforcer.admit(("chat",)), Admission) for _ in range(3)]
-    [True, True, False]
-    >>> clock.advance(1.0)
-    >>> isinstance(enforcer.admit(("chat",)), Admission)
-    True
+Examples:
+    ```python
+    from coze_client.limits.plans import Limit
+    clock = ManualClock()
+    enforcer = Enforcer(limits=[Limit(name="chat_qps", group="chat", limit=2, window=1.0)], clock=clock)
+    [isinstance(enforcer.admit(("chat",)), Admission) for _ in range(3)]
+    # [True, True, False]
+    clock.advance(1.0)
+    isinstance(enforcer.admit(("chat",)), Admission)
+    # True
+    ```
 """
 
 from __future__ import annotations
@@ -54,11 +55,13 @@ RejectionKind = Literal["rate", "tokens", "too_large", "concurrency", "quota", "
 class ManualClock:
     """A clock that only moves when told to: deterministic windows and chat progress in tests.
 
-    Example:
-        >>> clock = ManualClock(100.0)
-        >>> clock.advance(0.5)
-        >>> clock()
-        100.5
+    Examples:
+        ```python
+        clock = ManualClock(100.0)
+        clock.advance(0.5)
+        clock()
+        # 100.5
+        ```
     """
 
     def __init__(self, start: float = 0.0) -> None:
@@ -75,12 +78,14 @@ class ManualClock:
 def estimate_tokens(text: str) -> int:
     """Rough token count the providers publish: 1 per CJK character, about 4 other characters per token.
 
-    ``plans.md`` (Xingchen and GPTBots sections) gives both rules; the fake only needs a stable
+    the providers' pricing pages (Xingchen and GPTBots sections) gives both rules; the fake only needs a stable
     estimate to charge token-per-minute windows before the reply is known.
 
-    Example:
-        >>> estimate_tokens("hello world!"), estimate_tokens("你好")
-        (3, 2)
+    Examples:
+        ```python
+        estimate_tokens("hello world!"), estimate_tokens("你好")
+        # (3, 2)
+        ```
     """
     cjk = sum(1 for ch in text if "\u2e80" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af")
     other = len(text) - cjk
@@ -88,7 +93,7 @@ def estimate_tokens(text: str) -> int:
 
 
 def resolve_plan(plan: Plan | str) -> Plan:
-    """A :class:`Plan` from a preset name (``"coze.personal_free"``) or the plan itself."""
+    """A `Plan` from a preset name (``"coze.personal_free"``) or the plan itself."""
     if isinstance(plan, Plan):
         return plan
     from .. import limits
@@ -162,9 +167,11 @@ class Stats:
     def max_over_limit(self) -> float:
         """The worst excess of any limit in any window: ``0`` means no limit was ever exceeded.
 
-        Example:
-            >>> Stats(peaks={"qps": 21}, limits={"qps": 20}).max_over_limit
-            1.0
+        Examples:
+            ```python
+            Stats(peaks={"qps": 21}, limits={"qps": 20}).max_over_limit
+            # 1.0
+            ```
         """
         return max(self.over_limit.values(), default=0.0)
 
@@ -203,8 +210,9 @@ class Enforcer:
 
     Args:
         plan: a plan record or preset name; its ``limits`` and ``quotas`` are enforced.
-        limits / quotas: extra or replacing records (same ``name`` replaces the plan's one), for custom
+        limits: extra or replacing limit records (same ``name`` replaces the plan's one), for custom
             figures (admins can buy extra QPS, so presets must be overridable).
+        quotas: extra or replacing quota records, like ``limits``.
         clock: monotonic seconds used for the windows (``ManualClock`` in tests).
         wall_clock: Unix seconds used for day/month quota periods (plan timezone).
         count_rejected: whether refused requests still occupy their window (default True: "a retry
@@ -281,7 +289,7 @@ class Enforcer:
         """Judge one arriving request of ``groups`` (``"all"`` is implied).
 
         ``tokens`` is the request's token estimate (charged to token windows now; the reply is added
-        by :meth:`settle`); ``points`` its known price for point quotas (EasyDL).
+        by `settle`); ``points`` its known price for point quotas (EasyDL).
         """
         groups = tuple(groups)
         now = self.clock()

@@ -1,22 +1,24 @@
 """A fake Coze OAuth service: the token endpoint (every grant), device codes, and a stand-in for the browser.
 
-Behaviour follows coze-api.md §3: ``POST /api/permission/oauth2/token`` takes JSON bodies for the
+Behaviour follows the Coze OAuth pages: ``POST /api/permission/oauth2/token`` takes JSON bodies for the
 ``authorization_code`` (web: ``Authorization: Bearer <client_secret>``; PKCE: ``code_verifier``),
 ``refresh_token`` (the old refresh token stops working), JWT-bearer (RS256 JWT in the Authorization
 header; ``duration_seconds`` 1..86399) and device-code grants; ``expires_in`` in answers is an
 absolute Unix time. Errors are answered as ``{"error_code", "error_message"}`` (what cozepy reads)
 with HTTP 400 and an ``x-tt-logid`` header.
 
-Mount it on respx next to :class:`~coze_client.testing.FakeCoze` (only ``/api/permission/oauth2/``
+Mount it on respx next to `FakeCoze` (only ``/api/permission/oauth2/``
 paths are routed, so both share a host), and link it (``FakeOAuth(api=fake_coze)``) so the API
 accepts exactly the access tokens this fake issued and still considers valid.
 
-Example:
-    >>> fake = FakeOAuth()
-    >>> fake.client("cid", secret="s3cret-value")
-    >>> code = fake.approve("https://www.coze.cn/api/permission/oauth2/authorize?client_id=cid&redirect_uri=x")
-    >>> len(code) > 10
-    True
+Examples:
+    ```python
+    fake = FakeOAuth()
+    fake.client("cid", secret="s3cret-value")
+    code = fake.approve("https://www.coze.cn/api/permission/oauth2/authorize?client_id=cid&redirect_uri=x")
+    len(code) > 10
+    # True
+    ```
 """
 
 from __future__ import annotations
@@ -84,8 +86,10 @@ class FakeOAuth(FakeServer):
 
     Args:
         api: a fake API server (``FakeCoze``) whose accepted ``tokens`` follow what this fake issues.
-        access_ttl: lifetime of code/PKCE/device access tokens (900 s, §3); JWT tokens live ``duration_seconds``.
-        device_interval / device_expires_in: what device-code answers say (5 s and 300 s by default).
+        access_ttl: lifetime of code/PKCE/device access tokens (900 s, the Coze OAuth pages); JWT tokens live
+            ``duration_seconds``.
+        device_interval: the polling interval device-code answers give (5 s by default).
+        device_expires_in: how long a device code lives, as device-code answers say (300 s by default).
         enforce_interval: answer ``slow_down`` to device polls closer together than the interval.
 
     Counters: ``grants`` (per grant type, successful or not), ``issued`` (access tokens issued),
@@ -181,7 +185,7 @@ class FakeOAuth(FakeServer):
 
     # -- mounting -----------------------------------------------------------------------------
     def install(self, router: Any) -> None:
-        """Route only the OAuth paths, so a :class:`FakeCoze` on the same host can serve the rest."""
+        """Route only the OAuth paths, so a `FakeCoze` on the same host can serve the rest."""
         for base in self.base_urls:
             router.route(url__startswith=base + "/api/permission/oauth2/").mock(side_effect=self.handle)
 
@@ -191,12 +195,14 @@ class FakeOAuth(FakeServer):
 
         The OAuth routes go first, so a fake that serves the whole host still leaves them to this one.
 
-        Example:
-            >>> from coze_client.testing import FakeCoze
-            >>> api = FakeCoze()
-            >>> oauth = FakeOAuth(api=api)
-            >>> with oauth.mock(api):
-            ...     pass
+        Examples:
+            ```python
+            from coze_client.testing import FakeCoze
+            api = FakeCoze()
+            oauth = FakeOAuth(api=api)
+            with oauth.mock(api):
+                pass
+            ```
         """
         import respx
 

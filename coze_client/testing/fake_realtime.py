@@ -1,6 +1,6 @@
 """A fake Coze realtime WebSocket server on loopback: ``/v1/audio/speech``, ``/v1/audio/transcriptions``, ``/v1/chat``.
 
-It speaks the frames of coze-api.md §7 (``{id, event_type, data, detail{logid}}``), answers every
+It speaks the frames of the Coze realtime pages (``{id, event_type, data, detail{logid}}``), answers every
 documented client event with the documented server events, and injects faults: drop the TCP
 connection after N server frames (no close frame: the client sees 1006), close cleanly after N
 frames, ``error`` frames for chosen client events, slow frames, and refused handshakes. Every
@@ -8,13 +8,14 @@ connection is recorded (Authorization redacted; a fingerprint identifies the tok
 
 Built on the ``websockets`` server (the same library the client uses), on the current event loop.
 
-Example::
-
+Examples:
+    ```python
     async with FakeRealtime() as fake:
         async with AsyncCoze(token="pat_x", base_url=fake.base_url, plan=None) as coze:
             async with coze.websockets.audio.speech(voice_id="v1") as speech:
                 audio = b"".join([a async for a in speech.synthesize("hello")])
         assert fake.connections[0].path == "/v1/audio/speech"
+    ```
 """
 
 from __future__ import annotations
@@ -30,9 +31,12 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from websockets.asyncio.server import Server, ServerConnection, serve
-from websockets.exceptions import ConnectionClosed
-from websockets.http11 import Request, Response
+from ..errors import needs_extra
+
+with needs_extra("realtime", "The fake realtime server (FakeRealtime)"):
+    from websockets.asyncio.server import Server, ServerConnection, serve
+    from websockets.exceptions import ConnectionClosed
+    from websockets.http11 import Request, Response
 
 from .._secrets import fingerprint, redact
 

@@ -1,16 +1,18 @@
 """Fault injection for the fake servers: latency, 5xx pages, resets, broken or slow streams.
 
-Every fake has ``fake.faults`` (a :class:`Faults`). Each helper adds a :class:`Fault` that applies to
+Every fake has ``fake.faults`` (a `Faults`). Each helper adds a `Fault` that applies to
 matching requests (by path prefix or glob and method), optionally only ``times`` times (``None`` =
 for ever) after skipping the first ``after`` matches, so "N failures then success" is
 ``fake.faults.http_error(503, times=N)``.
 
-Example:
-    >>> faults = Faults()
-    >>> _ = faults.http_error(502, times=2, path="/v3/chat", retry_after=1)
-    >>> _ = faults.latency(0.05)
-    >>> len(faults)
-    2
+Examples:
+    ```python
+    faults = Faults()
+    _ = faults.http_error(502, times=2, path="/v3/chat", retry_after=1)
+    _ = faults.latency(0.05)
+    len(faults)
+    # 2
+    ```
 """
 
 from __future__ import annotations
@@ -48,7 +50,8 @@ class Fault:
         method: HTTP method to match; None = all.
         times: how many requests it hits; None = every matching request.
         after: matching requests to let through untouched first.
-        retry_after / retry_after_ms: ``Retry-After`` / ``retry-after-ms`` headers on the answer.
+        retry_after: a ``Retry-After`` header (seconds) on the answer.
+        retry_after_ms: a ``retry-after-ms`` header on the answer.
         predicate: an extra test on the recorded request.
     """
 
@@ -103,7 +106,7 @@ class Fault:
 
 
 class Faults:
-    """The fault list of one fake server (see :class:`Fault`)."""
+    """The fault list of one fake server (see `Fault`)."""
 
     def __init__(self) -> None:
         self._items: list[Fault] = []
@@ -118,7 +121,7 @@ class Faults:
         return bool(self._items)
 
     def add(self, fault: Fault) -> Fault:
-        """Add any :class:`Fault`; returns it (its ``hits`` count the requests it touched)."""
+        """Add any `Fault`; returns it (its ``hits`` count the requests it touched)."""
         self._items.append(fault)
         return fault
 

@@ -1,4 +1,4 @@
-"""A fake GPTBots server (``shared/reference/providers-api.md`` §B).
+"""A fake GPTBots server (the GPTBots API docs).
 
 ``POST /v1/conversation`` creates a conversation; ``POST /v2/conversation/message`` answers blocking
 (the §B.3 shape with ``usage.tokens`` and ``usage.credits``) or streaming: one JSON object
@@ -7,10 +7,12 @@ prefix by default or bare lines (``stream_prefix=False``), as both occur. Errors
 ``{code, message}``; throttling is HTTP 429 (no documented code: the reference suggests 429, which
 the fake also puts in ``code``); insufficient credits is 20022.
 
-Example:
-    >>> fake = FakeGPTBots(replies=["hi"], credits_per_1k=(0.0165, 0.0665))
-    >>> "https://api.gptbots.ai" in fake.base_urls
-    True
+Examples:
+    ```python
+    fake = FakeGPTBots(replies=["hi"], credits_per_1k=(0.0165, 0.0665))
+    "https://api.gptbots.ai" in fake.base_urls
+    # True
+    ```
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ class FakeGPTBots(FakeServer):
         replies: answers that cycle (None = echo the last user message).
         keys: valid API keys (None = any); others get 40127.
         credits_per_1k: credits per 1K input and output tokens (default: GPT-4o-mini with the
-            GPTBots key, 0.0165 / 0.0665, plans.md).
+            GPTBots key, 0.0165 / 0.0665, the providers' pricing pages).
         stream_prefix: prefix streamed lines with ``data:`` (True) or send bare JSON lines.
         stream_chunks: fixed number of Text events per answer.
     """
@@ -107,7 +109,8 @@ class FakeGPTBots(FakeServer):
         return None
 
     def groups_for(self, ctx: Ctx) -> tuple[str, ...]:
-        return ("chat",) if ctx.path == "/v2/conversation/message" else ("conversation",)
+        # Conversation-type endpoints share the per-bot window (GPTBots "call-gptbots-api" skill notes).
+        return ("chat", "conversation") if ctx.path == "/v2/conversation/message" else ("conversation",)
 
     async def _messages(self, ctx: Ctx) -> httpx.Response:
         """``GET /v2/messages``: the conversation's turns, newest first, paged (page_size <= 100)."""

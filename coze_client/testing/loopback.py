@@ -6,8 +6,8 @@ for sync code such as cozepy. ``serve_loopback`` runs the server on the current 
 
 uvicorn is imported only here, when a server starts.
 
-Example::
-
+Examples:
+    ```python
     async with serve_loopback(FakeCoze()) as base_url:
         async with httpx.AsyncClient(base_url=base_url) as client:
             ...
@@ -15,6 +15,7 @@ Example::
     server = LoopbackServer(FakeCoze()).start()
     coze = cozepy.Coze(auth=cozepy.TokenAuth("pat_x"), base_url=server.base_url)
     server.stop()
+    ```
 """
 
 from __future__ import annotations
@@ -175,12 +176,13 @@ async def serve_loopback(
     """Serve ``fake`` on ``host``:``port`` (0 = a free port) in this event loop; yields the base URL.
 
     ``latency`` (seconds before every answer) and ``stream_interval`` (seconds between streamed chunks)
-    give the fake realistic timings (:meth:`FakeServer.configure`).
+    give the fake realistic timings (`FakeServer.configure`).
 
-    Example::
-
+    Examples:
+        ```python
         async with serve_loopback(fake, latency=0.3) as base_url:
             ...
+        ```
     """
     _timings(fake, latency, stream_interval)
     sock = _bind(host, port)
@@ -201,16 +203,17 @@ async def serve_loopback(
 class LoopbackServer:
     """A fake served on its own thread (own event loop): for sync clients and other processes.
 
-    ``latency`` and ``stream_interval`` are as in :func:`serve_loopback`.
+    ``latency`` and ``stream_interval`` are as in `serve_loopback`.
 
     Attributes:
         fake: the served fake (its ``requests`` and ``stats`` fill in as calls arrive).
         base_url: ``http://127.0.0.1:<port>`` once started.
 
-    Example::
-
+    Examples:
+        ```python
         with LoopbackServer(FakeCoze()) as server:
             httpx.get(server.base_url + "/v1/users/me", headers={"Authorization": "Bearer pat_x"})
+        ```
     """
 
     def __init__(

@@ -15,7 +15,7 @@ token, plan or base URL leaks in (pass ``token=`` explicitly, or use ``make_coze
 ``fake_gptbots``, ``fake_easydl``, ``fake_oauth`` (respx-mounted), ``fake_realtime`` (a WebSocket
 server on loopback) and ``coze_loopback`` (a ``FakeCoze`` on a loopback HTTP port). Marker keywords
 are the fake's constructor arguments plus ``latency``, ``stream_interval`` and ``faults`` (see
-:meth:`~coze_client.testing.FakeServer.configure`) and ``setup`` (a function called with the fake).
+`configure`) and ``setup`` (a function called with the fake).
 
 **Clients**: ``make_coze(**kwargs)`` builds an ``AsyncCoze`` for the test (token ``pat_test``, a fresh
 ``memory://`` ledger, a limiter on the test's clock), closed after the test.
@@ -23,14 +23,15 @@ are the fake's constructor arguments plus ``latency``, ``stream_interval`` and `
 **Time**: ``coze_clock`` turns on virtual time for the test (the event loop jumps over sleeps and
 waits; ``looptime``) and is the clock the fakes and ``make_coze`` clients share.
 
-Example::
-
+Examples:
+    ```python
     @pytest.mark.fake_coze(plan="coze.personal_free")
     async def test_reply(fake_coze, make_coze):
         fake_coze.bot("bot_1", replies=["hello"])
         coze = make_coze()
         ...
         assert fake_coze.stats.max_over_limit == 0
+    ```
 """
 
 from __future__ import annotations
@@ -41,7 +42,10 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pytest
+from ..errors import needs_extra
+
+with needs_extra("testing", "The pytest plugin"):
+    import pytest
 
 try:  # pytest-asyncio runs these async fixtures in its strict mode too (it is loaded already when installed)
     from pytest_asyncio import fixture as _async_fixture
@@ -175,7 +179,7 @@ def _fake(request: pytest.FixtureRequest, name: str, cls: Any) -> Iterator[Any]:
 
 @pytest.fixture
 def fake_coze(request: pytest.FixtureRequest) -> Iterator[FakeCoze]:
-    """A fresh :class:`FakeCoze` mounted on respx (``https://api.coze.cn``, ``https://api.coze.com``).
+    """A fresh `FakeCoze` mounted on respx (``https://api.coze.cn``, ``https://api.coze.com``).
 
     Configure it with ``@pytest.mark.fake_coze(plan=..., latency=..., faults=[...], ...)``.
     """
@@ -186,7 +190,7 @@ def fake_coze(request: pytest.FixtureRequest) -> Iterator[FakeCoze]:
 
 @pytest.fixture
 def fake_xingchen(request: pytest.FixtureRequest) -> Iterator[FakeXingchen]:
-    """A fresh :class:`FakeXingchen` mounted on respx (``https://nlp.aliyuncs.com``); marker ``fake_xingchen``."""
+    """A fresh `FakeXingchen` mounted on respx (``https://nlp.aliyuncs.com``); marker ``fake_xingchen``."""
     from .xingchen import FakeXingchen
 
     yield from _fake(request, "fake_xingchen", FakeXingchen)
@@ -194,7 +198,7 @@ def fake_xingchen(request: pytest.FixtureRequest) -> Iterator[FakeXingchen]:
 
 @pytest.fixture
 def fake_gptbots(request: pytest.FixtureRequest) -> Iterator[FakeGPTBots]:
-    """A fresh :class:`FakeGPTBots` mounted on respx (``https://api.gptbots.ai`` and regional hosts)."""
+    """A fresh `FakeGPTBots` mounted on respx (``https://api.gptbots.ai`` and regional hosts)."""
     from .gptbots import FakeGPTBots
 
     yield from _fake(request, "fake_gptbots", FakeGPTBots)
@@ -202,7 +206,7 @@ def fake_gptbots(request: pytest.FixtureRequest) -> Iterator[FakeGPTBots]:
 
 @pytest.fixture
 def fake_easydl(request: pytest.FixtureRequest) -> Iterator[FakeEasyDL]:
-    """A fresh :class:`FakeEasyDL` mounted on respx (``https://aip.baidubce.com``); marker ``fake_easydl``."""
+    """A fresh `FakeEasyDL` mounted on respx (``https://aip.baidubce.com``); marker ``fake_easydl``."""
     from .easydl import FakeEasyDL
 
     yield from _fake(request, "fake_easydl", FakeEasyDL)
@@ -210,7 +214,7 @@ def fake_easydl(request: pytest.FixtureRequest) -> Iterator[FakeEasyDL]:
 
 @pytest.fixture
 def fake_oauth(request: pytest.FixtureRequest) -> Iterator[FakeOAuth]:
-    """A fresh :class:`FakeOAuth` mounted on respx (the OAuth token and device-code endpoints).
+    """A fresh `FakeOAuth` mounted on respx (the OAuth token and device-code endpoints).
 
     When the test also uses ``fake_coze``, the two are linked (``api=fake_coze``): the API then accepts
     exactly the access tokens this fake issued and still considers valid. ``api=None`` in the marker
@@ -228,10 +232,10 @@ def fake_oauth(request: pytest.FixtureRequest) -> Iterator[FakeOAuth]:
 
 @_async_fixture
 async def fake_realtime(request: pytest.FixtureRequest) -> AsyncIterator[FakeRealtime]:
-    """A started :class:`FakeRealtime` WebSocket server on 127.0.0.1 (``fake_realtime.base_url``).
+    """A started `FakeRealtime` WebSocket server on 127.0.0.1 (``fake_realtime.base_url``).
 
     Marker ``fake_realtime``: its constructor arguments, ``latency`` / ``stream_interval`` (seconds before
-    every server frame), ``faults`` (:class:`~coze_client.testing.fake_realtime.RealtimeFault` records)
+    every server frame), ``faults`` (`RealtimeFault` records)
     and ``setup``.
     """
     from .fake_realtime import FakeRealtime
@@ -255,7 +259,7 @@ async def fake_realtime(request: pytest.FixtureRequest) -> AsyncIterator[FakeRea
 
 @pytest.fixture
 def coze_loopback(request: pytest.FixtureRequest) -> Iterator[LoopbackServer]:
-    """A started :class:`LoopbackServer` around a fresh :class:`FakeCoze` on 127.0.0.1; marker ``coze_loopback``."""
+    """A started `LoopbackServer` around a fresh `FakeCoze` on 127.0.0.1; marker ``coze_loopback``."""
     from .coze import FakeCoze
     from .loopback import LoopbackServer
 
@@ -291,7 +295,7 @@ async def coze_clock(_coze_test_clock: LoopTimeClock) -> AsyncIterator[LoopTimeC
 
 @_async_fixture
 async def make_coze(_coze_test_clock: LoopTimeClock) -> AsyncIterator[Callable[..., AsyncCoze]]:
-    """A factory of :class:`~coze_client.AsyncCoze` clients for this test, closed after it.
+    """A factory of `AsyncCoze` clients for this test, closed after it.
 
     Defaults: ``token="pat_test"``, a fresh ``ledger="memory://"``, and (unless ``limiter=`` is given) an
     in-memory limiter for ``plan`` on the test's clock, so pacing follows ``coze_clock``. Any other
@@ -302,6 +306,7 @@ async def make_coze(_coze_test_clock: LoopTimeClock) -> AsyncIterator[Callable[.
     from ..limits import MemoryLimiter, get_plan
 
     made: list[AsyncCoze] = []
+    limiters: list[MemoryLimiter] = []  # passed in as instances, so the clients leave them to us
 
     def factory(**kwargs: Any) -> AsyncCoze:
         kwargs.setdefault("token", "pat_test")
@@ -309,7 +314,9 @@ async def make_coze(_coze_test_clock: LoopTimeClock) -> AsyncIterator[Callable[.
         if "limiter" not in kwargs:
             plan = kwargs.get("plan", os.environ.get("COZE_PLAN") or DEFAULT_PLAN)
             if plan is not None:
-                kwargs["limiter"] = MemoryLimiter(get_plan(plan), clock=_coze_test_clock)
+                limiter = MemoryLimiter(get_plan(plan), clock=_coze_test_clock)
+                limiters.append(limiter)
+                kwargs["limiter"] = limiter
         client = AsyncCoze(**kwargs)
         made.append(client)
         return client
@@ -319,3 +326,5 @@ async def make_coze(_coze_test_clock: LoopTimeClock) -> AsyncIterator[Callable[.
     finally:
         for client in made:
             await client.aclose()
+        for limiter in limiters:
+            await limiter.aclose()

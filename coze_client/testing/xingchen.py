@@ -1,4 +1,4 @@
-"""A fake Tongyi Xingchen (通义星尘) server (``shared/reference/providers-api.md`` §A).
+"""A fake Tongyi Xingchen (通义星尘) server (the Xingchen API docs).
 
 Character chat, blocking and SSE (``POST /v2/api/chat/send``), checks the gateway headers
 ``x-fag-appcode: aca`` and ``x-fag-servicename`` (``aca-chat-send`` / ``aca-chat-send-sse``), answers
@@ -8,10 +8,12 @@ inputTokens, outputTokens}``, streams bare ChatResults (cumulative text unless
 DashScope way (HTTP 429 ``Throttling.RateQuota`` for QPS/QPM, ``Throttling.AllocationQuota`` for TPM:
 an assumption the reference marks as unverified for Xingchen).
 
-Example:
-    >>> fake = FakeXingchen(replies=["你好"])
-    >>> fake.base_urls
-    ('https://nlp.aliyuncs.com',)
+Examples:
+    ```python
+    fake = FakeXingchen(replies=["你好"])
+    fake.base_urls
+    # ('https://nlp.aliyuncs.com',)
+    ```
 """
 
 from __future__ import annotations
@@ -92,7 +94,7 @@ class FakeXingchen(FakeServer):
         error_name: str | None = None,
         message: str | None = None,
     ) -> httpx.Response:
-        """The Xingchen envelope (providers-api.md §A.4)."""
+        """The Xingchen envelope (the Xingchen API docs)."""
         ok = error_code is None
         body = {
             "requestId": uuid.uuid4().hex,

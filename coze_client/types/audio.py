@@ -1,4 +1,4 @@
-"""Voice models: voices, speech, transcription, rooms, live, voiceprints (reference coze-api.md §5.7)."""
+"""Voice models: voices, speech, transcription, rooms, live, voiceprints (the Coze audio pages)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .._models import CozeModel
+from .._models import CozeModel, ResponseModel
 
 __all__ = [
     "AudioCodec",
@@ -79,7 +79,7 @@ class VoiceState(str, Enum):
     ALL = "all"
 
 
-class EmotionScaleInterval(BaseModel):
+class EmotionScaleInterval(ResponseModel):
     """The allowed ``emotion_scale`` range for one emotion of a voice."""
 
     model_config = ConfigDict(extra="allow")
@@ -89,7 +89,7 @@ class EmotionScaleInterval(BaseModel):
     default: float | None = None
 
 
-class VoiceEmotion(BaseModel):
+class VoiceEmotion(ResponseModel):
     """One emotion a voice supports (cozepy's model lacks these)."""
 
     model_config = ConfigDict(extra="allow")
@@ -207,7 +207,7 @@ class TurnDetectionType(str, Enum):
 
 
 class RoomTurnDetection(BaseModel):
-    """Turn detection of a room (cozepy cannot send it, §9.5)."""
+    """Turn detection of a room (cozepy cannot send it, a cozepy 0.20.0 gap)."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -217,11 +217,13 @@ class RoomTurnDetection(BaseModel):
 class RoomConfig(BaseModel):
     """Configuration of an RTC room. Every field is optional; documented defaults are filled in.
 
-    Example:
-        >>> RoomConfig().model_dump(by_alias=True, exclude_none=True)
-        {'prologue_delay_duration_ms': 500, 'room_mode': 'default'}
-        >>> RoomConfig(turn_detection={"type": "server_vad"}).turn_detection.type
-        'server_vad'
+    Examples:
+        ```python
+        RoomConfig().model_dump(by_alias=True, exclude_none=True)
+        # {'prologue_delay_duration_ms': 500, 'room_mode': 'default'}
+        RoomConfig(turn_detection={"type": "server_vad"}).turn_detection.type
+        # 'server_vad'
+        ```
     """
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -244,7 +246,7 @@ class Room(CozeModel):
     app_id: str | None = None
 
 
-class StreamInfo(BaseModel):
+class StreamInfo(ResponseModel):
     """One stream of a live session."""
 
     model_config = ConfigDict(extra="allow")
@@ -267,7 +269,7 @@ class CreatedId(CozeModel):
     id: str = ""
 
 
-class VoiceprintUser(BaseModel):
+class VoiceprintUser(ResponseModel):
     """Who created a voiceprint group or feature."""
 
     model_config = ConfigDict(extra="allow")
@@ -292,7 +294,7 @@ class VoiceprintGroup(CozeModel):
 
 
 class VoiceprintFeature(CozeModel):
-    """One speaker's voiceprint. ``created_at`` examples look like milliseconds (§1)."""
+    """One speaker's voiceprint. ``created_at`` examples look like milliseconds (the Coze API overview)."""
 
     id: str = ""
     group_id: str | None = None
@@ -305,7 +307,7 @@ class VoiceprintFeature(CozeModel):
     user_info: VoiceprintUser | None = None
 
 
-class FeatureScore(BaseModel):
+class FeatureScore(ResponseModel):
     """How well one voiceprint matches the audio."""
 
     model_config = ConfigDict(extra="allow")

@@ -1,4 +1,4 @@
-"""Account benefits: the effective limits of the account's plan (reference coze-api.md §2.4).
+"""Account benefits: the effective limits of the account's plan (the Coze API overview).
 
 ``GET /v1/commerce/benefit/benefits/get?benefit_type_list=api_run_qps&resource_id=chat|workflow|plugin``
 answers ``basic_info.user_level`` and ``benefit_info[]``; each entry has ``basic``, ``extra[]`` and
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .._models import CozeModel
+from .._models import CozeModel, ResponseModel
 from ..limits.plans import Limit, Plan
 
 __all__ = [
@@ -32,7 +32,7 @@ PLAN_FOR_USER_LEVEL = {
 }
 
 
-class BenefitItemInfo(BaseModel):
+class BenefitItemInfo(ResponseModel):
     """The figures of one benefit block."""
 
     model_config = ConfigDict(extra="allow")
@@ -44,7 +44,7 @@ class BenefitItemInfo(BaseModel):
     end_at: int | None = None
 
 
-class BenefitBlock(BaseModel):
+class BenefitBlock(ResponseModel):
     """One block (basic, extra or effective) of a benefit."""
 
     model_config = ConfigDict(extra="allow")
@@ -53,7 +53,7 @@ class BenefitBlock(BaseModel):
     item_info: BenefitItemInfo | None = None
 
 
-class BenefitInfo(BaseModel):
+class BenefitInfo(ResponseModel):
     """One benefit, e.g. ``api_run_qps`` for resource ``chat``."""
 
     model_config = ConfigDict(extra="allow")
@@ -77,7 +77,7 @@ class BenefitInfo(BaseModel):
         return self.basic.item_info.total + extra
 
 
-class BenefitsBasicInfo(BaseModel):
+class BenefitsBasicInfo(ResponseModel):
     """Who the account is: ``user_level`` is free, pro_personal, team, enterprise or v1_pro_instance."""
 
     model_config = ConfigDict(extra="allow")
@@ -88,12 +88,14 @@ class BenefitsBasicInfo(BaseModel):
 class Benefits(CozeModel):
     """The account's benefits (``coze.benefits.retrieve``).
 
-    Example:
-        >>> b = Benefits.model_validate({"basic_info": {"user_level": "free"}, "benefit_info": [
-        ...     {"benefit_type": "api_run_qps", "resource_id": "chat",
-        ...      "effective": {"status": "valid", "item_info": {"total": 20}}}]})
-        >>> b.qps(), b.suggested_plan
-        ({'chat': 20.0}, 'coze.personal_free')
+    Examples:
+        ```python
+        b = Benefits.model_validate({"basic_info": {"user_level": "free"}, "benefit_info": [
+            {"benefit_type": "api_run_qps", "resource_id": "chat",
+             "effective": {"status": "valid", "item_info": {"total": 20}}}]})
+        b.qps(), b.suggested_plan
+        # ({'chat': 20.0}, 'coze.personal_free')
+        ```
     """
 
     basic_info: BenefitsBasicInfo = Field(default_factory=BenefitsBasicInfo)
@@ -123,11 +125,13 @@ class Benefits(CozeModel):
 
         Feed them to ``plan.with_overrides`` to run the limiter at the account's real figures.
 
-        Example:
-            >>> b = Benefits.model_validate({"benefit_info": [{"benefit_type": "api_run_qps",
-            ...     "resource_id": "workflow", "effective": {"item_info": {"total": 60}}}]})
-            >>> [(lim.name, lim.group, lim.limit) for lim in b.to_limits()]
-            [('workflow_qps', 'workflow', 60)]
+        Examples:
+            ```python
+            b = Benefits.model_validate({"benefit_info": [{"benefit_type": "api_run_qps",
+                "resource_id": "workflow", "effective": {"item_info": {"total": 60}}}]})
+            [(lim.name, lim.group, lim.limit) for lim in b.to_limits()]
+            # [('workflow_qps', 'workflow', 60)]
+            ```
         """
         return [
             Limit(name=f"{resource}_qps", group=resource, kind="requests", limit=max(1, int(total)), window=1.0,
@@ -138,12 +142,14 @@ class Benefits(CozeModel):
     def check_plan(self, plan: Plan) -> list[PlanMismatch]:
         """Where ``plan``'s QPS limits differ from what the server says is in force (empty: they agree).
 
-        Example:
-            >>> from coze_client.limits import PRESETS
-            >>> b = Benefits.model_validate({"benefit_info": [{"benefit_type": "api_run_qps",
-            ...     "resource_id": "chat", "effective": {"item_info": {"total": 100}}}]})
-            >>> [(m.limit, m.plan_value, m.server_value) for m in b.check_plan(PRESETS["coze.personal_free"])]
-            [('chat_qps', 20, 100)]
+        Examples:
+            ```python
+            from coze_client.limits import PRESETS
+            b = Benefits.model_validate({"benefit_info": [{"benefit_type": "api_run_qps",
+                "resource_id": "chat", "effective": {"item_info": {"total": 100}}}]})
+            [(m.limit, m.plan_value, m.server_value) for m in b.check_plan(PRESETS["coze.personal_free"])]
+            # [('chat_qps', 20, 100)]
+            ```
         """
         out: list[PlanMismatch] = []
         for limit in self.to_limits():

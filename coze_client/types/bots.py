@@ -1,4 +1,4 @@
-"""Bot models (reference coze-api.md §5.9)."""
+"""Bot models (the Coze bot, user and workspace pages)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Chat v3 and message models (reference §5.1, §5.2, §6.1)."""
+"""Chat v3 and message models (the Coze chat page)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .._models import CozeModel
+from .._models import CozeModel, ResponseModel
 
 __all__ = [
     "Chat",
@@ -73,7 +73,7 @@ class MessageContentType(str, Enum):
 
 
 class ChatEventType(str, Enum):
-    """Event names of the chat stream (§6.1)."""
+    """Event names of the chat stream (the Coze chat page)."""
 
     CHAT_CREATED = "conversation.chat.created"
     CHAT_IN_PROGRESS = "conversation.chat.in_progress"
@@ -101,9 +101,11 @@ class MessageObjectString(BaseModel):
 class EnterMessage(BaseModel):
     """A message you send (``additional_messages``, conversation ``messages``).
 
-    Example:
-        >>> EnterMessage.user_text("hello").model_dump(exclude_none=True)
-        {'role': 'user', 'type': 'question', 'content': 'hello', 'content_type': 'text'}
+    Examples:
+        ```python
+        EnterMessage.user_text("hello").model_dump(exclude_none=True)
+        # {'role': 'user', 'type': 'question', 'content': 'hello', 'content_type': 'text'}
+        ```
     """
 
     model_config = ConfigDict(extra="forbid", use_enum_values=True, validate_default=True)
@@ -158,7 +160,7 @@ class Message(CozeModel):
         return [MessageObjectString.model_validate(i) for i in json.loads(self.content or "[]")]
 
 
-class ChatUsage(BaseModel):
+class ChatUsage(ResponseModel):
     """Tokens a chat consumed."""
 
     model_config = ConfigDict(extra="allow")
@@ -168,7 +170,7 @@ class ChatUsage(BaseModel):
     input_count: int = 0
 
 
-class ChatError(BaseModel):
+class ChatError(ResponseModel):
     """Why a chat failed."""
 
     model_config = ConfigDict(extra="allow")
@@ -177,7 +179,7 @@ class ChatError(BaseModel):
     msg: str = ""
 
 
-class ToolCallFunction(BaseModel):
+class ToolCallFunction(ResponseModel):
     """The function a tool call asks for."""
 
     model_config = ConfigDict(extra="allow")
@@ -186,7 +188,7 @@ class ToolCallFunction(BaseModel):
     arguments: str = ""
 
 
-class ToolCall(BaseModel):
+class ToolCall(ResponseModel):
     """One tool call the bot needs answered."""
 
     model_config = ConfigDict(extra="allow")
@@ -196,7 +198,7 @@ class ToolCall(BaseModel):
     function: ToolCallFunction = Field(default_factory=ToolCallFunction)
 
 
-class SubmitToolOutputs(BaseModel):
+class SubmitToolOutputs(ResponseModel):
     """The tool calls of a ``requires_action`` chat."""
 
     model_config = ConfigDict(extra="allow")
@@ -204,7 +206,7 @@ class SubmitToolOutputs(BaseModel):
     tool_calls: list[ToolCall] = Field(default_factory=list)
 
 
-class RequiredAction(BaseModel):
+class RequiredAction(ResponseModel):
     """What a ``requires_action`` chat waits for."""
 
     model_config = ConfigDict(extra="allow")
@@ -259,7 +261,7 @@ class ChatEvent(CozeModel):
         return self.event == ChatEventType.CHAT_FAILED.value
 
     def raise_for_failure(self) -> None:
-        """Raise :class:`~coze_client.errors.StreamError` when this is a failed-chat event."""
+        """Raise `StreamError` when this is a failed-chat event."""
         if self.is_failed:
             from ..errors import StreamError
 

@@ -1,4 +1,4 @@
-"""Conversation, section, feedback and file models (reference §5.3, §5.4, §5.8)."""
+"""Conversation, section, feedback and file models (the Coze conversation, message and file upload pages)."""
 
 from __future__ import annotations
 

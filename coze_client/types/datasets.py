@@ -1,4 +1,4 @@
-"""Knowledge models: datasets, documents, images (reference coze-api.md §5.6)."""
+"""Knowledge models: datasets, documents, images (the Coze knowledge pages)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import base64
 from enum import Enum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 from .._models import CozeModel
 
@@ -47,9 +47,11 @@ class DocumentStatus(int, Enum):
 class DocumentUpdateRule(BaseModel):
     """Automatic refresh of a web-page document: ``update_type`` 1 = refresh every ``update_interval`` hours.
 
-    Example:
-        >>> DocumentUpdateRule.every(hours=24).model_dump()
-        {'update_type': 1, 'update_interval': 24}
+    Examples:
+        ```python
+        DocumentUpdateRule.every(hours=24).model_dump()
+        # {'update_type': 1, 'update_interval': 24}
+        ```
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -98,11 +100,13 @@ class DocumentSourceInfo(BaseModel):
 class DocumentBase(BaseModel):
     """One document to add to a knowledge base (``datasets.documents.create``).
 
-    Example:
-        >>> DocumentBase.web_page("Docs", "https://example.com").source_info.document_source
-        1
-        >>> DocumentBase.local_bytes("a.txt", b"hello", "txt").source_info.file_base64
-        'aGVsbG8='
+    Examples:
+        ```python
+        DocumentBase.web_page("Docs", "https://example.com").source_info.document_source
+        # 1
+        DocumentBase.local_bytes("a.txt", b"hello", "txt").source_info.file_base64
+        # 'aGVsbG8='
+        ```
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -136,9 +140,11 @@ class DocumentChunkStrategy(BaseModel):
     ``chunk_type`` 0 automatic, 1 custom (then ``separator`` and ``max_tokens`` 100-2000 apply);
     ``caption_type`` 0 automatic, 1 manual (set it explicitly on the first image upload).
 
-    Example:
-        >>> DocumentChunkStrategy.custom(separator="\\n\\n", max_tokens=800).chunk_type
-        1
+    Examples:
+        ```python
+        DocumentChunkStrategy.custom(separator="\\n\\n", max_tokens=800).chunk_type
+        # 1
+        ```
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -204,10 +210,28 @@ class Dataset(CozeModel):
 
 
 class Document(CozeModel):
-    """A document of a knowledge base (ids arrive as strings thanks to ``Agw-Js-Conv: str``)."""
+    """A document of a knowledge base (ids arrive as strings thanks to ``Agw-Js-Conv: str``).
+
+    Attributes:
+        document_id: the document's id.
+        document_name: its name (the list endpoint sends it as ``name``; `DocumentProgress` uses the same
+            attribute). ``name`` still reads it, for code written before.
+        char_count: characters in the document.
+        format_type: 0 text, 2 image.
+        hit_count: how often it was hit in retrieval.
+        size: size in bytes.
+        slice_count: the chunks it was cut into.
+        source_type: where it came from (0 local file, 1 web page, 5 uploaded file).
+        status: 0 processing, 1 done, 9 failed.
+        type: the file type (``pdf``, ``txt``, ...).
+        update_interval: hours between refreshes of a web page.
+        update_type: 0 no refresh, 1 automatic refresh.
+        create_time: Unix seconds.
+        update_time: Unix seconds.
+    """
 
     document_id: str = ""
-    name: str | None = None
+    document_name: str | None = Field(default=None, validation_alias=AliasChoices("document_name", "name"))
     char_count: int | None = None
     chunk_strategy: dict[str, Any] | None = None
     format_type: int | None = None
@@ -223,9 +247,28 @@ class Document(CozeModel):
     update_time: int | None = None
     tos_uri: str | None = None
 
+    @property
+    def name(self) -> str | None:
+        """The document's name: the same as ``document_name`` (kept for code written before)."""
+        return self.document_name
+
 
 class DocumentProgress(CozeModel):
-    """Processing progress of one document (``status`` 0 processing, 1 done, 9 failed; ``progress`` in %)."""
+    """Processing progress of one document (``status`` 0 processing, 1 done, 9 failed; ``progress`` in %).
+
+    Attributes:
+        document_id: the document's id.
+        document_name: its name (the same attribute as on `Document`).
+        status: 0 processing, 1 done, 9 failed.
+        progress: percent processed.
+        remaining_time: seconds the service expects processing to take still.
+        status_descript: why processing failed, when it did.
+        url: the document's URL, for web pages.
+        size: size in bytes.
+        type: the file type.
+        update_type: 0 no refresh, 1 automatic refresh.
+        update_interval: hours between refreshes of a web page.
+    """
 
     document_id: str = ""
     url: str | None = None

@@ -1,4 +1,4 @@
-"""User model (reference coze-api.md §5.9)."""
+"""User model (the Coze bot, user and workspace pages)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Workflow and chatflow models (reference coze-api.md §5.5, §6.2, §6.3)."""
+"""Workflow and chatflow models (the Coze workflow run page; the Coze workflow stream page; the Coze chatflow page)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import json
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from .._models import CozeModel
+from .._models import CozeModel, ResponseModel
 
 __all__ = [
     "InterruptData",
@@ -37,11 +37,13 @@ __all__ = [
 def decode_json_string(value: Any) -> Any:
     """A workflow output string decoded when it holds JSON; otherwise the value unchanged.
 
-    Example:
-        >>> decode_json_string('{"answer": 42}')
-        {'answer': 42}
-        >>> decode_json_string("plain text")
-        'plain text'
+    Examples:
+        ```python
+        decode_json_string('{"answer": 42}')
+        # {'answer': 42}
+        decode_json_string("plain text")
+        # 'plain text'
+        ```
     """
     if not isinstance(value, str) or not value.strip():
         return value
@@ -67,7 +69,7 @@ class WorkflowPublishStatus(str, Enum):
 
 
 class WorkflowInterruptType(int, Enum):
-    """``interrupt_type`` of a resume (§5.5): what the workflow waits for."""
+    """``interrupt_type`` of a resume (the Coze workflow run page): what the workflow waits for."""
 
     LOCAL_PLUGIN = 1
     QUESTION = 2
@@ -76,7 +78,10 @@ class WorkflowInterruptType(int, Enum):
 
 
 class WorkflowEventType(str, Enum):
-    """Event names of a workflow stream (§6.2). ``UNKNOWN`` marks names this client does not know yet."""
+    """Event names of a workflow stream (the Coze workflow stream page).
+
+    ``UNKNOWN`` marks names this client does not know yet.
+    """
 
     MESSAGE = "Message"
     ERROR = "Error"
@@ -86,7 +91,7 @@ class WorkflowEventType(str, Enum):
     UNKNOWN = "unknown"
 
 
-class WorkflowUsage(BaseModel):
+class WorkflowUsage(ResponseModel):
     """Tokens a workflow run consumed."""
 
     model_config = ConfigDict(extra="allow")
@@ -96,7 +101,7 @@ class WorkflowUsage(BaseModel):
     token_count: int = 0
 
 
-class InterruptData(BaseModel):
+class InterruptData(ResponseModel):
     """Why a workflow paused; answer it with ``runs.resume(event_id=..., interrupt_type=type)``."""
 
     model_config = ConfigDict(extra="allow")
@@ -113,10 +118,12 @@ class WorkflowRunResult(CozeModel):
     ``data`` is the workflow output decoded from its JSON string when it is JSON; ``raw_data``
     keeps the string exactly as sent.
 
-    Example:
-        >>> r = WorkflowRunResult.model_validate({"data": '{"x": 1}', "execute_id": "1"})
-        >>> r.data, r.raw_data
-        ({'x': 1}, '{"x": 1}')
+    Examples:
+        ```python
+        r = WorkflowRunResult.model_validate({"data": '{"x": 1}', "execute_id": "1"})
+        r.data, r.raw_data
+        # ({'x': 1}, '{"x": 1}')
+        ```
     """
 
     data: Any = None
@@ -144,7 +151,7 @@ class WorkflowRunResult(CozeModel):
         return self.interrupt_data is not None and bool(self.interrupt_data.event_id)
 
 
-class WorkflowEventMessage(BaseModel):
+class WorkflowEventMessage(ResponseModel):
     """Output of a node (``Message`` event). ``node_seq_id`` counts from "0" per node."""
 
     model_config = ConfigDict(extra="allow")
@@ -165,7 +172,7 @@ class WorkflowEventMessage(BaseModel):
     token: Any = None
 
 
-class WorkflowEventError(BaseModel):
+class WorkflowEventError(ResponseModel):
     """A workflow ``Error`` event."""
 
     model_config = ConfigDict(extra="allow")
@@ -174,7 +181,7 @@ class WorkflowEventError(BaseModel):
     error_message: str = ""
 
 
-class WorkflowEventInterrupt(BaseModel):
+class WorkflowEventInterrupt(ResponseModel):
     """A workflow ``Interrupt`` event: the run waits for ``resume``."""
 
     model_config = ConfigDict(extra="allow")
@@ -187,12 +194,14 @@ class WorkflowEvent(CozeModel):
     """One event of a workflow stream.
 
     ``gap`` is True when this event's ``id`` is not the previous id + 1 (events were lost on the
-    way; the docs ask clients to check, §6.2); ``expected_id`` then says which id was due.
+    way; the docs ask clients to check, the Coze workflow stream page); ``expected_id`` then says which id was due.
     ``PING`` heartbeats are typed (``event == "PING"``) and carry their raw ``data``.
 
-    Example:
-        >>> WorkflowEvent(id=0, event="PING").is_ping
-        True
+    Examples:
+        ```python
+        WorkflowEvent(id=0, event="PING").is_ping
+        # True
+        ```
     """
 
     id: int | None = None
@@ -219,7 +228,7 @@ class WorkflowEvent(CozeModel):
         return self.event == WorkflowEventType.PING.value
 
     def raise_for_error(self) -> None:
-        """Raise :class:`~coze_client.errors.StreamError` when this is an ``Error`` event."""
+        """Raise `StreamError` when this is an ``Error`` event."""
         if self.error is not None:
             from ..errors import StreamError
 
@@ -227,7 +236,7 @@ class WorkflowEvent(CozeModel):
                               body=self.error.model_dump())
 
 
-class NodeExecuteStatus(BaseModel):
+class NodeExecuteStatus(ResponseModel):
     """Execution state of one node in a run history."""
 
     model_config = ConfigDict(extra="allow")
@@ -245,7 +254,7 @@ class WorkflowRunHistory(CozeModel):
     """One run of a workflow (``run_histories.retrieve``), e.g. to poll an async run.
 
     ``execute_status`` is ``Success``, ``Running`` or ``Fail``; ``output`` is the raw string and
-    :attr:`output_data` its JSON decoding.
+    `output_data` its JSON decoding.
     """
 
     execute_id: str = ""
@@ -295,7 +304,7 @@ class NodeOutput(CozeModel):
         return decode_json_string(self.node_output)
 
 
-class WorkflowCreator(BaseModel):
+class WorkflowCreator(ResponseModel):
     """Who created a workflow."""
 
     model_config = ConfigDict(extra="allow")
@@ -317,7 +326,7 @@ class WorkflowBasic(CozeModel):
     creator: WorkflowCreator | None = None
 
 
-class WorkflowIO(BaseModel):
+class WorkflowIO(ResponseModel):
     """Input or output schema of a workflow (with ``include_input_output=True``)."""
 
     model_config = ConfigDict(extra="allow")

@@ -1,4 +1,4 @@
-"""Workspace model (reference coze-api.md §5.9)."""
+"""Workspace model (the Coze bot, user and workspace pages)."""
 
 from __future__ import annotations
 

@@ -1,13 +1,15 @@
 """Realtime voice over WebSockets: ``coze.websockets.audio.speech``, ``.audio.transcriptions`` and ``.chat``.
 
 Built on the ``websockets`` library (asyncio implementation): see docs/realtime.md for why it was
-chosen over httpx-ws. The WebSocket host is derived from the API base URL (coze-api.md §1):
+chosen over httpx-ws. The WebSocket host is derived from the API base URL (the Coze API overview):
 ``https://api.coze.cn`` -> ``wss://ws.coze.cn``, ``api-`` -> ``ws-``, ``http://127.0.0.1:port`` ->
 ``ws://127.0.0.1:port`` (the testing kit's fake server).
 
-Example:
-    >>> ws_base_url("https://api.coze.cn"), ws_base_url("http://127.0.0.1:8123")
-    ('wss://ws.coze.cn', 'ws://127.0.0.1:8123')
+Examples:
+    ```python
+    ws_base_url("https://api.coze.cn"), ws_base_url("http://127.0.0.1:8123")
+    # ('wss://ws.coze.cn', 'ws://127.0.0.1:8123')
+    ```
 """
 
 from __future__ import annotations
@@ -64,20 +66,22 @@ class AsyncWebsocketsAudio:
         self._owner = owner
 
     def speech(self, **options: Any) -> SpeechSession:
-        """A streaming speech-synthesis session (use with ``async with``); see :class:`SpeechSession`."""
+        """A streaming speech-synthesis session (use with ``async with``); see `SpeechSession`."""
         return SpeechSession(self._owner, **options)
 
     def transcriptions(self, **options: Any) -> TranscriptionSession:
-        """A streaming recognition session (use with ``async with``); see :class:`TranscriptionSession`."""
+        """A streaming recognition session (use with ``async with``); see `TranscriptionSession`."""
         return TranscriptionSession(self._owner, **options)
 
 
 class AsyncWebsockets:
     """``coze.websockets``: realtime sessions that share the client's auth, limiter and ledger.
 
-    Example:
-        >>> async with coze.websockets.audio.speech(voice_id="742...") as speech:  # doctest: +SKIP
-        ...     await speech.speak("hello")
+    Examples:
+        ```python
+        async with coze.websockets.audio.speech(voice_id="742...") as speech:
+            await speech.speak("hello")
+        ```
     """
 
     def __init__(self, corridor: Any, *, base_url: str, ws_url: str | None = None) -> None:
@@ -86,7 +90,7 @@ class AsyncWebsockets:
         self.audio = AsyncWebsocketsAudio(self)
 
     def chat(self, *, bot_id: str, **options: Any) -> ChatSession:
-        """A realtime voice chat with ``bot_id`` (use with ``async with``); see :class:`ChatSession`."""
+        """A realtime voice chat with ``bot_id`` (use with ``async with``); see `ChatSession`."""
         return ChatSession(self, bot_id=bot_id, **options)
 
     def __repr__(self) -> str:

@@ -27,9 +27,11 @@ async def iter_audio(source: AudioSource, chunk_size: int = DEFAULT_CHUNK_SIZE) 
     Files are read in a worker thread, one chunk at a time, so neither the event loop blocks nor the
     file is held in memory.
 
-    Example:
-        >>> async def sizes():  # doctest: +SKIP
-        ...     return [len(c) async for c in iter_audio(b"x" * 10, 4)]  # [4, 4, 2]
+    Examples:
+        ```python
+        async def sizes():
+            return [len(c) async for c in iter_audio(b"x" * 10, 4)]  # [4, 4, 2]
+        ```
     """
     if chunk_size <= 0:
         raise ValueError("chunk_size must be > 0")
@@ -66,11 +68,13 @@ def split_text(text: str, limit: int = TEXT_LIMIT_BYTES) -> list[str]:
 
     A character is never cut in half.
 
-    Example:
-        >>> [len(p.encode()) for p in split_text("ab. " * 300)]
-        [1024, 176]
-        >>> split_text("你好。" * 200, 30)[0]
-        '你好。你好。你好。'
+    Examples:
+        ```python
+        [len(p.encode()) for p in split_text("ab. " * 300)]
+        # [1024, 176]
+        split_text("你好。" * 200, 30)[0]
+        # '你好。你好。你好。'
+        ```
     """
     pieces: list[str] = []
     rest = text

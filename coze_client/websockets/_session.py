@@ -1,15 +1,14 @@
 """One realtime WebSocket session: connect, send client events, receive typed server events, close.
 
-A session counts as one call for the limiter and the ledger (every reconnect is one more): the
-ledger reserves it before connecting, the limiter grants a slot, and the slot is released as soon as
-the handshake is answered (the server counted the connection when it arrived, and holding a request
-slot for a minutes-long session would stall every other call of the group: ARCHITECTURE.md, "Count
-what you can prove"). The ledger reservation is settled when the session closes, with the usage the
-session reported. A failed connect before any byte left gives both back.
+A session counts as one call for the limiter and the ledger (every reconnect is one more): the ledger reserves
+it before connecting, the limiter grants a slot, and the slot is released as soon as the handshake is answered
+(the server counted the connection when it arrived, and holding a request slot for a minutes-long session
+would stall every other call of the group). The ledger reservation is settled when the session closes, with
+the usage the session reported. A failed connect before any byte left gives both back.
 
 A background task reads frames into a bounded queue (so a slow consumer pushes back on the socket
-instead of growing memory); the consumer takes events with ``async for`` or :meth:`receive`. A
-connection that drops surfaces as :class:`RealtimeConnectionError` from the iterator and from any
+instead of growing memory); the consumer takes events with ``async for`` or `receive`. A
+connection that drops surfaces as `RealtimeConnectionError` from the iterator and from any
 send (no silent hang: websockets' keepalive pings detect a dead peer within ``ping_interval +
 ping_timeout``), unless the session was opened with ``reconnect=`` (speech and transcriptions).
 """
@@ -28,14 +27,18 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlencode
 
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, ConnectionClosedOK, InvalidHandshake, InvalidStatus
+from ..errors import needs_extra
+
+with needs_extra("realtime", "Realtime voice (coze.websockets)"):
+    from websockets.asyncio.client import ClientConnection, connect
+    from websockets.exceptions import ConnectionClosed, ConnectionClosedOK, InvalidHandshake, InvalidStatus
 
 from .._auth import StaticToken
 from .._call import Usage
 from .._request import Endpoint
 from .._secrets import redact
 from ..errors import APIError, AuthenticationError, CozeError, ValidationError, error_class_for
+from ..limits.base import mark_responded
 from ._audio import AudioSource, iter_audio
 from .errors import RealtimeAPIError, RealtimeConnectionError
 from .events import ErrorEvent, Reconnected, WebsocketEvent, parse_event
@@ -73,10 +76,13 @@ class RealtimeSession:
         reconnect: speech and transcriptions only: ``True`` (3 attempts) or how many times in the
             session's life a dropped connection may be re-opened. The configuration is sent again,
             and the input since the last finished result is replayed when it is at most ``replay_limit`` bytes; a
-            :class:`~coze_client.websockets.events.Reconnected` event tells the consumer.
-        raise_errors: raise :class:`RealtimeAPIError` for ``error`` frames (default) instead of
-            yielding :class:`~coze_client.websockets.events.ErrorEvent`.
-        open_timeout / ping_interval / ping_timeout / close_timeout: seconds (websockets' meaning).
+            `Reconnected` event tells the consumer.
+        raise_errors: raise `RealtimeAPIError` for ``error`` frames (default) instead of
+            yielding `ErrorEvent`.
+        open_timeout: seconds to open the connection (websockets' meaning).
+        ping_interval: seconds between keep-alive pings (websockets' meaning).
+        ping_timeout: seconds to wait for a pong (websockets' meaning).
+        close_timeout: seconds to wait for the closing handshake (websockets' meaning).
         max_queue: events buffered before the reader stops reading the socket.
         max_wait: most seconds to wait for the rate limiter (else RateLimitWaitError).
         hold_slot: keep the limiter slot until the connection ends instead of releasing it when the
@@ -223,8 +229,8 @@ class RealtimeSession:
     async def receive(self, timeout: float | None = None) -> WebsocketEvent | None:
         """The next server event; None once the connection was closed cleanly.
 
-        Raises :class:`RealtimeAPIError` for an ``error`` frame (unless ``raise_errors=False``),
-        :class:`RealtimeConnectionError` when the connection dropped, and ``TimeoutError`` when no
+        Raises `RealtimeAPIError` for an ``error`` frame (unless ``raise_errors=False``),
+        `RealtimeConnectionError` when the connection dropped, and ``TimeoutError`` when no
         event came within ``timeout`` seconds.
         """
         if self._consumed_end or (self._ended and self._queue.empty()):
@@ -258,7 +264,7 @@ class RealtimeSession:
     async def until(self, *event_types: str, timeout: float | None = None) -> AsyncIterator[WebsocketEvent]:
         """Yield events up to and including the first one of ``event_types``.
 
-        A connection that ends first raises :class:`RealtimeConnectionError` (the awaited event will
+        A connection that ends first raises `RealtimeConnectionError` (the awaited event will
         never come); ``timeout`` bounds the wait for each event.
         """
         wanted = set(event_types)
@@ -392,6 +398,7 @@ class RealtimeSession:
             if error is exc:
                 raise
             raise error from None
+        mark_responded(permit)  # the handshake is the head: request-count slots start their last window
         try:
             if self._hold_slot:
                 self._held.append(permit)

@@ -1,9 +1,9 @@
-"""Realtime voice chat with a bot over ``wss://ws.coze.cn/v1/chat?bot_id=...`` (coze-api.md §7).
+"""Realtime voice chat with a bot over ``wss://ws.coze.cn/v1/chat?bot_id=...`` (the Coze realtime pages).
 
 Up: ``chat.update``, ``input_audio_buffer.append`` / ``complete`` / ``clear``, ``conversation.message.create``,
 ``conversation.clear``, ``conversation.chat.submit_tool_outputs``, ``conversation.chat.cancel``,
 ``input_text.generate_audio`` (text under 1024 bytes). Down: ``chat.created``, ``chat.updated``, the
-``conversation.*`` reply events, transcripts, VAD events and ``error`` (see :mod:`.events`).
+``conversation.*`` reply events, transcripts, VAD events and ``error`` (see `.events`).
 A chat session does not reconnect on its own: the conversation state lives on the server, and a
 reply cut off mid-way cannot be resumed, so a drop is reported (RealtimeConnectionError) instead.
 """
@@ -34,14 +34,25 @@ class ChatSession(RealtimeSession):
 
     Args:
         bot_id: the bot (query parameter); ``workflow_id`` and ``device_id`` are optional.
-        chat_config, input_audio, output_audio, event_subscriptions, need_play_prologue,
-        prologue_content, turn_detection, asr_config: the ``chat.update`` fields, sent on connect.
+        workflow_id: optional workflow to run (query parameter).
+        device_id: optional device id (query parameter).
+        chat_config: ``chat.update`` field, sent on connect.
+        input_audio: ``chat.update`` field, sent on connect.
+        output_audio: ``chat.update`` field, sent on connect (``speech_rate`` -50 to 100).
+        event_subscriptions: ``chat.update`` field: the event types to receive.
+        need_play_prologue: ``chat.update`` field: play the bot's opening line.
+        prologue_content: ``chat.update`` field: the opening line to play.
+        turn_detection: ``chat.update`` field (server VAD or client interrupt).
+        asr_config: ``chat.update`` field: speech recognition options.
+        **options: session options such as ``reconnect`` (re-open a dropped connection).
 
-    Example:
-        >>> async with coze.websockets.chat(bot_id="7351...", output_audio={"codec": "pcm"}) as chat:  # doctest: +SKIP
-        ...     await chat.create_message("What's the weather?")
-        ...     async for event in chat.until("conversation.chat.completed"):
-        ...         print(event.event_type)
+    Examples:
+        ```python
+        async with coze.websockets.chat(bot_id="7351...", output_audio={"codec": "pcm"}) as chat:
+            await chat.create_message("What's the weather?")
+            async for event in chat.until("conversation.chat.completed"):
+                print(event.event_type)
+        ```
     """
 
     path = "/v1/chat"
@@ -140,7 +151,7 @@ class ChatSession(RealtimeSession):
     async def generate_audio(self, text: str, *, split: bool = False) -> int:
         """Send ``input_text.generate_audio``: the bot speaks ``text`` (no reply is generated).
 
-        The text must be under 1024 UTF-8 bytes (coze-api.md §7); longer text is refused before
+        The text must be under 1024 UTF-8 bytes (the Coze realtime pages); longer text is refused before
         sending, or, with ``split=True``, sent as several events. Returns how many were sent.
         """
         if not text:

@@ -1,8 +1,8 @@
 """Realtime errors: an ``error`` frame, and a connection that failed or dropped.
 
-Both fit the library's error tree: :class:`RealtimeAPIError` is a
-:class:`~coze_client.errors.StreamError` (an ``error`` event in a stream) and
-:class:`RealtimeConnectionError` an :class:`~coze_client.errors.APIConnectionError`.
+Both fit the library's error tree: `RealtimeAPIError` is a
+`StreamError` (an ``error`` event in a stream) and
+`RealtimeConnectionError` an `APIConnectionError`.
 """
 
 from __future__ import annotations
@@ -16,9 +16,11 @@ class RealtimeAPIError(StreamError):
     """The server sent an ``error`` frame (``code``, ``msg``, ``logid``; ``origin_message`` is the
     client frame it refers to, when the server quoted it).
 
-    Example:
-        >>> str(RealtimeAPIError("text too long", code=3010, logid="2025abc"))
-        'code: 3010, msg: text too long, logid: 2025abc'
+    Examples:
+        ```python
+        str(RealtimeAPIError("text too long", code=3010, logid="2025abc"))
+        # 'code: 3010, msg: text too long, logid: 2025abc'
+        ```
     """
 
     def __init__(self, msg: str, *, code: int | None = None, logid: str | None = None,

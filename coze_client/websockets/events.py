@@ -1,17 +1,19 @@
-"""Typed realtime events (coze-api.md §7): what the server sends down, parsed from JSON frames.
+"""Typed realtime events (the Coze realtime pages): what the server sends down, parsed from JSON frames.
 
 Frames are ``{id, event_type, data, detail{logid, origin_message?}}``. Each known ``event_type`` has
 a class with a typed ``data``; an unknown type (or one whose ``data`` does not fit its model) is
-kept as a plain :class:`WebsocketEvent` with the raw ``data``, never dropped. Audio arrives as
+kept as a plain `WebsocketEvent` with the raw ``data``, never dropped. Audio arrives as
 base64: the ``audio`` property decodes it on demand (decoding every frame up front would cost time
 for callers that forward the base64 as is).
 
-Example:
-    >>> event = parse_event({"id": "1", "event_type": "speech.audio.update", "data": {"delta": "AAE="}})
-    >>> type(event).__name__, event.audio
-    ('SpeechAudioUpdate', b'\\x00\\x01')
-    >>> parse_event({"event_type": "brand.new", "data": {"x": 1}}).data
-    {'x': 1}
+Examples:
+    ```python
+    event = parse_event({"id": "1", "event_type": "speech.audio.update", "data": {"delta": "AAE="}})
+    type(event).__name__, event.audio
+    # ('SpeechAudioUpdate', b'\\x00\\x01')
+    parse_event({"event_type": "brand.new", "data": {"x": 1}}).data
+    # {'x': 1}
+    ```
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ import binascii
 import logging
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from pydantic import ValidationError as PydanticValidationError
 
+from .._models import ResponseModel
 from ..types.chat import Chat, Message
 
 __all__ = [
@@ -69,7 +72,7 @@ __all__ = [
 log = logging.getLogger("coze_client.websockets")
 
 
-class EventDetail(BaseModel):
+class EventDetail(ResponseModel):
     """``detail`` of a server frame: the log id, and for ``error`` the client frame that caused it."""
 
     model_config = ConfigDict(extra="allow")
@@ -78,7 +81,7 @@ class EventDetail(BaseModel):
     origin_message: str | None = None
 
 
-class WebsocketEvent(BaseModel):
+class WebsocketEvent(ResponseModel):
     """A server event. Unknown event types are kept as this class, with the raw ``data``."""
 
     model_config = ConfigDict(extra="allow", protected_namespaces=())
@@ -95,21 +98,21 @@ class WebsocketEvent(BaseModel):
         return self.detail.logid if self.detail else None
 
 
-class AudioDelta(BaseModel):
+class AudioDelta(ResponseModel):
     """``{delta: base64}`` of ``speech.audio.update``."""
 
     model_config = ConfigDict(extra="allow")
     delta: str = ""
 
 
-class TextContent(BaseModel):
+class TextContent(ResponseModel):
     """``{content}`` of transcript events."""
 
     model_config = ConfigDict(extra="allow")
     content: str = ""
 
 
-class ErrorData(BaseModel):
+class ErrorData(ResponseModel):
     """``{code, msg}`` of an ``error`` frame (and of ``conversation.chat.canceled``)."""
 
     model_config = ConfigDict(extra="allow")

@@ -1,9 +1,9 @@
-"""Streaming speech synthesis (TTS) over ``wss://ws.coze.cn/v1/audio/speech`` (coze-api.md §7).
+"""Streaming speech synthesis (TTS) over ``wss://ws.coze.cn/v1/audio/speech`` (the Coze realtime pages).
 
 Up: ``speech.update{output_audio}``, ``input_text_buffer.append{delta}``, ``input_text_buffer.complete``.
 Down: ``speech.created``, ``speech.updated``, ``input_text_buffer.completed``, ``speech.audio.update``
 (base64 audio), ``speech.audio.completed``, ``error``. Text is limited to 1024 UTF-8 bytes per request
-(error 3010): :meth:`SpeechSession.append` refuses more before sending, :meth:`SpeechSession.speak`
+(error 3010): `SpeechSession.append` refuses more before sending, `SpeechSession.speak`
 splits longer text into several requests.
 """
 
@@ -29,13 +29,19 @@ class SpeechSession(RealtimeSession):
     Args:
         output_audio: the ``output_audio`` config (``codec``, ``pcm_config``, ``opus_config``,
             ``speech_rate``, ``voice_id``), sent as ``speech.update`` when the connection opens.
-        voice_id / codec / sample_rate / speech_rate: shortcuts merged into ``output_audio``.
-        reconnect: re-open a dropped connection (``True`` = 3 attempts); unfinished text is replayed.
+        voice_id: shortcut for ``output_audio["voice_id"]``.
+        codec: shortcut for ``output_audio["codec"]``.
+        sample_rate: shortcut for the sample rate in ``output_audio``'s codec config.
+        speech_rate: shortcut for ``output_audio["speech_rate"]`` (-50 to 100).
+        **options: session options; ``reconnect`` re-opens a dropped connection (``True`` = 3 attempts)
+            and replays unfinished text.
 
-    Example:
-        >>> async with coze.websockets.audio.speech(voice_id="7426720361733046281") as speech:  # doctest: +SKIP
-        ...     async for audio in speech.synthesize("你好，欢迎使用扣子。"):
-        ...         player.write(audio)
+    Examples:
+        ```python
+        async with coze.websockets.audio.speech(voice_id="7426720361733046281") as speech:
+            async for audio in speech.synthesize("你好，欢迎使用扣子。"):
+                player.write(audio)
+        ```
     """
 
     path = "/v1/audio/speech"
@@ -71,7 +77,7 @@ class SpeechSession(RealtimeSession):
 
     async def append(self, text: str) -> str:
         """Send ``input_text_buffer.append``. Refuses (ValidationError, nothing sent) text that would
-        make the pending request exceed 1024 UTF-8 bytes; use :meth:`speak` for longer text."""
+        make the pending request exceed 1024 UTF-8 bytes; use `speak` for longer text."""
         size = len(text.encode("utf-8"))
         if self._buffered + size > TEXT_LIMIT_BYTES:
             raise ValidationError(

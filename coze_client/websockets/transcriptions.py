@@ -1,4 +1,4 @@
-"""Streaming speech recognition (ASR) over ``wss://ws.coze.cn/v1/audio/transcriptions`` (coze-api.md §7).
+"""Streaming speech recognition (ASR) over ``wss://ws.coze.cn/v1/audio/transcriptions`` (the Coze realtime pages).
 
 Up: ``transcriptions.update{input_audio{format, codec, sample_rate, channel, bit_depth}}``,
 ``input_audio_buffer.append{delta: base64}``, ``input_audio_buffer.complete``, ``input_audio_buffer.clear``.
@@ -31,13 +31,20 @@ class TranscriptionSession(RealtimeSession):
 
     Args:
         input_audio: the ``input_audio`` config, sent as ``transcriptions.update`` on connect.
-        format / codec / sample_rate / channel / bit_depth: shortcuts merged into ``input_audio``.
-        reconnect: re-open a dropped connection (``True`` = 3 attempts); audio sent since the last
-            finished result is replayed if it is at most ``replay_limit`` bytes (4 MiB).
+        format: shortcut merged into ``input_audio`` (``pcm``, ``wav`` or ``ogg``).
+        codec: shortcut merged into ``input_audio`` (``pcm``, ``opus``, ``g711a`` or ``g711u``).
+        sample_rate: shortcut merged into ``input_audio``.
+        channel: shortcut merged into ``input_audio``.
+        bit_depth: shortcut merged into ``input_audio``.
+        **options: session options; ``reconnect`` re-opens a dropped connection (``True`` = 3 attempts);
+            audio sent since the last finished result is replayed if it is at most ``replay_limit`` bytes
+            (4 MiB).
 
-    Example:
-        >>> async with coze.websockets.audio.transcriptions(format="pcm", sample_rate=16000) as asr:  # doctest: +SKIP
-        ...     text = await asr.transcribe("question.pcm")
+    Examples:
+        ```python
+        async with coze.websockets.audio.transcriptions(format="pcm", sample_rate=16000) as asr:
+            text = await asr.transcribe("question.pcm")
+        ```
     """
 
     path = "/v1/audio/transcriptions"

@@ -279,3 +279,18 @@ def test_expires_in_is_absolute() -> None:
     assert token.expires_at == 1_900_000_900
     with pytest.raises(AuthRefreshError):
         TokenResponse.from_body({"expires_in": 1}, now=0)
+
+
+@pytest.mark.parametrize("body", [{"error_message": "client secret mismatch"},
+                                  {"error_message": "client secret mismatch", "data": {"access_token": "t"}}])
+async def test_token_answer_with_only_error_message_is_refused(body: dict[str, object]) -> None:
+    import httpx
+    import respx
+
+    from coze_client.auth._errors import OAuthError
+    from coze_client.auth._http import TOKEN_PATH, TokenHTTP
+
+    with respx.mock(base_url="https://api.example.test") as router:
+        router.post(TOKEN_PATH).mock(return_value=httpx.Response(200, json=body))
+        with pytest.raises(OAuthError, match="client secret mismatch"):
+            await TokenHTTP("https://api.example.test").post(TOKEN_PATH, {"grant_type": "x"})

@@ -275,7 +275,8 @@ async def test_create_and_poll_cancels_on_timeout(coze: AsyncCoze, api: respx.Mo
 
 
 async def test_event_with_wrong_shape_is_a_stream_error(coze: AsyncCoze, api: respx.MockRouter) -> None:
-    bad = sse(("conversation.message.delta", {"id": "m", "content": None}), STREAM[-1])
+    # A null is read as the default (lenient responses); a value of another type is still an error.
+    bad = sse(("conversation.message.delta", {"id": "m", "content": {"not": "text"}}), STREAM[-1])
     api.post("/v3/chat").mock(return_value=stream_response(bad))
     with pytest.raises(errors.StreamError, match="unexpected"):
         async for _ in coze.chat.stream(bot_id="b", user_id="u"):

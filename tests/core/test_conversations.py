@@ -67,7 +67,7 @@ async def test_conversation_list_pages_by_has_more(coze: AsyncCoze, api: respx.M
         coze.conversations.list(bot_id="b", page_size=51)
 
 
-async def test_message_list_cursor_follows_before_id(coze: AsyncCoze, api: respx.MockRouter) -> None:
+async def test_message_list_desc_pages_on_with_after_id(coze: AsyncCoze, api: respx.MockRouter) -> None:
     pages = {
         None: {"data": [{**MSG, "id": "m9"}, {**MSG, "id": "m8"}], "first_id": "m9", "last_id": "m8",
                "has_more": True},
@@ -76,14 +76,14 @@ async def test_message_list_cursor_follows_before_id(coze: AsyncCoze, api: respx
 
     def handler(request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
-        return httpx.Response(200, json={"code": 0, "msg": "", **pages[body.get("before_id")]})
+        return httpx.Response(200, json={"code": 0, "msg": "", **pages[body.get("after_id")]})
 
     route = api.post("/v1/conversation/message/list").mock(side_effect=handler)
     ids = [m.id async for m in coze.conversations.messages.list(conversation_id="v1", limit=2)]
     assert ids == ["m9", "m8", "m7"]
     assert route.calls[0].request.url.params["conversation_id"] == "v1"
     assert json.loads(route.calls[0].request.content) == {"order": "desc", "limit": 2}
-    assert json.loads(route.calls[1].request.content) == {"order": "desc", "limit": 2, "before_id": "m8"}
+    assert json.loads(route.calls[1].request.content) == {"order": "desc", "limit": 2, "after_id": "m8"}
     page = await coze.conversations.messages.list(conversation_id="v1")
     assert page.first_id == "m9" and page.last_id == "m8" and page.has_more
 

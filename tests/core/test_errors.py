@@ -97,3 +97,34 @@ def test_debug_url_and_str_format() -> None:
     err = api_error(response, response.json())
     assert err is not None and err.debug_url == "https://d"
     assert str(err) == "code: 4200, msg: not published, debug_url: https://d"
+
+
+@pytest.mark.parametrize(("body", "cls", "code"), [
+    ({"error_message": "workspace not found"}, errors.APIError, None),
+    ({"error_code": 4200, "error_message": "workspace not found"}, errors.NotFoundError, 4200),
+    ({"error_code": "4200", "error_message": "workspace not found", "detail": {"logid": "B"}}, errors.NotFoundError,
+     4200),
+])
+def test_error_only_body_under_http_200_is_an_error(body: dict[str, object], cls: type[errors.APIError],
+                                                    code: int | None) -> None:
+    response = httpx.Response(200, json=body)
+    err = api_error(response, response.json())
+    assert type(err) is cls and err.msg == "workspace not found" and err.code == code and err.status_code == 200
+
+
+@pytest.mark.parametrize("body", [
+    {"code": 0, "msg": "", "data": {"error_message": "inside the payload is data"}},
+    {"code": 0, "msg": "", "error_message": ""},
+    {"error_code": 0, "error_message": ""},
+    {"error_code": 0, "error_message": "success"},
+    {"error_code": "0", "error_message": "ok"},
+    {"data": {"id": "1"}},
+])
+def test_bodies_that_are_not_error_only(body: dict[str, object]) -> None:
+    response = httpx.Response(200, json=body)
+    assert api_error(response, response.json()) is None
+
+
+def test_envelope_code_with_non_ascii_digits_is_not_a_number() -> None:
+    response = httpx.Response(200, json={"code": "²", "msg": "odd"})
+    assert api_error(response, response.json()) is None  # not a code we can read, and HTTP 200

@@ -5,6 +5,11 @@ fire TASKS concurrent calls and print ``{"sent": n, "refused": m}``.
 
 ``crash PATH CONCURRENCY``: reserve forever with CONCURRENCY tasks; write ``sent`` to stdout right after
 each reservation returns (the moment a real client would hit the network), then settle.
+
+``corridor PATH TASKS SLOTS``: TASKS tasks call ``chat.retrieve`` forever through the real corridor; a
+limiter lets SLOTS of them send at a time and keeps the others queued for random times; the transport
+writes ``sent`` to stdout the moment a request reaches it (the network), then answers after a random
+delay. Killed at any instant, at most SLOTS calls are counted that did not (yet) reach the transport.
 """
 
 from __future__ import annotations
@@ -61,9 +66,69 @@ async def crash(path: str, concurrency: int) -> None:
     await asyncio.gather(*(worker() for _ in range(concurrency)))
 
 
+class _Permit:
+    waited = 0.0
+
+    def __init__(self, slots: asyncio.Semaphore) -> None:
+        self.slots = slots
+
+    async def release(self, *, used_tokens: int | None = None, sent: bool = True) -> None:
+        self.slots.release()
+
+
+class _QueueingLimiter:
+    """SLOTS calls in flight at most; every call first waits its turn for a random time (queued)."""
+
+    def __init__(self, slots: int) -> None:
+        self.slots = asyncio.Semaphore(slots)
+
+    async def acquire(self, call: CallInfo, *, max_wait: float | None = None) -> _Permit:
+        await asyncio.sleep(random.random() * 0.02)
+        await self.slots.acquire()
+        return _Permit(self.slots)
+
+    async def penalize(self, call: CallInfo, seconds: float) -> None:
+        pass
+
+    async def aclose(self) -> None:
+        pass
+
+
+async def corridor(path: str, tasks: int, slots: int) -> None:
+    import httpx
+
+    from coze_client import AsyncCoze
+
+    chat = {"id": "c1", "conversation_id": "v1", "bot_id": "b", "status": "completed", "created_at": 1}
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        os.write(1, b"sent\n")  # the request reached the network
+        await asyncio.sleep(random.random() * 0.003)
+        return httpx.Response(200, json={"code": 0, "msg": "", "data": chat})
+
+    coze = AsyncCoze(
+        token="pat_TESTsecretTOKEN1234567890",
+        plan=plan(10**9),
+        account="team-a",
+        ledger=f"sqlite://{path}",
+        limiter=_QueueingLimiter(slots),
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+    )
+    await coze.ledger.snapshot()  # type: ignore[attr-defined]
+    os.write(1, b"ready\n")
+
+    async def worker() -> None:
+        while True:
+            await coze.chat.retrieve(conversation_id="v1", chat_id="c1")
+
+    await asyncio.gather(*(worker() for _ in range(tasks)))
+
+
 if __name__ == "__main__":
     mode, *args = sys.argv[1:]
     if mode == "race":
         asyncio.run(race(args[0], int(args[1]), int(args[2]), args[3]))
+    elif mode == "corridor":
+        asyncio.run(corridor(args[0], int(args[1]), int(args[2])))
     else:
         asyncio.run(crash(args[0], int(args[1])))

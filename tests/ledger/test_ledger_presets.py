@@ -22,28 +22,30 @@ async def test_coze_personal_free_500_calls_then_lockout_refusal(make_ledger: Ma
     assert (info.value.quota, info.value.used, info.value.limit, info.value.lockout) == ("free_calls", 500, 500, True)
 
 
-async def test_coze_basic_100_calls_and_20_paid_plugin_calls_a_day(make_ledger: MakeLedger) -> None:
+async def test_coze_basic_counts_what_an_api_client_sees(make_ledger: MakeLedger) -> None:
+    """Basic: 100 API calls ever (lock-out); paid-plugin trials and resource points are not guards (issue 14.3)."""
     ledger = make_ledger(get_plan("coze.basic"))
-    plugin = chat(groups=("paid_plugin",))
-    for _ in range(20):
-        await ledger.reserve(plugin)
+    for _ in range(25):
+        await ledger.settle(await ledger.reserve(chat()), Usage(points=30))  # points reported: still no guard
+    rows = {r.quota: r for r in await ledger.snapshot()}
+    # Only quotas the client counts appear: no row that stays at 0 while posing as a guard.
+    assert set(rows) == {"free_calls", "usage"}
+    assert rows["free_calls"].used == 25 and rows["free_calls"].policy == "block"
+    for _ in range(75):
+        await ledger.reserve(chat(groups=("paid_plugin",)))  # a plugin group changes nothing
     with pytest.raises(QuotaExhaustedError) as info:
-        await ledger.reserve(plugin)
-    assert info.value.quota == "paid_plugin_calls" and info.value.resets_at is not None
-    for _ in range(80):
         await ledger.reserve(chat())
-    with pytest.raises(QuotaExhaustedError) as info:
-        await ledger.reserve(chat())
-    assert info.value.quota == "free_calls" and info.value.limit == 100
+    assert info.value.quota == "free_calls" and info.value.limit == 100 and info.value.lockout
 
 
-async def test_coze_basic_resource_points_known_after(make_ledger: MakeLedger) -> None:
-    ledger = make_ledger(get_plan("coze.basic"))
-    await ledger.settle(await ledger.reserve(chat()), Usage(points=499))
-    await ledger.settle(await ledger.reserve(chat()), Usage(points=3))  # allowed: 499 < 500
-    with pytest.raises(QuotaExhaustedError) as info:
-        await ledger.reserve(chat())
-    assert info.value.quota == "resource_points" and info.value.used == 502
+@pytest.mark.parametrize("preset", ["coze.basic", "coze.pro"])
+def test_legacy_quotas_an_api_client_cannot_see_are_marked_not_counted(preset: str) -> None:
+    plan = get_plan(preset)
+    counted = {q.name for q in plan.quotas if q.counted}
+    hidden = {q.name: q for q in plan.quotas if not q.counted}
+    assert counted == {"free_calls"}
+    assert set(hidden) == {"paid_plugin_calls", "resource_points"}
+    assert all(q.policy != "block" and q.note for q in hidden.values())
 
 
 async def test_xingchen_default_one_million_tokens_warns(
@@ -77,3 +79,13 @@ async def test_easydl_free_10000_points_block(make_ledger: MakeLedger) -> None:
     await ledger.reserve(small)
     with pytest.raises(QuotaExhaustedError):
         await ledger.reserve(small)
+
+
+def test_a_quota_the_client_cannot_count_cannot_be_made_a_guard() -> None:
+    from coze_client.errors import ValidationError
+
+    with pytest.raises(ValidationError, match="not counted by the client"):
+        get_plan("coze.basic").with_overrides(quotas={"resource_points": {"policy": "block"}})
+    # Counting it is an explicit choice (e.g. a user who feeds the console's figure with set_used).
+    plan = get_plan("coze.basic").with_overrides(quotas={"resource_points": {"policy": "block", "counted": True}})
+    assert plan.quota("resource_points").counted

@@ -11,6 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from ledger_helpers import chat, coze_free
+
+from coze_client.ledger import SqliteLedger
 
 CHILD = str(Path(__file__).with_name("ledger_child.py"))
 
@@ -76,3 +79,36 @@ async def test_sigkill_at_random_instants_never_undercounts(tmp_path: Path) -> N
         # Never fewer than reported sent; at most the reservations in flight more (conservative side).
         assert total_sent <= counted <= total_sent + concurrency * 8
     assert total_sent > 0
+
+
+async def test_sigkill_while_queued_and_while_sending_counts_exactly_what_may_have_left(tmp_path: Path) -> None:
+    # 24 tasks through the real corridor, 4 sending at a time, the other 20 queued at the limiter: killed at
+    # random instants, the ledger (read back by a new process: the recovery) counts every call that reached
+    # the transport, and of the rest at most the 4 marked but not yet arrived. A call that was queued when its
+    # process died is not counted: with reservations made before the wait, 20 queued calls would be.
+    path = tmp_path / "ledger.sqlite3"
+    tasks, slots = 24, 4
+    rng = random.Random(14)
+    total_sent = excess = 0
+    for _ in range(8):
+        proc = await _spawn("corridor", str(path), str(tasks), str(slots))
+        await _expect_ready(proc)
+        assert proc.stdout is not None
+        await asyncio.sleep(rng.uniform(0.02, 0.4))
+        proc.send_signal(signal.SIGKILL)
+        rest = await proc.stdout.read()
+        await proc.wait()
+        assert proc.returncode == -signal.SIGKILL
+        total_sent += rest.count(b"sent\n")
+        counted = _calls(path)
+        assert total_sent <= counted, "a call that reached the network is not counted"
+        # This kill may add at most the calls marked but not yet at the transport (one per slot).
+        assert counted - total_sent - excess <= slots, "calls that never left (queued) were counted"
+        excess = counted - total_sent
+    assert total_sent > 0
+    # After recovery the whole quota is usable: no hold of a dead process is left behind.
+    ledger = SqliteLedger(path, coze_free(counted + 1))
+    try:
+        await ledger.reserve(chat())
+    finally:
+        await ledger.aclose()

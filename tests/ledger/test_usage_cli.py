@@ -40,7 +40,7 @@ def test_table_is_the_default_command(url: str) -> None:
     result = runner.invoke(usage_app, ["--ledger", url], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "free_calls" in result.output and "497" in result.output  # 500 - 3 left
-    assert "block, lock-out" in result.output and "never" in result.output
+    assert "block" in result.output and "lock-out" in result.output and "never" in result.output
     same = runner.invoke(usage_app, ["show", "--ledger", url], env={"COLUMNS": "200"})
     assert same.exit_code == 0 and same.output == result.output
 
@@ -58,7 +58,7 @@ def test_json_and_csv(url: str) -> None:
     result = runner.invoke(usage_app, ["--ledger", url, "--csv"])
     assert result.exit_code == 0, result.output
     parsed = list(csv.DictReader(io.StringIO(result.output)))
-    assert {(r["provider"], r["quota"], r["used"]) for r in parsed} >= {("coze", "free_calls", "3.0")}
+    assert {(r["provider"], r["quota"], r["used"]) for r in parsed} >= {("coze", "free_calls", "3")}
 
     both = runner.invoke(usage_app, ["--ledger", url, "--csv", "--json"])
     assert both.exit_code != 0
@@ -74,11 +74,17 @@ def test_set_asks_then_sets(url: str) -> None:
     assert next(r for r in rows if r["quota"] == "free_calls")["used"] == 480
 
 
-def test_set_unknown_quota_needs_a_plan(url: str) -> None:
-    args = ["set", "coze", "other", "free_calls", "7", "--ledger", url, "--yes"]
-    unknown = runner.invoke(usage_app, args)
+def test_set_binds_the_default_plan_or_the_named_one(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COZE_PLAN", raising=False)
+    default = runner.invoke(usage_app, ["set", "coze", "other", "free_calls", "7", "--ledger", url, "--yes"])
+    assert default.exit_code == 0 and "7 used, 493 left" in default.output  # coze.personal_free, like AsyncCoze
+    args = ["set", "coze", "other", "resource_points", "7", "--ledger", url, "--yes"]
+    unknown = runner.invoke(usage_app, args)  # not a quota of the free plan
     assert unknown.exit_code == 2 and "unknown quota" in unknown.output
-    with_plan = runner.invoke(usage_app, [*args, "--plan", "coze.personal_free"])
+    hidden = runner.invoke(usage_app, [*args, "--plan", "coze.basic"])  # a quota the client cannot see
+    assert hidden.exit_code == 2 and "not counted by the client" in hidden.output
+    pro = ["set", "coze", "pro", "free_calls", "7", "--ledger", url, "--yes", "--plan", "coze.pro"]
+    with_plan = runner.invoke(usage_app, pro)
     assert with_plan.exit_code == 0 and "7 used, 493 left" in with_plan.output
 
 
@@ -96,7 +102,34 @@ def test_empty_ledger_and_plan_preview(tmp_path: Path) -> None:
     empty = runner.invoke(usage_app, ["--ledger", url])
     assert empty.exit_code == 0 and "empty" in empty.output
     preview = runner.invoke(usage_app, ["--ledger", url, "--plan", "coze.basic", "--account", "me", "--json"])
-    quotas = [r["quota"] for r in json.loads(preview.output)]
-    assert quotas == ["free_calls", "paid_plugin_calls", "resource_points"]
+    rows = json.loads(preview.output)
+    assert [(r["quota"], r["counted"]) for r in rows] == [
+        ("free_calls", True), ("paid_plugin_calls", False), ("resource_points", False)]
+    hidden = rows[1]
+    assert hidden["used"] is None and hidden["limit"] == 20 and hidden["policy"] == "not counted by the client"
+    assert "inside the bot" in hidden["note"]
+    table = runner.invoke(usage_app, ["--ledger", url, "--plan", "coze.basic", "--account", "me"],
+                          env={"COLUMNS": "200"})
+    assert table.exit_code == 0 and "not counted by the client" in table.output
     bad = runner.invoke(usage_app, ["--ledger", "ftp://x"])
     assert bad.exit_code == 2 and "unknown ledger URL scheme" in bad.output
+
+
+def test_rows_of_a_quota_now_not_counted_are_not_shown_as_guards(tmp_path: Path) -> None:
+    """A ledger file from before issue 14.3 has resource_points rows: with the plan they show as not counted."""
+    path = tmp_path / "old.sqlite3"
+    old_basic = get_plan("coze.basic").with_overrides(
+        name="old-basic", quotas={"resource_points": {"policy": "block", "counted": True}})
+
+    async def seed() -> None:
+        ledger = SqliteLedger(path)
+        ledger.bind("coze", "me", old_basic)
+        await ledger.settle(await ledger.reserve(chat("me")), Usage(points=12))
+        await ledger.aclose()
+
+    asyncio.run(seed())
+    out = runner.invoke(usage_app, ["--ledger", f"sqlite://{path}", "--plan", "coze.basic", "--account", "me",
+                                    "--json"])
+    rows = [(r["quota"], r["counted"]) for r in json.loads(out.output)]
+    assert ("resource_points", True) not in rows and ("resource_points", False) in rows
+    assert ("free_calls", True) in rows

@@ -54,7 +54,7 @@ def test_every_preset_is_there() -> None:
         ("coze.pro", "model_rpm", 12000, "model", 60.0),
         ("xingchen.default", "qps", 1, "all", 1.0),
         ("xingchen.default", "qpm", 60, "all", 60.0),
-        ("gptbots.default", "chat_rpm", 100, "chat", 60.0),
+        ("gptbots.default", "chat_rpm", 100, "conversation", 60.0),
     ],
 )
 def test_rate_figures(preset: str, limit: str, figure: int, group: str, window: float) -> None:
@@ -80,8 +80,8 @@ def test_xingchen_tokens_and_easydl_concurrency() -> None:
     [
         ("coze.personal_free", "free_calls", "calls", 500, "ever", "block", True, "all"),
         ("coze.basic", "free_calls", "calls", 100, "ever", "block", True, "all"),
-        ("coze.basic", "paid_plugin_calls", "calls", 20, "day", "block", False, "paid_plugin"),
-        ("coze.basic", "resource_points", "points", 500, "day", "block", False, "all"),
+        ("coze.basic", "paid_plugin_calls", "calls", 20, "day", "allow", False, "all"),
+        ("coze.basic", "resource_points", "points", 500, "day", "allow", False, "all"),
         ("coze.pro", "free_calls", "calls", 500, "ever", "warn", False, "all"),
         ("xingchen.default", "free_tokens", "tokens", 1_000_000, "ever", "warn", False, "all"),
         ("easydl.free", "free_points", "points", 10_000, "ever", "block", False, "all"),

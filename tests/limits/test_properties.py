@@ -1,6 +1,7 @@
 """Property tests on a virtual clock: for random limit sets and traffic, no window of any limit
-ever sees more than its limit at the server, whenever in [grant, response] a request arrives;
-every waiter is served; calls of one endpoint group are served in arrival order.
+ever sees more than its limit at the server, whenever in [grant, response head] a request arrives
+(request-count slots are released at the head, while bodies run on for seconds); every waiter is
+served; calls of one endpoint group are served in arrival order.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 from coze_client._call import CallInfo
 from coze_client.errors import LimitUnsatisfiableError, RateLimitWaitError
 from coze_client.limits import Limit, MemoryLimiter, Plan, VirtualClock
+from coze_client.limits.base import mark_responded
 
 GROUPS = [("chat", "model"), ("workflow", "model"), ("upload",), ()]
 
@@ -35,12 +37,13 @@ def limit_sets(draw: st.DrawFn) -> tuple[Limit, ...]:
 class Req:
     gap: float  # after the previous request started
     groups: tuple[str, ...]
-    latency: float  # grant -> response
-    frac: float  # where in [grant, response] the server sees it arrive
+    latency: float  # grant -> response head
+    frac: float  # where in [grant, response head] the server sees it arrive
     est: int
     used_frac: float  # real tokens as a fraction of the estimate (<= 1: estimates are upper bounds)
     sent: bool
     max_wait: float | None
+    body: float = 0.0  # response head -> end of the body (a stream)
 
 
 reqs = st.builds(
@@ -53,6 +56,7 @@ reqs = st.builds(
     used_frac=st.floats(0, 1),
     sent=st.sampled_from([True, True, True, False]),
     max_wait=st.none() | st.none() | st.sampled_from([0.0, 0.5, 3.0]),
+    body=st.sampled_from([0.0, 0.0, 0.4, 3.0]),
 )
 
 
@@ -65,6 +69,7 @@ class Seen:
     response: float
     arrival: float
     used: int
+    end: float
 
 
 async def simulate(limits: tuple[Limit, ...], traffic: list[Req]) -> tuple[list[Seen], int, int]:
@@ -93,9 +98,13 @@ async def simulate(limits: tuple[Limit, ...], traffic: list[Req]) -> tuple[list[
         await clock.sleep(req.latency)
         response = clock.now()
         used = int(req.est * req.used_frac)
+        if req.sent:
+            mark_responded(permit)
+            await clock.sleep(req.body)
         await permit.release(used_tokens=used, sent=req.sent)
         if req.sent:
-            seen.append(Seen(seq, req, asked, grant, response, grant + req.frac * (response - grant), used))
+            arrival = grant + req.frac * (response - grant)
+            seen.append(Seen(seq, req, asked, grant, response, arrival, used, clock.now()))
 
     tasks = []
     start = 0.0
@@ -129,10 +138,10 @@ def test_no_server_window_ever_exceeded(limits: tuple[Limit, ...], traffic: list
     for lim in limits:
         mine = [s for s in seen if applies(lim, s.req.groups)]
         if lim.kind == "concurrency":
-            # In flight over [grant, response): count the calls in flight at every grant instant
+            # In flight over [grant, end of body): count the calls in flight at every grant instant
             # (a zero-latency call is in flight for no time at all).
             for t in {s.grant for s in mine}:
-                in_flight = sum(1 for o in mine if o.grant <= t < o.response)
+                in_flight = sum(1 for o in mine if o.grant <= t < o.end)
                 assert in_flight <= lim.limit
             continue
         weight = (lambda s: s.used) if lim.kind == "tokens" else (lambda s: 1)

@@ -72,3 +72,13 @@ async def test_an_injected_client_is_not_closed(fake_coze: FakeCoze) -> None:
         CozeProvider(bot_id="bot_1", client=client, token=COZE_TOKEN)
     with pytest.raises(ValidationError):
         await bot().chat("hi", system_prompt="no")
+
+
+def test_coze_provider_exposes_its_ledger_and_limiter() -> None:
+    """Like the other adapters: ``.ledger`` and ``.limiter`` are the client's (issue 14.7)."""
+    from coze_client.ledger import MemoryLedger
+
+    ledger = MemoryLedger()
+    bot = CozeProvider(token=COZE_TOKEN, bot_id="bot_1", ledger=ledger)
+    assert bot.ledger is ledger and bot.ledger is bot.client.ledger
+    assert bot.limiter is bot.client.limiter

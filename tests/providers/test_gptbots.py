@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -22,6 +23,7 @@ from coze_client.errors import (
 )
 from coze_client.testing import FakeGPTBots
 from providers import GPTBotsProvider, open
+from providers.gptbots import GPTBotsCredits, GPTBotsMessages
 
 from .conftest import GPTBOTS_KEY
 
@@ -178,10 +180,16 @@ async def test_messages_and_credit_endpoints(router: respx.MockRouter) -> None:
     per_run = router.get(f"{BASE}/v1/account/workflow/run/credits").mock(return_value=httpx.Response(200, json=[]))
     async with bot() as b:
         page = await b.messages("c1", page=2, page_size=50)
-        assert page["conversation_content"][0]["message_id"] == "m1"
-        assert (await b.credits_total(start_time=1_700_000_000_000, end_time=1_700_086_400_000))["chat"] == 10.0
-        await b.credits_daily(start_time=1, end_time=2)
-        assert (await b.conversation_credits())[0]["credit"] == 1.5
+        assert isinstance(page, GPTBotsMessages) and page.total == 1
+        assert page.conversation_content[0].message_id == "m1" and page.conversation_content[0].role == "user"
+        assert page.meta is not None and page.meta.status_code == 200 and page.meta.attempts == 1
+        credits = await b.credits_total(start_time=1_700_000_000_000, end_time=1_700_086_400_000)
+        assert isinstance(credits, GPTBotsCredits) and credits.chat == 10.0 and credits.total == 12.5
+        assert credits.asr == 0 and credits.meta is not None
+        day_rows = await b.credits_daily(start_time=1, end_time=2)
+        assert day_rows.items == [] and day_rows.meta is not None
+        conv_rows = await b.conversation_credits()
+        assert conv_rows[0]["credit"] == 1.5 and conv_rows.meta is not None
         assert await b.workflow_credits() == []
         with pytest.raises(ValidationError):
             await b.credits_total(start_time=0, end_time=366 * 86_400_000)
@@ -220,3 +228,29 @@ async def test_stream_labelled_application_json_is_still_a_stream() -> None:
                 async for delta in stream:
                     deltas.append(delta.text)
     assert "".join(deltas) == "Hello"
+
+
+async def test_conversation_creation_is_paced_in_the_per_bot_window(router: respx.MockRouter) -> None:
+    """1 creation + 100 chats in a burst: the server's 100-a-minute window never sees 101 (issue 13.4)."""
+    from coze_client.limits import Limit, MemoryLimiter, VirtualClock, get_plan
+
+    clock = VirtualClock()
+    # The server's truth: conversation-type endpoints, about 100 requests a minute per bot.
+    server_window = Limit(name="per_bot", group="conversation", limit=100, window=60.0)
+    fake = FakeGPTBots(replies=["ok"], keys=[GPTBOTS_KEY], limits=[server_window], clock=clock.now)
+    fake.install(router)
+    limiter = MemoryLimiter(get_plan("gptbots.default"), clock=clock)
+
+    async def burst() -> list[str]:
+        async with bot(limiter=limiter) as b:
+            conv = await b.new_conversation()
+            replies = await asyncio.gather(*(b.chat("hi", conversation=conv) for _ in range(100)))
+        return [r.text for r in replies]
+
+    task = asyncio.ensure_future(burst())
+    while not task.done():
+        await clock.run(until=clock.now() + 1.0)
+    assert task.result() == ["ok"] * 100
+    assert fake.stats.rejections == 0
+    assert fake.stats.peaks["per_bot"] <= 100
+    assert clock.now() >= 60.0  # the 101st request waited for the window

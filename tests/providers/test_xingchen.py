@@ -22,6 +22,8 @@ from coze_client.errors import (
 from coze_client.limits.memory import MemoryLimiter
 from coze_client.testing import FakeXingchen
 from providers import XingchenProvider
+from providers._pipeline import estimate_tokens
+from providers.xingchen import XingchenResult
 
 from .conftest import FAST_XINGCHEN, XINGCHEN_KEY
 
@@ -103,7 +105,8 @@ async def test_estimate_goes_to_the_limiter_and_is_corrected_by_usage(fake_xingc
         reply = await b.chat("hello world, how are you")
     call = limiter.calls[0]
     assert call.groups == ("chat",) and call.model == "xingchen-plus"
-    assert call.est_tokens == 8  # 24 characters at 3 per token (the pessimistic end of the published rule)
+    # 24 characters at 3 per token (the pessimistic end of the published rule), plus the output cap sent.
+    assert call.est_tokens == 8 + 500 and fake_xingchen.requests[-1].json["parameters"]["maxLength"] == 500
     assert limiter.used == [reply.usage.total_tokens]
     rows = {r.quota: r for r in await b.ledger.snapshot(provider="xingchen")}
     assert rows["free_tokens"].input_tokens == reply.usage.input_tokens
@@ -171,7 +174,10 @@ async def test_error_envelope_is_typed(router: respx.MockRouter, status: int, na
 
 async def test_throttling_is_retried(fake_xingchen: FakeXingchen) -> None:
     fake_xingchen.faults.throttle(times=1)
-    async with bot(max_retries=2) as b:
+    # The throttled attempt keeps its estimate (input + the 500-token output cap) in the TPM window:
+    # a plan with room for both, so the retry does not wait a minute.
+    roomy = FAST_XINGCHEN.with_overrides(limits={"tpm": 10_000})
+    async with bot(max_retries=2, plan=roomy, max_output_tokens=500) as b:
         reply = await b.chat("hi")
     assert reply.meta is not None and reply.meta.attempts == 2
 
@@ -221,16 +227,19 @@ async def test_character_crud_history_reset_rating(router: respx.MockRouter) -> 
     async with bot() as b:
         key = await b.characters.create(name="Ann", basic_information="A guide", opening_line="Hi!")
         assert key.character_id == "c9" and key.version == 1
-        assert await b.characters.update("c9", version=1, traits="kind") is True
+        updated = await b.characters.update("c9", version=1, traits="kind")
+        assert updated.ok and updated and updated.request_id == "r" and updated.logid == "r"
         char = await b.characters.details("c9", version=2)
         assert char.name == "Ann" and char.opening_line == "Hi!"
-        assert await b.characters.delete("c9", version=2) is True
+        deleted = await b.characters.delete("c9", version=2)
+        assert isinstance(deleted, XingchenResult) and deleted.ok and deleted.meta is not None
         page = await b.characters.search(name="Ann", scope="public")
         assert page.total == 1 and page.items[0].character_id == "c9"
         history = await b.history(session_id="s1", page_size=50)
         assert history.items[0].message_id == "m1" and history.items[0].message_type == "user"
-        assert await b.reset(user_id="u1") is True
-        assert await b.rate("m1", 5) is True
+        reset = await b.reset(user_id="u1")
+        assert reset.ok and reset.meta is not None and reset.meta.attempts == 1
+        assert (await b.rate("m1", 5)).ok
         with pytest.raises(ValueError):
             await b.rate("m1", 6)
         with pytest.raises(ValueError):
@@ -254,3 +263,67 @@ async def test_stream_refused_at_open_is_typed(fake_xingchen: FakeXingchen) -> N
                 [d async for d in stream]
         rows = await b.ledger.snapshot(provider="xingchen")
     assert rows[0].calls == 1 and stream.reply is None  # the refused attempt reached the server: counted
+
+
+async def _drive(clock: Any, work: Any) -> Any:
+    task = asyncio.ensure_future(work)
+    while not task.done():
+        await clock.run(until=clock.now() + 1.0)
+    return task.result()
+
+
+async def test_a_growing_conversation_is_trimmed_to_fit_the_plan(router: respx.MockRouter) -> None:
+    """xingchen.default (1000 TPM): a conversation of short turns goes on, oldest turns dropped (issue 13.5)."""
+    from coze_client.limits import VirtualClock, get_plan
+
+    clock = VirtualClock()
+    answer = "好的，我明白你的意思了，我们继续聊吧。" * 4  # ~76 tokens a reply
+    fake = FakeXingchen(replies=[answer], keys=[XINGCHEN_KEY], plan="xingchen.default", clock=clock.now)
+    fake.install(router)
+    limiter = RecordingLimiter(get_plan("xingchen.default"), clock=clock)
+    b = bot(plan="xingchen.default", limiter=limiter)
+    conv = await b.new_conversation(user_id="u1")
+
+    async def talk() -> None:
+        for i in range(12):
+            await b.chat(f"第{i}个问题：请再多告诉我一些细节。", conversation=conv)
+
+    await _drive(clock, talk())
+    await b.aclose()
+    assert len(conv.history) == 24 and fake.stats.rejections == 0
+    bodies = [r.json for r in fake.requests if r.path == "/v2/api/chat/send"]
+    assert len(bodies) == 12
+    for call, body in zip(limiter.calls, bodies, strict=True):
+        cap = body["parameters"]["maxLength"]
+        assert isinstance(cap, int) and cap > 0  # the output cap the estimate counts is sent
+        assert call.est_tokens <= 1000  # input + output cap: an upper bound the plan can admit
+        sent = [m["content"] for m in body["input"]["messages"]]
+        assert call.est_tokens >= estimate_tokens(*sent) + cap
+    last = bodies[-1]["input"]["messages"]
+    assert last[-1]["content"].startswith("第11个问题") and last[0]["role"] == "user"
+    assert len(last) < 23  # the oldest turns were dropped
+    # The turns kept are the newest ones, in order.
+    assert [m["content"] for m in last] == [m.content for m in conv.history[-len(last) - 1 : -1]]
+
+
+async def test_history_budget_and_output_cap_are_configurable(fake_xingchen: FakeXingchen) -> None:
+    limiter = RecordingLimiter(FAST_XINGCHEN)
+    async with bot(limiter=limiter, history_budget=40, max_output_tokens=100) as b:
+        conv = await b.new_conversation()
+        for i in range(4):
+            await b.chat(f"问题{i}：" + "字" * 10, conversation=conv)
+    body = fake_xingchen.requests[-1].json
+    assert body["parameters"]["maxLength"] == 100
+    assert limiter.calls[-1].est_tokens <= 40 + 100
+    assert body["input"]["messages"][-1]["content"].startswith("问题3")
+    with pytest.raises(ValueError):
+        bot(history_budget=0)
+
+
+async def test_only_a_newest_turn_that_cannot_fit_alone_is_refused(fake_xingchen: FakeXingchen) -> None:
+    async with bot(plan="xingchen.default") as b:
+        conv = await b.new_conversation()
+        await b.chat("你好", conversation=conv)
+        with pytest.raises(LimitUnsatisfiableError, match="newest turn"):
+            await b.chat("字" * 700, conversation=conv)  # 700 input + the output cap > 1000 TPM
+    assert len(fake_xingchen.requests) == 1

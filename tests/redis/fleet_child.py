@@ -4,7 +4,7 @@ Usage: ``fleet_child.py MODE URL PREFIX START [ARGS...]``; START is a ``time.tim
 members begin together. Prints one JSON object per line on stdout.
 
 Modes:
-    limiter LIMIT WINDOW TASKS CALLS   TASKS tasks x CALLS calls each; prints the (send, response) spans
+    limiter LIMIT WINDOW TASKS CALLS   TASKS tasks x CALLS calls each; prints the (send, response head) spans
     reserve QUOTA N                    N concurrent reservations against a 'free_calls' quota of QUOTA
     crash QUOTA                        reserves one call after another, printing each as it is counted,
                                        until killed (the parent sends SIGKILL)
@@ -22,6 +22,7 @@ from redis_helpers import chat, short_plan
 
 from coze_client.errors import QuotaExhaustedError
 from coze_client.ledger.redis import RedisLedger
+from coze_client.limits.base import mark_responded
 from coze_client.limits.redis import RedisLimiter
 
 
@@ -39,7 +40,9 @@ async def limiter_mode(url: str, prefix: str, limit: int, window: float, tasks: 
             permit = await limiter.acquire(chat())
             sent = time.monotonic()  # CLOCK_MONOTONIC: shared by the processes of this host
             await asyncio.sleep(random.uniform(0.0, 0.03))  # the request is on the wire
-            answered = time.monotonic()
+            answered = time.monotonic()  # the response head: the request has arrived by now
+            mark_responded(permit)
+            await asyncio.sleep(random.uniform(0.0, 0.1))  # the body streams on; the request slot is already free
             await permit.release()
             spans.append((sent, answered))
 

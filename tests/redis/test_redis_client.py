@@ -54,3 +54,22 @@ async def test_two_clients_share_the_free_calls_through_redis_urls(redis_url: st
     for client in clients:
         await client.aclose()
     await http.aclose()
+
+
+async def test_one_redis_ledger_instance_outlives_the_clients_it_serves(redis_url: str, prefix: str) -> None:
+    """Ownership (issue 14.1): a client never closes a ledger or limiter it was given."""
+    plan = short_plan(limit=4, window=0.2, quota=9)
+    fake = FakeCoze(tokens=[TOKEN], plan=plan)
+    fake.bot(BOT, replies=["hello"])
+    ledger = RedisLedger(redis_url, prefix=prefix)
+    limiter = RedisLimiter(plan, redis_url, prefix=prefix)
+    http = httpx.AsyncClient(transport=fake.transport())
+    for _ in range(2):  # the second client finds both open after the first closed
+        async with AsyncCoze(token=TOKEN, plan=plan, account="shared", limiter=limiter, ledger=ledger,
+                             max_retries=0, http_client=http) as coze:
+            await coze.chat.create(bot_id=BOT, user_id="u1", additional_messages=["hi"])
+    used = {r.quota: r.used for r in await ledger.snapshot(account="shared")}
+    assert used["free_calls"] == 2
+    await limiter.aclose()
+    await ledger.aclose()
+    await http.aclose()

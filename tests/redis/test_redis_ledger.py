@@ -228,3 +228,28 @@ async def test_options_in_the_url(redis_url: str, prefix: str) -> None:
     await ledger.settle(await ledger.reserve(chat()))
     assert {r.quota: r.used for r in await ledger.snapshot()}["free_calls"] == 1
     await ledger.aclose()
+
+
+async def test_held_calls_are_not_counted_fleet_wide_and_the_mark_checks_again(redis_url: str, prefix: str) -> None:
+    # Issue 14, point 5, on Redis: a hold writes nothing; the mark counts (and opens the reservation).
+    ledger = RedisLedger(redis_url, short_plan(quota=2), prefix=prefix)
+    other = RedisLedger(redis_url, short_plan(quota=2), prefix=prefix)  # another host
+    try:
+        held = await ledger.hold(chat())
+        dead = await ledger.hold(chat())  # its process "dies" while queued: never marked, never cancelled
+        with pytest.raises(QuotaExhaustedError):
+            await ledger.hold(chat())  # refused at once: 2 held here fill the quota
+        assert {r.quota: r.used for r in await other.snapshot()}.get("free_calls", 0) == 0
+        assert await ledger.open_reservations("coze", "fleet") == 0
+        await other.reserve(chat())  # the other host cannot see this one's holds: it sends first
+        await ledger.mark(held)
+        assert await ledger.open_reservations("coze", "fleet") == 2
+        with pytest.raises(QuotaExhaustedError):
+            await ledger.mark(dead)  # the fleet used the quota meanwhile: refused at its mark, not sent
+        rows = {r.quota: r for r in await other.snapshot()}
+        assert rows["free_calls"].used == 2
+        await ledger.settle(held, Usage(input_tokens=3))
+        assert await ledger.open_reservations("coze", "fleet") == 1
+    finally:
+        await ledger.aclose()
+        await other.aclose()

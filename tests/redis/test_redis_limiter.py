@@ -339,3 +339,60 @@ async def test_release_notices_wake_waiters_of_other_processes(redis_url: str, p
     await permit.release()
     await holder.aclose()
     await waiter.aclose()
+
+
+async def test_request_slot_frees_one_window_after_the_head(redis_url: str, prefix: str) -> None:
+    from coze_client.limits.base import mark_responded
+
+    limiter = RedisLimiter(short_plan(1, 0.3), redis_url, prefix=prefix, poll_interval=0.01)
+    loop = asyncio.get_running_loop()
+    try:
+        stream = await limiter.acquire(chat())
+        second = asyncio.ensure_future(limiter.acquire(chat()))
+        await asyncio.sleep(0.05)
+        head = loop.time()
+        mark_responded(stream)  # the stream's body runs on; its request slot frees at head + 0.3
+        # Granted while the stream is still open, never before head + window (no upper bound: real clock).
+        permit = await asyncio.wait_for(second, 10.0)
+        assert loop.time() - head >= 0.3 - 0.005
+        await stream.release()  # nothing left to release, and no error
+        await permit.release()
+    finally:
+        await limiter.aclose()
+
+
+async def test_concurrency_is_held_until_the_body_ends(redis_url: str, prefix: str) -> None:
+    from coze_client.limits.base import mark_responded
+
+    plan = Plan(name="c", provider="coze", limits=(
+        Limit(name="q", group="chat", limit=100, window=1.0),
+        Limit(name="conc", group="chat", kind="concurrency", limit=1, window=1.0),
+    ))
+    limiter = RedisLimiter(plan, redis_url, prefix=prefix, poll_interval=0.01)
+    try:
+        stream = await limiter.acquire(chat())
+        mark_responded(stream)
+        second = asyncio.ensure_future(limiter.acquire(chat()))
+        await asyncio.sleep(0.3)
+        assert not second.done()
+        await stream.release()
+        await (await asyncio.wait_for(second, 2.0)).release()
+    finally:
+        await limiter.aclose()
+
+
+async def test_aclose_fails_waiters_with_a_typed_error(redis_url: str, prefix: str) -> None:
+    from coze_client.errors import LimiterError
+
+    limiter = RedisLimiter(short_plan(1, 60.0), redis_url, prefix=prefix)
+    permit = await limiter.acquire(chat())
+    waiter = asyncio.ensure_future(limiter.acquire(chat()))
+    await asyncio.sleep(0.05)
+    await permit.release()
+    await limiter.aclose()
+    assert waiter.done()  # failed by aclose itself
+    with pytest.raises(LimiterError) as info:
+        await waiter
+    assert info.value.backend == "redis" and "closed" in str(info.value)
+    with pytest.raises(LimiterError):
+        await limiter.acquire(chat())

@@ -114,3 +114,24 @@ def test_speech_audio_writes_its_file_in_sync_code(tmp_path: Any) -> None:
         target = tmp_path / "hi.mp3"
         assert audio.write_to_file(target) is None  # written now, not a coroutine left unawaited
         assert target.read_bytes() == audio.content
+
+
+def test_a_stale_generated_module_falls_back_to_run_time_wrapping(monkeypatch: pytest.MonkeyPatch) -> None:
+    # After a merge, a default the generated file imports may be gone: Coze must still import and work
+    # (so the generator itself can run), wrapping every resource at run time meanwhile.
+    import importlib.util
+    import sys
+
+    monkeypatch.setitem(sys.modules, "coze_client._sync._resources", None)  # importing it fails
+    spec = importlib.util.find_spec("coze_client._sync._client")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    with pytest.warns(RuntimeWarning, match="stale"):
+        spec.loader.exec_module(module)
+    fake = FakeCoze()
+    fake.bot("b1", replies=["still here"])
+    with fake.mock(), module.Coze(token=TOKEN, plan=None, ledger="none://") as coze:
+        assert coze.users.me().user_id
+        with coze.chat.stream(bot_id="b1", user_id="u", additional_messages=["hi"]) as events:
+            text = "".join(e.message.content for e in events if e.event == "conversation.message.delta")
+        assert text == "still here"
