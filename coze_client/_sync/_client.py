@@ -10,6 +10,7 @@ import httpx
 
 from .._client import AsyncCoze
 from .._transport import PipelineStats
+from ..resources._base import APIResource
 from ._loop import Portal, acquire, release
 
 try:
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
 __all__ = ["Coze"]
 
 T = TypeVar("T")
+
+# Async-only members of AsyncCoze that must not surface on the sync client (realtime sessions).
+_ASYNC_ONLY = frozenset({"websockets"})
 
 
 class Coze(SyncCozeResources):
@@ -139,9 +143,12 @@ class Coze(SyncCozeResources):
 
         def __getattr__(self, name: str) -> Any:
             # A resource AsyncCoze has but the generated classes do not know yet.
-            if name.startswith("_") or "_inner" not in self.__dict__:
+            if name.startswith("_") or name in _ASYNC_ONLY or "_inner" not in self.__dict__:
                 raise AttributeError(name)
-            wrapped = wrap_member(getattr(self._inner, name), self._loop)
+            value = getattr(self._inner, name)
+            if not isinstance(value, APIResource):  # only resources; the client's own API is above
+                raise AttributeError(f"Coze has no attribute {name!r}")
+            wrapped = wrap_member(value, self._loop)
             self.__dict__[name] = wrapped
             return wrapped
 

@@ -89,6 +89,8 @@ def test_a_resource_the_generator_has_not_seen_still_works(monkeypatch: pytest.M
         assert gadgets.spin.__doc__ == "Spin (async)."
         with pytest.raises(AttributeError):
             coze.no_such_resource  # type: ignore[attr-defined] # noqa: B018
+        # Only resources surface: the async client's own methods and realtime sessions do not.
+        assert not hasattr(coze, "aclose") and not hasattr(coze, "websockets")
 
 
 def test_the_generator_picks_up_a_new_resource(monkeypatch: pytest.MonkeyPatch) -> None:
