@@ -343,6 +343,47 @@ def add_call_options(inner: str, params: list[str], body_indent: int) -> str:
     return "\n".join(lines)
 
 
+OPTIONS_ENTRY = "per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``."
+
+
+def fold_call_options(inner: str, params: list[str], body_indent: int) -> str:
+    """A method taking ``**options`` documents them in one ``**options`` Args entry, not one entry per option.
+
+    (griffe warns about an Args entry that names no parameter of the signature.)
+    """
+    if "**options" not in params:
+        return inner
+    lines = inner.split("\n")
+    args_at = next((i for i, line in enumerate(lines)
+                    if line.strip() == "Args:" and _indent(line) == body_indent), None)
+    if args_at is None:
+        return inner
+    entry_indent = body_indent + 4
+    out = lines[:args_at + 1]
+    i, folded, has_entry = args_at + 1, False, False
+    while i < len(lines) and (not lines[i].strip() or _indent(lines[i]) > body_indent):
+        line = lines[i]
+        name = line.strip().split(":", 1)[0] if _indent(line) == entry_indent else None
+        if name == "**options":
+            has_entry = True
+        if name in CALL_OPTIONS and name not in params:
+            folded = True
+            i += 1
+            while i < len(lines) and lines[i].strip() and _indent(lines[i]) > entry_indent:
+                i += 1  # its continuation lines
+            continue
+        out.append(line)
+        i += 1
+    if not folded:
+        return inner
+    if not has_entry:
+        end = len(out)
+        while end > args_at + 1 and not out[end - 1].strip():
+            end -= 1
+        out[end:end] = [" " * entry_indent + "**options: " + OPTIONS_ENTRY]
+    return "\n".join(out + lines[i:])
+
+
 def _in_signature_order(lines: list[str], args_at: int, end: int, entry_indent: int, params: list[str]) -> list[str]:
     """The Args entries of ``lines[args_at + 1:end]`` sorted as the signature lists the parameters."""
     entries: list[list[str]] = []
@@ -387,6 +428,8 @@ def _function_params(source: str) -> dict[int, tuple[list[str], int]]:
                     first.value.value, str):
                 a = node.args
                 names = [x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs)]
+                if a.kwarg is not None:
+                    names.append("**" + a.kwarg.arg)
                 out[first.value.lineno] = (names, first.col_offset)
     return out
 
@@ -408,6 +451,7 @@ def fix_source(source: str) -> str:
         inner = segment[len(m.group(0)):-len(q)]
         fixed = fix_docstring(inner)
         if l0 in functions:
+            fixed = fold_call_options(fixed, *functions[l0])
             fixed = add_call_options(fixed, *functions[l0])
         if fixed == inner:
             continue

@@ -49,19 +49,21 @@ class Coze(SyncCozeResources):
     loop (Jupyter, a sync view inside an ASGI server). Close it (``with Coze(...) as coze:`` or
     ``close()``); the loop thread ends with the last client and at exit.
 
-    Args:
-        token: a personal/service access token, or a `TokenProvider` (OAuth).
-            Defaults to the ``COZE_API_TOKEN`` environment variable.
-        base_url: ``COZE_CN_BASE_URL`` (default) or ``COZE_COM_BASE_URL``.
-        timeout: default timeout (seconds or ``httpx.Timeout``); every method also takes ``timeout=``.
-        max_retries: default retries (2); every method also takes ``max_retries=``.
-        plan: the account's plan: a preset name (``"coze.personal_free"`` by default, or
-            ``COZE_PLAN``), a `Plan`, or ``None`` for no limits and no quotas.
-        account: the name the limits and ledger file this account under.
-        limiter: ``"memory://"`` (default), ``"sqlite:///path"``, ``"redis://..."`` or a RateLimiter.
-        ledger: ``"sqlite:///path"`` (default: a file in the user's state directory),
-            ``"memory://"``, ``"redis://..."`` or a UsageLedger.
-        http_client: your own ``httpx.AsyncClient`` (used on the SDK loop; not closed by this client).
+    The constructor takes the same keyword arguments as `AsyncCoze`:
+
+    - `token`: a personal/service access token, or a `TokenProvider` (OAuth).
+      Defaults to the ``COZE_API_TOKEN`` environment variable.
+    - `base_url`: ``COZE_CN_BASE_URL`` (default) or ``COZE_COM_BASE_URL``.
+    - `timeout`: default timeout (seconds or ``httpx.Timeout``); every method also takes ``timeout=``.
+    - `max_retries`: default retries (2); every method also takes ``max_retries=``.
+    - `plan`: the account's plan: a preset name (``"coze.personal_free"`` by default, or
+      ``COZE_PLAN``), a `Plan`, or ``None`` for no limits and no quotas.
+    - `account`: the name the limits and ledger file this account under.
+    - `limiter`: ``"memory://"`` (default), ``"sqlite:///path"``, ``"redis://..."`` or a RateLimiter
+      instance (shared; not closed by this client).
+    - `ledger`: ``"sqlite:///path"`` (default: a file in the user's state directory),
+      ``"memory://"``, ``"redis://..."`` or a UsageLedger.
+    - `http_client`: your own ``httpx.AsyncClient`` (used on the SDK loop; not closed by this client).
 
     Examples:
         ```python

@@ -363,8 +363,7 @@ class SyncLive(SyncResource):
 
         Args:
             live_id: the live session's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -403,8 +402,7 @@ class SyncRooms(SyncResource):
             uid: your id for the user in the room.
             workflow_id: the workflow's id.
             config: a `RoomConfig` (or dict): audio, video and turn-detection settings.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -456,9 +454,7 @@ class SyncSpeech(SyncResource):
             emotion_scale: how strongly, 1.0-5.0 (default 4).
             loudness_rate: -50 to 100 (0 is normal).
             context_texts: style hints (TTS 2.0 voices only).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -511,9 +507,7 @@ class SyncSpeech(SyncResource):
             emotion_scale: how strongly, 1.0-5.0 (default 4).
             loudness_rate: -50 to 100 (0 is normal).
             context_texts: style hints (TTS 2.0 voices only).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -548,8 +542,7 @@ class SyncTranscriptions(SyncResource):
 
         Args:
             file: the recording (path, bytes, binary file or ``(name, bytes)``).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -586,8 +579,7 @@ class SyncVoiceprintFeatures(SyncResource):
             desc: a description.
             sample_rate: for pcm recordings (default 16000).
             channel: for pcm recordings (default 1).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -619,8 +611,7 @@ class SyncVoiceprintFeatures(SyncResource):
             group_id: the voiceprint group's id.
             page_num: the page to fetch, from 1 (iterate the result for every page).
             page_size: items per page (the endpoint's documented range applies).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -657,8 +648,7 @@ class SyncVoiceprintFeatures(SyncResource):
             desc: a new description.
             sample_rate: for pcm recordings (default 16000).
             channel: for pcm recordings (default 1).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -683,8 +673,7 @@ class SyncVoiceprintFeatures(SyncResource):
         Args:
             group_id: the voiceprint group's id.
             feature_id: the voiceprint's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -712,8 +701,7 @@ class SyncVoiceprintGroups(SyncResource):
         Args:
             name: the group's name.
             desc: a description.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -740,8 +728,7 @@ class SyncVoiceprintGroups(SyncResource):
             name: only groups whose name starts with this.
             user_id: only groups of this user.
             group_id: the voiceprint group's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -772,8 +759,7 @@ class SyncVoiceprintGroups(SyncResource):
             group_id: the voiceprint group's id.
             name: a new name.
             desc: a new description.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -787,8 +773,7 @@ class SyncVoiceprintGroups(SyncResource):
 
         Args:
             group_id: the voiceprint group's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -815,8 +800,7 @@ class SyncVoiceprintGroups(SyncResource):
             top_k: how many best matches to return.
             sample_rate: for pcm recordings (default 16000).
             channel: for pcm recordings (default 1).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -859,8 +843,7 @@ class SyncVoices(SyncResource):
             voice_state: ``"init"``, ``"cloned"`` or ``"all"``.
             page_num: the page to fetch, from 1 (iterate the result for every page).
             page_size: items per page (the endpoint's documented range applies).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -906,8 +889,7 @@ class SyncVoices(SyncResource):
             preview_text: the text of the preview audio.
             space_id: the workspace the voice belongs to.
             description: a description.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -1080,8 +1062,7 @@ class SyncBenefits(SyncResource):
         Args:
             benefit_type_list: the benefit types to read (default ``api_run_qps``).
             resource_id: narrow to ``"chat"``, ``"workflow"`` or ``"plugin"``.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -1114,7 +1095,7 @@ class SyncBenefits(SyncResource):
             mapping: benefit type -> ledger quota name, e.g. ``{"api_call": "free_calls"}``.
             benefit_type_list: the benefit types to read.
             resource_id: narrow to one resource.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -1454,8 +1435,7 @@ class SyncBots(SyncResource):
             connector_id: the channel (connector) id; default the API channel.
             page_num: the page to fetch, from 1 (iterate the result for every page).
             page_size: items per page (the endpoint's documented range applies).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -1478,8 +1458,7 @@ class SyncBots(SyncResource):
         Args:
             bot_id: the bot's id.
             is_published: False reads the draft (the service's ``is_published``).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -1502,9 +1481,7 @@ class SyncChatMessages(SyncResource):
         Args:
             conversation_id: the conversation's id.
             chat_id: the chat's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -1562,10 +1539,7 @@ class SyncChat(SyncResource):
             enable_card: answer with cards where the bot has them.
             publish_status: ``"published_online"`` (default) or ``"unpublished_draft"``.
             bot_version: a published version to talk to (not with the draft).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
-            extra_headers: extra HTTP headers for this call.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -1627,10 +1601,7 @@ class SyncChat(SyncResource):
             enable_card: answer with cards where the bot has them.
             publish_status: ``"published_online"`` (default) or ``"unpublished_draft"``.
             bot_version: a published version to talk to (not with the draft).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
-            extra_headers: extra HTTP headers for this call.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -1664,9 +1635,7 @@ class SyncChat(SyncResource):
         Args:
             conversation_id: the conversation's id.
             chat_id: the chat's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -1694,9 +1663,7 @@ class SyncChat(SyncResource):
             chat_id: the chat's id.
             tool_outputs: one output per tool call of the chat's ``required_action``:
                 ``{"tool_call_id": ..., "output": ...}``.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -1726,9 +1693,7 @@ class SyncChat(SyncResource):
             chat_id: the chat's id.
             tool_outputs: one output per tool call of the chat's ``required_action``:
                 ``{"tool_call_id": ..., "output": ...}``.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -1750,9 +1715,7 @@ class SyncChat(SyncResource):
         Args:
             conversation_id: the conversation's id.
             chat_id: the chat's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -1913,8 +1876,7 @@ class SyncFeedback(SyncResource):
             feedback_type: ``"like"`` or ``"unlike"``.
             reason_types: the reasons for an ``unlike`` (the bot's configured tags).
             comment: free text.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -1937,8 +1899,7 @@ class SyncFeedback(SyncResource):
         Args:
             conversation_id: the conversation's id.
             message_id: the message's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -1981,8 +1942,7 @@ class SyncMessages(SyncResource):
             content: the message text, or an ``object_string`` JSON list for multimodal content.
             content_type: ``"text"`` (default) or ``"object_string"``.
             meta_data: at most 16 string pairs kept with it (keys 1-64, values 1-512 characters).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2019,8 +1979,7 @@ class SyncMessages(SyncResource):
             before_id: start before this message (with ``order="desc"``).
             after_id: start after this message (with ``order="asc"``).
             limit: messages per page (1-50).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2044,8 +2003,7 @@ class SyncMessages(SyncResource):
         Args:
             conversation_id: the conversation's id.
             message_id: the message's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2076,8 +2034,7 @@ class SyncMessages(SyncResource):
             content: the message text, or an ``object_string`` JSON list for multimodal content.
             content_type: ``"text"`` or ``"object_string"`` (default: unchanged).
             meta_data: at most 16 string pairs kept with it (keys 1-64, values 1-512 characters).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2100,8 +2057,7 @@ class SyncMessages(SyncResource):
         Args:
             conversation_id: the conversation's id.
             message_id: the message's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2144,8 +2100,7 @@ class SyncConversations(SyncResource):
             connector_id: the channel (connector) id; default the API channel.
             messages: messages to start the conversation with (strings, dicts or `EnterMessage` objects).
             meta_data: at most 16 string pairs kept with it (keys 1-64, values 1-512 characters).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2166,8 +2121,7 @@ class SyncConversations(SyncResource):
 
         Args:
             conversation_id: the conversation's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2194,8 +2148,7 @@ class SyncConversations(SyncResource):
             page_size: items per page (the endpoint's documented range applies).
             sort_order: ``"desc"`` (newest first) or ``"asc"``.
             connector_id: the channel (connector) id; default the API channel.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2218,8 +2171,7 @@ class SyncConversations(SyncResource):
         Args:
             conversation_id: the conversation's id.
             name: its name.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2233,8 +2185,7 @@ class SyncConversations(SyncResource):
 
         Args:
             conversation_id: the conversation's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2248,8 +2199,7 @@ class SyncConversations(SyncResource):
 
         Args:
             conversation_id: the conversation's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2325,9 +2275,7 @@ class SyncDocuments(SyncResource):
             document_bases: up to 10 `DocumentBase` objects (or dicts): local files, web pages or uploaded images.
             chunk_strategy: how to cut the documents (`DocumentChunkStrategy`); honoured on the first upload only.
             format_type: 0 text or 2 images (the knowledge base's kind).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2357,8 +2305,7 @@ class SyncDocuments(SyncResource):
             document_id: the document's id.
             document_name: its new name.
             update_rule: its new refresh rule (`DocumentUpdateRule`, web pages only).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2387,8 +2334,7 @@ class SyncDocuments(SyncResource):
             dataset_id: the knowledge base's id.
             page: the page to fetch, from 1 (iterate the result for every page).
             size: documents per page.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2403,8 +2349,7 @@ class SyncDocuments(SyncResource):
 
         Args:
             document_ids: up to 100 document ids.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2476,8 +2421,7 @@ class SyncDatasetImages(SyncResource):
             page_size: items per page (the endpoint's documented range applies).
             keyword: search the captions for this text.
             has_caption: only images with (True) or without (False) a caption.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2508,8 +2452,7 @@ class SyncDatasetImages(SyncResource):
             dataset_id: the knowledge base's id.
             document_id: the image's document id.
             caption: the new caption.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2559,8 +2502,7 @@ class SyncDatasets(SyncResource):
             format_type: 0 text documents or 2 images.
             description: a description.
             file_id: an uploaded icon (`files.upload`).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2595,8 +2537,7 @@ class SyncDatasets(SyncResource):
             format_type: only this kind: 0 text, 1 tables, 2 images.
             page_num: the page to fetch, from 1 (iterate the result for every page).
             page_size: items per page (the endpoint's documented range applies).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2631,8 +2572,7 @@ class SyncDatasets(SyncResource):
             name: the name (a full overwrite: send it even when unchanged).
             file_id: an uploaded icon (`files.upload`).
             description: the description (left out: reset on the server).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2653,8 +2593,7 @@ class SyncDatasets(SyncResource):
 
         Args:
             dataset_id: the knowledge base's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2675,8 +2614,7 @@ class SyncDatasets(SyncResource):
         Args:
             dataset_id: the knowledge base's id.
             document_ids: the documents whose progress to read.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2960,9 +2898,7 @@ class SyncFiles(SyncResource):
 
         Args:
             file: a path, bytes, or an open binary file (read in a thread; at most 512 MB).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2977,8 +2913,7 @@ class SyncFiles(SyncResource):
 
         Args:
             file_id: the file's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -3180,8 +3115,7 @@ class SyncUsers(SyncResource):
         """The account the token belongs to (a cheap way to check a token).
 
         Args:
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -3286,10 +3220,7 @@ class SyncWorkflowChat(SyncResource):
             ext: extra string fields the service reads (``latitude``, ``longitude``, ``user_id``).
             workflow_version: the published version to run (library workflows; default the latest).
             connector_id: the channel (connector) id; default the API channel.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
-            extra_headers: extra HTTP headers for this call.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -3401,9 +3332,7 @@ class SyncExecuteNodes(SyncResource):
             workflow_id: the workflow's id.
             execute_id: the run's id.
             node_execute_uuid: the node run's id (from the run record's ``node_execute_status``).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -3437,9 +3366,7 @@ class SyncRunHistories(SyncResource):
         Args:
             workflow_id: the workflow's id.
             execute_id: the run's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -3490,10 +3417,7 @@ class SyncWorkflowRuns(SyncResource):
             ext: extra string fields the service reads (``latitude``, ``longitude``, ``user_id``).
             workflow_version: the published version to run (library workflows; default the latest).
             connector_id: the channel (connector) id; default the API channel.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
-            extra_headers: extra HTTP headers for this call.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -3536,10 +3460,7 @@ class SyncWorkflowRuns(SyncResource):
             ext: extra string fields the service reads (``latitude``, ``longitude``, ``user_id``).
             workflow_version: the published version to run (library workflows; default the latest).
             connector_id: the channel (connector) id; default the API channel.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
-            extra_headers: extra HTTP headers for this call.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -3579,9 +3500,7 @@ class SyncWorkflowRuns(SyncResource):
             event_id: the interrupt's id.
             interrupt_type: the interrupt's ``type``: 1 local plugin, 2 question, 5 input, 7 OAuth plugin.
             resume_data: your answer to the interrupt.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -3616,9 +3535,7 @@ class SyncWorkflowRuns(SyncResource):
             event_id: the interrupt's id.
             interrupt_type: the interrupt's ``type``: 1 local plugin, 2 question, 5 input, 7 OAuth plugin.
             resume_data: your answer to the interrupt.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -3662,8 +3579,7 @@ class SyncWorkflowVersions(SyncResource):
             page_size: items per page (the endpoint's documented range applies).
             page_token: the token of the page to fetch (iterate the result for every page).
             include_input_output: include the input and output schemas.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -3732,8 +3648,7 @@ class SyncWorkflows(SyncResource):
             workflow_mode: ``"workflow"`` or ``"chatflow"``.
             app_id: the app's id.
             publish_status: ``"published_online"`` (default), ``"unpublished_draft"`` or ``"all"``.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -3763,8 +3678,7 @@ class SyncWorkflows(SyncResource):
         Args:
             workflow_id: the workflow's id.
             include_input_output: include the input and output schemas.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -3920,8 +3834,7 @@ class SyncWorkspaces(SyncResource):
             page_size: items per page (the endpoint's documented range applies).
             user_id: passed as the service's ``user_id`` query parameter (a filter).
             coze_account_id: passed as the service's ``coze_account_id`` query parameter (a filter).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python

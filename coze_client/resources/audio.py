@@ -126,8 +126,7 @@ class AsyncVoices(APIResource):
             voice_state: ``"init"``, ``"cloned"`` or ``"all"``.
             page_num: the page to fetch, from 1 (iterate the result for every page).
             page_size: items per page (the endpoint's documented range applies).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -173,8 +172,7 @@ class AsyncVoices(APIResource):
             preview_text: the text of the preview audio.
             space_id: the workspace the voice belongs to.
             description: a description.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -244,9 +242,7 @@ class AsyncSpeech(APIResource):
             emotion_scale: how strongly, 1.0-5.0 (default 4).
             loudness_rate: -50 to 100 (0 is normal).
             context_texts: style hints (TTS 2.0 voices only).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -284,9 +280,7 @@ class AsyncSpeech(APIResource):
             emotion_scale: how strongly, 1.0-5.0 (default 4).
             loudness_rate: -50 to 100 (0 is normal).
             context_texts: style hints (TTS 2.0 voices only).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -349,8 +343,7 @@ class AsyncTranscriptions(APIResource):
 
         Args:
             file: the recording (path, bytes, binary file or ``(name, bytes)``).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -382,8 +375,7 @@ class AsyncRooms(APIResource):
             uid: your id for the user in the room.
             workflow_id: the workflow's id.
             config: a `RoomConfig` (or dict): audio, video and turn-detection settings.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -410,8 +402,7 @@ class AsyncLive(APIResource):
 
         Args:
             live_id: the live session's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -440,8 +431,7 @@ class AsyncVoiceprintFeatures(APIResource):
             desc: a description.
             sample_rate: for pcm recordings (default 16000).
             channel: for pcm recordings (default 1).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -464,8 +454,7 @@ class AsyncVoiceprintFeatures(APIResource):
             group_id: the voiceprint group's id.
             page_num: the page to fetch, from 1 (iterate the result for every page).
             page_size: items per page (the endpoint's documented range applies).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -504,8 +493,7 @@ class AsyncVoiceprintFeatures(APIResource):
             desc: a new description.
             sample_rate: for pcm recordings (default 16000).
             channel: for pcm recordings (default 1).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -528,8 +516,7 @@ class AsyncVoiceprintFeatures(APIResource):
         Args:
             group_id: the voiceprint group's id.
             feature_id: the voiceprint's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -555,8 +542,7 @@ class AsyncVoiceprintGroups(APIResource):
         Args:
             name: the group's name.
             desc: a description.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -579,8 +565,7 @@ class AsyncVoiceprintGroups(APIResource):
             name: only groups whose name starts with this.
             user_id: only groups of this user.
             group_id: the voiceprint group's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -611,8 +596,7 @@ class AsyncVoiceprintGroups(APIResource):
             group_id: the voiceprint group's id.
             name: a new name.
             desc: a new description.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -632,8 +616,7 @@ class AsyncVoiceprintGroups(APIResource):
 
         Args:
             group_id: the voiceprint group's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -655,8 +638,7 @@ class AsyncVoiceprintGroups(APIResource):
             top_k: how many best matches to return.
             sample_rate: for pcm recordings (default 16000).
             channel: for pcm recordings (default 1).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python

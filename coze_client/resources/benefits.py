@@ -33,8 +33,7 @@ class AsyncBenefits(APIResource):
         Args:
             benefit_type_list: the benefit types to read (default ``api_run_qps``).
             resource_id: narrow to ``"chat"``, ``"workflow"`` or ``"plugin"``.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -67,7 +66,7 @@ class AsyncBenefits(APIResource):
             mapping: benefit type -> ledger quota name, e.g. ``{"api_call": "free_calls"}``.
             benefit_type_list: the benefit types to read.
             resource_id: narrow to one resource.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python

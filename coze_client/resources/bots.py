@@ -203,8 +203,7 @@ class AsyncBots(APIResource):
             connector_id: the channel (connector) id; default the API channel.
             page_num: the page to fetch, from 1 (iterate the result for every page).
             page_size: items per page (the endpoint's documented range applies).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -237,8 +236,7 @@ class AsyncBots(APIResource):
         Args:
             bot_id: the bot's id.
             is_published: False reads the draft (the service's ``is_published``).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python

@@ -141,9 +141,7 @@ class AsyncChatMessages(APIResource):
         Args:
             conversation_id: the conversation's id.
             chat_id: the chat's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -208,10 +206,7 @@ class AsyncChat(APIResource):
             enable_card: answer with cards where the bot has them.
             publish_status: ``"published_online"`` (default) or ``"unpublished_draft"``.
             bot_version: a published version to talk to (not with the draft).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
-            extra_headers: extra HTTP headers for this call.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -260,10 +255,7 @@ class AsyncChat(APIResource):
             enable_card: answer with cards where the bot has them.
             publish_status: ``"published_online"`` (default) or ``"unpublished_draft"``.
             bot_version: a published version to talk to (not with the draft).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
-            extra_headers: extra HTTP headers for this call.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -296,9 +288,7 @@ class AsyncChat(APIResource):
         Args:
             conversation_id: the conversation's id.
             chat_id: the chat's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -329,9 +319,7 @@ class AsyncChat(APIResource):
             chat_id: the chat's id.
             tool_outputs: one output per tool call of the chat's ``required_action``:
                 ``{"tool_call_id": ..., "output": ...}``.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -357,9 +345,7 @@ class AsyncChat(APIResource):
             chat_id: the chat's id.
             tool_outputs: one output per tool call of the chat's ``required_action``:
                 ``{"tool_call_id": ..., "output": ...}``.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -386,9 +372,7 @@ class AsyncChat(APIResource):
         Args:
             conversation_id: the conversation's id.
             chat_id: the chat's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python

@@ -64,8 +64,7 @@ class AsyncFeedback(APIResource):
             feedback_type: ``"like"`` or ``"unlike"``.
             reason_types: the reasons for an ``unlike`` (the bot's configured tags).
             comment: free text.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -89,8 +88,7 @@ class AsyncFeedback(APIResource):
         Args:
             conversation_id: the conversation's id.
             message_id: the message's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -125,8 +123,7 @@ class AsyncMessages(APIResource):
             content: the message text, or an ``object_string`` JSON list for multimodal content.
             content_type: ``"text"`` (default) or ``"object_string"``.
             meta_data: at most 16 string pairs kept with it (keys 1-64, values 1-512 characters).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -157,8 +154,7 @@ class AsyncMessages(APIResource):
             before_id: start before this message (with ``order="desc"``).
             after_id: start after this message (with ``order="asc"``).
             limit: messages per page (1-50).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -192,8 +188,7 @@ class AsyncMessages(APIResource):
         Args:
             conversation_id: the conversation's id.
             message_id: the message's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -221,8 +216,7 @@ class AsyncMessages(APIResource):
             content: the message text, or an ``object_string`` JSON list for multimodal content.
             content_type: ``"text"`` or ``"object_string"`` (default: unchanged).
             meta_data: at most 16 string pairs kept with it (keys 1-64, values 1-512 characters).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -249,8 +243,7 @@ class AsyncMessages(APIResource):
         Args:
             conversation_id: the conversation's id.
             message_id: the message's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -286,8 +279,7 @@ class AsyncConversations(APIResource):
             connector_id: the channel (connector) id; default the API channel.
             messages: messages to start the conversation with (strings, dicts or `EnterMessage` objects).
             meta_data: at most 16 string pairs kept with it (keys 1-64, values 1-512 characters).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -307,8 +299,7 @@ class AsyncConversations(APIResource):
 
         Args:
             conversation_id: the conversation's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -334,8 +325,7 @@ class AsyncConversations(APIResource):
             page_size: items per page (the endpoint's documented range applies).
             sort_order: ``"desc"`` (newest first) or ``"asc"``.
             connector_id: the channel (connector) id; default the API channel.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -369,8 +359,7 @@ class AsyncConversations(APIResource):
         Args:
             conversation_id: the conversation's id.
             name: its name.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -387,8 +376,7 @@ class AsyncConversations(APIResource):
 
         Args:
             conversation_id: the conversation's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -403,8 +391,7 @@ class AsyncConversations(APIResource):
 
         Args:
             conversation_id: the conversation's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python

@@ -168,9 +168,7 @@ class AsyncDocuments(APIResource):
             document_bases: up to 10 `DocumentBase` objects (or dicts): local files, web pages or uploaded images.
             chunk_strategy: how to cut the documents (`DocumentChunkStrategy`); honoured on the first upload only.
             format_type: 0 text or 2 images (the knowledge base's kind).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -205,8 +203,7 @@ class AsyncDocuments(APIResource):
             document_id: the document's id.
             document_name: its new name.
             update_rule: its new refresh rule (`DocumentUpdateRule`, web pages only).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -236,8 +233,7 @@ class AsyncDocuments(APIResource):
             dataset_id: the knowledge base's id.
             page: the page to fetch, from 1 (iterate the result for every page).
             size: documents per page.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -266,8 +262,7 @@ class AsyncDocuments(APIResource):
 
         Args:
             document_ids: up to 100 document ids.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -338,8 +333,7 @@ class AsyncDatasetImages(APIResource):
             page_size: items per page (the endpoint's documented range applies).
             keyword: search the captions for this text.
             has_caption: only images with (True) or without (False) a caption.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -373,8 +367,7 @@ class AsyncDatasetImages(APIResource):
             dataset_id: the knowledge base's id.
             document_id: the image's document id.
             caption: the new caption.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -409,8 +402,7 @@ class AsyncDatasets(APIResource):
             format_type: 0 text documents or 2 images.
             description: a description.
             file_id: an uploaded icon (`files.upload`).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -437,8 +429,7 @@ class AsyncDatasets(APIResource):
             format_type: only this kind: 0 text, 1 tables, 2 images.
             page_num: the page to fetch, from 1 (iterate the result for every page).
             page_size: items per page (the endpoint's documented range applies).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -475,8 +466,7 @@ class AsyncDatasets(APIResource):
             name: the name (a full overwrite: send it even when unchanged).
             file_id: an uploaded icon (`files.upload`).
             description: the description (left out: reset on the server).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -493,8 +483,7 @@ class AsyncDatasets(APIResource):
 
         Args:
             dataset_id: the knowledge base's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -511,8 +500,7 @@ class AsyncDatasets(APIResource):
         Args:
             dataset_id: the knowledge base's id.
             document_ids: the documents whose progress to read.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python

@@ -72,9 +72,7 @@ class AsyncFiles(APIResource):
 
         Args:
             file: a path, bytes, or an open binary file (read in a thread; at most 512 MB).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -93,8 +91,7 @@ class AsyncFiles(APIResource):
 
         Args:
             file_id: the file's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python

@@ -20,8 +20,7 @@ class AsyncUsers(APIResource):
         """The account the token belongs to (a cheap way to check a token).
 
         Args:
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python

@@ -315,9 +315,7 @@ class AsyncExecuteNodes(APIResource):
             workflow_id: the workflow's id.
             execute_id: the run's id.
             node_execute_uuid: the node run's id (from the run record's ``node_execute_status``).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -350,9 +348,7 @@ class AsyncRunHistories(APIResource):
         Args:
             workflow_id: the workflow's id.
             execute_id: the run's id.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -406,10 +402,7 @@ class AsyncWorkflowRuns(APIResource):
             ext: extra string fields the service reads (``latitude``, ``longitude``, ``user_id``).
             workflow_version: the published version to run (library workflows; default the latest).
             connector_id: the channel (connector) id; default the API channel.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
-            extra_headers: extra HTTP headers for this call.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -441,10 +434,7 @@ class AsyncWorkflowRuns(APIResource):
             ext: extra string fields the service reads (``latitude``, ``longitude``, ``user_id``).
             workflow_version: the published version to run (library workflows; default the latest).
             connector_id: the channel (connector) id; default the API channel.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
-            extra_headers: extra HTTP headers for this call.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -473,9 +463,7 @@ class AsyncWorkflowRuns(APIResource):
             event_id: the interrupt's id.
             interrupt_type: the interrupt's ``type``: 1 local plugin, 2 question, 5 input, 7 OAuth plugin.
             resume_data: your answer to the interrupt.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -502,9 +490,7 @@ class AsyncWorkflowRuns(APIResource):
             event_id: the interrupt's id.
             interrupt_type: the interrupt's ``type``: 1 local plugin, 2 question, 5 input, 7 OAuth plugin.
             resume_data: your answer to the interrupt.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -545,10 +531,7 @@ class AsyncWorkflowChat(APIResource):
             ext: extra string fields the service reads (``latitude``, ``longitude``, ``user_id``).
             workflow_version: the published version to run (library workflows; default the latest).
             connector_id: the channel (connector) id; default the API channel.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
-            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
-            extra_headers: extra HTTP headers for this call.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -603,8 +586,7 @@ class AsyncWorkflowVersions(APIResource):
             page_size: items per page (the endpoint's documented range applies).
             page_token: the token of the page to fetch (iterate the result for every page).
             include_input_output: include the input and output schemas.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -658,8 +640,7 @@ class AsyncWorkflows(APIResource):
             workflow_mode: ``"workflow"`` or ``"chatflow"``.
             app_id: the app's id.
             publish_status: ``"published_online"`` (default), ``"unpublished_draft"`` or ``"all"``.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -695,8 +676,7 @@ class AsyncWorkflows(APIResource):
         Args:
             workflow_id: the workflow's id.
             include_input_output: include the input and output schemas.
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python

@@ -138,8 +138,7 @@ class AsyncWorkspaces(APIResource):
             page_size: items per page (the endpoint's documented range applies).
             user_id: passed as the service's ``user_id`` query parameter (a filter).
             coze_account_id: passed as the service's ``coze_account_id`` query parameter (a filter).
-            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
-            max_retries: this call's retries (default: the client's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
