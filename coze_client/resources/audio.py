@@ -530,7 +530,12 @@ class AsyncVoiceprintFeatures(APIResource):
 
 
 class AsyncVoiceprintGroups(APIResource):
-    """``coze.audio.voiceprint_groups``: groups of speakers, and speaker identification."""
+    """``coze.audio.voiceprint_groups``: groups of speakers, and speaker identification.
+
+    Args:
+        corridor: the client's request corridor (internal: ``AsyncCoze`` builds the resources; use
+            ``coze.audio.voiceprint_groups``).
+    """
 
     def __init__(self, corridor: Any) -> None:
         super().__init__(corridor)
@@ -670,7 +675,11 @@ def _desc(desc: Any) -> str | None:
 
 
 class AsyncAudio(APIResource):
-    """``coze.audio``: voices, speech, transcriptions, rooms, live and voiceprints."""
+    """``coze.audio``: voices, speech, transcriptions, rooms, live and voiceprints.
+
+    Args:
+        corridor: the client's request corridor (internal: ``AsyncCoze`` builds the resources; use ``coze.audio``).
+    """
 
     def __init__(self, corridor: Any) -> None:
         super().__init__(corridor)

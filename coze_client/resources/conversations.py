@@ -103,7 +103,12 @@ class AsyncFeedback(APIResource):
 
 
 class AsyncMessages(APIResource):
-    """``coze.conversations.messages``."""
+    """``coze.conversations.messages``.
+
+    Args:
+        corridor: the client's request corridor (internal: ``AsyncCoze`` builds the resources; use
+            ``coze.conversations.messages``).
+    """
 
     def __init__(self, corridor: Any) -> None:
         super().__init__(corridor)
@@ -259,7 +264,12 @@ class AsyncMessages(APIResource):
 
 
 class AsyncConversations(APIResource):
-    """``coze.conversations``."""
+    """``coze.conversations``.
+
+    Args:
+        corridor: the client's request corridor (internal: ``AsyncCoze`` builds the resources; use
+            ``coze.conversations``).
+    """
 
     def __init__(self, corridor: Any) -> None:
         super().__init__(corridor)

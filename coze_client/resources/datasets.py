@@ -383,7 +383,11 @@ class AsyncDatasetImages(APIResource):
 
 
 class AsyncDatasets(APIResource):
-    """``coze.datasets``: knowledge bases."""
+    """``coze.datasets``: knowledge bases.
+
+    Args:
+        corridor: the client's request corridor (internal: ``AsyncCoze`` builds the resources; use ``coze.datasets``).
+    """
 
     def __init__(self, corridor: Any) -> None:
         super().__init__(corridor)

@@ -177,7 +177,12 @@ class AsyncOrganizationMembers(APIResource):
 
 
 class AsyncOrganizations(APIResource):
-    """``coze.enterprises.organizations`` and ``.members``."""
+    """``coze.enterprises.organizations`` and ``.members``.
+
+    Args:
+        corridor: the client's request corridor (internal: ``AsyncCoze`` builds the resources; use
+            ``coze.enterprises.organizations``).
+    """
 
     def __init__(self, corridor: Any) -> None:
         super().__init__(corridor)
@@ -234,7 +239,12 @@ class AsyncOrganizations(APIResource):
 
 
 class AsyncEnterprises(APIResource):
-    """``coze.enterprises``: ``.members`` and ``.organizations``."""
+    """``coze.enterprises``: ``.members`` and ``.organizations``.
+
+    Args:
+        corridor: the client's request corridor (internal: ``AsyncCoze`` builds the resources; use
+            ``coze.enterprises``).
+    """
 
     def __init__(self, corridor: Any) -> None:
         super().__init__(corridor)

@@ -86,7 +86,12 @@ class AsyncWorkspaceMembers(APIResource):
 
 
 class AsyncWorkspaces(APIResource):
-    """``coze.workspaces`` and ``.members``."""
+    """``coze.workspaces`` and ``.members``.
+
+    Args:
+        corridor: the client's request corridor (internal: ``AsyncCoze`` builds the resources; use
+            ``coze.workspaces``).
+    """
 
     def __init__(self, corridor: Any) -> None:
         super().__init__(corridor)
