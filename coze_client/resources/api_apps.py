@@ -89,13 +89,14 @@ class AsyncAPIAppEvents(APIResource):
 
 
 class AsyncAPIApps(APIResource):
-    """``coze.api_apps``: callback apps, and ``.events``.
-
-    Args:
-        corridor: the client's request corridor (internal: ``AsyncCoze`` builds the resources; use ``coze.api_apps``).
-    """
+    """``coze.api_apps``: callback apps, and ``.events``."""
 
     def __init__(self, corridor: Any) -> None:
+        """Attach the sub-resources (``AsyncCoze`` builds the resources; you do not call this).
+
+        Args:
+            corridor: the client's request corridor (internal; use ``coze.api_apps``).
+        """
         super().__init__(corridor)
         self.events = AsyncAPIAppEvents(corridor)
 

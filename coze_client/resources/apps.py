@@ -20,13 +20,14 @@ LIST = Endpoint("GET", "/v1/apps")
 
 
 class AsyncApps(APIResource):
-    """``coze.apps`` and ``.collaborators``.
-
-    Args:
-        corridor: the client's request corridor (internal: ``AsyncCoze`` builds the resources; use ``coze.apps``).
-    """
+    """``coze.apps`` and ``.collaborators``."""
 
     def __init__(self, corridor: Any) -> None:
+        """Attach the sub-resources (``AsyncCoze`` builds the resources; you do not call this).
+
+        Args:
+            corridor: the client's request corridor (internal; use ``coze.apps``).
+        """
         super().__init__(corridor)
         self.collaborators = AsyncAppCollaborators(corridor)
 

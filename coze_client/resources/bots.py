@@ -80,13 +80,14 @@ class AsyncBotVersions(APIResource):
 
 
 class AsyncBots(APIResource):
-    """``coze.bots``: ``.versions``, ``.collaboration_modes``, ``.collaborators``.
-
-    Args:
-        corridor: the client's request corridor (internal: ``AsyncCoze`` builds the resources; use ``coze.bots``).
-    """
+    """``coze.bots``: ``.versions``, ``.collaboration_modes``, ``.collaborators``."""
 
     def __init__(self, corridor: Any) -> None:
+        """Attach the sub-resources (``AsyncCoze`` builds the resources; you do not call this).
+
+        Args:
+            corridor: the client's request corridor (internal; use ``coze.bots``).
+        """
         super().__init__(corridor)
         self.versions = AsyncBotVersions(corridor)
         self.collaboration_modes = AsyncBotCollaborationModes(corridor)

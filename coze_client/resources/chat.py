@@ -173,13 +173,14 @@ class AsyncChatMessages(APIResource):
 
 
 class AsyncChat(APIResource):
-    """``coze.chat``: talk to a bot (v3 chat).
-
-    Args:
-        corridor: the client's request corridor (internal: ``AsyncCoze`` builds the resources; use ``coze.chat``).
-    """
+    """``coze.chat``: talk to a bot (v3 chat)."""
 
     def __init__(self, corridor: Any) -> None:
+        """Attach the sub-resources (``AsyncCoze`` builds the resources; you do not call this).
+
+        Args:
+            corridor: the client's request corridor (internal; use ``coze.chat``).
+        """
         super().__init__(corridor)
         self.messages = AsyncChatMessages(corridor)
 

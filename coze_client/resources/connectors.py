@@ -52,14 +52,14 @@ class AsyncConnectorBots(APIResource):
 
 
 class AsyncConnectors(APIResource):
-    """``coze.connectors`` and ``.bots``.
-
-    Args:
-        corridor: the client's request corridor (internal: ``AsyncCoze`` builds the resources; use
-            ``coze.connectors``).
-    """
+    """``coze.connectors`` and ``.bots``."""
 
     def __init__(self, corridor: Any) -> None:
+        """Attach the sub-resources (``AsyncCoze`` builds the resources; you do not call this).
+
+        Args:
+            corridor: the client's request corridor (internal; use ``coze.connectors``).
+        """
         super().__init__(corridor)
         self.bots = AsyncConnectorBots(corridor)
 

@@ -103,14 +103,14 @@ class AsyncFeedback(APIResource):
 
 
 class AsyncMessages(APIResource):
-    """``coze.conversations.messages``.
-
-    Args:
-        corridor: the client's request corridor (internal: ``AsyncCoze`` builds the resources; use
-            ``coze.conversations.messages``).
-    """
+    """``coze.conversations.messages``."""
 
     def __init__(self, corridor: Any) -> None:
+        """Attach the sub-resources (``AsyncCoze`` builds the resources; you do not call this).
+
+        Args:
+            corridor: the client's request corridor (internal; use ``coze.conversations.messages``).
+        """
         super().__init__(corridor)
         self.feedback = AsyncFeedback(corridor)
 
@@ -264,14 +264,14 @@ class AsyncMessages(APIResource):
 
 
 class AsyncConversations(APIResource):
-    """``coze.conversations``.
-
-    Args:
-        corridor: the client's request corridor (internal: ``AsyncCoze`` builds the resources; use
-            ``coze.conversations``).
-    """
+    """``coze.conversations``."""
 
     def __init__(self, corridor: Any) -> None:
+        """Attach the sub-resources (``AsyncCoze`` builds the resources; you do not call this).
+
+        Args:
+            corridor: the client's request corridor (internal; use ``coze.conversations``).
+        """
         super().__init__(corridor)
         self.messages = AsyncMessages(corridor)
 

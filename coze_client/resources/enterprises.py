@@ -220,14 +220,14 @@ class AsyncOrganizationMembers(APIResource):
 
 
 class AsyncOrganizations(APIResource):
-    """``coze.enterprises.organizations`` and ``.members``.
-
-    Args:
-        corridor: the client's request corridor (internal: ``AsyncCoze`` builds the resources; use
-            ``coze.enterprises.organizations``).
-    """
+    """``coze.enterprises.organizations`` and ``.members``."""
 
     def __init__(self, corridor: Any) -> None:
+        """Attach the sub-resources (``AsyncCoze`` builds the resources; you do not call this).
+
+        Args:
+            corridor: the client's request corridor (internal; use ``coze.enterprises.organizations``).
+        """
         super().__init__(corridor)
         self.members = AsyncOrganizationMembers(corridor)
 
@@ -302,14 +302,14 @@ class AsyncOrganizations(APIResource):
 
 
 class AsyncEnterprises(APIResource):
-    """``coze.enterprises``: ``.members`` and ``.organizations``.
-
-    Args:
-        corridor: the client's request corridor (internal: ``AsyncCoze`` builds the resources; use
-            ``coze.enterprises``).
-    """
+    """``coze.enterprises``: ``.members`` and ``.organizations``."""
 
     def __init__(self, corridor: Any) -> None:
+        """Attach the sub-resources (``AsyncCoze`` builds the resources; you do not call this).
+
+        Args:
+            corridor: the client's request corridor (internal; use ``coze.enterprises``).
+        """
         super().__init__(corridor)
         self.members = AsyncEnterpriseMembers(corridor)
         self.organizations = AsyncOrganizations(corridor)

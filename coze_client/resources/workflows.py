@@ -347,14 +347,14 @@ class AsyncExecuteNodes(APIResource):
 
 
 class AsyncRunHistories(APIResource):
-    """``coze.workflows.runs.run_histories``.
-
-    Args:
-        corridor: the client's request corridor (internal: ``AsyncCoze`` builds the resources; use
-            ``coze.workflows.runs.run_histories``).
-    """
+    """``coze.workflows.runs.run_histories``."""
 
     def __init__(self, corridor: Any) -> None:
+        """Attach the sub-resources (``AsyncCoze`` builds the resources; you do not call this).
+
+        Args:
+            corridor: the client's request corridor (internal; use ``coze.workflows.runs.run_histories``).
+        """
         super().__init__(corridor)
         self.execute_nodes = AsyncExecuteNodes(corridor)
 
@@ -394,14 +394,14 @@ def _first_history(payload: Any) -> WorkflowRunHistory:
 
 
 class AsyncWorkflowRuns(APIResource):
-    """``coze.workflows.runs``: run, stream and resume workflows.
-
-    Args:
-        corridor: the client's request corridor (internal: ``AsyncCoze`` builds the resources; use
-            ``coze.workflows.runs``).
-    """
+    """``coze.workflows.runs``: run, stream and resume workflows."""
 
     def __init__(self, corridor: Any) -> None:
+        """Attach the sub-resources (``AsyncCoze`` builds the resources; you do not call this).
+
+        Args:
+            corridor: the client's request corridor (internal; use ``coze.workflows.runs``).
+        """
         super().__init__(corridor)
         self.run_histories = AsyncRunHistories(corridor)
 
@@ -639,14 +639,14 @@ class AsyncWorkflowVersions(APIResource):
 
 
 class AsyncWorkflows(APIResource):
-    """``coze.workflows``: runs, chatflows, listing and schemas, collaboration.
-
-    Args:
-        corridor: the client's request corridor (internal: ``AsyncCoze`` builds the resources; use
-            ``coze.workflows``).
-    """
+    """``coze.workflows``: runs, chatflows, listing and schemas, collaboration."""
 
     def __init__(self, corridor: Any) -> None:
+        """Attach the sub-resources (``AsyncCoze`` builds the resources; you do not call this).
+
+        Args:
+            corridor: the client's request corridor (internal; use ``coze.workflows``).
+        """
         super().__init__(corridor)
         self.runs = AsyncWorkflowRuns(corridor)
         self.chat = AsyncWorkflowChat(corridor)

@@ -103,14 +103,14 @@ class AsyncWorkspaceMembers(APIResource):
 
 
 class AsyncWorkspaces(APIResource):
-    """``coze.workspaces`` and ``.members``.
-
-    Args:
-        corridor: the client's request corridor (internal: ``AsyncCoze`` builds the resources; use
-            ``coze.workspaces``).
-    """
+    """``coze.workspaces`` and ``.members``."""
 
     def __init__(self, corridor: Any) -> None:
+        """Attach the sub-resources (``AsyncCoze`` builds the resources; you do not call this).
+
+        Args:
+            corridor: the client's request corridor (internal; use ``coze.workspaces``).
+        """
         super().__init__(corridor)
         self.members = AsyncWorkspaceMembers(corridor)
 
