@@ -317,6 +317,7 @@ class SqliteLedger(BaseLedger):
         self._in_thread = False
         self._inline = inline
         self._crowded: asyncio.AbstractEventLoop | None = None  # a write ran inline in this turn of this loop
+        self._crowded_by: object = None  # the task whose write it was (its own next write is no overlap)
 
     def __repr__(self) -> str:
         return f"SqliteLedger({str(self.path)!r})"
@@ -559,10 +560,16 @@ class SqliteLedger(BaseLedger):
 
     # -- BaseLedger -----------------------------------------------------------------------------------
     async def _transact(self, fn: Callable[[Store], T]) -> T:
+        return await self._transact_inline(fn, alone=False)
+
+    async def _count(self, fn: Callable[[Store], T]) -> T:
+        return await self._transact_inline(fn, alone=True)
+
+    async def _transact_inline(self, fn: Callable[[Store], T], *, alone: bool) -> T:
         if not self._opened:
             await self._ensure_open()
         if self._inline:
-            done = self._write_inline(fn)
+            done = self._write_inline(fn, alone=alone)
             if done is not None:
                 ok, value = done
                 if ok:
@@ -573,39 +580,50 @@ class SqliteLedger(BaseLedger):
         return await fut
 
     def _uncrowd(self) -> None:
-        self._crowded = None
+        self._crowded = self._crowded_by = None
 
-    def _write_inline(self, fn: Callable[[Store], Any]) -> Outcome | None:
-        """Write ``fn`` (with the batched steps queued before it) right now, on the loop's thread.
+    def _write_inline(self, fn: Callable[[Store], Any], *, alone: bool = False) -> Outcome | None:
+        """Write ``fn`` right now, on the loop's thread, after the batched steps queued before it.
 
-        Only when no batch is due or running, no other write ran inline in this turn of the loop and
+        ``alone`` (a mark): the queued batched settlements stay for their own batch (within
+        ``flush_interval``, mostly while this call waits for its response), off the path between
+        this write and the send; settlements of calls-only quotas never change what a mark checks.
+
+        Only when no batch is due or running, no other task's write ran inline in this turn of the loop and
         no other process holds the write lock: then a caller alone pays one short transaction and no
         trip through the event loop. None otherwise (the step joins the next batch, which overlapping
         callers share: group commit).
         """
         loop = asyncio.get_running_loop()
-        if self._in_thread or self._fast is None or self._crowded is loop:
+        task = asyncio.current_task(loop)
+        if self._in_thread or self._fast is None or (self._crowded is loop and self._crowded_by is not task):
             return None
         if self._flush_now and self._flush_loop is loop:
             return None
         if not self._fast_lock.acquire(blocking=False):
             return None
         try:
-            with self._jobs_lock:
-                queued, self._jobs = self._jobs, []
-            job = _Job(fn, None)
-            jobs = [*queued, job]
+            queued: list[_Job] = []
+            if not alone:
+                with self._jobs_lock:
+                    queued, self._jobs = self._jobs, []
+            jobs = [*queued, _Job(fn, None)]
             outcomes = self._write(self._fast, jobs, wait=False)
             if outcomes is None:  # another process writes: queue everything for the next batch
-                with self._jobs_lock:
-                    self._jobs[:0] = queued
+                if queued:
+                    with self._jobs_lock:
+                        self._jobs[:0] = queued
                 return None
         finally:
             self._fast_lock.release()
-        # Another write in this same turn of the loop means callers overlap: they share the next batch.
-        self._crowded = loop
-        loop.call_soon(self._uncrowd)
-        self._resolve(jobs[:-1], outcomes[:-1])
+        # Another task's write in this same turn of the loop means callers overlap: they share the next
+        # batch. The same task writing again (a call that never yielded: an in-process transport) is alone.
+        if self._crowded is not loop:
+            self._crowded = loop
+            loop.call_soon(self._uncrowd)
+        self._crowded_by = task
+        if queued:
+            self._resolve(queued, outcomes[:-1])
         return outcomes[-1]
 
     async def _write_later(self, fn: Callable[[Store], list[QuotaEvent]]) -> list[QuotaEvent]:
