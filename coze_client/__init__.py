@@ -17,6 +17,7 @@ from ._client import AsyncCoze
 from ._constants import COZE_CN_BASE_URL, COZE_COM_BASE_URL
 from ._models import CallMeta, CozeModel, ListResult, OperationResult
 from ._streaming import EventStream
+from ._sync import Coze, SyncContextError, SyncEventStream, SyncPaginator
 from ._version import __version__
 from .errors import (
     APIConnectionError,
@@ -58,6 +59,7 @@ __all__ = [
     "ChatEvent",
     "ConflictError",
     "Conversation",
+    "Coze",
     "CozeError",
     "CozeModel",
     "DailyLimitError",
@@ -78,6 +80,9 @@ __all__ = [
     "ServerError",
     "StaticToken",
     "StreamError",
+    "SyncContextError",
+    "SyncEventStream",
+    "SyncPaginator",
     "TokenProvider",
     "Usage",
     "ValidationError",

@@ -36,6 +36,7 @@ from .base import (
 from .coze import CozeProvider
 from .easydl import EasyDL, EasyDLResult, EasyDLToken
 from .gptbots import GPTBotsCreditPage, GPTBotsCredits, GPTBotsMessages, GPTBotsProvider
+from .sync import SyncAdapter, SyncChatProvider, SyncChatStream, open_sync
 from .xingchen import XingchenProvider, XingchenResult
 
 __all__ = [
@@ -57,10 +58,14 @@ __all__ = [
     "GPTBotsProvider",
     "MessageInput",
     "MessagesInput",
+    "SyncAdapter",
+    "SyncChatProvider",
+    "SyncChatStream",
     "XingchenProvider",
     "XingchenResult",
     "normalize_messages",
     "open",
+    "open_sync",
 ]
 
 #: The chat adapters by name.

@@ -1,0 +1,2850 @@
+"""Sync resources of `coze_client.Coze`. GENERATED from the async resources: do not edit.
+
+Regenerate with ``python -m coze_client._sync._generate`` (a test fails while this file is stale).
+Every method runs its async twin on the SDK loop; see ``coze_client/_sync/_wrap.py``.
+"""
+
+# ruff: noqa: E501, I001
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING
+
+from ._results import SyncSpeechAudio, as_sync
+from ._wrap import SyncResource, SyncEventStream, SyncPaginator, SyncWorkflowStream
+
+from coze_client._client import PLAN_FROM_ENV
+from coze_client._constants import DEFAULT_MAX_RETRIES, MAX_RETRY_AFTER
+
+if TYPE_CHECKING:
+    import builtins
+    import httpx
+    import os
+    from collections.abc import Mapping, Sequence
+    from coze_client._auth import TokenProvider
+    from coze_client._client import AsyncCoze
+    from coze_client._models import ListResult
+    from coze_client._sync._loop import Portal
+    from coze_client._transport import TimeoutTypes
+    from coze_client.ledger.base import UsageLedger
+    from coze_client.limits.base import RateLimiter
+    from coze_client.limits.plans import Plan
+    from coze_client.resources.audio import AsyncAudio, AsyncLive, AsyncRooms, AsyncSpeech, AsyncTranscriptions, AsyncVoiceprintFeatures, AsyncVoiceprintGroups, AsyncVoices
+    from coze_client.resources.benefits import AsyncBenefits
+    from coze_client.resources.bots import AsyncBots
+    from coze_client.resources.chat import AsyncChat, AsyncChatMessages
+    from coze_client.resources.conversations import AsyncConversations, AsyncFeedback, AsyncMessages
+    from coze_client.resources.datasets import AsyncDatasetImages, AsyncDatasets, AsyncDocuments, ProgressCallback
+    from coze_client.resources.files import AsyncFiles, FileInput
+    from coze_client.resources.users import AsyncUsers
+    from coze_client.resources.workflows import AsyncExecuteNodes, AsyncRunHistories, AsyncWorkflowChat, AsyncWorkflowRuns, AsyncWorkflowVersions, AsyncWorkflows
+    from coze_client.resources.workspaces import AsyncWorkspaces
+    from coze_client.types.audio import AudioFormat, CreatedId, LiveInfo, Room, RoomConfig, SpeakerIdentifyResult, SpeechEmotion, SpeechFile, Transcription, Voice, VoiceModelType, VoiceState, VoiceprintFeature, VoiceprintGroup
+    from coze_client.types.benefits import Benefits
+    from coze_client.types.bots import Bot, BotPublishStatus, SimpleBot
+    from coze_client.types.chat import Chat, ChatEvent, ChatPoll, EnterMessage, Message, MessageContentType, MessageRole, ToolOutput
+    from coze_client.types.conversations import Conversation, FeedbackType, File, Section
+    from coze_client.types.datasets import CreateDatasetResult, Dataset, DatasetFormatType, Document, DocumentBase, DocumentChunkStrategy, DocumentProgress, DocumentUpdateRule, Photo
+    from coze_client.types.users import User
+    from coze_client.types.workflows import NodeOutput, WorkflowBasic, WorkflowInfo, WorkflowMode, WorkflowPublishStatus, WorkflowRunHistory, WorkflowRunResult, WorkflowVersion
+    from coze_client.types.workspaces import Workspace
+    from typing import Any, Literal
+
+__all__ = [
+    "SyncAudio",
+    "SyncBenefits",
+    "SyncBots",
+    "SyncChat",
+    "SyncChatMessages",
+    "SyncConversations",
+    "SyncCozeResources",
+    "SyncDatasetImages",
+    "SyncDatasets",
+    "SyncDocuments",
+    "SyncExecuteNodes",
+    "SyncFeedback",
+    "SyncFiles",
+    "SyncLive",
+    "SyncMessages",
+    "SyncRooms",
+    "SyncRunHistories",
+    "SyncSpeech",
+    "SyncTranscriptions",
+    "SyncUsers",
+    "SyncVoiceprintFeatures",
+    "SyncVoiceprintGroups",
+    "SyncVoices",
+    "SyncWorkflowChat",
+    "SyncWorkflowRuns",
+    "SyncWorkflowVersions",
+    "SyncWorkflows",
+    "SyncWorkspaces",
+]
+
+
+class SyncLive(SyncResource):
+    """``coze.audio.live``."""
+
+    _wraps = "coze_client.resources.audio.AsyncLive"
+    _inner: AsyncLive
+
+    def retrieve(self, *, live_id: str, timeout: TimeoutTypes = None, max_retries: int | None = None) -> LiveInfo:
+        """The streams of a live session.
+
+        Args:
+            live_id: the live session's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            live = coze.audio.live.retrieve(live_id="7501...")
+            [s.live_type for s in live.stream_infos]
+            ```
+        """
+        return self._loop.run(self._inner.retrieve(live_id=live_id, timeout=timeout, max_retries=max_retries))
+
+
+class SyncRooms(SyncResource):
+    """``coze.audio.rooms``: real-time (RTC) voice rooms."""
+
+    _wraps = "coze_client.resources.audio.AsyncRooms"
+    _inner: AsyncRooms
+
+    def create(
+        self,
+        *,
+        bot_id: str,
+        voice_id: str | None = None,
+        conversation_id: str | None = None,
+        uid: str | None = None,
+        workflow_id: str | None = None,
+        config: RoomConfig | Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> Room:
+        """Create a room the bot joins. Billing starts now (3 minutes minimum); never retried once sent.
+
+        Every ``config`` field is optional (documented defaults are filled in).
+
+        Args:
+            bot_id: the bot's id.
+            voice_id: the voice the bot speaks with.
+            conversation_id: the conversation's id.
+            uid: your id for the user in the room.
+            workflow_id: the workflow's id.
+            config: a `RoomConfig` (or dict): audio, video and turn-detection settings.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            room = coze.audio.rooms.create(bot_id="7351...",
+                config={"turn_detection": {"type": "server_vad"}, "audio_config": {"codec": "OPUS"}})
+            room.room_id, room.app_id
+            ```
+        """
+        return self._loop.run(self._inner.create(
+            bot_id=bot_id,
+            voice_id=voice_id,
+            conversation_id=conversation_id,
+            uid=uid,
+            workflow_id=workflow_id,
+            config=config,
+            timeout=timeout,
+            max_retries=max_retries,
+        ))
+
+
+class SyncSpeech(SyncResource):
+    """``coze.audio.speech``: text to speech."""
+
+    _wraps = "coze_client.resources.audio.AsyncSpeech"
+    _inner: AsyncSpeech
+
+    def create(
+        self,
+        *,
+        input: str,
+        voice_id: str,
+        response_format: AudioFormat | Literal['mp3', 'wav', 'pcm', 'ogg_opus'] | None = None,
+        speed: float | None = None,
+        sample_rate: int | None = None,
+        emotion: SpeechEmotion | str | None = None,
+        emotion_scale: float | None = None,
+        loudness_rate: int | None = None,
+        context_texts: Sequence[str] | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+        max_wait: float | None = None,
+    ) -> SyncSpeechAudio:
+        """Synthesise speech (``input`` at most 1024 bytes of UTF-8) and return the audio in memory.
+
+        Args:
+            input: the text, at most 1024 bytes of UTF-8.
+            voice_id: the voice (`voices.list`).
+            response_format: ``mp3`` (default), ``wav``, ``pcm`` or ``ogg_opus``.
+            speed: 0.2-3 (0.5-2 for large-model voices); 1 is normal.
+            sample_rate: 8000, 16000, 22050, 24000 (default), 32000, 44100 or 48000 Hz.
+            emotion: an emotion the voice supports (`SpeechEmotion`; `Voice.support_emotions`).
+            emotion_scale: how strongly, 1.0-5.0 (default 4).
+            loudness_rate: -50 to 100 (0 is normal).
+            context_texts: style hints (TTS 2.0 voices only).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            audio = coze.audio.speech.create(input="你好", voice_id="7426...",
+                                                   emotion="happy", emotion_scale=4)
+            audio.write_to_file("hello.mp3")
+            ```
+        """
+        return as_sync(self._loop.run(self._inner.create(
+            input=input,
+            voice_id=voice_id,
+            response_format=response_format,
+            speed=speed,
+            sample_rate=sample_rate,
+            emotion=emotion,
+            emotion_scale=emotion_scale,
+            loudness_rate=loudness_rate,
+            context_texts=context_texts,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_wait=max_wait,
+        )), SyncSpeechAudio)
+
+    def stream_to_file(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        input: str,
+        voice_id: str,
+        response_format: AudioFormat | Literal['mp3', 'wav', 'pcm', 'ogg_opus'] | None = None,
+        speed: float | None = None,
+        sample_rate: int | None = None,
+        emotion: SpeechEmotion | str | None = None,
+        emotion_scale: float | None = None,
+        loudness_rate: int | None = None,
+        context_texts: Sequence[str] | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+        max_wait: float | None = None,
+    ) -> SpeechFile:
+        """Synthesise speech and write it to ``path`` as it arrives, never holding it all in memory.
+
+        The audio goes to ``<path>.part`` first and is renamed when complete, so a broken download
+        never leaves a truncated file at ``path``. Disk writes run in a worker thread.
+
+        Args:
+            path: where to write the audio.
+            input: the text, at most 1024 bytes of UTF-8.
+            voice_id: the voice (`voices.list`).
+            response_format: ``mp3`` (default), ``wav``, ``pcm`` or ``ogg_opus``.
+            speed: 0.2-3 (0.5-2 for large-model voices); 1 is normal.
+            sample_rate: 8000, 16000, 22050, 24000 (default), 32000, 44100 or 48000 Hz.
+            emotion: an emotion the voice supports (`SpeechEmotion`; `Voice.support_emotions`).
+            emotion_scale: how strongly, 1.0-5.0 (default 4).
+            loudness_rate: -50 to 100 (0 is normal).
+            context_texts: style hints (TTS 2.0 voices only).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            f = coze.audio.speech.stream_to_file(
+                "out.mp3", input="你好", voice_id="7426...")
+            f.bytes_written
+            ```
+        """
+        return self._loop.run(self._inner.stream_to_file(
+            path,
+            input=input,
+            voice_id=voice_id,
+            response_format=response_format,
+            speed=speed,
+            sample_rate=sample_rate,
+            emotion=emotion,
+            emotion_scale=emotion_scale,
+            loudness_rate=loudness_rate,
+            context_texts=context_texts,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_wait=max_wait,
+        ))
+
+
+class SyncTranscriptions(SyncResource):
+    """``coze.audio.transcriptions``: speech to text."""
+
+    _wraps = "coze_client.resources.audio.AsyncTranscriptions"
+    _inner: AsyncTranscriptions
+
+    def create(self, *, file: FileInput, timeout: TimeoutTypes = None, max_retries: int | None = None) -> Transcription:
+        """Transcribe an audio file (at most 10 MB and 30 minutes; mp3, wav, ogg, m4a, ...).
+
+        Args:
+            file: the recording (path, bytes, binary file or ``(name, bytes)``).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            t = coze.audio.transcriptions.create(file="meeting.mp3")
+            t.text
+            ```
+        """
+        return self._loop.run(self._inner.create(file=file, timeout=timeout, max_retries=max_retries))
+
+
+class SyncVoiceprintFeatures(SyncResource):
+    """``coze.audio.voiceprint_groups.features``: speakers of a group."""
+
+    _wraps = "coze_client.resources.audio.AsyncVoiceprintFeatures"
+    _inner: AsyncVoiceprintFeatures
+
+    def create(
+        self,
+        *,
+        group_id: str,
+        file: FileInput,
+        name: str,
+        desc: str | None = None,
+        sample_rate: int | None = None,
+        channel: int | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> CreatedId:
+        """Add a speaker from a recording (``sample_rate`` / ``channel`` for pcm; defaults 16000 / 1).
+
+        Args:
+            group_id: the voiceprint group's id.
+            file: the speaker's recording.
+            name: the speaker's name.
+            desc: a description.
+            sample_rate: for pcm recordings (default 16000).
+            channel: for pcm recordings (default 1).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            feat = coze.audio.voiceprint_groups.features.create(
+                group_id="75...", file="alice.pcm", name="Alice", sample_rate=16000, channel=1)
+            ```
+        """
+        return self._loop.run(self._inner.create(
+            group_id=group_id,
+            file=file,
+            name=name,
+            desc=desc,
+            sample_rate=sample_rate,
+            channel=channel,
+            timeout=timeout,
+            max_retries=max_retries,
+        ))
+
+    def list(
+        self,
+        *,
+        group_id: str,
+        page_num: int = 1,
+        page_size: int = 10,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> SyncPaginator[VoiceprintFeature]:
+        """Speakers of a group (``page_size`` 1-200).
+
+        Args:
+            group_id: the voiceprint group's id.
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            for feat in coze.audio.voiceprint_groups.features.list(group_id="75..."):
+                print(feat.id, feat.name)
+            ```
+        """
+        return SyncPaginator(self._inner.list(
+            group_id=group_id,
+            page_num=page_num,
+            page_size=page_size,
+            timeout=timeout,
+            max_retries=max_retries,
+        ), self._loop)
+
+    def update(
+        self,
+        *,
+        group_id: str,
+        feature_id: str,
+        file: FileInput | None = None,
+        name: str | None = None,
+        desc: str | None = None,
+        sample_rate: int | None = None,
+        channel: int | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> None:
+        """Change a speaker's name, description or recording (multipart even without a file).
+
+        Args:
+            group_id: the voiceprint group's id.
+            feature_id: the voiceprint's id.
+            file: a new recording.
+            name: a new name.
+            desc: a new description.
+            sample_rate: for pcm recordings (default 16000).
+            channel: for pcm recordings (default 1).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            coze.audio.voiceprint_groups.features.update(
+                group_id="75...", feature_id="76...", name="Alice B.")
+            ```
+        """
+        self._loop.run(self._inner.update(
+            group_id=group_id,
+            feature_id=feature_id,
+            file=file,
+            name=name,
+            desc=desc,
+            sample_rate=sample_rate,
+            channel=channel,
+            timeout=timeout,
+            max_retries=max_retries,
+        ))
+
+    def delete(
+        self,
+        *,
+        group_id: str,
+        feature_id: str,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> None:
+        """Remove a speaker.
+
+        Args:
+            group_id: the voiceprint group's id.
+            feature_id: the voiceprint's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            coze.audio.voiceprint_groups.features.delete(
+                group_id="75...", feature_id="76...")
+            ```
+        """
+        self._loop.run(self._inner.delete(
+            group_id=group_id,
+            feature_id=feature_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        ))
+
+
+class SyncVoiceprintGroups(SyncResource):
+    """``coze.audio.voiceprint_groups``: groups of speakers, and speaker identification."""
+
+    _wraps = "coze_client.resources.audio.AsyncVoiceprintGroups"
+    _inner: AsyncVoiceprintGroups
+
+    @functools.cached_property
+    def features(self) -> SyncVoiceprintFeatures:
+        """``coze.audio.voiceprint_groups.features``: speakers of a group."""
+        return SyncVoiceprintFeatures(self._inner.features, self._loop)
+
+    def create(
+        self,
+        *,
+        name: str,
+        desc: str | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> CreatedId:
+        """Create a group (``name`` at most 20 characters).
+
+        Args:
+            name: the group's name.
+            desc: a description.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            group = coze.audio.voiceprint_groups.create(name="team")
+            ```
+        """
+        return self._loop.run(self._inner.create(
+            name=name,
+            desc=desc,
+            timeout=timeout,
+            max_retries=max_retries,
+        ))
+
+    def list(
+        self,
+        *,
+        page_num: int = 1,
+        page_size: int = 10,
+        name: str | None = None,
+        user_id: str | None = None,
+        group_id: str | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> SyncPaginator[VoiceprintGroup]:
+        """Groups (``name`` matches by prefix; ``page_size`` 1-200).
+
+        Args:
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
+            name: only groups whose name starts with this.
+            user_id: only groups of this user.
+            group_id: the voiceprint group's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            for g in coze.audio.voiceprint_groups.list():
+                print(g.id, g.name, g.feature_count)
+            ```
+        """
+        return SyncPaginator(self._inner.list(
+            page_num=page_num,
+            page_size=page_size,
+            name=name,
+            user_id=user_id,
+            group_id=group_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        ), self._loop)
+
+    def update(
+        self,
+        *,
+        group_id: str,
+        name: str | None = None,
+        desc: str | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> None:
+        """Rename a group or change its description (at most 500 characters).
+
+        Args:
+            group_id: the voiceprint group's id.
+            name: a new name.
+            desc: a new description.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            coze.audio.voiceprint_groups.update(group_id="75...", desc="the support team")
+            ```
+        """
+        self._loop.run(self._inner.update(
+            group_id=group_id,
+            name=name,
+            desc=desc,
+            timeout=timeout,
+            max_retries=max_retries,
+        ))
+
+    def delete(self, *, group_id: str, timeout: TimeoutTypes = None, max_retries: int | None = None) -> None:
+        """Delete a group and its speakers.
+
+        Args:
+            group_id: the voiceprint group's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            coze.audio.voiceprint_groups.delete(group_id="75...")
+            ```
+        """
+        self._loop.run(self._inner.delete(group_id=group_id, timeout=timeout, max_retries=max_retries))
+
+    def speaker_identify(
+        self,
+        *,
+        group_id: str,
+        file: FileInput,
+        top_k: int | None = None,
+        sample_rate: int | None = None,
+        channel: int | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> SpeakerIdentifyResult:
+        """Which speakers of the group best match a recording.
+
+        Args:
+            group_id: the voiceprint group's id.
+            file: the recording to identify.
+            top_k: how many best matches to return.
+            sample_rate: for pcm recordings (default 16000).
+            channel: for pcm recordings (default 1).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            r = coze.audio.voiceprint_groups.speaker_identify(group_id="75...",
+                                                                    file="who.wav", top_k=3)
+            r.best.feature_name
+            ```
+        """
+        return self._loop.run(self._inner.speaker_identify(
+            group_id=group_id,
+            file=file,
+            top_k=top_k,
+            sample_rate=sample_rate,
+            channel=channel,
+            timeout=timeout,
+            max_retries=max_retries,
+        ))
+
+
+class SyncVoices(SyncResource):
+    """``coze.audio.voices``: system and cloned voices."""
+
+    _wraps = "coze_client.resources.audio.AsyncVoices"
+    _inner: AsyncVoices
+
+    def list(
+        self,
+        *,
+        filter_system_voice: bool | None = None,
+        model_type: VoiceModelType | Literal['big', 'small'] | None = None,
+        voice_state: VoiceState | Literal['init', 'cloned', 'all'] | None = None,
+        page_num: int = 1,
+        page_size: int = 100,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> SyncPaginator[Voice]:
+        """Voices you can use (``page_size`` 1-100); each lists the emotions it supports.
+
+        Args:
+            filter_system_voice: leave out the system voices (True) to list only yours.
+            model_type: ``"big"`` or ``"small"`` model voices.
+            voice_state: ``"init"``, ``"cloned"`` or ``"all"``.
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            for voice in coze.audio.voices.list(filter_system_voice=True):
+                print(voice.voice_id, voice.name, [e.emotion for e in voice.support_emotions or []])
+            ```
+        """
+        return SyncPaginator(self._inner.list(
+            filter_system_voice=filter_system_voice,
+            model_type=model_type,
+            voice_state=voice_state,
+            page_num=page_num,
+            page_size=page_size,
+            timeout=timeout,
+            max_retries=max_retries,
+        ), self._loop)
+
+    def clone(
+        self,
+        *,
+        file: FileInput,
+        voice_name: str,
+        audio_format: str,
+        text: str | None = None,
+        language: Literal['zh', 'en', 'ja', 'es', 'id', 'pt'] | None = None,
+        voice_id: str | None = None,
+        preview_text: str | None = None,
+        space_id: str | None = None,
+        description: str | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> Voice:
+        """Clone a voice from a recording (``voice_id`` retrains an existing one, overwriting it).
+
+        ``text`` is compared with the recording (1109 when they differ). The documented answer
+        holds just ``voice_id``, which parses into `Voice`.
+
+        Args:
+            file: the recording (path, bytes, binary file or ``(name, bytes)``).
+            voice_name: at most 128 bytes.
+            audio_format: ``wav``, ``mp3``, ``ogg``, ``m4a``, ``aac`` or ``pcm``.
+            text: what the recording says (compared with it; 1109 when they differ).
+            language: ``zh``, ``en``, ``ja``, ``es``, ``id`` or ``pt``.
+            voice_id: retrain this voice instead (it is overwritten).
+            preview_text: the text of the preview audio.
+            space_id: the workspace the voice belongs to.
+            description: a description.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            v = coze.audio.voices.clone(file="me.wav", audio_format="wav",
+                                              voice_name="my voice")
+            v.voice_id
+            ```
+        """
+        return self._loop.run(self._inner.clone(
+            file=file,
+            voice_name=voice_name,
+            audio_format=audio_format,
+            text=text,
+            language=language,
+            voice_id=voice_id,
+            preview_text=preview_text,
+            space_id=space_id,
+            description=description,
+            timeout=timeout,
+            max_retries=max_retries,
+        ))
+
+
+class SyncAudio(SyncResource):
+    """``coze.audio``: voices, speech, transcriptions, rooms, live and voiceprints."""
+
+    _wraps = "coze_client.resources.audio.AsyncAudio"
+    _inner: AsyncAudio
+
+    @functools.cached_property
+    def live(self) -> SyncLive:
+        """``coze.audio.live``."""
+        return SyncLive(self._inner.live, self._loop)
+
+    @functools.cached_property
+    def rooms(self) -> SyncRooms:
+        """``coze.audio.rooms``: real-time (RTC) voice rooms."""
+        return SyncRooms(self._inner.rooms, self._loop)
+
+    @functools.cached_property
+    def speech(self) -> SyncSpeech:
+        """``coze.audio.speech``: text to speech."""
+        return SyncSpeech(self._inner.speech, self._loop)
+
+    @functools.cached_property
+    def transcriptions(self) -> SyncTranscriptions:
+        """``coze.audio.transcriptions``: speech to text."""
+        return SyncTranscriptions(self._inner.transcriptions, self._loop)
+
+    @functools.cached_property
+    def voiceprint_groups(self) -> SyncVoiceprintGroups:
+        """``coze.audio.voiceprint_groups``: groups of speakers, and speaker identification."""
+        return SyncVoiceprintGroups(self._inner.voiceprint_groups, self._loop)
+
+    @functools.cached_property
+    def voices(self) -> SyncVoices:
+        """``coze.audio.voices``: system and cloned voices."""
+        return SyncVoices(self._inner.voices, self._loop)
+
+
+class SyncBenefits(SyncResource):
+    """``coze.benefits``."""
+
+    _wraps = "coze_client.resources.benefits.AsyncBenefits"
+    _inner: AsyncBenefits
+
+    def retrieve(
+        self,
+        *,
+        benefit_type_list: Sequence[str] = ('api_run_qps',),
+        resource_id: Literal['chat', 'workflow', 'plugin'] | str | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> Benefits:
+        """The account's level and effective benefits (QPS per resource by default).
+
+        Use `Benefits.qps`, `Benefits.to_limits`, `Benefits.suggested_plan` and
+        `Benefits.check_plan` to pick the limiter preset or check the one you use.
+
+        Args:
+            benefit_type_list: the benefit types to read (default ``api_run_qps``).
+            resource_id: narrow to ``"chat"``, ``"workflow"`` or ``"plugin"``.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            b = coze.benefits.retrieve()
+            b.user_level, b.qps(), b.suggested_plan
+            # ('free', {'chat': 20.0, 'workflow': 50.0}, 'coze.personal_free')
+            ```
+        """
+        return self._loop.run(self._inner.retrieve(
+            benefit_type_list=benefit_type_list,
+            resource_id=resource_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        ))
+
+    def sync_ledger(
+        self,
+        mapping: Mapping[str, str],
+        *,
+        benefit_type_list: Sequence[str],
+        resource_id: str | None = None,
+        timeout: TimeoutTypes = None,
+    ) -> dict[str, float]:
+        """Feed the service's own usage counts back into the local ledger (the truth wins).
+
+        ``mapping`` names the ledger quota each benefit feeds, by ``"benefit_type"`` or
+        ``"benefit_type:resource_id"`` (which benefit carries the free-call count is not in the
+        reference, so you say it). Returns the used counts written.
+
+        Args:
+            mapping: benefit type -> ledger quota name, e.g. ``{"api_call": "free_calls"}``.
+            benefit_type_list: the benefit types to read.
+            resource_id: narrow to one resource.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+
+        Examples:
+            ```python
+            coze.benefits.sync_ledger({"api_call_quota": "free_calls"},
+                                            benefit_type_list=["api_call_quota"])
+            # {'free_calls': 37.0}
+            ```
+        """
+        return self._loop.run(self._inner.sync_ledger(
+            mapping,
+            benefit_type_list=benefit_type_list,
+            resource_id=resource_id,
+            timeout=timeout,
+        ))
+
+
+class SyncBots(SyncResource):
+    """``coze.bots``."""
+
+    _wraps = "coze_client.resources.bots.AsyncBots"
+    _inner: AsyncBots
+
+    def list(
+        self,
+        *,
+        workspace_id: str,
+        publish_status: BotPublishStatus | Literal['all', 'published_online', 'published_draft', 'unpublished_draft'] | None = None,
+        connector_id: str | None = None,
+        page_num: int = 1,
+        page_size: int = 20,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> SyncPaginator[SimpleBot]:
+        """Bots of a workspace. Sends the documented ``page_num`` (cozepy sends ``page_index``, a cozepy 0.20.0 gap).
+
+        Args:
+            workspace_id: the workspace's id.
+            publish_status: ``"published_online"`` (default), ``"published_draft"``, ``"unpublished_draft"``
+                or ``"all"``.
+            connector_id: the channel (connector) id; default the API channel.
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            for bot in coze.bots.list(workspace_id="74..."):
+                print(bot.id, bot.name, bot.is_published)
+            ```
+        """
+        return SyncPaginator(self._inner.list(
+            workspace_id=workspace_id,
+            publish_status=publish_status,
+            connector_id=connector_id,
+            page_num=page_num,
+            page_size=page_size,
+            timeout=timeout,
+            max_retries=max_retries,
+        ), self._loop)
+
+    def retrieve(
+        self,
+        *,
+        bot_id: str,
+        is_published: bool | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> Bot:
+        """A bot's configuration (``is_published=False`` reads the draft).
+
+        Args:
+            bot_id: the bot's id.
+            is_published: False reads the draft (the service's ``is_published``).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            bot = coze.bots.retrieve(bot_id="7351...")
+            bot.name, bot.model_info
+            ```
+        """
+        return self._loop.run(self._inner.retrieve(
+            bot_id=bot_id,
+            is_published=is_published,
+            timeout=timeout,
+            max_retries=max_retries,
+        ))
+
+
+class SyncChatMessages(SyncResource):
+    """``coze.chat.messages``: the messages of one chat."""
+
+    _wraps = "coze_client.resources.chat.AsyncChatMessages"
+    _inner: AsyncChatMessages
+
+    def list(
+        self,
+        *,
+        conversation_id: str,
+        chat_id: str,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+        max_wait: float | None = None,
+    ) -> ListResult[Message]:
+        """Everything the chat produced except the user's question (answers, tool calls, follow-ups).
+
+        Args:
+            conversation_id: the conversation's id.
+            chat_id: the chat's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            msgs = coze.chat.messages.list(conversation_id=c, chat_id=chat.id)
+            ```
+        """
+        return self._loop.run(self._inner.list(
+            conversation_id=conversation_id,
+            chat_id=chat_id,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_wait=max_wait,
+        ))
+
+
+class SyncChat(SyncResource):
+    """``coze.chat``: talk to a bot (v3 chat)."""
+
+    _wraps = "coze_client.resources.chat.AsyncChat"
+    _inner: AsyncChat
+
+    @functools.cached_property
+    def messages(self) -> SyncChatMessages:
+        """``coze.chat.messages``: the messages of one chat."""
+        return SyncChatMessages(self._inner.messages, self._loop)
+
+    def create(
+        self,
+        *,
+        bot_id: str,
+        user_id: str,
+        additional_messages: Sequence[EnterMessage | Mapping[str, Any] | str] | None = None,
+        conversation_id: str | None = None,
+        auto_save_history: bool = True,
+        custom_variables: Mapping[str, str] | None = None,
+        meta_data: Mapping[str, str] | None = None,
+        extra_params: Mapping[str, Any] | None = None,
+        parameters: Mapping[str, Any] | None = None,
+        shortcut_command: Mapping[str, Any] | None = None,
+        enable_card: bool | None = None,
+        publish_status: str | None = None,
+        bot_version: str | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+        max_wait: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Chat:
+        """Start a chat without streaming; returns the chat (usually ``in_progress``).
+
+        Not retried after an ambiguous failure (the chat may already be running and billed).
+
+        Args:
+            bot_id: the bot to talk to (published to the API channel).
+            user_id: your id for the end user (it scopes conversations and memory).
+            additional_messages: the new messages, at most 100: strings (user questions), dicts or
+                `EnterMessage` objects.
+            conversation_id: continue this conversation (default: a new one).
+            auto_save_history: keep the messages in the conversation (``False`` only for streams).
+            custom_variables: values of the bot's prompt variables.
+            meta_data: at most 16 string pairs kept with the chat (keys 1-64, values 1-512 characters).
+            extra_params: extra body fields the service accepts (e.g. ``latitude``, ``longitude``).
+            parameters: input parameters of a chatflow bot.
+            shortcut_command: a shortcut command to run.
+            enable_card: answer with cards where the bot has them.
+            publish_status: ``"published_online"`` (default) or ``"unpublished_draft"``.
+            bot_version: a published version to talk to (not with the draft).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            extra_headers: extra HTTP headers for this call.
+
+        Examples:
+            ```python
+            chat = coze.chat.create(bot_id="7351...", user_id="u1",
+                                          additional_messages=["What is Coze?"])
+            ```
+        """
+        return self._loop.run(self._inner.create(
+            bot_id=bot_id,
+            user_id=user_id,
+            additional_messages=additional_messages,
+            conversation_id=conversation_id,
+            auto_save_history=auto_save_history,
+            custom_variables=custom_variables,
+            meta_data=meta_data,
+            extra_params=extra_params,
+            parameters=parameters,
+            shortcut_command=shortcut_command,
+            enable_card=enable_card,
+            publish_status=publish_status,
+            bot_version=bot_version,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_wait=max_wait,
+            extra_headers=extra_headers,
+        ))
+
+    def stream(
+        self,
+        *,
+        bot_id: str,
+        user_id: str,
+        additional_messages: Sequence[EnterMessage | Mapping[str, Any] | str] | None = None,
+        conversation_id: str | None = None,
+        auto_save_history: bool = True,
+        custom_variables: Mapping[str, str] | None = None,
+        meta_data: Mapping[str, str] | None = None,
+        extra_params: Mapping[str, Any] | None = None,
+        parameters: Mapping[str, Any] | None = None,
+        shortcut_command: Mapping[str, Any] | None = None,
+        enable_card: bool | None = None,
+        publish_status: str | None = None,
+        bot_version: str | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+        max_wait: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> SyncEventStream[ChatEvent]:
+        """Start a chat and stream its events (``with`` closes the connection when you leave).
+
+        Inputs are validated at once, before anything is sent.
+
+        Args:
+            bot_id: the bot to talk to (published to the API channel).
+            user_id: your id for the end user (it scopes conversations and memory).
+            additional_messages: the new messages, at most 100: strings (user questions), dicts or
+                `EnterMessage` objects.
+            conversation_id: continue this conversation (default: a new one).
+            auto_save_history: keep the messages in the conversation (``False`` only for streams).
+            custom_variables: values of the bot's prompt variables.
+            meta_data: at most 16 string pairs kept with the chat (keys 1-64, values 1-512 characters).
+            extra_params: extra body fields the service accepts (e.g. ``latitude``, ``longitude``).
+            parameters: input parameters of a chatflow bot.
+            shortcut_command: a shortcut command to run.
+            enable_card: answer with cards where the bot has them.
+            publish_status: ``"published_online"`` (default) or ``"unpublished_draft"``.
+            bot_version: a published version to talk to (not with the draft).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            extra_headers: extra HTTP headers for this call.
+
+        Examples:
+            ```python
+            with coze.chat.stream(bot_id="7351...", user_id="u1",
+                                        additional_messages=["hi"]) as events:
+                for event in events:
+                    if event.event == "conversation.message.delta":
+                        print(event.message.content, end="")
+            ```
+        """
+        return SyncEventStream(self._inner.stream(
+            bot_id=bot_id,
+            user_id=user_id,
+            additional_messages=additional_messages,
+            conversation_id=conversation_id,
+            auto_save_history=auto_save_history,
+            custom_variables=custom_variables,
+            meta_data=meta_data,
+            extra_params=extra_params,
+            parameters=parameters,
+            shortcut_command=shortcut_command,
+            enable_card=enable_card,
+            publish_status=publish_status,
+            bot_version=bot_version,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_wait=max_wait,
+            extra_headers=extra_headers,
+        ), self._loop)
+
+    def retrieve(
+        self,
+        *,
+        conversation_id: str,
+        chat_id: str,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+        max_wait: float | None = None,
+    ) -> Chat:
+        """The chat's current state (``GET /v3/chat/retrieve``).
+
+        Args:
+            conversation_id: the conversation's id.
+            chat_id: the chat's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            chat = coze.chat.retrieve(conversation_id=c, chat_id=chat.id)
+            ```
+        """
+        return self._loop.run(self._inner.retrieve(
+            conversation_id=conversation_id,
+            chat_id=chat_id,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_wait=max_wait,
+        ))
+
+    def submit_tool_outputs(
+        self,
+        *,
+        conversation_id: str,
+        chat_id: str,
+        tool_outputs: Sequence[ToolOutput | Mapping[str, Any]],
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+        max_wait: float | None = None,
+    ) -> Chat:
+        """Answer a ``requires_action`` chat's tool calls (blocking).
+
+        Args:
+            conversation_id: the conversation's id.
+            chat_id: the chat's id.
+            tool_outputs: one output per tool call of the chat's ``required_action``:
+                ``{"tool_call_id": ..., "output": ...}``.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            coze.chat.submit_tool_outputs(conversation_id=c, chat_id=h,
+                tool_outputs=[{"tool_call_id": "call_1", "output": "22 C"}])
+            ```
+        """
+        return self._loop.run(self._inner.submit_tool_outputs(
+            conversation_id=conversation_id,
+            chat_id=chat_id,
+            tool_outputs=tool_outputs,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_wait=max_wait,
+        ))
+
+    def submit_tool_outputs_stream(
+        self,
+        *,
+        conversation_id: str,
+        chat_id: str,
+        tool_outputs: Sequence[ToolOutput | Mapping[str, Any]],
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+        max_wait: float | None = None,
+    ) -> SyncEventStream[ChatEvent]:
+        """Answer tool calls and stream the rest of the chat.
+
+        Args:
+            conversation_id: the conversation's id.
+            chat_id: the chat's id.
+            tool_outputs: one output per tool call of the chat's ``required_action``:
+                ``{"tool_call_id": ..., "output": ...}``.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            with coze.chat.submit_tool_outputs_stream(conversation_id=c, chat_id=h,
+                    tool_outputs=[{"tool_call_id": "call_1", "output": "22 C"}]) as events:
+                ...
+            ```
+        """
+        return SyncEventStream(self._inner.submit_tool_outputs_stream(
+            conversation_id=conversation_id,
+            chat_id=chat_id,
+            tool_outputs=tool_outputs,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_wait=max_wait,
+        ), self._loop)
+
+    def cancel(
+        self,
+        *,
+        conversation_id: str,
+        chat_id: str,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+        max_wait: float | None = None,
+    ) -> Chat:
+        """Cancel a running chat (it does not stop a stream you are reading: close that yourself).
+
+        Args:
+            conversation_id: the conversation's id.
+            chat_id: the chat's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            coze.chat.cancel(conversation_id=c, chat_id=h)
+            ```
+        """
+        return self._loop.run(self._inner.cancel(
+            conversation_id=conversation_id,
+            chat_id=chat_id,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_wait=max_wait,
+        ))
+
+    def create_and_poll(
+        self,
+        *,
+        bot_id: str,
+        user_id: str,
+        additional_messages: Sequence[EnterMessage | Mapping[str, Any] | str] | None = None,
+        conversation_id: str | None = None,
+        poll_timeout: float | None = None,
+        poll_interval: float = 1.0,
+        **create_kwargs: Any,
+    ) -> ChatPoll:
+        """Create a chat, poll it (at most once a second, as the service asks) until it stops, and fetch its messages.
+
+        On ``poll_timeout`` the chat is cancelled (a chat that finished meanwhile, 4104, is fetched).
+
+        Args:
+            bot_id: the bot to talk to.
+            user_id: your id for the end user.
+            additional_messages: the new messages (strings, dicts or `EnterMessage` objects).
+            conversation_id: continue this conversation (default: a new one).
+            poll_timeout: seconds to wait for the chat to finish before cancelling it (default: no limit).
+            poll_interval: seconds between polls, at least 1.0.
+            **create_kwargs: any other argument of `create`.
+
+        Returns:
+            The finished chat and its messages: the ``answer``, then a ``verbose`` message and any
+            ``follow_up`` suggestions.
+
+        Examples:
+            ```python
+            result = coze.chat.create_and_poll(bot_id="7351...", user_id="u1",
+                                                     additional_messages=["hi"], poll_timeout=60)
+            answer = next(m for m in result.messages if m.type == "answer")
+            print(answer.content)
+            ```
+        """
+        return self._loop.run(self._inner.create_and_poll(
+            bot_id=bot_id,
+            user_id=user_id,
+            additional_messages=additional_messages,
+            conversation_id=conversation_id,
+            poll_timeout=poll_timeout,
+            poll_interval=poll_interval,
+            **create_kwargs,
+        ))
+
+
+class SyncFeedback(SyncResource):
+    """``coze.conversations.messages.feedback``: like / unlike an answer."""
+
+    _wraps = "coze_client.resources.conversations.AsyncFeedback"
+    _inner: AsyncFeedback
+
+    def create(
+        self,
+        *,
+        conversation_id: str,
+        message_id: str,
+        feedback_type: FeedbackType | Literal['like', 'unlike'],
+        reason_types: Sequence[str] | None = None,
+        comment: str | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> None:
+        """Give feedback on a text answer.
+
+        Args:
+            conversation_id: the conversation's id.
+            message_id: the message's id.
+            feedback_type: ``"like"`` or ``"unlike"``.
+            reason_types: the reasons for an ``unlike`` (the bot's configured tags).
+            comment: free text.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            coze.conversations.messages.feedback.create(
+                conversation_id=c, message_id=m, feedback_type="like")
+            ```
+        """
+        self._loop.run(self._inner.create(
+            conversation_id=conversation_id,
+            message_id=message_id,
+            feedback_type=feedback_type,
+            reason_types=reason_types,
+            comment=comment,
+            timeout=timeout,
+            max_retries=max_retries,
+        ))
+
+    def delete(
+        self,
+        *,
+        conversation_id: str,
+        message_id: str,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> None:
+        """Remove your feedback from a message.
+
+        Args:
+            conversation_id: the conversation's id.
+            message_id: the message's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            coze.conversations.messages.feedback.delete(conversation_id=c, message_id=m)
+            ```
+        """
+        self._loop.run(self._inner.delete(
+            conversation_id=conversation_id,
+            message_id=message_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        ))
+
+
+class SyncMessages(SyncResource):
+    """``coze.conversations.messages``."""
+
+    _wraps = "coze_client.resources.conversations.AsyncMessages"
+    _inner: AsyncMessages
+
+    @functools.cached_property
+    def feedback(self) -> SyncFeedback:
+        """``coze.conversations.messages.feedback``: like / unlike an answer."""
+        return SyncFeedback(self._inner.feedback, self._loop)
+
+    def create(
+        self,
+        *,
+        conversation_id: str,
+        role: MessageRole | Literal['user', 'assistant'],
+        content: str,
+        content_type: MessageContentType | Literal['text', 'object_string'] = 'text',
+        meta_data: Mapping[str, str] | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> Message:
+        """Add a message to a conversation.
+
+        Args:
+            conversation_id: the conversation's id.
+            role: ``"user"`` or ``"assistant"``.
+            content: the message text, or an ``object_string`` JSON list for multimodal content.
+            content_type: ``"text"`` (default) or ``"object_string"``.
+            meta_data: at most 16 string pairs kept with it (keys 1-64, values 1-512 characters).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            msg = coze.conversations.messages.create(
+                conversation_id=c, role="user", content="hello")
+            ```
+        """
+        return self._loop.run(self._inner.create(
+            conversation_id=conversation_id,
+            role=role,
+            content=content,
+            content_type=content_type,
+            meta_data=meta_data,
+            timeout=timeout,
+            max_retries=max_retries,
+        ))
+
+    def list(
+        self,
+        *,
+        conversation_id: str,
+        order: Literal['asc', 'desc'] = 'desc',
+        chat_id: str | None = None,
+        before_id: str | None = None,
+        after_id: str | None = None,
+        limit: int = 50,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> SyncPaginator[Message]:
+        """Messages of a conversation, by cursor (``.first_page()`` for one page, ``for`` for all).
+
+        Args:
+            conversation_id: the conversation's id.
+            order: ``"desc"`` (newest first, default) or ``"asc"``.
+            chat_id: the chat's id.
+            before_id: start before this message (with ``order="desc"``).
+            after_id: start after this message (with ``order="asc"``).
+            limit: messages per page (1-50).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            for msg in coze.conversations.messages.list(conversation_id=c):
+                print(msg.role, msg.content)
+            ```
+        """
+        return SyncPaginator(self._inner.list(
+            conversation_id=conversation_id,
+            order=order,
+            chat_id=chat_id,
+            before_id=before_id,
+            after_id=after_id,
+            limit=limit,
+            timeout=timeout,
+            max_retries=max_retries,
+        ), self._loop)
+
+    def retrieve(
+        self,
+        *,
+        conversation_id: str,
+        message_id: str,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> Message:
+        """One message.
+
+        Args:
+            conversation_id: the conversation's id.
+            message_id: the message's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            msg = coze.conversations.messages.retrieve(conversation_id=c, message_id=m)
+            ```
+        """
+        return self._loop.run(self._inner.retrieve(
+            conversation_id=conversation_id,
+            message_id=message_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        ))
+
+    def update(
+        self,
+        *,
+        conversation_id: str,
+        message_id: str,
+        content: str | None = None,
+        content_type: MessageContentType | Literal['text', 'object_string'] | None = None,
+        meta_data: Mapping[str, str] | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> Message:
+        """Change a message's content or meta data (the service answers under ``message``).
+
+        Args:
+            conversation_id: the conversation's id.
+            message_id: the message's id.
+            content: the message text, or an ``object_string`` JSON list for multimodal content.
+            content_type: ``"text"`` or ``"object_string"`` (default: unchanged).
+            meta_data: at most 16 string pairs kept with it (keys 1-64, values 1-512 characters).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            msg = coze.conversations.messages.update(conversation_id=c, message_id=m,
+                                                            content="edited")
+            ```
+        """
+        return self._loop.run(self._inner.update(
+            conversation_id=conversation_id,
+            message_id=message_id,
+            content=content,
+            content_type=content_type,
+            meta_data=meta_data,
+            timeout=timeout,
+            max_retries=max_retries,
+        ))
+
+    def delete(
+        self,
+        *,
+        conversation_id: str,
+        message_id: str,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> Message:
+        """Delete a question or answer; returns the deleted message.
+
+        Args:
+            conversation_id: the conversation's id.
+            message_id: the message's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            coze.conversations.messages.delete(conversation_id=c, message_id=m)
+            ```
+        """
+        return self._loop.run(self._inner.delete(
+            conversation_id=conversation_id,
+            message_id=message_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        ))
+
+
+class SyncConversations(SyncResource):
+    """``coze.conversations``."""
+
+    _wraps = "coze_client.resources.conversations.AsyncConversations"
+    _inner: AsyncConversations
+
+    @functools.cached_property
+    def messages(self) -> SyncMessages:
+        """``coze.conversations.messages``."""
+        return SyncMessages(self._inner.messages, self._loop)
+
+    def create(
+        self,
+        *,
+        bot_id: str | None = None,
+        name: str | None = None,
+        connector_id: str | None = None,
+        messages: Sequence[EnterMessage | Mapping[str, Any] | str] | None = None,
+        meta_data: Mapping[str, str] | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> Conversation:
+        """Create a conversation (bind it to a bot with ``bot_id`` so it shows up in ``list``).
+
+        Args:
+            bot_id: the bot's id.
+            name: its name.
+            connector_id: the channel (connector) id; default the API channel.
+            messages: messages to start the conversation with (strings, dicts or `EnterMessage` objects).
+            meta_data: at most 16 string pairs kept with it (keys 1-64, values 1-512 characters).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            conv = coze.conversations.create(bot_id="7351...", name="support")
+            ```
+        """
+        return self._loop.run(self._inner.create(
+            bot_id=bot_id,
+            name=name,
+            connector_id=connector_id,
+            messages=messages,
+            meta_data=meta_data,
+            timeout=timeout,
+            max_retries=max_retries,
+        ))
+
+    def retrieve(
+        self,
+        *,
+        conversation_id: str,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> Conversation:
+        """One conversation.
+
+        Args:
+            conversation_id: the conversation's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            conv = coze.conversations.retrieve(conversation_id=c)
+            ```
+        """
+        return self._loop.run(self._inner.retrieve(
+            conversation_id=conversation_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        ))
+
+    def list(
+        self,
+        *,
+        bot_id: str,
+        page_num: int = 1,
+        page_size: int = 50,
+        sort_order: Literal['ASC', 'DESC', 'asc', 'desc'] | None = None,
+        connector_id: str | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> SyncPaginator[Conversation]:
+        """Your conversations with a bot (page number + ``has_more``; ``page_size`` at most 50).
+
+        Args:
+            bot_id: the bot's id.
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
+            sort_order: ``"desc"`` (newest first) or ``"asc"``.
+            connector_id: the channel (connector) id; default the API channel.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            for conv in coze.conversations.list(bot_id="7351..."):
+                print(conv.id, conv.name)
+            ```
+        """
+        return SyncPaginator(self._inner.list(
+            bot_id=bot_id,
+            page_num=page_num,
+            page_size=page_size,
+            sort_order=sort_order,
+            connector_id=connector_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        ), self._loop)
+
+    def update(
+        self,
+        *,
+        conversation_id: str,
+        name: str,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> Conversation:
+        """Rename a conversation.
+
+        Args:
+            conversation_id: the conversation's id.
+            name: its name.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            coze.conversations.update(conversation_id=c, name="renamed")
+            ```
+        """
+        return self._loop.run(self._inner.update(
+            conversation_id=conversation_id,
+            name=name,
+            timeout=timeout,
+            max_retries=max_retries,
+        ))
+
+    def delete(self, *, conversation_id: str, timeout: TimeoutTypes = None, max_retries: int | None = None) -> None:
+        """Delete a conversation and its messages, permanently.
+
+        Args:
+            conversation_id: the conversation's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            coze.conversations.delete(conversation_id=c)
+            ```
+        """
+        self._loop.run(self._inner.delete(
+            conversation_id=conversation_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        ))
+
+    def clear(self, *, conversation_id: str, timeout: TimeoutTypes = None, max_retries: int | None = None) -> Section:
+        """Start a new context section (the bot forgets what came before).
+
+        Args:
+            conversation_id: the conversation's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            section = coze.conversations.clear(conversation_id=c)
+            ```
+        """
+        return self._loop.run(self._inner.clear(
+            conversation_id=conversation_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        ))
+
+
+class SyncDocuments(SyncResource):
+    """``coze.datasets.documents``: the files and web pages of a knowledge base."""
+
+    _wraps = "coze_client.resources.datasets.AsyncDocuments"
+    _inner: AsyncDocuments
+
+    def create(
+        self,
+        *,
+        dataset_id: str,
+        document_bases: Sequence[DocumentBase | Mapping[str, Any]],
+        chunk_strategy: DocumentChunkStrategy | Mapping[str, Any] | None = None,
+        format_type: DatasetFormatType | int | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+        max_wait: float | None = None,
+    ) -> ListResult[Document]:
+        """Add up to 10 documents: local files (`local_document`), web pages or uploaded images.
+
+        ``chunk_strategy`` only counts on the first upload into a knowledge base. Processing runs in
+        the background: follow it with `wait_until_processed`.
+
+        Args:
+            dataset_id: the knowledge base's id.
+            document_bases: up to 10 `DocumentBase` objects (or dicts): local files, web pages or uploaded images.
+            chunk_strategy: how to cut the documents (`DocumentChunkStrategy`); honoured on the first upload only.
+            format_type: 0 text or 2 images (the knowledge base's kind).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            docs = coze.datasets.documents.create(dataset_id="74...", document_bases=[
+                DocumentBase.web_page("Coze docs", "https://www.coze.cn/open/docs", update_interval_hours=24)])
+            ```
+        """
+        return self._loop.run(self._inner.create(
+            dataset_id=dataset_id,
+            document_bases=document_bases,
+            chunk_strategy=chunk_strategy,
+            format_type=format_type,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_wait=max_wait,
+        ))
+
+    def update(
+        self,
+        *,
+        document_id: str,
+        document_name: str | None = None,
+        update_rule: DocumentUpdateRule | Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> None:
+        """Rename a document or change its refresh rule (web pages).
+
+        Args:
+            document_id: the document's id.
+            document_name: its new name.
+            update_rule: its new refresh rule (`DocumentUpdateRule`, web pages only).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            coze.datasets.documents.update(document_id="75...",
+                update_rule=DocumentUpdateRule.every(hours=48))
+            ```
+        """
+        self._loop.run(self._inner.update(
+            document_id=document_id,
+            document_name=document_name,
+            update_rule=update_rule,
+            timeout=timeout,
+            max_retries=max_retries,
+        ))
+
+    def list(
+        self,
+        *,
+        dataset_id: str,
+        page: int = 1,
+        size: int = 10,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> SyncPaginator[Document]:
+        """Documents of a knowledge base (``page`` / ``size`` go in the body; the answer has a total).
+
+        Args:
+            dataset_id: the knowledge base's id.
+            page: the page to fetch, from 1 (iterate the result for every page).
+            size: documents per page.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            for doc in coze.datasets.documents.list(dataset_id="74..."):
+                print(doc.document_id, doc.document_name)
+            ```
+        """
+        return SyncPaginator(self._inner.list(
+            dataset_id=dataset_id,
+            page=page,
+            size=size,
+            timeout=timeout,
+            max_retries=max_retries,
+        ), self._loop)
+
+    def delete(
+        self,
+        *,
+        document_ids: Sequence[str],
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> None:
+        """Delete up to 100 documents.
+
+        Args:
+            document_ids: up to 100 document ids.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            coze.datasets.documents.delete(document_ids=["75...", "76..."])
+            ```
+        """
+        self._loop.run(self._inner.delete(
+            document_ids=document_ids,
+            timeout=timeout,
+            max_retries=max_retries,
+        ))
+
+    def wait_until_processed(
+        self,
+        dataset_id: str,
+        document_ids: Sequence[str],
+        *,
+        progress: ProgressCallback | None = None,
+        poll_interval: float = 2.0,
+        timeout: float | None = 600.0,
+    ) -> builtins.list[DocumentProgress]:
+        """Poll ``datasets.process`` until every document is done (status 1) or failed (status 9).
+
+        ``progress`` (sync or async) gets each poll's list. Returns the final progress list (check
+        ``is_failed`` per document); an id missing from the service's answer counts as still processing.
+        Raises `TimeoutError` after ``timeout`` seconds.
+
+        Args:
+            dataset_id: the knowledge base's id.
+            document_ids: the documents to follow.
+            progress: called (sync or async) with each poll's list of `DocumentProgress`.
+            poll_interval: seconds between polls (each poll is one API call).
+            timeout: seconds before `TimeoutError` (None: wait for ever).
+
+        Examples:
+            ```python
+            docs = coze.datasets.documents.create(dataset_id=ds, document_bases=[doc])
+            final = coze.datasets.documents.wait_until_processed(
+                ds, [d.document_id for d in docs],
+                progress=lambda items: print([(p.document_name, p.progress) for p in items]))
+            ```
+        """
+        return self._loop.run(self._inner.wait_until_processed(
+            dataset_id,
+            document_ids,
+            progress=progress,
+            poll_interval=poll_interval,
+            timeout=timeout,
+        ))
+
+
+class SyncDatasetImages(SyncResource):
+    """``coze.datasets.images``: images of an image knowledge base."""
+
+    _wraps = "coze_client.resources.datasets.AsyncDatasetImages"
+    _inner: AsyncDatasetImages
+
+    def list(
+        self,
+        *,
+        dataset_id: str,
+        page_num: int = 1,
+        page_size: int = 10,
+        keyword: str | None = None,
+        has_caption: bool | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> SyncPaginator[Photo]:
+        """Images, optionally searched by caption (``page_size`` 1-299).
+
+        Args:
+            dataset_id: the knowledge base's id.
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
+            keyword: search the captions for this text.
+            has_caption: only images with (True) or without (False) a caption.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            for photo in coze.datasets.images.list(dataset_id="74...", has_caption=False):
+                print(photo.document_id, photo.url)
+            ```
+        """
+        return SyncPaginator(self._inner.list(
+            dataset_id=dataset_id,
+            page_num=page_num,
+            page_size=page_size,
+            keyword=keyword,
+            has_caption=has_caption,
+            timeout=timeout,
+            max_retries=max_retries,
+        ), self._loop)
+
+    def update(
+        self,
+        *,
+        dataset_id: str,
+        document_id: str,
+        caption: str,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> None:
+        """Set an image's caption.
+
+        Args:
+            dataset_id: the knowledge base's id.
+            document_id: the image's document id.
+            caption: the new caption.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            coze.datasets.images.update(dataset_id="74...", document_id="75...",
+                                              caption="a red bicycle")
+            ```
+        """
+        self._loop.run(self._inner.update(
+            dataset_id=dataset_id,
+            document_id=document_id,
+            caption=caption,
+            timeout=timeout,
+            max_retries=max_retries,
+        ))
+
+
+class SyncDatasets(SyncResource):
+    """``coze.datasets``: knowledge bases."""
+
+    _wraps = "coze_client.resources.datasets.AsyncDatasets"
+    _inner: AsyncDatasets
+
+    @functools.cached_property
+    def documents(self) -> SyncDocuments:
+        """``coze.datasets.documents``: the files and web pages of a knowledge base."""
+        return SyncDocuments(self._inner.documents, self._loop)
+
+    @functools.cached_property
+    def images(self) -> SyncDatasetImages:
+        """``coze.datasets.images``: images of an image knowledge base."""
+        return SyncDatasetImages(self._inner.images, self._loop)
+
+    def create(
+        self,
+        *,
+        name: str,
+        space_id: str,
+        format_type: DatasetFormatType | int,
+        description: str | None = None,
+        file_id: str | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> CreateDatasetResult:
+        """Create a knowledge base (``format_type`` 0 text, 2 images; ``file_id`` an uploaded icon).
+
+        Args:
+            name: at most 100 characters.
+            space_id: the workspace to create it in.
+            format_type: 0 text documents or 2 images.
+            description: a description.
+            file_id: an uploaded icon (`files.upload`).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            ds = coze.datasets.create(name="FAQ", space_id="74...", format_type=0)
+            ds.dataset_id
+            ```
+        """
+        return self._loop.run(self._inner.create(
+            name=name,
+            space_id=space_id,
+            format_type=format_type,
+            description=description,
+            file_id=file_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        ))
+
+    def list(
+        self,
+        *,
+        space_id: str,
+        name: str | None = None,
+        format_type: DatasetFormatType | int | None = None,
+        page_num: int = 1,
+        page_size: int = 10,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> SyncPaginator[Dataset]:
+        """Knowledge bases of a space (``name`` matches fuzzily; ``page_size`` 1-300).
+
+        Args:
+            space_id: the workspace.
+            name: only knowledge bases whose name matches this (fuzzy).
+            format_type: only this kind: 0 text, 1 tables, 2 images.
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            for ds in coze.datasets.list(space_id="74..."):
+                print(ds.dataset_id, ds.name, ds.doc_count)
+            ```
+        """
+        return SyncPaginator(self._inner.list(
+            space_id=space_id,
+            name=name,
+            format_type=format_type,
+            page_num=page_num,
+            page_size=page_size,
+            timeout=timeout,
+            max_retries=max_retries,
+        ), self._loop)
+
+    def update(
+        self,
+        *,
+        dataset_id: str,
+        name: str,
+        file_id: str | None = None,
+        description: str | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> None:
+        """Overwrite a knowledge base's name, icon and description.
+
+        This is a full overwrite: a field you leave out is reset on the server (the Coze knowledge pages).
+
+        Args:
+            dataset_id: the knowledge base's id.
+            name: the name (a full overwrite: send it even when unchanged).
+            file_id: an uploaded icon (`files.upload`).
+            description: the description (left out: reset on the server).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            coze.datasets.update(dataset_id="74...", name="FAQ",
+                                       description="support answers")
+            ```
+        """
+        self._loop.run(self._inner.update(
+            dataset_id=dataset_id,
+            name=name,
+            file_id=file_id,
+            description=description,
+            timeout=timeout,
+            max_retries=max_retries,
+        ))
+
+    def delete(self, *, dataset_id: str, timeout: TimeoutTypes = None, max_retries: int | None = None) -> None:
+        """Delete a knowledge base, its files, and its bindings to agents.
+
+        Args:
+            dataset_id: the knowledge base's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            coze.datasets.delete(dataset_id="74...")
+            ```
+        """
+        self._loop.run(self._inner.delete(
+            dataset_id=dataset_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        ))
+
+    def process(
+        self,
+        *,
+        dataset_id: str,
+        document_ids: Sequence[str],
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> ListResult[DocumentProgress]:
+        """Processing progress of documents (the answer nests the list as ``data.data``).
+
+        Args:
+            dataset_id: the knowledge base's id.
+            document_ids: the documents whose progress to read.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            for p in coze.datasets.process(dataset_id="74...", document_ids=["75..."]):
+                print(p.document_name, p.status, p.progress)
+            ```
+        """
+        return self._loop.run(self._inner.process(
+            dataset_id=dataset_id,
+            document_ids=document_ids,
+            timeout=timeout,
+            max_retries=max_retries,
+        ))
+
+
+class SyncFiles(SyncResource):
+    """``coze.files``."""
+
+    _wraps = "coze_client.resources.files.AsyncFiles"
+    _inner: AsyncFiles
+
+    def upload(
+        self,
+        *,
+        file: FileInput,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+        max_wait: float | None = None,
+    ) -> File:
+        """Upload one file (path, bytes, binary file object or ``(name, bytes)``); ≤512 MB.
+
+        Args:
+            file: a path, bytes, or an open binary file (read in a thread; at most 512 MB).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            f = coze.files.upload(file="report.pdf")
+            f.id
+            ```
+        """
+        return self._loop.run(self._inner.upload(
+            file=file,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_wait=max_wait,
+        ))
+
+    def retrieve(self, *, file_id: str, timeout: TimeoutTypes = None, max_retries: int | None = None) -> File:
+        """The record of an uploaded file.
+
+        Args:
+            file_id: the file's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            f = coze.files.retrieve(file_id="7351...")
+            ```
+        """
+        return self._loop.run(self._inner.retrieve(file_id=file_id, timeout=timeout, max_retries=max_retries))
+
+
+class SyncUsers(SyncResource):
+    """``coze.users``."""
+
+    _wraps = "coze_client.resources.users.AsyncUsers"
+    _inner: AsyncUsers
+
+    def me(self, *, timeout: TimeoutTypes = None, max_retries: int | None = None) -> User:
+        """The account the token belongs to (a cheap way to check a token).
+
+        Args:
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            me = coze.users.me()
+            me.user_id, me.nick_name
+            ```
+        """
+        return self._loop.run(self._inner.me(timeout=timeout, max_retries=max_retries))
+
+
+class SyncWorkflowChat(SyncResource):
+    """``coze.workflows.chat``: chatflows."""
+
+    _wraps = "coze_client.resources.workflows.AsyncWorkflowChat"
+    _inner: AsyncWorkflowChat
+
+    def stream(
+        self,
+        *,
+        workflow_id: str,
+        additional_messages: Sequence[EnterMessage | Mapping[str, Any] | str],
+        parameters: Mapping[str, Any] | None = None,
+        bot_id: str | None = None,
+        app_id: str | None = None,
+        conversation_id: str | None = None,
+        ext: Mapping[str, str] | None = None,
+        workflow_version: str | None = None,
+        connector_id: str | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+        max_wait: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> SyncEventStream[ChatEvent]:
+        """Talk to a chatflow (streaming only). Events use the chat names; ``done`` carries the
+        ``debug_url``, kept on ``stream.end_data``.
+
+        Args:
+            workflow_id: the workflow's id.
+            additional_messages: the new messages, text only, at most 50 (strings, dicts or `EnterMessage` objects).
+            parameters: the start node's inputs by name (files as ``{"file_id": ...}`` JSON strings or URLs).
+            bot_id: the bot's id.
+            app_id: the app's id.
+            conversation_id: the conversation's id.
+            ext: extra string fields the service reads (``latitude``, ``longitude``, ``user_id``).
+            workflow_version: the published version to run (library workflows; default the latest).
+            connector_id: the channel (connector) id; default the API channel.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            extra_headers: extra HTTP headers for this call.
+
+        Examples:
+            ```python
+            with coze.workflows.chat.stream(workflow_id="73...", app_id="74...",
+                                                  additional_messages=["hello"]) as events:
+                for event in events:
+                    if event.event == "conversation.message.delta":
+                        print(event.message.content, end="")
+            events.end_data["debug_url"]
+            ```
+        """
+        return SyncEventStream(self._inner.stream(
+            workflow_id=workflow_id,
+            additional_messages=additional_messages,
+            parameters=parameters,
+            bot_id=bot_id,
+            app_id=app_id,
+            conversation_id=conversation_id,
+            ext=ext,
+            workflow_version=workflow_version,
+            connector_id=connector_id,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_wait=max_wait,
+            extra_headers=extra_headers,
+        ), self._loop)
+
+
+class SyncExecuteNodes(SyncResource):
+    """``coze.workflows.runs.run_histories.execute_nodes``."""
+
+    _wraps = "coze_client.resources.workflows.AsyncExecuteNodes"
+    _inner: AsyncExecuteNodes
+
+    def retrieve(
+        self,
+        *,
+        workflow_id: str,
+        execute_id: str,
+        node_execute_uuid: str,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+        max_wait: float | None = None,
+    ) -> NodeOutput:
+        """The output of one node of a run (``node_execute_uuid`` from the history's ``node_execute_status``).
+
+        Args:
+            workflow_id: the workflow's id.
+            execute_id: the run's id.
+            node_execute_uuid: the node run's id (from the run record's ``node_execute_status``).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            out = coze.workflows.runs.run_histories.execute_nodes.retrieve(
+                workflow_id="73...", execute_id="74...", node_execute_uuid="75...")
+            out.output_data
+            ```
+        """
+        return self._loop.run(self._inner.retrieve(
+            workflow_id=workflow_id,
+            execute_id=execute_id,
+            node_execute_uuid=node_execute_uuid,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_wait=max_wait,
+        ))
+
+
+class SyncRunHistories(SyncResource):
+    """``coze.workflows.runs.run_histories``."""
+
+    _wraps = "coze_client.resources.workflows.AsyncRunHistories"
+    _inner: AsyncRunHistories
+
+    @functools.cached_property
+    def execute_nodes(self) -> SyncExecuteNodes:
+        """``coze.workflows.runs.run_histories.execute_nodes``."""
+        return SyncExecuteNodes(self._inner.execute_nodes, self._loop)
+
+    def retrieve(
+        self,
+        *,
+        workflow_id: str,
+        execute_id: str,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+        max_wait: float | None = None,
+    ) -> WorkflowRunHistory:
+        """One run's record, e.g. to poll an ``is_async`` run (the service answers a 1-element list).
+
+        Args:
+            workflow_id: the workflow's id.
+            execute_id: the run's id.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            h = coze.workflows.runs.run_histories.retrieve(
+                workflow_id="73...", execute_id=r.execute_id)
+            h.execute_status, h.output_data
+            ```
+        """
+        return self._loop.run(self._inner.retrieve(
+            workflow_id=workflow_id,
+            execute_id=execute_id,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_wait=max_wait,
+        ))
+
+
+class SyncWorkflowRuns(SyncResource):
+    """``coze.workflows.runs``: run, stream and resume workflows."""
+
+    _wraps = "coze_client.resources.workflows.AsyncWorkflowRuns"
+    _inner: AsyncWorkflowRuns
+
+    @functools.cached_property
+    def run_histories(self) -> SyncRunHistories:
+        """``coze.workflows.runs.run_histories``."""
+        return SyncRunHistories(self._inner.run_histories, self._loop)
+
+    def create(
+        self,
+        *,
+        workflow_id: str,
+        parameters: Mapping[str, Any] | None = None,
+        bot_id: str | None = None,
+        app_id: str | None = None,
+        is_async: bool = False,
+        ext: Mapping[str, str] | None = None,
+        workflow_version: str | None = None,
+        connector_id: str | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+        max_wait: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> WorkflowRunResult:
+        """Run a published workflow and wait for its output (or start it in the background with ``is_async``).
+
+        The server cuts a blocking run after 90 s; the default timeout here is 100 s. ``is_async``
+        (paid plans; 6003 otherwise) returns an ``execute_id`` to poll with
+        ``run_histories.retrieve``. Token usage goes to the ledger. Never retried once sent.
+
+        Args:
+            workflow_id: the workflow's id.
+            parameters: the start node's inputs by name (files as ``{"file_id": ...}`` JSON strings or URLs).
+            bot_id: the bot's id.
+            app_id: the app's id.
+            is_async: start the run in the background and return its ``execute_id`` at once (paid plans only).
+            ext: extra string fields the service reads (``latitude``, ``longitude``, ``user_id``).
+            workflow_version: the published version to run (library workflows; default the latest).
+            connector_id: the channel (connector) id; default the API channel.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            extra_headers: extra HTTP headers for this call.
+
+        Examples:
+            ```python
+            result = coze.workflows.runs.create(workflow_id="73...",
+                                                      parameters={"city": "Beijing"})
+            result.data, result.debug_url
+            ```
+        """
+        return self._loop.run(self._inner.create(
+            workflow_id=workflow_id,
+            parameters=parameters,
+            bot_id=bot_id,
+            app_id=app_id,
+            is_async=is_async,
+            ext=ext,
+            workflow_version=workflow_version,
+            connector_id=connector_id,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_wait=max_wait,
+            extra_headers=extra_headers,
+        ))
+
+    def stream(
+        self,
+        *,
+        workflow_id: str,
+        parameters: Mapping[str, Any] | None = None,
+        bot_id: str | None = None,
+        app_id: str | None = None,
+        ext: Mapping[str, str] | None = None,
+        workflow_version: str | None = None,
+        connector_id: str | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+        max_wait: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> SyncWorkflowStream:
+        """Run a workflow and stream its events (Message, Error, Interrupt, PING, Done).
+
+        Args:
+            workflow_id: the workflow's id.
+            parameters: the start node's inputs by name (files as ``{"file_id": ...}`` JSON strings or URLs).
+            bot_id: the bot's id.
+            app_id: the app's id.
+            ext: extra string fields the service reads (``latitude``, ``longitude``, ``user_id``).
+            workflow_version: the published version to run (library workflows; default the latest).
+            connector_id: the channel (connector) id; default the API channel.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            extra_headers: extra HTTP headers for this call.
+
+        Examples:
+            ```python
+            with coze.workflows.runs.stream(
+                    workflow_id="73...", parameters={"q": "hi"}) as events:
+                for event in events:
+                    if event.message:
+                        print(event.message.content, end="")
+                    elif event.interrupt:
+                        pending = event.interrupt.interrupt_data
+            ```
+        """
+        return SyncWorkflowStream(self._inner.stream(
+            workflow_id=workflow_id,
+            parameters=parameters,
+            bot_id=bot_id,
+            app_id=app_id,
+            ext=ext,
+            workflow_version=workflow_version,
+            connector_id=connector_id,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_wait=max_wait,
+            extra_headers=extra_headers,
+        ), self._loop)
+
+    def resume(
+        self,
+        *,
+        workflow_id: str,
+        event_id: str,
+        interrupt_type: int,
+        resume_data: str,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+        max_wait: float | None = None,
+    ) -> SyncWorkflowStream:
+        """Answer an ``Interrupt`` and stream the rest of the run (at most 3 resumes; ids restart at 0).
+
+        Args:
+            workflow_id: the workflow's id.
+            event_id: the interrupt's id.
+            interrupt_type: the interrupt's ``type``: 1 local plugin, 2 question, 5 input, 7 OAuth plugin.
+            resume_data: your answer to the interrupt.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            data = event.interrupt.interrupt_data
+            with coze.workflows.runs.resume(workflow_id="73...", event_id=data.event_id,
+                    interrupt_type=data.type, resume_data="Beijing") as events:
+                for event in events:
+                    ...
+            ```
+        """
+        return SyncWorkflowStream(self._inner.resume(
+            workflow_id=workflow_id,
+            event_id=event_id,
+            interrupt_type=interrupt_type,
+            resume_data=resume_data,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_wait=max_wait,
+        ), self._loop)
+
+    def resume_blocking(
+        self,
+        *,
+        workflow_id: str,
+        event_id: str,
+        interrupt_type: int,
+        resume_data: str,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+        max_wait: float | None = None,
+    ) -> WorkflowRunResult:
+        """Answer an interrupt and wait for the output (``POST /v1/workflows/resume``; not in cozepy).
+
+        Args:
+            workflow_id: the workflow's id.
+            event_id: the interrupt's id.
+            interrupt_type: the interrupt's ``type``: 1 local plugin, 2 question, 5 input, 7 OAuth plugin.
+            resume_data: your answer to the interrupt.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+            max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+
+        Examples:
+            ```python
+            result = coze.workflows.runs.create(workflow_id="73...")
+            if result.is_interrupted:
+                result = coze.workflows.runs.resume_blocking(
+                    workflow_id="73...", event_id=result.interrupt_data.event_id,
+                    interrupt_type=result.interrupt_data.type, resume_data="yes")
+            ```
+        """
+        return self._loop.run(self._inner.resume_blocking(
+            workflow_id=workflow_id,
+            event_id=event_id,
+            interrupt_type=interrupt_type,
+            resume_data=resume_data,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_wait=max_wait,
+        ))
+
+
+class SyncWorkflowVersions(SyncResource):
+    """``coze.workflows.versions``."""
+
+    _wraps = "coze_client.resources.workflows.AsyncWorkflowVersions"
+    _inner: AsyncWorkflowVersions
+
+    def list(
+        self,
+        *,
+        workflow_id: str,
+        publish_status: WorkflowPublishStatus | Literal['all', 'published_online', 'unpublished_draft'] | None = None,
+        page_size: int = 10,
+        page_token: str | None = None,
+        include_input_output: bool | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> SyncPaginator[WorkflowVersion]:
+        """Published versions of a workflow, by page token (``page_size`` 1-30).
+
+        Args:
+            workflow_id: the workflow's id.
+            publish_status: ``"published_online"`` (default), ``"unpublished_draft"`` or ``"all"``.
+            page_size: items per page (the endpoint's documented range applies).
+            page_token: the token of the page to fetch (iterate the result for every page).
+            include_input_output: include the input and output schemas.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            for v in coze.workflows.versions.list(workflow_id="73..."):
+                print(v.version, v.description)
+            ```
+        """
+        return SyncPaginator(self._inner.list(
+            workflow_id=workflow_id,
+            publish_status=publish_status,
+            page_size=page_size,
+            page_token=page_token,
+            include_input_output=include_input_output,
+            timeout=timeout,
+            max_retries=max_retries,
+        ), self._loop)
+
+
+class SyncWorkflows(SyncResource):
+    """``coze.workflows``: runs, chatflows, listing and schemas."""
+
+    _wraps = "coze_client.resources.workflows.AsyncWorkflows"
+    _inner: AsyncWorkflows
+
+    @functools.cached_property
+    def chat(self) -> SyncWorkflowChat:
+        """``coze.workflows.chat``: chatflows."""
+        return SyncWorkflowChat(self._inner.chat, self._loop)
+
+    @functools.cached_property
+    def runs(self) -> SyncWorkflowRuns:
+        """``coze.workflows.runs``: run, stream and resume workflows."""
+        return SyncWorkflowRuns(self._inner.runs, self._loop)
+
+    @functools.cached_property
+    def versions(self) -> SyncWorkflowVersions:
+        """``coze.workflows.versions``."""
+        return SyncWorkflowVersions(self._inner.versions, self._loop)
+
+    def list(
+        self,
+        *,
+        workspace_id: str,
+        page_num: int = 1,
+        page_size: int = 10,
+        workflow_mode: WorkflowMode | Literal['workflow', 'chatflow'] | None = None,
+        app_id: str | None = None,
+        publish_status: WorkflowPublishStatus | Literal['all', 'published_online', 'unpublished_draft'] | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> SyncPaginator[WorkflowBasic]:
+        """Workflows of a workspace (``workspace_id`` required; ``page_size`` 1-30, default 10).
+
+        Args:
+            workspace_id: the workspace's id.
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
+            workflow_mode: ``"workflow"`` or ``"chatflow"``.
+            app_id: the app's id.
+            publish_status: ``"published_online"`` (default), ``"unpublished_draft"`` or ``"all"``.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            for wf in coze.workflows.list(workspace_id="74..."):
+                print(wf.workflow_id, wf.workflow_name)
+            ```
+        """
+        return SyncPaginator(self._inner.list(
+            workspace_id=workspace_id,
+            page_num=page_num,
+            page_size=page_size,
+            workflow_mode=workflow_mode,
+            app_id=app_id,
+            publish_status=publish_status,
+            timeout=timeout,
+            max_retries=max_retries,
+        ), self._loop)
+
+    def retrieve(
+        self,
+        *,
+        workflow_id: str,
+        include_input_output: bool | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> WorkflowInfo:
+        """A workflow's details; with ``include_input_output=True`` also its input and output schema.
+
+        Args:
+            workflow_id: the workflow's id.
+            include_input_output: include the input and output schemas.
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            info = coze.workflows.retrieve(workflow_id="73...", include_input_output=True)
+            list(info.input.parameters)
+            ```
+        """
+        return self._loop.run(self._inner.retrieve(
+            workflow_id=workflow_id,
+            include_input_output=include_input_output,
+            timeout=timeout,
+            max_retries=max_retries,
+        ))
+
+
+class SyncWorkspaces(SyncResource):
+    """``coze.workspaces``."""
+
+    _wraps = "coze_client.resources.workspaces.AsyncWorkspaces"
+    _inner: AsyncWorkspaces
+
+    def list(
+        self,
+        *,
+        page_num: int = 1,
+        page_size: int = 20,
+        user_id: str | None = None,
+        coze_account_id: str | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> SyncPaginator[Workspace]:
+        """Workspaces you belong to (page number + ``total_count``).
+
+        Args:
+            page_num: the page to fetch, from 1 (iterate the result for every page).
+            page_size: items per page (the endpoint's documented range applies).
+            user_id: passed as the service's ``user_id`` query parameter (a filter).
+            coze_account_id: passed as the service's ``coze_account_id`` query parameter (a filter).
+            timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
+            max_retries: this call's retries (default: the client's).
+
+        Examples:
+            ```python
+            for ws in coze.workspaces.list():
+                print(ws.id, ws.name, ws.role_type)
+            ```
+        """
+        return SyncPaginator(self._inner.list(
+            page_num=page_num,
+            page_size=page_size,
+            user_id=user_id,
+            coze_account_id=coze_account_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        ), self._loop)
+
+
+class SyncCozeResources:
+    """The resources of `coze_client.Coze` (the same as ``AsyncCoze``'s)."""
+
+    _inner: AsyncCoze
+    _loop: Portal
+
+    def __init__(
+        self,
+        *,
+        token: str | TokenProvider | None = None,
+        auth: TokenProvider | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_retry_after: float = MAX_RETRY_AFTER,
+        http_client: httpx.AsyncClient | None = None,
+        plan: str | Plan | None = PLAN_FROM_ENV,
+        account: str | None = None,
+        limiter: str | RateLimiter | None = None,
+        ledger: str | UsageLedger | None = None,
+    ) -> None:
+        """Start (or join) the SDK loop and build the async client there; see ``Coze``."""
+        self._start({
+            "token": token,
+            "auth": auth,
+            "base_url": base_url,
+            "timeout": timeout,
+            "max_retries": max_retries,
+            "max_retry_after": max_retry_after,
+            "http_client": http_client,
+            "plan": plan,
+            "account": account,
+            "limiter": limiter,
+            "ledger": ledger,
+        })
+
+    def _start(self, options: dict[str, Any]) -> None:
+        """Build the client from the options (``Coze`` does)."""
+        raise NotImplementedError
+
+    @functools.cached_property
+    def audio(self) -> SyncAudio:
+        """``coze.audio``: voices, speech, transcriptions, rooms, live and voiceprints."""
+        return SyncAudio(self._inner.audio, self._loop)
+
+    @functools.cached_property
+    def benefits(self) -> SyncBenefits:
+        """``coze.benefits``."""
+        return SyncBenefits(self._inner.benefits, self._loop)
+
+    @functools.cached_property
+    def bots(self) -> SyncBots:
+        """``coze.bots``."""
+        return SyncBots(self._inner.bots, self._loop)
+
+    @functools.cached_property
+    def chat(self) -> SyncChat:
+        """``coze.chat``: talk to a bot (v3 chat)."""
+        return SyncChat(self._inner.chat, self._loop)
+
+    @functools.cached_property
+    def conversations(self) -> SyncConversations:
+        """``coze.conversations``."""
+        return SyncConversations(self._inner.conversations, self._loop)
+
+    @functools.cached_property
+    def datasets(self) -> SyncDatasets:
+        """``coze.datasets``: knowledge bases."""
+        return SyncDatasets(self._inner.datasets, self._loop)
+
+    @functools.cached_property
+    def files(self) -> SyncFiles:
+        """``coze.files``."""
+        return SyncFiles(self._inner.files, self._loop)
+
+    @functools.cached_property
+    def users(self) -> SyncUsers:
+        """``coze.users``."""
+        return SyncUsers(self._inner.users, self._loop)
+
+    @functools.cached_property
+    def workflows(self) -> SyncWorkflows:
+        """``coze.workflows``: runs, chatflows, listing and schemas."""
+        return SyncWorkflows(self._inner.workflows, self._loop)
+
+    @functools.cached_property
+    def workspaces(self) -> SyncWorkspaces:
+        """``coze.workspaces``."""
+        return SyncWorkspaces(self._inner.workspaces, self._loop)

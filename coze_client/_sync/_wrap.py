@@ -1,0 +1,528 @@
+"""Sync faces of the async building blocks: resources, event streams and paginators.
+
+Nothing here knows an endpoint. A sync resource holds its async twin and the SDK loop; every call
+runs the async method on that loop (the generated classes in ``_resources.py`` spell the methods
+out for type checkers and docs; `SyncResource.__getattr__` wraps anything they do not know
+yet, so a resource added to ``AsyncCoze`` works in ``Coze`` before the classes are regenerated).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import functools
+import inspect
+import re
+import threading
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+import httpx
+
+from .._call import Usage
+from .._models import CallMeta
+from .._streaming import EventStream
+from ..errors import StreamError
+from ..pagination import AsyncPaginator, Page
+from ..resources._base import APIResource
+from ..types.workflows import WorkflowEvent
+from ._loop import Portal
+from ._results import SYNC_RESULTS, as_sync
+
+if TYPE_CHECKING:
+    from ..resources.workflows import WorkflowStream
+    from ..types.workflows import WorkflowEventError, WorkflowEventInterrupt
+
+__all__ = [
+    "SyncEventStream", "SyncPaginator", "SyncResource", "SyncStream", "SyncWorkflowStream", "iterate", "sync_doc",
+    "wrap_value",
+]
+
+E = TypeVar("E")
+T = TypeVar("T")
+S = TypeVar("S", bound="SyncStream[Any]")
+
+# Events handed from the loop to the calling thread at once, at most (those ready without a network wait).
+# Small enough that events die young (held across a hand-over, they outlive the garbage collector's
+# young generations and a full collection follows every ~20,000 events); large enough that hand-overs
+# stay rare (bench/sync.py).
+_BATCH = 128
+_DONE: Any = object()
+
+
+class SyncResource:
+    """Base of every sync resource: its async twin and the loop that runs it."""
+
+    # "module.AsyncName" -> the generated sync class (filled by the classes' ``_wraps``).
+    _registry: ClassVar[dict[str, type[SyncResource]]] = {}
+
+    def __init__(self, inner: Any, loop: Portal) -> None:
+        self._inner = inner
+        self._loop = loop
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        wraps = cls.__dict__.get("_wraps")
+        if wraps is not None:
+            SyncResource._registry[wraps] = cls
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            # Only reached for names the generated class does not define (new or private ones).
+            if name.startswith("_"):
+                raise AttributeError(name)
+            value = getattr(self._inner, name)
+            wrapped = wrap_member(value, self._loop)
+            if isinstance(value, APIResource):
+                self.__dict__[name] = wrapped  # a sub-resource: wrap it once
+            return wrapped
+
+
+def resource_for(inner: APIResource, loop: Portal) -> SyncResource:
+    """The sync face of an async resource (its generated class, else the generic one)."""
+    kind = type(inner)
+    cls = SyncResource._registry.get(f"{kind.__module__}.{kind.__qualname__}", SyncResource)
+    return cls(inner, loop)
+
+
+def wrap_value(value: Any, loop: Portal) -> Any:
+    """A result as sync code sees it: streams, paginators and resources get their sync face."""
+    if isinstance(value, EventStream):
+        from ..resources.workflows import WorkflowStream
+
+        if isinstance(value, WorkflowStream):
+            return SyncWorkflowStream(value, loop)
+        return SyncEventStream(value, loop)
+    if isinstance(value, AsyncPaginator):
+        return SyncPaginator(value, loop)
+    if isinstance(value, APIResource):
+        return resource_for(value, loop)
+    if inspect.isasyncgen(value):
+        return iterate(value, loop)
+    sync_cls = SYNC_RESULTS.get(type(value))
+    if sync_cls is not None:
+        return as_sync(value, sync_cls)
+    if inspect.isawaitable(value):
+        return wrap_value(loop.run(_await(value)), loop)
+    return value
+
+
+async def _await(value: Any) -> Any:
+    return await value
+
+
+def wrap_member(value: Any, loop: Portal) -> Any:
+    """A member of an async resource as a sync one (methods run on the loop)."""
+    if isinstance(value, APIResource):
+        return resource_for(value, loop)
+    if inspect.isasyncgenfunction(value):
+
+        @functools.wraps(value)
+        def call_gen(*args: Any, **kwargs: Any) -> Any:
+            return iterate(value(*args, **kwargs), loop)
+
+        call_gen.__doc__ = sync_doc(value.__doc__)
+        return call_gen
+    if inspect.iscoroutinefunction(value):
+
+        @functools.wraps(value)
+        def call_async(*args: Any, **kwargs: Any) -> Any:
+            return wrap_value(loop.run(value(*args, **kwargs)), loop)
+
+        call_async.__doc__ = sync_doc(value.__doc__)
+        return call_async
+    if callable(value) and not isinstance(value, type):
+
+        @functools.wraps(value)
+        def call_sync(*args: Any, **kwargs: Any) -> Any:
+            return wrap_value(value(*args, **kwargs), loop)
+
+        call_sync.__doc__ = sync_doc(value.__doc__)
+        return call_sync
+    return value
+
+
+_DOC_RULES = (
+    (re.compile(r"\basync with\b"), "with"),
+    (re.compile(r"\basync for\b"), "for"),
+    (re.compile(r"\bawait "), ""),
+    (re.compile(r"``aclose\(\)``"), "``close()``"),
+    (re.compile(r"``await`` for one page"), "``.first_page()`` for one page"),
+)
+
+
+def sync_doc(doc: str | None) -> str | None:
+    """An async method's docstring as the sync method's (``await``/``async with``/``async for`` dropped)."""
+    if not doc:
+        return doc
+    for pattern, repl in _DOC_RULES:
+        doc = pattern.sub(repl, doc)
+    return doc
+
+
+class SyncStream(Generic[E]):
+    """Sync iteration over an async stream that lives on the SDK loop (``__aenter__``, ``__aiter__``, ``aclose``).
+
+    Each step asks the SDK loop for the events that are ready: it waits there for the first one, takes
+    every further one the stream yields without waiting for the network (up to 128), and hands them
+    over together, so the threads meet once per network read, not per event. Nothing is read ahead of
+    you (as with ``async for``), and while you work on the events the loop is free for other calls.
+    Leaving the ``with`` block, breaking out of the ``for`` loop or `close` closes the stream
+    underneath at once.
+    """
+
+    def __init__(self, inner: Any, loop: Portal) -> None:
+        self._inner = inner
+        self._loop = loop
+        self._pending: _Resume | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._want: asyncio.Event | None = None
+        self._batches: collections.deque[list[Any]] = collections.deque()
+        self._ready = threading.Semaphore(0)  # one release per batch the reader hands over
+        self._started = False
+        self._closed = False
+        self._closing = False
+
+    def __enter__(self: S) -> S:
+        self._loop.run(self._inner.__aenter__())
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # -- iteration
+    def __iter__(self) -> Iterator[E]:
+        if self._started:
+            raise StreamError("a stream can be iterated only once")
+        self._started = True
+        return self._events()
+
+    def _events(self) -> Iterator[E]:
+        self._loop.run(self._start())
+        call_soon, want, ready, batches = self._loop.call_soon, self._ask, self._ready, self._batches
+        try:
+            while True:
+                call_soon(want)
+                ready.acquire()  # Ctrl-C here: the finally below closes the stream
+                batch = batches.popleft()
+                batch.reverse()
+                pop = batch.pop
+                while batch:
+                    item = pop()  # the batch lets go of each event as it is handed out
+                    if item is _DONE:
+                        return
+                    if item.__class__ is _Failure:
+                        raise item.error
+                    yield item
+        finally:
+            self.close()
+
+    async def _start(self) -> None:
+        self._want = asyncio.Event()
+        # One task reads the whole stream (the HTTP stack's cancel scopes belong to one task).
+        self._reader = asyncio.ensure_future(self._read())
+
+    def _ask(self) -> None:
+        if self._want is not None:
+            self._want.set()
+
+    async def _read(self) -> None:
+        iterator: AsyncIterator[Any] = self._inner.__aiter__()
+        want = self._want
+        assert want is not None
+        delivered = False
+        try:
+            while True:
+                # The first event of the next batch: waited for here, inside this task, so a network
+                # stall meets the stream's own timeouts, while the caller works on the last batch.
+                first = await self._first(iterator)
+                await want.wait()  # the stream rests at a yield meanwhile: nothing runs on its clock
+                want.clear()
+                batch = self._rest(iterator, first)
+                self._hand_over(batch)
+                last = batch[-1]
+                if last is _DONE or last.__class__ is _Failure:
+                    delivered = True
+                    return
+        except BaseException as exc:
+            if not self._closing:  # never leave the caller waiting for a batch that will not come
+                error = exc if isinstance(exc, Exception) else StreamError("the stream was cancelled")
+                self._hand_over([_Failure(error)])
+                delivered = True
+            raise
+        finally:
+            if not delivered and not self._closing:
+                self._hand_over([_Failure(StreamError("the stream's reader stopped"))])
+            aclose = getattr(iterator, "aclose", None)
+            if aclose is not None:
+                await aclose()
+
+    def _hand_over(self, batch: list[Any]) -> None:
+        self._batches.append(batch)
+        self._ready.release()
+
+    async def _first(self, iterator: AsyncIterator[Any]) -> Any:
+        pending, self._pending = self._pending, None
+        try:
+            return await (pending if pending is not None else iterator.__anext__())
+        except StopAsyncIteration:
+            return _DONE
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            return _Failure(exc)
+
+    def _rest(self, iterator: AsyncIterator[Any], first: Any) -> list[Any]:
+        # ``first``, then the events the stream yields without waiting for the network.
+        out = [first]
+        if first is _DONE or first.__class__ is _Failure:
+            return out
+        try:
+            while len(out) < _BATCH:
+                step = iterator.__anext__()
+                try:
+                    waits_for = step.send(None)  # type: ignore[attr-defined]
+                except StopIteration as ready:
+                    out.append(ready.value)
+                    continue
+                self._pending = _Resume(step, waits_for)  # it needs the network: _first finishes it
+                break
+        except StopAsyncIteration:
+            out.append(_DONE)
+        except Exception as exc:
+            out.append(_Failure(exc))
+        return out
+
+    def close(self) -> None:
+        """Close the connection and settle the call (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        self._loop.run(self._aclose())
+
+    async def _aclose(self) -> None:
+        self._closing = True
+        reader = self._reader
+        if reader is not None and not reader.done():
+            reader.cancel()
+            await asyncio.gather(reader, return_exceptions=True)
+        await self._inner.aclose()
+
+    def collect(self) -> list[E]:
+        """Read the whole stream into a list."""
+        return list(self)
+
+
+class SyncEventStream(SyncStream[E]):
+    """A stream of typed events for sync code: ``with coze.chat.stream(...) as events: for e in events``.
+
+    The same rules as `EventStream`: leaving the ``with`` block (or breaking out
+    of the ``for`` loop) closes the connection at once, releases the limiter slot and settles the
+    ledger; a truncated stream raises `StreamError`. Events are read on the
+    SDK loop a little ahead of your loop, so a slow consumer never stalls other calls.
+
+    Examples:
+        ```python
+        with coze.chat.stream(bot_id="7351...", user_id="u1",
+                              additional_messages=["hi"]) as events:
+            for event in events:
+                print(event.event)
+        ```
+    """
+
+    _inner: EventStream[E]
+
+    def __init__(self, inner: EventStream[E], loop: Portal) -> None:
+        super().__init__(inner, loop)
+
+    @property
+    def stream(self) -> EventStream[E]:
+        """The async stream underneath (it lives on the SDK loop: read its attributes, do not await it)."""
+        return self._inner
+
+    # -- facts the async stream keeps
+    @property
+    def response(self) -> httpx.Response | None:
+        """The underlying HTTP response (after opening)."""
+        return self._inner.response
+
+    @property
+    def meta(self) -> CallMeta | None:
+        """What the corridor did to open this stream (attempts, waits, logid)."""
+        return self._inner.meta
+
+    @property
+    def logid(self) -> str | None:
+        """The stream's ``x-tt-logid``."""
+        return self._inner.logid
+
+    @property
+    def usage(self) -> Usage | None:
+        """Usage reported by the stream so far (tokens of a completed chat)."""
+        return self._inner.usage
+
+    @property
+    def ended(self) -> bool:
+        """Whether the terminating event arrived."""
+        return self._inner.ended
+
+    @property
+    def end_data(self) -> Any:
+        """Data of the terminating event (the chatflow's ``done`` carries ``debug_url``)."""
+        return self._inner.end_data
+
+    @property
+    def last_event_id(self) -> str | None:
+        """The ``id`` of the last event that carried one."""
+        return self._inner.last_event_id
+
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            if name.startswith("_"):
+                raise AttributeError(name)
+            return getattr(self._inner, name)
+
+class _Failure:
+    __slots__ = ("error",)
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+class _Resume:
+    """Finish an awaitable whose first step already ran and yielded ``waits_for`` (a future to wait on).
+
+    Awaiting it hands ``waits_for`` to the running task, then drives the rest of the step as
+    ``yield from`` would: values sent and exceptions thrown (a cancel) reach the step.
+    """
+
+    __slots__ = ("step", "waits_for")
+
+    def __init__(self, step: Any, waits_for: Any) -> None:
+        self.step = step
+        self.waits_for = waits_for
+
+    def __await__(self) -> Generator[Any, Any, Any]:
+        return self._drive(self.waits_for)
+
+    def _drive(self, yielded: Any) -> Generator[Any, Any, Any]:
+        step = self.step
+        while True:
+            try:
+                sent = yield yielded
+            except GeneratorExit:
+                step.close()
+                raise
+            except BaseException as exc:  # thrown in by the task (a cancel): the step decides
+                try:
+                    yielded = step.throw(exc)
+                except StopIteration as done:
+                    return done.value
+                continue
+            try:
+                yielded = step.send(sent)
+            except StopIteration as done:
+                return done.value
+
+
+class SyncWorkflowStream(SyncEventStream[WorkflowEvent]):
+    """A workflow event stream for sync code (``runs.stream`` / ``runs.resume``); see ``WorkflowStream``."""
+
+    _inner: WorkflowStream
+
+    @property
+    def debug_url(self) -> str | None:
+        """The run's debug page (valid 7 days), from the ``Done`` event."""
+        return self._inner.debug_url
+
+    @property
+    def gaps(self) -> list[tuple[int, int]]:
+        """``(expected_id, got_id)`` pairs where events went missing."""
+        return self._inner.gaps
+
+    @property
+    def error(self) -> WorkflowEventError | None:
+        """The last ``Error`` event seen."""
+        return self._inner.error
+
+    @property
+    def interrupt(self) -> WorkflowEventInterrupt | None:
+        """The last ``Interrupt`` event seen."""
+        return self._inner.interrupt
+
+
+class SyncPaginator(Generic[T]):
+    """Pages of a list call for sync code: iterate it for every item of every page.
+
+    Examples:
+        ```python
+        for conv in coze.conversations.list(bot_id="7351..."):
+            print(conv.id)
+        first = coze.conversations.list(bot_id="7351...").first_page()
+        ```
+    """
+
+    def __init__(self, inner: AsyncPaginator[T], loop: Portal) -> None:
+        self._inner = inner
+        self._loop = loop
+
+    def first_page(self) -> Page[T]:
+        """The first page only (what ``await`` gives with ``AsyncCoze``)."""
+        return self._loop.run(_await(self._inner))  # type: ignore[no-any-return]
+
+    def pages(self) -> Iterator[Page[T]]:
+        """Every page, in order (one request per page, as you iterate)."""
+        return iterate(self._inner.pages(), self._loop)
+
+    def __iter__(self) -> Iterator[T]:
+        for page in self.pages():
+            yield from page.items
+
+    def to_list(self) -> list[T]:
+        """Every item of every page."""
+        return list(self)
+
+
+def iterate(iterator: AsyncIterator[T], loop: Portal) -> Iterator[T]:
+    """Items of an async iterator living on the SDK loop, one round trip each (closed when you stop)."""
+    try:
+        while True:
+            try:
+                item = loop.run(_anext(iterator))
+            except StopAsyncIteration:
+                return
+            yield item
+    finally:
+        loop.run(_aclose_gen(iterator))
+
+
+async def _anext(iterator: AsyncIterator[T]) -> T:
+    return await iterator.__anext__()
+
+
+async def _aclose_gen(gen: Any) -> None:
+    aclose: Callable[[], Any] | None = getattr(gen, "aclose", None)
+    if aclose is not None:
+        await aclose()
+
+
+
+class StaleResources:
+    """Stand-in for the generated ``SyncCozeResources`` while that file is stale: resources wrapped at run time."""
+
+    _inner: Any
+    _loop: Portal
+
+    def __init__(self, **options: Any) -> None:
+        self._start(options)
+
+    def _start(self, options: dict[str, Any]) -> None:
+        raise NotImplementedError
