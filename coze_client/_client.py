@@ -24,11 +24,20 @@ if TYPE_CHECKING:
     from .ledger.base import UsageLedger
     from .limits.base import RateLimiter
     from .limits.plans import Plan
+    from .resources.api_apps import AsyncAPIApps
+    from .resources.apps import AsyncApps
     from .resources.audio import AsyncAudio
     from .resources.benefits import AsyncBenefits
     from .resources.bots import AsyncBots
+    from .resources.connectors import AsyncConnectors
     from .resources.datasets import AsyncDatasets
+    from .resources.end_user_benefits import AsyncBenefitLimitations, AsyncBillTasks
+    from .resources.enterprises import AsyncEnterprises
+    from .resources.folders import AsyncFolders
+    from .resources.plugins import AsyncPlugins
+    from .resources.templates import AsyncCopyTasks, AsyncTemplates
     from .resources.users import AsyncUsers
+    from .resources.variables import AsyncVariables
     from .resources.workflows import AsyncWorkflows
     from .resources.workspaces import AsyncWorkspaces
     from .websockets import AsyncWebsockets
@@ -167,7 +176,7 @@ class AsyncCoze:
 
     @cached_property
     def bots(self) -> AsyncBots:
-        """Bots: ``list`` and ``retrieve``."""
+        """Bots: ``list``, ``retrieve``, ``create``, ``update``, ``publish``, ``unpublish``, versions, collaboration."""
         from .resources.bots import AsyncBots
 
         return AsyncBots(self._corridor)
@@ -181,7 +190,7 @@ class AsyncCoze:
 
     @cached_property
     def workspaces(self) -> AsyncWorkspaces:
-        """Workspaces: ``list``."""
+        """Workspaces: ``list``, ``create``, ``update``, ``.members``."""
         from .resources.workspaces import AsyncWorkspaces
 
         return AsyncWorkspaces(self._corridor)
@@ -192,6 +201,84 @@ class AsyncCoze:
         from .resources.benefits import AsyncBenefits
 
         return AsyncBenefits(self._corridor)
+
+    # -- management areas (issue 19): each created on first use --------------------------------
+    @cached_property
+    def folders(self) -> AsyncFolders:
+        """Folders of a workspace: ``list``, ``retrieve``."""
+        from .resources.folders import AsyncFolders
+
+        return AsyncFolders(self._corridor)
+
+    @cached_property
+    def apps(self) -> AsyncApps:
+        """Apps: ``list`` and ``.collaborators``."""
+        from .resources.apps import AsyncApps
+
+        return AsyncApps(self._corridor)
+
+    @cached_property
+    def templates(self) -> AsyncTemplates:
+        """Templates: ``duplicate``."""
+        from .resources.templates import AsyncTemplates
+
+        return AsyncTemplates(self._corridor)
+
+    @cached_property
+    def copy_tasks(self) -> AsyncCopyTasks:
+        """Copies of bots, apps and workflows: ``create``, ``retrieve``."""
+        from .resources.templates import AsyncCopyTasks
+
+        return AsyncCopyTasks(self._corridor)
+
+    @cached_property
+    def variables(self) -> AsyncVariables:
+        """User variables: ``retrieve``, ``update``."""
+        from .resources.variables import AsyncVariables
+
+        return AsyncVariables(self._corridor)
+
+    @cached_property
+    def connectors(self) -> AsyncConnectors:
+        """Publish channels: ``bind``, ``install``, ``.bots.update`` (review result)."""
+        from .resources.connectors import AsyncConnectors
+
+        return AsyncConnectors(self._corridor)
+
+    @cached_property
+    def enterprises(self) -> AsyncEnterprises:
+        """Enterprises: ``.members`` and ``.organizations`` (with ``.members``)."""
+        from .resources.enterprises import AsyncEnterprises
+
+        return AsyncEnterprises(self._corridor)
+
+    @cached_property
+    def api_apps(self) -> AsyncAPIApps:
+        """Callback apps and ``.events`` subscriptions."""
+        from .resources.api_apps import AsyncAPIApps
+
+        return AsyncAPIApps(self._corridor)
+
+    @cached_property
+    def benefit_limitations(self) -> AsyncBenefitLimitations:
+        """Server-side usage limits per end user: ``create``, ``list``, ``update``."""
+        from .resources.end_user_benefits import AsyncBenefitLimitations
+
+        return AsyncBenefitLimitations(self._corridor)
+
+    @cached_property
+    def bill_tasks(self) -> AsyncBillTasks:
+        """End-user bill exports: ``create``, ``list``."""
+        from .resources.end_user_benefits import AsyncBillTasks
+
+        return AsyncBillTasks(self._corridor)
+
+    @cached_property
+    def plugins(self) -> AsyncPlugins:
+        """Paid plugins: ``list``, ``categories``, ``retrieve``, ``batch_retrieve``, ``call``."""
+        from .resources.plugins import AsyncPlugins
+
+        return AsyncPlugins(self._corridor)
 
     @cached_property
     def websockets(self) -> AsyncWebsockets:

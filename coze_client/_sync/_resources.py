@@ -24,63 +24,332 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from coze_client._auth import TokenProvider
     from coze_client._client import AsyncCoze
-    from coze_client._models import ListResult
+    from coze_client._models import ListResult, OperationResult
     from coze_client._sync._loop import Portal
-    from coze_client._transport import TimeoutTypes
     from coze_client.ledger.base import UsageLedger
     from coze_client.limits.base import RateLimiter
     from coze_client.limits.plans import Plan
+    from coze_client.resources._base import RequestOptions
+    from coze_client.resources.api_apps import AsyncAPIAppEvents, AsyncAPIApps
+    from coze_client.resources.apps import AsyncApps
     from coze_client.resources.audio import AsyncAudio, AsyncLive, AsyncRooms, AsyncSpeech, AsyncTranscriptions, AsyncVoiceprintFeatures, AsyncVoiceprintGroups, AsyncVoices
     from coze_client.resources.benefits import AsyncBenefits
-    from coze_client.resources.bots import AsyncBots
+    from coze_client.resources.bots import AsyncBotVersions, AsyncBots, Config
     from coze_client.resources.chat import AsyncChat, AsyncChatMessages
+    from coze_client.resources.collaboration import AsyncAppCollaborators, AsyncBotCollaborationModes, AsyncBotCollaborators, AsyncWorkflowCollaborationModes, AsyncWorkflowCollaborators, CollaboratorsArg
+    from coze_client.resources.connectors import AsyncConnectorBots, AsyncConnectors
     from coze_client.resources.conversations import AsyncConversations, AsyncFeedback, AsyncMessages
     from coze_client.resources.datasets import AsyncDatasetImages, AsyncDatasets, AsyncDocuments, ProgressCallback
+    from coze_client.resources.end_user_benefits import AsyncBenefitLimitations, AsyncBillTasks
+    from coze_client.resources.enterprises import AsyncEnterpriseMembers, AsyncEnterprises, AsyncOrganizationMembers, AsyncOrganizations, People
     from coze_client.resources.files import AsyncFiles, FileInput
+    from coze_client.resources.folders import AsyncFolders
+    from coze_client.resources.plugins import AsyncPlugins
+    from coze_client.resources.templates import AsyncCopyTasks, AsyncTemplates
     from coze_client.resources.users import AsyncUsers
+    from coze_client.resources.variables import AsyncVariables
     from coze_client.resources.workflows import AsyncExecuteNodes, AsyncRunHistories, AsyncWorkflowChat, AsyncWorkflowRuns, AsyncWorkflowVersions, AsyncWorkflows
-    from coze_client.resources.workspaces import AsyncWorkspaces
+    from coze_client.resources.workspaces import AsyncWorkspaceMembers, AsyncWorkspaces
+    from coze_client.types.api_apps import APIApp, APIAppEvent, APIAppType
+    from coze_client.types.apps import App
     from coze_client.types.audio import AudioFormat, CreatedId, LiveInfo, Room, RoomConfig, SpeakerIdentifyResult, SpeechEmotion, SpeechFile, Transcription, Voice, VoiceModelType, VoiceState, VoiceprintFeature, VoiceprintGroup
     from coze_client.types.benefits import Benefits
+    from coze_client.types.bot_management import BotPublishResult, BotVersion, CollaborationMode, CreatedBot, PublishedBotV1
     from coze_client.types.bots import Bot, BotPublishStatus, SimpleBot
     from coze_client.types.chat import Chat, ChatEvent, ChatPoll, EnterMessage, Message, MessageContentType, MessageRole, ToolOutput
+    from coze_client.types.connectors import AuditStatus, UserConfig
     from coze_client.types.conversations import Conversation, FeedbackType, File, Section
     from coze_client.types.datasets import CreateDatasetResult, Dataset, DatasetFormatType, Document, DocumentBase, DocumentChunkStrategy, DocumentProgress, DocumentUpdateRule, Photo
+    from coze_client.types.end_user_benefits import BenefitLimitation, BenefitLimitationInput, BillTask, EntityType
+    from coze_client.types.enterprises import CreatedOrganization, EnterpriseRole, Organization, OrganizationMember, OrganizationRole
+    from coze_client.types.folders import Folder, FolderType
+    from coze_client.types.plugins import PluginCategory, PluginDetail, PluginToolResult, StorePlugin
+    from coze_client.types.templates import CopyTask, CopyTaskStarted, TemplateDuplicate
     from coze_client.types.users import User
+    from coze_client.types.variables import VariableInput, VariableValue
     from coze_client.types.workflows import NodeOutput, WorkflowBasic, WorkflowInfo, WorkflowMode, WorkflowPublishStatus, WorkflowRunHistory, WorkflowRunResult, WorkflowVersion
+    from coze_client.types.workspace_members import AddWorkspaceMembersResult, CreatedWorkspace, RemoveWorkspaceMembersResult, WorkspaceMember, WorkspaceMemberInput
     from coze_client.types.workspaces import Workspace
     from typing import Any, Literal
+    from typing_extensions import Unpack
 
 __all__ = [
+    "SyncAPIAppEvents",
+    "SyncAPIApps",
+    "SyncAppCollaborators",
+    "SyncApps",
     "SyncAudio",
+    "SyncBenefitLimitations",
     "SyncBenefits",
+    "SyncBillTasks",
+    "SyncBotCollaborationModes",
+    "SyncBotCollaborators",
+    "SyncBotVersions",
     "SyncBots",
     "SyncChat",
     "SyncChatMessages",
+    "SyncConnectorBots",
+    "SyncConnectors",
     "SyncConversations",
+    "SyncCopyTasks",
     "SyncCozeResources",
     "SyncDatasetImages",
     "SyncDatasets",
     "SyncDocuments",
+    "SyncEnterpriseMembers",
+    "SyncEnterprises",
     "SyncExecuteNodes",
     "SyncFeedback",
     "SyncFiles",
+    "SyncFolders",
     "SyncLive",
     "SyncMessages",
+    "SyncOrganizationMembers",
+    "SyncOrganizations",
+    "SyncPlugins",
     "SyncRooms",
     "SyncRunHistories",
     "SyncSpeech",
+    "SyncTemplates",
     "SyncTranscriptions",
     "SyncUsers",
+    "SyncVariables",
     "SyncVoiceprintFeatures",
     "SyncVoiceprintGroups",
     "SyncVoices",
     "SyncWorkflowChat",
+    "SyncWorkflowCollaborationModes",
+    "SyncWorkflowCollaborators",
     "SyncWorkflowRuns",
     "SyncWorkflowVersions",
     "SyncWorkflows",
+    "SyncWorkspaceMembers",
     "SyncWorkspaces",
 ]
+
+
+class SyncAPIAppEvents(SyncResource):
+    """``coze.api_apps.events``: event subscriptions of a callback app."""
+
+    _wraps = "coze_client.resources.api_apps.AsyncAPIAppEvents"
+    _inner: AsyncAPIAppEvents
+
+    def create(
+        self,
+        *,
+        api_app_id: str,
+        event_types: Sequence[str] | str,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
+        """Subscribe to event types (e.g. bot published, bot deleted, bill ready).
+
+        Examples:
+            ```python
+            coze.api_apps.events.create(api_app_id="7486...", event_types=["bot.published"])
+            ```
+        """
+        return self._loop.run(self._inner.create(api_app_id=api_app_id, event_types=event_types, **options))
+
+    def delete(
+        self,
+        *,
+        api_app_id: str,
+        event_types: Sequence[str] | str,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
+        """Unsubscribe from event types.
+
+        Examples:
+            ```python
+            coze.api_apps.events.delete(api_app_id="7486...", event_types=["bot.published"])
+            ```
+        """
+        return self._loop.run(self._inner.delete(api_app_id=api_app_id, event_types=event_types, **options))
+
+    def list(
+        self,
+        *,
+        api_app_id: str,
+        page_token: str | None = None,
+        page_size: int = 20,
+        **options: Unpack[RequestOptions],
+    ) -> SyncPaginator[APIAppEvent]:
+        """The event types a callback app subscribes to (page token).
+
+        Examples:
+            ```python
+            for e in coze.api_apps.events.list(api_app_id="7486..."):
+                print(e.event_type, e.name)
+            ```
+        """
+        return SyncPaginator(self._inner.list(
+            api_app_id=api_app_id,
+            page_token=page_token,
+            page_size=page_size,
+            **options,
+        ), self._loop)
+
+
+class SyncAPIApps(SyncResource):
+    """``coze.api_apps``: callback apps, and ``.events``."""
+
+    _wraps = "coze_client.resources.api_apps.AsyncAPIApps"
+    _inner: AsyncAPIApps
+
+    @functools.cached_property
+    def events(self) -> SyncAPIAppEvents:
+        """``coze.api_apps.events``: event subscriptions of a callback app."""
+        return SyncAPIAppEvents(self._inner.events, self._loop)
+
+    def create(
+        self,
+        *,
+        app_type: APIAppType | Literal['normal', 'connector'],
+        name: str | None = None,
+        connector_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> APIApp:
+        """Create a callback app: ``normal`` needs a ``name``, ``connector`` a ``connector_id``.
+
+        Examples:
+            ```python
+            app = coze.api_apps.create(app_type="normal", name="publish hooks")
+            app.id
+            ```
+        """
+        return self._loop.run(self._inner.create(
+            app_type=app_type,
+            name=name,
+            connector_id=connector_id,
+            **options,
+        ))
+
+    def update(
+        self,
+        *,
+        app_id: str,
+        name: str | None = None,
+        callback_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
+        """Rename a callback app or change where callbacks go.
+
+        Examples:
+            ```python
+            coze.api_apps.update(app_id="7486...", callback_url="https://example.com/hook")
+            ```
+        """
+        return self._loop.run(self._inner.update(
+            app_id=app_id,
+            name=name,
+            callback_url=callback_url,
+            **options,
+        ))
+
+    def delete(self, *, app_id: str, **options: Unpack[RequestOptions]) -> OperationResult:
+        """Delete a callback app.
+
+        Examples:
+            ```python
+            coze.api_apps.delete(app_id="7486...")
+            ```
+        """
+        return self._loop.run(self._inner.delete(app_id=app_id, **options))
+
+    def list(
+        self,
+        *,
+        app_type: APIAppType | Literal['normal', 'connector'] | None = None,
+        page_token: str | None = None,
+        page_size: int = 20,
+        **options: Unpack[RequestOptions],
+    ) -> SyncPaginator[APIApp]:
+        """Your callback apps (page token).
+
+        Examples:
+            ```python
+            for app in coze.api_apps.list(app_type="normal"):
+                print(app.id, app.name, app.callback_url)
+            ```
+        """
+        return SyncPaginator(self._inner.list(
+            app_type=app_type,
+            page_token=page_token,
+            page_size=page_size,
+            **options,
+        ), self._loop)
+
+
+class SyncAppCollaborators(SyncResource):
+    """``coze.apps.collaborators``."""
+
+    _wraps = "coze_client.resources.collaboration.AsyncAppCollaborators"
+    _inner: AsyncAppCollaborators
+
+    def create(
+        self,
+        *,
+        app_id: str,
+        collaborators: CollaboratorsArg,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
+        """Add one collaborator to a low-code app.
+
+        Examples:
+            ```python
+            coze.apps.collaborators.create(app_id="7535...", collaborators="5524...")
+            ```
+        """
+        return self._loop.run(self._inner.create(app_id=app_id, collaborators=collaborators, **options))
+
+    def delete(self, *, app_id: str, user_id: str, **options: Unpack[RequestOptions]) -> OperationResult:
+        """Remove one collaborator (their workflows and plugins pass to the app's owner).
+
+        Examples:
+            ```python
+            coze.apps.collaborators.delete(app_id="7535...", user_id="5524...")
+            ```
+        """
+        return self._loop.run(self._inner.delete(app_id=app_id, user_id=user_id, **options))
+
+
+class SyncApps(SyncResource):
+    """``coze.apps`` and ``.collaborators``."""
+
+    _wraps = "coze_client.resources.apps.AsyncApps"
+    _inner: AsyncApps
+
+    @functools.cached_property
+    def collaborators(self) -> SyncAppCollaborators:
+        """``coze.apps.collaborators``."""
+        return SyncAppCollaborators(self._inner.collaborators, self._loop)
+
+    def list(
+        self,
+        *,
+        workspace_id: str,
+        publish_status: BotPublishStatus | Literal['all', 'published_online', 'published_draft', 'unpublished_draft'] | None = None,
+        connector_id: str | None = None,
+        page_num: int = 1,
+        page_size: int = 20,
+        **options: Unpack[RequestOptions],
+    ) -> SyncPaginator[App]:
+        """Apps of a workspace. Sends the documented ``page_num`` (the official SDK sends ``page_index``).
+
+        Examples:
+            ```python
+            for app in coze.apps.list(workspace_id="7350..."):
+                print(app.id, app.name, app.is_published)
+            ```
+        """
+        return SyncPaginator(self._inner.list(
+            workspace_id=workspace_id,
+            publish_status=publish_status,
+            connector_id=connector_id,
+            page_num=page_num,
+            page_size=page_size,
+            **options,
+        ), self._loop)
 
 
 class SyncLive(SyncResource):
@@ -89,7 +358,7 @@ class SyncLive(SyncResource):
     _wraps = "coze_client.resources.audio.AsyncLive"
     _inner: AsyncLive
 
-    def retrieve(self, *, live_id: str, timeout: TimeoutTypes = None, max_retries: int | None = None) -> LiveInfo:
+    def retrieve(self, *, live_id: str, **options: Unpack[RequestOptions]) -> LiveInfo:
         """The streams of a live session.
 
         Args:
@@ -103,7 +372,7 @@ class SyncLive(SyncResource):
             [s.live_type for s in live.stream_infos]
             ```
         """
-        return self._loop.run(self._inner.retrieve(live_id=live_id, timeout=timeout, max_retries=max_retries))
+        return self._loop.run(self._inner.retrieve(live_id=live_id, **options))
 
 
 class SyncRooms(SyncResource):
@@ -121,8 +390,7 @@ class SyncRooms(SyncResource):
         uid: str | None = None,
         workflow_id: str | None = None,
         config: RoomConfig | Mapping[str, Any] | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Room:
         """Create a room the bot joins. Billing starts now (3 minutes minimum); never retried once sent.
 
@@ -152,8 +420,7 @@ class SyncRooms(SyncResource):
             uid=uid,
             workflow_id=workflow_id,
             config=config,
-            timeout=timeout,
-            max_retries=max_retries,
+            **options,
         ))
 
 
@@ -175,9 +442,7 @@ class SyncSpeech(SyncResource):
         emotion_scale: float | None = None,
         loudness_rate: int | None = None,
         context_texts: Sequence[str] | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-        max_wait: float | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncSpeechAudio:
         """Synthesise speech (``input`` at most 1024 bytes of UTF-8) and return the audio in memory.
 
@@ -212,9 +477,7 @@ class SyncSpeech(SyncResource):
             emotion_scale=emotion_scale,
             loudness_rate=loudness_rate,
             context_texts=context_texts,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_wait=max_wait,
+            **options,
         )), SyncSpeechAudio)
 
     def stream_to_file(
@@ -230,9 +493,7 @@ class SyncSpeech(SyncResource):
         emotion_scale: float | None = None,
         loudness_rate: int | None = None,
         context_texts: Sequence[str] | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-        max_wait: float | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SpeechFile:
         """Synthesise speech and write it to ``path`` as it arrives, never holding it all in memory.
 
@@ -272,9 +533,7 @@ class SyncSpeech(SyncResource):
             emotion_scale=emotion_scale,
             loudness_rate=loudness_rate,
             context_texts=context_texts,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_wait=max_wait,
+            **options,
         ))
 
 
@@ -284,7 +543,7 @@ class SyncTranscriptions(SyncResource):
     _wraps = "coze_client.resources.audio.AsyncTranscriptions"
     _inner: AsyncTranscriptions
 
-    def create(self, *, file: FileInput, timeout: TimeoutTypes = None, max_retries: int | None = None) -> Transcription:
+    def create(self, *, file: FileInput, **options: Unpack[RequestOptions]) -> Transcription:
         """Transcribe an audio file (at most 10 MB and 30 minutes; mp3, wav, ogg, m4a, ...).
 
         Args:
@@ -298,7 +557,7 @@ class SyncTranscriptions(SyncResource):
             t.text
             ```
         """
-        return self._loop.run(self._inner.create(file=file, timeout=timeout, max_retries=max_retries))
+        return self._loop.run(self._inner.create(file=file, **options))
 
 
 class SyncVoiceprintFeatures(SyncResource):
@@ -316,8 +575,7 @@ class SyncVoiceprintFeatures(SyncResource):
         desc: str | None = None,
         sample_rate: int | None = None,
         channel: int | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> CreatedId:
         """Add a speaker from a recording (``sample_rate`` / ``channel`` for pcm; defaults 16000 / 1).
 
@@ -344,8 +602,7 @@ class SyncVoiceprintFeatures(SyncResource):
             desc=desc,
             sample_rate=sample_rate,
             channel=channel,
-            timeout=timeout,
-            max_retries=max_retries,
+            **options,
         ))
 
     def list(
@@ -354,8 +611,7 @@ class SyncVoiceprintFeatures(SyncResource):
         group_id: str,
         page_num: int = 1,
         page_size: int = 10,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[VoiceprintFeature]:
         """Speakers of a group (``page_size`` 1-200).
 
@@ -376,8 +632,7 @@ class SyncVoiceprintFeatures(SyncResource):
             group_id=group_id,
             page_num=page_num,
             page_size=page_size,
-            timeout=timeout,
-            max_retries=max_retries,
+            **options,
         ), self._loop)
 
     def update(
@@ -390,9 +645,8 @@ class SyncVoiceprintFeatures(SyncResource):
         desc: str | None = None,
         sample_rate: int | None = None,
         channel: int | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-    ) -> None:
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
         """Change a speaker's name, description or recording (multipart even without a file).
 
         Args:
@@ -412,7 +666,7 @@ class SyncVoiceprintFeatures(SyncResource):
                 group_id="75...", feature_id="76...", name="Alice B.")
             ```
         """
-        self._loop.run(self._inner.update(
+        return self._loop.run(self._inner.update(
             group_id=group_id,
             feature_id=feature_id,
             file=file,
@@ -420,18 +674,10 @@ class SyncVoiceprintFeatures(SyncResource):
             desc=desc,
             sample_rate=sample_rate,
             channel=channel,
-            timeout=timeout,
-            max_retries=max_retries,
+            **options,
         ))
 
-    def delete(
-        self,
-        *,
-        group_id: str,
-        feature_id: str,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-    ) -> None:
+    def delete(self, *, group_id: str, feature_id: str, **options: Unpack[RequestOptions]) -> OperationResult:
         """Remove a speaker.
 
         Args:
@@ -446,12 +692,7 @@ class SyncVoiceprintFeatures(SyncResource):
                 group_id="75...", feature_id="76...")
             ```
         """
-        self._loop.run(self._inner.delete(
-            group_id=group_id,
-            feature_id=feature_id,
-            timeout=timeout,
-            max_retries=max_retries,
-        ))
+        return self._loop.run(self._inner.delete(group_id=group_id, feature_id=feature_id, **options))
 
 
 class SyncVoiceprintGroups(SyncResource):
@@ -465,14 +706,7 @@ class SyncVoiceprintGroups(SyncResource):
         """``coze.audio.voiceprint_groups.features``: speakers of a group."""
         return SyncVoiceprintFeatures(self._inner.features, self._loop)
 
-    def create(
-        self,
-        *,
-        name: str,
-        desc: str | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-    ) -> CreatedId:
+    def create(self, *, name: str, desc: str | None = None, **options: Unpack[RequestOptions]) -> CreatedId:
         """Create a group (``name`` at most 20 characters).
 
         Args:
@@ -486,12 +720,7 @@ class SyncVoiceprintGroups(SyncResource):
             group = coze.audio.voiceprint_groups.create(name="team")
             ```
         """
-        return self._loop.run(self._inner.create(
-            name=name,
-            desc=desc,
-            timeout=timeout,
-            max_retries=max_retries,
-        ))
+        return self._loop.run(self._inner.create(name=name, desc=desc, **options))
 
     def list(
         self,
@@ -501,8 +730,7 @@ class SyncVoiceprintGroups(SyncResource):
         name: str | None = None,
         user_id: str | None = None,
         group_id: str | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[VoiceprintGroup]:
         """Groups (``name`` matches by prefix; ``page_size`` 1-200).
 
@@ -527,8 +755,7 @@ class SyncVoiceprintGroups(SyncResource):
             name=name,
             user_id=user_id,
             group_id=group_id,
-            timeout=timeout,
-            max_retries=max_retries,
+            **options,
         ), self._loop)
 
     def update(
@@ -537,9 +764,8 @@ class SyncVoiceprintGroups(SyncResource):
         group_id: str,
         name: str | None = None,
         desc: str | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-    ) -> None:
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
         """Rename a group or change its description (at most 500 characters).
 
         Args:
@@ -554,15 +780,9 @@ class SyncVoiceprintGroups(SyncResource):
             coze.audio.voiceprint_groups.update(group_id="75...", desc="the support team")
             ```
         """
-        self._loop.run(self._inner.update(
-            group_id=group_id,
-            name=name,
-            desc=desc,
-            timeout=timeout,
-            max_retries=max_retries,
-        ))
+        return self._loop.run(self._inner.update(group_id=group_id, name=name, desc=desc, **options))
 
-    def delete(self, *, group_id: str, timeout: TimeoutTypes = None, max_retries: int | None = None) -> None:
+    def delete(self, *, group_id: str, **options: Unpack[RequestOptions]) -> OperationResult:
         """Delete a group and its speakers.
 
         Args:
@@ -575,7 +795,7 @@ class SyncVoiceprintGroups(SyncResource):
             coze.audio.voiceprint_groups.delete(group_id="75...")
             ```
         """
-        self._loop.run(self._inner.delete(group_id=group_id, timeout=timeout, max_retries=max_retries))
+        return self._loop.run(self._inner.delete(group_id=group_id, **options))
 
     def speaker_identify(
         self,
@@ -585,8 +805,7 @@ class SyncVoiceprintGroups(SyncResource):
         top_k: int | None = None,
         sample_rate: int | None = None,
         channel: int | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SpeakerIdentifyResult:
         """Which speakers of the group best match a recording.
 
@@ -612,8 +831,7 @@ class SyncVoiceprintGroups(SyncResource):
             top_k=top_k,
             sample_rate=sample_rate,
             channel=channel,
-            timeout=timeout,
-            max_retries=max_retries,
+            **options,
         ))
 
 
@@ -631,8 +849,7 @@ class SyncVoices(SyncResource):
         voice_state: VoiceState | Literal['init', 'cloned', 'all'] | None = None,
         page_num: int = 1,
         page_size: int = 100,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[Voice]:
         """Voices you can use (``page_size`` 1-100); each lists the emotions it supports.
 
@@ -657,8 +874,7 @@ class SyncVoices(SyncResource):
             voice_state=voice_state,
             page_num=page_num,
             page_size=page_size,
-            timeout=timeout,
-            max_retries=max_retries,
+            **options,
         ), self._loop)
 
     def clone(
@@ -673,8 +889,7 @@ class SyncVoices(SyncResource):
         preview_text: str | None = None,
         space_id: str | None = None,
         description: str | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Voice:
         """Clone a voice from a recording (``voice_id`` retrains an existing one, overwriting it).
 
@@ -711,8 +926,7 @@ class SyncVoices(SyncResource):
             preview_text=preview_text,
             space_id=space_id,
             description=description,
-            timeout=timeout,
-            max_retries=max_retries,
+            **options,
         ))
 
 
@@ -753,6 +967,98 @@ class SyncAudio(SyncResource):
         return SyncVoices(self._inner.voices, self._loop)
 
 
+class SyncBenefitLimitations(SyncResource):
+    """``coze.benefit_limitations``: server-side usage limits per end user."""
+
+    _wraps = "coze_client.resources.end_user_benefits.AsyncBenefitLimitations"
+    _inner: AsyncBenefitLimitations
+
+    def create(
+        self,
+        *,
+        entity_type: EntityType,
+        benefit_info: BenefitLimitationInput | Mapping[str, Any],
+        entity_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BenefitLimitation:
+        """Create a limit: e.g. every device gets 1000 points a day.
+
+        Examples:
+            ```python
+            coze.benefit_limitations.create(entity_type="enterprise_all_devices",
+                benefit_info={"limit": 1000, "started_at": 1743004800, "ended_at": 253402300799,
+                              "trigger_unit": "day", "trigger_time": 1})
+            ```
+        """
+        return self._loop.run(self._inner.create(
+            entity_type=entity_type,
+            benefit_info=benefit_info,
+            entity_id=entity_id,
+            **options,
+        ))
+
+    def list(
+        self,
+        *,
+        entity_type: EntityType,
+        benefit_type: str = 'resource_point',
+        entity_id: str | None = None,
+        status: Literal['valid', 'frozen', 'cancel'] | None = None,
+        page_token: str | None = None,
+        page_size: int = 20,
+        **options: Unpack[RequestOptions],
+    ) -> SyncPaginator[BenefitLimitation]:
+        """The limits configured for an entity type (page token, page size 1-200).
+
+        Examples:
+            ```python
+            for lim in coze.benefit_limitations.list(entity_type="enterprise_all_devices"):
+                print(lim.entity_id, lim.limit, lim.period)
+            ```
+        """
+        return SyncPaginator(self._inner.list(
+            entity_type=entity_type,
+            benefit_type=benefit_type,
+            entity_id=entity_id,
+            status=status,
+            page_token=page_token,
+            page_size=page_size,
+            **options,
+        ), self._loop)
+
+    def update(
+        self,
+        *,
+        benefit_id: str,
+        limit: int | None = None,
+        status: Literal['valid', 'frozen', 'cancel'] | None = None,
+        started_at: int | None = None,
+        ended_at: int | None = None,
+        trigger_unit: Literal['never', 'minute', 'hour', 'day'] | None = None,
+        trigger_time: int | None = None,
+        active_mode: Literal['absolute_time'] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BenefitLimitation:
+        """Change a limit (only the fields you give).
+
+        Examples:
+            ```python
+            coze.benefit_limitations.update(benefit_id="123...", limit=2000)
+            ```
+        """
+        return self._loop.run(self._inner.update(
+            benefit_id=benefit_id,
+            limit=limit,
+            status=status,
+            started_at=started_at,
+            ended_at=ended_at,
+            trigger_unit=trigger_unit,
+            trigger_time=trigger_time,
+            active_mode=active_mode,
+            **options,
+        ))
+
+
 class SyncBenefits(SyncResource):
     """``coze.benefits``."""
 
@@ -764,8 +1070,7 @@ class SyncBenefits(SyncResource):
         *,
         benefit_type_list: Sequence[str] = ('api_run_qps',),
         resource_id: Literal['chat', 'workflow', 'plugin'] | str | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Benefits:
         """The account's level and effective benefits (QPS per resource by default).
 
@@ -788,8 +1093,7 @@ class SyncBenefits(SyncResource):
         return self._loop.run(self._inner.retrieve(
             benefit_type_list=benefit_type_list,
             resource_id=resource_id,
-            timeout=timeout,
-            max_retries=max_retries,
+            **options,
         ))
 
     def sync_ledger(
@@ -798,7 +1102,7 @@ class SyncBenefits(SyncResource):
         *,
         benefit_type_list: Sequence[str],
         resource_id: str | None = None,
-        timeout: TimeoutTypes = None,
+        **options: Unpack[RequestOptions],
     ) -> dict[str, float]:
         """Feed the service's own usage counts back into the local ledger (the truth wins).
 
@@ -823,15 +1127,313 @@ class SyncBenefits(SyncResource):
             mapping,
             benefit_type_list=benefit_type_list,
             resource_id=resource_id,
-            timeout=timeout,
+            **options,
         ))
 
 
+class SyncBillTasks(SyncResource):
+    """``coze.bill_tasks``: exports of end users' bills (usage per device, by day)."""
+
+    _wraps = "coze_client.resources.end_user_benefits.AsyncBillTasks"
+    _inner: AsyncBillTasks
+
+    def create(
+        self,
+        *,
+        started_at: int | None = None,
+        ended_at: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BillTask:
+        """Start an export of whole days (the service rounds to 00:00:00 and 23:59:59; not today).
+
+        Examples:
+            ```python
+            task = coze.bill_tasks.create(started_at=1743004800, ended_at=1743091199)
+            ```
+        """
+        return self._loop.run(self._inner.create(started_at=started_at, ended_at=ended_at, **options))
+
+    def list(
+        self,
+        *,
+        task_ids: Sequence[str] | str | None = None,
+        page_num: int = 1,
+        page_size: int = 20,
+        **options: Unpack[RequestOptions],
+    ) -> SyncPaginator[BillTask]:
+        """Export tasks and their files (``file_urls`` when ``status`` is succeed; links last 7 days).
+
+        Examples:
+            ```python
+            for task in coze.bill_tasks.list():
+                print(task.task_id, task.status, task.file_urls)
+            ```
+        """
+        return SyncPaginator(self._inner.list(
+            task_ids=task_ids,
+            page_num=page_num,
+            page_size=page_size,
+            **options,
+        ), self._loop)
+
+
+class SyncBotCollaborationModes(SyncResource):
+    """``coze.bots.collaboration_modes``."""
+
+    _wraps = "coze_client.resources.collaboration.AsyncBotCollaborationModes"
+    _inner: AsyncBotCollaborationModes
+
+    def update(
+        self,
+        *,
+        bot_id: str,
+        collaboration_mode: CollaborationMode | str,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
+        """Turn multi-person collaboration on (``"collaboration"``) or off (``"single"``; remove collaborators first).
+
+        Examples:
+            ```python
+            coze.bots.collaboration_modes.update(bot_id="7342...",
+                                                       collaboration_mode="collaboration")
+            ```
+        """
+        return self._loop.run(self._inner.update(
+            bot_id=bot_id,
+            collaboration_mode=collaboration_mode,
+            **options,
+        ))
+
+
+class SyncBotCollaborators(SyncResource):
+    """``coze.bots.collaborators``."""
+
+    _wraps = "coze_client.resources.collaboration.AsyncBotCollaborators"
+    _inner: AsyncBotCollaborators
+
+    def create(
+        self,
+        *,
+        bot_id: str,
+        collaborators: CollaboratorsArg,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
+        """Add one collaborator (a user id, ``{"user_id": ...}`` or a list of one; a workspace member).
+
+        Examples:
+            ```python
+            coze.bots.collaborators.create(bot_id="7342...", collaborators="5524...")
+            ```
+        """
+        return self._loop.run(self._inner.create(bot_id=bot_id, collaborators=collaborators, **options))
+
+    def delete(self, *, bot_id: str, user_id: str, **options: Unpack[RequestOptions]) -> OperationResult:
+        """Remove one collaborator.
+
+        Examples:
+            ```python
+            coze.bots.collaborators.delete(bot_id="7342...", user_id="5524...")
+            ```
+        """
+        return self._loop.run(self._inner.delete(bot_id=bot_id, user_id=user_id, **options))
+
+
+class SyncBotVersions(SyncResource):
+    """``coze.bots.versions``."""
+
+    _wraps = "coze_client.resources.bots.AsyncBotVersions"
+    _inner: AsyncBotVersions
+
+    def list(
+        self,
+        *,
+        bot_id: str,
+        publish_status: BotPublishStatus | Literal['published_online', 'unpublished_draft'] | None = None,
+        connector_id: str | None = None,
+        page_num: int = 1,
+        page_size: int = 10,
+        **options: Unpack[RequestOptions],
+    ) -> SyncPaginator[BotVersion]:
+        """A bot's versions, newest first.
+
+        Examples:
+            ```python
+            for v in coze.bots.versions.list(bot_id="7342..."):
+                print(v.version, v.description)
+            ```
+        """
+        return SyncPaginator(self._inner.list(
+            bot_id=bot_id,
+            publish_status=publish_status,
+            connector_id=connector_id,
+            page_num=page_num,
+            page_size=page_size,
+            **options,
+        ), self._loop)
+
+
 class SyncBots(SyncResource):
-    """``coze.bots``."""
+    """``coze.bots``: ``.versions``, ``.collaboration_modes``, ``.collaborators``."""
 
     _wraps = "coze_client.resources.bots.AsyncBots"
     _inner: AsyncBots
+
+    @functools.cached_property
+    def collaboration_modes(self) -> SyncBotCollaborationModes:
+        """``coze.bots.collaboration_modes``."""
+        return SyncBotCollaborationModes(self._inner.collaboration_modes, self._loop)
+
+    @functools.cached_property
+    def collaborators(self) -> SyncBotCollaborators:
+        """``coze.bots.collaborators``."""
+        return SyncBotCollaborators(self._inner.collaborators, self._loop)
+
+    @functools.cached_property
+    def versions(self) -> SyncBotVersions:
+        """``coze.bots.versions``."""
+        return SyncBotVersions(self._inner.versions, self._loop)
+
+    def create(
+        self,
+        *,
+        space_id: str,
+        name: str,
+        description: str | None = None,
+        icon_file_id: str | None = None,
+        prompt_info: str | Config | None = None,
+        onboarding_info: Config | None = None,
+        suggest_reply_info: Config | None = None,
+        model_info_config: Config | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CreatedBot:
+        """Create a bot (a draft) in a workspace; ``prompt_info`` may be the prompt text.
+
+        Examples:
+            ```python
+            bot = coze.bots.create(space_id="7350...", name="helper",
+                                         prompt_info="You answer briefly.")
+            bot.bot_id
+            ```
+        """
+        return self._loop.run(self._inner.create(
+            space_id=space_id,
+            name=name,
+            description=description,
+            icon_file_id=icon_file_id,
+            prompt_info=prompt_info,
+            onboarding_info=onboarding_info,
+            suggest_reply_info=suggest_reply_info,
+            model_info_config=model_info_config,
+            **options,
+        ))
+
+    def update(
+        self,
+        *,
+        bot_id: str,
+        name: str | None = None,
+        description: str | None = None,
+        icon_file_id: str | None = None,
+        prompt_info: str | Config | None = None,
+        onboarding_info: Config | None = None,
+        knowledge: Config | None = None,
+        suggest_reply_info: Config | None = None,
+        model_info_config: Config | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
+        """Change a bot's draft (only the fields you give); ``knowledge`` binds datasets.
+
+        Examples:
+            ```python
+            coze.bots.update(bot_id="7342...", knowledge={"dataset_ids": ["74..."]})
+            ```
+        """
+        return self._loop.run(self._inner.update(
+            bot_id=bot_id,
+            name=name,
+            description=description,
+            icon_file_id=icon_file_id,
+            prompt_info=prompt_info,
+            onboarding_info=onboarding_info,
+            knowledge=knowledge,
+            suggest_reply_info=suggest_reply_info,
+            model_info_config=model_info_config,
+            **options,
+        ))
+
+    def publish(
+        self,
+        *,
+        bot_id: str,
+        connector_ids: Sequence[str] = ('1024',),
+        **options: Unpack[RequestOptions],
+    ) -> BotPublishResult:
+        """Publish the draft as a new version on channels (``1024`` is the API channel, the default).
+
+        Examples:
+            ```python
+            (coze.bots.publish(bot_id="7342...")).version
+            ```
+        """
+        return self._loop.run(self._inner.publish(bot_id=bot_id, connector_ids=connector_ids, **options))
+
+    def unpublish(
+        self,
+        *,
+        bot_id: str,
+        connector_id: str = '1024',
+        unpublish_reason: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
+        """Take a bot off one channel (owners only; Doubao channels cannot be unpublished by API).
+
+        Examples:
+            ```python
+            coze.bots.unpublish(bot_id="7342...", connector_id="1024",
+                                      unpublish_reason="service ends")
+            ```
+        """
+        return self._loop.run(self._inner.unpublish(
+            bot_id=bot_id,
+            connector_id=connector_id,
+            unpublish_reason=unpublish_reason,
+            **options,
+        ))
+
+    def list_published_v1(
+        self,
+        *,
+        space_id: str,
+        page_num: int = 1,
+        page_size: int = 20,
+        **options: Unpack[RequestOptions],
+    ) -> SyncPaginator[PublishedBotV1]:
+        """Deprecated upstream: the v1 list of bots published to the API channel. Use `list`.
+
+        Examples:
+            ```python
+            for bot in coze.bots.list_published_v1(space_id="7350..."):
+                print(bot.bot_id, bot.bot_name)
+            ```
+        """
+        return SyncPaginator(self._inner.list_published_v1(
+            space_id=space_id,
+            page_num=page_num,
+            page_size=page_size,
+            **options,
+        ), self._loop)
+
+    def retrieve_online_info(self, *, bot_id: str, **options: Unpack[RequestOptions]) -> Bot:
+        """Deprecated upstream (soon offline): the v1 config of a bot published to the API channel.
+
+        Use `retrieve` instead.
+
+        Examples:
+            ```python
+            bot = coze.bots.retrieve_online_info(bot_id="7342...")
+            ```
+        """
+        return self._loop.run(self._inner.retrieve_online_info(bot_id=bot_id, **options))
 
     def list(
         self,
@@ -841,8 +1443,7 @@ class SyncBots(SyncResource):
         connector_id: str | None = None,
         page_num: int = 1,
         page_size: int = 20,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[SimpleBot]:
         """Bots of a workspace. Sends the documented ``page_num`` (cozepy sends ``page_index``, a cozepy 0.20.0 gap).
 
@@ -868,18 +1469,10 @@ class SyncBots(SyncResource):
             connector_id=connector_id,
             page_num=page_num,
             page_size=page_size,
-            timeout=timeout,
-            max_retries=max_retries,
+            **options,
         ), self._loop)
 
-    def retrieve(
-        self,
-        *,
-        bot_id: str,
-        is_published: bool | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-    ) -> Bot:
+    def retrieve(self, *, bot_id: str, is_published: bool | None = None, **options: Unpack[RequestOptions]) -> Bot:
         """A bot's configuration (``is_published=False`` reads the draft).
 
         Args:
@@ -894,12 +1487,7 @@ class SyncBots(SyncResource):
             bot.name, bot.model_info
             ```
         """
-        return self._loop.run(self._inner.retrieve(
-            bot_id=bot_id,
-            is_published=is_published,
-            timeout=timeout,
-            max_retries=max_retries,
-        ))
+        return self._loop.run(self._inner.retrieve(bot_id=bot_id, is_published=is_published, **options))
 
 
 class SyncChatMessages(SyncResource):
@@ -908,15 +1496,7 @@ class SyncChatMessages(SyncResource):
     _wraps = "coze_client.resources.chat.AsyncChatMessages"
     _inner: AsyncChatMessages
 
-    def list(
-        self,
-        *,
-        conversation_id: str,
-        chat_id: str,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-        max_wait: float | None = None,
-    ) -> ListResult[Message]:
+    def list(self, *, conversation_id: str, chat_id: str, **options: Unpack[RequestOptions]) -> ListResult[Message]:
         """Everything the chat produced except the user's question (answers, tool calls, follow-ups).
 
         Args:
@@ -931,13 +1511,7 @@ class SyncChatMessages(SyncResource):
             msgs = coze.chat.messages.list(conversation_id=c, chat_id=chat.id)
             ```
         """
-        return self._loop.run(self._inner.list(
-            conversation_id=conversation_id,
-            chat_id=chat_id,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_wait=max_wait,
-        ))
+        return self._loop.run(self._inner.list(conversation_id=conversation_id, chat_id=chat_id, **options))
 
 
 class SyncChat(SyncResource):
@@ -967,10 +1541,7 @@ class SyncChat(SyncResource):
         enable_card: bool | None = None,
         publish_status: str | None = None,
         bot_version: str | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-        max_wait: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Chat:
         """Start a chat without streaming; returns the chat (usually ``in_progress``).
 
@@ -1016,10 +1587,7 @@ class SyncChat(SyncResource):
             enable_card=enable_card,
             publish_status=publish_status,
             bot_version=bot_version,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_wait=max_wait,
-            extra_headers=extra_headers,
+            **options,
         ))
 
     def stream(
@@ -1038,10 +1606,7 @@ class SyncChat(SyncResource):
         enable_card: bool | None = None,
         publish_status: str | None = None,
         bot_version: str | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-        max_wait: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncEventStream[ChatEvent]:
         """Start a chat and stream its events (``with`` closes the connection when you leave).
 
@@ -1090,21 +1655,10 @@ class SyncChat(SyncResource):
             enable_card=enable_card,
             publish_status=publish_status,
             bot_version=bot_version,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_wait=max_wait,
-            extra_headers=extra_headers,
+            **options,
         ), self._loop)
 
-    def retrieve(
-        self,
-        *,
-        conversation_id: str,
-        chat_id: str,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-        max_wait: float | None = None,
-    ) -> Chat:
+    def retrieve(self, *, conversation_id: str, chat_id: str, **options: Unpack[RequestOptions]) -> Chat:
         """The chat's current state (``GET /v3/chat/retrieve``).
 
         Args:
@@ -1122,9 +1676,7 @@ class SyncChat(SyncResource):
         return self._loop.run(self._inner.retrieve(
             conversation_id=conversation_id,
             chat_id=chat_id,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_wait=max_wait,
+            **options,
         ))
 
     def submit_tool_outputs(
@@ -1133,9 +1685,7 @@ class SyncChat(SyncResource):
         conversation_id: str,
         chat_id: str,
         tool_outputs: Sequence[ToolOutput | Mapping[str, Any]],
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-        max_wait: float | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Chat:
         """Answer a ``requires_action`` chat's tool calls (blocking).
 
@@ -1158,9 +1708,7 @@ class SyncChat(SyncResource):
             conversation_id=conversation_id,
             chat_id=chat_id,
             tool_outputs=tool_outputs,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_wait=max_wait,
+            **options,
         ))
 
     def submit_tool_outputs_stream(
@@ -1169,9 +1717,7 @@ class SyncChat(SyncResource):
         conversation_id: str,
         chat_id: str,
         tool_outputs: Sequence[ToolOutput | Mapping[str, Any]],
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-        max_wait: float | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncEventStream[ChatEvent]:
         """Answer tool calls and stream the rest of the chat.
 
@@ -1195,20 +1741,10 @@ class SyncChat(SyncResource):
             conversation_id=conversation_id,
             chat_id=chat_id,
             tool_outputs=tool_outputs,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_wait=max_wait,
+            **options,
         ), self._loop)
 
-    def cancel(
-        self,
-        *,
-        conversation_id: str,
-        chat_id: str,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-        max_wait: float | None = None,
-    ) -> Chat:
+    def cancel(self, *, conversation_id: str, chat_id: str, **options: Unpack[RequestOptions]) -> Chat:
         """Cancel a running chat (it does not stop a stream you are reading: close that yourself).
 
         Args:
@@ -1223,13 +1759,7 @@ class SyncChat(SyncResource):
             coze.chat.cancel(conversation_id=c, chat_id=h)
             ```
         """
-        return self._loop.run(self._inner.cancel(
-            conversation_id=conversation_id,
-            chat_id=chat_id,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_wait=max_wait,
-        ))
+        return self._loop.run(self._inner.cancel(conversation_id=conversation_id, chat_id=chat_id, **options))
 
     def create_and_poll(
         self,
@@ -1278,6 +1808,87 @@ class SyncChat(SyncResource):
         ))
 
 
+class SyncConnectorBots(SyncResource):
+    """``coze.connectors.bots``: the audit of bots published to your channel."""
+
+    _wraps = "coze_client.resources.connectors.AsyncConnectorBots"
+    _inner: AsyncConnectorBots
+
+    def update(
+        self,
+        *,
+        connector_id: str,
+        bot_id: str,
+        audit_status: AuditStatus | int,
+        reason: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
+        """Set a bot's review result on your channel (1 pending, 2 approved, 3 rejected: a reason is required).
+
+        Examples:
+            ```python
+            coze.connectors.bots.update(connector_id="7485...", bot_id="7342...",
+                                              audit_status=3, reason="contains ads")
+            ```
+        """
+        return self._loop.run(self._inner.update(
+            connector_id=connector_id,
+            bot_id=bot_id,
+            audit_status=audit_status,
+            reason=reason,
+            **options,
+        ))
+
+
+class SyncConnectors(SyncResource):
+    """``coze.connectors`` and ``.bots``."""
+
+    _wraps = "coze_client.resources.connectors.AsyncConnectors"
+    _inner: AsyncConnectors
+
+    @functools.cached_property
+    def bots(self) -> SyncConnectorBots:
+        """``coze.connectors.bots``: the audit of bots published to your channel."""
+        return SyncConnectorBots(self._inner.bots, self._loop)
+
+    def bind(
+        self,
+        *,
+        connector_id: str,
+        configs: Sequence[UserConfig | Mapping[str, Any]],
+        user_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
+        """Bind devices to your custom channel (needs the binding enabled by Coze for the channel).
+
+        Examples:
+            ```python
+            coze.connectors.bind(connector_id="7485...", configs=[
+                {"key": "device", "enums": [{"label": "Kitchen speaker", "value": "SN123"}]}])
+            ```
+        """
+        return self._loop.run(self._inner.bind(
+            connector_id=connector_id,
+            configs=configs,
+            user_id=user_id,
+            **options,
+        ))
+
+    def install(self, *, connector_id: str, workspace_id: str, **options: Unpack[RequestOptions]) -> OperationResult:
+        """Add a publish channel (a public or your custom one) to a workspace.
+
+        Examples:
+            ```python
+            coze.connectors.install(connector_id="7485...", workspace_id="7350...")
+            ```
+        """
+        return self._loop.run(self._inner.install(
+            connector_id=connector_id,
+            workspace_id=workspace_id,
+            **options,
+        ))
+
+
 class SyncFeedback(SyncResource):
     """``coze.conversations.messages.feedback``: like / unlike an answer."""
 
@@ -1292,9 +1903,8 @@ class SyncFeedback(SyncResource):
         feedback_type: FeedbackType | Literal['like', 'unlike'],
         reason_types: Sequence[str] | None = None,
         comment: str | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-    ) -> None:
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
         """Give feedback on a text answer.
 
         Args:
@@ -1312,24 +1922,16 @@ class SyncFeedback(SyncResource):
                 conversation_id=c, message_id=m, feedback_type="like")
             ```
         """
-        self._loop.run(self._inner.create(
+        return self._loop.run(self._inner.create(
             conversation_id=conversation_id,
             message_id=message_id,
             feedback_type=feedback_type,
             reason_types=reason_types,
             comment=comment,
-            timeout=timeout,
-            max_retries=max_retries,
+            **options,
         ))
 
-    def delete(
-        self,
-        *,
-        conversation_id: str,
-        message_id: str,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-    ) -> None:
+    def delete(self, *, conversation_id: str, message_id: str, **options: Unpack[RequestOptions]) -> OperationResult:
         """Remove your feedback from a message.
 
         Args:
@@ -1343,11 +1945,10 @@ class SyncFeedback(SyncResource):
             coze.conversations.messages.feedback.delete(conversation_id=c, message_id=m)
             ```
         """
-        self._loop.run(self._inner.delete(
+        return self._loop.run(self._inner.delete(
             conversation_id=conversation_id,
             message_id=message_id,
-            timeout=timeout,
-            max_retries=max_retries,
+            **options,
         ))
 
 
@@ -1370,8 +1971,7 @@ class SyncMessages(SyncResource):
         content: str,
         content_type: MessageContentType | Literal['text', 'object_string'] = 'text',
         meta_data: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Message:
         """Add a message to a conversation.
 
@@ -1396,8 +1996,7 @@ class SyncMessages(SyncResource):
             content=content,
             content_type=content_type,
             meta_data=meta_data,
-            timeout=timeout,
-            max_retries=max_retries,
+            **options,
         ))
 
     def list(
@@ -1409,8 +2008,7 @@ class SyncMessages(SyncResource):
         before_id: str | None = None,
         after_id: str | None = None,
         limit: int = 50,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[Message]:
         """Messages of a conversation, by cursor (``.first_page()`` for one page, ``for`` for all).
 
@@ -1437,18 +2035,10 @@ class SyncMessages(SyncResource):
             before_id=before_id,
             after_id=after_id,
             limit=limit,
-            timeout=timeout,
-            max_retries=max_retries,
+            **options,
         ), self._loop)
 
-    def retrieve(
-        self,
-        *,
-        conversation_id: str,
-        message_id: str,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-    ) -> Message:
+    def retrieve(self, *, conversation_id: str, message_id: str, **options: Unpack[RequestOptions]) -> Message:
         """One message.
 
         Args:
@@ -1465,8 +2055,7 @@ class SyncMessages(SyncResource):
         return self._loop.run(self._inner.retrieve(
             conversation_id=conversation_id,
             message_id=message_id,
-            timeout=timeout,
-            max_retries=max_retries,
+            **options,
         ))
 
     def update(
@@ -1477,8 +2066,7 @@ class SyncMessages(SyncResource):
         content: str | None = None,
         content_type: MessageContentType | Literal['text', 'object_string'] | None = None,
         meta_data: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Message:
         """Change a message's content or meta data (the service answers under ``message``).
 
@@ -1503,18 +2091,10 @@ class SyncMessages(SyncResource):
             content=content,
             content_type=content_type,
             meta_data=meta_data,
-            timeout=timeout,
-            max_retries=max_retries,
+            **options,
         ))
 
-    def delete(
-        self,
-        *,
-        conversation_id: str,
-        message_id: str,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-    ) -> Message:
+    def delete(self, *, conversation_id: str, message_id: str, **options: Unpack[RequestOptions]) -> Message:
         """Delete a question or answer; returns the deleted message.
 
         Args:
@@ -1531,8 +2111,7 @@ class SyncMessages(SyncResource):
         return self._loop.run(self._inner.delete(
             conversation_id=conversation_id,
             message_id=message_id,
-            timeout=timeout,
-            max_retries=max_retries,
+            **options,
         ))
 
 
@@ -1555,8 +2134,7 @@ class SyncConversations(SyncResource):
         connector_id: str | None = None,
         messages: Sequence[EnterMessage | Mapping[str, Any] | str] | None = None,
         meta_data: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Conversation:
         """Create a conversation (bind it to a bot with ``bot_id`` so it shows up in ``list``).
 
@@ -1580,17 +2158,10 @@ class SyncConversations(SyncResource):
             connector_id=connector_id,
             messages=messages,
             meta_data=meta_data,
-            timeout=timeout,
-            max_retries=max_retries,
+            **options,
         ))
 
-    def retrieve(
-        self,
-        *,
-        conversation_id: str,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-    ) -> Conversation:
+    def retrieve(self, *, conversation_id: str, **options: Unpack[RequestOptions]) -> Conversation:
         """One conversation.
 
         Args:
@@ -1603,11 +2174,7 @@ class SyncConversations(SyncResource):
             conv = coze.conversations.retrieve(conversation_id=c)
             ```
         """
-        return self._loop.run(self._inner.retrieve(
-            conversation_id=conversation_id,
-            timeout=timeout,
-            max_retries=max_retries,
-        ))
+        return self._loop.run(self._inner.retrieve(conversation_id=conversation_id, **options))
 
     def list(
         self,
@@ -1617,8 +2184,7 @@ class SyncConversations(SyncResource):
         page_size: int = 50,
         sort_order: Literal['ASC', 'DESC', 'asc', 'desc'] | None = None,
         connector_id: str | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[Conversation]:
         """Your conversations with a bot (page number + ``has_more``; ``page_size`` at most 50).
 
@@ -1643,18 +2209,10 @@ class SyncConversations(SyncResource):
             page_size=page_size,
             sort_order=sort_order,
             connector_id=connector_id,
-            timeout=timeout,
-            max_retries=max_retries,
+            **options,
         ), self._loop)
 
-    def update(
-        self,
-        *,
-        conversation_id: str,
-        name: str,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-    ) -> Conversation:
+    def update(self, *, conversation_id: str, name: str, **options: Unpack[RequestOptions]) -> Conversation:
         """Rename a conversation.
 
         Args:
@@ -1668,14 +2226,9 @@ class SyncConversations(SyncResource):
             coze.conversations.update(conversation_id=c, name="renamed")
             ```
         """
-        return self._loop.run(self._inner.update(
-            conversation_id=conversation_id,
-            name=name,
-            timeout=timeout,
-            max_retries=max_retries,
-        ))
+        return self._loop.run(self._inner.update(conversation_id=conversation_id, name=name, **options))
 
-    def delete(self, *, conversation_id: str, timeout: TimeoutTypes = None, max_retries: int | None = None) -> None:
+    def delete(self, *, conversation_id: str, **options: Unpack[RequestOptions]) -> OperationResult:
         """Delete a conversation and its messages, permanently.
 
         Args:
@@ -1688,13 +2241,9 @@ class SyncConversations(SyncResource):
             coze.conversations.delete(conversation_id=c)
             ```
         """
-        self._loop.run(self._inner.delete(
-            conversation_id=conversation_id,
-            timeout=timeout,
-            max_retries=max_retries,
-        ))
+        return self._loop.run(self._inner.delete(conversation_id=conversation_id, **options))
 
-    def clear(self, *, conversation_id: str, timeout: TimeoutTypes = None, max_retries: int | None = None) -> Section:
+    def clear(self, *, conversation_id: str, **options: Unpack[RequestOptions]) -> Section:
         """Start a new context section (the bot forgets what came before).
 
         Args:
@@ -1707,11 +2256,48 @@ class SyncConversations(SyncResource):
             section = coze.conversations.clear(conversation_id=c)
             ```
         """
-        return self._loop.run(self._inner.clear(
-            conversation_id=conversation_id,
-            timeout=timeout,
-            max_retries=max_retries,
+        return self._loop.run(self._inner.clear(conversation_id=conversation_id, **options))
+
+
+class SyncCopyTasks(SyncResource):
+    """``coze.copy_tasks``: copy a bot, app or workflow, in its workspace or to another of the same team."""
+
+    _wraps = "coze_client.resources.templates.AsyncCopyTasks"
+    _inner: AsyncCopyTasks
+
+    def create(
+        self,
+        *,
+        entity_id: str,
+        entity_type: Literal['bot', 'app', 'workflow'],
+        to_workspace_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CopyTaskStarted:
+        """Start a copy: a bot in its own workspace is copied at once (``copied_entity_id``); the rest run as
+        a task (``task_id``, follow it with `retrieve`).
+
+        Examples:
+            ```python
+            started = coze.copy_tasks.create(entity_id="7530...", entity_type="workflow")
+            task = coze.copy_tasks.retrieve(task_id=started.task_id)
+            ```
+        """
+        return self._loop.run(self._inner.create(
+            entity_id=entity_id,
+            entity_type=entity_type,
+            to_workspace_id=to_workspace_id,
+            **options,
         ))
+
+    def retrieve(self, *, task_id: str, **options: Unpack[RequestOptions]) -> CopyTask:
+        """The state of a copy task (``task_status``: in_progress, successful or failed).
+
+        Examples:
+            ```python
+            (coze.copy_tasks.retrieve(task_id="123e...")).task_status
+            ```
+        """
+        return self._loop.run(self._inner.retrieve(task_id=task_id, **options))
 
 
 class SyncDocuments(SyncResource):
@@ -1727,9 +2313,7 @@ class SyncDocuments(SyncResource):
         document_bases: Sequence[DocumentBase | Mapping[str, Any]],
         chunk_strategy: DocumentChunkStrategy | Mapping[str, Any] | None = None,
         format_type: DatasetFormatType | int | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-        max_wait: float | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ListResult[Document]:
         """Add up to 10 documents: local files (`local_document`), web pages or uploaded images.
 
@@ -1756,9 +2340,7 @@ class SyncDocuments(SyncResource):
             document_bases=document_bases,
             chunk_strategy=chunk_strategy,
             format_type=format_type,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_wait=max_wait,
+            **options,
         ))
 
     def update(
@@ -1767,9 +2349,8 @@ class SyncDocuments(SyncResource):
         document_id: str,
         document_name: str | None = None,
         update_rule: DocumentUpdateRule | Mapping[str, Any] | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-    ) -> None:
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
         """Rename a document or change its refresh rule (web pages).
 
         Args:
@@ -1785,12 +2366,11 @@ class SyncDocuments(SyncResource):
                 update_rule=DocumentUpdateRule.every(hours=48))
             ```
         """
-        self._loop.run(self._inner.update(
+        return self._loop.run(self._inner.update(
             document_id=document_id,
             document_name=document_name,
             update_rule=update_rule,
-            timeout=timeout,
-            max_retries=max_retries,
+            **options,
         ))
 
     def list(
@@ -1799,8 +2379,7 @@ class SyncDocuments(SyncResource):
         dataset_id: str,
         page: int = 1,
         size: int = 10,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[Document]:
         """Documents of a knowledge base (``page`` / ``size`` go in the body; the answer has a total).
 
@@ -1817,21 +2396,9 @@ class SyncDocuments(SyncResource):
                 print(doc.document_id, doc.document_name)
             ```
         """
-        return SyncPaginator(self._inner.list(
-            dataset_id=dataset_id,
-            page=page,
-            size=size,
-            timeout=timeout,
-            max_retries=max_retries,
-        ), self._loop)
+        return SyncPaginator(self._inner.list(dataset_id=dataset_id, page=page, size=size, **options), self._loop)
 
-    def delete(
-        self,
-        *,
-        document_ids: Sequence[str],
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-    ) -> None:
+    def delete(self, *, document_ids: Sequence[str], **options: Unpack[RequestOptions]) -> OperationResult:
         """Delete up to 100 documents.
 
         Args:
@@ -1844,11 +2411,7 @@ class SyncDocuments(SyncResource):
             coze.datasets.documents.delete(document_ids=["75...", "76..."])
             ```
         """
-        self._loop.run(self._inner.delete(
-            document_ids=document_ids,
-            timeout=timeout,
-            max_retries=max_retries,
-        ))
+        return self._loop.run(self._inner.delete(document_ids=document_ids, **options))
 
     def wait_until_processed(
         self,
@@ -1903,8 +2466,7 @@ class SyncDatasetImages(SyncResource):
         page_size: int = 10,
         keyword: str | None = None,
         has_caption: bool | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[Photo]:
         """Images, optionally searched by caption (``page_size`` 1-299).
 
@@ -1929,8 +2491,7 @@ class SyncDatasetImages(SyncResource):
             page_size=page_size,
             keyword=keyword,
             has_caption=has_caption,
-            timeout=timeout,
-            max_retries=max_retries,
+            **options,
         ), self._loop)
 
     def update(
@@ -1939,9 +2500,8 @@ class SyncDatasetImages(SyncResource):
         dataset_id: str,
         document_id: str,
         caption: str,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-    ) -> None:
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
         """Set an image's caption.
 
         Args:
@@ -1957,12 +2517,11 @@ class SyncDatasetImages(SyncResource):
                                               caption="a red bicycle")
             ```
         """
-        self._loop.run(self._inner.update(
+        return self._loop.run(self._inner.update(
             dataset_id=dataset_id,
             document_id=document_id,
             caption=caption,
-            timeout=timeout,
-            max_retries=max_retries,
+            **options,
         ))
 
 
@@ -1990,8 +2549,7 @@ class SyncDatasets(SyncResource):
         format_type: DatasetFormatType | int,
         description: str | None = None,
         file_id: str | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> CreateDatasetResult:
         """Create a knowledge base (``format_type`` 0 text, 2 images; ``file_id`` an uploaded icon).
 
@@ -2016,8 +2574,7 @@ class SyncDatasets(SyncResource):
             format_type=format_type,
             description=description,
             file_id=file_id,
-            timeout=timeout,
-            max_retries=max_retries,
+            **options,
         ))
 
     def list(
@@ -2028,8 +2585,7 @@ class SyncDatasets(SyncResource):
         format_type: DatasetFormatType | int | None = None,
         page_num: int = 1,
         page_size: int = 10,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[Dataset]:
         """Knowledge bases of a space (``name`` matches fuzzily; ``page_size`` 1-300).
 
@@ -2054,8 +2610,7 @@ class SyncDatasets(SyncResource):
             format_type=format_type,
             page_num=page_num,
             page_size=page_size,
-            timeout=timeout,
-            max_retries=max_retries,
+            **options,
         ), self._loop)
 
     def update(
@@ -2065,9 +2620,8 @@ class SyncDatasets(SyncResource):
         name: str,
         file_id: str | None = None,
         description: str | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-    ) -> None:
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
         """Overwrite a knowledge base's name, icon and description.
 
         This is a full overwrite: a field you leave out is reset on the server (the Coze knowledge pages).
@@ -2086,16 +2640,15 @@ class SyncDatasets(SyncResource):
                                        description="support answers")
             ```
         """
-        self._loop.run(self._inner.update(
+        return self._loop.run(self._inner.update(
             dataset_id=dataset_id,
             name=name,
             file_id=file_id,
             description=description,
-            timeout=timeout,
-            max_retries=max_retries,
+            **options,
         ))
 
-    def delete(self, *, dataset_id: str, timeout: TimeoutTypes = None, max_retries: int | None = None) -> None:
+    def delete(self, *, dataset_id: str, **options: Unpack[RequestOptions]) -> OperationResult:
         """Delete a knowledge base, its files, and its bindings to agents.
 
         Args:
@@ -2108,19 +2661,14 @@ class SyncDatasets(SyncResource):
             coze.datasets.delete(dataset_id="74...")
             ```
         """
-        self._loop.run(self._inner.delete(
-            dataset_id=dataset_id,
-            timeout=timeout,
-            max_retries=max_retries,
-        ))
+        return self._loop.run(self._inner.delete(dataset_id=dataset_id, **options))
 
     def process(
         self,
         *,
         dataset_id: str,
         document_ids: Sequence[str],
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ListResult[DocumentProgress]:
         """Processing progress of documents (the answer nests the list as ``data.data``).
 
@@ -2136,12 +2684,269 @@ class SyncDatasets(SyncResource):
                 print(p.document_name, p.status, p.progress)
             ```
         """
-        return self._loop.run(self._inner.process(
-            dataset_id=dataset_id,
-            document_ids=document_ids,
-            timeout=timeout,
-            max_retries=max_retries,
+        return self._loop.run(self._inner.process(dataset_id=dataset_id, document_ids=document_ids, **options))
+
+
+class SyncEnterpriseMembers(SyncResource):
+    """``coze.enterprises.members``."""
+
+    _wraps = "coze_client.resources.enterprises.AsyncEnterpriseMembers"
+    _inner: AsyncEnterpriseMembers
+
+    def create(self, *, enterprise_id: str, users: People, **options: Unpack[RequestOptions]) -> OperationResult:
+        """Add one employee (a Volcano sub-user, not a guest) to the enterprise.
+
+        Examples:
+            ```python
+            coze.enterprises.members.create(enterprise_id="volcano_2105...",
+                users=[{"user_id": "4113...", "role": "enterprise_member"}])
+            ```
+        """
+        return self._loop.run(self._inner.create(enterprise_id=enterprise_id, users=users, **options))
+
+    def update(
+        self,
+        *,
+        enterprise_id: str,
+        user_id: str,
+        role: EnterpriseRole,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
+        """Change an employee's role (``enterprise_admin`` or ``enterprise_member``; not for guests).
+
+        Examples:
+            ```python
+            coze.enterprises.members.update(enterprise_id="volcano_2105...",
+                                                  user_id="4113...", role="enterprise_admin")
+            ```
+        """
+        return self._loop.run(self._inner.update(
+            enterprise_id=enterprise_id,
+            user_id=user_id,
+            role=role,
+            **options,
         ))
+
+    def delete(
+        self,
+        *,
+        enterprise_id: str,
+        user_id: str,
+        receiver_user_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
+        """Remove a member; their resources pass to ``receiver_user_id``.
+
+        Examples:
+            ```python
+            coze.enterprises.members.delete(enterprise_id="volcano_2105...",
+                                                  user_id="4114...", receiver_user_id="2135...")
+            ```
+        """
+        return self._loop.run(self._inner.delete(
+            enterprise_id=enterprise_id,
+            user_id=user_id,
+            receiver_user_id=receiver_user_id,
+            **options,
+        ))
+
+
+class SyncOrganizationMembers(SyncResource):
+    """``coze.enterprises.organizations.members``."""
+
+    _wraps = "coze_client.resources.enterprises.AsyncOrganizationMembers"
+    _inner: AsyncOrganizationMembers
+
+    def create(
+        self,
+        *,
+        organization_id: str,
+        organization_people: People,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
+        """Add one person (already in the enterprise) to an organization with a role.
+
+        Examples:
+            ```python
+            coze.enterprises.organizations.members.create(
+                organization_id="7490...",
+                organization_people=[{"user_id": "4113...", "organization_role_type": "organization_admin"}])
+            ```
+        """
+        return self._loop.run(self._inner.create(
+            organization_id=organization_id,
+            organization_people=organization_people,
+            **options,
+        ))
+
+    def list(
+        self,
+        *,
+        organization_id: str,
+        page_num: int = 1,
+        page_size: int = 20,
+        **options: Unpack[RequestOptions],
+    ) -> SyncPaginator[OrganizationMember]:
+        """Members of an organization (page size 1-50).
+
+        Examples:
+            ```python
+            for m in coze.enterprises.organizations.members.list(organization_id="7559..."):
+                print(m.user_id, m.organization_role_type)
+            ```
+        """
+        return SyncPaginator(self._inner.list(
+            organization_id=organization_id,
+            page_num=page_num,
+            page_size=page_size,
+            **options,
+        ), self._loop)
+
+    def update(
+        self,
+        *,
+        organization_id: str,
+        user_id: str,
+        organization_role_type: OrganizationRole,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
+        """Change a member's organization role.
+
+        Examples:
+            ```python
+            coze.enterprises.organizations.members.update(
+                organization_id="7490...", user_id="4113...", organization_role_type="organization_member")
+            ```
+        """
+        return self._loop.run(self._inner.update(
+            organization_id=organization_id,
+            user_id=user_id,
+            organization_role_type=organization_role_type,
+            **options,
+        ))
+
+    def delete(
+        self,
+        *,
+        organization_id: str,
+        user_id: str,
+        receiver_user_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
+        """Remove a member from an organization (and its workspaces); resources pass to ``receiver_user_id``,
+        an organization super admin.
+
+        Examples:
+            ```python
+            coze.enterprises.organizations.members.delete(
+                organization_id="7490...", user_id="4113...", receiver_user_id="4113...")
+            ```
+        """
+        return self._loop.run(self._inner.delete(
+            organization_id=organization_id,
+            user_id=user_id,
+            receiver_user_id=receiver_user_id,
+            **options,
+        ))
+
+
+class SyncOrganizations(SyncResource):
+    """``coze.enterprises.organizations`` and ``.members``."""
+
+    _wraps = "coze_client.resources.enterprises.AsyncOrganizations"
+    _inner: AsyncOrganizations
+
+    @functools.cached_property
+    def members(self) -> SyncOrganizationMembers:
+        """``coze.enterprises.organizations.members``."""
+        return SyncOrganizationMembers(self._inner.members, self._loop)
+
+    def create(
+        self,
+        *,
+        enterprise_id: str,
+        name: str,
+        super_admin_user_id: str,
+        description: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CreatedOrganization:
+        """Create an organization (enterprise flagship; at most 20 per enterprise).
+
+        Examples:
+            ```python
+            coze.enterprises.organizations.create(enterprise_id="volcano_2105...",
+                name="R&D", super_admin_user_id="4113...")
+            ```
+        """
+        return self._loop.run(self._inner.create(
+            enterprise_id=enterprise_id,
+            name=name,
+            super_admin_user_id=super_admin_user_id,
+            description=description,
+            **options,
+        ))
+
+    def update(
+        self,
+        *,
+        organization_id: str,
+        name: str | None = None,
+        description: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
+        """Rename an organization or change its description (name ≤30, description ≤100 characters).
+
+        Examples:
+            ```python
+            coze.enterprises.organizations.update(organization_id="7559...", name="R&D")
+            ```
+        """
+        return self._loop.run(self._inner.update(
+            organization_id=organization_id,
+            name=name,
+            description=description,
+            **options,
+        ))
+
+    def list(
+        self,
+        *,
+        enterprise_id: str,
+        page_num: int = 1,
+        page_size: int = 20,
+        **options: Unpack[RequestOptions],
+    ) -> SyncPaginator[Organization]:
+        """Organizations of an enterprise (page size 1-20).
+
+        Examples:
+            ```python
+            for org in coze.enterprises.organizations.list(enterprise_id="volcano_2101..."):
+                print(org.organization_id, org.organization_name)
+            ```
+        """
+        return SyncPaginator(self._inner.list(
+            enterprise_id=enterprise_id,
+            page_num=page_num,
+            page_size=page_size,
+            **options,
+        ), self._loop)
+
+
+class SyncEnterprises(SyncResource):
+    """``coze.enterprises``: ``.members`` and ``.organizations``."""
+
+    _wraps = "coze_client.resources.enterprises.AsyncEnterprises"
+    _inner: AsyncEnterprises
+
+    @functools.cached_property
+    def members(self) -> SyncEnterpriseMembers:
+        """``coze.enterprises.members``."""
+        return SyncEnterpriseMembers(self._inner.members, self._loop)
+
+    @functools.cached_property
+    def organizations(self) -> SyncOrganizations:
+        """``coze.enterprises.organizations`` and ``.members``."""
+        return SyncOrganizations(self._inner.organizations, self._loop)
 
 
 class SyncFiles(SyncResource):
@@ -2150,14 +2955,7 @@ class SyncFiles(SyncResource):
     _wraps = "coze_client.resources.files.AsyncFiles"
     _inner: AsyncFiles
 
-    def upload(
-        self,
-        *,
-        file: FileInput,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-        max_wait: float | None = None,
-    ) -> File:
+    def upload(self, *, file: FileInput, **options: Unpack[RequestOptions]) -> File:
         """Upload one file (path, bytes, binary file object or ``(name, bytes)``); ≤512 MB.
 
         Args:
@@ -2172,14 +2970,9 @@ class SyncFiles(SyncResource):
             f.id
             ```
         """
-        return self._loop.run(self._inner.upload(
-            file=file,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_wait=max_wait,
-        ))
+        return self._loop.run(self._inner.upload(file=file, **options))
 
-    def retrieve(self, *, file_id: str, timeout: TimeoutTypes = None, max_retries: int | None = None) -> File:
+    def retrieve(self, *, file_id: str, **options: Unpack[RequestOptions]) -> File:
         """The record of an uploaded file.
 
         Args:
@@ -2192,7 +2985,189 @@ class SyncFiles(SyncResource):
             f = coze.files.retrieve(file_id="7351...")
             ```
         """
-        return self._loop.run(self._inner.retrieve(file_id=file_id, timeout=timeout, max_retries=max_retries))
+        return self._loop.run(self._inner.retrieve(file_id=file_id, **options))
+
+
+class SyncFolders(SyncResource):
+    """``coze.folders``."""
+
+    _wraps = "coze_client.resources.folders.AsyncFolders"
+    _inner: AsyncFolders
+
+    def list(
+        self,
+        *,
+        workspace_id: str,
+        folder_type: FolderType | Literal['development', 'library'],
+        parent_folder_id: str | None = None,
+        page_num: int = 1,
+        page_size: int = 20,
+        **options: Unpack[RequestOptions],
+    ) -> SyncPaginator[Folder]:
+        """Folders of a workspace's development or library tree (children of ``parent_folder_id``).
+
+        Examples:
+            ```python
+            for f in coze.folders.list(workspace_id="7350...", folder_type="library"):
+                print(f.id, f.name)
+            ```
+        """
+        return SyncPaginator(self._inner.list(
+            workspace_id=workspace_id,
+            folder_type=folder_type,
+            parent_folder_id=parent_folder_id,
+            page_num=page_num,
+            page_size=page_size,
+            **options,
+        ), self._loop)
+
+    def retrieve(self, *, folder_id: str, **options: Unpack[RequestOptions]) -> Folder:
+        """One folder.
+
+        Examples:
+            ```python
+            (coze.folders.retrieve(folder_id="7460...")).name
+            ```
+        """
+        return self._loop.run(self._inner.retrieve(folder_id=folder_id, **options))
+
+
+class SyncPlugins(SyncResource):
+    """``coze.plugins``."""
+
+    _wraps = "coze_client.resources.plugins.AsyncPlugins"
+    _inner: AsyncPlugins
+
+    def list(
+        self,
+        *,
+        keyword: str | None = None,
+        is_official: bool | None = None,
+        category_ids: Sequence[str] | str | None = None,
+        sort_type: Literal['heat', 'newest', 'relative'] | None = None,
+        page_num: int = 1,
+        page_size: int = 20,
+        **options: Unpack[RequestOptions],
+    ) -> SyncPaginator[StorePlugin]:
+        """Paid plugins of the store (official and third-party), optionally searched by keyword.
+
+        Examples:
+            ```python
+            for p in coze.plugins.list(keyword="speech"):
+                print(p.plugin_id, p.name)
+            ```
+        """
+        return SyncPaginator(self._inner.list(
+            keyword=keyword,
+            is_official=is_official,
+            category_ids=category_ids,
+            sort_type=sort_type,
+            page_num=page_num,
+            page_size=page_size,
+            **options,
+        ), self._loop)
+
+    def categories(
+        self,
+        *,
+        entity_type: Literal['plugin'] = 'plugin',
+        page_num: int = 1,
+        page_size: int = 20,
+        **options: Unpack[RequestOptions],
+    ) -> SyncPaginator[PluginCategory]:
+        """Plugin store categories (their ids filter `list`).
+
+        Examples:
+            ```python
+            cats = coze.plugins.categories().to_list()
+            ```
+        """
+        return SyncPaginator(self._inner.categories(
+            entity_type=entity_type,
+            page_num=page_num,
+            page_size=page_size,
+            **options,
+        ), self._loop)
+
+    def retrieve(self, *, plugin_id: str, **options: Unpack[RequestOptions]) -> PluginDetail:
+        """A plugin's tools (with input and output schemas) and, for paid plugins, its MCP configuration.
+
+        Examples:
+            ```python
+            detail = coze.plugins.retrieve(plugin_id="7506...")
+            [t.name for t in detail.tools]
+            ```
+        """
+        return self._loop.run(self._inner.retrieve(plugin_id=plugin_id, **options))
+
+    def batch_retrieve(
+        self,
+        *,
+        plugin_ids: Sequence[str] | str,
+        **options: Unpack[RequestOptions],
+    ) -> ListResult[PluginDetail]:
+        """Details of up to 20 plugins in one call.
+
+        Examples:
+            ```python
+            details = coze.plugins.batch_retrieve(plugin_ids=["7506...", "7426..."])
+            ```
+        """
+        return self._loop.run(self._inner.batch_retrieve(plugin_ids=plugin_ids, **options))
+
+    def call(
+        self,
+        *,
+        plugin_id: str,
+        tool_name: str,
+        arguments: Mapping[str, Any],
+        **options: Unpack[RequestOptions],
+    ) -> PluginToolResult:
+        """Run a paid plugin's tool (arguments follow the tool's ``input_schema``). It is billed; not retried.
+
+        Examples:
+            ```python
+            out = coze.plugins.call(plugin_id="7545...", tool_name="getToutiaoNews",
+                                          arguments={"q": "Hangzhou"})
+            out.result
+            ```
+        """
+        return self._loop.run(self._inner.call(
+            plugin_id=plugin_id,
+            tool_name=tool_name,
+            arguments=arguments,
+            **options,
+        ))
+
+
+class SyncTemplates(SyncResource):
+    """``coze.templates``."""
+
+    _wraps = "coze_client.resources.templates.AsyncTemplates"
+    _inner: AsyncTemplates
+
+    def duplicate(
+        self,
+        *,
+        template_id: str,
+        workspace_id: str,
+        name: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TemplateDuplicate:
+        """Copy a store template into a workspace (as an agent).
+
+        Examples:
+            ```python
+            t = coze.templates.duplicate(template_id="7497...", workspace_id="7350...")
+            t.entity_id, t.entity_type
+            ```
+        """
+        return self._loop.run(self._inner.duplicate(
+            template_id=template_id,
+            workspace_id=workspace_id,
+            name=name,
+            **options,
+        ))
 
 
 class SyncUsers(SyncResource):
@@ -2201,7 +3176,7 @@ class SyncUsers(SyncResource):
     _wraps = "coze_client.resources.users.AsyncUsers"
     _inner: AsyncUsers
 
-    def me(self, *, timeout: TimeoutTypes = None, max_retries: int | None = None) -> User:
+    def me(self, **options: Unpack[RequestOptions]) -> User:
         """The account the token belongs to (a cheap way to check a token).
 
         Args:
@@ -2214,7 +3189,68 @@ class SyncUsers(SyncResource):
             me.user_id, me.nick_name
             ```
         """
-        return self._loop.run(self._inner.me(timeout=timeout, max_retries=max_retries))
+        return self._loop.run(self._inner.me(**options))
+
+
+class SyncVariables(SyncResource):
+    """``coze.variables``."""
+
+    _wraps = "coze_client.resources.variables.AsyncVariables"
+    _inner: AsyncVariables
+
+    def retrieve(
+        self,
+        *,
+        connector_uid: str,
+        keywords: Sequence[str] | str | None = None,
+        app_id: str | None = None,
+        bot_id: str | None = None,
+        connector_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListResult[VariableValue]:
+        """Values of an end user's variables (all of them when ``keywords`` is empty).
+
+        Examples:
+            ```python
+            values = coze.variables.retrieve(bot_id="7342...", connector_uid="u1",
+                                                   keywords=["city"])
+            ```
+        """
+        return self._loop.run(self._inner.retrieve(
+            connector_uid=connector_uid,
+            keywords=keywords,
+            app_id=app_id,
+            bot_id=bot_id,
+            connector_id=connector_id,
+            **options,
+        ))
+
+    def update(
+        self,
+        *,
+        connector_uid: str,
+        data: Sequence[VariableInput | Mapping[str, str]] | Mapping[str, str],
+        app_id: str | None = None,
+        bot_id: str | None = None,
+        connector_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
+        """Set an end user's variables: a ``{keyword: value}`` dict or a list of ``{keyword, value}``.
+
+        Examples:
+            ```python
+            coze.variables.update(bot_id="7342...", connector_uid="u1",
+                                        data={"city": "Hangzhou"})
+            ```
+        """
+        return self._loop.run(self._inner.update(
+            connector_uid=connector_uid,
+            data=data,
+            app_id=app_id,
+            bot_id=bot_id,
+            connector_id=connector_id,
+            **options,
+        ))
 
 
 class SyncWorkflowChat(SyncResource):
@@ -2235,10 +3271,7 @@ class SyncWorkflowChat(SyncResource):
         ext: Mapping[str, str] | None = None,
         workflow_version: str | None = None,
         connector_id: str | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-        max_wait: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncEventStream[ChatEvent]:
         """Talk to a chatflow (streaming only). Events use the chat names; ``done`` carries the
         ``debug_url``, kept on ``stream.end_data``.
@@ -2278,11 +3311,74 @@ class SyncWorkflowChat(SyncResource):
             ext=ext,
             workflow_version=workflow_version,
             connector_id=connector_id,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_wait=max_wait,
-            extra_headers=extra_headers,
+            **options,
         ), self._loop)
+
+
+class SyncWorkflowCollaborationModes(SyncResource):
+    """``coze.workflows.collaboration_modes``."""
+
+    _wraps = "coze_client.resources.collaboration.AsyncWorkflowCollaborationModes"
+    _inner: AsyncWorkflowCollaborationModes
+
+    def update(
+        self,
+        *,
+        workflow_id: str,
+        collaboration_mode: CollaborationMode | str,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
+        """Turn a workflow's multi-person collaboration on or off.
+
+        Examples:
+            ```python
+            coze.workflows.collaboration_modes.update(workflow_id="7350...",
+                                                            collaboration_mode="collaboration")
+            ```
+        """
+        return self._loop.run(self._inner.update(
+            workflow_id=workflow_id,
+            collaboration_mode=collaboration_mode,
+            **options,
+        ))
+
+
+class SyncWorkflowCollaborators(SyncResource):
+    """``coze.workflows.collaborators``."""
+
+    _wraps = "coze_client.resources.collaboration.AsyncWorkflowCollaborators"
+    _inner: AsyncWorkflowCollaborators
+
+    def create(
+        self,
+        *,
+        workflow_id: str,
+        collaborators: CollaboratorsArg,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
+        """Add one collaborator to a workflow.
+
+        Examples:
+            ```python
+            coze.workflows.collaborators.create(workflow_id="7350...",
+                                                      collaborators="5524...")
+            ```
+        """
+        return self._loop.run(self._inner.create(
+            workflow_id=workflow_id,
+            collaborators=collaborators,
+            **options,
+        ))
+
+    def delete(self, *, workflow_id: str, user_id: str, **options: Unpack[RequestOptions]) -> OperationResult:
+        """Remove one collaborator.
+
+        Examples:
+            ```python
+            coze.workflows.collaborators.delete(workflow_id="7350...", user_id="5524...")
+            ```
+        """
+        return self._loop.run(self._inner.delete(workflow_id=workflow_id, user_id=user_id, **options))
 
 
 class SyncExecuteNodes(SyncResource):
@@ -2297,9 +3393,7 @@ class SyncExecuteNodes(SyncResource):
         workflow_id: str,
         execute_id: str,
         node_execute_uuid: str,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-        max_wait: float | None = None,
+        **options: Unpack[RequestOptions],
     ) -> NodeOutput:
         """The output of one node of a run (``node_execute_uuid`` from the history's ``node_execute_status``).
 
@@ -2322,9 +3416,7 @@ class SyncExecuteNodes(SyncResource):
             workflow_id=workflow_id,
             execute_id=execute_id,
             node_execute_uuid=node_execute_uuid,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_wait=max_wait,
+            **options,
         ))
 
 
@@ -2339,15 +3431,7 @@ class SyncRunHistories(SyncResource):
         """``coze.workflows.runs.run_histories.execute_nodes``."""
         return SyncExecuteNodes(self._inner.execute_nodes, self._loop)
 
-    def retrieve(
-        self,
-        *,
-        workflow_id: str,
-        execute_id: str,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-        max_wait: float | None = None,
-    ) -> WorkflowRunHistory:
+    def retrieve(self, *, workflow_id: str, execute_id: str, **options: Unpack[RequestOptions]) -> WorkflowRunHistory:
         """One run's record, e.g. to poll an ``is_async`` run (the service answers a 1-element list).
 
         Args:
@@ -2364,13 +3448,7 @@ class SyncRunHistories(SyncResource):
             h.execute_status, h.output_data
             ```
         """
-        return self._loop.run(self._inner.retrieve(
-            workflow_id=workflow_id,
-            execute_id=execute_id,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_wait=max_wait,
-        ))
+        return self._loop.run(self._inner.retrieve(workflow_id=workflow_id, execute_id=execute_id, **options))
 
 
 class SyncWorkflowRuns(SyncResource):
@@ -2395,10 +3473,7 @@ class SyncWorkflowRuns(SyncResource):
         ext: Mapping[str, str] | None = None,
         workflow_version: str | None = None,
         connector_id: str | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-        max_wait: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> WorkflowRunResult:
         """Run a published workflow and wait for its output (or start it in the background with ``is_async``).
 
@@ -2436,10 +3511,7 @@ class SyncWorkflowRuns(SyncResource):
             ext=ext,
             workflow_version=workflow_version,
             connector_id=connector_id,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_wait=max_wait,
-            extra_headers=extra_headers,
+            **options,
         ))
 
     def stream(
@@ -2452,10 +3524,7 @@ class SyncWorkflowRuns(SyncResource):
         ext: Mapping[str, str] | None = None,
         workflow_version: str | None = None,
         connector_id: str | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-        max_wait: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncWorkflowStream:
         """Run a workflow and stream its events (Message, Error, Interrupt, PING, Done).
 
@@ -2491,10 +3560,7 @@ class SyncWorkflowRuns(SyncResource):
             ext=ext,
             workflow_version=workflow_version,
             connector_id=connector_id,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_wait=max_wait,
-            extra_headers=extra_headers,
+            **options,
         ), self._loop)
 
     def resume(
@@ -2504,9 +3570,7 @@ class SyncWorkflowRuns(SyncResource):
         event_id: str,
         interrupt_type: int,
         resume_data: str,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-        max_wait: float | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncWorkflowStream:
         """Answer an ``Interrupt`` and stream the rest of the run (at most 3 resumes; ids restart at 0).
 
@@ -2533,9 +3597,7 @@ class SyncWorkflowRuns(SyncResource):
             event_id=event_id,
             interrupt_type=interrupt_type,
             resume_data=resume_data,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_wait=max_wait,
+            **options,
         ), self._loop)
 
     def resume_blocking(
@@ -2545,9 +3607,7 @@ class SyncWorkflowRuns(SyncResource):
         event_id: str,
         interrupt_type: int,
         resume_data: str,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
-        max_wait: float | None = None,
+        **options: Unpack[RequestOptions],
     ) -> WorkflowRunResult:
         """Answer an interrupt and wait for the output (``POST /v1/workflows/resume``; not in cozepy).
 
@@ -2574,9 +3634,7 @@ class SyncWorkflowRuns(SyncResource):
             event_id=event_id,
             interrupt_type=interrupt_type,
             resume_data=resume_data,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_wait=max_wait,
+            **options,
         ))
 
 
@@ -2594,8 +3652,7 @@ class SyncWorkflowVersions(SyncResource):
         page_size: int = 10,
         page_token: str | None = None,
         include_input_output: bool | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[WorkflowVersion]:
         """Published versions of a workflow, by page token (``page_size`` 1-30).
 
@@ -2620,13 +3677,12 @@ class SyncWorkflowVersions(SyncResource):
             page_size=page_size,
             page_token=page_token,
             include_input_output=include_input_output,
-            timeout=timeout,
-            max_retries=max_retries,
+            **options,
         ), self._loop)
 
 
 class SyncWorkflows(SyncResource):
-    """``coze.workflows``: runs, chatflows, listing and schemas."""
+    """``coze.workflows``: runs, chatflows, listing and schemas, collaboration."""
 
     _wraps = "coze_client.resources.workflows.AsyncWorkflows"
     _inner: AsyncWorkflows
@@ -2635,6 +3691,16 @@ class SyncWorkflows(SyncResource):
     def chat(self) -> SyncWorkflowChat:
         """``coze.workflows.chat``: chatflows."""
         return SyncWorkflowChat(self._inner.chat, self._loop)
+
+    @functools.cached_property
+    def collaboration_modes(self) -> SyncWorkflowCollaborationModes:
+        """``coze.workflows.collaboration_modes``."""
+        return SyncWorkflowCollaborationModes(self._inner.collaboration_modes, self._loop)
+
+    @functools.cached_property
+    def collaborators(self) -> SyncWorkflowCollaborators:
+        """``coze.workflows.collaborators``."""
+        return SyncWorkflowCollaborators(self._inner.collaborators, self._loop)
 
     @functools.cached_property
     def runs(self) -> SyncWorkflowRuns:
@@ -2655,8 +3721,7 @@ class SyncWorkflows(SyncResource):
         workflow_mode: WorkflowMode | Literal['workflow', 'chatflow'] | None = None,
         app_id: str | None = None,
         publish_status: WorkflowPublishStatus | Literal['all', 'published_online', 'unpublished_draft'] | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[WorkflowBasic]:
         """Workflows of a workspace (``workspace_id`` required; ``page_size`` 1-30, default 10).
 
@@ -2683,8 +3748,7 @@ class SyncWorkflows(SyncResource):
             workflow_mode=workflow_mode,
             app_id=app_id,
             publish_status=publish_status,
-            timeout=timeout,
-            max_retries=max_retries,
+            **options,
         ), self._loop)
 
     def retrieve(
@@ -2692,8 +3756,7 @@ class SyncWorkflows(SyncResource):
         *,
         workflow_id: str,
         include_input_output: bool | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> WorkflowInfo:
         """A workflow's details; with ``include_input_output=True`` also its input and output schema.
 
@@ -2712,16 +3775,133 @@ class SyncWorkflows(SyncResource):
         return self._loop.run(self._inner.retrieve(
             workflow_id=workflow_id,
             include_input_output=include_input_output,
-            timeout=timeout,
-            max_retries=max_retries,
+            **options,
         ))
 
 
+class SyncWorkspaceMembers(SyncResource):
+    """``coze.workspaces.members``."""
+
+    _wraps = "coze_client.resources.workspaces.AsyncWorkspaceMembers"
+    _inner: AsyncWorkspaceMembers
+
+    def list(
+        self,
+        *,
+        workspace_id: str,
+        page_num: int = 1,
+        page_size: int = 20,
+        **options: Unpack[RequestOptions],
+    ) -> SyncPaginator[WorkspaceMember]:
+        """Members of a workspace (page size 1-50).
+
+        Examples:
+            ```python
+            for m in coze.workspaces.members.list(workspace_id="7361..."):
+                print(m.user_id, m.role_type)
+            ```
+        """
+        return SyncPaginator(self._inner.list(
+            workspace_id=workspace_id,
+            page_num=page_num,
+            page_size=page_size,
+            **options,
+        ), self._loop)
+
+    def create(
+        self,
+        *,
+        workspace_id: str,
+        users: Sequence[WorkspaceMemberInput | Mapping[str, Any] | str] | WorkspaceMemberInput | str,
+        **options: Unpack[RequestOptions],
+    ) -> AddWorkspaceMembersResult:
+        """Invite users (a user id joins as ``member``; or ``{"user_id", "role_type": "admin"}``).
+
+        Examples:
+            ```python
+            r = coze.workspaces.members.create(workspace_id="7361...", users=["2135..."])
+            r.added_success_user_ids, r.not_exist_user_ids
+            ```
+        """
+        return self._loop.run(self._inner.create(workspace_id=workspace_id, users=users, **options))
+
+    def delete(
+        self,
+        *,
+        workspace_id: str,
+        user_ids: Sequence[str] | str,
+        **options: Unpack[RequestOptions],
+    ) -> RemoveWorkspaceMembersResult:
+        """Remove up to 5 users (their resources pass to the workspace owner; owners are never removed).
+
+        Examples:
+            ```python
+            r = coze.workspaces.members.delete(workspace_id="7361...", user_ids=["2069..."])
+            r.removed_success_user_ids, r.not_in_workspace
+            ```
+        """
+        return self._loop.run(self._inner.delete(workspace_id=workspace_id, user_ids=user_ids, **options))
+
+
 class SyncWorkspaces(SyncResource):
-    """``coze.workspaces``."""
+    """``coze.workspaces`` and ``.members``."""
 
     _wraps = "coze_client.resources.workspaces.AsyncWorkspaces"
     _inner: AsyncWorkspaces
+
+    @functools.cached_property
+    def members(self) -> SyncWorkspaceMembers:
+        """``coze.workspaces.members``."""
+        return SyncWorkspaceMembers(self._inner.members, self._loop)
+
+    def create(
+        self,
+        *,
+        name: str,
+        description: str,
+        icon_file_id: str | None = None,
+        coze_account_id: str | None = None,
+        owner_uid: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CreatedWorkspace:
+        """Create a workspace (name ≤50, description ≤2000 characters; ``coze_account_id`` picks the organization).
+
+        Examples:
+            ```python
+            ws = coze.workspaces.create(name="docs", description="the docs team")
+            ws.id
+            ```
+        """
+        return self._loop.run(self._inner.create(
+            name=name,
+            description=description,
+            icon_file_id=icon_file_id,
+            coze_account_id=coze_account_id,
+            owner_uid=owner_uid,
+            **options,
+        ))
+
+    def update(
+        self,
+        *,
+        workspace_id: str,
+        name: str | None = None,
+        description: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
+        """Rename a team workspace or change its description (personal workspaces cannot be changed).
+
+        Examples:
+            ```python
+            coze.workspaces.update(workspace_id="7361...", name="docs")
+            ```
+        """
+        return self._loop.run(self._inner.update(
+            workspace_id=workspace_id,
+            name=name,
+            description=description,
+            **options,
+        ))
 
     def list(
         self,
@@ -2730,8 +3910,8 @@ class SyncWorkspaces(SyncResource):
         page_size: int = 20,
         user_id: str | None = None,
         coze_account_id: str | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
+        enterprise_id: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[Workspace]:
         """Workspaces you belong to (page number + ``total_count``).
 
@@ -2754,8 +3934,8 @@ class SyncWorkspaces(SyncResource):
             page_size=page_size,
             user_id=user_id,
             coze_account_id=coze_account_id,
-            timeout=timeout,
-            max_retries=max_retries,
+            enterprise_id=enterprise_id,
+            **options,
         ), self._loop)
 
 
@@ -2800,9 +3980,24 @@ class SyncCozeResources:
         raise NotImplementedError
 
     @functools.cached_property
+    def api_apps(self) -> SyncAPIApps:
+        """``coze.api_apps``: callback apps, and ``.events``."""
+        return SyncAPIApps(self._inner.api_apps, self._loop)
+
+    @functools.cached_property
+    def apps(self) -> SyncApps:
+        """``coze.apps`` and ``.collaborators``."""
+        return SyncApps(self._inner.apps, self._loop)
+
+    @functools.cached_property
     def audio(self) -> SyncAudio:
         """``coze.audio``: voices, speech, transcriptions, rooms, live and voiceprints."""
         return SyncAudio(self._inner.audio, self._loop)
+
+    @functools.cached_property
+    def benefit_limitations(self) -> SyncBenefitLimitations:
+        """``coze.benefit_limitations``: server-side usage limits per end user."""
+        return SyncBenefitLimitations(self._inner.benefit_limitations, self._loop)
 
     @functools.cached_property
     def benefits(self) -> SyncBenefits:
@@ -2810,8 +4005,13 @@ class SyncCozeResources:
         return SyncBenefits(self._inner.benefits, self._loop)
 
     @functools.cached_property
+    def bill_tasks(self) -> SyncBillTasks:
+        """``coze.bill_tasks``: exports of end users' bills (usage per device, by day)."""
+        return SyncBillTasks(self._inner.bill_tasks, self._loop)
+
+    @functools.cached_property
     def bots(self) -> SyncBots:
-        """``coze.bots``."""
+        """``coze.bots``: ``.versions``, ``.collaboration_modes``, ``.collaborators``."""
         return SyncBots(self._inner.bots, self._loop)
 
     @functools.cached_property
@@ -2820,9 +4020,19 @@ class SyncCozeResources:
         return SyncChat(self._inner.chat, self._loop)
 
     @functools.cached_property
+    def connectors(self) -> SyncConnectors:
+        """``coze.connectors`` and ``.bots``."""
+        return SyncConnectors(self._inner.connectors, self._loop)
+
+    @functools.cached_property
     def conversations(self) -> SyncConversations:
         """``coze.conversations``."""
         return SyncConversations(self._inner.conversations, self._loop)
+
+    @functools.cached_property
+    def copy_tasks(self) -> SyncCopyTasks:
+        """``coze.copy_tasks``: copy a bot, app or workflow, in its workspace or to another of the same team."""
+        return SyncCopyTasks(self._inner.copy_tasks, self._loop)
 
     @functools.cached_property
     def datasets(self) -> SyncDatasets:
@@ -2830,9 +4040,29 @@ class SyncCozeResources:
         return SyncDatasets(self._inner.datasets, self._loop)
 
     @functools.cached_property
+    def enterprises(self) -> SyncEnterprises:
+        """``coze.enterprises``: ``.members`` and ``.organizations``."""
+        return SyncEnterprises(self._inner.enterprises, self._loop)
+
+    @functools.cached_property
     def files(self) -> SyncFiles:
         """``coze.files``."""
         return SyncFiles(self._inner.files, self._loop)
+
+    @functools.cached_property
+    def folders(self) -> SyncFolders:
+        """``coze.folders``."""
+        return SyncFolders(self._inner.folders, self._loop)
+
+    @functools.cached_property
+    def plugins(self) -> SyncPlugins:
+        """``coze.plugins``."""
+        return SyncPlugins(self._inner.plugins, self._loop)
+
+    @functools.cached_property
+    def templates(self) -> SyncTemplates:
+        """``coze.templates``."""
+        return SyncTemplates(self._inner.templates, self._loop)
 
     @functools.cached_property
     def users(self) -> SyncUsers:
@@ -2840,11 +4070,16 @@ class SyncCozeResources:
         return SyncUsers(self._inner.users, self._loop)
 
     @functools.cached_property
+    def variables(self) -> SyncVariables:
+        """``coze.variables``."""
+        return SyncVariables(self._inner.variables, self._loop)
+
+    @functools.cached_property
     def workflows(self) -> SyncWorkflows:
-        """``coze.workflows``: runs, chatflows, listing and schemas."""
+        """``coze.workflows``: runs, chatflows, listing and schemas, collaboration."""
         return SyncWorkflows(self._inner.workflows, self._loop)
 
     @functools.cached_property
     def workspaces(self) -> SyncWorkspaces:
-        """``coze.workspaces``."""
+        """``coze.workspaces`` and ``.members``."""
         return SyncWorkspaces(self._inner.workspaces, self._loop)

@@ -34,6 +34,7 @@ with needs_extra("cli", "The command line (coze-client)"):
 from ..errors import CozeError
 from ..ledger import BaseLedger, SnapshotRow, build_ledger
 from ..limits import get_plan
+from .end_users import end_users_command
 
 __all__ = ["usage_app"]
 
@@ -317,3 +318,7 @@ def reset(
         typer.confirm(f"Forget the recorded usage of {what}?", abort=True)
     count = _run(ledger, None, "*", lambda led: led.reset(provider, account, quota))
     typer.echo(f"removed {count} row(s)")
+
+
+# The server's own per-end-user quotas (end-user benefit limitations), next to the local ledger.
+usage_app.command("end-users")(end_users_command)

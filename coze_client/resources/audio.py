@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import IO, Any, Literal
 
 import httpx
+from typing_extensions import Unpack
 
+from .._models import OperationResult
 from .._params import validate
 from .._request import Endpoint
-from .._transport import TimeoutTypes
 from ..errors import StreamError, ValidationError, connection_error_from
 from ..pagination import AsyncPaginator, Page, number_page
 from ..types.audio import (
@@ -36,7 +37,7 @@ from ..types.audio import (
     VoiceprintGroup,
     VoiceState,
 )
-from ._base import APIResource, opts, require
+from ._base import APIResource, RequestOptions, done, options_of, require
 from .files import FileInput, read_file_input
 
 __all__ = [
@@ -115,7 +116,7 @@ class AsyncVoices(APIResource):
         self, *, filter_system_voice: bool | None = None,
         model_type: VoiceModelType | Literal["big", "small"] | None = None,
         voice_state: VoiceState | Literal["init", "cloned", "all"] | None = None,
-        page_num: int = 1, page_size: int = 100, timeout: TimeoutTypes = None, max_retries: int | None = None,
+        page_num: int = 1, page_size: int = 100, **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Voice]:
         """Voices you can use (``page_size`` 1-100); each lists the emotions it supports.
 
@@ -137,7 +138,7 @@ class AsyncVoices(APIResource):
         _page(page_num, page_size, 100)
         mtype = validate(VoiceModelType, model_type, "model_type").value if model_type else None
         state = validate(VoiceState, voice_state, "voice_state").value if voice_state else None
-        options = opts(timeout, max_retries)
+        call_options = options_of(options)
         corridor = self._corridor
 
         async def fetch(params: dict[str, Any]) -> Page[Voice]:
@@ -146,7 +147,7 @@ class AsyncVoices(APIResource):
                 items = [Voice.model_validate(v) for v in payload.get("voice_list") or []]
                 return number_page(items, payload, params, default_size=page_size)
 
-            return await corridor.request(VOICES, cast, params=params, options=options)
+            return await corridor.request(VOICES, cast, params=params, options=call_options)
 
         return AsyncPaginator(fetch, {"filter_system_voice": filter_system_voice, "model_type": mtype,
                                       "voice_state": state, "page_num": page_num, "page_size": page_size})
@@ -155,7 +156,7 @@ class AsyncVoices(APIResource):
         self, *, file: FileInput, voice_name: str, audio_format: str, text: str | None = None,
         language: Literal["zh", "en", "ja", "es", "id", "pt"] | None = None, voice_id: str | None = None,
         preview_text: str | None = None, space_id: str | None = None, description: str | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Voice:
         """Clone a voice from a recording (``voice_id`` retrains an existing one, overwriting it).
 
@@ -190,7 +191,7 @@ class AsyncVoices(APIResource):
                   "space_id": space_id, "description": description}
         fname, content = await read_file_input(file)
         return await self._corridor.request(CLONE, Voice.model_validate, files=_form(fields, (fname, content)),
-                                            options=opts(timeout, max_retries))
+                                            options=options_of(options))
 
 
 class AsyncSpeech(APIResource):
@@ -229,7 +230,7 @@ class AsyncSpeech(APIResource):
         speed: float | None = None, sample_rate: int | None = None,
         emotion: SpeechEmotion | str | None = None, emotion_scale: float | None = None,
         loudness_rate: int | None = None, context_texts: Sequence[str] | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SpeechAudio:
         """Synthesise speech (``input`` at most 1024 bytes of UTF-8) and return the audio in memory.
 
@@ -257,7 +258,7 @@ class AsyncSpeech(APIResource):
         body = self._body(input, voice_id, response_format, speed, sample_rate, emotion, emotion_scale,
                           loudness_rate, context_texts)
         return await self._corridor.request(SPEECH, lambda content: SpeechAudio(content=content or b""), json=body,
-                                            options=opts(timeout, max_retries, max_wait))
+                                            options=options_of(options))
 
     async def stream_to_file(
         self, path: str | os.PathLike[str], *, input: str, voice_id: str,
@@ -265,7 +266,7 @@ class AsyncSpeech(APIResource):
         speed: float | None = None, sample_rate: int | None = None,
         emotion: SpeechEmotion | str | None = None, emotion_scale: float | None = None,
         loudness_rate: int | None = None, context_texts: Sequence[str] | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SpeechFile:
         """Synthesise speech and write it to ``path`` as it arrives, never holding it all in memory.
 
@@ -303,7 +304,7 @@ class AsyncSpeech(APIResource):
         open_fh: IO[bytes] | None = fh
         try:
             attempt, meta = await self._corridor.open_stream(SPEECH, json=body,
-                                                             options=opts(timeout, max_retries, max_wait))
+                                                             options=options_of(options))
         except BaseException:
             await asyncio.to_thread(_discard, fh, partial)
             raise
@@ -343,8 +344,7 @@ def _discard(fh: IO[bytes] | None, partial: Path) -> None:
 class AsyncTranscriptions(APIResource):
     """``coze.audio.transcriptions``: speech to text."""
 
-    async def create(self, *, file: FileInput, timeout: TimeoutTypes = None,
-                     max_retries: int | None = None) -> Transcription:
+    async def create(self, *, file: FileInput, **options: Unpack[RequestOptions]) -> Transcription:
         """Transcribe an audio file (at most 10 MB and 30 minutes; mp3, wav, ogg, m4a, ...).
 
         Args:
@@ -360,7 +360,7 @@ class AsyncTranscriptions(APIResource):
         """
         fname, content = await read_file_input(file, limit=MAX_TRANSCRIPTION_BYTES)
         return await self._corridor.request(TRANSCRIBE, Transcription.model_validate,
-                                            files={"file": (fname, content)}, options=opts(timeout, max_retries))
+                                            files={"file": (fname, content)}, options=options_of(options))
 
 
 class AsyncRooms(APIResource):
@@ -369,7 +369,7 @@ class AsyncRooms(APIResource):
     async def create(
         self, *, bot_id: str, voice_id: str | None = None, conversation_id: str | None = None,
         uid: str | None = None, workflow_id: str | None = None, config: RoomConfig | Mapping[str, Any] | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Room:
         """Create a room the bot joins. Billing starts now (3 minutes minimum); never retried once sent.
 
@@ -398,15 +398,14 @@ class AsyncRooms(APIResource):
             ROOMS, Room.model_validate,
             json={"bot_id": require("bot_id", bot_id), "voice_id": voice_id, "conversation_id": conversation_id,
                   "uid": uid, "workflow_id": workflow_id, "config": cfg},
-            options=opts(timeout, max_retries),
+            options=options_of(options),
         )
 
 
 class AsyncLive(APIResource):
     """``coze.audio.live``."""
 
-    async def retrieve(self, *, live_id: str, timeout: TimeoutTypes = None,
-                       max_retries: int | None = None) -> LiveInfo:
+    async def retrieve(self, *, live_id: str, **options: Unpack[RequestOptions]) -> LiveInfo:
         """The streams of a live session.
 
         Args:
@@ -421,7 +420,7 @@ class AsyncLive(APIResource):
             ```
         """
         return await self._corridor.request(LIVE, LiveInfo.model_validate, path_params={"live_id": live_id},
-                                            options=opts(timeout, max_retries))
+                                            options=options_of(options))
 
 
 class AsyncVoiceprintFeatures(APIResource):
@@ -430,7 +429,7 @@ class AsyncVoiceprintFeatures(APIResource):
     async def create(
         self, *, group_id: str, file: FileInput, name: str, desc: str | None = None,
         sample_rate: int | None = None, channel: int | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> CreatedId:
         """Add a speaker from a recording (``sample_rate`` / ``channel`` for pcm; defaults 16000 / 1).
 
@@ -455,10 +454,10 @@ class AsyncVoiceprintFeatures(APIResource):
         fname, content = await read_file_input(file)
         return await self._corridor.request(FEATURE_CREATE, CreatedId.model_validate,
                                             path_params={"group_id": group_id},
-                                            files=_form(fields, (fname, content)), options=opts(timeout, max_retries))
+                                            files=_form(fields, (fname, content)), options=options_of(options))
 
-    def list(self, *, group_id: str, page_num: int = 1, page_size: int = 10, timeout: TimeoutTypes = None,
-             max_retries: int | None = None) -> AsyncPaginator[VoiceprintFeature]:
+    def list(self, *, group_id: str, page_num: int = 1, page_size: int = 10,
+             **options: Unpack[RequestOptions]) -> AsyncPaginator[VoiceprintFeature]:
         """Speakers of a group (``page_size`` 1-200).
 
         Args:
@@ -476,7 +475,7 @@ class AsyncVoiceprintFeatures(APIResource):
         """
         gid = require("group_id", group_id)
         _page(page_num, page_size, 200)
-        options = opts(timeout, max_retries)
+        call_options = options_of(options)
         corridor = self._corridor
 
         async def fetch(params: dict[str, Any]) -> Page[VoiceprintFeature]:
@@ -486,15 +485,15 @@ class AsyncVoiceprintFeatures(APIResource):
                 return number_page(items, payload, params, default_size=page_size)
 
             return await corridor.request(FEATURE_LIST, cast, path_params={"group_id": gid}, params=params,
-                                          options=options)
+                                          options=call_options)
 
         return AsyncPaginator(fetch, {"page_num": page_num, "page_size": page_size})
 
     async def update(
         self, *, group_id: str, feature_id: str, file: FileInput | None = None, name: str | None = None,
         desc: str | None = None, sample_rate: int | None = None, channel: int | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None,
-    ) -> None:
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
         """Change a speaker's name, description or recording (multipart even without a file).
 
         Args:
@@ -519,12 +518,11 @@ class AsyncVoiceprintFeatures(APIResource):
         fields = {"name": name, "desc": desc, "sample_rate": sample_rate, "channel": channel}
         if upload is None and all(v is None for v in fields.values()):
             raise ValidationError("nothing to update: give file, name, desc, sample_rate or channel")
-        await self._corridor.request(FEATURE_UPDATE, lambda _: None,
+        return await self._corridor.request(FEATURE_UPDATE, done,
                                      path_params={"group_id": group_id, "feature_id": feature_id},
-                                     files=_form(fields, upload), options=opts(timeout, max_retries))
+                                     files=_form(fields, upload), options=options_of(options))
 
-    async def delete(self, *, group_id: str, feature_id: str, timeout: TimeoutTypes = None,
-                     max_retries: int | None = None) -> None:
+    async def delete(self, *, group_id: str, feature_id: str, **options: Unpack[RequestOptions]) -> OperationResult:
         """Remove a speaker.
 
         Args:
@@ -539,9 +537,9 @@ class AsyncVoiceprintFeatures(APIResource):
                 group_id="75...", feature_id="76...")
             ```
         """
-        await self._corridor.request(FEATURE_DELETE, lambda _: None,
+        return await self._corridor.request(FEATURE_DELETE, done,
                                      path_params={"group_id": group_id, "feature_id": feature_id},
-                                     options=opts(timeout, max_retries))
+                                     options=options_of(options))
 
 
 class AsyncVoiceprintGroups(APIResource):
@@ -551,8 +549,7 @@ class AsyncVoiceprintGroups(APIResource):
         super().__init__(corridor)
         self.features = AsyncVoiceprintFeatures(corridor)
 
-    async def create(self, *, name: str, desc: str | None = None, timeout: TimeoutTypes = None,
-                     max_retries: int | None = None) -> CreatedId:
+    async def create(self, *, name: str, desc: str | None = None, **options: Unpack[RequestOptions]) -> CreatedId:
         """Create a group (``name`` at most 20 characters).
 
         Args:
@@ -568,11 +565,11 @@ class AsyncVoiceprintGroups(APIResource):
         """
         return await self._corridor.request(GROUP_CREATE, CreatedId.model_validate,
                                             json={"name": _group_name(name), "desc": _desc(desc)},
-                                            options=opts(timeout, max_retries))
+                                            options=options_of(options))
 
     def list(
         self, *, page_num: int = 1, page_size: int = 10, name: str | None = None, user_id: str | None = None,
-        group_id: str | None = None, timeout: TimeoutTypes = None, max_retries: int | None = None,
+        group_id: str | None = None, **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[VoiceprintGroup]:
         """Groups (``name`` matches by prefix; ``page_size`` 1-200).
 
@@ -592,7 +589,7 @@ class AsyncVoiceprintGroups(APIResource):
             ```
         """
         _page(page_num, page_size, 200)
-        options = opts(timeout, max_retries)
+        call_options = options_of(options)
         corridor = self._corridor
 
         async def fetch(params: dict[str, Any]) -> Page[VoiceprintGroup]:
@@ -601,13 +598,13 @@ class AsyncVoiceprintGroups(APIResource):
                 items = [VoiceprintGroup.model_validate(g) for g in payload.get("items") or []]
                 return number_page(items, payload, params, default_size=page_size)
 
-            return await corridor.request(GROUP_LIST, cast, params=params, options=options)
+            return await corridor.request(GROUP_LIST, cast, params=params, options=call_options)
 
         return AsyncPaginator(fetch, {"page_num": page_num, "page_size": page_size, "name": name,
                                       "user_id": user_id, "group_id": group_id})
 
     async def update(self, *, group_id: str, name: str | None = None, desc: str | None = None,
-                     timeout: TimeoutTypes = None, max_retries: int | None = None) -> None:
+                     **options: Unpack[RequestOptions]) -> OperationResult:
         """Rename a group or change its description (at most 500 characters).
 
         Args:
@@ -624,13 +621,13 @@ class AsyncVoiceprintGroups(APIResource):
         """
         if name is None and desc is None:
             raise ValidationError("give name and/or desc")
-        await self._corridor.request(
-            GROUP_UPDATE, lambda _: None, path_params={"group_id": group_id},
+        return await self._corridor.request(
+            GROUP_UPDATE, done, path_params={"group_id": group_id},
             json={"name": _group_name(name) if name is not None else None, "desc": _desc(desc)},
-            options=opts(timeout, max_retries),
+            options=options_of(options),
         )
 
-    async def delete(self, *, group_id: str, timeout: TimeoutTypes = None, max_retries: int | None = None) -> None:
+    async def delete(self, *, group_id: str, **options: Unpack[RequestOptions]) -> OperationResult:
         """Delete a group and its speakers.
 
         Args:
@@ -643,12 +640,12 @@ class AsyncVoiceprintGroups(APIResource):
             await coze.audio.voiceprint_groups.delete(group_id="75...")
             ```
         """
-        await self._corridor.request(GROUP_DELETE, lambda _: None, path_params={"group_id": group_id},
-                                     options=opts(timeout, max_retries))
+        return await self._corridor.request(GROUP_DELETE, done, path_params={"group_id": group_id},
+                                     options=options_of(options))
 
     async def speaker_identify(
         self, *, group_id: str, file: FileInput, top_k: int | None = None, sample_rate: int | None = None,
-        channel: int | None = None, timeout: TimeoutTypes = None, max_retries: int | None = None,
+        channel: int | None = None, **options: Unpack[RequestOptions],
     ) -> SpeakerIdentifyResult:
         """Which speakers of the group best match a recording.
 
@@ -675,7 +672,7 @@ class AsyncVoiceprintGroups(APIResource):
         fields = {"top_k": top_k, "sample_rate": sample_rate, "channel": channel}
         return await self._corridor.request(IDENTIFY, SpeakerIdentifyResult.model_validate,
                                             path_params={"group_id": group_id},
-                                            files=_form(fields, (fname, content)), options=opts(timeout, max_retries))
+                                            files=_form(fields, (fname, content)), options=options_of(options))
 
 
 def _group_name(name: Any) -> str:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
+from typing_extensions import Unpack
+
 from .._request import Endpoint
-from .._transport import TimeoutTypes
 from ..errors import ValidationError
 from ..types.benefits import Benefits
-from ._base import APIResource, opts
+from ._base import APIResource, RequestOptions, options_of
 
 __all__ = ["AsyncBenefits"]
 
@@ -22,7 +23,7 @@ class AsyncBenefits(APIResource):
     async def retrieve(
         self, *, benefit_type_list: Sequence[str] = ("api_run_qps",),
         resource_id: Literal["chat", "workflow", "plugin"] | str | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Benefits:
         """The account's level and effective benefits (QPS per resource by default).
 
@@ -49,12 +50,12 @@ class AsyncBenefits(APIResource):
         return await self._corridor.request(
             RETRIEVE, Benefits.model_validate,
             params={"benefit_type_list": ",".join(benefit_type_list), "resource_id": resource_id},
-            options=opts(timeout, max_retries),
+            options=options_of(options),
         )
 
     async def sync_ledger(
         self, mapping: Mapping[str, str], *, benefit_type_list: Sequence[str],
-        resource_id: str | None = None, timeout: TimeoutTypes = None,
+        resource_id: str | None = None, **options: Unpack[RequestOptions],
     ) -> dict[str, float]:
         """Feed the service's own usage counts back into the local ledger (the truth wins).
 
@@ -81,8 +82,7 @@ class AsyncBenefits(APIResource):
         set_used = getattr(ledger, "set_used", None)
         if set_used is None:
             raise ValidationError(f"the ledger backend {type(ledger).__name__} cannot take corrections (set_used)")
-        benefits = await self.retrieve(benefit_type_list=benefit_type_list, resource_id=resource_id,
-                                       timeout=timeout)
+        benefits = await self.retrieve(benefit_type_list=benefit_type_list, resource_id=resource_id, **options)
         updates = quota_updates_from_benefits(benefits.model_dump(mode="json"), mapping)
         for quota, used in updates.items():
             await set_used(self._corridor.provider, self._corridor.account, quota, used)

@@ -6,9 +6,10 @@ import asyncio
 import json
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import pydantic
+from typing_extensions import Unpack
 
 from .._call import Usage
 from .._models import ListResult
@@ -16,10 +17,9 @@ from .._params import check_meta_data, validate
 from .._request import Endpoint
 from .._sse import ServerSentEvent
 from .._streaming import END, EventStream, _End
-from .._transport import TimeoutTypes
 from ..errors import ConflictError, StreamError, ValidationError
 from ..types.chat import Chat, ChatEvent, ChatPoll, EnterMessage, Message, ToolOutput
-from ._base import APIResource, opts, require
+from ._base import APIResource, RequestOptions, options_of, require
 
 __all__ = ["AsyncChat", "AsyncChatMessages", "chat_usage", "decode_chat_event", "to_messages"]
 
@@ -134,7 +134,7 @@ class AsyncChatMessages(APIResource):
 
     async def list(
         self, *, conversation_id: str, chat_id: str,
-        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ListResult[Message]:
         """Everything the chat produced except the user's question (answers, tool calls, follow-ups).
 
@@ -154,7 +154,7 @@ class AsyncChatMessages(APIResource):
             MESSAGES, lambda d: ListResult([Message.model_validate(m) for m in d or []]),
             params={"conversation_id": require("conversation_id", conversation_id),
                     "chat_id": require("chat_id", chat_id)},
-            options=opts(timeout, max_retries, max_wait),
+            options=options_of(options),
         )
 
 
@@ -187,8 +187,7 @@ class AsyncChat(APIResource):
         extra_params: Mapping[str, Any] | None = None, parameters: Mapping[str, Any] | None = None,
         shortcut_command: Mapping[str, Any] | None = None, enable_card: bool | None = None,
         publish_status: str | None = None, bot_version: str | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Chat:
         """Start a chat without streaming; returns the chat (usually ``in_progress``).
 
@@ -229,7 +228,7 @@ class AsyncChat(APIResource):
         return await self._corridor.request(
             CHAT, Chat.model_validate, json=body,
             params={"conversation_id": conversation_id},
-            options=opts(timeout, max_retries, max_wait, extra_headers),
+            options=options_of(options),
         )
 
     def stream(
@@ -240,8 +239,7 @@ class AsyncChat(APIResource):
         extra_params: Mapping[str, Any] | None = None, parameters: Mapping[str, Any] | None = None,
         shortcut_command: Mapping[str, Any] | None = None, enable_card: bool | None = None,
         publish_status: str | None = None, bot_version: str | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> EventStream[ChatEvent]:
         """Start a chat and stream its events (``async with`` closes the connection when you leave).
 
@@ -280,18 +278,18 @@ class AsyncChat(APIResource):
                           custom_variables=custom_variables, meta_data=meta_data, extra_params=extra_params,
                           parameters=parameters, shortcut_command=shortcut_command, enable_card=enable_card,
                           publish_status=publish_status, bot_version=bot_version)
-        options = opts(timeout, max_retries, max_wait, extra_headers)
+        call_options = options_of(options)
         corridor = self._corridor
 
         def opener() -> Any:
             return corridor.open_stream(CHAT, json=body, params={"conversation_id": conversation_id},
-                                        options=options)
+                                        options=call_options)
 
         return EventStream(corridor, opener, decode_chat_event, usage_of=_event_usage)
 
     async def retrieve(
         self, *, conversation_id: str, chat_id: str,
-        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Chat:
         """The chat's current state (``GET /v3/chat/retrieve``).
 
@@ -311,7 +309,7 @@ class AsyncChat(APIResource):
             RETRIEVE, Chat.model_validate,
             params={"conversation_id": require("conversation_id", conversation_id),
                     "chat_id": require("chat_id", chat_id)},
-            options=opts(timeout, max_retries, max_wait),
+            options=options_of(options),
         )
 
     def _tool_body(self, tool_outputs: Sequence[ToolOutput | Mapping[str, Any]], stream: bool) -> dict[str, Any]:
@@ -322,7 +320,7 @@ class AsyncChat(APIResource):
 
     async def submit_tool_outputs(
         self, *, conversation_id: str, chat_id: str, tool_outputs: Sequence[ToolOutput | Mapping[str, Any]],
-        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Chat:
         """Answer a ``requires_action`` chat's tool calls (blocking).
 
@@ -345,12 +343,12 @@ class AsyncChat(APIResource):
             SUBMIT, Chat.model_validate, json=self._tool_body(tool_outputs, False),
             params={"conversation_id": require("conversation_id", conversation_id),
                     "chat_id": require("chat_id", chat_id)},
-            options=opts(timeout, max_retries, max_wait),
+            options=options_of(options),
         )
 
     def submit_tool_outputs_stream(
         self, *, conversation_id: str, chat_id: str, tool_outputs: Sequence[ToolOutput | Mapping[str, Any]],
-        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
+        **options: Unpack[RequestOptions],
     ) -> EventStream[ChatEvent]:
         """Answer tool calls and stream the rest of the chat.
 
@@ -373,14 +371,15 @@ class AsyncChat(APIResource):
         body = self._tool_body(tool_outputs, True)
         params = {"conversation_id": require("conversation_id", conversation_id),
                   "chat_id": require("chat_id", chat_id)}
-        options = opts(timeout, max_retries, max_wait)
+        call_options = options_of(options)
         corridor = self._corridor
-        return EventStream(corridor, lambda: corridor.open_stream(SUBMIT, json=body, params=params, options=options),
+        return EventStream(corridor,
+                           lambda: corridor.open_stream(SUBMIT, json=body, params=params, options=call_options),
                            decode_chat_event, usage_of=_event_usage)
 
     async def cancel(
         self, *, conversation_id: str, chat_id: str,
-        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Chat:
         """Cancel a running chat (it does not stop a stream you are reading: close that yourself).
 
@@ -400,7 +399,7 @@ class AsyncChat(APIResource):
             CANCEL, Chat.model_validate,
             json={"conversation_id": require("conversation_id", conversation_id),
                   "chat_id": require("chat_id", chat_id)},
-            options=opts(timeout, max_retries, max_wait),
+            options=options_of(options),
         )
 
     async def create_and_poll(
@@ -436,13 +435,15 @@ class AsyncChat(APIResource):
         """
         if poll_interval < 1.0:
             raise ValidationError("poll_interval must be >= 1.0 s (the service asks for at most one poll a second)")
+        options = cast(RequestOptions, {k: create_kwargs[k] for k in RequestOptions.__annotations__
+                                        if k in create_kwargs})
         chat = await self.create(bot_id=bot_id, user_id=user_id, additional_messages=additional_messages,
                                  conversation_id=conversation_id, **create_kwargs)
         deadline = None if poll_timeout is None else time.monotonic() + poll_timeout
         while not chat.is_final:
             if deadline is not None and time.monotonic() >= deadline:
                 try:
-                    chat = await self.cancel(conversation_id=chat.conversation_id, chat_id=chat.id)
+                    chat = await self.cancel(conversation_id=chat.conversation_id, chat_id=chat.id, **options)
                 except ConflictError:  # 4104: it finished meanwhile; read its final state below
                     pass
                 break
@@ -451,8 +452,9 @@ class AsyncChat(APIResource):
                 RETRIEVE, Chat.model_validate,
                 params={"conversation_id": chat.conversation_id, "chat_id": chat.id},
                 usage=lambda d: chat_usage(Chat.model_validate(d)) if (d or {}).get("status") == "completed" else None,
+                options=options_of(options),
             )
         if not chat.is_final:
-            chat = await self.retrieve(conversation_id=chat.conversation_id, chat_id=chat.id)
-        messages = await self.messages.list(conversation_id=chat.conversation_id, chat_id=chat.id)
+            chat = await self.retrieve(conversation_id=chat.conversation_id, chat_id=chat.id, **options)
+        messages = await self.messages.list(conversation_id=chat.conversation_id, chat_id=chat.id, **options)
         return ChatPoll(chat=chat, messages=list(messages))

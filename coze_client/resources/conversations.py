@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
+from typing_extensions import Unpack
+
+from .._models import OperationResult
 from .._params import check_meta_data, validate
 from .._request import Endpoint
-from .._transport import TimeoutTypes
 from ..errors import ValidationError
 from ..pagination import AsyncPaginator, Page, cursor_page, number_page
 from ..types.chat import EnterMessage, Message, MessageContentType, MessageRole
 from ..types.conversations import Conversation, FeedbackType, Section
-from ._base import APIResource, opts, require
+from ._base import APIResource, RequestOptions, done, options_of, require
 from .chat import to_messages
 
 __all__ = ["AsyncConversations", "AsyncFeedback", "AsyncMessages"]
@@ -52,8 +54,8 @@ class AsyncFeedback(APIResource):
     async def create(
         self, *, conversation_id: str, message_id: str, feedback_type: FeedbackType | Literal["like", "unlike"],
         reason_types: Sequence[str] | None = None, comment: str | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None,
-    ) -> None:
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
         """Give feedback on a text answer.
 
         Args:
@@ -72,16 +74,16 @@ class AsyncFeedback(APIResource):
             ```
         """
         kind = validate(FeedbackType, feedback_type, "feedback_type").value
-        await self._corridor.request(
-            FEEDBACK, lambda _: None,
+        return await self._corridor.request(
+            FEEDBACK, done,
             path_params={"conversation_id": conversation_id, "message_id": message_id},
             json={"feedback_type": kind, "reason_types": list(reason_types) if reason_types else None,
                   "comment": comment},
-            options=opts(timeout, max_retries),
+            options=options_of(options),
         )
 
-    async def delete(self, *, conversation_id: str, message_id: str, timeout: TimeoutTypes = None,
-                     max_retries: int | None = None) -> None:
+    async def delete(self, *, conversation_id: str, message_id: str,
+                     **options: Unpack[RequestOptions]) -> OperationResult:
         """Remove your feedback from a message.
 
         Args:
@@ -95,10 +97,10 @@ class AsyncFeedback(APIResource):
             await coze.conversations.messages.feedback.delete(conversation_id=c, message_id=m)
             ```
         """
-        await self._corridor.request(
-            FEEDBACK_DELETE, lambda _: None,
+        return await self._corridor.request(
+            FEEDBACK_DELETE, done,
             path_params={"conversation_id": conversation_id, "message_id": message_id},
-            options=opts(timeout, max_retries),
+            options=options_of(options),
         )
 
 
@@ -113,7 +115,7 @@ class AsyncMessages(APIResource):
         self, *, conversation_id: str, role: MessageRole | Literal["user", "assistant"], content: str,
         content_type: MessageContentType | Literal["text", "object_string"] = "text",
         meta_data: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Message:
         """Add a message to a conversation.
 
@@ -138,13 +140,13 @@ class AsyncMessages(APIResource):
             params={"conversation_id": require("conversation_id", conversation_id)},
             json={"role": msg.role, "content": msg.content, "content_type": msg.content_type,
                   "meta_data": check_meta_data(meta_data)},
-            options=opts(timeout, max_retries),
+            options=options_of(options),
         )
 
     def list(
         self, *, conversation_id: str, order: Literal["asc", "desc"] = "desc", chat_id: str | None = None,
         before_id: str | None = None, after_id: str | None = None, limit: int = 50,
-        timeout: TimeoutTypes = None, max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Message]:
         """Messages of a conversation, by cursor (``await`` for one page, ``async for`` for all).
 
@@ -169,7 +171,7 @@ class AsyncMessages(APIResource):
             raise ValidationError("order must be 'asc' or 'desc'")
         if not 1 <= limit <= 50:
             raise ValidationError("limit must be between 1 and 50")
-        options = opts(timeout, max_retries)
+        call_options = options_of(options)
         corridor = self._corridor
 
         async def fetch(body: dict[str, Any]) -> Page[Message]:
@@ -179,13 +181,12 @@ class AsyncMessages(APIResource):
                 return cursor_page(items, payload, body)
 
             return await corridor.request(MSG_LIST, cast, params={"conversation_id": cid}, json=body,
-                                          options=options)
+                                          options=call_options)
 
         return AsyncPaginator(fetch, {"order": order, "chat_id": chat_id, "before_id": before_id,
                                       "after_id": after_id, "limit": limit})
 
-    async def retrieve(self, *, conversation_id: str, message_id: str, timeout: TimeoutTypes = None,
-                       max_retries: int | None = None) -> Message:
+    async def retrieve(self, *, conversation_id: str, message_id: str, **options: Unpack[RequestOptions]) -> Message:
         """One message.
 
         Args:
@@ -203,14 +204,14 @@ class AsyncMessages(APIResource):
             MSG_RETRIEVE, Message.model_validate,
             params={"conversation_id": require("conversation_id", conversation_id),
                     "message_id": require("message_id", message_id)},
-            options=opts(timeout, max_retries),
+            options=options_of(options),
         )
 
     async def update(
         self, *, conversation_id: str, message_id: str, content: str | None = None,
         content_type: MessageContentType | Literal["text", "object_string"] | None = None,
         meta_data: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Message:
         """Change a message's content or meta data (the service answers under ``message``).
 
@@ -239,11 +240,10 @@ class AsyncMessages(APIResource):
             params={"conversation_id": require("conversation_id", conversation_id),
                     "message_id": require("message_id", message_id)},
             json={"content": content, "content_type": ctype, "meta_data": check_meta_data(meta_data)},
-            options=opts(timeout, max_retries),
+            options=options_of(options),
         )
 
-    async def delete(self, *, conversation_id: str, message_id: str, timeout: TimeoutTypes = None,
-                     max_retries: int | None = None) -> Message:
+    async def delete(self, *, conversation_id: str, message_id: str, **options: Unpack[RequestOptions]) -> Message:
         """Delete a question or answer; returns the deleted message.
 
         Args:
@@ -261,7 +261,7 @@ class AsyncMessages(APIResource):
             MSG_DELETE, Message.model_validate,
             params={"conversation_id": require("conversation_id", conversation_id),
                     "message_id": require("message_id", message_id)},
-            options=opts(timeout, max_retries),
+            options=options_of(options),
         )
 
 
@@ -276,7 +276,7 @@ class AsyncConversations(APIResource):
         self, *, bot_id: str | None = None, name: str | None = None, connector_id: str | None = None,
         messages: Sequence[EnterMessage | Mapping[str, Any] | str] | None = None,
         meta_data: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Conversation:
         """Create a conversation (bind it to a bot with ``bot_id`` so it shows up in ``list``).
 
@@ -299,11 +299,10 @@ class AsyncConversations(APIResource):
             json={"bot_id": bot_id, "name": _name(name, required=False), "connector_id": connector_id,
                   "messages": to_messages(messages, limit=100, name="messages"),
                   "meta_data": check_meta_data(meta_data)},
-            options=opts(timeout, max_retries),
+            options=options_of(options),
         )
 
-    async def retrieve(self, *, conversation_id: str, timeout: TimeoutTypes = None,
-                       max_retries: int | None = None) -> Conversation:
+    async def retrieve(self, *, conversation_id: str, **options: Unpack[RequestOptions]) -> Conversation:
         """One conversation.
 
         Args:
@@ -319,13 +318,13 @@ class AsyncConversations(APIResource):
         return await self._corridor.request(
             RETRIEVE, Conversation.model_validate,
             params={"conversation_id": require("conversation_id", conversation_id)},
-            options=opts(timeout, max_retries),
+            options=options_of(options),
         )
 
     def list(
         self, *, bot_id: str, page_num: int = 1, page_size: int = 50,
         sort_order: Literal["ASC", "DESC", "asc", "desc"] | None = None, connector_id: str | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Conversation]:
         """Your conversations with a bot (page number + ``has_more``; ``page_size`` at most 50).
 
@@ -350,7 +349,7 @@ class AsyncConversations(APIResource):
         order = sort_order.upper() if isinstance(sort_order, str) else None
         if order not in (None, "ASC", "DESC"):
             raise ValidationError("sort_order must be 'ASC' or 'DESC'")
-        options = opts(timeout, max_retries)
+        call_options = options_of(options)
         corridor = self._corridor
 
         async def fetch(params: dict[str, Any]) -> Page[Conversation]:
@@ -359,13 +358,12 @@ class AsyncConversations(APIResource):
                 items = [Conversation.model_validate(c) for c in payload.get("conversations") or []]
                 return number_page(items, payload, params, default_size=page_size)
 
-            return await corridor.request(LIST, cast, params=params, options=options)
+            return await corridor.request(LIST, cast, params=params, options=call_options)
 
         return AsyncPaginator(fetch, {"bot_id": bid, "page_num": page_num, "page_size": page_size,
                                       "sort_order": order, "connector_id": connector_id})
 
-    async def update(self, *, conversation_id: str, name: str, timeout: TimeoutTypes = None,
-                     max_retries: int | None = None) -> Conversation:
+    async def update(self, *, conversation_id: str, name: str, **options: Unpack[RequestOptions]) -> Conversation:
         """Rename a conversation.
 
         Args:
@@ -381,11 +379,10 @@ class AsyncConversations(APIResource):
         """
         return await self._corridor.request(
             UPDATE, Conversation.model_validate, path_params={"conversation_id": conversation_id},
-            json={"name": _name(name, required=True)}, options=opts(timeout, max_retries),
+            json={"name": _name(name, required=True)}, options=options_of(options),
         )
 
-    async def delete(self, *, conversation_id: str, timeout: TimeoutTypes = None,
-                     max_retries: int | None = None) -> None:
+    async def delete(self, *, conversation_id: str, **options: Unpack[RequestOptions]) -> OperationResult:
         """Delete a conversation and its messages, permanently.
 
         Args:
@@ -398,11 +395,10 @@ class AsyncConversations(APIResource):
             await coze.conversations.delete(conversation_id=c)
             ```
         """
-        await self._corridor.request(DELETE, lambda _: None, path_params={"conversation_id": conversation_id},
-                                     options=opts(timeout, max_retries))
+        return await self._corridor.request(DELETE, done, path_params={"conversation_id": conversation_id},
+                                     options=options_of(options))
 
-    async def clear(self, *, conversation_id: str, timeout: TimeoutTypes = None,
-                    max_retries: int | None = None) -> Section:
+    async def clear(self, *, conversation_id: str, **options: Unpack[RequestOptions]) -> Section:
         """Start a new context section (the bot forgets what came before).
 
         Args:
@@ -417,4 +413,4 @@ class AsyncConversations(APIResource):
         """
         return await self._corridor.request(CLEAR, Section.model_validate,
                                             path_params={"conversation_id": conversation_id},
-                                            options=opts(timeout, max_retries))
+                                            options=options_of(options))

@@ -16,10 +16,11 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .._models import ListResult
+from typing_extensions import Unpack
+
+from .._models import ListResult, OperationResult
 from .._params import validate
 from .._request import Endpoint
-from .._transport import TimeoutTypes
 from ..errors import ValidationError
 from ..pagination import AsyncPaginator, Page, number_page
 from ..types.datasets import (
@@ -35,7 +36,7 @@ from ..types.datasets import (
     DocumentUpdateRule,
     Photo,
 )
-from ._base import APIResource, opts, require
+from ._base import APIResource, RequestOptions, done, options_of, require
 from .files import FileInput, read_file_input
 
 __all__ = [
@@ -155,7 +156,7 @@ class AsyncDocuments(APIResource):
         self, *, dataset_id: str, document_bases: Sequence[DocumentBase | Mapping[str, Any]],
         chunk_strategy: DocumentChunkStrategy | Mapping[str, Any] | None = None,
         format_type: DatasetFormatType | int | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ListResult[Document]:
         """Add up to 10 documents: local files (`local_document`), web pages or uploaded images.
 
@@ -190,14 +191,14 @@ class AsyncDocuments(APIResource):
                                               or []]),
             json={"dataset_id": require("dataset_id", dataset_id), "document_bases": bases,
                   "chunk_strategy": strategy, "format_type": _format_type(format_type, (0, 2))},
-            options=opts(timeout, max_retries, max_wait),
+            options=options_of(options),
         )
 
     async def update(
         self, *, document_id: str, document_name: str | None = None,
         update_rule: DocumentUpdateRule | Mapping[str, Any] | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None,
-    ) -> None:
+        **options: Unpack[RequestOptions],
+    ) -> OperationResult:
         """Rename a document or change its refresh rule (web pages).
 
         Args:
@@ -218,16 +219,16 @@ class AsyncDocuments(APIResource):
         # Serialised here: cozepy crashes with "DocumentUpdateRule is not JSON serializable" (§5.6, §9.7).
         rule = (validate(DocumentUpdateRule, update_rule, "update_rule").model_dump(mode="json", exclude_none=True)
                 if update_rule is not None else None)
-        await self._corridor.request(
-            DOC_UPDATE, lambda _: None,
+        return await self._corridor.request(
+            DOC_UPDATE, done,
             json={"document_id": require("document_id", document_id), "document_name": document_name,
                   "update_rule": rule},
-            options=opts(timeout, max_retries),
+            options=options_of(options),
         )
 
     def list(
         self, *, dataset_id: str, page: int = 1, size: int = 10,
-        timeout: TimeoutTypes = None, max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Document]:
         """Documents of a knowledge base (``page`` / ``size`` go in the body; the answer has a total).
 
@@ -247,7 +248,7 @@ class AsyncDocuments(APIResource):
         did = require("dataset_id", dataset_id)
         if page < 1 or size < 1:
             raise ValidationError("page and size must be >= 1")
-        options = opts(timeout, max_retries)
+        call_options = options_of(options)
         corridor = self._corridor
 
         async def fetch(body: dict[str, Any]) -> Page[Document]:
@@ -256,12 +257,11 @@ class AsyncDocuments(APIResource):
                 items = [Document.model_validate(d) for d in payload.get("document_infos") or []]
                 return number_page(items, payload, body, num_key="page", size_key="size", default_size=size)
 
-            return await corridor.request(DOC_LIST, cast, json=body, options=options)
+            return await corridor.request(DOC_LIST, cast, json=body, options=call_options)
 
         return AsyncPaginator(fetch, {"dataset_id": did, "page": page, "size": size})
 
-    async def delete(self, *, document_ids: Sequence[str], timeout: TimeoutTypes = None,
-                     max_retries: int | None = None) -> None:
+    async def delete(self, *, document_ids: Sequence[str], **options: Unpack[RequestOptions]) -> OperationResult:
         """Delete up to 100 documents.
 
         Args:
@@ -274,9 +274,9 @@ class AsyncDocuments(APIResource):
             await coze.datasets.documents.delete(document_ids=["75...", "76..."])
             ```
         """
-        await self._corridor.request(DOC_DELETE, lambda _: None,
+        return await self._corridor.request(DOC_DELETE, done,
                                      json={"document_ids": _ids("document_ids", document_ids, 100)},
-                                     options=opts(timeout, max_retries))
+                                     options=options_of(options))
 
     async def wait_until_processed(
         self, dataset_id: str, document_ids: Sequence[str], *, progress: ProgressCallback | None = None,
@@ -328,7 +328,7 @@ class AsyncDatasetImages(APIResource):
 
     def list(
         self, *, dataset_id: str, page_num: int = 1, page_size: int = 10, keyword: str | None = None,
-        has_caption: bool | None = None, timeout: TimeoutTypes = None, max_retries: int | None = None,
+        has_caption: bool | None = None, **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Photo]:
         """Images, optionally searched by caption (``page_size`` 1-299).
 
@@ -350,7 +350,7 @@ class AsyncDatasetImages(APIResource):
         did = require("dataset_id", dataset_id)
         if page_num < 1 or not 1 <= page_size <= 299:
             raise ValidationError("page_num must be >= 1 and page_size between 1 and 299")
-        options = opts(timeout, max_retries)
+        call_options = options_of(options)
         corridor = self._corridor
 
         async def fetch(params: dict[str, Any]) -> Page[Photo]:
@@ -360,13 +360,13 @@ class AsyncDatasetImages(APIResource):
                 return number_page(items, payload, params, default_size=page_size)
 
             return await corridor.request(IMG_LIST, cast, path_params={"dataset_id": did}, params=params,
-                                          options=options)
+                                          options=call_options)
 
         return AsyncPaginator(fetch, {"page_num": page_num, "page_size": page_size, "keyword": keyword,
                                       "has_caption": has_caption})
 
-    async def update(self, *, dataset_id: str, document_id: str, caption: str, timeout: TimeoutTypes = None,
-                     max_retries: int | None = None) -> None:
+    async def update(self, *, dataset_id: str, document_id: str, caption: str,
+                     **options: Unpack[RequestOptions]) -> OperationResult:
         """Set an image's caption.
 
         Args:
@@ -384,9 +384,9 @@ class AsyncDatasetImages(APIResource):
         """
         if not isinstance(caption, str):
             raise ValidationError("caption must be a string")
-        await self._corridor.request(IMG_UPDATE, lambda _: None,
+        return await self._corridor.request(IMG_UPDATE, done,
                                      path_params={"dataset_id": dataset_id, "document_id": document_id},
-                                     json={"caption": caption}, options=opts(timeout, max_retries))
+                                     json={"caption": caption}, options=options_of(options))
 
 
 class AsyncDatasets(APIResource):
@@ -399,7 +399,7 @@ class AsyncDatasets(APIResource):
 
     async def create(
         self, *, name: str, space_id: str, format_type: DatasetFormatType | int, description: str | None = None,
-        file_id: str | None = None, timeout: TimeoutTypes = None, max_retries: int | None = None,
+        file_id: str | None = None, **options: Unpack[RequestOptions],
     ) -> CreateDatasetResult:
         """Create a knowledge base (``format_type`` 0 text, 2 images; ``file_id`` an uploaded icon).
 
@@ -422,12 +422,12 @@ class AsyncDatasets(APIResource):
             CREATE, CreateDatasetResult.model_validate,
             json={"name": _name(name), "space_id": require("space_id", space_id),
                   "format_type": _format_type(format_type, (0, 2)), "description": description, "file_id": file_id},
-            options=opts(timeout, max_retries),
+            options=options_of(options),
         )
 
     def list(
         self, *, space_id: str, name: str | None = None, format_type: DatasetFormatType | int | None = None,
-        page_num: int = 1, page_size: int = 10, timeout: TimeoutTypes = None, max_retries: int | None = None,
+        page_num: int = 1, page_size: int = 10, **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Dataset]:
         """Knowledge bases of a space (``name`` matches fuzzily; ``page_size`` 1-300).
 
@@ -450,7 +450,7 @@ class AsyncDatasets(APIResource):
         if page_num < 1 or not 1 <= page_size <= 300:
             raise ValidationError("page_num must be >= 1 and page_size between 1 and 300")
         kind = _format_type(format_type, (0, 1, 2))
-        options = opts(timeout, max_retries)
+        call_options = options_of(options)
         corridor = self._corridor
 
         async def fetch(params: dict[str, Any]) -> Page[Dataset]:
@@ -459,14 +459,13 @@ class AsyncDatasets(APIResource):
                 items = [Dataset.model_validate(d) for d in payload.get("dataset_list") or []]
                 return number_page(items, payload, params, default_size=page_size)
 
-            return await corridor.request(LIST, cast, params=params, options=options)
+            return await corridor.request(LIST, cast, params=params, options=call_options)
 
         return AsyncPaginator(fetch, {"space_id": sid, "name": name, "format_type": kind, "page_num": page_num,
                                       "page_size": page_size})
 
     async def update(self, *, dataset_id: str, name: str, file_id: str | None = None,
-                     description: str | None = None, timeout: TimeoutTypes = None,
-                     max_retries: int | None = None) -> None:
+                     description: str | None = None, **options: Unpack[RequestOptions]) -> OperationResult:
         """Overwrite a knowledge base's name, icon and description.
 
         This is a full overwrite: a field you leave out is reset on the server (the Coze knowledge pages).
@@ -485,11 +484,11 @@ class AsyncDatasets(APIResource):
                                        description="support answers")
             ```
         """
-        await self._corridor.request(UPDATE, lambda _: None, path_params={"dataset_id": dataset_id},
+        return await self._corridor.request(UPDATE, done, path_params={"dataset_id": dataset_id},
                                      json={"name": _name(name), "file_id": file_id, "description": description},
-                                     options=opts(timeout, max_retries))
+                                     options=options_of(options))
 
-    async def delete(self, *, dataset_id: str, timeout: TimeoutTypes = None, max_retries: int | None = None) -> None:
+    async def delete(self, *, dataset_id: str, **options: Unpack[RequestOptions]) -> OperationResult:
         """Delete a knowledge base, its files, and its bindings to agents.
 
         Args:
@@ -502,11 +501,11 @@ class AsyncDatasets(APIResource):
             await coze.datasets.delete(dataset_id="74...")
             ```
         """
-        await self._corridor.request(DELETE, lambda _: None, path_params={"dataset_id": dataset_id},
-                                     options=opts(timeout, max_retries))
+        return await self._corridor.request(DELETE, done, path_params={"dataset_id": dataset_id},
+                                     options=options_of(options))
 
-    async def process(self, *, dataset_id: str, document_ids: Sequence[str], timeout: TimeoutTypes = None,
-                      max_retries: int | None = None) -> ListResult[DocumentProgress]:
+    async def process(self, *, dataset_id: str, document_ids: Sequence[str],
+                      **options: Unpack[RequestOptions]) -> ListResult[DocumentProgress]:
         """Processing progress of documents (the answer nests the list as ``data.data``).
 
         Args:
@@ -525,7 +524,7 @@ class AsyncDatasets(APIResource):
             PROCESS, lambda p: ListResult([DocumentProgress.model_validate(d) for d in (p or {}).get("data") or []]),
             path_params={"dataset_id": dataset_id},
             json={"document_ids": _ids("document_ids", document_ids, 100)},
-            options=opts(timeout, max_retries),
+            options=options_of(options),
         )
 
 

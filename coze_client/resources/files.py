@@ -7,12 +7,13 @@ import os
 from pathlib import Path
 from typing import IO
 
+from typing_extensions import Unpack
+
 from .._constants import MAX_UPLOAD_BYTES
 from .._request import Endpoint
-from .._transport import TimeoutTypes
 from ..errors import ValidationError
 from ..types.conversations import File
-from ._base import APIResource, opts, require
+from ._base import APIResource, RequestOptions, options_of, require
 
 __all__ = ["AsyncFiles", "FileInput", "read_file_input"]
 
@@ -66,8 +67,7 @@ async def read_file_input(file: FileInput, *, limit: int = MAX_UPLOAD_BYTES,
 class AsyncFiles(APIResource):
     """``coze.files``."""
 
-    async def upload(self, *, file: FileInput, timeout: TimeoutTypes = None, max_retries: int | None = None,
-                     max_wait: float | None = None) -> File:
+    async def upload(self, *, file: FileInput, **options: Unpack[RequestOptions]) -> File:
         """Upload one file (path, bytes, binary file object or ``(name, bytes)``); ≤512 MB.
 
         Args:
@@ -85,10 +85,10 @@ class AsyncFiles(APIResource):
         fname, content = await read_file_input(file)
         return await self._corridor.request(
             UPLOAD, File.model_validate, files={"file": (fname, content)},
-            options=opts(timeout, max_retries, max_wait),
+            options=options_of(options),
         )
 
-    async def retrieve(self, *, file_id: str, timeout: TimeoutTypes = None, max_retries: int | None = None) -> File:
+    async def retrieve(self, *, file_id: str, **options: Unpack[RequestOptions]) -> File:
         """The record of an uploaded file.
 
         Args:
@@ -103,5 +103,5 @@ class AsyncFiles(APIResource):
         """
         return await self._corridor.request(RETRIEVE, File.model_validate,
                                             params={"file_id": require("file_id", file_id)},
-                                            options=opts(timeout, max_retries))
+                                            options=options_of(options))
 

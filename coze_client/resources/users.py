@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from typing_extensions import Unpack
+
 from .._request import Endpoint
-from .._transport import TimeoutTypes
 from ..types.users import User
-from ._base import APIResource, opts
+from ._base import APIResource, RequestOptions, options_of
 
 __all__ = ["AsyncUsers"]
 
@@ -15,7 +16,7 @@ ME = Endpoint("GET", "/v1/users/me")
 class AsyncUsers(APIResource):
     """``coze.users``."""
 
-    async def me(self, *, timeout: TimeoutTypes = None, max_retries: int | None = None) -> User:
+    async def me(self, **options: Unpack[RequestOptions]) -> User:
         """The account the token belongs to (a cheap way to check a token).
 
         Args:
@@ -28,4 +29,4 @@ class AsyncUsers(APIResource):
             me.user_id, me.nick_name
             ```
         """
-        return await self._corridor.request(ME, User.model_validate, options=opts(timeout, max_retries))
+        return await self._corridor.request(ME, User.model_validate, options=options_of(options))

@@ -19,6 +19,7 @@ from typing import Any, Literal, cast
 
 import httpx
 import pydantic
+from typing_extensions import Unpack
 
 from .._call import Usage
 from .._constants import MAX_WORKFLOW_BODY_BYTES
@@ -26,7 +27,6 @@ from .._params import validate
 from .._request import Endpoint
 from .._sse import ServerSentEvent
 from .._streaming import END, EventStream, _End
-from .._transport import TimeoutTypes
 from ..errors import StreamError, ValidationError
 from ..pagination import AsyncPaginator, Page, number_page, token_page
 from ..types.chat import ChatEvent, EnterMessage, MessageContentType
@@ -46,8 +46,9 @@ from ..types.workflows import (
     WorkflowUsage,
     WorkflowVersion,
 )
-from ._base import APIResource, opts, require
+from ._base import APIResource, RequestOptions, options_of, require
 from .chat import chat_usage, decode_chat_event, to_messages
+from .collaboration import AsyncWorkflowCollaborationModes, AsyncWorkflowCollaborators
 
 __all__ = [
     "WORKFLOW_RUN_TIMEOUT",
@@ -154,8 +155,11 @@ def _resume_body(workflow_id: str, event_id: str, interrupt_type: int,
 
 
 
-def _timeout(timeout: TimeoutTypes) -> TimeoutTypes:
-    return WORKFLOW_RUN_TIMEOUT if timeout is None else timeout
+def _with_run_timeout(options: RequestOptions) -> RequestOptions:
+    """The caller's options, with the blocking-run default timeout when they set none."""
+    if options.get("timeout") is None:
+        return {**options, "timeout": WORKFLOW_RUN_TIMEOUT}
+    return options
 
 
 # ---------------------------------------------------------------------- workflow stream decoding
@@ -303,7 +307,7 @@ class AsyncExecuteNodes(APIResource):
 
     async def retrieve(
         self, *, workflow_id: str, execute_id: str, node_execute_uuid: str,
-        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
+        **options: Unpack[RequestOptions],
     ) -> NodeOutput:
         """The output of one node of a run (``node_execute_uuid`` from the history's ``node_execute_status``).
 
@@ -326,7 +330,7 @@ class AsyncExecuteNodes(APIResource):
             NODE_OUTPUT, NodeOutput.model_validate,
             path_params={"workflow_id": workflow_id, "execute_id": execute_id,
                          "node_execute_uuid": node_execute_uuid},
-            options=opts(timeout, max_retries, max_wait),
+            options=options_of(options),
         )
 
 
@@ -339,7 +343,7 @@ class AsyncRunHistories(APIResource):
 
     async def retrieve(
         self, *, workflow_id: str, execute_id: str,
-        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
+        **options: Unpack[RequestOptions],
     ) -> WorkflowRunHistory:
         """One run's record, e.g. to poll an ``is_async`` run (the service answers a 1-element list).
 
@@ -360,7 +364,7 @@ class AsyncRunHistories(APIResource):
         return await self._corridor.request(
             HISTORY, _first_history,
             path_params={"workflow_id": workflow_id, "execute_id": execute_id},
-            options=opts(timeout, max_retries, max_wait),
+            options=options_of(options),
         )
 
 
@@ -385,8 +389,7 @@ class AsyncWorkflowRuns(APIResource):
         self, *, workflow_id: str, parameters: Mapping[str, Any] | None = None, bot_id: str | None = None,
         app_id: str | None = None, is_async: bool = False, ext: Mapping[str, str] | None = None,
         workflow_version: str | None = None, connector_id: str | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> WorkflowRunResult:
         """Run a published workflow and wait for its output (or start it in the background with ``is_async``).
 
@@ -419,15 +422,14 @@ class AsyncWorkflowRuns(APIResource):
                          is_async=bool(is_async) if is_async else None)
         return await self._corridor.request(
             RUN, WorkflowRunResult.model_validate, json=body, usage=_top_usage,
-            options=opts(_timeout(timeout), max_retries, max_wait, extra_headers),
+            options=options_of(_with_run_timeout(options)),
         )
 
     def stream(
         self, *, workflow_id: str, parameters: Mapping[str, Any] | None = None, bot_id: str | None = None,
         app_id: str | None = None, ext: Mapping[str, str] | None = None, workflow_version: str | None = None,
         connector_id: str | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> WorkflowStream:
         """Run a workflow and stream its events (Message, Error, Interrupt, PING, Done).
 
@@ -456,13 +458,13 @@ class AsyncWorkflowRuns(APIResource):
             ```
         """
         body = _run_body(workflow_id, parameters, bot_id, app_id, ext, workflow_version, connector_id)
-        options = opts(timeout, max_retries, max_wait, extra_headers)
+        call_options = options_of(options)
         corridor = self._corridor
-        return WorkflowStream(corridor, lambda: corridor.open_stream(STREAM_RUN, json=body, options=options))
+        return WorkflowStream(corridor, lambda: corridor.open_stream(STREAM_RUN, json=body, options=call_options))
 
     def resume(
         self, *, workflow_id: str, event_id: str, interrupt_type: int, resume_data: str,
-        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
+        **options: Unpack[RequestOptions],
     ) -> WorkflowStream:
         """Answer an ``Interrupt`` and stream the rest of the run (at most 3 resumes; ids restart at 0).
 
@@ -485,13 +487,13 @@ class AsyncWorkflowRuns(APIResource):
             ```
         """
         body = _resume_body(workflow_id, event_id, interrupt_type, resume_data)
-        options = opts(timeout, max_retries, max_wait)
+        call_options = options_of(options)
         corridor = self._corridor
-        return WorkflowStream(corridor, lambda: corridor.open_stream(STREAM_RESUME, json=body, options=options))
+        return WorkflowStream(corridor, lambda: corridor.open_stream(STREAM_RESUME, json=body, options=call_options))
 
     async def resume_blocking(
         self, *, workflow_id: str, event_id: str, interrupt_type: int, resume_data: str,
-        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
+        **options: Unpack[RequestOptions],
     ) -> WorkflowRunResult:
         """Answer an interrupt and wait for the output (``POST /v1/workflows/resume``; not in cozepy).
 
@@ -516,7 +518,7 @@ class AsyncWorkflowRuns(APIResource):
         body = _resume_body(workflow_id, event_id, interrupt_type, resume_data)
         return await self._corridor.request(
             RESUME, WorkflowRunResult.model_validate, json=body, usage=_top_usage,
-            options=opts(_timeout(timeout), max_retries, max_wait),
+            options=options_of(_with_run_timeout(options)),
         )
 
 
@@ -528,8 +530,7 @@ class AsyncWorkflowChat(APIResource):
         parameters: Mapping[str, Any] | None = None, bot_id: str | None = None, app_id: str | None = None,
         conversation_id: str | None = None, ext: Mapping[str, str] | None = None,
         workflow_version: str | None = None, connector_id: str | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None, max_wait: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> EventStream[ChatEvent]:
         """Talk to a chatflow (streaming only). Events use the chat names; ``done`` carries the
         ``debug_url``, kept on ``stream.end_data``.
@@ -579,9 +580,9 @@ class AsyncWorkflowChat(APIResource):
             "workflow_version": workflow_version,
             "connector_id": connector_id,
         }
-        options = opts(timeout, max_retries, max_wait, extra_headers)
+        call_options = options_of(options)
         corridor = self._corridor
-        return EventStream(corridor, lambda: corridor.open_stream(CHAT, json=body, options=options),
+        return EventStream(corridor, lambda: corridor.open_stream(CHAT, json=body, options=call_options),
                            decode_chat_event, usage_of=_chatflow_usage)
 
 
@@ -592,7 +593,7 @@ class AsyncWorkflowVersions(APIResource):
         self, *, workflow_id: str,
         publish_status: WorkflowPublishStatus | Literal["all", "published_online", "unpublished_draft"] | None = None,
         page_size: int = 10, page_token: str | None = None, include_input_output: bool | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[WorkflowVersion]:
         """Published versions of a workflow, by page token (``page_size`` 1-30).
 
@@ -615,7 +616,7 @@ class AsyncWorkflowVersions(APIResource):
         if not 1 <= page_size <= 30:
             raise ValidationError("page_size must be between 1 and 30")
         status = validate(WorkflowPublishStatus, publish_status, "publish_status").value if publish_status else None
-        options = opts(timeout, max_retries)
+        call_options = options_of(options)
         corridor = self._corridor
 
         async def fetch(params: dict[str, Any]) -> Page[WorkflowVersion]:
@@ -625,26 +626,28 @@ class AsyncWorkflowVersions(APIResource):
                 return token_page(items, payload, params)
 
             return await corridor.request(VERSIONS, cast, path_params={"workflow_id": wid}, params=params,
-                                          options=options)
+                                          options=call_options)
 
         return AsyncPaginator(fetch, {"publish_status": status, "page_size": page_size, "page_token": page_token,
                                       "include_input_output": include_input_output})
 
 
 class AsyncWorkflows(APIResource):
-    """``coze.workflows``: runs, chatflows, listing and schemas."""
+    """``coze.workflows``: runs, chatflows, listing and schemas, collaboration."""
 
     def __init__(self, corridor: Any) -> None:
         super().__init__(corridor)
         self.runs = AsyncWorkflowRuns(corridor)
         self.chat = AsyncWorkflowChat(corridor)
         self.versions = AsyncWorkflowVersions(corridor)
+        self.collaboration_modes = AsyncWorkflowCollaborationModes(corridor)
+        self.collaborators = AsyncWorkflowCollaborators(corridor)
 
     def list(
         self, *, workspace_id: str, page_num: int = 1, page_size: int = 10,
         workflow_mode: WorkflowMode | Literal["workflow", "chatflow"] | None = None, app_id: str | None = None,
         publish_status: WorkflowPublishStatus | Literal["all", "published_online", "unpublished_draft"] | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[WorkflowBasic]:
         """Workflows of a workspace (``workspace_id`` required; ``page_size`` 1-30, default 10).
 
@@ -669,7 +672,7 @@ class AsyncWorkflows(APIResource):
             raise ValidationError("page_num must be >= 1 and page_size between 1 and 30")
         mode = validate(WorkflowMode, workflow_mode, "workflow_mode").value if workflow_mode else None
         status = validate(WorkflowPublishStatus, publish_status, "publish_status").value if publish_status else None
-        options = opts(timeout, max_retries)
+        call_options = options_of(options)
         corridor = self._corridor
 
         async def fetch(params: dict[str, Any]) -> Page[WorkflowBasic]:
@@ -678,14 +681,14 @@ class AsyncWorkflows(APIResource):
                 items = [WorkflowBasic.model_validate(w) for w in payload.get("items") or []]
                 return number_page(items, payload, params, default_size=page_size)
 
-            return await corridor.request(LIST, cast, params=params, options=options)
+            return await corridor.request(LIST, cast, params=params, options=call_options)
 
         return AsyncPaginator(fetch, {"workspace_id": wsid, "page_num": page_num, "page_size": page_size,
                                       "workflow_mode": mode, "app_id": app_id, "publish_status": status})
 
     async def retrieve(
         self, *, workflow_id: str, include_input_output: bool | None = None,
-        timeout: TimeoutTypes = None, max_retries: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> WorkflowInfo:
         """A workflow's details; with ``include_input_output=True`` also its input and output schema.
 
@@ -703,6 +706,6 @@ class AsyncWorkflows(APIResource):
         """
         return await self._corridor.request(
             RETRIEVE, WorkflowInfo.model_validate, path_params={"workflow_id": workflow_id},
-            params={"include_input_output": include_input_output}, options=opts(timeout, max_retries),
+            params={"include_input_output": include_input_output}, options=options_of(options),
         )
 

@@ -39,7 +39,7 @@ async def test_conversation_crud(coze: AsyncCoze, api: respx.MockRouter) -> None
     assert retrieve.calls[0].request.url.params["conversation_id"] == "v1"
     assert (await coze.conversations.update(conversation_id="v1", name="x")).name == "x"
     assert json.loads(update.calls[0].request.content) == {"name": "x"}
-    assert await coze.conversations.delete(conversation_id="v1") is None
+    assert (await coze.conversations.delete(conversation_id="v1")).code == 0
     assert delete.call_count == 1
     section = await coze.conversations.clear(conversation_id="v1")
     assert section.id == "s2" and clear.call_count == 1

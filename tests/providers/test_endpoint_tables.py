@@ -24,7 +24,8 @@ from coze_client.limits.plans import Plan
 DOC = Path(__file__).resolve().parents[2] / "docs" / "plans-and-limits.md"
 
 COZE_MODULES = ["chat", "conversations", "files", "workflows", "datasets", "audio", "bots", "users", "workspaces",
-                "benefits"]
+                "benefits", "collaboration", "folders", "apps", "templates", "variables", "connectors", "enterprises",
+                "api_apps", "end_user_benefits", "plugins"]
 COZE_CURRENT = ["coze.personal_free", "coze.personal_paid", "coze.enterprise_standard", "coze.enterprise_flagship"]
 
 
