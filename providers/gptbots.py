@@ -298,7 +298,7 @@ class GPTBotsProvider(PipelineOwner):
             (shared; never closed here).
         http_client: an ``httpx.AsyncClient`` to send through (shared; never closed here); default: one of
             its own.
-        timeout: the default timeout of each call (seconds or ``httpx.Timeout``; default: the SDK's).
+        timeout: the default timeout of each call (seconds or ``httpx.Timeout``; default 600 s, 5 s to connect).
         max_retries: how many times a failed call that may be retried is sent again (default 2).
 
     Examples:
