@@ -486,7 +486,8 @@ class EasyDL(PipelineOwner):
             image: the image as bytes (encoded here) or base64 text, at most 4 MB once encoded; or use ``url``.
             url: an http(s) URL of the image instead of ``image`` (give exactly one of them).
             top_num: how many classes to return, best first (a positive integer; ``None``: the API's default).
-            call_type: the price row and limiter group (a key of ``EASYDL_POINTS``; default ``"image_classification_high_perf"``).
+            call_type: the price row and limiter group, a key of ``EASYDL_POINTS``
+                (default ``"image_classification_high_perf"``).
             **call: passed on to `predict`: ``points``, ``timeout``, ``max_retries``, ``max_wait``.
 
         Examples:
@@ -510,7 +511,8 @@ class EasyDL(PipelineOwner):
             image: the image as bytes (encoded here) or base64 text, at most 4 MB once encoded; or use ``url``.
             url: an http(s) URL of the image instead of ``image`` (give exactly one of them).
             threshold: the lowest score to return, from 0 to 1 (``None``: the API's default).
-            call_type: the price row and limiter group (a key of ``EASYDL_POINTS``; default ``"object_detection_high_perf"``).
+            call_type: the price row and limiter group, a key of ``EASYDL_POINTS``
+                (default ``"object_detection_high_perf"``).
             **call: passed on to `predict`: ``points``, ``timeout``, ``max_retries``, ``max_wait``.
 
         Examples:
@@ -533,7 +535,8 @@ class EasyDL(PipelineOwner):
             service: the URL suffix you gave the published API.
             image: the image as bytes (encoded here) or base64 text, at most 4 MB once encoded.
             threshold: the lowest score to return, from 0 to 1 (``None``: the API's default).
-            call_type: the price row and limiter group (a key of ``EASYDL_POINTS``; default ``"image_segmentation"``).
+            call_type: the price row and limiter group, a key of ``EASYDL_POINTS``
+                (default ``"image_segmentation"``).
             **call: passed on to `predict`: ``points``, ``timeout``, ``max_retries``, ``max_wait``.
 
         Examples:
@@ -556,7 +559,8 @@ class EasyDL(PipelineOwner):
             service: the URL suffix you gave the published API.
             text: the text to classify (not empty).
             top_num: how many classes to return, best first (a positive integer; ``None``: the API's default).
-            call_type: the price row and limiter group (a key of ``EASYDL_POINTS``; default ``"text_classification_high_perf"``).
+            call_type: the price row and limiter group, a key of ``EASYDL_POINTS``
+                (default ``"text_classification_high_perf"``).
             **call: passed on to `predict`: ``points``, ``timeout``, ``max_retries``, ``max_wait``.
 
         Examples:
@@ -581,7 +585,8 @@ class EasyDL(PipelineOwner):
             service: the URL suffix you gave the published API.
             sound: the audio as bytes (encoded here) or base64 text, at most 4 MB once encoded.
             top_num: how many classes to return, best first (a positive integer; ``None``: the API's default).
-            call_type: the price row and limiter group (a key of ``EASYDL_POINTS``; default ``"sound_classification"``).
+            call_type: the price row and limiter group, a key of ``EASYDL_POINTS``
+                (default ``"sound_classification"``).
             **call: passed on to `predict`: ``points``, ``timeout``, ``max_retries``, ``max_wait``.
 
         Examples:
