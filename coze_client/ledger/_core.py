@@ -271,7 +271,7 @@ class SnapshotRow:
     Args:
         provider: the provider (``"coze"``, ``"xingchen"``, ...).
         account: the provider account.
-        quota: the quota's name in the plan (``"usage"`` for the row that counts usage without a quota).
+        quota: the quota's name in the plan, or ``"usage"``: the implicit monthly row of totals (no limit).
         unit: the quota's unit: ``"calls"``, ``"tokens"``, ``"points"`` or ``"credits"``.
         period: ``"ever"``, ``"day"`` or ``"month"``.
         period_key: the bucket: ``"ever"``, ``"YYYY-MM-DD"`` or ``"YYYY-MM"`` (in the plan's time zone).
