@@ -349,6 +349,11 @@ class QuotaBook:
     """
 
     bindings: dict[tuple[str, str], Binding] = field(default_factory=dict)
+    # entries_for / guards_for by (kind, provider, account, groups, UTC minute): the hot path asks them
+    # for every call, and period keys never change inside a UTC minute (periods.period_key). Cleared by bind.
+    _rows_cache: dict[tuple[object, ...], tuple[Entry, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def bind(self, provider: str, account: str, plan: Plan | None, key_mode: prices.KeyMode = "gptbots") -> None:
         # Quotas the client cannot see (Quota.counted False) are shown by `usage`, never counted or guarded.
@@ -365,6 +370,7 @@ class QuotaBook:
             )
         tz = plan.timezone if plan else DEFAULT_TIMEZONE
         self.bindings[(provider, account)] = Binding(tracks, tz, key_mode, plan)
+        self._rows_cache.clear()
 
     def binding(self, provider: str, account: str) -> Binding:
         found = self.bindings.get((provider, account))
@@ -386,16 +392,33 @@ class QuotaBook:
                 return t, b.timezone
         return None
 
+    def _cached(
+        self, kind: str, call: CallInfo, now: datetime, make: Callable[[CallInfo, datetime], tuple[Entry, ...]]
+    ) -> tuple[Entry, ...]:
+        key = (kind, call.provider, call.account, call.groups, int(now.timestamp() // 60))
+        found = self._rows_cache.get(key)
+        if found is None:
+            if len(self._rows_cache) >= 256:
+                self._rows_cache.clear()
+            found = self._rows_cache[key] = make(call, now)
+        return found
+
     def entries_for(self, call: CallInfo, now: datetime) -> tuple[Entry, ...]:
         """Every row ``call`` counts in at ``now``: its plan's quotas, then the implicit monthly row."""
+        return self._cached("entries", call, now, self._entries_for)
+
+    def guards_for(self, call: CallInfo, now: datetime) -> tuple[Entry, ...]:
+        """The rows that may refuse ``call`` (``block`` quotas with a limit): what a hold checks."""
+        return self._cached("guards", call, now, self._guards_for)
+
+    def _entries_for(self, call: CallInfo, now: datetime) -> tuple[Entry, ...]:
         b = self.binding(call.provider, call.account)
         currency = prices.currency_for(call.provider)
         tracks = [t for t in b.tracks if call.in_group(t.group)]
         tracks.append(usage_track(call.provider))
         return tuple(Entry(t, period_key(t.period, now, b.timezone), b.timezone, currency) for t in tracks)
 
-    def guards_for(self, call: CallInfo, now: datetime) -> tuple[Entry, ...]:
-        """The rows that may refuse ``call`` (``block`` quotas with a limit): what a hold checks."""
+    def _guards_for(self, call: CallInfo, now: datetime) -> tuple[Entry, ...]:
         b = self.binding(call.provider, call.account)
         if not b.tracks:
             return ()

@@ -1,10 +1,11 @@
 """One realtime WebSocket session: connect, send client events, receive typed server events, close.
 
-A session counts as one call for the limiter and the ledger (every reconnect is one more): the ledger reserves
-it before connecting, the limiter grants a slot, and the slot is released as soon as the handshake is answered
-(the server counted the connection when it arrived, and holding a request slot for a minutes-long session
-would stall every other call of the group). The ledger reservation is settled when the session closes, with
-the usage the session reported. A failed connect before any byte left gives both back.
+A session counts as one call for the limiter and the ledger (every reconnect is one more): the ledger holds
+it before the limiter wait, the limiter grants a slot, the ledger counts it (durably) just before connecting,
+and the slot is released as soon as the handshake is answered (the server counted the connection when it
+arrived, and holding a request slot for a minutes-long session would stall every other call of the group).
+The ledger reservation is settled when the session closes, with the usage the session reported. A failed
+connect before any byte left gives both back.
 
 A background task reads frames into a bounded queue (so a slow consumer pushes back on the socket
 instead of growing memory); the consumer takes events with ``async for`` or `receive`. A
@@ -363,12 +364,15 @@ class RealtimeSession:
         corridor = self._corridor
         call = corridor.call_info(Endpoint("GET", self.path, groups=self.groups))
         token = await corridor.auth.get_token()
-        reservation = await corridor.ledger.reserve(call)
+        # Held before the wait (refused at once when the quota is full), counted durably just before the
+        # connect, as for every HTTP call: a session killed while queued counts nothing (ledger/_core.py).
+        reservation = await corridor.hold(call)
         try:
             permit = await corridor.limiter.acquire(call, max_wait=self._max_wait)
         except BaseException:
             await corridor.ledger.cancel(reservation)
             raise
+        await corridor.mark(reservation, permit)
         corridor.stats.calls += 1
         corridor.stats.attempts += 1
         corridor.stats.limiter_wait += permit.waited
