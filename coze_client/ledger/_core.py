@@ -200,6 +200,19 @@ class LedgerReservation:
 
     ``state`` is ``"held"`` after ``hold`` (nothing written), ``"open"`` once marked (counted, durably),
     then ``"settled"`` or ``"cancelled"``; ``settle`` or ``cancel`` closes it once.
+
+    Ledgers build these; you get one from ``hold`` or ``reserve`` and hand it back.
+
+    Args:
+        id: the reservation's id, unique within the process.
+        provider: the call's provider (``"coze"``, ``"xingchen"``, ...).
+        account: the call's provider account.
+        model: the call's model, when the provider prices per model.
+        points: points the call costs, known before sending (EasyDL); 0 otherwise.
+        entries: the quota buckets the call is counted in (set when it is marked).
+        state: ``"held"``, ``"open"`` (default), ``"settled"`` or ``"cancelled"`` (see above).
+        call: the call it was made for.
+        holds: for each quota bucket checked at ``hold``, its row key and the amount kept aside.
     """
 
     id: str
@@ -222,6 +235,17 @@ class QuotaEvent:
         def on_threshold(event: QuotaEvent) -> None:
             print(f"{event.quota}: {event.fraction:.0%} used, resets {event.resets_at}")
         ```
+
+    Args:
+        provider: the provider (``"coze"``, ``"xingchen"``, ...).
+        account: the provider account.
+        quota: the quota's name in the plan.
+        unit: the quota's unit: ``"calls"``, ``"tokens"``, ``"points"`` or ``"credits"``.
+        used: how much is used now, in that unit.
+        limit: the quota's size, in that unit.
+        threshold: the fraction of ``limit`` that was crossed (e.g. 0.8).
+        policy: the quota's policy: ``"block"``, ``"warn"`` or ``"allow"``.
+        resets_at: when the quota's period resets; ``None`` for a quota that never resets.
     """
 
     provider: str
@@ -242,7 +266,30 @@ class QuotaEvent:
 
 @dataclass(frozen=True, slots=True)
 class SnapshotRow:
-    """One line of `snapshot`: a quota bucket, how much of it is used and what it cost."""
+    """One line of `snapshot`: a quota bucket, how much of it is used and what it cost.
+
+    Args:
+        provider: the provider (``"coze"``, ``"xingchen"``, ...).
+        account: the provider account.
+        quota: the quota's name in the plan, or ``"usage"``: the implicit monthly row of totals (no limit).
+        unit: the quota's unit: ``"calls"``, ``"tokens"``, ``"points"`` or ``"credits"``.
+        period: ``"ever"``, ``"day"`` or ``"month"``.
+        period_key: the bucket: ``"ever"``, ``"YYYY-MM-DD"`` or ``"YYYY-MM"`` (in the plan's time zone).
+        used: how much is used, in ``unit``, including any hand correction (``coze-client usage set``).
+        limit: the quota's size in ``unit``; ``None`` when the row has no limit.
+        left: ``limit - used``, never below 0; ``None`` when there is no limit.
+        resets_at: when the bucket ends; ``None`` for ``"ever"``.
+        policy: ``"block"``, ``"warn"`` or ``"allow"``.
+        lockout: True when crossing the quota locks the account out.
+        calls: calls counted in the bucket.
+        input_tokens: input tokens the responses reported.
+        output_tokens: output tokens the responses reported.
+        points: points counted (EasyDL).
+        credits: credits the responses reported (GPTBots).
+        cost: estimated cost of the counted calls, in ``currency``.
+        currency: ``"yuan"`` (Xingchen, EasyDL), ``"credits"`` (GPTBots) or ``""`` when no price data
+            exists (Coze).
+    """
 
     provider: str
     account: str

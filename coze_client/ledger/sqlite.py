@@ -110,7 +110,13 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
-    """Bring the database to ``target`` in one write transaction (safe when processes race). Returns it."""
+    """Bring the database to ``target`` in one write transaction (safe when processes race). Returns it.
+
+    Args:
+        conn: an open connection to the ledger file, outside any transaction.
+        target: the schema version to reach (default `SCHEMA_VERSION`, the newest); a file newer than
+            this package raises `ValidationError`.
+    """
     conn.execute("BEGIN IMMEDIATE")
     try:
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
