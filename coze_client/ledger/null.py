@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from .._call import CallInfo, Usage
 from ..errors import ValidationError
 from ..limits.plans import Plan
+from .base import Reservation
 
 __all__ = ["NullLedger"]
 
@@ -47,7 +48,7 @@ class NullLedger:
                 "use memory://, sqlite:///path or redis://"
             )
 
-    async def reserve(self, call: CallInfo) -> _NullReservation:
+    async def reserve(self, call: CallInfo) -> Reservation:
         """Nothing to count.
 
         Args:
@@ -55,7 +56,7 @@ class NullLedger:
         """
         return _RESERVATION
 
-    async def hold(self, call: CallInfo) -> _NullReservation:
+    async def hold(self, call: CallInfo) -> Reservation:
         """Nothing to keep aside.
 
         Args:
