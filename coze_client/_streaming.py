@@ -33,21 +33,21 @@ from ._sse import LineDecoder, ServerSentEvent, SSEDecoder
 from ._transport import Attempt, Corridor
 from .errors import StreamError, connection_error_from
 
-__all__ = ["END", "EventStream"]
+__all__ = ["END", "EventStream", "StreamEnd"]
 
 log = logging.getLogger("coze_client.stream")
 
 E = TypeVar("E")
 
 
-class _End:
-    """Sentinel a decoder returns for the terminating event."""
+class StreamEnd:
+    """The type of `END`, the sentinel a decoder returns for the terminating event (no event is yielded for it)."""
 
     def __repr__(self) -> str:
         return "END"
 
 
-END = _End()
+END = StreamEnd()
 
 
 class EventStream(Generic[E]):
@@ -79,7 +79,7 @@ class EventStream(Generic[E]):
         self,
         corridor: Corridor,
         opener: Callable[[], Awaitable[tuple[Attempt, CallMeta]]],
-        decode: Callable[[ServerSentEvent, EventStream[E]], E | _End | None],
+        decode: Callable[[ServerSentEvent, EventStream[E]], E | StreamEnd | None],
         *,
         usage_of: Callable[[E], Usage | None] | None = None,
         require_end: bool = True,
@@ -188,7 +188,7 @@ class EventStream(Generic[E]):
         """A final state arrived: the body may now end without the terminating event."""
         self._require_end = False
 
-    def _handle(self, sse: ServerSentEvent) -> E | _End | None:
+    def _handle(self, sse: ServerSentEvent) -> E | StreamEnd | None:
         if sse.id is not None:
             self.last_event_id = sse.id
         item = self._decode(sse, self)

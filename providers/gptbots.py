@@ -33,7 +33,7 @@ from coze_client._request import Endpoint
 from coze_client._response import logid_of, retry_after_of
 from coze_client._secrets import fingerprint
 from coze_client._sse import ServerSentEvent
-from coze_client._streaming import END, EventStream, _End
+from coze_client._streaming import END, EventStream, StreamEnd
 from coze_client.errors import (
     APIError,
     AuthenticationError,
@@ -257,7 +257,7 @@ def _output_text(body: Any) -> str:
     return "\n".join(texts)
 
 
-def _decode(sse: ServerSentEvent, stream: EventStream[Any]) -> dict[str, Any] | _End | None:
+def _decode(sse: ServerSentEvent, stream: EventStream[Any]) -> dict[str, Any] | StreamEnd | None:
     """One streamed line ``{code, message, data}``: 0 ends the stream, error codes raise."""
     text = sse.data.strip()
     if not text or text == "[DONE]":

@@ -16,7 +16,7 @@ from .._models import ListResult
 from .._params import check_meta_data, validate
 from .._request import Endpoint
 from .._sse import ServerSentEvent
-from .._streaming import END, EventStream, _End
+from .._streaming import END, EventStream, StreamEnd
 from ..errors import ConflictError, StreamError, ValidationError
 from ..types.chat import Chat, ChatEvent, ChatPoll, EnterMessage, Message, ToolOutput
 from ._base import APIResource, RequestOptions, options_of, require
@@ -79,7 +79,7 @@ def chat_usage(chat: Chat | None) -> Usage | None:
     return Usage(input_tokens=chat.usage.input_count, output_tokens=chat.usage.output_count)
 
 
-def decode_chat_event(sse: ServerSentEvent, stream: EventStream[ChatEvent]) -> ChatEvent | _End | None:
+def decode_chat_event(sse: ServerSentEvent, stream: EventStream[ChatEvent]) -> ChatEvent | StreamEnd | None:
     """One SSE event of a chat (or chatflow) stream -> a typed `ChatEvent`.
 
     ``done`` ends the stream (its data, e.g. the chatflow's ``debug_url``, is kept on

@@ -26,7 +26,7 @@ from .._constants import MAX_WORKFLOW_BODY_BYTES
 from .._params import validate
 from .._request import Endpoint
 from .._sse import ServerSentEvent
-from .._streaming import END, EventStream, _End
+from .._streaming import END, EventStream, StreamEnd
 from ..errors import StreamError, ValidationError
 from ..pagination import AsyncPaginator, Page, number_page, token_page
 from ..types.chat import ChatEvent, EnterMessage, MessageContentType
@@ -254,7 +254,7 @@ def _json(sse: ServerSentEvent) -> Any:
         return sse.data
 
 
-def decode_workflow_event(sse: ServerSentEvent, stream: EventStream[WorkflowEvent]) -> WorkflowEvent | _End | None:
+def decode_workflow_event(sse: ServerSentEvent, stream: EventStream[WorkflowEvent]) -> WorkflowEvent | StreamEnd | None:
     """One SSE event of a workflow stream -> a typed `WorkflowEvent` (see `WorkflowStream`).
 
     Args:

@@ -160,7 +160,7 @@ class Admission:
     """
 
     arrived: float
-    token_entries: list[tuple[_TokenWindow, list[float]]] = field(default_factory=list)
+    token_entries: list[tuple[TokenWindow, list[float]]] = field(default_factory=list)
     concurrency: list[str] = field(default_factory=list)
     done: bool = False
 
@@ -226,8 +226,12 @@ class _RequestWindow:
         self.accepted: deque[float] | None = deque() if separate_accepted else None
 
 
-class _TokenWindow:
-    """Token entries ``[arrival, tokens]`` of one token limit; replies grow their entry."""
+class TokenWindow:
+    """Token entries ``[arrival, tokens]`` of one token limit; replies grow their entry.
+
+    Args:
+        limit: the token limit (``kind="tokens"``) whose window it keeps.
+    """
 
     __slots__ = ("entries", "limit", "total")
 
@@ -280,7 +284,7 @@ class Enforcer:
         self.limits = tuple(by_name.values())
         self.quotas = tuple(q_by_name.values())
         self._req = [_RequestWindow(x, not count_rejected) for x in self.limits if x.kind == "requests"]
-        self._tok = [_TokenWindow(x) for x in self.limits if x.kind == "tokens"]
+        self._tok = [TokenWindow(x) for x in self.limits if x.kind == "tokens"]
         self._conc = [x for x in self.limits if x.kind == "concurrency"]
         self._in_flight: dict[str, int] = {x.name: 0 for x in self._conc}
         self._quota_used: dict[tuple[str, str], float] = {}
@@ -366,7 +370,7 @@ class Enforcer:
                 retry = max(0.0, counted[0] + lim.window - now) if counted else lim.window
                 failure = Rejection("rate", lim.name, lim.limit, lim.window, retry_after=retry, group=lim.group)
 
-        token_windows: list[_TokenWindow] = []
+        token_windows: list[TokenWindow] = []
         for tw in self._tok:
             lim = tw.limit
             if not self._applies(lim.group, groups, lim.exclude_groups):
@@ -427,7 +431,7 @@ class Enforcer:
                 self._add_quota(quota, points)
         return admission
 
-    def _prune_tokens(self, tw: _TokenWindow, now: float) -> None:
+    def _prune_tokens(self, tw: TokenWindow, now: float) -> None:
         horizon = now - tw.limit.window
         while tw.entries and tw.entries[0][0] <= horizon:
             tw.total -= tw.entries.popleft()[1]
