@@ -9,11 +9,10 @@ yet, so a resource added to ``AsyncCoze`` works in ``Coze`` before the classes a
 from __future__ import annotations
 
 import asyncio
-import collections
 import functools
 import inspect
+import queue
 import re
-import threading
 from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
@@ -48,6 +47,10 @@ S = TypeVar("S", bound="SyncStream[Any]")
 # young generations and a full collection follows every ~20,000 events); large enough that hand-overs
 # stay rare (bench/sync.py).
 _BATCH = 128
+# Batches the reader may hold ready ahead of the caller, at most: the look-ahead is bounded
+# (_AHEAD x _BATCH events); the reader then rests between events until the caller is down to _LOW.
+_AHEAD = 4
+_LOW = 1
 _DONE: Any = object()
 
 
@@ -168,11 +171,12 @@ def sync_doc(doc: str | None) -> str | None:
 class SyncStream(Generic[E]):
     """Sync iteration over an async stream that lives on the SDK loop (``__aenter__``, ``__aiter__``, ``aclose``).
 
-    Each step asks the SDK loop for the events that are ready: it waits there for the first one, takes
-    every further one the stream yields without waiting for the network (up to 128), and hands them
-    over together, so the threads meet once per network read, not per event. Nothing is read ahead of
-    you (as with ``async for``), and while you work on the events the loop is free for other calls.
-    Leaving the ``with`` block, breaking out of the ``for`` loop or `close` closes the stream
+    One reader task on the SDK loop reads the stream a little ahead of you: it takes every event the
+    stream yields without waiting for the network (up to 128) and hands them over together, so the
+    threads meet at most once per network read, not per event. The look-ahead is bounded: with 4
+    batches ready and not taken the reader rests between events (its read timeout does not run
+    meanwhile) until you are down to the last one. While you work on events the loop is free for other
+    calls. Leaving the ``with`` block, breaking out of the ``for`` loop or `close` closes the stream
     underneath at once.
     """
 
@@ -182,8 +186,10 @@ class SyncStream(Generic[E]):
         self._pending: _Resume | None = None
         self._reader: asyncio.Task[None] | None = None
         self._want: asyncio.Event | None = None
-        self._batches: collections.deque[list[Any]] = collections.deque()
-        self._ready = threading.Semaphore(0)  # one release per batch the reader hands over
+        # Batches the reader handed over and the caller has not taken yet (C-level: a put wakes the
+        # caller only when it waits; no lock or condition in Python on either side).
+        self._batches: queue.SimpleQueue[list[Any]] = queue.SimpleQueue()
+        self._parked = False  # the reader rests until the caller takes batches (set on the loop only)
         self._started = False
         self._closed = False
         self._closing = False
@@ -206,12 +212,14 @@ class SyncStream(Generic[E]):
 
     def _events(self) -> Iterator[E]:
         self._loop.run(self._start())
-        call_soon, want, ready, batches = self._loop.call_soon, self._ask, self._ready, self._batches
+        call_soon, wake, batches = self._loop.call_soon, self._wake, self._batches
+        get, qsize = batches.get, batches.qsize
         try:
             while True:
-                call_soon(want)
-                ready.acquire()  # Ctrl-C here: the finally below closes the stream
-                batch = batches.popleft()
+                batch = get()  # Ctrl-C here: the finally below closes the stream
+                if self._parked and qsize() <= _LOW:
+                    self._parked = False
+                    call_soon(wake)  # the one cross-thread wake-up towards the loop, per _AHEAD - _LOW batches
                 batch.reverse()
                 pop = batch.pop
                 while batch:
@@ -229,7 +237,7 @@ class SyncStream(Generic[E]):
         # One task reads the whole stream (the HTTP stack's cancel scopes belong to one task).
         self._reader = asyncio.ensure_future(self._read())
 
-    def _ask(self) -> None:
+    def _wake(self) -> None:
         if self._want is not None:
             self._want.set()
 
@@ -237,14 +245,22 @@ class SyncStream(Generic[E]):
         iterator: AsyncIterator[Any] = self._inner.__aiter__()
         want = self._want
         assert want is not None
+        qsize = self._batches.qsize
         delivered = False
         try:
             while True:
                 # The first event of the next batch: waited for here, inside this task, so a network
-                # stall meets the stream's own timeouts, while the caller works on the last batch.
+                # stall meets the stream's own timeouts.
                 first = await self._first(iterator)
-                await want.wait()  # the stream rests at a yield meanwhile: nothing runs on its clock
-                want.clear()
+                while qsize() >= _AHEAD:
+                    # Far enough ahead: rest until the caller is down to _LOW batches. Only here, where
+                    # no read is half-run (its timeout would run on the caller's time). Checked again
+                    # after _parked is set, so a batch taken meanwhile is never missed.
+                    want.clear()
+                    self._parked = True
+                    if qsize() >= _AHEAD:
+                        await want.wait()
+                self._parked = False
                 batch = self._rest(iterator, first)
                 self._hand_over(batch)
                 last = batch[-1]
@@ -265,8 +281,7 @@ class SyncStream(Generic[E]):
                 await aclose()
 
     def _hand_over(self, batch: list[Any]) -> None:
-        self._batches.append(batch)
-        self._ready.release()
+        self._batches.put(batch)
 
     async def _first(self, iterator: AsyncIterator[Any]) -> Any:
         pending, self._pending = self._pending, None
