@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gc
 import inspect
 import queue
 import re
@@ -43,14 +44,18 @@ T = TypeVar("T")
 S = TypeVar("S", bound="SyncStream[Any]")
 
 # Events handed from the loop to the calling thread at once, at most (those ready without a network wait).
-# Small enough that events die young (held across a hand-over, they outlive the garbage collector's
-# young generations and a full collection follows every ~20,000 events); large enough that hand-overs
-# stay rare (bench/sync.py).
+# The events alive between the threads (the batch you work on, the one ready behind it, the one being
+# read) must stay well under the garbage collector's young-generation threshold: held across a
+# collection they are promoted, and promoted events bring full collections (+25 % per stream at
+# 128-event batches). So a batch is sized to the events' weight, measured as the stream goes:
+# a third of the threshold (700 objects by default) in GC-tracked objects, between _MIN_BATCH and
+# _BATCH events (bench/sync.py).
 _BATCH = 128
-# Batches the reader may hold ready ahead of the caller, at most: the look-ahead is bounded
-# (_AHEAD x _BATCH events); the reader then rests between events until the caller is down to _LOW.
-_AHEAD = 4
-_LOW = 1
+_MIN_BATCH = 8
+# Batches the reader may hold ready ahead of the caller, at most (the look-ahead is bounded: _AHEAD
+# batches); the reader then rests between events until the caller is down to _LOW.
+_AHEAD = 1
+_LOW = 0
 _DONE: Any = object()
 
 
@@ -190,6 +195,7 @@ class SyncStream(Generic[E]):
         # caller only when it waits; no lock or condition in Python on either side).
         self._batches: queue.SimpleQueue[list[Any]] = queue.SimpleQueue()
         self._parked = False  # the reader rests until the caller takes batches (set on the loop only)
+        self._limit = min(_BATCH, max(_MIN_BATCH, _BATCH // 4))  # events per batch, at most: sized as they come
         self._started = False
         self._closed = False
         self._closing = False
@@ -299,8 +305,10 @@ class SyncStream(Generic[E]):
         out = [first]
         if first is _DONE or first.__class__ is _Failure:
             return out
+        limit = self._limit
+        before = gc.get_count()[0]
         try:
-            while len(out) < _BATCH:
+            while len(out) < limit:
                 step = iterator.__anext__()
                 try:
                     waits_for = step.send(None)  # type: ignore[attr-defined]
@@ -313,7 +321,19 @@ class SyncStream(Generic[E]):
             out.append(_DONE)
         except Exception as exc:
             out.append(_Failure(exc))
+        self._size_batches(len(out) - 1, gc.get_count()[0] - before)
         return out
+
+    def _size_batches(self, events: int, tracked: int) -> None:
+        # ``events`` made ``tracked`` GC-tracked objects (negative or tiny if a collection ran
+        # meanwhile or other threads freed objects: then nothing is learnt).
+        if events < _MIN_BATCH or tracked < events:
+            return
+        threshold = gc.get_threshold()[0]
+        if not gc.isenabled() or threshold <= 0:
+            self._limit = _BATCH
+            return
+        self._limit = min(_BATCH, max(_MIN_BATCH, threshold * events // (3 * tracked)))
 
     def close(self) -> None:
         """Close the connection and settle the call (idempotent)."""
