@@ -116,14 +116,17 @@ def main() -> None:
         cpu_clock = time.process_time  # CPU of the whole process (every thread): what the load cannot inflate
         streams: dict[str, list[float]] = {"AsyncCoze": [], "Coze (sync)": []}
         many: dict[str, list[float]] = {"AsyncCoze": [], "Coze (sync)": []}
+        stream_cpu: dict[str, list[float]] = {"AsyncCoze": [], "Coze (sync)": []}  # --streams-only
         for _ in range(args.rounds):
             if args.streams_only:
-                start = clock()
+                start, cpu_start = clock(), cpu_clock()
                 loop.run_until_complete(async_stream())
                 streams["AsyncCoze"].append(clock() - start)
-                start = clock()
+                stream_cpu["AsyncCoze"].append(cpu_clock() - cpu_start)
+                start, cpu_start = clock(), cpu_clock()
                 sync_stream()
                 streams["Coze (sync)"].append(clock() - start)
+                stream_cpu["Coze (sync)"].append(cpu_clock() - cpu_start)
                 continue
             for _ in range(args.calls):
                 per_call["AsyncCoze"].append(loop.run_until_complete(timed_async()))
@@ -157,6 +160,10 @@ def main() -> None:
 
         if args.streams_only:
             _report_streams(args, streams)
+            a_cpu = statistics.median(stream_cpu["AsyncCoze"])
+            s_cpu = statistics.median(stream_cpu["Coze (sync)"])
+            print(f"CPU per stream (median, all threads): async {a_cpu:.3f} s, sync {s_cpu:.3f} s:"
+                  f" sync events per CPU second {a_cpu / s_cpu:.0%} of async")
             sclient.close()
             loop.run_until_complete(aclient.aclose())
             return

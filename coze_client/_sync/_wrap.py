@@ -333,7 +333,9 @@ class SyncStream(Generic[E]):
         if not gc.isenabled() or threshold <= 0:
             self._limit = _BATCH
             return
-        self._limit = min(_BATCH, max(_MIN_BATCH, threshold * events // (3 * tracked)))
+        # The batches alive at once: the caller's, those waiting (_AHEAD at most), the one being read.
+        alive = _AHEAD + 2
+        self._limit = min(_BATCH, max(_MIN_BATCH, threshold * events // (alive * tracked)))
 
     def close(self) -> None:
         """Close the connection and settle the call (idempotent)."""
