@@ -48,9 +48,9 @@ S = TypeVar("S", bound="SyncStream[Any]")
 # read) must stay well under the garbage collector's young-generation threshold: held across a
 # collection they are promoted, and promoted events bring full collections (+25 % per stream at
 # 128-event batches). So a batch is sized to the events' weight, measured as the stream goes:
-# a third of the threshold (700 objects by default) in GC-tracked objects, between _MIN_BATCH and
-# _BATCH events (bench/sync.py).
-_BATCH = 128
+# half the threshold (700 objects by default) in GC-tracked objects, between _MIN_BATCH and _BATCH
+# events. The measure is rough (the caller frees events meanwhile), hence the cap (bench/sync.py).
+_BATCH = 64
 _MIN_BATCH = 8
 # Batches the reader may hold ready ahead of the caller, at most (the look-ahead is bounded: _AHEAD
 # batches); the reader then rests between events until the caller is down to _LOW.
@@ -177,7 +177,7 @@ class SyncStream(Generic[E]):
     """Sync iteration over an async stream that lives on the SDK loop (``__aenter__``, ``__aiter__``, ``aclose``).
 
     One reader task on the SDK loop reads the stream a little ahead of you: it takes every event the
-    stream yields without waiting for the network (up to 128) and hands them over together, so the
+    stream yields without waiting for the network (up to 64, fewer for heavy events) and hands them over together, so the
     threads meet at most once per network read, not per event. The look-ahead is bounded: with 4
     batches ready and not taken the reader rests between events (its read timeout does not run
     meanwhile) until you are down to the last one. While you work on events the loop is free for other
@@ -333,8 +333,9 @@ class SyncStream(Generic[E]):
         if not gc.isenabled() or threshold <= 0:
             self._limit = _BATCH
             return
-        # The batches alive at once: the caller's, those waiting (_AHEAD at most), the one being read.
-        alive = _AHEAD + 2
+        # The batches alive at once: the caller's and those waiting (_AHEAD at most); the one being
+        # read grows while the caller's shrinks.
+        alive = _AHEAD + 1
         self._limit = min(_BATCH, max(_MIN_BATCH, threshold * events // (alive * tracked)))
 
     def close(self) -> None:

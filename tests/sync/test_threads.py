@@ -212,19 +212,20 @@ def test_the_reader_reads_a_bounded_way_ahead_of_a_slow_caller(server: LoopbackS
         assert coze.users.me().user_id
 
 
-def test_batches_are_sized_to_the_events_weight_for_the_garbage_collector() -> None:
+def test_batches_are_sized_to_the_events_weight_for_the_garbage_collector(monkeypatch: pytest.MonkeyPatch) -> None:
     # Events alive between the threads must stay under the young generation's threshold: a batch
-    # holds at most a third of it in GC-tracked objects, measured as the stream goes.
+    # holds at most half of it in GC-tracked objects (one batch waiting), measured as the stream goes.
     import gc
 
     from coze_client._sync import _wrap
 
+    monkeypatch.setattr(_wrap, "_AHEAD", 1)
     stream = _wrap.SyncStream(object(), None)  # type: ignore[arg-type]
     threshold = gc.get_threshold()[0]
     stream._size_batches(40, 40 * 6)  # 6 tracked objects per event
-    assert stream._limit == min(_wrap._BATCH, max(_wrap._MIN_BATCH, threshold // 18))
+    assert stream._limit == min(_wrap._BATCH, max(_wrap._MIN_BATCH, threshold // 12))
     stream._size_batches(40, 40)  # light events: big batches, up to the cap
-    assert stream._limit == min(_wrap._BATCH, threshold // 3)
+    assert stream._limit == min(_wrap._BATCH, threshold // 2)
     stream._size_batches(40, 40 * 1000)  # very heavy ones: the floor
     assert stream._limit == _wrap._MIN_BATCH
     stream._size_batches(40, -5)  # a collection ran meanwhile: nothing learnt
