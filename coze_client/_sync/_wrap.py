@@ -177,10 +177,10 @@ class SyncStream(Generic[E]):
     """Sync iteration over an async stream that lives on the SDK loop (``__aenter__``, ``__aiter__``, ``aclose``).
 
     One reader task on the SDK loop reads the stream a little ahead of you: it takes every event the
-    stream yields without waiting for the network (up to 64, fewer for heavy events) and hands them over together, so the
-    threads meet at most once per network read, not per event. The look-ahead is bounded: with 4
-    batches ready and not taken the reader rests between events (its read timeout does not run
-    meanwhile) until you are down to the last one. While you work on events the loop is free for other
+    stream yields without waiting for the network (up to 64, fewer for heavy events) and hands them
+    over together, so the threads meet at most once per network read, not per event. The look-ahead
+    is bounded: with one batch ready and not taken the reader rests between events (its read timeout
+    does not run meanwhile) until you take it. While you work on events the loop is free for other
     calls. Leaving the ``with`` block, breaking out of the ``for`` loop or `close` closes the stream
     underneath at once.
     """
