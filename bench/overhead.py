@@ -13,7 +13,11 @@ the code path is the same). Its ratios to raw httpx and to cozepy come from the 
 
 Targets (issues 2 and 20): the default within 1.15x of raw httpx per call, and faster than cozepy.
 
-Run: ``python bench/overhead.py [--calls 2000] [--rounds 5] [--events 20000]``
+``--inprocess``: the same clients on one in-process ``httpx.MockTransport`` (no sockets, no server), where
+the client's own work is all there is to measure (retrieve only; mean as well as median, since batched
+writes land on a few calls).
+
+Run: ``python bench/overhead.py [--calls 2000] [--rounds 5] [--events 20000] [--inprocess]``
 """
 
 from __future__ import annotations
@@ -98,6 +102,7 @@ async def main() -> None:
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--events", type=int, default=20000)
+    parser.add_argument("--inprocess", action="store_true", help="httpx.MockTransport instead of loopback")
     args = parser.parse_args()
 
     import os
@@ -112,19 +117,36 @@ async def main() -> None:
     os.environ["COZE_CLIENT_STATE_DIR"] = tempfile.mkdtemp(prefix="overhead-bench-")
     default_plan = get_plan("coze.personal_free", {"quotas": {"free_calls": {"limit": 10**12}}})
 
-    port = free_port()
-    proc = mp.get_context("spawn").Process(target=serve, args=(port, args.events), daemon=True)
-    proc.start()
-    base = f"http://127.0.0.1:{port}"
+    proc = None
+    transport: httpx.AsyncBaseTransport | None = None
+    if args.inprocess:
+        base = "http://bench.invalid"
+
+        def answer(request: httpx.Request) -> httpx.Response:
+            return httpx.Response(200, content=RETRIEVE_BODY,
+                                  headers={"content-type": "application/json", "x-tt-logid": "L"})
+
+        transport = httpx.MockTransport(answer)
+    else:
+        port = free_port()
+        proc = mp.get_context("spawn").Process(target=serve, args=(port, args.events), daemon=True)
+        proc.start()
+        base = f"http://127.0.0.1:{port}"
     try:
-        await wait_up(base)
-        raw = httpx.AsyncClient(base_url=base)
+        if proc is not None:
+            await wait_up(base)
+        raw = httpx.AsyncClient(base_url=base, transport=transport)
         default = AsyncCoze(token="pat_bench_token_000000", base_url=base, plan=default_plan)
         ours = AsyncCoze(token="pat_bench_token_000000", base_url=base, plan=None, ledger="memory://")
         ours_bare = AsyncCoze(token="pat_bench_token_000000", base_url=base, plan=None, ledger="none://")
         ours_plan = AsyncCoze(token="pat_bench_token_000000", base_url=base, plan="coze.personal_paid",
                               account="bench", ledger="memory://")
-        theirs = cozepy.AsyncCoze(auth=cozepy.AsyncTokenAuth("pat_bench"), base_url=base)
+        theirs = cozepy.AsyncCoze(auth=cozepy.AsyncTokenAuth("pat_bench"), base_url=base,
+                                  http_client=cozepy.AsyncHTTPClient(transport=transport) if transport else None)
+        if transport is not None:
+            # Swapped into the clients' own httpx clients: passing http_client= would change their path.
+            for client in (default, ours, ours_bare, ours_plan):
+                client._http._transport = transport
 
         async def raw_retrieve() -> None:
             r = await raw.get("/v3/chat/retrieve", params={"conversation_id": "c", "chat_id": "h"},
@@ -170,6 +192,8 @@ async def main() -> None:
                     "coze-client (no plan, memory ledger)": ours_retrieve,
                     "coze-client (plan + limiter + ledger)": ours_plan_retrieve, "cozepy 0.20.0": cozepy_retrieve}
         stream = {"raw httpx (bytes only)": raw_stream, "coze-client": ours_stream, "cozepy 0.20.0": cozepy_stream}
+        if args.inprocess:
+            stream = {}
         for fn in (*retrieve.values(), *stream.values()):  # warm up connections and caches
             await fn()
         per_call: dict[str, list[float]] = {k: [] for k in retrieve}
@@ -190,14 +214,17 @@ async def main() -> None:
 
         base_us = statistics.median(per_call["raw httpx"])
         theirs_us = statistics.median(per_call["cozepy 0.20.0"])
-        print(f"\nchat.retrieve over loopback, {args.calls} x {args.rounds} calls per client, interleaved (median)")
-        print(f"{'client':42} {'us/call':>9} {'vs raw httpx':>13} {'vs cozepy':>10}")
+        where = "in process (httpx.MockTransport)" if args.inprocess else "over loopback"
+        print(f"\nchat.retrieve {where}, {args.calls} x {args.rounds} calls per client, interleaved (median)")
+        print(f"{'client':42} {'us/call':>9} {'vs raw httpx':>13} {'vs cozepy':>10} {'mean us':>9}")
         order = [headline, *(name for name in per_call if name != headline)]  # the default first
         for name in order:
             us = statistics.median(per_call[name])
-            print(f"{name:42} {us:9.1f} {us / base_us:12.2f}x {us / theirs_us:9.2f}x")
-        print(f"\nchat stream of {args.events} delta events (best of {args.rounds})")
-        print(f"{'client':40} {'seconds':>9} {'events/s':>10}")
+            mean = statistics.fmean(per_call[name])
+            print(f"{name:42} {us:9.1f} {us / base_us:12.2f}x {us / theirs_us:9.2f}x {mean:9.1f}")
+        if stream:
+            print(f"\nchat stream of {args.events} delta events (best of {args.rounds})")
+            print(f"{'client':40} {'seconds':>9} {'events/s':>10}")
         for name, values in stream_s.items():
             best = min(values)
             print(f"{name:40} {best:9.3f} {args.events / best:10.0f}")
@@ -207,8 +234,9 @@ async def main() -> None:
         await ours_bare.aclose()
         await ours_plan.aclose()
     finally:
-        proc.terminate()
-        proc.join(5)
+        if proc is not None:
+            proc.terminate()
+            proc.join(5)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,10 @@ class StaticToken:
         StaticToken("pat_example_secret_value")
         # StaticToken(pat_…6f304a)
         ```
+
+    Args:
+        token: the access token (``pat_...``/``sat_...``); surrounding whitespace is stripped, and an empty
+            string raises `ValidationError`. Its repr shows only a fingerprint.
     """
 
     __slots__ = ("_token",)

@@ -15,7 +15,7 @@ __all__ = ["CallInfo", "Usage"]
 class CallInfo:
     """One call (one attempt) as the limiter and ledger see it.
 
-    Attributes:
+    Args:
         provider: ``"coze"``, ``"xingchen"``, ``"gptbots"`` or ``"easydl"``.
         account: the account the limits and quotas belong to: a name, or a token
             fingerprint. Never a token.
@@ -38,13 +38,27 @@ class CallInfo:
     model: str | None = None
 
     def in_group(self, group: str) -> bool:
-        """True when a limit or quota for ``group`` applies to this call."""
+        """True when a limit or quota for ``group`` applies to this call.
+
+        Args:
+            group: an endpoint group name (``"chat"``, ``"model"``, ...); ``"all"`` matches every call.
+        """
         return group == "all" or group in self.groups
 
 
 @dataclass(slots=True)
 class Usage:
-    """What a response reported about the resources a call consumed."""
+    """What a response reported about the resources a call consumed.
+
+    Args:
+        input_tokens: prompt tokens the response reported (0 when it reported none).
+        output_tokens: completion tokens the response reported.
+        points: points the call used (EasyDL).
+        credits: credits the call used (GPTBots).
+        model: the model that answered, when the response names it.
+        extra: other counters by name; ``{"failed": 1.0}`` marks an attempt that failed after it may have
+            reached the server (the ledger counts it but may leave it unbilled).
+    """
 
     input_tokens: int = 0
     output_tokens: int = 0

@@ -29,6 +29,16 @@ class CallMeta:
 
     ``limiter_wait`` is time spent waiting for the rate limiter; ``retry_wait`` is time spent
     sleeping between attempts: they are reported apart.
+
+    Args:
+        logid: the service's ``x-tt-logid`` (quote it to support), when it sent one.
+        status_code: the HTTP status of the last attempt.
+        attempts: how many attempts were made (1 when the first one answered).
+        limiter_wait: seconds spent waiting for the rate limiter, over all attempts.
+        retry_wait: seconds slept between attempts.
+        elapsed: seconds from the start of the call until the last attempt's response arrived (for a stream:
+            until its headers arrived).
+        headers: the last response's headers (case-insensitive mapping).
     """
 
     logid: str | None = None
@@ -119,7 +129,12 @@ class CozeModel(ResponseModel):
 
 
 class ListResult(list[T], Generic[T]):
-    """A plain list of results that also carries the `CallMeta` of its call."""
+    """A plain list of results that also carries the `CallMeta` of its call.
+
+    Args:
+        items: the results (any iterable).
+        meta: the `CallMeta` of the call that returned them; ``None`` when built by hand.
+    """
 
     meta: CallMeta | None = None
 

@@ -60,6 +60,19 @@ class EventStream(Generic[E]):
                 async for event in events:
                     print(event.event)
         ```
+
+    You get one from a ``stream`` method; building one by hand is for provider adapters.
+
+    Args:
+        corridor: the client's request corridor; closing the stream settles the call through it.
+        opener: opens the HTTP response (limiter, ledger, retries) and returns it with the call's `CallMeta`;
+            awaited on ``__aenter__`` or on the first ``async for``.
+        decode: turns one server-sent event into a typed event, ``END`` for the terminating event, or
+            ``None`` to skip it; it receives the stream too.
+        usage_of: reads the `Usage` an event reports (the last one reported is settled); ``None`` when
+            events carry no usage.
+        require_end: True (default) raises `StreamError` when the body ends without the terminating event.
+        framing: ``"sse"`` (default) for server-sent events, ``"lines"`` for newline-delimited JSON (GPTBots).
     """
 
     def __init__(

@@ -207,6 +207,20 @@ class Corridor:
             model=model,
         )
 
+    # ------------------------------------------------------------------ the ledger's two steps
+    async def hold(self, call: CallInfo) -> Reservation:
+        """Hold ``call`` before the limiter wait (QuotaExhaustedError at once; nothing counted yet)."""
+        return await self._hold(call)
+
+    async def mark(self, reservation: Reservation, permit: Permit) -> None:
+        """Count a held call, durably, just before it is sent; refused: its slot goes back unsent."""
+        if self._mark is not None:
+            try:
+                await self._mark(reservation)
+            except BaseException:
+                await permit.release(sent=False)
+                raise
+
     # ------------------------------------------------------------------ one attempt
     async def _attempt(
         self, endpoint: Endpoint, request: httpx.Request, call: CallInfo, meta: CallMeta,

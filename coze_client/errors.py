@@ -77,7 +77,11 @@ __all__ = [
 
 
 class CozeError(Exception):
-    """Base class of every error raised by coze-client."""
+    """Base class of every error raised by coze-client.
+
+    Args:
+        message: what went wrong and what to do; tokens in it are redacted before it is stored.
+    """
 
     def __init__(self, message: str) -> None:
         self.message = redact(message)
@@ -89,7 +93,13 @@ class ValidationError(CozeError, ValueError):
 
 
 class RequestTooLargeError(ValidationError):
-    """The request body is larger than the endpoint's documented limit (15 MB, 20 MB for workflows)."""
+    """The request body is larger than the endpoint's documented limit (15 MB, 20 MB for workflows).
+
+    Args:
+        size: the body's size in bytes.
+        limit: the endpoint's cap in bytes.
+        path: the endpoint path (e.g. ``/v1/files/upload``).
+    """
 
     def __init__(self, size: int, limit: int, path: str) -> None:
         self.size = size
@@ -103,6 +113,12 @@ class PlanConflictError(ValidationError):
 
     One account has one plan: two clients or adapters sharing a ledger must agree on it, or file
     their calls under different ``account=`` names.
+
+    Args:
+        provider: the provider (``"coze"``, ``"xingchen"``, ...).
+        account: the provider account name (``"*"`` when the plan covers every account).
+        bound: the name of the plan already bound.
+        asked: the name of the different plan that was asked for.
     """
 
     def __init__(self, provider: str, account: str, bound: str, asked: str) -> None:
@@ -118,7 +134,17 @@ class PlanConflictError(ValidationError):
 
 
 class QuotaExhaustedError(CozeError):
-    """The usage ledger refused to send a call that would cross a quota (nothing was sent)."""
+    """The usage ledger refused to send a call that would cross a quota (nothing was sent).
+
+    Args:
+        provider: the provider (``"coze"``, ``"xingchen"``, ...).
+        account: the provider account name.
+        quota: the quota's name in the plan.
+        used: how much of the quota is used (in the quota's unit: calls, tokens, points, ...).
+        limit: the quota's size, in the same unit.
+        resets_at: when the quota's period resets (aware datetime); ``None`` for a quota that never resets.
+        lockout: True when crossing this quota locks the account out (the message says so).
+    """
 
     def __init__(
         self,
@@ -154,7 +180,13 @@ class QuotaExhaustedError(CozeError):
 
 
 class RateLimitWaitError(CozeError):
-    """The limiter would have to wait longer than the caller's ``max_wait`` (nothing was sent)."""
+    """The limiter would have to wait longer than the caller's ``max_wait`` (nothing was sent).
+
+    Args:
+        limit: the name of the limit that needs the wait.
+        wait: the wait it needs, in seconds.
+        max_wait: the longest wait the caller accepted, in seconds.
+    """
 
     def __init__(self, *, limit: str, wait: float, max_wait: float) -> None:
         self.limit = limit
@@ -175,6 +207,11 @@ class BackendUnavailableError(CozeError):
     Raised when a backend is set to fail closed: better to refuse a call than to risk crossing a
     quota that locks the account out. ``backend`` names it (``"redis"``), ``role`` says
     ``"ledger"`` or ``"limiter"``.
+
+    Args:
+        message: what could not be reached and what to do.
+        backend: the store's kind (default ``"redis"``).
+        role: ``"ledger"`` (default) or ``"limiter"``: which one needed the store.
     """
 
     def __init__(self, message: str, *, backend: str = "redis", role: str = "ledger") -> None:
@@ -187,6 +224,10 @@ class LimiterError(CozeError):
     """The limiter's backend failed (a sqlite file that cannot be opened, a closed limiter, ...).
 
     ``backend`` names it (``"memory"``, ``"sqlite"``, ``"redis"``); the message says how to fix it.
+
+    Args:
+        message: what failed and how to fix it.
+        backend: the limiter backend (``"memory"``, ``"sqlite"``, ``"redis"``).
     """
 
     def __init__(self, message: str, *, backend: str) -> None:
@@ -199,6 +240,11 @@ class LedgerError(CozeError):
 
     ``backend`` names it; ``path`` is the file for the sqlite backend. The message says how to fix it
     (for example ``COZE_CLIENT_STATE_DIR`` or the client's ``ledger=`` option).
+
+    Args:
+        message: what failed and how to fix it.
+        backend: the ledger backend (``"memory"``, ``"sqlite"``, ``"redis"``).
+        path: the sqlite file, when the backend has one; ``None`` otherwise.
     """
 
     def __init__(self, message: str, *, backend: str, path: str | None = None) -> None:
@@ -211,6 +257,11 @@ class APIConnectionError(CozeError):
     """The request could not be completed at the connection level.
 
     ``sent`` tells whether bytes may have reached the server (False for a refused connection).
+
+    Args:
+        message: the transport's description of the failure.
+        sent: False only when nothing can have reached the server (refused connection, pool or connect
+            timeout); True (default) when the request may have arrived.
     """
 
     def __init__(self, message: str = "connection error", *, sent: bool = True) -> None:
@@ -219,7 +270,12 @@ class APIConnectionError(CozeError):
 
 
 class APITimeoutError(APIConnectionError):
-    """The request timed out."""
+    """The request timed out.
+
+    Args:
+        message: the transport's description of the timeout.
+        sent: False for a connect or pool timeout (nothing left); True (default) otherwise.
+    """
 
     def __init__(self, message: str = "request timed out", *, sent: bool = True) -> None:
         super().__init__(message, sent=sent)
@@ -231,6 +287,15 @@ class AuthRefreshError(CozeError):
 
 class APIError(CozeError):
     """The service answered with an error.
+
+    Args:
+        msg: the service's message (tokens in it are redacted).
+        code: the envelope ``code``, or ``None`` when the body had none.
+        logid: the ``x-tt-logid`` header or ``detail.logid``.
+        status_code: the HTTP status.
+        debug_url: the workflow debug page, when the service sent one.
+        retry_after: seconds the service asked us to wait (``Retry-After``), when it said so.
+        body: the parsed JSON body (or its text).
 
     Attributes:
         code: the envelope code (``None`` when the body had none), e.g. 4100.
@@ -343,7 +408,15 @@ _STATUS_CLASSES: dict[int, type[APIError]] = {
 
 
 def error_class_for(code: int | None, status_code: int | None) -> type[APIError]:
-    """The error class for an envelope ``code`` (first) or HTTP ``status_code`` (second)."""
+    """The error class for an envelope ``code`` (first) or HTTP ``status_code`` (second).
+
+    Args:
+        code: the envelope ``code``, or ``None``; a known code decides the class.
+        status_code: the HTTP status, or ``None``; used when the code is absent or unknown (5xx -> `ServerError`).
+
+    Returns:
+        The `APIError` subclass to raise; `APIError` itself when neither is known.
+    """
     if code is not None and code in _CODE_CLASSES:
         return _CODE_CLASSES[code]
     if status_code is not None:
@@ -355,7 +428,13 @@ def error_class_for(code: int | None, status_code: int | None) -> type[APIError]
 
 
 class MissingDependencyError(CozeError, ImportError):
-    """A feature needs an optional extra that is not installed; the message names the ``pip install`` to run."""
+    """A feature needs an optional extra that is not installed; the message names the ``pip install`` to run.
+
+    Args:
+        extra: the extra to install (e.g. ``"redis"`` for ``pip install 'coze-client[redis]'``).
+        feature: what needs it, as the message names it (e.g. ``"the Redis ledger"``).
+        module: the module that failed to import, or ``None`` when unknown.
+    """
 
     def __init__(self, extra: str, feature: str, module: str | None) -> None:
         self.extra = extra
@@ -368,7 +447,12 @@ class MissingDependencyError(CozeError, ImportError):
 
 @contextmanager
 def needs_extra(extra: str, feature: str) -> Iterator[None]:
-    """Turn an ``ImportError`` of an optional dependency into a `MissingDependencyError` naming ``extra``."""
+    """Turn an ``ImportError`` of an optional dependency into a `MissingDependencyError` naming ``extra``.
+
+    Args:
+        extra: the extra that provides the dependency (e.g. ``"redis"``).
+        feature: what needs it, as the error message names it.
+    """
     try:
         yield
     except ImportError as exc:
@@ -387,7 +471,14 @@ def _num(value: float) -> str:
 
 
 def connection_error_from(exc: httpx.TransportError) -> APIConnectionError:
-    """Translate an httpx transport error; ``sent`` is False only when nothing can have left."""
+    """Translate an httpx transport error; ``sent`` is False only when nothing can have left.
+
+    Args:
+        exc: the ``httpx.TransportError`` raised by the transport.
+
+    Returns:
+        An `APITimeoutError` for a timeout, an `APIConnectionError` otherwise.
+    """
     not_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(f"{type(exc).__name__}: {exc}", sent=not not_sent)

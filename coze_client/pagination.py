@@ -24,7 +24,19 @@ T = TypeVar("T")
 
 @dataclass(slots=True)
 class Page(Generic[T]):
-    """One page: its items, whether more follow, and the parameters that fetch the next one."""
+    """One page: its items, whether more follow, and the parameters that fetch the next one.
+
+    Args:
+        items: the page's items.
+        has_more: whether another page follows.
+        next_params: the request parameters that fetch the next page, merged over this page's (``None``: no next
+            page).
+        total: the total item count, when the service reports one.
+        first_id: the first item's id (message-id cursor lists).
+        last_id: the last item's id; the next page's ``after_id`` (message-id cursor lists).
+        next_page_token: the next page's token (page-token lists).
+        meta: what the call did (`CallMeta`: ``logid``, attempts, waits, headers); not shown in the repr.
+    """
 
     items: list[T]
     has_more: bool
@@ -52,6 +64,11 @@ Fetch = Callable[[dict[str, Any]], Awaitable[Page[T]]]
 
 class AsyncPaginator(Generic[T]):
     """Lazily fetches pages; await it for the first page, iterate it for every item.
+
+    Args:
+        fetch: the coroutine function that fetches one `Page` from a dict of request parameters.
+        params: the first page's request parameters; each next page merges its ``next_params`` over them.
+        max_pages: stop after this many pages (``None``: until ``has_more`` is false or a page is empty).
 
     Examples:
         ```python
@@ -100,7 +117,17 @@ def number_page(
     num_key: str = "page_num", size_key: str = "page_size", total_keys: tuple[str, ...] = ("total", "total_count"),
     default_size: int = 20,
 ) -> Page[T]:
-    """A page of the page-number styles: ``has_more`` when given, else the total, else a full page."""
+    """A page of the page-number styles: ``has_more`` when given, else the total, else a full page.
+
+    Args:
+        items: the page's items, already parsed.
+        payload: the answer's data (``has_more`` and/or a total are read from it).
+        params: the request parameters of this page (its number and size are read from them).
+        num_key: the name of the page-number parameter (``"page_num"``, or e.g. ``"page_index"``).
+        size_key: the name of the page-size parameter.
+        total_keys: the payload keys that may hold the total count, first integer found wins.
+        default_size: the page size assumed when ``params`` has none.
+    """
     num = int(params.get(num_key) or 1)
     size = int(params.get(size_key) or default_size)
     total = next((int(payload[k]) for k in total_keys if isinstance(payload.get(k), int)), None)
@@ -119,6 +146,11 @@ def cursor_page(items: list[T], payload: Mapping[str, Any], params: Mapping[str,
     The cursors are positions in the listing order (the message-list page: ``after_id`` pages on,
     向后翻页, with the answer's ``last_id``; ``before_id`` pages back with ``first_id``), so with
     ``order="desc"`` the next, older page is still ``after_id=last_id``.
+
+    Args:
+        items: the page's items, already parsed.
+        payload: the answer's data (``first_id``, ``last_id``, ``has_more``).
+        params: the request parameters of this page (unused: the cursors come from ``payload``).
     """
     last_id = payload.get("last_id") or None
     first_id = payload.get("first_id") or None
@@ -128,7 +160,13 @@ def cursor_page(items: list[T], payload: Mapping[str, Any], params: Mapping[str,
 
 
 def token_page(items: list[T], payload: Mapping[str, Any], params: Mapping[str, Any]) -> Page[T]:
-    """A page of the page-token style (workflow versions)."""
+    """A page of the page-token style (workflow versions).
+
+    Args:
+        items: the page's items, already parsed.
+        payload: the answer's data (``next_page_token``, ``has_more``).
+        params: the request parameters of this page (unused: the token comes from ``payload``).
+    """
     token = payload.get("next_page_token") or None
     has_more = bool(payload.get("has_more")) and token is not None
     return Page(items=items, has_more=has_more, next_params={"page_token": token} if token else None,

@@ -94,6 +94,12 @@ def open(name: str, **config: Any) -> ChatProvider | EasyDL:
     ``"coze"``, ``"xingchen"`` and ``"gptbots"`` return a `ChatProvider`; ``"easydl"`` returns
     the `EasyDL` inference adapter (not a chat provider).
 
+    Args:
+        name: ``"coze"``, ``"xingchen"``, ``"gptbots"`` or ``"easydl"`` (case-insensitive; surrounding spaces are
+            ignored).
+        **config: the keyword arguments of that adapter's constructor: `CozeProvider`, `XingchenProvider`,
+            `GPTBotsProvider` or `EasyDL`.
+
     Examples:
         ```python
         bot = open("gptbots", api_key="app-exampleexample12", region="th", ledger="memory://")

@@ -55,6 +55,10 @@ _ROLES = ("user", "assistant", "system")
 class ChatMessage:
     """A normalised message (role ``user``, ``assistant`` or ``system``).
 
+    Args:
+        role: who speaks: ``"user"``, ``"assistant"`` or ``"system"``.
+        content: the message text.
+
     Examples:
         ```python
         ChatMessage("user", "hi").as_dict()
@@ -76,6 +80,14 @@ def normalize_messages(messages: MessagesInput, *, roles: Sequence[str] = _ROLES
     Raises `ValidationError` (nothing is sent) for an empty list, an unknown
     role, a role the provider does not accept, non-text content, or a list whose last message is not
     the user's (every provider answers the latest user message).
+
+    Args:
+        messages: one user message as a string, one ``{"role", "content"}`` mapping (``role`` defaults to
+            ``"user"``), or a non-empty list of either.
+        roles: the roles this provider accepts (default: ``user``, ``assistant`` and ``system``).
+
+    Returns:
+        The messages as `ChatMessage` records, in order.
 
     Examples:
         ```python
@@ -118,7 +130,11 @@ def normalize_messages(messages: MessagesInput, *, roles: Sequence[str] = _ROLES
 class ChatUsage:
     """What one chat consumed, as the provider reported it.
 
-    ``credits`` is GPTBots' own charge; ``points`` is unused by chat providers (EasyDL only).
+    Args:
+        input_tokens: tokens the provider counted in the prompt.
+        output_tokens: tokens the provider counted in the answer.
+        credits: GPTBots' own charge in credits (0 for the other providers).
+        extra: any other usage figure the provider reported, by name.
 
     Examples:
         ```python
@@ -147,6 +163,13 @@ class Conversation:
     handle (Xingchen resends them: its chat API takes the whole dialogue); ``options`` holds the
     provider-specific settings it was opened with (``character_id``, ``conversation_config`` ...).
 
+    Args:
+        provider: the adapter's name (``"coze"``, ``"xingchen"`` or ``"gptbots"``).
+        user_id: the end user the conversation belongs to, as the provider knows them.
+        id: the provider's conversation or session id; ``None`` until the provider assigns one.
+        history: the turns sent and answered through this handle so far.
+        options: the provider-specific settings the conversation was opened with.
+
     Examples:
         ```python
         conv = Conversation(provider="gptbots", user_id="u1")
@@ -162,7 +185,12 @@ class Conversation:
     options: dict[str, Any] = field(default_factory=dict)
 
     def record(self, sent: Sequence[ChatMessage], answer: str) -> None:
-        """Remember one turn: the messages sent and the answer."""
+        """Remember one turn: the messages sent and the answer.
+
+        Args:
+            sent: the messages sent in this turn.
+            answer: the answer text, kept as an ``assistant`` message.
+        """
         self.history.extend(sent)
         self.history.append(ChatMessage("assistant", answer))
 
@@ -171,7 +199,7 @@ class Conversation:
 class ChatReply:
     """The answer to one chat, the same shape for every provider.
 
-    Attributes:
+    Args:
         text: the answer text (several outputs joined with newlines).
         usage: input/output tokens (and GPTBots credits).
         cost: estimated cost from ``coze_client.ledger.prices`` at list price (yuan for Xingchen, credits for
@@ -206,6 +234,9 @@ class ChatReply:
 class ChatDelta:
     """A piece of answer text as it streams in.
 
+    Args:
+        text: the text received in this piece (append it to what came before).
+
     Examples:
         ```python
         str(ChatDelta("Hel"))
@@ -237,6 +268,10 @@ class ChatStream:
                     print(delta.text, end="")
             print(s.reply.usage)
         ```
+
+    Args:
+        source: called once, with the stream, on first iteration; yields the `ChatDelta` pieces and then one
+            `ChatReply`. Adapters build it; applications get streams from ``stream()``.
     """
 
     def __init__(self, source: StreamSource) -> None:
@@ -334,17 +369,38 @@ class ChatProvider(Protocol):
     async def chat(
         self, messages: MessagesInput, *, conversation: Conversation | None = None, **options: Any
     ) -> ChatReply:
-        """Send ``messages`` and wait for the whole answer."""
+        """Send ``messages`` and wait for the whole answer.
+
+        Args:
+            messages: one user message as a string, a ``{"role", "content"}`` mapping, or a list of either
+                (the last must be the user's).
+            conversation: the `Conversation` to continue (from ``new_conversation()``); ``None`` for a
+                one-off exchange.
+            **options: provider-specific settings for this call (see each adapter).
+        """
         ...
 
     def stream(
         self, messages: MessagesInput, *, conversation: Conversation | None = None, **options: Any
     ) -> ChatStream:
-        """Send ``messages`` and stream the answer (validated at once, sent on first iteration)."""
+        """Send ``messages`` and stream the answer (validated at once, sent on first iteration).
+
+        Args:
+            messages: one user message as a string, a ``{"role", "content"}`` mapping, or a list of either
+                (the last must be the user's).
+            conversation: the `Conversation` to continue (from ``new_conversation()``); ``None`` for a
+                one-off exchange.
+            **options: provider-specific settings for this call (see each adapter).
+        """
         ...
 
     def new_conversation(self, *, user_id: str | None = None, **options: Any) -> Awaitable[Conversation]:
-        """Open a conversation handle (GPTBots creates it on the server at once)."""
+        """Open a conversation handle (GPTBots creates it on the server at once).
+
+        Args:
+            user_id: the end user the conversation belongs to; ``None`` uses the adapter's own ``user_id``.
+            **options: provider-specific settings kept on the handle (see each adapter).
+        """
         ...
 
     async def aclose(self) -> None:
@@ -359,5 +415,9 @@ class ChatProvider(Protocol):
 
 
 def zero_cost(currency: str = "") -> Cost:
-    """A zero `Cost` (providers without per-call prices)."""
+    """A zero `Cost` (providers without per-call prices).
+
+    Args:
+        currency: the currency to label it with (``""`` when unknown).
+    """
     return Cost(Decimal(0), currency)

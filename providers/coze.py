@@ -118,6 +118,11 @@ class CozeProvider:
                                **options: Any) -> Conversation:
         """A conversation handle; the first chat in it creates the Coze conversation (its id is kept).
 
+        Args:
+            user_id: the user id this conversation's chats are filed under (default: the provider's ``user_id``).
+            bot_id: the bot that answers in it (default: the provider's ``bot_id``).
+            **options: Coze chat fields every chat in it sends (same names as `chat`'s ``**options``).
+
         Examples:
             ```python
             conv = await bot.new_conversation(user_id="u1")
@@ -138,13 +143,18 @@ class CozeProvider:
     ) -> ChatStream:
         """Stream a chat: answer deltas, then the reply with token usage.
 
-        Options: ``bot_id``, ``user_id``, ``conversation_id``, ``custom_variables``, ``meta_data``,
-        ``extra_params``, ``parameters``, ``publish_status``, ``bot_version``, ``auto_save_history``.
-
         Args:
+            messages: one user message as a string, a ``{"role", "content"}`` mapping, or a list of either
+                (roles ``user`` and ``assistant``; the last must be the user's).
+            conversation: the `Conversation` to continue (from `new_conversation`); its id is filled in after
+                the first turn. ``None`` starts a new Coze conversation each call.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
             max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: Coze chat fields for this call, overriding the conversation's: ``bot_id``, ``user_id``,
+                ``conversation_id``, ``custom_variables``, ``meta_data``, ``extra_params``, ``parameters``,
+                ``publish_status``, ``bot_version``, ``auto_save_history`` (any other name raises
+                `ValidationError`).
 
         Examples:
             ```python
@@ -218,9 +228,17 @@ class CozeProvider:
         """Send a chat and return the whole answer (read from the stream; see the module docstring).
 
         Args:
+            messages: one user message as a string, a ``{"role", "content"}`` mapping, or a list of either
+                (roles ``user`` and ``assistant``; the last must be the user's).
+            conversation: the `Conversation` to continue (from `new_conversation`); its id is filled in after
+                the first turn. ``None`` starts a new Coze conversation each call.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
             max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: Coze chat fields for this call, overriding the conversation's: ``bot_id``, ``user_id``,
+                ``conversation_id``, ``custom_variables``, ``meta_data``, ``extra_params``, ``parameters``,
+                ``publish_status``, ``bot_version``, ``auto_save_history`` (any other name raises
+                `ValidationError`).
 
         Examples:
             ```python

@@ -134,6 +134,10 @@ def _code_of(body: Any) -> int | None:
 def easydl_error(response: httpx.Response, body: Any) -> APIError | None:
     """The typed error of an EasyDL answer (HTTP 200 with ``error_code``), or None for a success.
 
+    Args:
+        response: the HTTP response (its status and ``Retry-After`` header are read).
+        body: the decoded body (a dict, or the text when it was not JSON).
+
     Examples:
         ```python
         err = easydl_error(httpx.Response(200), {"error_code": 17, "error_msg": "daily limit"})
@@ -165,6 +169,15 @@ class EasyDLToken:
     answered 110/111 and then asks for a token again. Each token has a generation; a call's
     ``invalidate()`` only drops the token it was itself given, so when fifty calls find the token
     expired at once, exactly one refresh runs and the other forty-nine reuse its result.
+
+    Args:
+        api_key: the application's API key (``client_id`` of the token request). Never logged.
+        secret_key: the application's secret key (``client_secret``). Never logged.
+        token_url: the token endpoint (default ``https://aip.baidubce.com/oauth/2.0/token``).
+        http: the ``httpx.AsyncClient`` the token is fetched with (not closed here); `EasyDL` sets its own.
+            Without one, fetching raises `AuthRefreshError`.
+        timeout: the token request's timeout (seconds or ``httpx.Timeout``; default 30 s).
+        clock: a monotonic clock in seconds, read to expire the token (tests pass a fake one).
 
     Examples:
         ```python
@@ -328,6 +341,12 @@ class EasyDL(PipelineOwner):
             (shared; never closed here).
         ledger: a URL (``"memory://"``, ``"sqlite:///path"``; closed by `aclose`) or an instance
             (shared; never closed here).
+        base_url: the API host (default ``https://aip.baidubce.com``).
+        token_url: the token endpoint (default: ``base_url`` + ``/oauth/2.0/token``).
+        http_client: an ``httpx.AsyncClient`` to send through, token requests included (shared; never closed
+            here); default: one of its own.
+        timeout: the default timeout of each call (seconds or ``httpx.Timeout``; default 600 s, 5 s to connect).
+        max_retries: how many times a failed call that may be retried is sent again (default 2).
 
     Examples:
         ```python
@@ -380,7 +399,14 @@ class EasyDL(PipelineOwner):
         return self._pipe.account
 
     def service_account(self, service: str) -> str:
-        """The ledger/limiter account of one published API."""
+        """The ledger/limiter account of one published API.
+
+        Args:
+            service: the API's URL suffix, as in `predict`.
+
+        Returns:
+            ``<account>:<service>``.
+        """
         return f"{self._pipe.account}:{service}"
 
     def __repr__(self) -> str:
@@ -399,6 +425,14 @@ class EasyDL(PipelineOwner):
         group; ``points`` overrides its price (latency-tier packs).
 
         Args:
+            kind: the path segment of the model type: ``classification``, ``detection``, ``segmentation``,
+                ``text_cls``, ``sound_cls`` ...
+            service: the URL suffix you gave the published API (a non-empty name without ``/``).
+            body: the JSON body, sent as it is (e.g. ``{"text": ...}`` or ``{"image": <base64>}``).
+            call_type: the price row and limiter group, a key of ``EASYDL_POINTS``
+                (e.g. ``"text_classification_high_perf"``); unknown names raise `ValidationError`.
+            points: the points this call uses, overriding ``call_type``'s price (a non-negative integer).
+            params: extra query parameters (e.g. ``{"input_type": "url"}``).
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
             max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
@@ -447,6 +481,15 @@ class EasyDL(PipelineOwner):
     ) -> EasyDLResult:
         """Image classification (``classification``): image bytes or base64, or ``url=``.
 
+        Args:
+            service: the URL suffix you gave the published API.
+            image: the image as bytes (encoded here) or base64 text, at most 4 MB once encoded; or use ``url``.
+            url: an http(s) URL of the image instead of ``image`` (give exactly one of them).
+            top_num: how many classes to return, best first (a positive integer; ``None``: the API's default).
+            call_type: the price row and limiter group, a key of ``EASYDL_POINTS``
+                (default ``"image_classification_high_perf"``).
+            **call: passed on to `predict`: ``points``, ``timeout``, ``max_retries``, ``max_wait``.
+
         Examples:
             ```python
             result = await easydl.classify_image("flowers", image_bytes, top_num=3)
@@ -462,6 +505,15 @@ class EasyDL(PipelineOwner):
         threshold: float | None = None, call_type: str = "object_detection_high_perf", **call: Any,
     ) -> EasyDLResult:
         """Object detection (``detection``): results carry ``location``.
+
+        Args:
+            service: the URL suffix you gave the published API.
+            image: the image as bytes (encoded here) or base64 text, at most 4 MB once encoded; or use ``url``.
+            url: an http(s) URL of the image instead of ``image`` (give exactly one of them).
+            threshold: the lowest score to return, from 0 to 1 (``None``: the API's default).
+            call_type: the price row and limiter group, a key of ``EASYDL_POINTS``
+                (default ``"object_detection_high_perf"``).
+            **call: passed on to `predict`: ``points``, ``timeout``, ``max_retries``, ``max_wait``.
 
         Examples:
             ```python
@@ -479,6 +531,14 @@ class EasyDL(PipelineOwner):
     ) -> EasyDLResult:
         """Image segmentation (``segmentation``): results carry ``location`` and ``mask``.
 
+        Args:
+            service: the URL suffix you gave the published API.
+            image: the image as bytes (encoded here) or base64 text, at most 4 MB once encoded.
+            threshold: the lowest score to return, from 0 to 1 (``None``: the API's default).
+            call_type: the price row and limiter group, a key of ``EASYDL_POINTS``
+                (default ``"image_segmentation"``).
+            **call: passed on to `predict`: ``points``, ``timeout``, ``max_retries``, ``max_wait``.
+
         Examples:
             ```python
             result = await easydl.segment_image("cells", image_bytes)
@@ -494,6 +554,14 @@ class EasyDL(PipelineOwner):
         call_type: str = "text_classification_high_perf", **call: Any,
     ) -> EasyDLResult:
         """Text classification (``text_cls``), UTF-8 text.
+
+        Args:
+            service: the URL suffix you gave the published API.
+            text: the text to classify (not empty).
+            top_num: how many classes to return, best first (a positive integer; ``None``: the API's default).
+            call_type: the price row and limiter group, a key of ``EASYDL_POINTS``
+                (default ``"text_classification_high_perf"``).
+            **call: passed on to `predict`: ``points``, ``timeout``, ``max_retries``, ``max_wait``.
 
         Examples:
             ```python
@@ -512,6 +580,14 @@ class EasyDL(PipelineOwner):
         call_type: str = "sound_classification", **call: Any,
     ) -> EasyDLResult:
         """Sound classification (``sound_cls``): audio bytes or base64 (at most 15 s of audio).
+
+        Args:
+            service: the URL suffix you gave the published API.
+            sound: the audio as bytes (encoded here) or base64 text, at most 4 MB once encoded.
+            top_num: how many classes to return, best first (a positive integer; ``None``: the API's default).
+            call_type: the price row and limiter group, a key of ``EASYDL_POINTS``
+                (default ``"sound_classification"``).
+            **call: passed on to `predict`: ``points``, ``timeout``, ``max_retries``, ``max_wait``.
 
         Examples:
             ```python

@@ -129,6 +129,10 @@ def gptbots_error(response: httpx.Response, body: Any) -> APIError | None:
     A success body has no ``code`` (or 0); the class comes from the code table first, the HTTP
     status second (429 -> RateLimitError, 401 -> AuthenticationError, 5xx -> ServerError).
 
+    Args:
+        response: the HTTP response (its status, request id and ``Retry-After`` header are read).
+        body: the decoded body (a dict, or the text when it was not JSON).
+
     Examples:
         ```python
         err = gptbots_error(httpx.Response(400), {"code": 20022, "message": "insufficient credits"})
@@ -292,6 +296,10 @@ class GPTBotsProvider(PipelineOwner):
             (shared; never closed here).
         ledger: a URL (``"memory://"``, ``"sqlite:///path"``; closed by `aclose`) or an instance
             (shared; never closed here).
+        http_client: an ``httpx.AsyncClient`` to send through (shared; never closed here); default: one of
+            its own.
+        timeout: the default timeout of each call (seconds or ``httpx.Timeout``; default 600 s, 5 s to connect).
+        max_retries: how many times a failed call that may be retried is sent again (default 2).
 
     Examples:
         ```python
@@ -350,6 +358,10 @@ class GPTBotsProvider(PipelineOwner):
     async def create_conversation(self, *, user_id: str | None = None) -> str:
         """Create a conversation on the server; returns its id.
 
+        Args:
+            user_id: the developer-defined user it belongs to (1-32 characters; default: the provider's
+                ``user_id``).
+
         Examples:
             ```python
             conv_id = await bot.create_conversation(user_id="u1")
@@ -367,6 +379,15 @@ class GPTBotsProvider(PipelineOwner):
                                conversation_config: Mapping[str, Any] | None = None,
                                **options: Any) -> Conversation:
         """Create a server conversation and return its handle (``conversation_config`` applies to its turns).
+
+        Args:
+            user_id: the developer-defined user it belongs to (1-32 characters; default: the provider's
+                ``user_id``).
+            conversation_config: ``conversation_config`` for its turns, merged over the provider's default
+                (``short_term_memory``, ``long_term_memory``, ``knowledge``, ``custom_variables``,
+                ``corner_citation``).
+            **options: none are accepted (any name raises `ValidationError`); kept for the `ChatProvider`
+                interface.
 
         Examples:
             ```python
@@ -437,9 +458,15 @@ class GPTBotsProvider(PipelineOwner):
         Without a conversation a new one is created first (GPTBots requires one).
 
         Args:
+            messages: one user message as a string, a ``{"role", "content"}`` mapping, or a list of either
+                (roles ``user`` and ``assistant``; the last must be the user's).
+            conversation: the `Conversation` to continue (from `new_conversation`); ``None`` creates a
+                one-off server conversation first.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
             max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: ``conversation_config`` (merged over the conversation's and the provider's) and
+                ``conversation_id`` (a server conversation to post in); any other name raises `ValidationError`.
 
         Examples:
             ```python
@@ -469,9 +496,15 @@ class GPTBotsProvider(PipelineOwner):
         """Send a message v2, streaming: text deltas (codes 3 and 10), then the reply (tokens from code 4).
 
         Args:
+            messages: one user message as a string, a ``{"role", "content"}`` mapping, or a list of either
+                (roles ``user`` and ``assistant``; the last must be the user's).
+            conversation: the `Conversation` to continue (from `new_conversation`); ``None`` creates a
+                one-off server conversation first.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
             max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: ``conversation_config`` (merged over the conversation's and the provider's) and
+                ``conversation_id`` (a server conversation to post in); any other name raises `ValidationError`.
 
         Examples:
             ```python
@@ -523,6 +556,11 @@ class GPTBotsProvider(PipelineOwner):
     async def messages(self, conversation_id: str, *, page: int = 1, page_size: int = 20) -> GPTBotsMessages:
         """The messages of a conversation (``GET /v2/messages``): ``total`` and ``conversation_content``.
 
+        Args:
+            conversation_id: the server conversation to read.
+            page: the page number, from 1.
+            page_size: messages per page (1-100).
+
         Examples:
             ```python
             page = await bot.messages(conv.id)
@@ -543,6 +581,10 @@ class GPTBotsProvider(PipelineOwner):
 
         The range may span at most 365 days. Use it to reconcile the ledger's estimates.
 
+        Args:
+            start_time: start of the range, in milliseconds since the epoch.
+            end_time: end of the range, in milliseconds since the epoch (after ``start_time``).
+
         Examples:
             ```python
             (await bot.credits_total(start_time=t0, end_time=t1)).chat
@@ -559,7 +601,14 @@ class GPTBotsProvider(PipelineOwner):
 
     async def credits_daily(self, *, start_time: int, end_time: int, page: int = 1,
                             page_size: int = 100) -> GPTBotsCreditPage:
-        """Daily credit rows (``/v1/account/bill/page``)."""
+        """Daily credit rows (``/v1/account/bill/page``).
+
+        Args:
+            start_time: start of the range, in milliseconds since the epoch.
+            end_time: end of the range, in milliseconds since the epoch.
+            page: the page number, from 1.
+            page_size: rows per page.
+        """
         payload = await self._pipe.corridor.request(
             BILL_PAGE, Payload,
             params={"start_time": start_time, "end_time": end_time, "page": page, "page_size": page_size})
@@ -569,11 +618,18 @@ class GPTBotsProvider(PipelineOwner):
         """Credits per conversation over the last 30 days (``/v1/account/agent/conversation/credits``).
 
         A list of rows that also carries the call's ``.meta``.
+
+        Args:
+            **params: query parameters sent as they are (e.g. ``page``, ``page_size``); none by default.
         """
         return _rows(await self._pipe.corridor.request(CONVERSATION_CREDITS, Payload, params=params or None))
 
     async def workflow_credits(self, **params: Any) -> ListResult[dict[str, Any]]:
-        """Credits per workflow run over the last 30 days (``/v1/account/workflow/run/credits``), with ``.meta``."""
+        """Credits per workflow run over the last 30 days (``/v1/account/workflow/run/credits``), with ``.meta``.
+
+        Args:
+            **params: query parameters sent as they are (e.g. ``page``, ``page_size``); none by default.
+        """
         return _rows(await self._pipe.corridor.request(WORKFLOW_CREDITS, Payload, params=params or None))
 
 

@@ -62,7 +62,14 @@ class SyncChatStream(SyncStream[ChatDelta]):
 
 
 class SyncAdapter:
-    """Any async adapter for sync code: its coroutine methods run on the SDK loop (EasyDL, ...)."""
+    """Any async adapter for sync code: its coroutine methods run on the SDK loop (EasyDL, ...).
+
+    Built by `open_sync`; applications do not construct it.
+
+    Args:
+        inner: the async adapter to wrap (built on ``loop``).
+        loop: the SDK's background event loop the adapter lives on.
+    """
 
     def __init__(self, inner: Any, loop: Portal) -> None:
         self._inner = inner
@@ -80,7 +87,14 @@ class SyncAdapter:
         return str(getattr(self._inner, "name", type(self._inner).__name__))
 
     def run(self, awaitable: Coroutine[Any, Any, T]) -> T:
-        """Run a coroutine of the adapter's objects (its ledger, its client) on the SDK loop."""
+        """Run a coroutine of the adapter's objects (its ledger, its client) on the SDK loop.
+
+        Args:
+            awaitable: the coroutine to run (created from the adapter's objects, not yet awaited).
+
+        Returns:
+            What the coroutine returns (its exception is raised here).
+        """
         return self._loop.run(awaitable)
 
     if not TYPE_CHECKING:
@@ -142,17 +156,36 @@ class SyncChatProvider(SyncAdapter):
         return self._inner
 
     def chat(self, messages: MessagesInput, *, conversation: Conversation | None = None, **options: Any) -> ChatReply:
-        """Send ``messages`` and wait for the whole answer."""
+        """Send ``messages`` and wait for the whole answer.
+
+        Args:
+            messages: one user message as a string, a ``{"role", "content"}`` mapping, or a list of either
+                (the last must be the user's).
+            conversation: the `Conversation` to continue (from `new_conversation`); ``None`` for a one-off exchange.
+            **options: the adapter's own per-call options (as its async ``chat()`` takes them).
+        """
         return self._loop.run(self._inner.chat(messages, conversation=conversation, **options))
 
     def stream(
         self, messages: MessagesInput, *, conversation: Conversation | None = None, **options: Any
     ) -> SyncChatStream:
-        """Send ``messages`` and stream the answer (validated at once, sent on first iteration)."""
+        """Send ``messages`` and stream the answer (validated at once, sent on first iteration).
+
+        Args:
+            messages: one user message as a string, a ``{"role", "content"}`` mapping, or a list of either
+                (the last must be the user's).
+            conversation: the `Conversation` to continue (from `new_conversation`); ``None`` for a one-off exchange.
+            **options: the adapter's own per-call options (as its async ``stream()`` takes them).
+        """
         return SyncChatStream(self._inner.stream(messages, conversation=conversation, **options), self._loop)
 
     def new_conversation(self, *, user_id: str | None = None, **options: Any) -> Conversation:
-        """Open a conversation handle (GPTBots creates it on the server at once)."""
+        """Open a conversation handle (GPTBots creates it on the server at once).
+
+        Args:
+            user_id: the end user the conversation belongs to; ``None`` uses the adapter's own ``user_id``.
+            **options: the adapter's conversation settings (as its async ``new_conversation()`` takes them).
+        """
         conversation: Conversation = self._loop.run(_await(self._inner.new_conversation(user_id=user_id, **options)))
         return conversation
 
@@ -178,6 +211,10 @@ def open_sync(name: str, **config: Any) -> SyncChatProvider | SyncAdapter:
     ``"coze"``, ``"xingchen"`` and ``"gptbots"`` give a `SyncChatProvider`; ``"easydl"`` a
     `SyncAdapter` (``classify_image(...)`` and the rest, called without ``await``). For Coze,
     ``client=`` may be a sync `Coze` (the adapter then shares its limiter and ledger).
+
+    Args:
+        name: ``"coze"``, ``"xingchen"``, ``"gptbots"`` or ``"easydl"`` (case-insensitive).
+        **config: the adapter's constructor keyword arguments (see `providers.open`).
 
     Examples:
         ```python

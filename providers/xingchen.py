@@ -208,6 +208,10 @@ def xingchen_error(response: httpx.Response, body: Any) -> APIError | None:
     ``Arrearage`` -> InsufficientBalanceError, ``DataInspectionFailed`` -> BadRequestError), then by the
     "apikey is invalid" message, then by HTTP status (``httpStatusCode`` in the body when HTTP said 200).
 
+    Args:
+        response: the HTTP response (its status and ``Retry-After`` header are read).
+        body: the decoded body (a dict, or the text when it was not JSON).
+
     Examples:
         ```python
         body = {"success": False, "errorCode": 429, "errorName": "Throttling.RateQuota", "requestId": "r1"}
@@ -340,6 +344,7 @@ class XingchenProvider(PipelineOwner):
             the model allow: TPM minus the output cap, the 32000-token request cap, the model's input
             limit). A `Conversation` that outgrows it is sent without its oldest turns (the
             conversation itself keeps them all); only a newest turn that cannot fit alone is refused.
+        base_url: the API host (default ``https://nlp.aliyuncs.com``).
         plan: limits and quotas (``"xingchen.default"``: 1 QPS, 60 QPM, 1000 TPM, 1,000,000 free tokens).
         account: the main account the limits belong to (default: a fingerprint of the key). Give
             every key of one main account the same name: the limits are per main account.
@@ -347,6 +352,10 @@ class XingchenProvider(PipelineOwner):
             (shared; never closed here).
         ledger: a URL (``"memory://"``, ``"sqlite:///path"``; closed by `aclose`) or an instance
             (shared; never closed here).
+        http_client: an ``httpx.AsyncClient`` to send through (shared; never closed here); default: one of
+            its own.
+        timeout: the default timeout of each call (seconds or ``httpx.Timeout``; default 600 s, 5 s to connect).
+        max_retries: how many times a failed call that may be retried is sent again (default 2).
 
     Examples:
         ```python
@@ -421,7 +430,13 @@ class XingchenProvider(PipelineOwner):
     async def new_conversation(self, *, user_id: str | None = None, character_id: str | None = None,
                                **options: Any) -> Conversation:
         """A conversation handle; its turns are resent each time (or kept by the server with
-        ``use_chat_history=True``). Options: ``character_id``, ``bot_profile``, ``model``.
+        ``use_chat_history=True``).
+
+        Args:
+            user_id: ``userProfile.userId`` of its turns (default: the provider's ``user_id``).
+            character_id: the character that answers in it (default: the provider's ``character_id``).
+            **options: per-call chat options every turn in it sends (same names as `chat`'s ``**options``:
+                ``character_version``, ``bot_profile``, ``model``, ...); a turn's own options win.
 
         Examples:
             ```python
@@ -569,13 +584,18 @@ class XingchenProvider(PipelineOwner):
     ) -> ChatReply:
         """Blocking chat (``aca-chat-send``).
 
-        Options: ``character_id``, ``character_version``, ``bot_profile``, ``model``, ``parameters``,
-        ``user_name``, ``user_info``, ``scenario``.
-
         Args:
+            messages: one user message as a string, a ``{"role", "content"}`` mapping, or a list of either
+                (roles ``user``, ``assistant``, ``system``; the last must be the user's).
+            conversation: the `Conversation` whose turns are resent before ``messages`` (from
+                `new_conversation`); ``None`` for a one-off exchange.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
             max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: override the provider's settings for this call: ``character_id``, ``character_version``,
+                ``bot_profile``, ``model``, ``parameters`` (merged over the provider's), ``user_name``,
+                ``user_info``, ``scenario`` (a mapping, snake_case or camelCase), ``incremental_output``; any
+                other name raises `ValidationError`.
 
         Examples:
             ```python
@@ -606,9 +626,17 @@ class XingchenProvider(PipelineOwner):
         ends without a ``stopReason`` raises `StreamError` (truncated).
 
         Args:
+            messages: one user message as a string, a ``{"role", "content"}`` mapping, or a list of either
+                (roles ``user``, ``assistant``, ``system``; the last must be the user's).
+            conversation: the `Conversation` whose turns are resent before ``messages`` (from
+                `new_conversation`); ``None`` for a one-off exchange.
             timeout: this call's timeout (seconds or ``httpx.Timeout``; default: the client's).
             max_retries: this call's retries (default: the client's).
             max_wait: fail at once with `RateLimitWaitError` when the limiter would wait longer (seconds).
+            **options: override the provider's settings for this call: ``character_id``, ``character_version``,
+                ``bot_profile``, ``model``, ``parameters`` (merged over the provider's), ``user_name``,
+                ``user_info``, ``scenario`` (a mapping, snake_case or camelCase), ``incremental_output``; any
+                other name raises `ValidationError`.
 
         Examples:
             ```python
@@ -668,6 +696,16 @@ class XingchenProvider(PipelineOwner):
     ) -> XingchenPage[HistoryMessage]:
         """Stored chat messages (``aca-message-history``), ``page_size`` 1-50.
 
+        Args:
+            character_id: the character whose messages to read (default: the provider's ``character_id``).
+            session_id: only this session (a reply's ``conversation_id``).
+            user_id: only this user's messages (the API's ``bizUserId``).
+            message_ids: only these messages.
+            start_time: only messages from this time on (``startTime``, as the API takes it).
+            end_time: only messages up to this time (``endTime``, as the API takes it).
+            page_num: the page number.
+            page_size: messages per page (1-50).
+
         Examples:
             ```python
             page = await bot.history(character_id="c1", session_id=reply.conversation_id)
@@ -685,6 +723,10 @@ class XingchenProvider(PipelineOwner):
     async def reset(self, *, character_id: str | None = None, user_id: str | None = None) -> XingchenResult:
         """Start the character's chat with the user afresh (``aca-chat-reset``).
 
+        Args:
+            character_id: the character (default: the provider's ``character_id``; one is required).
+            user_id: the user (default: the provider's ``user_id``).
+
         Examples:
             ```python
             (await bot.reset(user_id="u1")).ok
@@ -700,6 +742,10 @@ class XingchenProvider(PipelineOwner):
 
     async def rate(self, message_id: str, rating: int) -> XingchenResult:
         """Rate an answer from -1 to 5 (``aca-message-rating``).
+
+        Args:
+            message_id: the answer to rate (a reply's ``message_id``).
+            rating: an integer from -1 to 5.
 
         Examples:
             ```python
@@ -762,6 +808,9 @@ class XingchenCharacters:
     Fields are keyword arguments in snake_case (``basic_information``, ``opening_line``,
     ``perm_config``...) sent as the API's camelCase.
 
+    Args:
+        provider: the `XingchenProvider` whose corridor the calls take (it builds this as ``bot.characters``).
+
     Examples:
         ```python
         key = await bot.characters.create(name="Ann", basic_information="A friendly guide")
@@ -777,7 +826,15 @@ class XingchenCharacters:
         return "<XingchenCharacters>"
 
     async def create(self, *, name: str, basic_information: str, **fields: Any) -> CharacterKey:
-        """Create a character: ``name`` 1-20 characters and ``basic_information`` are required."""
+        """Create a character: ``name`` 1-20 characters and ``basic_information`` are required.
+
+        Args:
+            name: the character's name (1-20 characters).
+            basic_information: the character's setting (required, not empty).
+            **fields: other character fields in snake_case (or camelCase): ``opening_line``, ``traits``,
+                ``chat_example``, ``type``, ``chat_objective``, ``avatar``, ``advanced_config``, ``perm_config``,
+                ``role_types`` ...; sent as they are.
+        """
         if not isinstance(name, str) or not 1 <= len(name) <= 20:
             raise ValidationError("name must be 1-20 characters")
         if not isinstance(basic_information, str) or not basic_information.strip():
@@ -787,7 +844,15 @@ class XingchenCharacters:
         return CharacterKey.model_validate(_data(payload) or {})
 
     async def update(self, character_id: str, *, version: int | None = None, **fields: Any) -> XingchenResult:
-        """Update a character's fields; the result carries the call's meta."""
+        """Update a character's fields; the result carries the call's meta.
+
+        Args:
+            character_id: the character to update.
+            version: the version to update (``None``: not sent).
+            **fields: the fields to change, in snake_case (or camelCase): ``opening_line``, ``traits``,
+                ``chat_example``, ``type``, ``chat_objective``, ``avatar``, ``advanced_config``, ``perm_config``,
+                ``role_types`` ...; sent as they are.
+        """
         if not character_id:
             raise ValidationError("character_id is required")
         body = {"characterId": character_id, "version": version, **_camel(fields)}
@@ -795,7 +860,12 @@ class XingchenCharacters:
         return _result(payload)
 
     async def details(self, character_id: str, *, version: int | None = None) -> Character:
-        """One character."""
+        """One character.
+
+        Args:
+            character_id: the character to read.
+            version: the version to read (``None``: the API's default).
+        """
         if not character_id:
             raise ValidationError("character_id is required")
         payload = await self._provider.pipeline.corridor.request(
@@ -803,7 +873,12 @@ class XingchenCharacters:
         return Character.model_validate(_data(payload) or {})
 
     async def delete(self, character_id: str, *, version: int | None = None) -> XingchenResult:
-        """Delete a character (the id and version go in both the query and the body, like the SDK)."""
+        """Delete a character (the id and version go in both the query and the body, like the SDK).
+
+        Args:
+            character_id: the character to delete.
+            version: the version to delete (``None``: not sent).
+        """
         if not character_id:
             raise ValidationError("character_id is required")
         ident = {"characterId": character_id, "version": version}
@@ -812,7 +887,15 @@ class XingchenCharacters:
 
     async def search(self, *, name: str | None = None, scope: str = "my", role_types: Sequence[str] | None = None,
                      page_num: int = 1, page_size: int = 10) -> XingchenPage[Character]:
-        """Search characters: ``scope`` is ``my``, ``public`` or ``pre_configured``; ``page_size`` 1-50."""
+        """Search characters: ``scope`` is ``my``, ``public`` or ``pre_configured``; ``page_size`` 1-50.
+
+        Args:
+            name: only characters with this name (``characterName``).
+            scope: ``"my"`` (yours, the default), ``"public"`` or ``"pre_configured"``.
+            role_types: only characters of these role types (``roleTypes``).
+            page_num: the page number.
+            page_size: characters per page (1-50).
+        """
         if scope not in ("my", "public", "pre_configured"):
             raise ValidationError("scope must be 'my', 'public' or 'pre_configured'")
         if not 1 <= page_size <= 50:

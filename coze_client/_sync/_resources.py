@@ -143,6 +143,11 @@ class SyncAPIAppEvents(SyncResource):
     ) -> OperationResult:
         """Subscribe to event types (e.g. bot published, bot deleted, bill ready).
 
+        Args:
+            api_app_id: the callback app's id.
+            event_types: the event types to subscribe to, e.g. ``"bot.published"``; one string is a list of one.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             coze.api_apps.events.create(api_app_id="7486...", event_types=["bot.published"])
@@ -158,6 +163,11 @@ class SyncAPIAppEvents(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> OperationResult:
         """Unsubscribe from event types.
+
+        Args:
+            api_app_id: the callback app's id.
+            event_types: the event types to unsubscribe from; one string is a list of one.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -175,6 +185,12 @@ class SyncAPIAppEvents(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> SyncPaginator[APIAppEvent]:
         """The event types a callback app subscribes to (page token).
+
+        Args:
+            api_app_id: the callback app's id.
+            page_token: the token of the page to start at (``None``: the first page).
+            page_size: items per page (>= 1).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -211,6 +227,12 @@ class SyncAPIApps(SyncResource):
     ) -> APIApp:
         """Create a callback app: ``normal`` needs a ``name``, ``connector`` a ``connector_id``.
 
+        Args:
+            app_type: ``"normal"`` (your own callbacks) or ``"connector"`` (a channel's), or an ``APIAppType``.
+            name: the app's name; required when ``app_type`` is ``"normal"``.
+            connector_id: the channel's id; required when ``app_type`` is ``"connector"``.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             app = coze.api_apps.create(app_type="normal", name="publish hooks")
@@ -234,6 +256,12 @@ class SyncAPIApps(SyncResource):
     ) -> OperationResult:
         """Rename a callback app or change where callbacks go.
 
+        Args:
+            app_id: the callback app's id.
+            name: a new name (``None``: unchanged).
+            callback_url: the new URL the callbacks are posted to (``None``: unchanged); give at least one of the two.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             coze.api_apps.update(app_id="7486...", callback_url="https://example.com/hook")
@@ -248,6 +276,10 @@ class SyncAPIApps(SyncResource):
 
     def delete(self, *, app_id: str, **options: Unpack[RequestOptions]) -> OperationResult:
         """Delete a callback app.
+
+        Args:
+            app_id: the callback app's id.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -265,6 +297,12 @@ class SyncAPIApps(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> SyncPaginator[APIApp]:
         """Your callback apps (page token).
+
+        Args:
+            app_type: only apps of this type (``"normal"``, ``"connector"`` or an ``APIAppType``); ``None``: all.
+            page_token: the token of the page to start at (``None``: the first page).
+            page_size: items per page (>= 1).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -295,6 +333,11 @@ class SyncAppCollaborators(SyncResource):
     ) -> OperationResult:
         """Add one collaborator to a low-code app.
 
+        Args:
+            app_id: the app's id.
+            collaborators: the one collaborator: a user id, ``{"user_id": ...}`` or a list of one of those.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             coze.apps.collaborators.create(app_id="7535...", collaborators="5524...")
@@ -304,6 +347,11 @@ class SyncAppCollaborators(SyncResource):
 
     def delete(self, *, app_id: str, user_id: str, **options: Unpack[RequestOptions]) -> OperationResult:
         """Remove one collaborator (their workflows and plugins pass to the app's owner).
+
+        Args:
+            app_id: the app's id.
+            user_id: the collaborator's user id.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -335,6 +383,15 @@ class SyncApps(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> SyncPaginator[App]:
         """Apps of a workspace. Sends the documented ``page_num`` (the official SDK sends ``page_index``).
+
+        Args:
+            workspace_id: the workspace's id.
+            publish_status: ``"all"``, ``"published_online"``, ``"published_draft"`` or ``"unpublished_draft"`` (or a
+                ``BotPublishStatus``); ``None``: the server's default.
+            connector_id: only apps published on this channel (e.g. ``"1024"``, the API channel).
+            page_num: the page to start at (1-based).
+            page_size: items per page (>= 1).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -965,6 +1022,16 @@ class SyncBenefitLimitations(SyncResource):
     ) -> BenefitLimitation:
         """Create a limit: e.g. every device gets 1000 points a day.
 
+        Args:
+            entity_type: who the limit applies to: ``"enterprise_all_devices"``,
+                ``"enterprise_all_custom_consumers"``, ``"single_device"``, ``"single_custom_consumer"``,
+                ``"coze_user_id"``, ``"coze_role"``, ``"coze_workspace"`` or ``"coze_organization"``.
+            benefit_info: the limit: a ``BenefitLimitationInput`` or a dict of its fields (``limit``, ``started_at`` /
+                ``ended_at`` as Unix seconds, ``trigger_unit``, ``trigger_time``, ...).
+            entity_id: the device, consumer, user, role, workspace or organization id; required for the ``single_*``
+                and ``coze_*`` entity types.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             coze.benefit_limitations.create(entity_type="enterprise_all_devices",
@@ -991,6 +1058,16 @@ class SyncBenefitLimitations(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> SyncPaginator[BenefitLimitation]:
         """The limits configured for an entity type (page token, page size 1-200).
+
+        Args:
+            entity_type: the entity type whose limits to list (the values of `create`).
+            benefit_type: ``"resource_point"`` (default), ``"voice_unified_duration_system"`` or
+                ``"voice_unified_duration_custom"``.
+            entity_id: only the limits of this entity (``None``: all of the type).
+            status: only limits in this state: ``"valid"``, ``"frozen"`` or ``"cancel"`` (``None``: any).
+            page_token: the token of the page to start at (``None``: the first page).
+            page_size: items per page, 1-200.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -1022,6 +1099,18 @@ class SyncBenefitLimitations(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> BenefitLimitation:
         """Change a limit (only the fields you give).
+
+        Args:
+            benefit_id: the limit's id.
+            limit: the new amount (points, or seconds of voice), >= 0.
+            status: ``"valid"``, ``"frozen"`` or ``"cancel"``.
+            started_at: when the limit starts, Unix seconds.
+            ended_at: when the limit ends, Unix seconds.
+            trigger_unit: the reset period's unit: ``"never"``, ``"minute"``, ``"hour"`` or ``"day"``.
+            trigger_time: how many ``trigger_unit`` units between resets.
+            active_mode: ``"absolute_time"`` (the only mode). Each field left ``None`` is unchanged; give at least
+                one.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -1127,6 +1216,12 @@ class SyncBillTasks(SyncResource):
     ) -> BillTask:
         """Start an export of whole days (the service rounds to 00:00:00 and 23:59:59; not today).
 
+        Args:
+            started_at: the first day to export, Unix seconds (rounded down to 00:00:00 by the service).
+            ended_at: the last day to export, Unix seconds (rounded up to 23:59:59; not today; not before
+                ``started_at``).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             task = coze.bill_tasks.create(started_at=1743004800, ended_at=1743091199)
@@ -1143,6 +1238,12 @@ class SyncBillTasks(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> SyncPaginator[BillTask]:
         """Export tasks and their files (``file_urls`` when ``status`` is succeed; links last 7 days).
+
+        Args:
+            task_ids: only these tasks (one string is a list of one); ``None``: all.
+            page_num: the page to start at (1-based).
+            page_size: items per page (>= 1).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -1173,6 +1274,11 @@ class SyncBotCollaborationModes(SyncResource):
     ) -> OperationResult:
         """Turn multi-person collaboration on (``"collaboration"``) or off (``"single"``; remove collaborators first).
 
+        Args:
+            bot_id: the bot's id.
+            collaboration_mode: ``"collaboration"`` (on) or ``"single"`` (off), or a ``CollaborationMode``.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             coze.bots.collaboration_modes.update(bot_id="7342...",
@@ -1201,6 +1307,11 @@ class SyncBotCollaborators(SyncResource):
     ) -> OperationResult:
         """Add one collaborator (a user id, ``{"user_id": ...}`` or a list of one; a workspace member).
 
+        Args:
+            bot_id: the bot's id.
+            collaborators: the one collaborator: a user id, ``{"user_id": ...}`` or a list of one of those.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             coze.bots.collaborators.create(bot_id="7342...", collaborators="5524...")
@@ -1210,6 +1321,11 @@ class SyncBotCollaborators(SyncResource):
 
     def delete(self, *, bot_id: str, user_id: str, **options: Unpack[RequestOptions]) -> OperationResult:
         """Remove one collaborator.
+
+        Args:
+            bot_id: the bot's id.
+            user_id: the collaborator's user id.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -1236,6 +1352,15 @@ class SyncBotVersions(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> SyncPaginator[BotVersion]:
         """A bot's versions, newest first.
+
+        Args:
+            bot_id: the bot's id.
+            publish_status: ``"published_online"`` or ``"unpublished_draft"`` (or a ``BotPublishStatus``); ``None``:
+                the server's default.
+            connector_id: only versions published on this channel (e.g. ``"1024"``, the API channel).
+            page_num: the page to start at (1-based).
+            page_size: items per page (>= 1; default 10).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -1289,6 +1414,17 @@ class SyncBots(SyncResource):
     ) -> CreatedBot:
         """Create a bot (a draft) in a workspace; ``prompt_info`` may be the prompt text.
 
+        Args:
+            space_id: the workspace's id.
+            name: the bot's name, 1-20 characters.
+            description: what the bot does.
+            icon_file_id: the id of an uploaded image (``coze.files.upload``) to use as the avatar.
+            prompt_info: the persona prompt: its text, or a dict such as ``{"prompt": "..."}``.
+            onboarding_info: the opening: a dict such as ``{"prologue": "...", "suggested_questions": [...]}``.
+            suggest_reply_info: follow-up suggestions config, a dict (e.g. ``{"reply_mode": "enable"}``).
+            model_info_config: the model config, a dict (e.g. ``{"model_id": "...", "temperature": 0.7}``).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             bot = coze.bots.create(space_id="7350...", name="helper",
@@ -1324,6 +1460,18 @@ class SyncBots(SyncResource):
     ) -> OperationResult:
         """Change a bot's draft (only the fields you give); ``knowledge`` binds datasets.
 
+        Args:
+            bot_id: the bot's id.
+            name: a new name, 1-20 characters (``None``: unchanged).
+            description: a new description (``None``: unchanged).
+            icon_file_id: the id of an uploaded image for the avatar (``None``: unchanged).
+            prompt_info: the persona prompt: its text or a dict such as ``{"prompt": "..."}`` (``None``: unchanged).
+            onboarding_info: the opening, a dict such as ``{"prologue": "...", "suggested_questions": [...]}``.
+            knowledge: the bound datasets, a dict such as ``{"dataset_ids": [...], "auto_call": True}``.
+            suggest_reply_info: follow-up suggestions config, a dict (``None``: unchanged).
+            model_info_config: the model config, a dict (``None``: unchanged).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             coze.bots.update(bot_id="7342...", knowledge={"dataset_ids": ["74..."]})
@@ -1351,6 +1499,12 @@ class SyncBots(SyncResource):
     ) -> BotPublishResult:
         """Publish the draft as a new version on channels (``1024`` is the API channel, the default).
 
+        Args:
+            bot_id: the bot's id.
+            connector_ids: the channels to publish on (one string is a list of one); default ``("1024",)``, the API
+                channel.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             (coze.bots.publish(bot_id="7342...")).version
@@ -1367,6 +1521,12 @@ class SyncBots(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> OperationResult:
         """Take a bot off one channel (owners only; Doubao channels cannot be unpublished by API).
+
+        Args:
+            bot_id: the bot's id.
+            connector_id: the channel to take the bot off; default ``"1024"``, the API channel.
+            unpublish_reason: why, at most 1024 characters.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -1391,6 +1551,12 @@ class SyncBots(SyncResource):
     ) -> SyncPaginator[PublishedBotV1]:
         """Deprecated upstream: the v1 list of bots published to the API channel. Use `list`.
 
+        Args:
+            space_id: the workspace's id.
+            page_num: the page to start at (1-based; sent as ``page_index``).
+            page_size: items per page (>= 1).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             for bot in coze.bots.list_published_v1(space_id="7350..."):
@@ -1408,6 +1574,10 @@ class SyncBots(SyncResource):
         """Deprecated upstream (soon offline): the v1 config of a bot published to the API channel.
 
         Use `retrieve` instead.
+
+        Args:
+            bot_id: the bot's id.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -1788,6 +1958,13 @@ class SyncConnectorBots(SyncResource):
     ) -> OperationResult:
         """Set a bot's review result on your channel (1 pending, 2 approved, 3 rejected: a reason is required).
 
+        Args:
+            connector_id: your channel's id.
+            bot_id: the bot's id.
+            audit_status: ``1`` pending, ``2`` approved, ``3`` rejected (or an ``AuditStatus``).
+            reason: why; required when ``audit_status`` is 3 (rejected).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             coze.connectors.bots.update(connector_id="7485...", bot_id="7342...",
@@ -1824,6 +2001,13 @@ class SyncConnectors(SyncResource):
     ) -> OperationResult:
         """Bind devices to your custom channel (needs the binding enabled by Coze for the channel).
 
+        Args:
+            connector_id: your custom channel's id.
+            configs: the device configurations: ``UserConfig`` items or dicts ``{"key": ..., "enums": [{"label": ...,
+                "value": ...}]}``.
+            user_id: the user the devices are bound for (``None``: omitted from the request).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             coze.connectors.bind(connector_id="7485...", configs=[
@@ -1839,6 +2023,11 @@ class SyncConnectors(SyncResource):
 
     def install(self, *, connector_id: str, workspace_id: str, **options: Unpack[RequestOptions]) -> OperationResult:
         """Add a publish channel (a public or your custom one) to a workspace.
+
+        Args:
+            connector_id: the channel's id.
+            workspace_id: the workspace to add the channel to.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2226,6 +2415,12 @@ class SyncCopyTasks(SyncResource):
         """Start a copy: a bot in its own workspace is copied at once (``copied_entity_id``); the rest run as
         a task (``task_id``, follow it with `retrieve`).
 
+        Args:
+            entity_id: the id of the bot, app or workflow to copy.
+            entity_type: ``"bot"``, ``"app"`` or ``"workflow"``.
+            to_workspace_id: the workspace to copy into, of the same team (``None``: the entity's own workspace).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             started = coze.copy_tasks.create(entity_id="7530...", entity_type="workflow")
@@ -2241,6 +2436,10 @@ class SyncCopyTasks(SyncResource):
 
     def retrieve(self, *, task_id: str, **options: Unpack[RequestOptions]) -> CopyTask:
         """The state of a copy task (``task_status``: in_progress, successful or failed).
+
+        Args:
+            task_id: the ``task_id`` that `create` returned.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2634,6 +2833,12 @@ class SyncEnterpriseMembers(SyncResource):
     def create(self, *, enterprise_id: str, users: People, **options: Unpack[RequestOptions]) -> OperationResult:
         """Add one employee (a Volcano sub-user, not a guest) to the enterprise.
 
+        Args:
+            enterprise_id: the enterprise's id.
+            users: the one employee: a user id, an ``EnterpriseMemberInput`` or dict ``{"user_id": ..., "role": ...}``
+                (role default ``"enterprise_member"``), or a list of one.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             coze.enterprises.members.create(enterprise_id="volcano_2105...",
@@ -2651,6 +2856,12 @@ class SyncEnterpriseMembers(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> OperationResult:
         """Change an employee's role (``enterprise_admin`` or ``enterprise_member``; not for guests).
+
+        Args:
+            enterprise_id: the enterprise's id.
+            user_id: the employee's user id.
+            role: ``"enterprise_admin"`` or ``"enterprise_member"``.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2674,6 +2885,12 @@ class SyncEnterpriseMembers(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> OperationResult:
         """Remove a member; their resources pass to ``receiver_user_id``.
+
+        Args:
+            enterprise_id: the enterprise's id.
+            user_id: the member to remove.
+            receiver_user_id: the user who receives the removed member's resources.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2704,6 +2921,12 @@ class SyncOrganizationMembers(SyncResource):
     ) -> OperationResult:
         """Add one person (already in the enterprise) to an organization with a role.
 
+        Args:
+            organization_id: the organization's id.
+            organization_people: the one person: a user id, an ``OrganizationMemberInput`` or dict ``{"user_id": ...,
+                "organization_role_type": ...}`` (role default ``"organization_member"``), or a list of one.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             coze.enterprises.organizations.members.create(
@@ -2726,6 +2949,12 @@ class SyncOrganizationMembers(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> SyncPaginator[OrganizationMember]:
         """Members of an organization (page size 1-50).
+
+        Args:
+            organization_id: the organization's id.
+            page_num: the page to start at (1-based).
+            page_size: items per page, 1-50.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2750,6 +2979,13 @@ class SyncOrganizationMembers(SyncResource):
     ) -> OperationResult:
         """Change a member's organization role.
 
+        Args:
+            organization_id: the organization's id.
+            user_id: the member's user id.
+            organization_role_type: ``"organization_super_admin"``, ``"organization_admin"``,
+                ``"organization_member"`` or ``"organization_guest"``.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             coze.enterprises.organizations.members.update(
@@ -2773,6 +3009,12 @@ class SyncOrganizationMembers(SyncResource):
     ) -> OperationResult:
         """Remove a member from an organization (and its workspaces); resources pass to ``receiver_user_id``,
         an organization super admin.
+
+        Args:
+            organization_id: the organization's id.
+            user_id: the member to remove.
+            receiver_user_id: the organization super admin who receives the removed member's resources.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2810,6 +3052,13 @@ class SyncOrganizations(SyncResource):
     ) -> CreatedOrganization:
         """Create an organization (enterprise flagship; at most 20 per enterprise).
 
+        Args:
+            enterprise_id: the enterprise's id.
+            name: the organization's name, 1-30 characters.
+            super_admin_user_id: the user who becomes the organization's super admin.
+            description: a description, at most 100 characters.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             coze.enterprises.organizations.create(enterprise_id="volcano_2105...",
@@ -2834,6 +3083,13 @@ class SyncOrganizations(SyncResource):
     ) -> OperationResult:
         """Rename an organization or change its description (name ≤30, description ≤100 characters).
 
+        Args:
+            organization_id: the organization's id.
+            name: a new name, at most 30 characters (``None``: unchanged).
+            description: a new description, at most 100 characters (``None``: unchanged); give at least one of the
+                two.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             coze.enterprises.organizations.update(organization_id="7559...", name="R&D")
@@ -2855,6 +3111,12 @@ class SyncOrganizations(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> SyncPaginator[Organization]:
         """Organizations of an enterprise (page size 1-20).
+
+        Args:
+            enterprise_id: the enterprise's id.
+            page_num: the page to start at (1-based).
+            page_size: items per page, 1-20.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2941,6 +3203,14 @@ class SyncFolders(SyncResource):
     ) -> SyncPaginator[Folder]:
         """Folders of a workspace's development or library tree (children of ``parent_folder_id``).
 
+        Args:
+            workspace_id: the workspace's id.
+            folder_type: ``"development"`` or ``"library"`` (or a ``FolderType``): which tree.
+            parent_folder_id: list the children of this folder (``None``: the tree's top level).
+            page_num: the page to start at (1-based).
+            page_size: items per page (>= 1).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             for f in coze.folders.list(workspace_id="7350...", folder_type="library"):
@@ -2958,6 +3228,10 @@ class SyncFolders(SyncResource):
 
     def retrieve(self, *, folder_id: str, **options: Unpack[RequestOptions]) -> Folder:
         """One folder.
+
+        Args:
+            folder_id: the folder's id.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -2986,6 +3260,16 @@ class SyncPlugins(SyncResource):
     ) -> SyncPaginator[StorePlugin]:
         """Paid plugins of the store (official and third-party), optionally searched by keyword.
 
+        Args:
+            keyword: search the plugins' names and descriptions for this text (``None``: no search).
+            is_official: ``True`` only official plugins, ``False`` only third-party ones (``None``: both).
+            category_ids: only these categories (ids from `categories`; one string is a list of one).
+            sort_type: ``"heat"`` (popularity), ``"newest"`` or ``"relative"`` (relevance to ``keyword``); ``None``:
+                the server's order.
+            page_num: the page to start at (1-based).
+            page_size: items per page, 1-100.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             for p in coze.plugins.list(keyword="speech"):
@@ -3012,6 +3296,12 @@ class SyncPlugins(SyncResource):
     ) -> SyncPaginator[PluginCategory]:
         """Plugin store categories (their ids filter `list`).
 
+        Args:
+            entity_type: the kind of entity categorised; only ``"plugin"``.
+            page_num: the page to start at (1-based).
+            page_size: items per page, 1-100.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             cats = coze.plugins.categories().to_list()
@@ -3026,6 +3316,10 @@ class SyncPlugins(SyncResource):
 
     def retrieve(self, *, plugin_id: str, **options: Unpack[RequestOptions]) -> PluginDetail:
         """A plugin's tools (with input and output schemas) and, for paid plugins, its MCP configuration.
+
+        Args:
+            plugin_id: the plugin's id.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -3043,6 +3337,10 @@ class SyncPlugins(SyncResource):
     ) -> ListResult[PluginDetail]:
         """Details of up to 20 plugins in one call.
 
+        Args:
+            plugin_ids: up to 20 plugin ids (one string is a list of one).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             details = coze.plugins.batch_retrieve(plugin_ids=["7506...", "7426..."])
@@ -3059,6 +3357,12 @@ class SyncPlugins(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> PluginToolResult:
         """Run a paid plugin's tool (arguments follow the tool's ``input_schema``). It is billed; not retried.
+
+        Args:
+            plugin_id: the plugin's id.
+            tool_name: the tool to run (a ``name`` from `retrieve`'s ``tools``).
+            arguments: the tool's input, a dict matching its ``input_schema``.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -3090,6 +3394,12 @@ class SyncTemplates(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> TemplateDuplicate:
         """Copy a store template into a workspace (as an agent).
+
+        Args:
+            template_id: the store template's id.
+            workspace_id: the workspace to copy it into.
+            name: the copy's name (``None``: the template's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -3144,6 +3454,14 @@ class SyncVariables(SyncResource):
     ) -> ListResult[VariableValue]:
         """Values of an end user's variables (all of them when ``keywords`` is empty).
 
+        Args:
+            connector_uid: the end user's id on the channel (the ``user_id`` your chats send).
+            keywords: the variable names to read (one string is a list of one); ``None`` or empty: all of them.
+            app_id: the app that owns the variables; give exactly one of ``app_id`` and ``bot_id``.
+            bot_id: the bot that owns the variables.
+            connector_id: the channel the end user is on (``None``: not sent; the service's default applies).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             values = coze.variables.retrieve(bot_id="7342...", connector_uid="u1",
@@ -3170,6 +3488,15 @@ class SyncVariables(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> OperationResult:
         """Set an end user's variables: a ``{keyword: value}`` dict or a list of ``{keyword, value}``.
+
+        Args:
+            connector_uid: the end user's id on the channel (the ``user_id`` your chats send).
+            data: the values: a ``{keyword: value}`` dict, or a list of ``VariableInput`` / ``{"keyword": ...,
+                "value": ...}`` dicts.
+            app_id: the app that owns the variables; give exactly one of ``app_id`` and ``bot_id``.
+            bot_id: the bot that owns the variables.
+            connector_id: the channel the end user is on (``None``: not sent; the service's default applies).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -3261,6 +3588,11 @@ class SyncWorkflowCollaborationModes(SyncResource):
     ) -> OperationResult:
         """Turn a workflow's multi-person collaboration on or off.
 
+        Args:
+            workflow_id: the workflow's id.
+            collaboration_mode: ``"collaboration"`` (on) or ``"single"`` (off), or a ``CollaborationMode``.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             coze.workflows.collaboration_modes.update(workflow_id="7350...",
@@ -3289,6 +3621,11 @@ class SyncWorkflowCollaborators(SyncResource):
     ) -> OperationResult:
         """Add one collaborator to a workflow.
 
+        Args:
+            workflow_id: the workflow's id.
+            collaborators: the one collaborator: a user id, ``{"user_id": ...}`` or a list of one of those.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             coze.workflows.collaborators.create(workflow_id="7350...",
@@ -3303,6 +3640,11 @@ class SyncWorkflowCollaborators(SyncResource):
 
     def delete(self, *, workflow_id: str, user_id: str, **options: Unpack[RequestOptions]) -> OperationResult:
         """Remove one collaborator.
+
+        Args:
+            workflow_id: the workflow's id.
+            user_id: the collaborator's user id.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -3709,6 +4051,12 @@ class SyncWorkspaceMembers(SyncResource):
     ) -> SyncPaginator[WorkspaceMember]:
         """Members of a workspace (page size 1-50).
 
+        Args:
+            workspace_id: the workspace's id.
+            page_num: the page to start at (1-based).
+            page_size: items per page, 1-50.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             for m in coze.workspaces.members.list(workspace_id="7361..."):
@@ -3731,6 +4079,12 @@ class SyncWorkspaceMembers(SyncResource):
     ) -> AddWorkspaceMembersResult:
         """Invite users (a user id joins as ``member``; or ``{"user_id", "role_type": "admin"}``).
 
+        Args:
+            workspace_id: the workspace's id.
+            users: who to invite: a user id (joins as ``member``), a ``WorkspaceMemberInput`` or dict ``{"user_id":
+                ..., "role_type": "admin"}``, or a list of those.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             r = coze.workspaces.members.create(workspace_id="7361...", users=["2135..."])
@@ -3747,6 +4101,11 @@ class SyncWorkspaceMembers(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> RemoveWorkspaceMembersResult:
         """Remove up to 5 users (their resources pass to the workspace owner; owners are never removed).
+
+        Args:
+            workspace_id: the workspace's id.
+            user_ids: up to 5 user ids to remove (one string is a list of one).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -3780,6 +4139,14 @@ class SyncWorkspaces(SyncResource):
     ) -> CreatedWorkspace:
         """Create a workspace (name ≤50, description ≤2000 characters; ``coze_account_id`` picks the organization).
 
+        Args:
+            name: the workspace's name, 1-50 characters.
+            description: its description, at most 2000 characters (required).
+            icon_file_id: the id of an uploaded image (``coze.files.upload``) for the icon.
+            coze_account_id: the organization (Coze account) to create it in (``None``: not sent).
+            owner_uid: the user id of the workspace's owner (``None``: not sent).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             ws = coze.workspaces.create(name="docs", description="the docs team")
@@ -3804,6 +4171,13 @@ class SyncWorkspaces(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> OperationResult:
         """Rename a team workspace or change its description (personal workspaces cannot be changed).
+
+        Args:
+            workspace_id: the team workspace's id.
+            name: a new name, at most 50 characters (``None``: unchanged).
+            description: a new description, at most 2000 characters (``None``: unchanged); give at least one of the
+                two.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -3834,6 +4208,7 @@ class SyncWorkspaces(SyncResource):
             page_size: items per page (the endpoint's documented range applies).
             user_id: passed as the service's ``user_id`` query parameter (a filter).
             coze_account_id: passed as the service's ``coze_account_id`` query parameter (a filter).
+            enterprise_id: passed as the service's ``enterprise_id`` query parameter (a filter).
             **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:

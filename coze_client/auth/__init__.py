@@ -22,7 +22,7 @@ from ._errors import (
     SlowDownError,
 )
 from ._token import DEFAULT_SKEW, OAuthToken, TokenResponse
-from .apps import DeviceCode, DeviceOAuthApp, PKCEOAuthApp, WebOAuthApp, www_base_for
+from .apps import DeviceCode, DeviceOAuthApp, OAuthApp, PKCEOAuthApp, WebOAuthApp, www_base_for
 from .jwt import JWTAuth
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "DeviceCodeExpiredError",
     "DeviceOAuthApp",
     "JWTAuth",
+    "OAuthApp",
     "OAuthError",
     "OAuthToken",
     "PKCEOAuthApp",

@@ -22,7 +22,8 @@ __all__ = [
 class OAuthError(AuthRefreshError):
     """The OAuth token endpoint refused a request.
 
-    Attributes:
+    Args:
+        message: what went wrong; ``error``, ``status_code`` and ``logid`` are appended in parentheses.
         error: the service's error string (``invalid_grant``, ``access_denied``, ...) or envelope code.
         status_code: the HTTP status.
         logid: ``x-tt-logid`` of the answer (quote it to support).

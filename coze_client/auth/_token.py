@@ -40,7 +40,7 @@ _HANDED: ContextVar[tuple[int, int] | None] = ContextVar("coze_client_oauth_hand
 class TokenResponse:
     """What the token endpoint granted. ``repr`` shows masked tokens only.
 
-    Attributes:
+    Args:
         access_token: the bearer token.
         expires_at: Unix time of expiry (the service's ``expires_in``, an absolute timestamp).
         refresh_token: for code, PKCE and device grants (rotated on every refresh); None for JWT.
@@ -63,7 +63,15 @@ class TokenResponse:
 
     @classmethod
     def from_body(cls, body: dict[str, Any], *, now: float | None = None) -> TokenResponse:
-        """Parse a token endpoint answer (``access_token``, ``expires_in``, ``refresh_token``, ``token_type``)."""
+        """Parse a token endpoint answer (``access_token``, ``expires_in``, ``refresh_token``, ``token_type``).
+
+        ``expires_in`` may be an absolute Unix time (what Coze sends) or a duration in seconds; missing, it is
+        taken as 900 seconds.
+
+        Args:
+            body: the decoded JSON answer of the token endpoint.
+            now: the Unix time it was received (default: ``time.time()``).
+        """
         now = time.time() if now is None else now
         token = body.get("access_token")
         if not isinstance(token, str) or not token:

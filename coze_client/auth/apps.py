@@ -27,7 +27,7 @@ from ._errors import AuthorizationPendingError, DeviceCodeExpiredError, SlowDown
 from ._http import DEVICE_CODE_PATH, TOKEN_PATH, TokenHTTP, workspace_path
 from ._token import DEFAULT_SKEW, OAuthToken, TokenResponse
 
-__all__ = ["DeviceCode", "DeviceOAuthApp", "PKCEOAuthApp", "WebOAuthApp", "www_base_for"]
+__all__ = ["DeviceCode", "DeviceOAuthApp", "OAuthApp", "PKCEOAuthApp", "WebOAuthApp", "www_base_for"]
 
 log = logging.getLogger("coze_client.auth")
 
@@ -43,6 +43,9 @@ _WWW = {COZE_CN_BASE_URL: "https://www.coze.cn", COZE_COM_BASE_URL: "https://www
 def www_base_for(base_url: str) -> str:
     """The browser host for an API host (``api.coze.cn`` -> ``www.coze.cn``; others unchanged).
 
+    Args:
+        base_url: the API host URL (a trailing ``/`` is ignored).
+
     Examples:
         ```python
         www_base_for("https://api.coze.com")
@@ -53,8 +56,19 @@ def www_base_for(base_url: str) -> str:
     return _WWW.get(base, base)
 
 
-class _OAuthApp:
-    """What the user-facing flows share: the token endpoint, refresh, and the provider wrapper."""
+class OAuthApp:
+    """What the user-facing flows share: the token endpoint, refresh, and the provider wrapper.
+
+    The base of `WebOAuthApp`, `PKCEOAuthApp` and `DeviceOAuthApp`; their constructors take these arguments.
+
+    Args:
+        client_id: the OAuth app's client id (from the Coze OAuth app settings).
+        base_url: the API host tokens are asked from (default ``https://api.coze.cn``).
+        www_base_url: the browser host of the authorization page (default: `www_base_for` of ``base_url``).
+        http_client: an ``httpx.AsyncClient`` for the token calls (not closed here); default: one of its own.
+        timeout: timeout of each token call (seconds or ``httpx.Timeout``; default 30 s, 5 s to connect).
+        clock: the wall clock in epoch seconds, read to date tokens' expiry (tests pass a fake one).
+    """
 
     _kind = "oauth"
 
@@ -88,7 +102,11 @@ class _OAuthApp:
         return f"{self.www_base_url}{path}?{urlencode(params)}"
 
     async def refresh(self, refresh_token: str) -> TokenResponse:
-        """A new token from a refresh token (the old refresh token stops working)."""
+        """A new token from a refresh token (the old refresh token stops working).
+
+        Args:
+            refresh_token: the ``refresh_token`` of the newest token (each refresh replaces it).
+        """
         if not refresh_token:
             raise ValidationError("refresh_token is required")
         return await self._token_call(
@@ -96,7 +114,12 @@ class _OAuthApp:
         )
 
     def token_provider(self, token: TokenResponse, *, skew: float = DEFAULT_SKEW) -> OAuthToken:
-        """An auto-refreshing `OAuthToken` starting from ``token`` (pass it as ``AsyncCoze(auth=...)``)."""
+        """An auto-refreshing `OAuthToken` starting from ``token`` (pass it as ``AsyncCoze(auth=...)``).
+
+        Args:
+            token: the token to start from (from `exchange_code` or a poll); it needs a ``refresh_token``.
+            skew: refresh this many seconds before expiry (default 60).
+        """
 
         async def fetch(previous: TokenResponse | None) -> TokenResponse:
             current = previous or token
@@ -116,8 +139,13 @@ class _OAuthApp:
         return f"{type(self).__name__}(client_id={self.client_id!r}, base_url={self.base_url!r})"
 
 
-class WebOAuthApp(_OAuthApp):
+class WebOAuthApp(OAuthApp):
     """Authorization code flow for web apps that keep a client secret.
+
+    Args:
+        client_id: the OAuth app's client id.
+        client_secret: the app's client secret (sent as the token calls' bearer token; never logged).
+        **kwargs: the `OAuthApp` options: ``base_url``, ``www_base_url``, ``http_client``, ``timeout``, ``clock``.
 
     Examples:
         ```python
@@ -139,12 +167,23 @@ class WebOAuthApp(_OAuthApp):
         return self._client_secret  # sent as ``Authorization: Bearer <client_secret>`` (§3)
 
     def authorize_url(self, redirect_uri: str, state: str = "", *, workspace_id: str | None = None) -> str:
-        """The page to send the user's browser to."""
+        """The page to send the user's browser to.
+
+        Args:
+            redirect_uri: where the browser returns with ``code`` (one of the app's registered redirect URLs).
+            state: an opaque value echoed back on the redirect (check it there against CSRF).
+            workspace_id: authorize for this workspace (the workspace-scoped page); ``None``: the account's.
+        """
         params = {"response_type": "code", "client_id": self.client_id, "redirect_uri": redirect_uri, "state": state}
         return self._authorize_url(params, workspace_id)
 
     async def exchange_code(self, code: str, redirect_uri: str) -> TokenResponse:
-        """Exchange the ``code`` the redirect brought back for a token."""
+        """Exchange the ``code`` the redirect brought back for a token.
+
+        Args:
+            code: the ``code`` query parameter of the redirect.
+            redirect_uri: the same ``redirect_uri`` the authorization URL used.
+        """
         if not code:
             raise ValidationError("code is required")
         return await self._token_call({"grant_type": "authorization_code", "client_id": self.client_id,
@@ -154,8 +193,11 @@ class WebOAuthApp(_OAuthApp):
 CodeChallengeMethod = Literal["S256", "plain"]
 
 
-class PKCEOAuthApp(_OAuthApp):
+class PKCEOAuthApp(OAuthApp):
     """Authorization code flow with PKCE, for apps that cannot keep a secret (mobile, desktop, SPA).
+
+    Constructor arguments: those of `OAuthApp` (``client_id``, then ``base_url``, ``www_base_url``,
+    ``http_client``, ``timeout``, ``clock`` by keyword).
 
     Examples:
         ```python
@@ -171,14 +213,23 @@ class PKCEOAuthApp(_OAuthApp):
 
     @staticmethod
     def generate_code_verifier(length: int = 64) -> str:
-        """A random code verifier: 43..128 characters of the RFC 7636 unreserved set."""
+        """A random code verifier: 43..128 characters of the RFC 7636 unreserved set.
+
+        Args:
+            length: how many characters (43..128, default 64).
+        """
         if not 43 <= length <= 128:
             raise ValidationError("code verifier length must be 43..128")
         return secrets.token_urlsafe(length)[:length]
 
     @staticmethod
     def code_challenge(code_verifier: str, method: CodeChallengeMethod = "S256") -> str:
-        """The challenge for a verifier: ``BASE64URL(SHA256(verifier))`` without padding, or the verifier itself."""
+        """The challenge for a verifier: ``BASE64URL(SHA256(verifier))`` without padding, or the verifier itself.
+
+        Args:
+            code_verifier: the verifier (from `generate_code_verifier`).
+            method: ``"S256"`` (default: the SHA-256 form) or ``"plain"`` (the verifier itself).
+        """
         if method == "plain":
             return code_verifier
         if method != "S256":
@@ -195,7 +246,15 @@ class PKCEOAuthApp(_OAuthApp):
         code_challenge_method: CodeChallengeMethod = "S256",
         workspace_id: str | None = None,
     ) -> str:
-        """The page to send the user's browser to (keep ``code_verifier`` for `exchange_code`)."""
+        """The page to send the user's browser to (keep ``code_verifier`` for `exchange_code`).
+
+        Args:
+            redirect_uri: where the browser returns with ``code`` (one of the app's registered redirect URLs).
+            code_verifier: a fresh verifier from `generate_code_verifier`; only its challenge is sent.
+            state: an opaque value echoed back on the redirect (check it there against CSRF).
+            code_challenge_method: ``"S256"`` (default) or ``"plain"``.
+            workspace_id: authorize for this workspace (the workspace-scoped page); ``None``: the account's.
+        """
         params = {
             "response_type": "code",
             "client_id": self.client_id,
@@ -207,7 +266,13 @@ class PKCEOAuthApp(_OAuthApp):
         return self._authorize_url(params, workspace_id)
 
     async def exchange_code(self, code: str, redirect_uri: str, code_verifier: str) -> TokenResponse:
-        """Exchange ``code`` and the original ``code_verifier`` for a token."""
+        """Exchange ``code`` and the original ``code_verifier`` for a token.
+
+        Args:
+            code: the ``code`` query parameter of the redirect.
+            redirect_uri: the same ``redirect_uri`` the authorization URL used.
+            code_verifier: the verifier the authorization URL was built with.
+        """
         if not code or not code_verifier:
             raise ValidationError("code and code_verifier are required")
         return await self._token_call({"grant_type": "authorization_code", "client_id": self.client_id,
@@ -219,6 +284,16 @@ class DeviceCode:
     """A device authorization: show ``user_code`` and ``verification_url`` to the user, then poll.
 
     ``expires_in`` is a duration here (seconds), unlike a token's ``expires_in`` (the Coze OAuth pages).
+    `DeviceOAuthApp.request_device_code` builds it.
+
+    Args:
+        device_code: the code the app polls with (kept out of the repr).
+        user_code: the code the user types on the verification page.
+        verification_uri: the page where the user approves.
+        interval: seconds to wait between polls (default 5).
+        expires_in: seconds the code stays valid (default 300).
+        deadline: the ``time.monotonic()`` value after which the code is expired (0: ``expires_in`` from when
+            polling starts).
     """
 
     device_code: str = field(repr=False)
@@ -236,11 +311,14 @@ class DeviceCode:
         return f"{self.verification_uri}{sep}{urlencode({'user_code': self.user_code})}"
 
 
-class DeviceOAuthApp(_OAuthApp):
+class DeviceOAuthApp(OAuthApp):
     """Device code flow, for devices without a browser: the user approves on another screen.
 
     Polling sleeps with ``asyncio.sleep`` (never blocking the event loop), honours ``interval``,
     grows it by 5 s on ``slow_down`` and stops at ``expires_in``.
+
+    Constructor arguments: those of `OAuthApp` (``client_id``, then ``base_url``, ``www_base_url``,
+    ``http_client``, ``timeout``, ``clock`` by keyword).
 
     Examples:
         ```python
@@ -254,7 +332,11 @@ class DeviceOAuthApp(_OAuthApp):
     _kind = "device"
 
     async def request_device_code(self, *, workspace_id: str | None = None) -> DeviceCode:
-        """Start the flow: ``device_code``, ``user_code``, ``verification_uri``, ``interval``, ``expires_in``."""
+        """Start the flow: ``device_code``, ``user_code``, ``verification_uri``, ``interval``, ``expires_in``.
+
+        Args:
+            workspace_id: ask for this workspace (the workspace-scoped endpoint); ``None``: the account's.
+        """
         answer = await self._http.post(workspace_path(DEVICE_CODE_PATH, workspace_id), {"client_id": self.client_id})
         try:
             interval = float(answer.get("interval") or DEFAULT_DEVICE_INTERVAL)
@@ -274,7 +356,12 @@ class DeviceOAuthApp(_OAuthApp):
 
     async def poll_token(self, device_code: str, *, workspace_id: str | None = None) -> TokenResponse:
         """One poll. Raises `AuthorizationPendingError`, `SlowDownError`,
-        `AccessDeniedError` or `DeviceCodeExpiredError` while there is no token."""
+        `AccessDeniedError` or `DeviceCodeExpiredError` while there is no token.
+
+        Args:
+            device_code: the `DeviceCode`'s ``device_code``.
+            workspace_id: the same workspace `request_device_code` used (``None``: the account's).
+        """
         return await self._token_call(
             {"grant_type": DEVICE_GRANT_TYPE, "client_id": self.client_id, "device_code": device_code}, workspace_id
         )
@@ -290,6 +377,13 @@ class DeviceOAuthApp(_OAuthApp):
         """Poll until the user approves (token), refuses (AccessDeniedError) or the code expires.
 
         ``on_pending(interval)`` is called after each pending answer (to show progress).
+
+        Args:
+            device: the `DeviceCode` from `request_device_code`.
+            workspace_id: the same workspace `request_device_code` used (``None``: the account's).
+            slow_down_step: seconds added to the interval on each ``slow_down`` answer (default 5).
+            on_pending: called with the current interval (seconds) after each pending or ``slow_down`` answer;
+                may be a plain function or return an awaitable (awaited).
         """
         interval = max(0.0, device.interval)
         deadline = device.deadline or time.monotonic() + device.expires_in  # a DeviceCode built by hand

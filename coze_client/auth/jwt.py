@@ -68,9 +68,12 @@ class JWTAuth(OAuthToken):
         duration_seconds: lifetime asked for the access token (1..86399, default 900).
         session_name: isolates end users of one app (the ``session_name`` claim).
         scope: optional scope object (``account_permission``, ``attribute_constraint``).
-        jwt_ttl: validity of each signed JWT (seconds).
-        skew: refresh this long before expiry.
+        audience: the ``aud`` claim (default: the host name of ``base_url``, e.g. ``api.coze.cn``).
+        jwt_ttl: validity of each signed JWT (seconds, default 600).
+        skew: refresh this long before expiry (seconds).
         http_client: an ``httpx.AsyncClient`` for the token call (not closed here).
+        timeout: timeout of each token call (seconds or ``httpx.Timeout``; default 30 s, 5 s to connect).
+        clock: the wall clock in epoch seconds, read for ``iat``/``exp`` and token expiry (tests pass a fake one).
 
     Examples:
         ```python

@@ -24,7 +24,16 @@ datasets_app = typer.Typer(name="datasets", help="Knowledge datasets.", no_args_
 
 async def wait_documents(coze: AsyncCoze, dataset_id: str, document_ids: list[str], *, poll_interval: float,
                          timeout: float, console: Console | None = None) -> int:
-    """Draw one bar per document until all are done; 0 when none failed, 1 otherwise."""
+    """Draw one bar per document until all are done; 0 when none failed, 1 otherwise.
+
+    Args:
+        coze: an open client.
+        dataset_id: the dataset the documents belong to.
+        document_ids: the documents to follow.
+        poll_interval: seconds between polls.
+        timeout: seconds before giving up (``TimeoutError``).
+        console: where to draw (default: a new rich ``Console`` on stdout).
+    """
     console = console or Console()
     with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), console=console) as bars:
         final = await coze.datasets.documents.wait_until_processed(

@@ -47,7 +47,12 @@ class _ConsoleHandler(logging.Handler):
 
 
 async def run_demo(console: Console | None = None, *, burst: int = 60) -> int:
-    """Run the demo; returns 0 when every step behaved as expected (the exit status of the command)."""
+    """Run the demo; returns 0 when every step behaved as expected (the exit status of the command).
+
+    Args:
+        console: where to print (default: a new rich ``Console`` on stdout).
+        burst: how many chat calls the pacing burst sends.
+    """
     console = console or Console()
     logger = logging.getLogger("coze_client")
     handler = _ConsoleHandler(console)

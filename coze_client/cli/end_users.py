@@ -29,7 +29,14 @@ ENTITY_TYPES = ("enterprise_all_devices", "enterprise_all_custom_consumers", "si
 
 async def end_user_limits(coze: AsyncCoze, *, entity_types: tuple[str, ...] = ENTITY_TYPES,
                           benefit_type: str = "resource_point") -> list[BenefitLimitation]:
-    """Every end-user limit the server reports, for each entity type."""
+    """Every end-user limit the server reports, for each entity type.
+
+    Args:
+        coze: an open client.
+        entity_types: the entity types to list (default: all four).
+        benefit_type: ``"resource_point"``, ``"voice_unified_duration_system"`` or
+            ``"voice_unified_duration_custom"``.
+    """
     out: list[BenefitLimitation] = []
     for entity_type in entity_types:
         out.extend(await coze.benefit_limitations.list(entity_type=entity_type,  # type: ignore[arg-type]

@@ -48,6 +48,11 @@ def build_fake(provider: str, plan: str | None = None, *, tokens: Sequence[str] 
         build_fake("coze", "coze.personal_free").enforcer is not None
         # True
         ```
+
+    Args:
+        provider: ``"coze"``, ``"xingchen"``, ``"gptbots"`` or ``"easydl"`` (ValueError otherwise).
+        plan: a preset name of that provider (``"coze.personal_free"``); None: no limits.
+        tokens: the accepted credentials; None: any (EasyDL ignores it).
     """
     try:
         cls = PROVIDERS[provider]
@@ -101,6 +106,17 @@ def fake_server(
         ```python
         fake_server("coze", "coze.personal_free", port=8080)
         ```
+
+    Args:
+        provider: ``"coze"``, ``"xingchen"``, ``"gptbots"`` or ``"easydl"``.
+        plan: a preset name of that provider; None: no limits.
+        port: the port (0: a free one).
+        host: the address to bind (keep it on loopback).
+        tokens: the accepted credentials; None: any.
+        latency: seconds before every answer (None: none).
+        stream_interval: seconds between the chunks of streamed answers (None: none).
+        log_level: uvicorn's log level.
+        echo: where the status lines go (default ``typer.echo``).
     """
     for name, value in (("latency", latency), ("stream interval", stream_interval)):
         if value is not None and not value >= 0:

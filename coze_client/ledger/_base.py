@@ -66,6 +66,10 @@ class BaseLedger:
         """Run ``fn`` on the rows in one atomic, durable transaction."""
         raise NotImplementedError
 
+    async def _count(self, fn: Callable[[Store], T]) -> T:
+        """A mark's transaction: like `_transact`, but it may go ahead of batched settlements still queued."""
+        return await self._transact(fn)
+
     async def _peek(self, fn: Callable[[Store], T], *, fresh: bool = False) -> T:
         """Run ``fn`` on the rows to read them (it writes nothing); by default a transaction.
 
@@ -102,6 +106,12 @@ class BaseLedger:
         ``key_mode`` (GPTBots: ``"gptbots"`` or ``"own"``) picks the credit price column for estimates.
         ``account`` must be a name or `fingerprint`, never a token.
 
+        Args:
+            provider: the provider the plan is for (``"coze"``, ``"xingchen"``, ...); must be ``plan.provider``.
+            account: the account name, ``"*"`` for every account without its own, or ``"name:*"``.
+            plan: the plan whose quotas apply; ``None`` binds no quota (calls are counted, never refused).
+            key_mode: GPTBots only: ``"gptbots"`` (default, the platform's key) or ``"own"`` (your model key).
+
         Examples:
             ```python
             ledger = MemoryLedger()
@@ -119,6 +129,9 @@ class BaseLedger:
 
         Nothing is written: a held call is not counted, so a process killed while its calls wait
         loses none of the account's quota. `mark` counts it just before the send.
+
+        Args:
+            call: the call about to be sent: provider, account, endpoint groups, points, model.
         """
         self._check_open()
         if (call.provider, call.account) not in self._accounts_ok:
@@ -153,6 +166,9 @@ class BaseLedger:
 
         Raises QuotaExhaustedError (and drops the hold) when the quota was used up meanwhile, by another
         process; the call must then not be sent. Committed when this returns.
+
+        Args:
+            reservation: the reservation `hold` returned; one not held (already marked or closed) is left alone.
         """
         res = self._own(reservation)
         if res is None or res.state != "held":
@@ -169,7 +185,7 @@ class BaseLedger:
                 return _core.mark_in(store, res, res.entries, now, thresholds)
 
             if len(res.entries) > 1:  # a quota of the plan: durable before the send
-                events = await self._transact(run)
+                events = await self._count(run)
             else:  # only the implicit monthly row: nothing to guard, it may be written in a batch
                 events = await self._write_later(run)
         except BaseException:
@@ -184,6 +200,9 @@ class BaseLedger:
 
         The reservation is committed when this returns. The corridor holds before the limiter wait and
         marks before the send instead (`hold`, `mark`).
+
+        Args:
+            call: the call about to be sent: provider, account, endpoint groups, points, model.
         """
         res = await self.hold(call)
         await self.mark(res)
@@ -196,6 +215,10 @@ class BaseLedger:
         them out of the billed cost. A held call that is settled is counted first, past any limit (it
         may have reached the server). Usage that no quota of the account watches may be written in a
         batch shortly after this returns (the call itself was counted at its mark).
+
+        Args:
+            reservation: the reservation `hold` or `reserve` returned; one already settled or cancelled is ignored.
+            usage: what the response reported; ``None`` when it reported nothing (the call still counts).
         """
         res = self._own(reservation)
         if res is None:
@@ -223,7 +246,11 @@ class BaseLedger:
             await self._emit(await self._write_later(run))
 
     async def cancel(self, reservation: object) -> None:
-        """Give the reservation back: only when the call certainly never reached the server."""
+        """Give the reservation back: only when the call certainly never reached the server.
+
+        Args:
+            reservation: the reservation `hold` or `reserve` returned; one already settled or cancelled is ignored.
+        """
         res = self._own(reservation)
         if res is None:
             return
@@ -300,6 +327,12 @@ class BaseLedger:
 
         The quota must belong to the bound plan, or already have rows (a CLI without plans).
 
+        Args:
+            provider: the provider (``"coze"``, ``"xingchen"``, ...).
+            account: the account name (never a token).
+            quota: the quota's name in the plan (or ``"usage"``).
+            value: the amount used, in the quota's unit; must be >= 0.
+
         Examples:
             ```python
             await ledger.set_used("coze", "team-a", "free_calls", 480)
@@ -326,7 +359,13 @@ class BaseLedger:
         return _core.Track(r.quota, r.unit, r.limit, r.period, "all", r.policy, r.lockout), r.timezone
 
     async def reset(self, provider: str | None = None, account: str | None = None, quota: str | None = None) -> int:
-        """Forget the counts of the matching rows, every period (None matches anything). Returns rows removed."""
+        """Forget the counts of the matching rows, every period (None matches anything). Returns rows removed.
+
+        Args:
+            provider: only rows of this provider; ``None`` (default) matches any.
+            account: only rows of this account; ``None`` matches any.
+            quota: only rows of this quota; ``None`` matches any.
+        """
         return await self._delete(provider, account, quota)
 
     async def snapshot(
@@ -335,6 +374,11 @@ class BaseLedger:
         """Rows for display: provider, account, quota, period, used, limit, left, resets_at, cost, currency.
 
         Current buckets only unless ``current_only=False``; quotas of bound accounts show even unused.
+
+        Args:
+            provider: only rows of this provider; ``None`` (default) shows every provider.
+            account: only rows of this account; ``None`` shows every account.
+            current_only: True (default) shows only the buckets of the current periods; False also past ones.
 
         Examples:
             ```python

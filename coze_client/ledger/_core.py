@@ -200,6 +200,19 @@ class LedgerReservation:
 
     ``state`` is ``"held"`` after ``hold`` (nothing written), ``"open"`` once marked (counted, durably),
     then ``"settled"`` or ``"cancelled"``; ``settle`` or ``cancel`` closes it once.
+
+    Ledgers build these; you get one from ``hold`` or ``reserve`` and hand it back.
+
+    Args:
+        id: the reservation's id, unique within the process.
+        provider: the call's provider (``"coze"``, ``"xingchen"``, ...).
+        account: the call's provider account.
+        model: the call's model, when the provider prices per model.
+        points: points the call costs, known before sending (EasyDL); 0 otherwise.
+        entries: the quota buckets the call is counted in (set when it is marked).
+        state: ``"held"``, ``"open"`` (default), ``"settled"`` or ``"cancelled"`` (see above).
+        call: the call it was made for.
+        holds: for each quota bucket checked at ``hold``, its row key and the amount kept aside.
     """
 
     id: str
@@ -222,6 +235,17 @@ class QuotaEvent:
         def on_threshold(event: QuotaEvent) -> None:
             print(f"{event.quota}: {event.fraction:.0%} used, resets {event.resets_at}")
         ```
+
+    Args:
+        provider: the provider (``"coze"``, ``"xingchen"``, ...).
+        account: the provider account.
+        quota: the quota's name in the plan.
+        unit: the quota's unit: ``"calls"``, ``"tokens"``, ``"points"`` or ``"credits"``.
+        used: how much is used now, in that unit.
+        limit: the quota's size, in that unit.
+        threshold: the fraction of ``limit`` that was crossed (e.g. 0.8).
+        policy: the quota's policy: ``"block"``, ``"warn"`` or ``"allow"``.
+        resets_at: when the quota's period resets; ``None`` for a quota that never resets.
     """
 
     provider: str
@@ -242,7 +266,30 @@ class QuotaEvent:
 
 @dataclass(frozen=True, slots=True)
 class SnapshotRow:
-    """One line of `snapshot`: a quota bucket, how much of it is used and what it cost."""
+    """One line of `snapshot`: a quota bucket, how much of it is used and what it cost.
+
+    Args:
+        provider: the provider (``"coze"``, ``"xingchen"``, ...).
+        account: the provider account.
+        quota: the quota's name in the plan, or ``"usage"``: the implicit monthly row of totals (no limit).
+        unit: the quota's unit: ``"calls"``, ``"tokens"``, ``"points"`` or ``"credits"``.
+        period: ``"ever"``, ``"day"`` or ``"month"``.
+        period_key: the bucket: ``"ever"``, ``"YYYY-MM-DD"`` or ``"YYYY-MM"`` (in the plan's time zone).
+        used: how much is used, in ``unit``, including any hand correction (``coze-client usage set``).
+        limit: the quota's size in ``unit``; ``None`` when the row has no limit.
+        left: ``limit - used``, never below 0; ``None`` when there is no limit.
+        resets_at: when the bucket ends; ``None`` for ``"ever"``.
+        policy: ``"block"``, ``"warn"`` or ``"allow"``.
+        lockout: True when crossing the quota locks the account out.
+        calls: calls counted in the bucket.
+        input_tokens: input tokens the responses reported.
+        output_tokens: output tokens the responses reported.
+        points: points counted (EasyDL).
+        credits: credits the responses reported (GPTBots).
+        cost: estimated cost of the counted calls, in ``currency``.
+        currency: ``"yuan"`` (Xingchen, EasyDL), ``"credits"`` (GPTBots) or ``""`` when no price data
+            exists (Coze).
+    """
 
     provider: str
     account: str
@@ -302,6 +349,11 @@ class QuotaBook:
     """
 
     bindings: dict[tuple[str, str], Binding] = field(default_factory=dict)
+    # entries_for / guards_for by (kind, provider, account, groups, UTC minute): the hot path asks them
+    # for every call, and period keys never change inside a UTC minute (periods.period_key). Cleared by bind.
+    _rows_cache: dict[tuple[object, ...], tuple[Entry, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def bind(self, provider: str, account: str, plan: Plan | None, key_mode: prices.KeyMode = "gptbots") -> None:
         # Quotas the client cannot see (Quota.counted False) are shown by `usage`, never counted or guarded.
@@ -318,6 +370,7 @@ class QuotaBook:
             )
         tz = plan.timezone if plan else DEFAULT_TIMEZONE
         self.bindings[(provider, account)] = Binding(tracks, tz, key_mode, plan)
+        self._rows_cache.clear()
 
     def binding(self, provider: str, account: str) -> Binding:
         found = self.bindings.get((provider, account))
@@ -339,16 +392,33 @@ class QuotaBook:
                 return t, b.timezone
         return None
 
+    def _cached(
+        self, kind: str, call: CallInfo, now: datetime, make: Callable[[CallInfo, datetime], tuple[Entry, ...]]
+    ) -> tuple[Entry, ...]:
+        key = (kind, call.provider, call.account, call.groups, int(now.timestamp() // 60))
+        found = self._rows_cache.get(key)
+        if found is None:
+            if len(self._rows_cache) >= 256:
+                self._rows_cache.clear()
+            found = self._rows_cache[key] = make(call, now)
+        return found
+
     def entries_for(self, call: CallInfo, now: datetime) -> tuple[Entry, ...]:
         """Every row ``call`` counts in at ``now``: its plan's quotas, then the implicit monthly row."""
+        return self._cached("entries", call, now, self._entries_for)
+
+    def guards_for(self, call: CallInfo, now: datetime) -> tuple[Entry, ...]:
+        """The rows that may refuse ``call`` (``block`` quotas with a limit): what a hold checks."""
+        return self._cached("guards", call, now, self._guards_for)
+
+    def _entries_for(self, call: CallInfo, now: datetime) -> tuple[Entry, ...]:
         b = self.binding(call.provider, call.account)
         currency = prices.currency_for(call.provider)
         tracks = [t for t in b.tracks if call.in_group(t.group)]
         tracks.append(usage_track(call.provider))
         return tuple(Entry(t, period_key(t.period, now, b.timezone), b.timezone, currency) for t in tracks)
 
-    def guards_for(self, call: CallInfo, now: datetime) -> tuple[Entry, ...]:
-        """The rows that may refuse ``call`` (``block`` quotas with a limit): what a hold checks."""
+    def _guards_for(self, call: CallInfo, now: datetime) -> tuple[Entry, ...]:
         b = self.binding(call.provider, call.account)
         if not b.tracks:
             return ()

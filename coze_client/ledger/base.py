@@ -38,15 +38,28 @@ class UsageLedger(Protocol):
     """Counts calls, tokens, points and credits per provider/account/quota/period."""
 
     async def reserve(self, call: CallInfo) -> Reservation:
-        """Count ``call`` against every quota that applies, or refuse it with QuotaExhaustedError."""
+        """Count ``call`` against every quota that applies, or refuse it with QuotaExhaustedError.
+
+        Args:
+            call: the call about to be sent: provider, account, endpoint groups, points, model.
+        """
         ...
 
     async def settle(self, reservation: Reservation, usage: Usage | None = None) -> None:
-        """Keep the reserved call and add the usage the response reported."""
+        """Keep the reserved call and add the usage the response reported.
+
+        Args:
+            reservation: the reservation `hold` or `reserve` returned.
+            usage: what the response reported; ``None`` when it reported nothing (the call still counts).
+        """
         ...
 
     async def cancel(self, reservation: Reservation) -> None:
-        """Give the reservation back: the call certainly never reached the server."""
+        """Give the reservation back: the call certainly never reached the server.
+
+        Args:
+            reservation: the reservation `hold` or `reserve` returned.
+        """
         ...
 
     async def aclose(self) -> None:
@@ -71,11 +84,19 @@ class Marking(Protocol):
     """
 
     async def hold(self, call: CallInfo) -> Reservation:
-        """Keep a place for ``call`` (nothing counted), or refuse it with QuotaExhaustedError."""
+        """Keep a place for ``call`` (nothing counted), or refuse it with QuotaExhaustedError.
+
+        Args:
+            call: the call about to be sent: provider, account, endpoint groups, points, model.
+        """
         ...
 
     async def mark(self, reservation: Reservation) -> None:
-        """Count the held call: it may reach the server from now on. Durable when this returns."""
+        """Count the held call: it may reach the server from now on. Durable when this returns.
+
+        Args:
+            reservation: the reservation `hold` returned.
+        """
         ...
 
 
@@ -92,5 +113,11 @@ class PlanAware(Protocol):
     """
 
     def bind(self, provider: str, account: str, plan: Plan | None) -> None:
-        """Apply ``plan``'s quotas to ``account`` (``"*"``: every account of ``provider``)."""
+        """Apply ``plan``'s quotas to ``account`` (``"*"``: every account of ``provider``).
+
+        Args:
+            provider: the provider the plan is for (``"coze"``, ``"xingchen"``, ...).
+            account: the account name (never a token), or ``"*"``.
+            plan: the plan whose quotas apply; ``None`` for no quota.
+        """
         ...

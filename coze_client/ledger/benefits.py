@@ -28,7 +28,19 @@ __all__ = ["BenefitItem", "parse_benefits", "quota_updates_from_benefits", "user
 
 @dataclass(frozen=True, slots=True)
 class BenefitItem:
-    """One block of one benefit entry (``block`` is ``"effective"``, ``"basic"`` or ``"extra"``)."""
+    """One block of one benefit entry (``block`` is ``"effective"``, ``"basic"`` or ``"extra"``).
+
+    Args:
+        benefit_type: the entry's ``benefit_type`` (e.g. ``"api_run_qps"``).
+        resource_id: the entry's ``resource_id`` (e.g. ``"chat"``); ``""`` when absent.
+        block: which block of the entry: ``"effective"``, ``"basic"`` or ``"extra"``.
+        status: the block's ``status``, as the service sent it; ``""`` when absent.
+        strategy: ``item_info.strategy``, as the service sent it; ``""`` when absent.
+        total: ``item_info.total`` as a number; ``None`` when absent.
+        used: ``item_info.used`` as a number; ``None`` when absent.
+        start_at: ``item_info.start_at`` (a Unix timestamp); ``None`` when absent.
+        end_at: ``item_info.end_at`` (a Unix timestamp); ``None`` when absent.
+    """
 
     benefit_type: str
     resource_id: str
@@ -65,14 +77,26 @@ def _int(value: Any) -> int | None:
 
 
 def user_level(body: Mapping[str, Any]) -> str | None:
-    """``basic_info.user_level`` (``free``, ``pro_personal``, ``team``, ``enterprise``, ``v1_pro_instance``)."""
+    """``basic_info.user_level`` (``free``, ``pro_personal``, ``team``, ``enterprise``, ``v1_pro_instance``).
+
+    Args:
+        body: the parsed JSON of the benefits response: the whole envelope or its ``data`` object.
+
+    Returns:
+        The level as text; ``None`` when the response has none.
+    """
     info = _data(body).get("basic_info") or {}
     level = info.get("user_level") if isinstance(info, Mapping) else None
     return str(level) if level is not None else None
 
 
 def parse_benefits(body: Mapping[str, Any]) -> list[BenefitItem]:
-    """Every block of every benefit entry, in response order (effective, basic, then extra[])."""
+    """Every block of every benefit entry, in response order (effective, basic, then extra[]).
+
+    Args:
+        body: the parsed JSON of the benefits response: the whole envelope or its ``data`` object. A
+            malformed shape or a non-numeric count raises `ValidationError`.
+    """
     entries = _data(body).get("benefit_info") or []
     if not isinstance(entries, list):
         raise ValidationError("benefits response 'benefit_info' is not a list")
@@ -109,6 +133,11 @@ def quota_updates_from_benefits(body: Mapping[str, Any], mapping: Mapping[str, s
 
     ``mapping`` maps ``"benefit_type"`` or ``"benefit_type:resource_id"`` to a quota name. Per entry the
     ``effective`` block wins, else ``basic``; blocks without a ``used`` figure are skipped.
+
+    Args:
+        body: the parsed JSON of the benefits response: the whole envelope or its ``data`` object.
+        mapping: ``"benefit_type"`` or ``"benefit_type:resource_id"`` -> ledger quota name; the more
+            specific key wins. Entries it does not name are ignored.
     """
     chosen: dict[str, tuple[int, float]] = {}
     rank = {"effective": 0, "basic": 1, "extra": 2}

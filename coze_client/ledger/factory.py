@@ -36,7 +36,12 @@ _BACKENDS: dict[str, LedgerFactory] = {}
 
 
 def register_ledger_backend(scheme: str, factory: LedgerFactory) -> None:
-    """Make ``build_ledger("<scheme>://...")`` call ``factory(url, **options)`` (e.g. the redis backend)."""
+    """Make ``build_ledger("<scheme>://...")`` call ``factory(url, **options)`` (e.g. the redis backend).
+
+    Args:
+        scheme: the URL scheme, without ``://`` (case-insensitive; replaces an earlier registration).
+        factory: called with the whole URL and the options of `build_ledger`; returns a `UsageLedger`.
+    """
     _BACKENDS[scheme.lower()] = factory
 
 
@@ -51,6 +56,14 @@ def build_ledger(
 
     ``options`` go to the backend (``clock``, ``thresholds``, ``on_threshold``, sqlite ``executor`` ...).
     Raises `ValidationError` for an unknown or unavailable scheme.
+
+    Args:
+        url: ``"memory://"``, ``"sqlite:///abs/path.db"``, ``"redis://host:6379/0"``, ``"none://"``, a scheme
+            registered with `register_ledger_backend`, or a ledger object (used as it is). ``None``
+            (default) opens the sqlite ledger at its default path (`default_ledger_path`).
+        plans: a `Plan` or several to bind (each to its own provider); ``None`` binds none.
+        account: the account the plans are bound to (default ``"*"``: every account without its own).
+        **options: keyword arguments for the backend's constructor.
     """
     ledger: UsageLedger
     if url is None or not isinstance(url, str):

@@ -44,6 +44,13 @@ class MemoryLedger(BaseLedger):
 
     Takes the same arguments as `BaseLedger` (plans, clock, thresholds,
     on_threshold).
+
+    Args:
+        plans: plan(s) whose quotas apply to every account of their provider; ``None`` binds none.
+        clock: returns the current aware datetime; ``None`` (default) uses the real UTC time (tests inject one).
+        thresholds: fractions of a ``block``/``warn`` quota's limit that trigger a `QuotaEvent`
+            (default 0.8 and 1.0).
+        on_threshold: called (sync or async) with each `QuotaEvent`; its exceptions are logged, never raised.
     """
 
     def __init__(

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from .._call import CallInfo, Usage
 from ..errors import ValidationError
 from ..limits.plans import Plan
+from .base import Reservation
 
 __all__ = ["NullLedger"]
 
@@ -33,7 +34,13 @@ class NullLedger:
     """A ledger that records nothing and refuses nothing (see the module docstring)."""
 
     def bind(self, provider: str, account: str, plan: Plan | None) -> None:
-        """Accept a plan only when none of its quotas would have to block a call."""
+        """Accept a plan only when none of its quotas would have to block a call.
+
+        Args:
+            provider: the plan's provider (not recorded).
+            account: the account (not recorded).
+            plan: the plan; one with a ``policy="block"`` quota raises `ValidationError`.
+        """
         guarded = [q.name for q in (plan.quotas if plan else ()) if q.policy == "block"]
         if guarded:
             raise ValidationError(
@@ -41,22 +48,43 @@ class NullLedger:
                 "use memory://, sqlite:///path or redis://"
             )
 
-    async def reserve(self, call: CallInfo) -> _NullReservation:
-        """Nothing to count."""
+    async def reserve(self, call: CallInfo) -> Reservation:
+        """Nothing to count.
+
+        Args:
+            call: the call (not looked at).
+        """
         return _RESERVATION
 
-    async def hold(self, call: CallInfo) -> _NullReservation:
-        """Nothing to keep aside."""
+    async def hold(self, call: CallInfo) -> Reservation:
+        """Nothing to keep aside.
+
+        Args:
+            call: the call (not looked at).
+        """
         return _RESERVATION
 
     async def mark(self, reservation: object) -> None:
-        """Nothing to count."""
+        """Nothing to count.
+
+        Args:
+            reservation: the reservation (ignored).
+        """
 
     async def settle(self, reservation: object, usage: Usage | None = None) -> None:
-        """Nothing to record."""
+        """Nothing to record.
+
+        Args:
+            reservation: the reservation (ignored).
+            usage: the usage (ignored).
+        """
 
     async def cancel(self, reservation: object) -> None:
-        """Nothing to give back."""
+        """Nothing to give back.
+
+        Args:
+            reservation: the reservation (ignored).
+        """
 
     async def aclose(self) -> None:
         """Nothing to close."""

@@ -28,12 +28,25 @@ DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 @lru_cache(maxsize=32)
 def zone(name: str) -> ZoneInfo:
-    """The ``ZoneInfo`` for ``name`` (cached: ledger hot path). Needs the ``tzdata`` package on Windows."""
+    """The ``ZoneInfo`` for ``name`` (cached: ledger hot path). Needs the ``tzdata`` package on Windows.
+
+    Args:
+        name: an IANA time zone name, e.g. ``"Asia/Shanghai"``.
+    """
     return ZoneInfo(name)
 
 
 def period_key(period: QuotaPeriod, now: datetime, tz: str = DEFAULT_TIMEZONE) -> str:
-    """The key of the bucket ``now`` (an aware datetime) falls in."""
+    """The key of the bucket ``now`` (an aware datetime) falls in.
+
+    Args:
+        period: ``"ever"``, ``"day"`` or ``"month"``.
+        now: the moment, an aware datetime.
+        tz: the IANA time zone whose calendar decides the bucket (default ``"Asia/Shanghai"``).
+
+    Returns:
+        ``"ever"``, ``"YYYY-MM-DD"`` or ``"YYYY-MM"``.
+    """
     if period == "ever":
         return "ever"
     # Every call asks this for each of its quotas: cache by the UTC minute. Zone offsets are whole
@@ -51,7 +64,11 @@ current_key = period_key
 
 
 def period_of_key(key: str) -> QuotaPeriod:
-    """Recover the period from a key's shape (``ever``, ``YYYY-MM-DD``, ``YYYY-MM``)."""
+    """Recover the period from a key's shape (``ever``, ``YYYY-MM-DD``, ``YYYY-MM``).
+
+    Args:
+        key: a bucket key as `period_key` returns it.
+    """
     if key == "ever":
         return "ever"
     return "day" if len(key) == 10 else "month"
@@ -59,6 +76,11 @@ def period_of_key(key: str) -> QuotaPeriod:
 
 def resets_at(period: QuotaPeriod, key: str, tz: str = DEFAULT_TIMEZONE) -> datetime | None:
     """When the bucket ``key`` ends (local midnight, or the 1st of the next month); None for ``ever``.
+
+    Args:
+        period: ``"ever"``, ``"day"`` or ``"month"``: the period ``key`` belongs to.
+        key: the bucket key, ``"YYYY-MM-DD"`` or ``"YYYY-MM"`` (ignored for ``"ever"``).
+        tz: the IANA time zone of the bucket (default ``"Asia/Shanghai"``).
 
     Examples:
         ```python

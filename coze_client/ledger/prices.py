@@ -56,13 +56,23 @@ _K = Decimal(1000)
 
 @dataclass(frozen=True, slots=True)
 class TokenPrice:
-    """Price per 1000 tokens, input and output, in the table's currency."""
+    """Price per 1000 tokens, input and output, in the table's currency.
+
+    Args:
+        input: the price of 1000 input tokens.
+        output: the price of 1000 output tokens.
+    """
 
     input: Decimal
     output: Decimal
 
     def cost(self, input_tokens: int, output_tokens: int) -> Decimal:
-        """Price of ``input_tokens`` + ``output_tokens``."""
+        """Price of ``input_tokens`` + ``output_tokens``.
+
+        Args:
+            input_tokens: input (prompt) tokens.
+            output_tokens: output (completion) tokens.
+        """
         return (self.input * input_tokens + self.output * output_tokens) / _K
 
 
@@ -72,7 +82,12 @@ def _p(inp: str, out: str | None = None) -> TokenPrice:
 
 @dataclass(frozen=True, slots=True)
 class Cost:
-    """An estimated cost and its currency (``"yuan"``, ``"credits"``, ``"points"`` or ``""`` when unknown)."""
+    """An estimated cost and its currency (``"yuan"``, ``"credits"``, ``"points"`` or ``""`` when unknown).
+
+    Args:
+        amount: the estimate, in ``currency``.
+        currency: ``"yuan"``, ``"credits"``, ``"points"``, or ``""`` when the provider publishes no prices.
+    """
 
     amount: Decimal
     currency: str
@@ -153,7 +168,12 @@ EASYDL_TIERS: tuple[tuple[int | None, Decimal], ...] = (
 
 @dataclass(frozen=True, slots=True)
 class PointPack:
-    """A prepaid EasyDL point pack (valid 12 months, consumed before pay-as-you-go)."""
+    """A prepaid EasyDL point pack (valid 12 months, consumed before pay-as-you-go).
+
+    Args:
+        points: the points in the pack.
+        yuan: the pack's price in yuan.
+    """
 
     points: int
     yuan: Decimal
@@ -178,7 +198,11 @@ _CURRENCY = {"xingchen": "yuan", "gptbots": "credits", "easydl": "yuan"}
 
 
 def currency_for(provider: str) -> str:
-    """Currency of ``provider``'s cost estimates; ``""`` when no price data exists (Coze)."""
+    """Currency of ``provider``'s cost estimates; ``""`` when no price data exists (Coze).
+
+    Args:
+        provider: ``"coze"``, ``"xingchen"``, ``"gptbots"`` or ``"easydl"``.
+    """
     return _CURRENCY.get(provider, "")
 
 
@@ -187,6 +211,11 @@ def xingchen_cost(model: str | None, input_tokens: int, output_tokens: int) -> D
 
     Unknown models raise ``KeyError`` naming the known ones; ``None`` prices as ``xingchen-plus``
     (the documented default model tier).
+
+    Args:
+        model: the model name (case-insensitive), e.g. ``"xingchen-plus"``; ``None`` for the default tier.
+        input_tokens: input (prompt) tokens.
+        output_tokens: output (completion) tokens.
     """
     name = (model or "xingchen-plus").lower()
     try:
@@ -212,6 +241,13 @@ def gptbots_credits(model: str, input_tokens: int, output_tokens: int, key_mode:
 
     Prefer the ``usage.credits.total_credits`` the response reports; this is for estimates.
 
+    Args:
+        model: the model as GPTBots names it (``"OpenAI GPT-4.1-1M"`` or ``"gpt-4.1-1m"``: case, spaces,
+            underscores and a leading vendor word are normalised); unknown ones raise ``KeyError``.
+        input_tokens: input (prompt) tokens.
+        output_tokens: output (completion) tokens.
+        key_mode: ``"gptbots"`` (default: the platform's model key) or ``"own"`` (your own key, a lower price).
+
     Examples:
         ```python
         gptbots_credits("OpenAI GPT-4.1-1M", 1000, 1000)
@@ -226,7 +262,11 @@ def gptbots_credits(model: str, input_tokens: int, output_tokens: int, key_mode:
 
 
 def easydl_points(call_type: str) -> int:
-    """Points one EasyDL call of ``call_type`` costs (``KeyError`` naming the known types otherwise)."""
+    """Points one EasyDL call of ``call_type`` costs (``KeyError`` naming the known types otherwise).
+
+    Args:
+        call_type: a key of `EASYDL_POINTS`, e.g. ``"image_classification_high_perf"``.
+    """
     try:
         return EASYDL_POINTS[call_type]
     except KeyError:
@@ -234,7 +274,11 @@ def easydl_points(call_type: str) -> int:
 
 
 def easydl_month_cost(paid_points: float) -> Decimal:
-    """Yuan for ``paid_points`` consumed in one month, by the monthly tiers (free points excluded)."""
+    """Yuan for ``paid_points`` consumed in one month, by the monthly tiers (free points excluded).
+
+    Args:
+        paid_points: the month's paid points (after the free ones).
+    """
     return easydl_tiered_cost(0, paid_points)
 
 
@@ -242,6 +286,10 @@ def easydl_tiered_cost(month_points_before: float, points: float) -> Decimal:
     """Yuan for ``points`` more paid points when the month already had ``month_points_before``.
 
     The tier is chosen by the month's cumulative count, so a call straddling 1,000,000 is split.
+
+    Args:
+        month_points_before: paid points already used this month, before these.
+        points: the paid points to price.
 
     Examples:
         ```python
@@ -288,6 +336,16 @@ def estimate_cost(
     * coze (no published prices): 0 with currency ``""``.
 
     Free allowances are the ledger's business: pass only the billable tokens / points.
+
+    Args:
+        provider: ``"coze"``, ``"xingchen"``, ``"gptbots"`` or ``"easydl"`` (any other: 0, currency ``""``).
+        model: the model, for per-model token prices (Xingchen, GPTBots); ``None`` when unknown.
+        input_tokens: input (prompt) tokens.
+        output_tokens: output (completion) tokens.
+        points: billable EasyDL points of the call.
+        credits: GPTBots credits the response reported; when non-zero it is the amount.
+        key_mode: ``"gptbots"`` (default: the platform's model key) or ``"own"`` (your own key, a lower price).
+        month_points_before: EasyDL paid points already used this month (picks the price tier).
 
     Examples:
         ```python

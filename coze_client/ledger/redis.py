@@ -105,7 +105,12 @@ class _Job:
 
 
 def j_account(batch: list[_Job], keys: list[Key]) -> tuple[str, str] | None:
-    """The (provider, account) of a batch: of its steps, or of the first row a step asked for."""
+    """The (provider, account) of a batch: of its steps, or of the first row a step asked for.
+
+    Args:
+        batch: the queued steps of one transaction.
+        keys: the row keys (provider, account, quota, period key) the steps asked for.
+    """
     for j in batch:
         if j.account is not None:
             return j.account
@@ -322,6 +327,9 @@ class RedisLedger(BaseLedger):
 
         Raises `BackendUnavailableError` when Redis cannot be reached
         (``on_unavailable="closed"``).
+
+        Args:
+            call: the call about to be sent: provider, account, endpoint groups, points, model.
         """
         await self._flush()
         now = self._clock()
@@ -342,7 +350,11 @@ class RedisLedger(BaseLedger):
             _OP.reset(token)
 
     async def mark(self, reservation: object) -> None:
-        """Count the held call fleet-wide (``EXEC`` acknowledged before this returns); it may leave from here on."""
+        """Count the held call fleet-wide (``EXEC`` acknowledged before this returns); it may leave from here on.
+
+        Args:
+            reservation: the reservation `hold` returned; one not held (already marked or closed) is left alone.
+        """
         if isinstance(reservation, LedgerReservation) and reservation.id.startswith(_OFFLINE):
             return
         res = reservation if isinstance(reservation, LedgerReservation) else None
@@ -373,7 +385,12 @@ class RedisLedger(BaseLedger):
         )
 
     async def settle(self, reservation: object, usage: Usage | None = None) -> None:
-        """Keep the reserved call and add its usage; kept for later when Redis is away (never raises for it)."""
+        """Keep the reserved call and add its usage; kept for later when Redis is away (never raises for it).
+
+        Args:
+            reservation: the reservation `hold` or `reserve` returned.
+            usage: what the response reported; ``None`` when it reported nothing (the call still counts).
+        """
         if isinstance(reservation, LedgerReservation) and reservation.id.startswith(_OFFLINE):
             reservation.state = "settled"
             return
@@ -393,7 +410,11 @@ class RedisLedger(BaseLedger):
             _OP.reset(token)
 
     async def cancel(self, reservation: object) -> None:
-        """Give the reservation back (only while it is still open in Redis; else it stays counted)."""
+        """Give the reservation back (only while it is still open in Redis; else it stays counted).
+
+        Args:
+            reservation: the reservation `hold` or `reserve` returned.
+        """
         if isinstance(reservation, LedgerReservation) and reservation.id.startswith(_OFFLINE):
             reservation.state = "cancelled"
             return
@@ -619,7 +640,12 @@ class RedisLedger(BaseLedger):
             ) from None
 
     async def open_reservations(self, provider: str, account: str) -> int:
-        """How many reservations of ``provider``/``account`` are open (made, not yet settled or cancelled)."""
+        """How many reservations of ``provider``/``account`` are open (made, not yet settled or cancelled).
+
+        Args:
+            provider: the provider (``"coze"``, ``"xingchen"``, ...).
+            account: the account name.
+        """
         return int(await self._redis.zcard(self._open_key(provider, account)))
 
     async def aclose(self) -> None:

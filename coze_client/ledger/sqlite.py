@@ -1,23 +1,28 @@
 """The default ledger: one sqlite file shared safely by every process of the user.
 
-* Exact across processes: every reserve / settle / cancel is one ``BEGIN IMMEDIATE`` transaction
-  (the check and the increment happen under sqlite's write lock), so 3 processes racing for the
-  last 500 calls send exactly 500.
-* Durable before ``reserve`` returns: the transaction is committed to the WAL. With
+* Exact across processes: every mark (the count just before the send), cancel and synchronous
+  settlement is a ``BEGIN IMMEDIATE`` transaction (the check and the increment happen under
+  sqlite's write lock), so 3 processes racing for the last 500 calls send exactly 500.
+* Durable before ``mark`` returns: the transaction is committed to the WAL. With
   ``synchronous=NORMAL`` (the default here) a committed transaction survives the process being
-  killed at any instant; only an OS crash or power loss can drop the last ones. Pass
-  ``synchronous="FULL"`` to survive those too, at the cost of an fsync per call.
+  killed at any instant (the WAL write is in the OS page cache, which the kill does not touch);
+  only an OS crash or power loss can drop the last ones. Pass ``synchronous="FULL"`` to survive
+  those too, at the cost of an fsync per call. Settlements of calls-only quotas are batched
+  (within ``flush_interval``): a kill can lose that usage detail, never a counted call.
 * Private: the file is created ``0600`` and a directory the ledger creates ``0700``; sqlite gives
   the ``-wal`` and ``-shm`` files the database file's permissions.
-* Off the event loop: sqlite calls run on one dedicated thread per ledger (``executor="thread"``,
-  the default, measured cheaper) or on ``asyncio.to_thread`` with a connection per worker thread
-  (``executor="to_thread"``). See ``docs/performance.md`` (## Ledger).
+* Short and on the loop's thread: a mark is one transaction of its own (``BEGIN IMMEDIATE``,
+  ``PRAGMA data_version``, one write, ``COMMIT``) run with a busy timeout of 0; when another
+  process holds the lock, or callers overlap (group commit), the step goes to a batch, and a
+  batch that must wait for the lock waits on the ledger's worker thread (``executor="thread"``,
+  the default) or ``asyncio.to_thread``. See ``docs/performance.md`` (## Ledger).
 * Versioned schema: ``PRAGMA user_version`` and the ordered `MIGRATIONS`.
 
 Examples:
     ```python
     ledger = SqliteLedger("/tmp/ledger.sqlite3", get_plan("coze.personal_free"))
-    res = await ledger.reserve(call)
+    res = await ledger.hold(call)  # before the limiter wait: refused at once when the quota is full
+    await ledger.mark(res)  # just before the send: counted, committed
     await ledger.settle(res, usage)
     await ledger.aclose()
     ```
@@ -105,7 +110,13 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
-    """Bring the database to ``target`` in one write transaction (safe when processes race). Returns it."""
+    """Bring the database to ``target`` in one write transaction (safe when processes race). Returns it.
+
+    Args:
+        conn: an open connection to the ledger file, outside any transaction.
+        target: the schema version to reach (default `SCHEMA_VERSION`, the newest); a file newer than
+            this package raises `ValidationError`.
+    """
     conn.execute("BEGIN IMMEDIATE")
     try:
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
@@ -241,7 +252,9 @@ Outcome = tuple[bool, Any]
 #: a quota another process used up in that moment is refused at the mark instead of at the hold. A hold
 #: that would be refused always asks sqlite first (a reset elsewhere is never a false refusal).
 HOLD_FRESHNESS = 0.05
-_BATCH_MAX = 512
+#: Batched steps that are written at once, not after flush_interval: keeps one batch transaction (and the
+#: write lock other processes wait for) short.
+_BATCH_MAX = 64
 
 
 def _is_busy(exc: BaseException) -> bool:
@@ -559,10 +572,16 @@ class SqliteLedger(BaseLedger):
 
     # -- BaseLedger -----------------------------------------------------------------------------------
     async def _transact(self, fn: Callable[[Store], T]) -> T:
+        return await self._transact_inline(fn, alone=False)
+
+    async def _count(self, fn: Callable[[Store], T]) -> T:
+        return await self._transact_inline(fn, alone=True)
+
+    async def _transact_inline(self, fn: Callable[[Store], T], *, alone: bool) -> T:
         if not self._opened:
             await self._ensure_open()
         if self._inline:
-            done = self._write_inline(fn)
+            done = self._write_inline(fn, alone=alone)
             if done is not None:
                 ok, value = done
                 if ok:
@@ -575,8 +594,12 @@ class SqliteLedger(BaseLedger):
     def _uncrowd(self) -> None:
         self._crowded = None
 
-    def _write_inline(self, fn: Callable[[Store], Any]) -> Outcome | None:
-        """Write ``fn`` (with the batched steps queued before it) right now, on the loop's thread.
+    def _write_inline(self, fn: Callable[[Store], Any], *, alone: bool = False) -> Outcome | None:
+        """Write ``fn`` right now, on the loop's thread, after the batched steps queued before it.
+
+        ``alone`` (a mark): the queued batched settlements stay for their own batch (within
+        ``flush_interval``, mostly while this call waits for its response), off the path between
+        this write and the send; settlements of calls-only quotas never change what a mark checks.
 
         Only when no batch is due or running, no other write ran inline in this turn of the loop and
         no other process holds the write lock: then a caller alone pays one short transaction and no
@@ -591,21 +614,24 @@ class SqliteLedger(BaseLedger):
         if not self._fast_lock.acquire(blocking=False):
             return None
         try:
-            with self._jobs_lock:
-                queued, self._jobs = self._jobs, []
-            job = _Job(fn, None)
-            jobs = [*queued, job]
+            queued: list[_Job] = []
+            if not alone:
+                with self._jobs_lock:
+                    queued, self._jobs = self._jobs, []
+            jobs = [*queued, _Job(fn, None)]
             outcomes = self._write(self._fast, jobs, wait=False)
             if outcomes is None:  # another process writes: queue everything for the next batch
-                with self._jobs_lock:
-                    self._jobs[:0] = queued
+                if queued:
+                    with self._jobs_lock:
+                        self._jobs[:0] = queued
                 return None
         finally:
             self._fast_lock.release()
         # Another write in this same turn of the loop means callers overlap: they share the next batch.
         self._crowded = loop
         loop.call_soon(self._uncrowd)
-        self._resolve(jobs[:-1], outcomes[:-1])
+        if queued:
+            self._resolve(queued, outcomes[:-1])
         return outcomes[-1]
 
     async def _write_later(self, fn: Callable[[Store], list[QuotaEvent]]) -> list[QuotaEvent]:

@@ -37,7 +37,12 @@ class Clock(Protocol):
         ...
 
     def call_at(self, when: float, callback: Callable[[], None]) -> TimerHandle:
-        """Run ``callback`` at ``when``."""
+        """Run ``callback`` at ``when``.
+
+        Args:
+            when: the time to run it, on the scale of ``now()`` (seconds).
+            callback: a function of no arguments, run on the event loop.
+        """
         ...
 
 
@@ -58,7 +63,12 @@ class LoopClock:
     now = staticmethod(time.monotonic)
 
     def call_at(self, when: float, callback: Callable[[], None]) -> TimerHandle:
-        """Run ``callback`` on the running loop at monotonic time ``when``."""
+        """Run ``callback`` on the running loop at monotonic time ``when``.
+
+        Args:
+            when: a ``time.monotonic()`` time, in seconds.
+            callback: a function of no arguments, run on the running event loop.
+        """
         loop = asyncio.get_running_loop()
         return loop.call_at(loop.time() + (when - time.monotonic()), callback)
 
@@ -91,6 +101,11 @@ class VirtualClock:
         asyncio.run(demo())
         # 5.0
         ```
+
+    Args:
+        start: the virtual time to start at, in seconds (default 0.0).
+        turns: how many event-loop turns (``await asyncio.sleep(0)``) to give woken tasks at each
+            instant before time moves on (default 20).
     """
 
     def __init__(self, start: float = 0.0, *, turns: int = 20) -> None:
@@ -104,13 +119,22 @@ class VirtualClock:
         return self._now
 
     def call_at(self, when: float, callback: Callable[[], None]) -> TimerHandle:
-        """Run ``callback`` when the clock reaches ``when``."""
+        """Run ``callback`` when the clock reaches ``when``.
+
+        Args:
+            when: the virtual time to run it at, in seconds (a past time runs at the next advance).
+            callback: a function of no arguments.
+        """
         handle = _VirtualHandle(callback)
         heapq.heappush(self._heap, (max(when, self._now), next(self._seq), handle))
         return handle
 
     async def sleep(self, delay: float) -> None:
-        """Sleep ``delay`` virtual seconds."""
+        """Sleep ``delay`` virtual seconds.
+
+        Args:
+            delay: virtual seconds to sleep (a negative delay counts as 0).
+        """
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
         def wake() -> None:
@@ -132,11 +156,19 @@ class VirtualClock:
         return self._heap[0][0] if self._heap else None
 
     async def advance(self, delta: float) -> None:
-        """Move time forward by ``delta``, firing every timer due on the way, in order."""
+        """Move time forward by ``delta``, firing every timer due on the way, in order.
+
+        Args:
+            delta: virtual seconds to move forward.
+        """
         await self.run(until=self._now + delta)
 
     async def run(self, until: float | None = None) -> None:
-        """Fire timers in order until none is left (or the next is after ``until``)."""
+        """Fire timers in order until none is left (or the next is after ``until``).
+
+        Args:
+            until: the virtual time to stop at; ``None`` (default) runs until no timer is left.
+        """
         await self.settle()
         while True:
             nxt = self.next_time()

@@ -33,6 +33,11 @@ def get_plan(name_or_plan: str | Plan, overrides: Mapping[str, Any] | None = Non
         plan.limit("chat_qps").limit, plan.limit("model_rpm").limit
         # (40, 300)
         ```
+
+    Args:
+        name_or_plan: a preset name (a key of `PRESETS`, e.g. ``"coze.personal_free"``) or a `Plan`.
+        overrides: a mapping with any of ``"limits"``, ``"quotas"``, ``"name"``, ``"timezone"``, as the
+            arguments of `Plan.with_overrides`; ``None`` or empty returns the plan unchanged.
     """
     if isinstance(name_or_plan, Plan):
         plan = name_or_plan
@@ -79,6 +84,9 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
         load_plan("plan.toml").limit("chat_qps").limit
         # 40
         ```
+
+    Args:
+        path: the TOML file (a string or path-like object).
     """
     try:
         with open(path, "rb") as fh:  # a small config file, read once at start-up

@@ -37,6 +37,11 @@ class Permit(Protocol):
 
         ``used_tokens`` corrects a token estimate with the real usage; ``sent=False`` says the
         request certainly never reached the server, so its request slots may be given back.
+
+        Args:
+            used_tokens: the tokens the call really used (input + output), replacing the estimate in
+                token-per-minute windows; ``None`` keeps the estimate.
+            sent: False only when the request certainly never reached the server; True (default) otherwise.
         """
         ...
 
@@ -49,6 +54,9 @@ def mark_responded(permit: Permit) -> None:
     stay counted until `Permit.release`. Permits of limiters without the hook (a user's own
     `RateLimiter`) are left alone: they then count their slots until the release, which is
     safe, only slower. Calling it twice, or after the release, changes nothing.
+
+    Args:
+        permit: the permit `RateLimiter.acquire` granted for the attempt.
     """
     hook = getattr(permit, "responded", None)
     if hook is not None:
@@ -65,11 +73,23 @@ class RateLimiter(Protocol):
         Raises `RateLimitWaitError` at once when the wait would exceed
         ``max_wait``, and `LimitUnsatisfiableError` when the call can
         never fit.
+
+        Args:
+            call: the attempt asking for a slot: its provider, account, endpoint groups and token estimate.
+            max_wait: the longest wait accepted, in seconds; ``None`` (default) waits as long as it takes.
+
+        Returns:
+            The `Permit` to release when the attempt is over.
         """
         ...
 
     async def penalize(self, call: CallInfo, seconds: float) -> None:
-        """The server throttled ``call``: hold every group it belongs to for ``seconds``."""
+        """The server throttled ``call``: hold every group it belongs to for ``seconds``.
+
+        Args:
+            call: the attempt the server throttled; its groups (``"all"`` when it has none) are held.
+            seconds: how long to hold them, in seconds (the service's ``Retry-After`` or the retry backoff).
+        """
         ...
 
     async def aclose(self) -> None:

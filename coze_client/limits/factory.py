@@ -25,6 +25,10 @@ def build_limiter(url: str | RateLimiter | None, plan: Plan | None) -> RateLimit
 
     Without a plan every call passes at once (`NullLimiter`).
 
+    Args:
+        url: the backend URL (see above), a `RateLimiter` object, or ``None`` for memory.
+        plan: the plan whose limits apply; ``None`` gives a `NullLimiter` (unless ``url`` is an object).
+
     Examples:
         ```python
         from coze_client.limits import get_plan

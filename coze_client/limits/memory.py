@@ -40,6 +40,7 @@ from .._call import CallInfo
 from ..errors import LimiterError, RateLimitWaitError
 from ._clock import Clock, LoopClock, TimerHandle
 from ._core import Waiter, check_satisfiable, select
+from .base import Permit
 from .plans import Limit, Plan
 
 __all__ = ["MemoryLimiter", "NullLimiter"]
@@ -345,6 +346,11 @@ class MemoryLimiter:
         asyncio.run(one_call())
         # 0.0
         ```
+
+    Args:
+        plan: the plan whose limits apply (to calls of ``plan.provider``; other providers pass unlimited).
+        clock: time source and timers; ``None`` (default) uses `LoopClock` (``time.monotonic`` and the
+            running loop). Tests pass a `VirtualClock`.
     """
 
     def __init__(self, plan: Plan, *, clock: Clock | None = None) -> None:
@@ -361,8 +367,17 @@ class MemoryLimiter:
             key = self._keys[k] = _Key(limits, self._clock)
         return key
 
-    async def acquire(self, call: CallInfo, *, max_wait: float | None = None) -> _Permit:
-        """Wait until ``call`` fits every limit that applies to it; see `RateLimiter`."""
+    async def acquire(self, call: CallInfo, *, max_wait: float | None = None) -> Permit:
+        """Wait until ``call`` fits every limit that applies to it; see `RateLimiter`.
+
+        Args:
+            call: the attempt asking for a slot: its provider, account, endpoint groups and token estimate.
+            max_wait: the longest wait accepted, in seconds (longer raises `RateLimitWaitError` at once);
+                ``None`` (default) waits as long as it takes.
+
+        Returns:
+            The `Permit` to release when the attempt is over; its ``waited`` is the wait in seconds.
+        """
         key = self._keys.get((call.provider, call.account)) or self._key(call)
         route = key.routes.get(call.groups) or key.route(call.groups)
         est = call.est_tokens
@@ -434,7 +449,12 @@ class MemoryLimiter:
         return w.permit  # type: ignore[return-value]
 
     async def penalize(self, call: CallInfo, seconds: float) -> None:
-        """Hold every group of ``call`` (all calls when it has none) for ``seconds``."""
+        """Hold every group of ``call`` (all calls when it has none) for ``seconds``.
+
+        Args:
+            call: the attempt the server throttled; its provider and account name the calls held.
+            seconds: how long to hold them, in seconds; 0 or less does nothing.
+        """
         if seconds <= 0:
             return
         key = self._key(call)
@@ -498,12 +518,25 @@ class NullLimiter:
         ```
     """
 
-    async def acquire(self, call: CallInfo, *, max_wait: float | None = None) -> _NullPermit:
-        """Grant at once."""
+    async def acquire(self, call: CallInfo, *, max_wait: float | None = None) -> Permit:
+        """Grant at once.
+
+        Args:
+            call: the attempt (not looked at).
+            max_wait: ignored: nothing ever waits.
+
+        Returns:
+            A `Permit` with ``waited == 0.0``.
+        """
         return _NullPermit()
 
     async def penalize(self, call: CallInfo, seconds: float) -> None:
-        """Nothing to pause: the corridor's retry backoff handles the 429."""
+        """Nothing to pause: the corridor's retry backoff handles the 429.
+
+        Args:
+            call: the throttled attempt (not looked at).
+            seconds: ignored.
+        """
 
     async def aclose(self) -> None:
         """Nothing to close."""

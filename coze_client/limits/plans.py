@@ -52,6 +52,9 @@ class Limit(BaseModel):
     def applies_to(self, call: CallInfo) -> bool:
         """True when this limit counts ``call`` (its group matches and no excluded group does).
 
+        Args:
+            call: the attempt to test, with its endpoint groups.
+
         Examples:
             ```python
             from coze_client._call import CallInfo
@@ -124,14 +127,22 @@ class Plan(BaseModel):
     description: str = ""
 
     def limit(self, name: str) -> Limit:
-        """The limit called ``name`` (KeyError naming the known ones otherwise)."""
+        """The limit called ``name`` (KeyError naming the known ones otherwise).
+
+        Args:
+            name: the limit's name, e.g. ``"chat_qps"``.
+        """
         for item in self.limits:
             if item.name == name:
                 return item
         raise KeyError(f"plan {self.name!r} has no limit {name!r}; known: {[x.name for x in self.limits]}")
 
     def quota(self, name: str) -> Quota:
-        """The quota called ``name`` (KeyError naming the known ones otherwise)."""
+        """The quota called ``name`` (KeyError naming the known ones otherwise).
+
+        Args:
+            name: the quota's name, e.g. ``"free_calls"``.
+        """
         for item in self.quotas:
             if item.name == name:
                 return item
@@ -155,6 +166,12 @@ class Plan(BaseModel):
         * ``None``: remove the record.
 
         Malformed figures raise `ValidationError` naming the field.
+
+        Args:
+            limits: changes to the rate limits, by limit name (see above); ``None`` changes none.
+            quotas: changes to the quotas, by quota name (see above); ``None`` changes none.
+            name: a new name for the copy; ``None`` keeps this plan's name.
+            timezone: a new IANA time zone for the quota periods (e.g. ``"UTC"``); ``None`` keeps it.
 
         Examples:
             ```python

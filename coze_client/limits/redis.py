@@ -68,6 +68,7 @@ from .._call import CallInfo
 from .._secrets import redact
 from ..errors import BackendUnavailableError, LimiterError, RateLimitWaitError, ValidationError
 from ._core import Waiter, check_satisfiable
+from .base import Permit
 from .memory import MemoryLimiter
 from .plans import Limit, Plan
 
@@ -85,6 +86,10 @@ def connect_redis(url: str, *, timeout: float = 1.0) -> aioredis.Redis:
 
     One quick retry covers a connection dropped by a restart; a refused connection surfaces at
     once, so a fail-closed backend refuses within about ``timeout`` seconds instead of hanging.
+
+    Args:
+        url: ``redis://[:password@]host:port/db`` or ``rediss://...`` (redis-py's URL forms).
+        timeout: connect timeout in seconds (default 1.0); reads and writes get twice as long.
 
     Examples:
         ```python
@@ -107,6 +112,14 @@ def url_options(url: str, known: Mapping[str, Callable[[str], Any]]) -> tuple[st
     So ``AsyncCoze(limiter="redis://cache:6379/0?prefix=myapp&on_unavailable=closed")`` configures
     the backend without building it by hand. ``known`` maps option names to converters; a value
     that does not convert raises `ValidationError`.
+
+    Args:
+        url: the Redis URL, with or without a query.
+        known: this package's option names, each mapped to a converter from the query string's text
+            (e.g. ``str``, ``float``, `flag`, `choice`); a converter raising ``ValueError`` rejects the value.
+
+    Returns:
+        The URL without the known options, and the converted options by name.
 
     Examples:
         ```python
@@ -137,6 +150,12 @@ def backend_options(
 
     Returns the URL without this package's options (or the client object as given) and the settings;
     ``on_unavailable`` must be ``"open"`` or ``"closed"``.
+
+    Args:
+        url: a Redis URL (its query may carry options), or a client object, returned as it is.
+        known: the option names the URL may carry, each mapped to its converter (see `url_options`).
+        defaults: every setting's default; must include ``on_unavailable``.
+        given: the keyword arguments; a ``None`` value means "not given".
     """
     found: dict[str, Any] = {}
     if isinstance(url, str):
@@ -148,7 +167,11 @@ def backend_options(
 
 
 def choice(*allowed: str) -> Callable[[str], str]:
-    """A converter accepting only ``allowed`` values (for `url_options`)."""
+    """A converter accepting only ``allowed`` values (for `url_options`).
+
+    Args:
+        *allowed: the accepted values; any other raises ``ValueError``.
+    """
 
     def convert(value: str) -> str:
         if value not in allowed:
@@ -159,7 +182,11 @@ def choice(*allowed: str) -> Callable[[str], str]:
 
 
 def flag(value: str) -> bool:
-    """A yes/no URL option: ``1``/``true``/``yes``/``on`` or ``0``/``false``/``no``/``off``."""
+    """A yes/no URL option: ``1``/``true``/``yes``/``on`` or ``0``/``false``/``no``/``off``.
+
+    Args:
+        value: the option's text (case and surrounding spaces ignored); anything else raises ``ValueError``.
+    """
     low = value.strip().lower()
     if low in ("1", "true", "yes", "on"):
         return True
@@ -170,6 +197,9 @@ def flag(value: str) -> bool:
 
 def key_part(value: str) -> str:
     """``value`` quoted for a key: ``:``, ``{``, ``}`` and spaces escaped, so keys parse unambiguously.
+
+    Args:
+        value: a provider, account or other name to embed in a Redis key.
 
     Examples:
         ```python
@@ -182,6 +212,9 @@ def key_part(value: str) -> str:
 
 def describe_url(url: str) -> str:
     """``url`` without its user and password, for messages and reprs.
+
+    Args:
+        url: a Redis URL, possibly with credentials.
 
     Examples:
         ```python
@@ -616,11 +649,20 @@ class RedisLimiter:
 
     # ---- public API ---------------------------------------------------------------------
 
-    async def acquire(self, call: CallInfo, *, max_wait: float | None = None) -> Any:
+    async def acquire(self, call: CallInfo, *, max_wait: float | None = None) -> Permit:
         """Wait until ``call`` fits every limit, counting every process; see `RateLimiter`.
 
         Raises `BackendUnavailableError` when Redis cannot be reached
         and ``on_unavailable="closed"``.
+
+        Args:
+            call: the attempt asking for a slot: its provider, account, endpoint groups and token estimate.
+            max_wait: the longest wait accepted, in seconds (longer raises `RateLimitWaitError` at once);
+                ``None`` (default) waits as long as it takes.
+
+        Returns:
+            The `Permit` to release when the attempt is over (while Redis is away with
+            ``on_unavailable="open"``, one of the in-process fallback limiter).
         """
         if self._closed:
             raise LimiterError(
@@ -673,7 +715,12 @@ class RedisLimiter:
         return w.permit
 
     async def penalize(self, call: CallInfo, seconds: float) -> None:
-        """Hold every group of ``call`` for ``seconds`` in every process sharing the Redis."""
+        """Hold every group of ``call`` for ``seconds`` in every process sharing the Redis.
+
+        Args:
+            call: the attempt the server throttled; its groups (``"all"`` when it has none) are held.
+            seconds: how long to hold them, in seconds; 0 or less does nothing.
+        """
         if seconds <= 0:
             return
         key = self._key(call)
@@ -764,7 +811,7 @@ class RedisLimiter:
                 "pacing each process alone" if self.on_unavailable == "open" else "refusing calls",
             )
 
-    async def _offline_acquire(self, call: CallInfo, max_wait: float | None) -> Any:
+    async def _offline_acquire(self, call: CallInfo, max_wait: float | None) -> Permit:
         if self.on_unavailable == "closed":
             raise BackendUnavailableError(
                 f"the Redis limiter at {self._where} cannot be reached; the call was not sent "

@@ -56,6 +56,7 @@ from .._sqlite import is_transient, open_wal, retry_transient, rollback
 from ..errors import LimiterError, RateLimitWaitError
 from ._clock import Clock, LoopClock, TimerHandle
 from ._core import Waiter, check_satisfiable, select
+from .base import Permit
 from .plans import Limit, Plan
 
 __all__ = ["SqliteLimiter"]
@@ -230,6 +231,8 @@ class SqliteLimiter:
         poll_interval: while waiting on capacity held by in-flight calls (maybe of other
             processes), how often to look again.
         clock: time source (defaults to ``CLOCK_MONOTONIC``, shared by all processes).
+        inline: True (default) runs a transaction that need not wait for the file's lock on the event
+            loop's thread (fast, no fsync); False sends every transaction to the worker thread.
 
     Examples:
         ```python
@@ -323,11 +326,19 @@ class SqliteLimiter:
 
     # ---- public API ---------------------------------------------------------------------
 
-    async def acquire(self, call: CallInfo, *, max_wait: float | None = None) -> _SqlPermit:
+    async def acquire(self, call: CallInfo, *, max_wait: float | None = None) -> Permit:
         """Wait until ``call`` fits every limit, counting every process; see `RateLimiter`.
 
         Raises `LimiterError` when the file cannot be used (the message
         says why and what to do) or the limiter is closed.
+
+        Args:
+            call: the attempt asking for a slot: its provider, account, endpoint groups and token estimate.
+            max_wait: the longest wait accepted, in seconds (longer raises `RateLimitWaitError` at once);
+                ``None`` (default) waits as long as it takes.
+
+        Returns:
+            The `Permit` to release when the attempt is over.
         """
         if self._closing:
             raise self._closed_error("the call was not sent")
@@ -358,7 +369,12 @@ class SqliteLimiter:
         return w.permit
 
     async def penalize(self, call: CallInfo, seconds: float) -> None:
-        """Hold every group of ``call`` for ``seconds``, in every process sharing the file."""
+        """Hold every group of ``call`` for ``seconds``, in every process sharing the file.
+
+        Args:
+            call: the attempt the server throttled; its groups (``"all"`` when it has none) are held.
+            seconds: how long to hold them, in seconds; 0 or less does nothing.
+        """
         if seconds <= 0:
             return
         if self._closing:

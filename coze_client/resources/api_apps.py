@@ -35,6 +35,11 @@ class AsyncAPIAppEvents(APIResource):
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Subscribe to event types (e.g. bot published, bot deleted, bill ready).
 
+        Args:
+            api_app_id: the callback app's id.
+            event_types: the event types to subscribe to, e.g. ``"bot.published"``; one string is a list of one.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             await coze.api_apps.events.create(api_app_id="7486...", event_types=["bot.published"])
@@ -48,6 +53,11 @@ class AsyncAPIAppEvents(APIResource):
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Unsubscribe from event types.
 
+        Args:
+            api_app_id: the callback app's id.
+            event_types: the event types to unsubscribe from; one string is a list of one.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             await coze.api_apps.events.delete(api_app_id="7486...", event_types=["bot.published"])
@@ -60,6 +70,12 @@ class AsyncAPIAppEvents(APIResource):
     def list(self, *, api_app_id: str, page_token: str | None = None, page_size: int = 20,
              **options: Unpack[RequestOptions]) -> AsyncPaginator[APIAppEvent]:
         """The event types a callback app subscribes to (page token).
+
+        Args:
+            api_app_id: the callback app's id.
+            page_token: the token of the page to start at (``None``: the first page).
+            page_size: items per page (>= 1).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -76,12 +92,23 @@ class AsyncAPIApps(APIResource):
     """``coze.api_apps``: callback apps, and ``.events``."""
 
     def __init__(self, corridor: Any) -> None:
+        """Attach the sub-resources (``AsyncCoze`` builds the resources; you do not call this).
+
+        Args:
+            corridor: the client's request corridor (internal; use ``coze.api_apps``).
+        """
         super().__init__(corridor)
         self.events = AsyncAPIAppEvents(corridor)
 
     async def create(self, *, app_type: APIAppType | Literal["normal", "connector"], name: str | None = None,
                      connector_id: str | None = None, **options: Unpack[RequestOptions]) -> APIApp:
         """Create a callback app: ``normal`` needs a ``name``, ``connector`` a ``connector_id``.
+
+        Args:
+            app_type: ``"normal"`` (your own callbacks) or ``"connector"`` (a channel's), or an ``APIAppType``.
+            name: the app's name; required when ``app_type`` is ``"normal"``.
+            connector_id: the channel's id; required when ``app_type`` is ``"connector"``.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -102,6 +129,12 @@ class AsyncAPIApps(APIResource):
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Rename a callback app or change where callbacks go.
 
+        Args:
+            app_id: the callback app's id.
+            name: a new name (``None``: unchanged).
+            callback_url: the new URL the callbacks are posted to (``None``: unchanged); give at least one of the two.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             await coze.api_apps.update(app_id="7486...", callback_url="https://example.com/hook")
@@ -116,6 +149,10 @@ class AsyncAPIApps(APIResource):
     async def delete(self, *, app_id: str, **options: Unpack[RequestOptions]) -> OperationResult:
         """Delete a callback app.
 
+        Args:
+            app_id: the callback app's id.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             await coze.api_apps.delete(app_id="7486...")
@@ -128,6 +165,12 @@ class AsyncAPIApps(APIResource):
              page_token: str | None = None, page_size: int = 20,
              **options: Unpack[RequestOptions]) -> AsyncPaginator[APIApp]:
         """Your callback apps (page token).
+
+        Args:
+            app_type: only apps of this type (``"normal"``, ``"connector"`` or an ``APIAppType``); ``None``: all.
+            page_token: the token of the page to start at (``None``: the first page).
+            page_size: items per page (>= 1).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python

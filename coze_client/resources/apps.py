@@ -23,6 +23,11 @@ class AsyncApps(APIResource):
     """``coze.apps`` and ``.collaborators``."""
 
     def __init__(self, corridor: Any) -> None:
+        """Attach the sub-resources (``AsyncCoze`` builds the resources; you do not call this).
+
+        Args:
+            corridor: the client's request corridor (internal; use ``coze.apps``).
+        """
         super().__init__(corridor)
         self.collaborators = AsyncAppCollaborators(corridor)
 
@@ -34,6 +39,15 @@ class AsyncApps(APIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[App]:
         """Apps of a workspace. Sends the documented ``page_num`` (the official SDK sends ``page_index``).
+
+        Args:
+            workspace_id: the workspace's id.
+            publish_status: ``"all"``, ``"published_online"``, ``"published_draft"`` or ``"unpublished_draft"`` (or a
+                ``BotPublishStatus``); ``None``: the server's default.
+            connector_id: only apps published on this channel (e.g. ``"1024"``, the API channel).
+            page_num: the page to start at (1-based).
+            page_size: items per page (>= 1).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python

@@ -533,6 +533,11 @@ class AsyncVoiceprintGroups(APIResource):
     """``coze.audio.voiceprint_groups``: groups of speakers, and speaker identification."""
 
     def __init__(self, corridor: Any) -> None:
+        """Attach the sub-resources (``AsyncCoze`` builds the resources; you do not call this).
+
+        Args:
+            corridor: the client's request corridor (internal; use ``coze.audio.voiceprint_groups``).
+        """
         super().__init__(corridor)
         self.features = AsyncVoiceprintFeatures(corridor)
 
@@ -673,6 +678,11 @@ class AsyncAudio(APIResource):
     """``coze.audio``: voices, speech, transcriptions, rooms, live and voiceprints."""
 
     def __init__(self, corridor: Any) -> None:
+        """Attach the sub-resources (``AsyncCoze`` builds the resources; you do not call this).
+
+        Args:
+            corridor: the client's request corridor (internal; use ``coze.audio``).
+        """
         super().__init__(corridor)
         self.voices = AsyncVoices(corridor)
         self.speech = AsyncSpeech(corridor)

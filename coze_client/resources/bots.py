@@ -57,6 +57,15 @@ class AsyncBotVersions(APIResource):
     ) -> AsyncPaginator[BotVersion]:
         """A bot's versions, newest first.
 
+        Args:
+            bot_id: the bot's id.
+            publish_status: ``"published_online"`` or ``"unpublished_draft"`` (or a ``BotPublishStatus``); ``None``:
+                the server's default.
+            connector_id: only versions published on this channel (e.g. ``"1024"``, the API channel).
+            page_num: the page to start at (1-based).
+            page_size: items per page (>= 1; default 10).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             async for v in coze.bots.versions.list(bot_id="7342..."):
@@ -74,6 +83,11 @@ class AsyncBots(APIResource):
     """``coze.bots``: ``.versions``, ``.collaboration_modes``, ``.collaborators``."""
 
     def __init__(self, corridor: Any) -> None:
+        """Attach the sub-resources (``AsyncCoze`` builds the resources; you do not call this).
+
+        Args:
+            corridor: the client's request corridor (internal; use ``coze.bots``).
+        """
         super().__init__(corridor)
         self.versions = AsyncBotVersions(corridor)
         self.collaboration_modes = AsyncBotCollaborationModes(corridor)
@@ -86,6 +100,17 @@ class AsyncBots(APIResource):
         **options: Unpack[RequestOptions],
     ) -> CreatedBot:
         """Create a bot (a draft) in a workspace; ``prompt_info`` may be the prompt text.
+
+        Args:
+            space_id: the workspace's id.
+            name: the bot's name, 1-20 characters.
+            description: what the bot does.
+            icon_file_id: the id of an uploaded image (``coze.files.upload``) to use as the avatar.
+            prompt_info: the persona prompt: its text, or a dict such as ``{"prompt": "..."}``.
+            onboarding_info: the opening: a dict such as ``{"prologue": "...", "suggested_questions": [...]}``.
+            suggest_reply_info: follow-up suggestions config, a dict (e.g. ``{"reply_mode": "enable"}``).
+            model_info_config: the model config, a dict (e.g. ``{"model_id": "...", "temperature": 0.7}``).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -112,6 +137,18 @@ class AsyncBots(APIResource):
     ) -> OperationResult:
         """Change a bot's draft (only the fields you give); ``knowledge`` binds datasets.
 
+        Args:
+            bot_id: the bot's id.
+            name: a new name, 1-20 characters (``None``: unchanged).
+            description: a new description (``None``: unchanged).
+            icon_file_id: the id of an uploaded image for the avatar (``None``: unchanged).
+            prompt_info: the persona prompt: its text or a dict such as ``{"prompt": "..."}`` (``None``: unchanged).
+            onboarding_info: the opening, a dict such as ``{"prologue": "...", "suggested_questions": [...]}``.
+            knowledge: the bound datasets, a dict such as ``{"dataset_ids": [...], "auto_call": True}``.
+            suggest_reply_info: follow-up suggestions config, a dict (``None``: unchanged).
+            model_info_config: the model config, a dict (``None``: unchanged).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             await coze.bots.update(bot_id="7342...", knowledge={"dataset_ids": ["74..."]})
@@ -129,6 +166,12 @@ class AsyncBots(APIResource):
                       **options: Unpack[RequestOptions]) -> BotPublishResult:
         """Publish the draft as a new version on channels (``1024`` is the API channel, the default).
 
+        Args:
+            bot_id: the bot's id.
+            connector_ids: the channels to publish on (one string is a list of one); default ``("1024",)``, the API
+                channel.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             (await coze.bots.publish(bot_id="7342...")).version
@@ -141,6 +184,12 @@ class AsyncBots(APIResource):
     async def unpublish(self, *, bot_id: str, connector_id: str = "1024", unpublish_reason: str | None = None,
                         **options: Unpack[RequestOptions]) -> OperationResult:
         """Take a bot off one channel (owners only; Doubao channels cannot be unpublished by API).
+
+        Args:
+            bot_id: the bot's id.
+            connector_id: the channel to take the bot off; default ``"1024"``, the API channel.
+            unpublish_reason: why, at most 1024 characters.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -159,6 +208,12 @@ class AsyncBots(APIResource):
                           **options: Unpack[RequestOptions]) -> AsyncPaginator[PublishedBotV1]:
         """Deprecated upstream: the v1 list of bots published to the API channel. Use `list`.
 
+        Args:
+            space_id: the workspace's id.
+            page_num: the page to start at (1-based; sent as ``page_index``).
+            page_size: items per page (>= 1).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             async for bot in coze.bots.list_published_v1(space_id="7350..."):
@@ -175,6 +230,10 @@ class AsyncBots(APIResource):
         """Deprecated upstream (soon offline): the v1 config of a bot published to the API channel.
 
         Use `retrieve` instead.
+
+        Args:
+            bot_id: the bot's id.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python

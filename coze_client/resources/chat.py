@@ -46,7 +46,14 @@ _MESSAGE_EVENTS = frozenset({
 
 def to_messages(messages: Sequence[EnterMessage | Mapping[str, Any] | str] | None, *, limit: int,
                 name: str = "additional_messages") -> list[dict[str, Any]] | None:
-    """Validate input messages (models, dicts, or plain strings meaning a user question)."""
+    """Validate input messages (models, dicts, or plain strings meaning a user question).
+
+    Args:
+        messages: the messages: ``EnterMessage`` models, dicts of their fields, or plain strings (each a user
+            question); ``None`` passes through as ``None``.
+        limit: the most messages allowed (more is a ``ValidationError``).
+        name: the argument's name, used in error messages.
+    """
     if messages is None:
         return None
     if isinstance(messages, (str, bytes)) or not isinstance(messages, Sequence):
@@ -62,7 +69,11 @@ def to_messages(messages: Sequence[EnterMessage | Mapping[str, Any] | str] | Non
 
 
 def chat_usage(chat: Chat | None) -> Usage | None:
-    """Ledger usage of a finished chat."""
+    """Ledger usage of a finished chat.
+
+    Args:
+        chat: the finished chat (``None``, or a chat without ``usage``, gives ``None``).
+    """
     if chat is None or chat.usage is None:
         return None
     return Usage(input_tokens=chat.usage.input_count, output_tokens=chat.usage.output_count)
@@ -74,6 +85,11 @@ def decode_chat_event(sse: ServerSentEvent, stream: EventStream[ChatEvent]) -> C
     ``done`` ends the stream (its data, e.g. the chatflow's ``debug_url``, is kept on
     ``stream.end_data``); ``error`` raises `StreamError` with code, msg and logid; unknown
     events are yielded with their raw data.
+
+    Args:
+        sse: one server-sent event (its ``event`` name and ``data`` text).
+        stream: the stream being read: a ``done`` event stores its data on ``stream.end_data``; errors carry its
+            ``logid``.
     """
     name = sse.event
     if name == "done":
@@ -160,6 +176,11 @@ class AsyncChat(APIResource):
     """``coze.chat``: talk to a bot (v3 chat)."""
 
     def __init__(self, corridor: Any) -> None:
+        """Attach the sub-resources (``AsyncCoze`` builds the resources; you do not call this).
+
+        Args:
+            corridor: the client's request corridor (internal; use ``coze.chat``).
+        """
         super().__init__(corridor)
         self.messages = AsyncChatMessages(corridor)
 

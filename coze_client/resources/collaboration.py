@@ -71,6 +71,11 @@ class AsyncBotCollaborationModes(APIResource):
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Turn multi-person collaboration on (``"collaboration"``) or off (``"single"``; remove collaborators first).
 
+        Args:
+            bot_id: the bot's id.
+            collaboration_mode: ``"collaboration"`` (on) or ``"single"`` (off), or a ``CollaborationMode``.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             await coze.bots.collaboration_modes.update(bot_id="7342...",
@@ -87,6 +92,11 @@ class AsyncBotCollaborators(APIResource):
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Add one collaborator (a user id, ``{"user_id": ...}`` or a list of one; a workspace member).
 
+        Args:
+            bot_id: the bot's id.
+            collaborators: the one collaborator: a user id, ``{"user_id": ...}`` or a list of one of those.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             await coze.bots.collaborators.create(bot_id="7342...", collaborators="5524...")
@@ -96,6 +106,11 @@ class AsyncBotCollaborators(APIResource):
 
     async def delete(self, *, bot_id: str, user_id: str, **options: Unpack[RequestOptions]) -> OperationResult:
         """Remove one collaborator.
+
+        Args:
+            bot_id: the bot's id.
+            user_id: the collaborator's user id.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -112,6 +127,11 @@ class AsyncAppCollaborators(APIResource):
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Add one collaborator to a low-code app.
 
+        Args:
+            app_id: the app's id.
+            collaborators: the one collaborator: a user id, ``{"user_id": ...}`` or a list of one of those.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             await coze.apps.collaborators.create(app_id="7535...", collaborators="5524...")
@@ -121,6 +141,11 @@ class AsyncAppCollaborators(APIResource):
 
     async def delete(self, *, app_id: str, user_id: str, **options: Unpack[RequestOptions]) -> OperationResult:
         """Remove one collaborator (their workflows and plugins pass to the app's owner).
+
+        Args:
+            app_id: the app's id.
+            user_id: the collaborator's user id.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -136,6 +161,11 @@ class AsyncWorkflowCollaborationModes(APIResource):
     async def update(self, *, workflow_id: str, collaboration_mode: CollaborationMode | str,
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Turn a workflow's multi-person collaboration on or off.
+
+        Args:
+            workflow_id: the workflow's id.
+            collaboration_mode: ``"collaboration"`` (on) or ``"single"`` (off), or a ``CollaborationMode``.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -153,6 +183,11 @@ class AsyncWorkflowCollaborators(APIResource):
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Add one collaborator to a workflow.
 
+        Args:
+            workflow_id: the workflow's id.
+            collaborators: the one collaborator: a user id, ``{"user_id": ...}`` or a list of one of those.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             await coze.workflows.collaborators.create(workflow_id="7350...",
@@ -163,6 +198,11 @@ class AsyncWorkflowCollaborators(APIResource):
 
     async def delete(self, *, workflow_id: str, user_id: str, **options: Unpack[RequestOptions]) -> OperationResult:
         """Remove one collaborator.
+
+        Args:
+            workflow_id: the workflow's id.
+            user_id: the collaborator's user id.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python

@@ -29,6 +29,13 @@ class AsyncConnectorBots(APIResource):
                      reason: str | None = None, **options: Unpack[RequestOptions]) -> OperationResult:
         """Set a bot's review result on your channel (1 pending, 2 approved, 3 rejected: a reason is required).
 
+        Args:
+            connector_id: your channel's id.
+            bot_id: the bot's id.
+            audit_status: ``1`` pending, ``2`` approved, ``3`` rejected (or an ``AuditStatus``).
+            reason: why; required when ``audit_status`` is 3 (rejected).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             await coze.connectors.bots.update(connector_id="7485...", bot_id="7342...",
@@ -48,12 +55,24 @@ class AsyncConnectors(APIResource):
     """``coze.connectors`` and ``.bots``."""
 
     def __init__(self, corridor: Any) -> None:
+        """Attach the sub-resources (``AsyncCoze`` builds the resources; you do not call this).
+
+        Args:
+            corridor: the client's request corridor (internal; use ``coze.connectors``).
+        """
         super().__init__(corridor)
         self.bots = AsyncConnectorBots(corridor)
 
     async def bind(self, *, connector_id: str, configs: Sequence[UserConfig | Mapping[str, Any]],
                    user_id: str | None = None, **options: Unpack[RequestOptions]) -> OperationResult:
         """Bind devices to your custom channel (needs the binding enabled by Coze for the channel).
+
+        Args:
+            connector_id: your custom channel's id.
+            configs: the device configurations: ``UserConfig`` items or dicts ``{"key": ..., "enums": [{"label": ...,
+                "value": ...}]}``.
+            user_id: the user the devices are bound for (``None``: omitted from the request).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -69,6 +88,11 @@ class AsyncConnectors(APIResource):
     async def install(self, *, connector_id: str, workspace_id: str,
                       **options: Unpack[RequestOptions]) -> OperationResult:
         """Add a publish channel (a public or your custom one) to a workspace.
+
+        Args:
+            connector_id: the channel's id.
+            workspace_id: the workspace to add the channel to.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python

@@ -106,6 +106,11 @@ class AsyncMessages(APIResource):
     """``coze.conversations.messages``."""
 
     def __init__(self, corridor: Any) -> None:
+        """Attach the sub-resources (``AsyncCoze`` builds the resources; you do not call this).
+
+        Args:
+            corridor: the client's request corridor (internal; use ``coze.conversations.messages``).
+        """
         super().__init__(corridor)
         self.feedback = AsyncFeedback(corridor)
 
@@ -262,6 +267,11 @@ class AsyncConversations(APIResource):
     """``coze.conversations``."""
 
     def __init__(self, corridor: Any) -> None:
+        """Attach the sub-resources (``AsyncCoze`` builds the resources; you do not call this).
+
+        Args:
+            corridor: the client's request corridor (internal; use ``coze.conversations``).
+        """
         super().__init__(corridor)
         self.messages = AsyncMessages(corridor)
 

@@ -386,6 +386,11 @@ class AsyncDatasets(APIResource):
     """``coze.datasets``: knowledge bases."""
 
     def __init__(self, corridor: Any) -> None:
+        """Attach the sub-resources (``AsyncCoze`` builds the resources; you do not call this).
+
+        Args:
+            corridor: the client's request corridor (internal; use ``coze.datasets``).
+        """
         super().__init__(corridor)
         self.documents = AsyncDocuments(corridor)
         self.images = AsyncDatasetImages(corridor)

@@ -54,6 +54,16 @@ class AsyncBenefitLimitations(APIResource):
                      entity_id: str | None = None, **options: Unpack[RequestOptions]) -> BenefitLimitation:
         """Create a limit: e.g. every device gets 1000 points a day.
 
+        Args:
+            entity_type: who the limit applies to: ``"enterprise_all_devices"``,
+                ``"enterprise_all_custom_consumers"``, ``"single_device"``, ``"single_custom_consumer"``,
+                ``"coze_user_id"``, ``"coze_role"``, ``"coze_workspace"`` or ``"coze_organization"``.
+            benefit_info: the limit: a ``BenefitLimitationInput`` or a dict of its fields (``limit``, ``started_at`` /
+                ``ended_at`` as Unix seconds, ``trigger_unit``, ``trigger_time``, ...).
+            entity_id: the device, consumer, user, role, workspace or organization id; required for the ``single_*``
+                and ``coze_*`` entity types.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             await coze.benefit_limitations.create(entity_type="enterprise_all_devices",
@@ -73,6 +83,16 @@ class AsyncBenefitLimitations(APIResource):
              status: Literal["valid", "frozen", "cancel"] | None = None, page_token: str | None = None,
              page_size: int = 20, **options: Unpack[RequestOptions]) -> AsyncPaginator[BenefitLimitation]:
         """The limits configured for an entity type (page token, page size 1-200).
+
+        Args:
+            entity_type: the entity type whose limits to list (the values of `create`).
+            benefit_type: ``"resource_point"`` (default), ``"voice_unified_duration_system"`` or
+                ``"voice_unified_duration_custom"``.
+            entity_id: only the limits of this entity (``None``: all of the type).
+            status: only limits in this state: ``"valid"``, ``"frozen"`` or ``"cancel"`` (``None``: any).
+            page_token: the token of the page to start at (``None``: the first page).
+            page_size: items per page, 1-200.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -97,6 +117,18 @@ class AsyncBenefitLimitations(APIResource):
                      **options: Unpack[RequestOptions]) -> BenefitLimitation:
         """Change a limit (only the fields you give).
 
+        Args:
+            benefit_id: the limit's id.
+            limit: the new amount (points, or seconds of voice), >= 0.
+            status: ``"valid"``, ``"frozen"`` or ``"cancel"``.
+            started_at: when the limit starts, Unix seconds.
+            ended_at: when the limit ends, Unix seconds.
+            trigger_unit: the reset period's unit: ``"never"``, ``"minute"``, ``"hour"`` or ``"day"``.
+            trigger_time: how many ``trigger_unit`` units between resets.
+            active_mode: ``"absolute_time"`` (the only mode). Each field left ``None`` is unchanged; give at least
+                one.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             await coze.benefit_limitations.update(benefit_id="123...", limit=2000)
@@ -120,6 +152,12 @@ class AsyncBillTasks(APIResource):
                      **options: Unpack[RequestOptions]) -> BillTask:
         """Start an export of whole days (the service rounds to 00:00:00 and 23:59:59; not today).
 
+        Args:
+            started_at: the first day to export, Unix seconds (rounded down to 00:00:00 by the service).
+            ended_at: the last day to export, Unix seconds (rounded up to 23:59:59; not today; not before
+                ``started_at``).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             task = await coze.bill_tasks.create(started_at=1743004800, ended_at=1743091199)
@@ -134,6 +172,12 @@ class AsyncBillTasks(APIResource):
     def list(self, *, task_ids: Sequence[str] | str | None = None, page_num: int = 1, page_size: int = 20,
              **options: Unpack[RequestOptions]) -> AsyncPaginator[BillTask]:
         """Export tasks and their files (``file_urls`` when ``status`` is succeed; links last 7 days).
+
+        Args:
+            task_ids: only these tasks (one string is a list of one); ``None``: all.
+            page_num: the page to start at (1-based).
+            page_size: items per page (>= 1).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python

@@ -64,6 +64,12 @@ class AsyncEnterpriseMembers(APIResource):
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Add one employee (a Volcano sub-user, not a guest) to the enterprise.
 
+        Args:
+            enterprise_id: the enterprise's id.
+            users: the one employee: a user id, an ``EnterpriseMemberInput`` or dict ``{"user_id": ..., "role": ...}``
+                (role default ``"enterprise_member"``), or a list of one.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             await coze.enterprises.members.create(enterprise_id="volcano_2105...",
@@ -77,6 +83,12 @@ class AsyncEnterpriseMembers(APIResource):
     async def update(self, *, enterprise_id: str, user_id: str, role: EnterpriseRole,
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Change an employee's role (``enterprise_admin`` or ``enterprise_member``; not for guests).
+
+        Args:
+            enterprise_id: the enterprise's id.
+            user_id: the employee's user id.
+            role: ``"enterprise_admin"`` or ``"enterprise_member"``.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -94,6 +106,12 @@ class AsyncEnterpriseMembers(APIResource):
     async def delete(self, *, enterprise_id: str, user_id: str, receiver_user_id: str,
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Remove a member; their resources pass to ``receiver_user_id``.
+
+        Args:
+            enterprise_id: the enterprise's id.
+            user_id: the member to remove.
+            receiver_user_id: the user who receives the removed member's resources.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -114,6 +132,12 @@ class AsyncOrganizationMembers(APIResource):
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Add one person (already in the enterprise) to an organization with a role.
 
+        Args:
+            organization_id: the organization's id.
+            organization_people: the one person: a user id, an ``OrganizationMemberInput`` or dict ``{"user_id": ...,
+                "organization_role_type": ...}`` (role default ``"organization_member"``), or a list of one.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             await coze.enterprises.organizations.members.create(
@@ -130,6 +154,12 @@ class AsyncOrganizationMembers(APIResource):
              **options: Unpack[RequestOptions]) -> AsyncPaginator[OrganizationMember]:
         """Members of an organization (page size 1-50).
 
+        Args:
+            organization_id: the organization's id.
+            page_num: the page to start at (1-based).
+            page_size: items per page, 1-50.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             async for m in coze.enterprises.organizations.members.list(organization_id="7559..."):
@@ -144,6 +174,13 @@ class AsyncOrganizationMembers(APIResource):
     async def update(self, *, organization_id: str, user_id: str, organization_role_type: OrganizationRole,
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Change a member's organization role.
+
+        Args:
+            organization_id: the organization's id.
+            user_id: the member's user id.
+            organization_role_type: ``"organization_super_admin"``, ``"organization_admin"``,
+                ``"organization_member"`` or ``"organization_guest"``.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -163,6 +200,12 @@ class AsyncOrganizationMembers(APIResource):
         """Remove a member from an organization (and its workspaces); resources pass to ``receiver_user_id``,
         an organization super admin.
 
+        Args:
+            organization_id: the organization's id.
+            user_id: the member to remove.
+            receiver_user_id: the organization super admin who receives the removed member's resources.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             await coze.enterprises.organizations.members.delete(
@@ -180,12 +223,24 @@ class AsyncOrganizations(APIResource):
     """``coze.enterprises.organizations`` and ``.members``."""
 
     def __init__(self, corridor: Any) -> None:
+        """Attach the sub-resources (``AsyncCoze`` builds the resources; you do not call this).
+
+        Args:
+            corridor: the client's request corridor (internal; use ``coze.enterprises.organizations``).
+        """
         super().__init__(corridor)
         self.members = AsyncOrganizationMembers(corridor)
 
     async def create(self, *, enterprise_id: str, name: str, super_admin_user_id: str,
                      description: str | None = None, **options: Unpack[RequestOptions]) -> CreatedOrganization:
         """Create an organization (enterprise flagship; at most 20 per enterprise).
+
+        Args:
+            enterprise_id: the enterprise's id.
+            name: the organization's name, 1-30 characters.
+            super_admin_user_id: the user who becomes the organization's super admin.
+            description: a description, at most 100 characters.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -205,6 +260,13 @@ class AsyncOrganizations(APIResource):
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Rename an organization or change its description (name ≤30, description ≤100 characters).
 
+        Args:
+            organization_id: the organization's id.
+            name: a new name, at most 30 characters (``None``: unchanged).
+            description: a new description, at most 100 characters (``None``: unchanged); give at least one of the
+                two.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             await coze.enterprises.organizations.update(organization_id="7559...", name="R&D")
@@ -222,6 +284,12 @@ class AsyncOrganizations(APIResource):
              **options: Unpack[RequestOptions]) -> AsyncPaginator[Organization]:
         """Organizations of an enterprise (page size 1-20).
 
+        Args:
+            enterprise_id: the enterprise's id.
+            page_num: the page to start at (1-based).
+            page_size: items per page, 1-20.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             async for org in coze.enterprises.organizations.list(enterprise_id="volcano_2101..."):
@@ -237,6 +305,11 @@ class AsyncEnterprises(APIResource):
     """``coze.enterprises``: ``.members`` and ``.organizations``."""
 
     def __init__(self, corridor: Any) -> None:
+        """Attach the sub-resources (``AsyncCoze`` builds the resources; you do not call this).
+
+        Args:
+            corridor: the client's request corridor (internal; use ``coze.enterprises``).
+        """
         super().__init__(corridor)
         self.members = AsyncEnterpriseMembers(corridor)
         self.organizations = AsyncOrganizations(corridor)

@@ -39,6 +39,14 @@ async def read_file_input(file: FileInput, *, limit: int = MAX_UPLOAD_BYTES,
     """Resolve a path, bytes, binary file object or ``(name, bytes)`` into ``(name, content)``.
 
     Disk reads run in a worker thread so the event loop never blocks.
+
+    Args:
+        file: a path (``str`` or ``os.PathLike``), ``bytes``, a file object opened in binary mode, or a ``(name,
+            bytes)`` tuple.
+        limit: the largest accepted size in bytes (default ``MAX_UPLOAD_BYTES``, the upload limit); larger is a
+            ``ValidationError``.
+        name: the file name to report (default: the path's or file object's name, else ``"file"``); a tuple's own name
+            wins.
     """
     if isinstance(file, tuple):
         if len(file) != 2 or not isinstance(file[0], str) or not isinstance(file[1], (bytes, bytearray)):

@@ -26,6 +26,14 @@ class AsyncFolders(APIResource):
              **options: Unpack[RequestOptions]) -> AsyncPaginator[Folder]:
         """Folders of a workspace's development or library tree (children of ``parent_folder_id``).
 
+        Args:
+            workspace_id: the workspace's id.
+            folder_type: ``"development"`` or ``"library"`` (or a ``FolderType``): which tree.
+            parent_folder_id: list the children of this folder (``None``: the tree's top level).
+            page_num: the page to start at (1-based).
+            page_size: items per page (>= 1).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             async for f in coze.folders.list(workspace_id="7350...", folder_type="library"):
@@ -40,6 +48,10 @@ class AsyncFolders(APIResource):
 
     async def retrieve(self, *, folder_id: str, **options: Unpack[RequestOptions]) -> Folder:
         """One folder.
+
+        Args:
+            folder_id: the folder's id.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python

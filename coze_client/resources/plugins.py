@@ -37,6 +37,16 @@ class AsyncPlugins(APIResource):
              **options: Unpack[RequestOptions]) -> AsyncPaginator[StorePlugin]:
         """Paid plugins of the store (official and third-party), optionally searched by keyword.
 
+        Args:
+            keyword: search the plugins' names and descriptions for this text (``None``: no search).
+            is_official: ``True`` only official plugins, ``False`` only third-party ones (``None``: both).
+            category_ids: only these categories (ids from `categories`; one string is a list of one).
+            sort_type: ``"heat"`` (popularity), ``"newest"`` or ``"relative"`` (relevance to ``keyword``); ``None``:
+                the server's order.
+            page_num: the page to start at (1-based).
+            page_size: items per page, 1-100.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             async for p in coze.plugins.list(keyword="speech"):
@@ -53,6 +63,12 @@ class AsyncPlugins(APIResource):
                    **options: Unpack[RequestOptions]) -> AsyncPaginator[PluginCategory]:
         """Plugin store categories (their ids filter `list`).
 
+        Args:
+            entity_type: the kind of entity categorised; only ``"plugin"``.
+            page_num: the page to start at (1-based).
+            page_size: items per page, 1-100.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             cats = await coze.plugins.categories().to_list()
@@ -64,6 +80,10 @@ class AsyncPlugins(APIResource):
 
     async def retrieve(self, *, plugin_id: str, **options: Unpack[RequestOptions]) -> PluginDetail:
         """A plugin's tools (with input and output schemas) and, for paid plugins, its MCP configuration.
+
+        Args:
+            plugin_id: the plugin's id.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -78,6 +98,10 @@ class AsyncPlugins(APIResource):
     async def batch_retrieve(self, *, plugin_ids: Sequence[str] | str,
                              **options: Unpack[RequestOptions]) -> ListResult[PluginDetail]:
         """Details of up to 20 plugins in one call.
+
+        Args:
+            plugin_ids: up to 20 plugin ids (one string is a list of one).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -95,6 +119,12 @@ class AsyncPlugins(APIResource):
     async def call(self, *, plugin_id: str, tool_name: str, arguments: Mapping[str, Any],
                    **options: Unpack[RequestOptions]) -> PluginToolResult:
         """Run a paid plugin's tool (arguments follow the tool's ``input_schema``). It is billed; not retried.
+
+        Args:
+            plugin_id: the plugin's id.
+            tool_name: the tool to run (a ``name`` from `retrieve`'s ``tools``).
+            arguments: the tool's input, a dict matching its ``input_schema``.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python

@@ -25,6 +25,12 @@ class AsyncTemplates(APIResource):
                         **options: Unpack[RequestOptions]) -> TemplateDuplicate:
         """Copy a store template into a workspace (as an agent).
 
+        Args:
+            template_id: the store template's id.
+            workspace_id: the workspace to copy it into.
+            name: the copy's name (``None``: the template's).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             t = await coze.templates.duplicate(template_id="7497...", workspace_id="7350...")
@@ -45,6 +51,12 @@ class AsyncCopyTasks(APIResource):
         """Start a copy: a bot in its own workspace is copied at once (``copied_entity_id``); the rest run as
         a task (``task_id``, follow it with `retrieve`).
 
+        Args:
+            entity_id: the id of the bot, app or workflow to copy.
+            entity_type: ``"bot"``, ``"app"`` or ``"workflow"``.
+            to_workspace_id: the workspace to copy into, of the same team (``None``: the entity's own workspace).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             started = await coze.copy_tasks.create(entity_id="7530...", entity_type="workflow")
@@ -60,6 +72,10 @@ class AsyncCopyTasks(APIResource):
 
     async def retrieve(self, *, task_id: str, **options: Unpack[RequestOptions]) -> CopyTask:
         """The state of a copy task (``task_status``: in_progress, successful or failed).
+
+        Args:
+            task_id: the ``task_id`` that `create` returned.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python

@@ -33,6 +33,14 @@ class AsyncVariables(APIResource):
                        **options: Unpack[RequestOptions]) -> ListResult[VariableValue]:
         """Values of an end user's variables (all of them when ``keywords`` is empty).
 
+        Args:
+            connector_uid: the end user's id on the channel (the ``user_id`` your chats send).
+            keywords: the variable names to read (one string is a list of one); ``None`` or empty: all of them.
+            app_id: the app that owns the variables; give exactly one of ``app_id`` and ``bot_id``.
+            bot_id: the bot that owns the variables.
+            connector_id: the channel the end user is on (``None``: not sent; the service's default applies).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             values = await coze.variables.retrieve(bot_id="7342...", connector_uid="u1",
@@ -56,6 +64,15 @@ class AsyncVariables(APIResource):
                      app_id: str | None = None, bot_id: str | None = None, connector_id: str | None = None,
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Set an end user's variables: a ``{keyword: value}`` dict or a list of ``{keyword, value}``.
+
+        Args:
+            connector_uid: the end user's id on the channel (the ``user_id`` your chats send).
+            data: the values: a ``{keyword: value}`` dict, or a list of ``VariableInput`` / ``{"keyword": ...,
+                "value": ...}`` dicts.
+            app_id: the app that owns the variables; give exactly one of ``app_id`` and ``bot_id``.
+            bot_id: the bot that owns the variables.
+            connector_id: the channel the end user is on (``None``: not sent; the service's default applies).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python

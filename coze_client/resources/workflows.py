@@ -93,6 +93,10 @@ WORKFLOW_RUN_TIMEOUT = httpx.Timeout(100.0, connect=5.0)
 def workflow_usage(usage: WorkflowUsage | Mapping[str, Any] | None) -> Usage | None:
     """Ledger usage from a workflow ``usage`` block.
 
+    Args:
+        usage: the ``usage`` block: a ``WorkflowUsage`` or a dict with ``input_count`` / ``output_count`` (``None``
+            gives ``None``).
+
     Examples:
         ```python
         workflow_usage({"input_count": 3, "output_count": 4, "token_count": 7}).output_tokens
@@ -173,6 +177,11 @@ class WorkflowStream(EventStream[WorkflowEvent]):
     ``Error`` or ``Interrupt`` the server may close without ``Done``; that is a normal end, not
     truncation.
 
+    Args:
+        corridor: the client's request corridor (internal: ``coze.workflows.runs.stream`` / ``.resume`` build the
+            stream).
+        opener: the coroutine function that opens the HTTP stream (internal).
+
     Examples:
         ```python
         async with coze.workflows.runs.stream(
@@ -246,7 +255,12 @@ def _json(sse: ServerSentEvent) -> Any:
 
 
 def decode_workflow_event(sse: ServerSentEvent, stream: EventStream[WorkflowEvent]) -> WorkflowEvent | _End | None:
-    """One SSE event of a workflow stream -> a typed `WorkflowEvent` (see `WorkflowStream`)."""
+    """One SSE event of a workflow stream -> a typed `WorkflowEvent` (see `WorkflowStream`).
+
+    Args:
+        sse: one server-sent event (its ``id``, ``event`` name and ``data`` text).
+        stream: the stream being read; a `WorkflowStream` also records id gaps, errors and interrupts.
+    """
     event_id = _int_id(sse.id)
     gap, expected = stream._check_id(event_id) if isinstance(stream, WorkflowStream) else (False, None)
     name = sse.event
@@ -336,6 +350,11 @@ class AsyncRunHistories(APIResource):
     """``coze.workflows.runs.run_histories``."""
 
     def __init__(self, corridor: Any) -> None:
+        """Attach the sub-resources (``AsyncCoze`` builds the resources; you do not call this).
+
+        Args:
+            corridor: the client's request corridor (internal; use ``coze.workflows.runs.run_histories``).
+        """
         super().__init__(corridor)
         self.execute_nodes = AsyncExecuteNodes(corridor)
 
@@ -378,6 +397,11 @@ class AsyncWorkflowRuns(APIResource):
     """``coze.workflows.runs``: run, stream and resume workflows."""
 
     def __init__(self, corridor: Any) -> None:
+        """Attach the sub-resources (``AsyncCoze`` builds the resources; you do not call this).
+
+        Args:
+            corridor: the client's request corridor (internal; use ``coze.workflows.runs``).
+        """
         super().__init__(corridor)
         self.run_histories = AsyncRunHistories(corridor)
 
@@ -618,6 +642,11 @@ class AsyncWorkflows(APIResource):
     """``coze.workflows``: runs, chatflows, listing and schemas, collaboration."""
 
     def __init__(self, corridor: Any) -> None:
+        """Attach the sub-resources (``AsyncCoze`` builds the resources; you do not call this).
+
+        Args:
+            corridor: the client's request corridor (internal; use ``coze.workflows``).
+        """
         super().__init__(corridor)
         self.runs = AsyncWorkflowRuns(corridor)
         self.chat = AsyncWorkflowChat(corridor)

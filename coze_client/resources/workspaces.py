@@ -39,6 +39,12 @@ class AsyncWorkspaceMembers(APIResource):
              **options: Unpack[RequestOptions]) -> AsyncPaginator[WorkspaceMember]:
         """Members of a workspace (page size 1-50).
 
+        Args:
+            workspace_id: the workspace's id.
+            page_num: the page to start at (1-based).
+            page_size: items per page, 1-50.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             async for m in coze.workspaces.members.list(workspace_id="7361..."):
@@ -53,6 +59,12 @@ class AsyncWorkspaceMembers(APIResource):
                      users: Sequence[WorkspaceMemberInput | Mapping[str, Any] | str] | WorkspaceMemberInput | str,
                      **options: Unpack[RequestOptions]) -> AddWorkspaceMembersResult:
         """Invite users (a user id joins as ``member``; or ``{"user_id", "role_type": "admin"}``).
+
+        Args:
+            workspace_id: the workspace's id.
+            users: who to invite: a user id (joins as ``member``), a ``WorkspaceMemberInput`` or dict ``{"user_id":
+                ..., "role_type": "admin"}``, or a list of those.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -73,6 +85,11 @@ class AsyncWorkspaceMembers(APIResource):
                      **options: Unpack[RequestOptions]) -> RemoveWorkspaceMembersResult:
         """Remove up to 5 users (their resources pass to the workspace owner; owners are never removed).
 
+        Args:
+            workspace_id: the workspace's id.
+            user_ids: up to 5 user ids to remove (one string is a list of one).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
+
         Examples:
             ```python
             r = await coze.workspaces.members.delete(workspace_id="7361...", user_ids=["2069..."])
@@ -89,6 +106,11 @@ class AsyncWorkspaces(APIResource):
     """``coze.workspaces`` and ``.members``."""
 
     def __init__(self, corridor: Any) -> None:
+        """Attach the sub-resources (``AsyncCoze`` builds the resources; you do not call this).
+
+        Args:
+            corridor: the client's request corridor (internal; use ``coze.workspaces``).
+        """
         super().__init__(corridor)
         self.members = AsyncWorkspaceMembers(corridor)
 
@@ -96,6 +118,14 @@ class AsyncWorkspaces(APIResource):
                      coze_account_id: str | None = None, owner_uid: str | None = None,
                      **options: Unpack[RequestOptions]) -> CreatedWorkspace:
         """Create a workspace (name ≤50, description ≤2000 characters; ``coze_account_id`` picks the organization).
+
+        Args:
+            name: the workspace's name, 1-50 characters.
+            description: its description, at most 2000 characters (required).
+            icon_file_id: the id of an uploaded image (``coze.files.upload``) for the icon.
+            coze_account_id: the organization (Coze account) to create it in (``None``: not sent).
+            owner_uid: the user id of the workspace's owner (``None``: not sent).
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -113,6 +143,13 @@ class AsyncWorkspaces(APIResource):
     async def update(self, *, workspace_id: str, name: str | None = None, description: str | None = None,
                      **options: Unpack[RequestOptions]) -> OperationResult:
         """Rename a team workspace or change its description (personal workspaces cannot be changed).
+
+        Args:
+            workspace_id: the team workspace's id.
+            name: a new name, at most 50 characters (``None``: unchanged).
+            description: a new description, at most 2000 characters (``None``: unchanged); give at least one of the
+                two.
+            **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:
             ```python
@@ -138,6 +175,7 @@ class AsyncWorkspaces(APIResource):
             page_size: items per page (the endpoint's documented range applies).
             user_id: passed as the service's ``user_id`` query parameter (a filter).
             coze_account_id: passed as the service's ``coze_account_id`` query parameter (a filter).
+            enterprise_id: passed as the service's ``enterprise_id`` query parameter (a filter).
             **options: per-call options: ``timeout``, ``max_retries``, ``max_wait``, ``extra_headers``.
 
         Examples:

@@ -41,7 +41,14 @@ Handler = Callable[["Ctx"], Awaitable[httpx.Response]]
 
 @dataclass(frozen=True, slots=True)
 class UploadedFile:
-    """One file part of a multipart request."""
+    """One file part of a multipart request.
+
+    Args:
+        name: the form field name of the part.
+        filename: the file name the client sent (None when absent).
+        content_type: the part's ``Content-Type`` (None when absent).
+        content: the file's bytes (left out of the repr).
+    """
 
     name: str
     filename: str | None
@@ -60,6 +67,21 @@ class RecordedRequest:
 
     ``token_fingerprint`` identifies the credential without revealing it; ``status`` is the HTTP
     status of the answer and ``code`` the provider's error code (0 on success), set once answered.
+
+    Args:
+        method: the HTTP method, upper case.
+        path: the URL path (no query).
+        url: the full URL with secret query values REDACTED.
+        query: the query parameters (secret values REDACTED).
+        headers: the headers, lower-cased names (secret values REDACTED).
+        json: the parsed JSON body (None when absent or not JSON).
+        body_size: the body size in bytes.
+        arrived_at: the fake's monotonic ``clock`` reading on arrival, in seconds.
+        form: the non-file fields of a multipart body.
+        files: the file parts of a multipart body.
+        token_fingerprint: a non-reversible fingerprint of the credential (None when none was sent).
+        status: the HTTP status of the answer (0 when the connection was reset before one).
+        code: the provider error code of the answer (0 on success, None when not applicable).
     """
 
     method: str
@@ -106,7 +128,14 @@ def _parse_multipart(content_type: str, body: bytes) -> tuple[dict[str, str], li
 
 
 class Ctx:
-    """One request being handled: its parts, path parameters and what the reply consumed."""
+    """One request being handled: its parts, path parameters and what the reply consumed.
+
+    Args:
+        fake: the fake answering the request.
+        request: the httpx request.
+        body: the request body, already read.
+        rec: the request's record (its query and JSON body are reused).
+    """
 
     __slots__ = (
         "_json",
@@ -159,12 +188,20 @@ class FakeTransport(httpx.AsyncBaseTransport):
         from coze_client.testing import FakeCoze
         client = httpx.AsyncClient(transport=FakeCoze().transport(), base_url="https://api.coze.cn")
         ```
+
+    Args:
+        fake: the fake that answers every request.
     """
 
     def __init__(self, fake: FakeServer) -> None:
         self.fake = fake
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Answer one request with the fake (what httpx calls).
+
+        Args:
+            request: the request httpx sends.
+        """
         return await self.fake.handle(request)
 
 
@@ -179,9 +216,13 @@ class FakeServer:
         plan: a `Plan` or preset name to enforce (None = no limits).
         limits: custom or overriding limit records (see `Enforcer`).
         quotas: custom or overriding quota records (see `Enforcer`).
-        clock: monotonic seconds for windows and simulated progress (``ManualClock`` in tests).
+        clock: monotonic seconds for windows and simulated progress (``ManualClock`` in tests; default
+            ``time.monotonic``).
+        wall_clock: Unix seconds for daily quotas and ``created_at`` fields (default ``time.time``).
         count_rejected: whether refused requests occupy their window (default True).
         enforce: False records peaks without refusing anything.
+        base_urls: the URLs the fake answers on respx (default: the class's ``base_urls``; a trailing ``/``
+            is dropped).
         retry_after_header: add ``Retry-After`` (seconds until the refused slot frees) to answers refused
             by a rate window. The real services do not document one, so it is off by default.
     """
@@ -287,7 +328,13 @@ class FakeServer:
 
     # -- routing ------------------------------------------------------------------------------
     def route(self, method: str, template: str, handler: Handler) -> None:
-        """Register ``handler`` for ``method`` and a path template like ``/v1/conversations/{cid}``."""
+        """Register ``handler`` for ``method`` and a path template like ``/v1/conversations/{cid}``.
+
+        Args:
+            method: the HTTP method (any case).
+            template: the path; each ``{name}`` matches one path segment, found in ``ctx.params``.
+            handler: ``async (Ctx) -> httpx.Response``.
+        """
         if "{" in template:
             self._patterns.append((method.upper(), _compile(template), handler))
         else:
@@ -308,40 +355,79 @@ class FakeServer:
 
     # -- subclass hooks -----------------------------------------------------------------------
     def authenticate(self, ctx: Ctx) -> httpx.Response | None:
-        """None when the request may proceed, else the provider's auth error answer."""
+        """None when the request may proceed, else the provider's auth error answer.
+
+        Args:
+            ctx: the request being handled.
+        """
         return None
 
     def groups_for(self, ctx: Ctx) -> tuple[str, ...]:
-        """Endpoint groups of the request (``"all"`` is implied)."""
+        """Endpoint groups of the request (``"all"`` is implied).
+
+        Args:
+            ctx: the request being handled.
+        """
         return ()
 
     def request_tokens(self, ctx: Ctx) -> int:
-        """Token estimate of the request text, charged to token-per-minute windows on arrival."""
+        """Token estimate of the request text, charged to token-per-minute windows on arrival.
+
+        Args:
+            ctx: the request being handled.
+        """
         return 0
 
     def request_points(self, ctx: Ctx) -> int:
-        """Points the call costs (EasyDL), charged to point quotas on arrival."""
+        """Points the call costs (EasyDL), charged to point quotas on arrival.
+
+        Args:
+            ctx: the request being handled.
+        """
         return 0
 
     def check_request(self, ctx: Ctx) -> httpx.Response | None:
-        """Size and shape checks done before the limits (None = fine)."""
+        """Size and shape checks done before the limits (None = fine).
+
+        Args:
+            ctx: the request being handled.
+        """
         return None
 
     def rejection_response(self, ctx: Ctx, rejection: Rejection) -> httpx.Response:
-        """The provider's answer to a refused request."""
+        """The provider's answer to a refused request.
+
+        Args:
+            ctx: the request being handled.
+            rejection: why the enforcer refused it.
+        """
         return httpx.Response(429, json={"error": rejection.kind, "limit": rejection.name})
 
     def throttle_response(self, ctx: Ctx, fault: Fault) -> httpx.Response:
-        """The provider's throttling answer for an injected ``throttle`` fault."""
+        """The provider's throttling answer for an injected ``throttle`` fault.
+
+        Args:
+            ctx: the request being handled.
+            fault: the ``throttle`` fault (its ``code``, when set, is the error code to answer).
+        """
         rej = Rejection("rate", "injected", 0, 1.0)
         return self.rejection_response(ctx, rej)
 
     def not_found(self, ctx: Ctx, path_known: bool) -> httpx.Response:
-        """Answer for an unknown path (or a known path with the wrong method)."""
+        """Answer for an unknown path (or a known path with the wrong method).
+
+        Args:
+            ctx: the request being handled.
+            path_known: True when the path has routes, but none for this method.
+        """
         return httpx.Response(405 if path_known else 404, text="Not Found")
 
     def error_code_of(self, response: httpx.Response) -> int | None:
-        """The provider error code of an answer, for the record (None when not applicable)."""
+        """The provider error code of an answer, for the record (None when not applicable).
+
+        Args:
+            response: the answer the fake is about to return.
+        """
         return None
 
     # -- helpers for subclasses ---------------------------------------------------------------
@@ -352,11 +438,21 @@ class FakeServer:
 
     @staticmethod
     def json_bytes(body: Any) -> bytes:
-        """Compact UTF-8 JSON, as the providers send it."""
+        """Compact UTF-8 JSON, as the providers send it.
+
+        Args:
+            body: any JSON-serialisable value.
+        """
         return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     def json_response(self, body: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> httpx.Response:
-        """A JSON answer."""
+        """A JSON answer.
+
+        Args:
+            body: any JSON-serialisable value.
+            status: the HTTP status.
+            headers: extra headers (``content-type`` is JSON unless overridden here).
+        """
         hdrs = {"content-type": "application/json; charset=utf-8"}
         if headers:
             hdrs.update(headers)
@@ -370,7 +466,14 @@ class FakeServer:
         content_type: str = "text/event-stream; charset=utf-8",
         headers: dict[str, str] | None = None,
     ) -> httpx.Response:
-        """A streamed answer: ``chunks`` arrive one by one (an async iterator is not pre-read)."""
+        """A streamed answer: ``chunks`` arrive one by one (an async iterator is not pre-read).
+
+        Args:
+            chunks: the body's byte chunks, sync or async.
+            status: the HTTP status.
+            content_type: the ``Content-Type`` (SSE by default).
+            headers: extra headers.
+        """
         hdrs = {"content-type": content_type, "cache-control": "no-cache"}
         if headers:
             hdrs.update(headers)
@@ -424,7 +527,11 @@ class FakeServer:
         )
 
     async def handle(self, request: httpx.Request) -> httpx.Response:
-        """Answer one request as the real service would (the core of every mounting mode)."""
+        """Answer one request as the real service would (the core of every mounting mode).
+
+        Args:
+            request: the request to answer (its body is read here).
+        """
         body = await request.aread()
         rec = self._record(request, body)
         if self.record_requests:
@@ -512,6 +619,9 @@ class FakeServer:
 
         Async clients get `handle` (streams arrive chunk by chunk); sync clients get
         `handle_sync` (the body is produced in full first).
+
+        Args:
+            router: the respx router to add routes to.
         """
         import respx
 
@@ -540,6 +650,9 @@ class FakeServer:
 
         The body is produced in full before returning; a connection fault mid-body is raised when
         the body is read, after the bytes sent before it.
+
+        Args:
+            request: the request to answer.
         """
         request.read()
 
@@ -597,7 +710,12 @@ class FakeServer:
         self.stats.reset()
 
     def find(self, method: str | None = None, path: str | None = None) -> list[RecordedRequest]:
-        """Recorded requests with this method and/or path prefix."""
+        """Recorded requests with this method and/or path prefix.
+
+        Args:
+            method: the HTTP method (any case); None matches all.
+            path: a path prefix such as ``"/v3/chat"``; None matches all.
+        """
         return [
             r
             for r in self.requests
@@ -614,6 +732,9 @@ def word_pieces(text: str) -> list[str]:
         word_pieces("alpha beta ")
         # ['alpha', ' beta ']
         ```
+
+    Args:
+        text: the whole reply.
     """
     pieces = re.findall(r"\s*\S+", text)
     tail = text[sum(len(p) for p in pieces) :]

@@ -22,6 +22,8 @@ import contextlib
 import time
 from collections.abc import Callable, Iterator
 
+from ..limits._clock import TimerHandle
+
 __all__ = ["LoopTimeClock", "virtual_time"]
 
 
@@ -61,12 +63,21 @@ class LoopTimeClock:
         """Unix time moving with `now` (anchored when the clock was made)."""
         return self._wall0 + (self.now() - self._mono0)
 
-    def call_at(self, when: float, callback: Callable[[], None]) -> _Handle:
-        """Run ``callback`` on the running loop when `now` reaches ``when``."""
+    def call_at(self, when: float, callback: Callable[[], None]) -> TimerHandle:
+        """Run ``callback`` on the running loop when `now` reaches ``when``.
+
+        Args:
+            when: the loop time (as `now` reads it), in seconds.
+            callback: called with no arguments; its result is ignored.
+        """
         return _Handle(asyncio.get_running_loop().call_at(when, callback))
 
     async def sleep(self, seconds: float) -> None:
-        """Sleep ``seconds`` of this clock (``asyncio.sleep``: virtual under `virtual_time`)."""
+        """Sleep ``seconds`` of this clock (``asyncio.sleep``: virtual under `virtual_time`).
+
+        Args:
+            seconds: how long to sleep.
+        """
         await asyncio.sleep(seconds)
 
 
@@ -79,6 +90,9 @@ def virtual_time(loop: asyncio.AbstractEventLoop | None = None) -> Iterator[None
     reads as if they had. Real I/O (sockets, threads) still runs in real time. Needs the ``looptime``
     package (in the ``testing`` extra). The loop's time carries on from where it was, so timers already
     scheduled keep their meaning.
+
+    Args:
+        loop: the event loop to compact; None: the running one.
     """
     try:
         import looptime

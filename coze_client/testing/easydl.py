@@ -53,6 +53,14 @@ class FakeEasyDL(FakeServer):
             (matching the plan's groups, e.g. ``"image_classification_high_perf"``) and the points it
             costs (the providers' pricing pages). Unknown services use ``(type, 4)``.
         labels: the class names answered, best first.
+        plan: a plan or preset name to enforce, or None.
+        limits: custom or overriding limit records (see `Enforcer`).
+        quotas: custom or overriding quota records (see `Enforcer`).
+        clock: monotonic seconds for windows (``ManualClock`` in tests; default ``time.monotonic``).
+        wall_clock: Unix seconds for daily quotas and token expiry (default ``time.time``).
+        count_rejected: whether refused requests occupy their window (default True).
+        enforce: False records peaks without refusing anything.
+        base_urls: the URLs answered on respx (default ``https://aip.baidubce.com``).
     """
 
     provider = "easydl"
@@ -92,10 +100,20 @@ class FakeEasyDL(FakeServer):
         self.route("POST", "/rpc/2.0/ai_custom/v1/{type}/{service}", self._infer)
 
     def error(self, code: int, msg: str) -> httpx.Response:
-        """EasyDL's error answer: HTTP 200 with ``{error_code, error_msg, log_id}``."""
+        """EasyDL's error answer: HTTP 200 with ``{error_code, error_msg, log_id}``.
+
+        Args:
+            code: the EasyDL ``error_code``.
+            msg: the ``error_msg``.
+        """
         return self.json_response({"error_code": code, "error_msg": msg, "log_id": secrets.randbits(63)})
 
     def error_code_of(self, response: httpx.Response) -> int | None:
+        """The body's ``error_code`` (0 without one; None for a body that is not JSON).
+
+        Args:
+            response: the answer the fake is about to return.
+        """
         try:
             body = json.loads(response.content)
         except (ValueError, httpx.ResponseNotRead):
@@ -111,6 +129,11 @@ class FakeEasyDL(FakeServer):
 
     # -- hooks ----------------------------------------------------------------------------------
     def authenticate(self, ctx: Ctx) -> httpx.Response | None:
+        """100, 110 or 111 for a missing, unknown or expired ``access_token``, else None (the token endpoint is open).
+
+        Args:
+            ctx: the request being handled.
+        """
         if ctx.path.startswith("/oauth/"):
             return None
         token = self._raw_query(ctx).get("access_token")
@@ -131,14 +154,29 @@ class FakeEasyDL(FakeServer):
         return self.services.get(ctx.params.get("service", ""), (ctx.params.get("type", "inference"), 4))
 
     def groups_for(self, ctx: Ctx) -> tuple[str, ...]:
+        """``oauth`` for the token endpoint, else ``inference`` and the service's call type.
+
+        Args:
+            ctx: the request being handled.
+        """
         if ctx.path.startswith("/oauth/"):
             return ("oauth",)
         return ("inference", self._service(ctx)[0])
 
     def request_points(self, ctx: Ctx) -> int:
+        """The service's points (0 for the token endpoint).
+
+        Args:
+            ctx: the request being handled.
+        """
         return 0 if ctx.path.startswith("/oauth/") else self._service(ctx)[1]
 
     def check_request(self, ctx: Ctx) -> httpx.Response | None:
+        """336001 for a body that is not JSON-typed, 336002 for bad JSON, else None.
+
+        Args:
+            ctx: the request being handled.
+        """
         if ctx.path.startswith("/oauth/"):
             return None
         if "json" not in ctx.headers.get("content-type", ""):
@@ -148,6 +186,12 @@ class FakeEasyDL(FakeServer):
         return None
 
     def rejection_response(self, ctx: Ctx, rejection: Rejection) -> httpx.Response:
+        """17 (daily quota), 19 (total or free-point quota) or 18 (QPS), all HTTP 200.
+
+        Args:
+            ctx: the request being handled.
+            rejection: why the enforcer refused it.
+        """
         if rejection.kind in ("quota", "lockout"):
             if rejection.period == "day":
                 return self.error(17, "Open api daily request limit reached")
@@ -155,9 +199,21 @@ class FakeEasyDL(FakeServer):
         return self.error(18, "Open api qps request limit reached")
 
     def throttle_response(self, ctx: Ctx, fault: Fault) -> httpx.Response:
+        """The fault's ``code`` (18, QPS, by default), HTTP 200.
+
+        Args:
+            ctx: the request being handled.
+            fault: the injected ``throttle`` fault (its ``code``, when set, is answered).
+        """
         return self.error(fault.code or 18, "Open api qps request limit reached")
 
     def not_found(self, ctx: Ctx, path_known: bool) -> httpx.Response:
+        """3 (unsupported method), HTTP 200.
+
+        Args:
+            ctx: the request being handled.
+            path_known: True when the path has routes, but none for this method.
+        """
         return self.error(3, "Unsupported openapi method")
 
     # -- handlers -------------------------------------------------------------------------------

@@ -62,6 +62,9 @@ class ManualClock:
         clock()
         # 100.5
         ```
+
+    Args:
+        start: the first reading, in seconds.
     """
 
     def __init__(self, start: float = 0.0) -> None:
@@ -71,7 +74,11 @@ class ManualClock:
         return self.now
 
     def advance(self, seconds: float) -> None:
-        """Move the clock forward by ``seconds``."""
+        """Move the clock forward by ``seconds``.
+
+        Args:
+            seconds: how far to move (any float).
+        """
         self.now += seconds
 
 
@@ -86,6 +93,9 @@ def estimate_tokens(text: str) -> int:
         estimate_tokens("hello world!"), estimate_tokens("你好")
         # (3, 2)
         ```
+
+    Args:
+        text: the text to count.
     """
     cjk = sum(1 for ch in text if "\u2e80" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af")
     other = len(text) - cjk
@@ -93,7 +103,11 @@ def estimate_tokens(text: str) -> int:
 
 
 def resolve_plan(plan: Plan | str) -> Plan:
-    """A `Plan` from a preset name (``"coze.personal_free"``) or the plan itself."""
+    """A `Plan` from a preset name (``"coze.personal_free"``) or the plan itself.
+
+    Args:
+        plan: a `Plan`, returned as is, or a preset name for ``coze_client.limits.get_plan``.
+    """
     if isinstance(plan, Plan):
         return plan
     from .. import limits
@@ -112,6 +126,17 @@ class Rejection:
 
     ``name`` is the limit or quota name; ``retry_after`` (seconds) is when the refused slot frees,
     when that is knowable (never for a lock-out).
+
+    Args:
+        kind: ``rate`` (a request window), ``tokens`` (a token window), ``too_large`` (one request over
+            the per-request token cap), ``concurrency``, ``quota`` (used up) or ``lockout`` (a used-up
+            lock-out quota refuses everything).
+        name: the limit or quota name.
+        limit: the figure that was crossed.
+        window: the window of a limit, in seconds (None for quotas and concurrency).
+        period: the period of a quota (``day``, ``month``, ``ever``; None for limits).
+        retry_after: seconds until the refused slot frees (None when unknowable).
+        group: the endpoint group of the limit or quota (``"all"`` for every request).
     """
 
     kind: RejectionKind
@@ -125,7 +150,14 @@ class Rejection:
 
 @dataclass(slots=True)
 class Admission:
-    """An accepted request: settle its reply tokens and release its concurrency slots through it."""
+    """An accepted request: settle its reply tokens and release its concurrency slots through it.
+
+    Args:
+        arrived: the enforcer's clock reading on arrival, in seconds.
+        token_entries: the token-window entries charged, grown by `Enforcer.settle`.
+        concurrency: names of the concurrency limits whose slot it holds.
+        done: True once `Enforcer.release` freed its slots.
+    """
 
     arrived: float
     token_entries: list[tuple[_TokenWindow, list[float]]] = field(default_factory=list)
@@ -137,7 +169,7 @@ class Admission:
 class Stats:
     """Counters of one fake server.
 
-    Attributes:
+    Args:
         requests: every request that reached the fake (including rejected and faulted ones).
         rejections: requests refused by plan enforcement (throttled, over quota, locked out).
         rejections_by_limit: the same, per limit or quota name.
@@ -218,6 +250,7 @@ class Enforcer:
         count_rejected: whether refused requests still occupy their window (default True: "a retry
             is a request the server counts").
         enforce: False records the peaks without ever refusing (measure a client without hurting it).
+        stats: the `Stats` to count into (a fake passes its own; default: a new one).
     """
 
     def __init__(
@@ -269,7 +302,11 @@ class Enforcer:
         return now.strftime("%Y-%m-%d") if quota.period == "day" else now.strftime("%Y-%m")
 
     def quota_used(self, name: str) -> float:
-        """How much of quota ``name`` is used in its current period."""
+        """How much of quota ``name`` is used in its current period.
+
+        Args:
+            name: the quota's name (KeyError when the enforcer has none of that name).
+        """
         for quota in self.quotas:
             if quota.name == name:
                 return self._quota_used.get((name, self._period_key(quota)), 0.0)
@@ -290,6 +327,11 @@ class Enforcer:
 
         ``tokens`` is the request's token estimate (charged to token windows now; the reply is added
         by `settle`); ``points`` its known price for point quotas (EasyDL).
+
+        Args:
+            groups: the endpoint groups of the request (``"chat"``, ``"model"``, ...).
+            tokens: the request's token estimate.
+            points: the call's price in points (EasyDL).
         """
         groups = tuple(groups)
         now = self.clock()
@@ -398,7 +440,13 @@ class Enforcer:
 
     def settle(self, admission: Admission, *, tokens: int = 0, credits: float = 0.0) -> None:
         """Charge what the reply consumed: ``tokens`` (added to token windows and token quotas)
-        and ``credits`` (credit quotas)."""
+        and ``credits`` (credit quotas).
+
+        Args:
+            admission: what `admit` returned for the request.
+            tokens: tokens of the reply.
+            credits: credits the call cost (GPTBots).
+        """
         if tokens:
             now = self.clock()
             for tw, entry in admission.token_entries:
@@ -414,7 +462,11 @@ class Enforcer:
                 self._add_quota(quota, credits)
 
     def release(self, admission: Admission) -> None:
-        """The response is complete (stream ended): free its concurrency slots. Idempotent."""
+        """The response is complete (stream ended): free its concurrency slots. Idempotent.
+
+        Args:
+            admission: what `admit` returned for the request.
+        """
         if admission.done:
             return
         admission.done = True

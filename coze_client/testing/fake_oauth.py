@@ -36,7 +36,7 @@ import httpx
 
 from ._core import Ctx, FakeServer
 
-__all__ = ["DeviceScriptAnswer", "FakeOAuth", "OAuthClient"]
+__all__ = ["DeviceScriptAnswer", "FakeOAuth", "OAuthClient", "TokenSink"]
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
@@ -50,13 +50,23 @@ _DEVICE_MESSAGES = {
 }
 
 
-class _TokenSink(Protocol):
+class TokenSink(Protocol):
+    """A fake API server whose accepted bearer tokens a `FakeOAuth` keeps up to date (``FakeCoze``)."""
+
     tokens: set[str] | None
 
 
 @dataclass
 class OAuthClient:
-    """A registered OAuth app: ``secret`` for web apps, ``public_key``/``kid`` for JWT apps."""
+    """A registered OAuth app: ``secret`` for web apps, ``public_key``/``kid`` for JWT apps.
+
+    Args:
+        client_id: the app's client id.
+        secret: the client secret of a web app (None for the other kinds; left out of the repr).
+        public_key: the public key (PEM or key object) that checks a JWT app's assertions.
+        kid: the key id a JWT app's assertion header must carry.
+        audience: the ``aud`` claim a JWT app's assertion must carry.
+    """
 
     client_id: str
     secret: str | None = field(default=None, repr=False)
@@ -91,6 +101,8 @@ class FakeOAuth(FakeServer):
         device_interval: the polling interval device-code answers give (5 s by default).
         device_expires_in: how long a device code lives, as device-code answers say (300 s by default).
         enforce_interval: answer ``slow_down`` to device polls closer together than the interval.
+        wall_clock: Unix seconds for token expiry and device polls (default ``time.time``).
+        base_urls: the URLs answered on respx (default ``https://api.coze.cn`` and ``https://api.coze.com``).
 
     Counters: ``grants`` (per grant type, successful or not), ``issued`` (access tokens issued),
     ``refreshes`` (successful refresh-token and JWT grants after the first token of a client), ``polls``.
@@ -102,7 +114,7 @@ class FakeOAuth(FakeServer):
     def __init__(
         self,
         *,
-        api: _TokenSink | None = None,
+        api: TokenSink | None = None,
         access_ttl: float = 900.0,
         device_interval: float = 5.0,
         device_expires_in: float = 300.0,
@@ -146,11 +158,23 @@ class FakeOAuth(FakeServer):
         kid: str | None = None,
         audience: str = "api.coze.cn",
     ) -> None:
-        """Register an app (web: ``secret``; JWT: ``public_key`` PEM/object and ``kid``; PKCE/device: neither)."""
+        """Register an app (web: ``secret``; JWT: ``public_key`` PEM/object and ``kid``; PKCE/device: neither).
+
+        Args:
+            client_id: the app's client id.
+            secret: the client secret of a web app.
+            public_key: the public key (PEM or key object) of a JWT app.
+            kid: the key id of a JWT app.
+            audience: the ``aud`` claim a JWT app's assertion must carry.
+        """
         self.clients[client_id] = OAuthClient(client_id, secret, public_key, kid, audience)
 
     def approve(self, authorize_url: str) -> str:
-        """Play the user approving in the browser: check the authorize URL and return a one-time code."""
+        """Play the user approving in the browser: check the authorize URL and return a one-time code.
+
+        Args:
+            authorize_url: the URL the app sends the user to (its ``client_id`` must be registered).
+        """
         query = {k: v[0] for k, v in parse_qs(urlsplit(authorize_url).query).items()}
         client_id = query.get("client_id", "")
         if client_id not in self.clients:
@@ -163,14 +187,25 @@ class FakeOAuth(FakeServer):
         return code
 
     def script_device(self, *answers: DeviceScriptAnswer) -> None:
-        """The next device polls answer these in order, then ``approve`` (a token) for good."""
+        """The next device polls answer these in order, then ``approve`` (a token) for good.
+
+        Args:
+            *answers: ``"authorization_pending"``, ``"slow_down"``, ``"access_denied"``, ``"expired_token"``
+                or ``"approve"``, one per poll.
+        """
         bad = [a for a in answers if a not in _DEVICE_ANSWERS]
         if bad:
             raise ValueError(f"unknown device answers {bad}")
         self.device_script = list(answers)
 
     def fail_next(self, times: int = 1, *, status: int = 500, error: str = "server_error") -> None:
-        """The next ``times`` token requests fail with ``status`` and ``error``."""
+        """The next ``times`` token requests fail with ``status`` and ``error``.
+
+        Args:
+            times: how many token requests fail.
+            status: their HTTP status.
+            error: their ``error_code`` (``"server_error"``, ``"invalid_grant"``, ...).
+        """
         self._failures.extend([(status, error)] * times)
 
     def expire_tokens(self) -> None:
@@ -179,13 +214,21 @@ class FakeOAuth(FakeServer):
             self._revoke(token)
 
     def is_valid(self, token: str) -> bool:
-        """Whether ``token`` is an issued, unexpired access token."""
+        """Whether ``token`` is an issued, unexpired access token.
+
+        Args:
+            token: the access token.
+        """
         expiry = self.access_tokens.get(token)
         return expiry is not None and self.wall_clock() < expiry
 
     # -- mounting -----------------------------------------------------------------------------
     def install(self, router: Any) -> None:
-        """Route only the OAuth paths, so a `FakeCoze` on the same host can serve the rest."""
+        """Route only the OAuth paths, so a `FakeCoze` on the same host can serve the rest.
+
+        Args:
+            router: the respx router to add routes to.
+        """
         for base in self.base_urls:
             router.route(url__startswith=base + "/api/permission/oauth2/").mock(side_effect=self.handle)
 
@@ -194,6 +237,9 @@ class FakeOAuth(FakeServer):
         """Mount on respx for the ``with`` block, with other fakes (``FakeCoze``...) on the same router.
 
         The OAuth routes go first, so a fake that serves the whole host still leaves them to this one.
+
+        Args:
+            *also: other fakes to mount on the same router.
 
         Examples:
             ```python

@@ -51,7 +51,18 @@ TEXT_LIMIT = 1024  # bytes per speech request (error 3010, coze-api.md ยง2.1 / ย
 
 @dataclass
 class RealtimeConnection:
-    """One connection as the fake saw it."""
+    """One connection as the fake saw it.
+
+    Args:
+        path: the WebSocket path (``"/v1/chat"``...).
+        query: the handshake's query parameters.
+        headers: the handshake's headers, lower-cased names (``authorization`` REDACTED).
+        token_fingerprint: a non-reversible fingerprint of the bearer token (None without one).
+        received: the client's frames, parsed, in order.
+        sent: the server's frames, in order.
+        close_code: the close code the connection ended with (None while open).
+        ended_by: ``"client"``, ``"server"`` (a clean close fault), ``"drop"`` or ``"freeze"`` (faults).
+    """
 
     path: str
     query: dict[str, str]
@@ -73,7 +84,19 @@ class RealtimeConnection:
 
 @dataclass
 class RealtimeFault:
-    """A fault for the next ``times`` connections to ``path`` (None: any path)."""
+    """A fault for the next ``times`` connections to ``path`` (None: any path).
+
+    Args:
+        kind: ``"drop"`` (no close frame), ``"freeze"`` (silent peer), ``"close"`` (clean close) or
+            ``"reject"`` (the handshake is refused).
+        path: the WebSocket path it applies to; None: any.
+        after_frames: server frames sent before a drop, freeze or close.
+        times: how many connections it hits (counts down).
+        close_code: the close code of a ``close`` fault.
+        status: the HTTP status of a ``reject`` fault.
+        code: the Coze error code in a ``reject`` body.
+        msg: the message in a ``reject`` body.
+    """
 
     kind: str  # "drop" | "freeze" | "close" | "reject"
     path: str | None = None
@@ -171,6 +194,7 @@ class FakeRealtime:
         transcript: what recognition returns (default: a description of the audio received).
         audio_chunk: bytes of fake audio per audio frame.
         frame_delay: seconds before every server frame ("slow frames").
+        host: the loopback address to listen on (the port is picked free at start).
     """
 
     def __init__(
@@ -238,16 +262,38 @@ class FakeRealtime:
     # -- scripting ----------------------------------------------------------------------------
     def drop_after(self, frames: int, *, path: str | None = None, times: int = 1) -> RealtimeFault:
         """The next ``times`` connections (to ``path``) drop without a close frame after ``frames`` server frames
-        (when frame ``frames + 1`` is due; ``0``: right after the handshake)."""
+        (when frame ``frames + 1`` is due; ``0``: right after the handshake).
+
+        Args:
+            frames: server frames sent before the drop.
+            path: the WebSocket path (``"/v1/chat"``, ``"/v1/audio/speech"``, ``"/v1/audio/transcriptions"``);
+                None: any.
+            times: how many connections it hits.
+        """
         return self._fault(RealtimeFault("drop", path, frames, times))
 
     def freeze_after(self, frames: int, *, path: str | None = None, times: int = 1) -> RealtimeFault:
         """The next ``times`` connections go silent after ``frames`` server frames: nothing more is read or
-        sent, pings are not answered (a dead peer behind a NAT), until the client gives up."""
+        sent, pings are not answered (a dead peer behind a NAT), until the client gives up.
+
+        Args:
+            frames: server frames sent before the freeze.
+            path: the WebSocket path (``"/v1/chat"``, ``"/v1/audio/speech"``, ``"/v1/audio/transcriptions"``);
+                None: any.
+            times: how many connections it hits.
+        """
         return self._fault(RealtimeFault("freeze", path, frames, times))
 
     def close_after(self, frames: int, *, path: str | None = None, code: int = 1000, times: int = 1) -> RealtimeFault:
-        """The next ``times`` connections close cleanly (``code``) after ``frames`` server frames."""
+        """The next ``times`` connections close cleanly (``code``) after ``frames`` server frames.
+
+        Args:
+            frames: server frames sent before the close.
+            path: the WebSocket path (``"/v1/chat"``, ``"/v1/audio/speech"``, ``"/v1/audio/transcriptions"``);
+                None: any.
+            code: the WebSocket close code.
+            times: how many connections it hits.
+        """
         return self._fault(RealtimeFault("close", path, frames, times, close_code=code))
 
     def reject_next(
@@ -259,20 +305,45 @@ class FakeRealtime:
         path: str | None = None,
         times: int = 1,
     ) -> RealtimeFault:
-        """Refuse the next ``times`` handshakes with HTTP ``status`` and a JSON ``{code, msg}`` body."""
+        """Refuse the next ``times`` handshakes with HTTP ``status`` and a JSON ``{code, msg}`` body.
+
+        Args:
+            status: the HTTP status.
+            code: the Coze error code in the body.
+            msg: the message in the body.
+            path: the WebSocket path (``"/v1/chat"``, ``"/v1/audio/speech"``, ``"/v1/audio/transcriptions"``);
+                None: any.
+            times: how many connections it hits.
+        """
         return self._fault(RealtimeFault("reject", path, times=times, status=status, code=code, msg=msg))
 
     def error_on(self, event_type: str, code: int = 4000, msg: str = "invalid parameter", *, times: int = 1) -> None:
-        """Answer the next ``times`` client events of ``event_type`` with an ``error`` frame instead."""
+        """Answer the next ``times`` client events of ``event_type`` with an ``error`` frame instead.
+
+        Args:
+            event_type: the client event (``"input_text_buffer.append"``...).
+            code: the Coze error code in the frame.
+            msg: the message in the frame.
+            times: how many such events fail.
+        """
         self.errors.setdefault(event_type, []).extend([(code, msg)] * times)
 
     def script_next(self, path: str, *events: dict[str, Any] | str) -> None:
         """Raw frames the next connection to ``path`` sends right after its ``*.created`` event
-        (a ``str`` is sent verbatim, so malformed frames can be scripted too)."""
+        (a ``str`` is sent verbatim, so malformed frames can be scripted too).
+
+        Args:
+            path: the WebSocket path (``"/v1/chat"``...).
+            *events: frames as dicts (sent as JSON) or strings (sent verbatim).
+        """
         self.scripted.setdefault(path, []).extend(events)
 
     def require_action(self, *tool_calls: dict[str, Any]) -> None:
-        """The next chat reply asks for these tool calls (``{"name": ..., "arguments": {...}}``) first."""
+        """The next chat reply asks for these tool calls (``{"name": ..., "arguments": {...}}``) first.
+
+        Args:
+            *tool_calls: the calls; none given: one ``get_weather`` call.
+        """
         self.tool_calls = list(tool_calls) or [{"name": "get_weather", "arguments": {"city": "Beijing"}}]
 
     def _fault(self, fault: RealtimeFault) -> RealtimeFault:

@@ -39,7 +39,7 @@ _HTML_502 = (
 class Fault:
     """One injected fault.
 
-    Attributes:
+    Args:
         kind: ``latency`` (sleep ``seconds`` before answering), ``http_error`` (answer ``status``
             with an HTML body, as a gateway does), ``throttle`` (the provider's own throttling answer),
             ``reset`` (connection reset: before the response when ``after_bytes`` is None, else after
@@ -50,9 +50,18 @@ class Fault:
         method: HTTP method to match; None = all.
         times: how many requests it hits; None = every matching request.
         after: matching requests to let through untouched first.
+        seconds: the delay of a ``latency`` fault, or the pause before each chunk of a ``slow`` one.
+        status: the HTTP status of an ``http_error`` fault (502 by default).
+        body: the page of an ``http_error`` fault (default: an nginx-style HTML page).
         retry_after: a ``Retry-After`` header (seconds) on the answer.
-        retry_after_ms: a ``retry-after-ms`` header on the answer.
+        retry_after_ms: a ``retry-after-ms`` header (milliseconds) on the answer.
+        after_bytes: for ``reset``: body bytes sent before the reset (None = before any response).
+        after_chunks: for ``truncate`` and ``malformed``: body chunks sent first.
+        line: the broken bytes a ``malformed`` fault inserts.
+        code: the provider error code of a ``throttle`` answer (None = the fake's default).
         predicate: an extra test on the recorded request.
+        hits: requests it has hit so far (counted by `Faults.pick`).
+        seen: matching requests seen so far, including those let through by ``after``.
     """
 
     kind: FaultKind
@@ -74,7 +83,11 @@ class Fault:
     seen: int = 0
 
     def matches(self, rec: RecordedRequest) -> bool:
-        """Whether this fault applies to ``rec`` (before counting ``after``/``times``)."""
+        """Whether this fault applies to ``rec`` (before counting ``after``/``times``).
+
+        Args:
+            rec: the recorded request.
+        """
         if self.method is not None and self.method.upper() != rec.method:
             return False
         if self.path is not None:
@@ -91,7 +104,11 @@ class Fault:
         return self.times is not None and self.hits >= self.times
 
     def html(self, reason: str) -> str:
-        """The HTML error page of an ``http_error`` fault."""
+        """The HTML error page of an ``http_error`` fault.
+
+        Args:
+            reason: the status's reason phrase (``"Bad Gateway"``), shown in the default page.
+        """
         return self.body if self.body is not None else _HTML_502.format(status=self.status, reason=reason)
 
     def retry_headers(self) -> dict[str, str]:
@@ -121,7 +138,11 @@ class Faults:
         return bool(self._items)
 
     def add(self, fault: Fault) -> Fault:
-        """Add any `Fault`; returns it (its ``hits`` count the requests it touched)."""
+        """Add any `Fault`; returns it (its ``hits`` count the requests it touched).
+
+        Args:
+            fault: the fault to add.
+        """
         self._items.append(fault)
         return fault
 
@@ -132,7 +153,14 @@ class Faults:
     def latency(
         self, seconds: float, *, path: str | None = None, method: str | None = None, times: int | None = None
     ) -> Fault:
-        """Add ``seconds`` of delay before the answer (every matching request unless ``times``)."""
+        """Add ``seconds`` of delay before the answer (every matching request unless ``times``).
+
+        Args:
+            seconds: the delay.
+            path: a path prefix (``"/v3/chat"``) or glob (``"/v1/workflows/*/run_histories/*"``); None = all.
+            method: the HTTP method to match; None = all.
+            times: how many matching requests it hits; None = every one.
+        """
         return self.add(Fault("latency", path=path, method=method, times=times, seconds=seconds))
 
     def http_error(
@@ -147,7 +175,18 @@ class Faults:
         retry_after: float | None = None,
         retry_after_ms: float | None = None,
     ) -> Fault:
-        """Answer ``status`` with an HTML page (a gateway error), ``times`` times, then succeed."""
+        """Answer ``status`` with an HTML page (a gateway error), ``times`` times, then succeed.
+
+        Args:
+            status: the HTTP status.
+            times: how many matching requests it hits; None = every one.
+            after: matching requests to let through untouched first.
+            path: a path prefix (``"/v3/chat"``) or glob (``"/v1/workflows/*/run_histories/*"``); None = all.
+            method: the HTTP method to match; None = all.
+            body: the page to send instead of the default nginx-style HTML.
+            retry_after: a ``Retry-After`` header (seconds) on the answer; None = none.
+            retry_after_ms: a ``retry-after-ms`` header (milliseconds) on the answer; None = none.
+        """
         return self.add(
             Fault(
                 "http_error",
@@ -173,7 +212,17 @@ class Faults:
         retry_after: float | None = None,
         retry_after_ms: float | None = None,
     ) -> Fault:
-        """Answer with the provider's own throttling response (Coze 4009 unless ``code``), ``times`` times."""
+        """Answer with the provider's own throttling response (Coze 4009 unless ``code``), ``times`` times.
+
+        Args:
+            times: how many matching requests it hits; None = every one.
+            after: matching requests to let through untouched first.
+            path: a path prefix (``"/v3/chat"``) or glob (``"/v1/workflows/*/run_histories/*"``); None = all.
+            method: the HTTP method to match; None = all.
+            code: the provider error code to answer with (None = the fake's default).
+            retry_after: a ``Retry-After`` header (seconds) on the answer; None = none.
+            retry_after_ms: a ``retry-after-ms`` header (milliseconds) on the answer; None = none.
+        """
         return self.add(
             Fault(
                 "throttle",
@@ -200,13 +249,27 @@ class Faults:
 
         In-process this raises ``httpx.RemoteProtocolError`` (before the response) or
         ``httpx.ReadError`` (mid-body); on the loopback server the TCP connection is reset (RST).
+
+        Args:
+            times: how many matching requests it hits; None = every one.
+            after: matching requests to let through untouched first.
+            after_bytes: body bytes to send before the reset; None = reset before any response.
+            path: a path prefix (``"/v3/chat"``) or glob (``"/v1/workflows/*/run_histories/*"``); None = all.
+            method: the HTTP method to match; None = all.
         """
         return self.add(Fault("reset", path=path, method=method, times=times, after=after, after_bytes=after_bytes))
 
     def truncate(
         self, *, after_chunks: int = 1, times: int | None = 1, path: str | None = None, method: str | None = None
     ) -> Fault:
-        """End the body cleanly after ``after_chunks`` chunks (an SSE stream loses its last events)."""
+        """End the body cleanly after ``after_chunks`` chunks (an SSE stream loses its last events).
+
+        Args:
+            after_chunks: body chunks to send before the end.
+            times: how many matching requests it hits; None = every one.
+            path: a path prefix (``"/v3/chat"``) or glob (``"/v1/workflows/*/run_histories/*"``); None = all.
+            method: the HTTP method to match; None = all.
+        """
         return self.add(Fault("truncate", path=path, method=method, times=times, after_chunks=after_chunks))
 
     def malformed(
@@ -218,17 +281,36 @@ class Faults:
         path: str | None = None,
         method: str | None = None,
     ) -> Fault:
-        """Insert a broken SSE line after ``after_chunks`` chunks."""
+        """Insert a broken SSE line after ``after_chunks`` chunks.
+
+        Args:
+            after_chunks: body chunks to send before the broken line.
+            line: the bytes to insert.
+            times: how many matching requests it hits; None = every one.
+            path: a path prefix (``"/v3/chat"``) or glob (``"/v1/workflows/*/run_histories/*"``); None = all.
+            method: the HTTP method to match; None = all.
+        """
         return self.add(Fault("malformed", path=path, method=method, times=times, after_chunks=after_chunks, line=line))
 
     def slow_stream(
         self, seconds: float, *, times: int | None = None, path: str | None = None, method: str | None = None
     ) -> Fault:
-        """Wait ``seconds`` before every body chunk (a slow stream)."""
+        """Wait ``seconds`` before every body chunk (a slow stream).
+
+        Args:
+            seconds: the pause before each chunk.
+            times: how many matching requests it hits; None = every one.
+            path: a path prefix (``"/v3/chat"``) or glob (``"/v1/workflows/*/run_histories/*"``); None = all.
+            method: the HTTP method to match; None = all.
+        """
         return self.add(Fault("slow", path=path, method=method, times=times, seconds=seconds))
 
     def pick(self, rec: RecordedRequest) -> list[Fault]:
-        """The faults that hit ``rec`` now (their counters move on)."""
+        """The faults that hit ``rec`` now (their counters move on).
+
+        Args:
+            rec: the recorded request.
+        """
         chosen: list[Fault] = []
         for fault in self._items:
             if fault.exhausted or not fault.matches(rec):

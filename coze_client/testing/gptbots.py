@@ -41,7 +41,15 @@ class FakeGPTBots(FakeServer):
         credits_per_1k: credits per 1K input and output tokens (default: GPT-4o-mini with the
             GPTBots key, 0.0165 / 0.0665, the providers' pricing pages).
         stream_prefix: prefix streamed lines with ``data:`` (True) or send bare JSON lines.
-        stream_chunks: fixed number of Text events per answer.
+        stream_chunks: fixed number of Text events per answer (None: one per word).
+        plan: a plan or preset name to enforce, or None.
+        limits: custom or overriding limit records (see `Enforcer`).
+        quotas: custom or overriding quota records (see `Enforcer`).
+        clock: monotonic seconds for windows (``ManualClock`` in tests; default ``time.monotonic``).
+        wall_clock: Unix seconds for daily quotas (default ``time.time``).
+        count_rejected: whether refused requests occupy their window (default True).
+        enforce: False records peaks without refusing anything.
+        base_urls: the URLs answered on respx (default: the four regional ``api*.gptbots.ai`` hosts).
     """
 
     provider = "gptbots"
@@ -91,10 +99,21 @@ class FakeGPTBots(FakeServer):
         self.route("GET", "/v2/messages", self._messages)
 
     def error(self, code: int, message: str, status: int = 400) -> httpx.Response:
-        """A GPTBots error body ``{code, message}``."""
+        """A GPTBots error body ``{code, message}``.
+
+        Args:
+            code: the GPTBots error code.
+            message: the error message.
+            status: the HTTP status.
+        """
         return self.json_response({"code": code, "message": message}, status=status)
 
     def error_code_of(self, response: httpx.Response) -> int | None:
+        """0 for a success, else the body's ``code`` (None for a body that is not JSON).
+
+        Args:
+            response: the answer the fake is about to return.
+        """
         if response.status_code < 400:
             return 0
         try:
@@ -104,11 +123,21 @@ class FakeGPTBots(FakeServer):
         return body.get("code") if isinstance(body, dict) else None
 
     def authenticate(self, ctx: Ctx) -> httpx.Response | None:
+        """40127 (HTTP 401) for a missing or unknown API key, else None.
+
+        Args:
+            ctx: the request being handled.
+        """
         if not ctx.token or (self.keys is not None and ctx.token not in self.keys):
             return self.error(40127, "developer authentication failed", status=401)
         return None
 
     def groups_for(self, ctx: Ctx) -> tuple[str, ...]:
+        """``chat`` and ``conversation`` for messages, ``conversation`` for the rest.
+
+        Args:
+            ctx: the request being handled.
+        """
         # Conversation-type endpoints share the per-bot window (GPTBots "call-gptbots-api" skill notes).
         return ("chat", "conversation") if ctx.path == "/v2/conversation/message" else ("conversation",)
 
@@ -141,14 +170,31 @@ class FakeGPTBots(FakeServer):
         return self.json_response({"total": len(items), "conversation_content": items[start : start + size]})
 
     def request_tokens(self, ctx: Ctx) -> int:
+        """Token estimate of the request's messages.
+
+        Args:
+            ctx: the request being handled.
+        """
         return estimate_tokens(" ".join(self._texts(ctx.body_dict().get("messages"))))
 
     def rejection_response(self, ctx: Ctx, rejection: Rejection) -> httpx.Response:
+        """20022 (insufficient credits) for a used-up quota, else 429 (HTTP 429).
+
+        Args:
+            ctx: the request being handled.
+            rejection: why the enforcer refused it.
+        """
         if rejection.kind in ("quota", "lockout"):
             return self.error(20022, "insufficient credits", status=400)
         return self.error(429, "Too Many Requests", status=429)
 
     def throttle_response(self, ctx: Ctx, fault: Fault) -> httpx.Response:
+        """HTTP 429 with the fault's ``code`` (429 by default).
+
+        Args:
+            ctx: the request being handled.
+            fault: the injected ``throttle`` fault (its ``code``, when set, is answered).
+        """
         return self.error(fault.code or 429, "Too Many Requests", status=429)
 
     @staticmethod

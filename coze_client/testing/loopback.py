@@ -45,6 +45,9 @@ def asgi_app(fake: FakeServer) -> Callable[[Scope, Receive, Send], Awaitable[Non
 
     Connection faults become real socket behaviour: a reset before the response or mid-body resets the
     TCP connection (RST), so the client sees what a crashed server or proxy causes.
+
+    Args:
+        fake: the fake that answers (any `FakeServer`).
     """
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
@@ -183,6 +186,14 @@ async def serve_loopback(
         async with serve_loopback(fake, latency=0.3) as base_url:
             ...
         ```
+
+    Args:
+        fake: the fake to serve (any `FakeServer`).
+        host: the address to listen on.
+        port: the port (0: a free one).
+        log_level: uvicorn's log level (``"critical"``: quiet).
+        latency: seconds before every answer (None: unchanged).
+        stream_interval: seconds between streamed chunks (None: unchanged).
     """
     _timings(fake, latency, stream_interval)
     sock = _bind(host, port)
@@ -214,6 +225,14 @@ class LoopbackServer:
         with LoopbackServer(FakeCoze()) as server:
             httpx.get(server.base_url + "/v1/users/me", headers={"Authorization": "Bearer pat_x"})
         ```
+
+    Args:
+        fake: the fake to serve (any `FakeServer`).
+        host: the address to listen on.
+        port: the port (0: a free one).
+        log_level: uvicorn's log level (``"critical"``: quiet).
+        latency: seconds before every answer (None: unchanged).
+        stream_interval: seconds between streamed chunks (None: unchanged).
     """
 
     def __init__(
@@ -237,7 +256,11 @@ class LoopbackServer:
         self._sock: socket.socket | None = None
 
     def start(self, timeout: float = 10.0) -> LoopbackServer:
-        """Start serving (returns once the socket accepts connections)."""
+        """Start serving (returns once the socket accepts connections).
+
+        Args:
+            timeout: seconds to wait for the server to start (RuntimeError after).
+        """
         self._sock = _bind(self.host, self.port)
         self.port = self._sock.getsockname()[1]
         self.base_url = f"http://{self.host}:{self.port}"

@@ -82,6 +82,11 @@ _INI = "coze_isolation"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    """Register the ini option that turns the per-test isolation off (pytest hook).
+
+    Args:
+        parser: pytest's option parser.
+    """
     parser.addini(
         _INI,
         type="bool",
@@ -91,6 +96,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    """Register the plugin's markers (pytest hook).
+
+    Args:
+        config: pytest's configuration.
+    """
     config.addinivalue_line(
         "markers", "coze_real_env: coze-client: keep the real environment and state directory for this test."
     )
@@ -113,6 +123,11 @@ def coze_state_dir(
 
     Also removes every other ``COZE_*``/``XINGCHEN_*``/``GPTBOTS_*``/``EASYDL_*`` variable, so nothing
     real (token, plan, base URL, ledger) reaches the test. Everything is restored after the test.
+
+    Args:
+        request: pytest's request for the test (the ini option and the ``coze_real_env`` marker opt out).
+        monkeypatch: pytest's monkeypatch, which restores the environment after the test.
+        tmp_path_factory: pytest's factory of the per-test state directory.
     """
     if not request.config.getini(_INI) or request.node.get_closest_marker("coze_real_env") is not None:
         return None
@@ -182,6 +197,9 @@ def fake_coze(request: pytest.FixtureRequest) -> Iterator[FakeCoze]:
     """A fresh `FakeCoze` mounted on respx (``https://api.coze.cn``, ``https://api.coze.com``).
 
     Configure it with ``@pytest.mark.fake_coze(plan=..., latency=..., faults=[...], ...)``.
+
+    Args:
+        request: pytest's request for the test (its ``fake_coze`` marker gives the options).
     """
     from .coze import FakeCoze
 
@@ -190,7 +208,11 @@ def fake_coze(request: pytest.FixtureRequest) -> Iterator[FakeCoze]:
 
 @pytest.fixture
 def fake_xingchen(request: pytest.FixtureRequest) -> Iterator[FakeXingchen]:
-    """A fresh `FakeXingchen` mounted on respx (``https://nlp.aliyuncs.com``); marker ``fake_xingchen``."""
+    """A fresh `FakeXingchen` mounted on respx (``https://nlp.aliyuncs.com``); marker ``fake_xingchen``.
+
+    Args:
+        request: pytest's request for the test (its ``fake_xingchen`` marker gives the options).
+    """
     from .xingchen import FakeXingchen
 
     yield from _fake(request, "fake_xingchen", FakeXingchen)
@@ -198,7 +220,11 @@ def fake_xingchen(request: pytest.FixtureRequest) -> Iterator[FakeXingchen]:
 
 @pytest.fixture
 def fake_gptbots(request: pytest.FixtureRequest) -> Iterator[FakeGPTBots]:
-    """A fresh `FakeGPTBots` mounted on respx (``https://api.gptbots.ai`` and regional hosts)."""
+    """A fresh `FakeGPTBots` mounted on respx (``https://api.gptbots.ai`` and regional hosts).
+
+    Args:
+        request: pytest's request for the test (its ``fake_gptbots`` marker gives the options).
+    """
     from .gptbots import FakeGPTBots
 
     yield from _fake(request, "fake_gptbots", FakeGPTBots)
@@ -206,7 +232,11 @@ def fake_gptbots(request: pytest.FixtureRequest) -> Iterator[FakeGPTBots]:
 
 @pytest.fixture
 def fake_easydl(request: pytest.FixtureRequest) -> Iterator[FakeEasyDL]:
-    """A fresh `FakeEasyDL` mounted on respx (``https://aip.baidubce.com``); marker ``fake_easydl``."""
+    """A fresh `FakeEasyDL` mounted on respx (``https://aip.baidubce.com``); marker ``fake_easydl``.
+
+    Args:
+        request: pytest's request for the test (its ``fake_easydl`` marker gives the options).
+    """
     from .easydl import FakeEasyDL
 
     yield from _fake(request, "fake_easydl", FakeEasyDL)
@@ -219,6 +249,9 @@ def fake_oauth(request: pytest.FixtureRequest) -> Iterator[FakeOAuth]:
     When the test also uses ``fake_coze``, the two are linked (``api=fake_coze``): the API then accepts
     exactly the access tokens this fake issued and still considers valid. ``api=None`` in the marker
     keeps them apart.
+
+    Args:
+        request: pytest's request for the test (its ``fake_oauth`` marker gives the options).
     """
     from .fake_oauth import FakeOAuth
 
@@ -237,6 +270,9 @@ async def fake_realtime(request: pytest.FixtureRequest) -> AsyncIterator[FakeRea
     Marker ``fake_realtime``: its constructor arguments, ``latency`` / ``stream_interval`` (seconds before
     every server frame), ``faults`` (`RealtimeFault` records)
     and ``setup``.
+
+    Args:
+        request: pytest's request for the test (its ``fake_realtime`` marker gives the options).
     """
     from .fake_realtime import FakeRealtime
 
@@ -259,7 +295,11 @@ async def fake_realtime(request: pytest.FixtureRequest) -> AsyncIterator[FakeRea
 
 @pytest.fixture
 def coze_loopback(request: pytest.FixtureRequest) -> Iterator[LoopbackServer]:
-    """A started `LoopbackServer` around a fresh `FakeCoze` on 127.0.0.1; marker ``coze_loopback``."""
+    """A started `LoopbackServer` around a fresh `FakeCoze` on 127.0.0.1; marker ``coze_loopback``.
+
+    Args:
+        request: pytest's request for the test (its ``coze_loopback`` marker gives the options).
+    """
     from .coze import FakeCoze
     from .loopback import LoopbackServer
 

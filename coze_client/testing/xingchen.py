@@ -41,8 +41,21 @@ _SERVICES = {
 
 
 class FakeXingchen(FakeServer):
-    """Fake Xingchen. ``replies`` cycle (None = echo the last user message); ``keys`` are the valid
-    API keys (None = any); ``stream_chunks`` fixes the number of SSE events per answer."""
+    """Fake Xingchen.
+
+    Args:
+        replies: answers that cycle (None = echo the last user message).
+        keys: valid API keys (None = any non-empty key); others get 401.
+        stream_chunks: fixed number of SSE events per answer (None: one per word).
+        plan: a plan or preset name to enforce (``"xingchen.default"``), or None.
+        limits: custom or overriding limit records (see `Enforcer`).
+        quotas: custom or overriding quota records (see `Enforcer`).
+        clock: monotonic seconds for windows (``ManualClock`` in tests; default ``time.monotonic``).
+        wall_clock: Unix seconds for daily quotas (default ``time.time``).
+        count_rejected: whether refused requests occupy their window (default True).
+        enforce: False records peaks without refusing anything.
+        base_urls: the URLs answered on respx (default ``https://nlp.aliyuncs.com``).
+    """
 
     provider = "xingchen"
     base_urls = ("https://nlp.aliyuncs.com",)
@@ -94,7 +107,15 @@ class FakeXingchen(FakeServer):
         error_name: str | None = None,
         message: str | None = None,
     ) -> httpx.Response:
-        """The Xingchen envelope (the Xingchen API docs)."""
+        """The Xingchen envelope (the Xingchen API docs).
+
+        Args:
+            data: the ``data`` value.
+            status: the HTTP status (also ``httpStatusCode``).
+            error_code: the ``errorCode`` (and ``code``); None: a success envelope.
+            error_name: the ``errorName`` (``"Throttling.RateQuota"``).
+            message: the ``errorMessage``.
+        """
         ok = error_code is None
         body = {
             "requestId": uuid.uuid4().hex,
@@ -110,6 +131,11 @@ class FakeXingchen(FakeServer):
         return self.json_response(body, status=status)
 
     def error_code_of(self, response: httpx.Response) -> int | None:
+        """The envelope's ``errorCode`` of a JSON answer (None on success or for other bodies).
+
+        Args:
+            response: the answer the fake is about to return.
+        """
         if response.headers.get("content-type", "").startswith("application/json"):
             try:
                 body = json.loads(response.content)
@@ -120,6 +146,11 @@ class FakeXingchen(FakeServer):
 
     # -- hooks ----------------------------------------------------------------------------------
     def authenticate(self, ctx: Ctx) -> httpx.Response | None:
+        """401 ``Unauthorized`` for a missing or unknown API key, else None.
+
+        Args:
+            ctx: the request being handled.
+        """
         if not ctx.token or (self.keys is not None and ctx.token not in self.keys):
             return self.envelope(
                 status=401, error_code=401, error_name="Unauthorized", message="Unauthorized user! apikey is invalid."
@@ -134,6 +165,11 @@ class FakeXingchen(FakeServer):
         )
 
     def check_request(self, ctx: Ctx) -> httpx.Response | None:
+        """400 ``InvalidParameter`` without the gateway headers or a JSON body, else None.
+
+        Args:
+            ctx: the request being handled.
+        """
         blocking, streaming = _SERVICES[ctx.path]
         expected = streaming if self._streaming(ctx) and streaming else blocking
         if ctx.headers.get("x-fag-appcode") != "aca" or ctx.headers.get("x-fag-servicename") != expected:
@@ -151,6 +187,11 @@ class FakeXingchen(FakeServer):
         return None
 
     def groups_for(self, ctx: Ctx) -> tuple[str, ...]:
+        """``chat`` for chat and completion calls (stop belongs to no group).
+
+        Args:
+            ctx: the request being handled.
+        """
         return ("chat",) if ctx.path != "/v2/api/chat/stop" else ()
 
     def _input_text(self, ctx: Ctx) -> str:
@@ -165,9 +206,20 @@ class FakeXingchen(FakeServer):
         return " ".join(parts)
 
     def request_tokens(self, ctx: Ctx) -> int:
+        """Token estimate of the messages and the bot profile (0 for stop).
+
+        Args:
+            ctx: the request being handled.
+        """
         return estimate_tokens(self._input_text(ctx)) if ctx.path != "/v2/api/chat/stop" else 0
 
     def rejection_response(self, ctx: Ctx, rejection: Rejection) -> httpx.Response:
+        """400 ``Arrearage`` for a used-up quota, else HTTP 429 ``Throttling.*``.
+
+        Args:
+            ctx: the request being handled.
+            rejection: why the enforcer refused it.
+        """
         if rejection.kind in ("quota", "lockout"):
             return self.envelope(
                 status=400,
@@ -186,6 +238,12 @@ class FakeXingchen(FakeServer):
         return self.envelope(status=429, error_code=429, error_name=name, message="Requests rate limit exceeded")
 
     def throttle_response(self, ctx: Ctx, fault: Fault) -> httpx.Response:
+        """HTTP 429 ``Throttling.RateQuota`` (the fault's ``code``, else 429).
+
+        Args:
+            ctx: the request being handled.
+            fault: the injected ``throttle`` fault (its ``code``, when set, is answered).
+        """
         return self.envelope(
             status=429,
             error_code=fault.code or 429,

@@ -128,7 +128,11 @@ class SpeechAudio(CozeModel):
         return self.meta.headers.get("content-type") if self.meta else None
 
     async def write_to_file(self, path: str | os.PathLike[str]) -> None:
-        """Write the audio to ``path`` (in a worker thread)."""
+        """Write the audio to ``path`` (in a worker thread).
+
+        Args:
+            path: the file to write (created or overwritten), a ``str`` or ``os.PathLike``.
+        """
 
         def _write() -> None:
             with open(path, "wb") as fh:

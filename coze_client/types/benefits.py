@@ -112,7 +112,11 @@ class Benefits(CozeModel):
         return PLAN_FOR_USER_LEVEL.get(self.user_level or "")
 
     def qps(self, benefit_type: str = "api_run_qps") -> dict[str, float]:
-        """Effective QPS per resource (``chat``, ``workflow``, ``plugin``), extra QPS packs included."""
+        """Effective QPS per resource (``chat``, ``workflow``, ``plugin``), extra QPS packs included.
+
+        Args:
+            benefit_type: the benefit whose totals to read; default ``"api_run_qps"``, the API's QPS.
+        """
         out: dict[str, float] = {}
         for info in self.benefit_info:
             total = info.effective_total
@@ -141,6 +145,9 @@ class Benefits(CozeModel):
 
     def check_plan(self, plan: Plan) -> list[PlanMismatch]:
         """Where ``plan``'s QPS limits differ from what the server says is in force (empty: they agree).
+
+        Args:
+            plan: the limiter plan to compare, e.g. ``PRESETS["coze.personal_free"]`` from ``coze_client.limits``.
 
         Examples:
             ```python

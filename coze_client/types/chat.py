@@ -118,17 +118,31 @@ class EnterMessage(BaseModel):
 
     @classmethod
     def user_text(cls, text: str, *, meta_data: dict[str, str] | None = None) -> EnterMessage:
-        """A user question in plain text."""
+        """A user question in plain text.
+
+        Args:
+            text: the question.
+            meta_data: optional ``{str: str}`` metadata stored with the message.
+        """
         return cls(role=MessageRole.USER, type=MessageType.QUESTION, content=text, meta_data=meta_data)
 
     @classmethod
     def assistant_text(cls, text: str) -> EnterMessage:
-        """An assistant answer in plain text (for giving context)."""
+        """An assistant answer in plain text (for giving context).
+
+        Args:
+            text: the answer.
+        """
         return cls(role=MessageRole.ASSISTANT, type=MessageType.ANSWER, content=text)
 
     @classmethod
     def user_objects(cls, items: list[MessageObjectString | dict[str, Any]]) -> EnterMessage:
-        """A user message mixing text, files and images (``object_string``)."""
+        """A user message mixing text, files and images (``object_string``).
+
+        Args:
+            items: the parts: ``MessageObjectString`` items or dicts ``{"type": "text" | "file" | "image" | "audio",
+                "text": ..., "file_id": ..., "file_url": ...}``; a non-text part needs ``file_id`` or ``file_url``.
+        """
         parsed = [MessageObjectString.model_validate(i) for i in items]
         for item in parsed:
             if item.type != "text" and not (item.file_id or item.file_url):

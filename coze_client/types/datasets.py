@@ -61,7 +61,11 @@ class DocumentUpdateRule(BaseModel):
 
     @classmethod
     def every(cls, *, hours: int) -> DocumentUpdateRule:
-        """Refresh automatically every ``hours`` (at least 24)."""
+        """Refresh automatically every ``hours`` (at least 24).
+
+        Args:
+            hours: the refresh interval in hours (at least 24).
+        """
         return cls(update_type=1, update_interval=hours)
 
     @classmethod
@@ -118,19 +122,37 @@ class DocumentBase(BaseModel):
 
     @classmethod
     def local_bytes(cls, name: str, content: bytes, file_type: str) -> DocumentBase:
-        """A local file's content (pdf, txt, doc, docx), sent base64-encoded."""
+        """A local file's content (pdf, txt, doc, docx), sent base64-encoded.
+
+        Args:
+            name: the document's name in the knowledge base.
+            content: the file's raw bytes (encoded to base64 here).
+            file_type: the file's type: ``"pdf"``, ``"txt"``, ``"doc"`` or ``"docx"``.
+        """
         info = DocumentSourceInfo(file_base64=base64.b64encode(content).decode("ascii"), file_type=file_type)
         return cls(name=name, source_info=info)
 
     @classmethod
     def web_page(cls, name: str, url: str, *, update_interval_hours: int | None = None) -> DocumentBase:
-        """A web page, optionally refreshed every ``update_interval_hours`` (at least 24)."""
+        """A web page, optionally refreshed every ``update_interval_hours`` (at least 24).
+
+        Args:
+            name: the document's name in the knowledge base.
+            url: the web page's URL.
+            update_interval_hours: refresh the page every this many hours (at least 24); ``None``: no refresh rule.
+        """
         rule = DocumentUpdateRule.every(hours=update_interval_hours) if update_interval_hours else None
         return cls(name=name, source_info=DocumentSourceInfo(web_url=url), update_rule=rule)
 
     @classmethod
     def image(cls, name: str, source_file_id: str, *, caption: str | None = None) -> DocumentBase:
-        """An image uploaded with ``coze.files.upload`` (image knowledge bases, ``format_type=2``)."""
+        """An image uploaded with ``coze.files.upload`` (image knowledge bases, ``format_type=2``).
+
+        Args:
+            name: the document's name in the knowledge base.
+            source_file_id: the id ``coze.files.upload`` returned for the image.
+            caption: the image's caption (``None``: none given; set it when ``caption_type`` is manual).
+        """
         return cls(name=name, source_info=DocumentSourceInfo(source_file_id=source_file_id), caption=caption)
 
 
@@ -170,7 +192,14 @@ class DocumentChunkStrategy(BaseModel):
     @classmethod
     def custom(cls, *, separator: str, max_tokens: int, remove_extra_spaces: bool | None = None,
                remove_urls_emails: bool | None = None) -> DocumentChunkStrategy:
-        """Custom chunking by separator and size."""
+        """Custom chunking by separator and size.
+
+        Args:
+            separator: the text to cut at, e.g. ``"\\n\\n"``.
+            max_tokens: the most tokens per chunk, 100-2000.
+            remove_extra_spaces: also collapse runs of spaces, newlines and tabs (``None``: not sent).
+            remove_urls_emails: also remove URLs and e-mail addresses (``None``: not sent).
+        """
         return cls(chunk_type=1, separator=separator, max_tokens=max_tokens,
                    remove_extra_spaces=remove_extra_spaces, remove_urls_emails=remove_urls_emails)
 

@@ -37,6 +37,9 @@ __all__ = [
 def decode_json_string(value: Any) -> Any:
     """A workflow output string decoded when it holds JSON; otherwise the value unchanged.
 
+    Args:
+        value: any value; only a non-blank string holding JSON is decoded.
+
     Examples:
         ```python
         decode_json_string('{"answer": 42}')

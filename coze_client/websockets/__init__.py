@@ -47,7 +47,11 @@ __all__ = [
 
 
 def ws_base_url(base_url: str) -> str:
-    """The WebSocket base URL for an API base URL (scheme to ws/wss; host ``api.``/``api-`` to ``ws.``/``ws-``)."""
+    """The WebSocket base URL for an API base URL (scheme to ws/wss; host ``api.``/``api-`` to ``ws.``/``ws-``).
+
+    Args:
+        base_url: the HTTP API base URL (e.g. ``https://api.coze.cn``); its path is dropped.
+    """
     url = httpx.URL(base_url)
     scheme = {"https": "wss", "http": "ws", "wss": "wss", "ws": "ws"}.get(url.scheme, "wss")
     host = url.host
@@ -60,17 +64,29 @@ def ws_base_url(base_url: str) -> str:
 
 
 class AsyncWebsocketsAudio:
-    """``coze.websockets.audio``: ``speech(...)`` and ``transcriptions(...)`` sessions."""
+    """``coze.websockets.audio``: ``speech(...)`` and ``transcriptions(...)`` sessions.
+
+    Args:
+        owner: the `AsyncWebsockets` the sessions belong to (it builds this as its ``audio``).
+    """
 
     def __init__(self, owner: AsyncWebsockets) -> None:
         self._owner = owner
 
     def speech(self, **options: Any) -> SpeechSession:
-        """A streaming speech-synthesis session (use with ``async with``); see `SpeechSession`."""
+        """A streaming speech-synthesis session (use with ``async with``); see `SpeechSession`.
+
+        Args:
+            **options: the `SpeechSession` arguments (``voice_id``, ``output_audio``, ``reconnect`` ...).
+        """
         return SpeechSession(self._owner, **options)
 
     def transcriptions(self, **options: Any) -> TranscriptionSession:
-        """A streaming recognition session (use with ``async with``); see `TranscriptionSession`."""
+        """A streaming recognition session (use with ``async with``); see `TranscriptionSession`.
+
+        Args:
+            **options: the `TranscriptionSession` arguments (``format``, ``sample_rate``, ``reconnect`` ...).
+        """
         return TranscriptionSession(self._owner, **options)
 
 
@@ -82,6 +98,12 @@ class AsyncWebsockets:
         async with coze.websockets.audio.speech(voice_id="742...") as speech:
             await speech.speak("hello")
         ```
+
+    Args:
+        corridor: the client's request corridor (its auth, limiter and ledger); ``AsyncCoze`` builds this
+            as ``coze.websockets``.
+        base_url: the client's HTTP API base URL; the WebSocket host is derived from it (`ws_base_url`).
+        ws_url: the WebSocket base URL to use instead (e.g. ``wss://ws.coze.cn``).
     """
 
     def __init__(self, corridor: Any, *, base_url: str, ws_url: str | None = None) -> None:
@@ -90,7 +112,12 @@ class AsyncWebsockets:
         self.audio = AsyncWebsocketsAudio(self)
 
     def chat(self, *, bot_id: str, **options: Any) -> ChatSession:
-        """A realtime voice chat with ``bot_id`` (use with ``async with``); see `ChatSession`."""
+        """A realtime voice chat with ``bot_id`` (use with ``async with``); see `ChatSession`.
+
+        Args:
+            bot_id: the bot to talk to.
+            **options: the other `ChatSession` arguments (``output_audio``, ``turn_detection`` ...).
+        """
         return ChatSession(self, bot_id=bot_id, **options)
 
     def __repr__(self) -> str:

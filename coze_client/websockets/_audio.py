@@ -27,6 +27,12 @@ async def iter_audio(source: AudioSource, chunk_size: int = DEFAULT_CHUNK_SIZE) 
     Files are read in a worker thread, one chunk at a time, so neither the event loop blocks nor the
     file is held in memory.
 
+    Args:
+        source: bytes (or ``bytearray``/``memoryview``), a file path (``str`` or path-like), a binary file
+            object (read, not closed), or a sync or async iterable of bytes (pieces longer than ``chunk_size``
+            are cut).
+        chunk_size: the most bytes per chunk (positive; default 32 KiB).
+
     Examples:
         ```python
         async def sizes():
@@ -67,6 +73,10 @@ def split_text(text: str, limit: int = TEXT_LIMIT_BYTES) -> list[str]:
     """Split ``text`` into pieces of at most ``limit`` UTF-8 bytes, at sentence or word breaks when possible.
 
     A character is never cut in half.
+
+    Args:
+        text: the text to split.
+        limit: the most UTF-8 bytes per piece (default 1024, the realtime text limit).
 
     Examples:
         ```python

@@ -1,10 +1,11 @@
 """One realtime WebSocket session: connect, send client events, receive typed server events, close.
 
-A session counts as one call for the limiter and the ledger (every reconnect is one more): the ledger reserves
-it before connecting, the limiter grants a slot, and the slot is released as soon as the handshake is answered
-(the server counted the connection when it arrived, and holding a request slot for a minutes-long session
-would stall every other call of the group). The ledger reservation is settled when the session closes, with
-the usage the session reported. A failed connect before any byte left gives both back.
+A session counts as one call for the limiter and the ledger (every reconnect is one more): the ledger holds
+it before the limiter wait, the limiter grants a slot, the ledger counts it (durably) just before connecting,
+and the slot is released as soon as the handshake is answered (the server counted the connection when it
+arrived, and holding a request slot for a minutes-long session would stall every other call of the group).
+The ledger reservation is settled when the session closes, with the usage the session reported. A failed
+connect before any byte left gives both back.
 
 A background task reads frames into a bounded queue (so a slow consumer pushes back on the socket
 instead of growing memory); the consumer takes events with ``async for`` or `receive`. A
@@ -72,11 +73,15 @@ DEFAULT_MAX_FRAME = 16 * 1024 * 1024
 class RealtimeSession:
     """Base of the speech, transcription and chat sessions (use those).
 
-    Common options:
+    Args:
+        owner: the client's ``coze.websockets`` (sessions are opened through it, never built by hand).
+        query: query parameters of the handshake URL (``bot_id``, ...); ``None`` values are left out.
+        update: the configuration sent as the session's first event (``speech.update``, ...).
         reconnect: speech and transcriptions only: ``True`` (3 attempts) or how many times in the
             session's life a dropped connection may be re-opened. The configuration is sent again,
-            and the input since the last finished result is replayed when it is at most ``replay_limit`` bytes; a
-            `Reconnected` event tells the consumer.
+            and the input since the last finished result is replayed when it is at most ``replay_limit``
+            bytes; a `Reconnected` event tells the consumer.
+        replay_limit: the most bytes of unfinished input kept for replay after a reconnect.
         raise_errors: raise `RealtimeAPIError` for ``error`` frames (default) instead of
             yielding `ErrorEvent`.
         open_timeout: seconds to open the connection (websockets' meaning).
@@ -84,7 +89,8 @@ class RealtimeSession:
         ping_timeout: seconds to wait for a pong (websockets' meaning).
         close_timeout: seconds to wait for the closing handshake (websockets' meaning).
         max_queue: events buffered before the reader stops reading the socket.
-        max_wait: most seconds to wait for the rate limiter (else RateLimitWaitError).
+        max_frame: the largest frame accepted from the server, in bytes.
+        max_wait: most seconds to wait for the rate limiter (else `RateLimitWaitError`).
         hold_slot: keep the limiter slot until the connection ends instead of releasing it when the
             handshake is answered (for a plan with a ``concurrency`` limit on sessions).
         extra_headers: more handshake headers.
@@ -229,6 +235,9 @@ class RealtimeSession:
     async def receive(self, timeout: float | None = None) -> WebsocketEvent | None:
         """The next server event; None once the connection was closed cleanly.
 
+        Args:
+            timeout: the most seconds to wait for the event (``None``: no bound).
+
         Raises `RealtimeAPIError` for an ``error`` frame (unless ``raise_errors=False``),
         `RealtimeConnectionError` when the connection dropped, and ``TimeoutError`` when no
         event came within ``timeout`` seconds.
@@ -265,7 +274,11 @@ class RealtimeSession:
         """Yield events up to and including the first one of ``event_types``.
 
         A connection that ends first raises `RealtimeConnectionError` (the awaited event will
-        never come); ``timeout`` bounds the wait for each event.
+        never come).
+
+        Args:
+            *event_types: the event types that end the iteration (e.g. ``"speech.audio.completed"``).
+            timeout: the most seconds to wait for each event (``None``: no bound).
         """
         wanted = set(event_types)
         while True:
@@ -279,7 +292,12 @@ class RealtimeSession:
 
     # ------------------------------------------------------------------ sending
     async def send_event(self, event_type: str, data: Mapping[str, Any] | None = None) -> str:
-        """Send any client event ``{id, event_type, data}`` (the typed methods call this); returns its id."""
+        """Send any client event ``{id, event_type, data}`` (the typed methods call this); returns its id.
+
+        Args:
+            event_type: the client event's type (e.g. ``"input_audio_buffer.append"``).
+            data: its ``data`` object, if it has one.
+        """
         event_id = uuid.uuid4().hex
         frame: dict[str, Any] = {"id": event_id, "event_type": event_type}
         if data is not None:
@@ -299,7 +317,11 @@ class RealtimeSession:
         return event_id
 
     async def update(self, **config: Any) -> str:
-        """Send the configuration event (``speech.update``, ``transcriptions.update``, ``chat.update``)."""
+        """Send the configuration event (``speech.update``, ``transcriptions.update``, ``chat.update``).
+
+        Args:
+            **config: the event's ``data`` fields (``None`` values are left out).
+        """
         return await self.send_event(self.update_event, {k: v for k, v in config.items() if v is not None})
 
     async def _send_text(self, text: str, *, replayed: bool) -> None:
@@ -363,12 +385,15 @@ class RealtimeSession:
         corridor = self._corridor
         call = corridor.call_info(Endpoint("GET", self.path, groups=self.groups))
         token = await corridor.auth.get_token()
-        reservation = await corridor.ledger.reserve(call)
+        # Held before the wait (refused at once when the quota is full), counted durably just before the
+        # connect, as for every HTTP call: a session killed while queued counts nothing (ledger/_core.py).
+        reservation = await corridor.hold(call)
         try:
             permit = await corridor.limiter.acquire(call, max_wait=self._max_wait)
         except BaseException:
             await corridor.ledger.cancel(reservation)
             raise
+        await corridor.mark(reservation, permit)
         corridor.stats.calls += 1
         corridor.stats.attempts += 1
         corridor.stats.limiter_wait += permit.waited

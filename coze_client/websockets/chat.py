@@ -33,6 +33,8 @@ class ChatSession(RealtimeSession):
     """A voice chat session: ``async with coze.websockets.chat(bot_id=...) as chat:``.
 
     Args:
+        owner: the `AsyncWebsockets` it belongs to (``coze.websockets``, whose methods build sessions): its
+            WebSocket host, auth, limiter and ledger are used.
         bot_id: the bot (query parameter); ``workflow_id`` and ``device_id`` are optional.
         workflow_id: optional workflow to run (query parameter).
         device_id: optional device id (query parameter).
@@ -44,7 +46,9 @@ class ChatSession(RealtimeSession):
         prologue_content: ``chat.update`` field: the opening line to play.
         turn_detection: ``chat.update`` field (server VAD or client interrupt).
         asr_config: ``chat.update`` field: speech recognition options.
-        **options: session options such as ``reconnect`` (re-open a dropped connection).
+        **options: the `RealtimeSession` options (``raise_errors``, ``open_timeout``, ``max_wait``,
+            ``extra_headers`` ...); a chat session never reconnects (a dropped connection raises
+            `RealtimeConnectionError`).
 
     Examples:
         ```python
@@ -96,12 +100,27 @@ class ChatSession(RealtimeSession):
             self.usage.output_tokens += usage.output_count
 
     async def append_audio(self, audio: bytes) -> None:
-        """Send audio bytes (``input_audio_buffer.append``)."""
+        """Send audio bytes (``input_audio_buffer.append``, in chunks of at most 32 KiB).
+
+        Args:
+            audio: the audio bytes, in the format ``input_audio`` announced.
+        """
         await self.stream_audio(audio)
 
     async def stream_audio(self, source: AudioSource, *, chunk_size: int = DEFAULT_CHUNK_SIZE,
                            pace: float | None = None) -> int:
-        """Send audio from bytes, a path, a binary file, or a (sync/async) iterable, chunk by chunk."""
+        """Send audio from bytes, a path, a binary file, or a (sync/async) iterable, chunk by chunk.
+
+        Args:
+            source: bytes, a file path, a binary file object, or a (sync or async) iterable of bytes; files are
+                read one chunk at a time.
+            chunk_size: the most audio bytes per ``input_audio_buffer.append`` event (default 32 KiB).
+            pace: send no faster than this many audio bytes per second (real time, as a microphone would);
+                ``None`` sends as fast as possible.
+
+        Returns:
+            The number of audio bytes sent.
+        """
         return await self._send_audio("input_audio_buffer.append", source, chunk_size=chunk_size, pace=pace)
 
     async def complete_audio(self) -> str:
@@ -117,6 +136,15 @@ class ChatSession(RealtimeSession):
         """Send ``conversation.message.create``: a user message starts a reply; an assistant one adds context.
 
         ``content`` is text, or a list of ``object_string`` parts (``{"type": "image", "file_id": ...}``).
+
+        Args:
+            content: the message text, or a list of ``object_string`` parts (plain dicts), sent as JSON.
+            role: ``"user"`` (default: the bot replies) or ``"assistant"`` (context only).
+            content_type: the ``content_type`` to send (default: ``"text"`` for text, ``"object_string"`` for
+                a list).
+
+        Returns:
+            The id of the event sent.
         """
         if role not in ("user", "assistant"):
             raise ValidationError("role must be 'user' or 'assistant'")
@@ -134,7 +162,13 @@ class ChatSession(RealtimeSession):
         return await self.send_event("conversation.clear")
 
     async def submit_tool_outputs(self, chat_id: str, tool_outputs: Sequence[ToolOutput | Mapping[str, Any]]) -> str:
-        """Send ``conversation.chat.submit_tool_outputs`` for a ``requires_action`` event."""
+        """Send ``conversation.chat.submit_tool_outputs`` for a ``requires_action`` event.
+
+        Args:
+            chat_id: the ``id`` of the chat that requires action (from the ``requires_action`` event).
+            tool_outputs: one output per tool call: `ToolOutput` records or plain dicts
+                (``{"tool_call_id": ..., "output": ...}``); not empty.
+        """
         if not chat_id:
             raise ValidationError("chat_id is required")
         outputs = [ToolOutput.model_validate(o).model_dump() if not isinstance(o, ToolOutput) else o.model_dump()
@@ -153,6 +187,11 @@ class ChatSession(RealtimeSession):
 
         The text must be under 1024 UTF-8 bytes (the Coze realtime pages); longer text is refused before
         sending, or, with ``split=True``, sent as several events. Returns how many were sent.
+
+        Args:
+            text: the text to speak (not empty).
+            split: send text of 1024 bytes or more as several events, split at sentence breaks, instead of
+                raising `ValidationError`.
         """
         if not text:
             raise ValidationError("text must not be empty")

@@ -21,6 +21,13 @@ class RealtimeAPIError(StreamError):
         str(RealtimeAPIError("text too long", code=3010, logid="2025abc"))
         # 'code: 3010, msg: text too long, logid: 2025abc'
         ```
+
+    Args:
+        msg: the frame's ``msg``.
+        code: the frame's error ``code``.
+        logid: the frame's ``logid`` (quote it to support).
+        event_id: the id of the ``error`` event.
+        origin_message: the client frame the error refers to, when the server quoted it.
     """
 
     def __init__(self, msg: str, *, code: int | None = None, logid: str | None = None,
@@ -34,6 +41,11 @@ class RealtimeConnectionError(APIConnectionError):
     """The WebSocket could not be opened, or closed abnormally (dropped) while in use.
 
     ``close_code`` is the WebSocket close code when one is known (1006: dropped without a close frame).
+
+    Args:
+        message: what failed and what to do.
+        sent: whether bytes may have reached the server (False when the connection could not be opened).
+        close_code: the WebSocket close code, when one is known.
     """
 
     def __init__(self, message: str, *, sent: bool = True, close_code: int | None = None) -> None:

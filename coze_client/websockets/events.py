@@ -362,7 +362,11 @@ _REGISTRY: dict[str, type[WebsocketEvent]] = {
 
 
 def parse_event(message: dict[str, Any]) -> WebsocketEvent:
-    """The typed event for one decoded server frame (unknown or ill-fitting ones stay generic)."""
+    """The typed event for one decoded server frame (unknown or ill-fitting ones stay generic).
+
+    Args:
+        message: the frame's decoded JSON object (``id``, ``event_type``, ``data``, ``detail``).
+    """
     frame = dict(message)
     frame["event_type"] = str(frame.get("event_type") or "")
     frame["id"] = str(frame.get("id") or "")

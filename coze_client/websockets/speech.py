@@ -27,6 +27,8 @@ class SpeechSession(RealtimeSession):
     """A speech synthesis session: ``async with coze.websockets.audio.speech(...) as speech:``.
 
     Args:
+        owner: the `AsyncWebsockets` it belongs to (``coze.websockets``, whose methods build sessions): its
+            WebSocket host, auth, limiter and ledger are used.
         output_audio: the ``output_audio`` config (``codec``, ``pcm_config``, ``opus_config``,
             ``speech_rate``, ``voice_id``), sent as ``speech.update`` when the connection opens.
         voice_id: shortcut for ``output_audio["voice_id"]``.
@@ -77,7 +79,14 @@ class SpeechSession(RealtimeSession):
 
     async def append(self, text: str) -> str:
         """Send ``input_text_buffer.append``. Refuses (ValidationError, nothing sent) text that would
-        make the pending request exceed 1024 UTF-8 bytes; use `speak` for longer text."""
+        make the pending request exceed 1024 UTF-8 bytes; use `speak` for longer text.
+
+        Args:
+            text: the text to add to the pending request.
+
+        Returns:
+            The id of the event sent.
+        """
         size = len(text.encode("utf-8"))
         if self._buffered + size > TEXT_LIMIT_BYTES:
             raise ValidationError(
@@ -101,6 +110,9 @@ class SpeechSession(RealtimeSession):
 
         Text appended before (not completed yet) is completed first, as a request of its own. Returns
         how many requests were completed: as many ``speech.audio.completed`` events will follow.
+
+        Args:
+            text: the text to speak, of any length.
         """
         flushed = 0
         if self._buffered:  # text appended earlier is its own request (and its own completed event)
@@ -113,7 +125,12 @@ class SpeechSession(RealtimeSession):
         return len(pieces) + flushed
 
     async def synthesize(self, text: str, *, timeout: float | None = None) -> AsyncIterator[bytes]:
-        """Speak ``text`` and yield its audio bytes until every request's ``speech.audio.completed``."""
+        """Speak ``text`` and yield its audio bytes until every request's ``speech.audio.completed``.
+
+        Args:
+            text: the text to speak, of any length (split as `speak` does).
+            timeout: the most seconds to wait for each event (``TimeoutError`` beyond it); ``None``: no limit.
+        """
         remaining = await self.speak(text)
         while remaining:
             event: WebsocketEvent

@@ -30,6 +30,8 @@ class TranscriptionSession(RealtimeSession):
     """A recognition session: ``async with coze.websockets.audio.transcriptions(...) as asr:``.
 
     Args:
+        owner: the `AsyncWebsockets` it belongs to (``coze.websockets``, whose methods build sessions): its
+            WebSocket host, auth, limiter and ledger are used.
         input_audio: the ``input_audio`` config, sent as ``transcriptions.update`` on connect.
         format: shortcut merged into ``input_audio`` (``pcm``, ``wav`` or ``ogg``).
         codec: shortcut merged into ``input_audio`` (``pcm``, ``opus``, ``g711a`` or ``g711u``).
@@ -78,7 +80,11 @@ class TranscriptionSession(RealtimeSession):
         super().__init__(owner, update={"input_audio": audio} if audio else None, **options)
 
     async def append(self, audio: bytes) -> None:
-        """Send audio bytes (``input_audio_buffer.append``, in chunks of at most 32 KiB)."""
+        """Send audio bytes (``input_audio_buffer.append``, in chunks of at most 32 KiB).
+
+        Args:
+            audio: the audio bytes, in the format ``input_audio`` announced.
+        """
         await self.stream(audio)
 
     async def stream(self, source: AudioSource, *, chunk_size: int = DEFAULT_CHUNK_SIZE,
@@ -87,6 +93,13 @@ class TranscriptionSession(RealtimeSession):
 
         ``pace`` (bytes per second) sends no faster than real time, as a microphone would. Returns
         the number of audio bytes sent.
+
+        Args:
+            source: bytes, a file path, a binary file object, or a (sync or async) iterable of bytes; files are
+                read one chunk at a time.
+            chunk_size: the most audio bytes per ``input_audio_buffer.append`` event (default 32 KiB).
+            pace: send no faster than this many audio bytes per second (real time, as a microphone would);
+                ``None`` sends as fast as possible.
         """
         sent = await self._send_audio("input_audio_buffer.append", source, chunk_size=chunk_size, pace=pace)
         self.usage.extra["asr_audio_bytes"] = self.usage.extra.get("asr_audio_bytes", 0) + sent
@@ -102,7 +115,15 @@ class TranscriptionSession(RealtimeSession):
 
     async def transcribe(self, source: AudioSource, *, chunk_size: int = DEFAULT_CHUNK_SIZE,
                          timeout: float | None = None) -> str:
-        """Stream ``source``, complete it, and return the recognised text."""
+        """Stream ``source``, complete it, and return the recognised text.
+
+        Args:
+            source: bytes, a file path, a binary file object, or a (sync or async) iterable of bytes; files are
+                read one chunk at a time.
+            chunk_size: the most audio bytes per ``input_audio_buffer.append`` event (default 32 KiB).
+            timeout: the most seconds to wait for each result event (``TimeoutError`` beyond it); ``None``: no
+                limit.
+        """
         await self.stream(source, chunk_size=chunk_size)
         await self.complete()
         text = ""

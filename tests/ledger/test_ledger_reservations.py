@@ -276,3 +276,12 @@ async def test_a_batched_settlement_reaches_the_file_within_the_flush_interval(t
         assert found == (7,)
     finally:
         await ledger.aclose()
+
+
+async def test_a_plan_bound_between_calls_applies_to_the_next_call_at_once(make_ledger: MakeLedger) -> None:
+    # The rows a call counts in are cached per minute for the hot path; a bind must never be served stale.
+    ledger = make_ledger(coze_free(5))
+    await ledger.settle(await ledger.reserve(chat()))
+    ledger.bind("coze", "team-a", coze_free(1))  # this account's own, stricter plan
+    with pytest.raises(QuotaExhaustedError):  # the one call already counted fills it
+        await ledger.reserve(chat())

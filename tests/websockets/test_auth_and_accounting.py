@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
+from pathlib import Path
 
 import pytest
 
 from coze_client import AsyncCoze
 from coze_client.auth import OAuthToken, TokenResponse
 from coze_client.errors import AuthenticationError, QuotaExhaustedError
+from coze_client.ledger import SnapshotRow, SqliteLedger
 from coze_client.limits.plans import Plan, Quota
 from coze_client.testing.fake_realtime import FakeRealtime
 from coze_client.websockets.events import SpeechCreated
@@ -95,3 +98,70 @@ async def test_hold_slot_keeps_the_permit_until_the_session_ends(fake: FakeRealt
         async with coze.websockets.audio.speech() as speech:
             await speech.receive(timeout=2)
             assert limiter.permits[1].released == [(None, True)]  # default: released at the handshake
+
+
+class _GateLimiter:
+    """Grants a slot only when the test opens the gate (a limiter wait of any length)."""
+
+    def __init__(self) -> None:
+        self.gate = asyncio.Event()
+        self.queued = asyncio.Event()
+        self.acquired = 0
+
+    async def acquire(self, call: object, *, max_wait: float | None = None) -> _Permit:
+        self.acquired += 1
+        self.queued.set()
+        await self.gate.wait()
+        return _Permit()
+
+    async def penalize(self, call: object, seconds: float) -> None:
+        pass
+
+    async def aclose(self) -> None:
+        pass
+
+
+class _Permit:
+    waited = 0.0
+
+    async def release(self, *, used_tokens: int | None = None, sent: bool = True) -> None:
+        pass
+
+
+async def test_a_session_queued_at_the_limiter_is_not_counted_until_it_connects(
+    fake: FakeRealtime, tmp_path: Path
+) -> None:
+    # The corridor's rule for realtime too: held before the limiter wait (refused at once when the quota is
+    # full), counted durably only just before the connect. A session killed while queued counts nothing.
+    plan = Plan(name="tiny", provider="coze", limits=[],
+                quotas=[Quota(name="calls", unit="calls", limit=1, period="ever", policy="block", source="test")])
+    ledger = SqliteLedger(tmp_path / "ledger.sqlite3")
+    limiter = _GateLimiter()
+    async with AsyncCoze(token=TOKEN, base_url=fake.base_url, plan=plan, limiter=limiter, ledger=ledger) as coze:
+
+        async def one_session() -> None:
+            async with coze.websockets.audio.transcriptions() as asr:
+                await asr.receive(timeout=2)
+
+        queued = asyncio.create_task(one_session())
+        await asyncio.wait_for(limiter.queued.wait(), 10)
+        other = SqliteLedger(tmp_path / "ledger.sqlite3", plan)  # what a killed process leaves in the file
+        try:
+            assert _calls(await other.snapshot()) == 0  # waiting is not connecting
+        finally:
+            await other.aclose()
+        with pytest.raises(QuotaExhaustedError):  # the held session fills the quota: refused before any wait
+            async with coze.websockets.chat(bot_id="b1"):
+                pass
+        assert limiter.acquired == 1
+        queued.cancel()  # given up while queued: its place comes back, nothing was counted
+        await asyncio.gather(queued, return_exceptions=True)
+        assert _calls(await ledger.snapshot()) == 0
+        limiter.gate.set()
+        await one_session()  # the place is free again: counted at its connect
+        assert _calls(await ledger.snapshot()) == 1
+    assert len(fake.connections) == 1
+
+
+def _calls(rows: list[SnapshotRow]) -> float:
+    return sum(r.used for r in rows if r.quota == "calls")

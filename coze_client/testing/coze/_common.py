@@ -60,6 +60,17 @@ class BotScript:
     repeated, one copy per delta, so a benchmark can ask for 20,000 events). ``polls`` retrieves and
     ``delay`` fake-clock seconds pass before a non-stream chat completes. ``follow_ups`` become
     ``follow_up`` messages; ``reasoning`` streams ``reasoning_content`` first.
+
+    Args:
+        bot_id: the bot's id.
+        replies: answers used in turn, chat by chat; None echoes the last user message.
+        stream_chunks: the number of ``message.delta`` events per answer (None: one per word).
+        polls: chat retrieves that answer ``in_progress`` before a non-stream chat completes.
+        delay: fake-clock seconds that pass before a non-stream chat completes.
+        follow_ups: texts sent as ``follow_up`` messages after the answer.
+        reasoning: text streamed as ``reasoning_content`` before the answer (None: none).
+        name: the bot's name in bot listings and details.
+        description: the bot's description in bot listings and details.
     """
 
     bot_id: str
@@ -74,7 +85,11 @@ class BotScript:
     _turn: int = 0
 
     def reply_for(self, question: str) -> str:
-        """The next reply (cycling through ``replies``) or the echo of ``question``."""
+        """The next reply (cycling through ``replies``) or the echo of ``question``.
+
+        Args:
+            question: the last user message's text.
+        """
         if not self.replies:
             return question
         text = self.replies[self._turn % len(self.replies)]
@@ -82,7 +97,11 @@ class BotScript:
         return text
 
     def pieces(self, text: str) -> list[str]:
-        """How ``text`` is split into ``message.delta`` contents."""
+        """How ``text`` is split into ``message.delta`` contents.
+
+        Args:
+            text: the whole answer.
+        """
         if self.stream_chunks is None:
             return word_pieces(text)
         n = max(1, self.stream_chunks)
@@ -103,7 +122,15 @@ class ChatScript:
     """A one-off outcome for the next chat(s): ``failed`` (``(code, msg)``), ``requires_action``
     (tool calls ``[{"name": ..., "arguments": {...}}]``) or ``error`` (``(code, msg)``: a stream sends
     an ``error`` event after ``in_progress`` and ends; a polled chat fails with it); ``times`` chats
-    use it."""
+    use it.
+
+    Args:
+        failed: ``(code, msg)`` of a ``chat.failed`` outcome; None: not failed.
+        requires_action: tool calls ``[{"name": ..., "arguments": {...}}]`` the chat stops for.
+        error: ``(code, msg)`` of an ``error`` event (stream) or failure (polled chat).
+        bot_id: only chats with this bot; None: any chat.
+        times: how many chats use it.
+    """
 
     failed: tuple[int, str] | None = None
     requires_action: list[dict[str, Any]] | None = None
@@ -123,6 +150,20 @@ class WorkflowScript:
     inserts a PING after that many events; ``async_polls`` run-history polls until an async run
     succeeds. ``duration`` (real seconds) is how long a blocking run takes: past the fake's
     ``workflow_cutoff`` the server drops the connection without an answer, as the real one does at 90 s.
+
+    Args:
+        workflow_id: the workflow's id.
+        output: the end node's output (default: the input parameters).
+        interrupt: the prompt of a question node the run stops at; None: no interrupt.
+        resume_output: the end node's output after a resume.
+        messages: texts of Message events sent before the end node.
+        error: ``(code, msg)`` of an Error event; None: none.
+        ping_every: a PING event after every that many events (0: none).
+        async_polls: the run-history poll at which an async run reports success (1: the first poll).
+        name: the workflow's name in listings and run histories.
+        mode: ``"workflow"`` or ``"chatflow"`` (the ``workflow_mode`` listings filter on).
+        replies: answers of a chatflow (``/v1/workflows/chat``), as in `BotScript`.
+        duration: real seconds a blocking run takes.
     """
 
     workflow_id: str

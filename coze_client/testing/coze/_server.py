@@ -81,6 +81,13 @@ class FakeCoze(
             gets 4100 with HTTP 401).
         plan: a plan or preset name to enforce (``"coze.personal_free"``), or custom ``limits`` /
             ``quotas`` records.
+        limits: custom or overriding limit records (see `Enforcer`).
+        quotas: custom or overriding quota records (see `Enforcer`).
+        clock: monotonic seconds for windows and simulated progress (``ManualClock`` in tests; default
+            ``time.monotonic``).
+        wall_clock: Unix seconds for daily quotas and ``created_at`` fields (default ``time.time``).
+        count_rejected: whether refused requests occupy their window (default True).
+        enforce: False records peaks without refusing anything.
         throttle_status: HTTP status of throttling answers (429 by default; the docs never say, so a
             client must classify on the envelope ``code`` first: the Coze error-code page).
         throttle_code: force one throttle code; by default per-minute limits answer 4020 (over the
@@ -92,6 +99,7 @@ class FakeCoze(
         body_limit: request body size cap (15 MB).
         workflow_body_limit: workflow body size cap (20 MB).
         upload_limit: file upload size cap (512 MB).
+        base_urls: the URLs answered on respx (default ``https://api.coze.cn`` and ``https://api.coze.com``).
         retry_after_header: add ``Retry-After`` to throttled answers (off: Coze documents none).
     """
 
@@ -179,7 +187,13 @@ class FakeCoze(
 
     # -- scripting ----------------------------------------------------------------------------
     def bot(self, bot_id: str, *, replies: Sequence[str] | None = None, **options: Any) -> BotScript:
-        """Script a bot: ``replies`` cycle; options are `BotScript` fields."""
+        """Script a bot: ``replies`` cycle; options are `BotScript` fields.
+
+        Args:
+            bot_id: the bot's id (a later call replaces its script).
+            replies: answers used in turn, chat by chat; None echoes the last user message.
+            **options: other `BotScript` fields, e.g. ``stream_chunks=20``, ``polls=3``, ``reasoning="..."``.
+        """
         script = BotScript(bot_id, list(replies) if replies is not None else None, **options)
         self.bots[bot_id] = script
         return script
@@ -197,6 +211,14 @@ class FakeCoze(
 
         ``failed=True`` is ``(5000, "event interval error")``, the failure seen in the wild;
         ``requires_action=True`` asks for one ``get_weather`` call.
+
+        Args:
+            failed: ``(code, msg)`` of a ``chat.failed`` outcome, or True for the default one.
+            requires_action: tool calls ``[{"name": ..., "arguments": {...}}]``, or True for one
+                ``get_weather`` call.
+            error: ``(code, msg)`` of an ``error`` event (stream) or failure (polled chat).
+            bot_id: only chats with this bot; None: any chat.
+            times: how many chats use the script.
         """
         if failed is True:
             failed = (5000, "event interval error")
@@ -215,7 +237,14 @@ class FakeCoze(
     def workflow(
         self, workflow_id: str, *, output: Any = None, interrupt: str | None = None, **options: Any
     ) -> WorkflowScript:
-        """Script a workflow (options are `WorkflowScript` fields)."""
+        """Script a workflow (options are `WorkflowScript` fields).
+
+        Args:
+            workflow_id: the workflow's id (a later call replaces its script).
+            output: the end node's output (default: the input parameters).
+            interrupt: the prompt of a question node the run stops at; None: no interrupt.
+            **options: other `WorkflowScript` fields, e.g. ``messages=[...]``, ``error=(code, msg)``.
+        """
         script = WorkflowScript(workflow_id, output=output, interrupt=interrupt, **options)
         self.workflows[workflow_id] = script
         return script
@@ -230,7 +259,13 @@ class FakeCoze(
         return int(self.wall_clock())
 
     def ok(self, data: Any = None, *, extra: dict[str, Any] | None = None, with_data: bool = True) -> httpx.Response:
-        """A success envelope (``data`` omitted when ``with_data`` is False)."""
+        """A success envelope (``data`` omitted when ``with_data`` is False).
+
+        Args:
+            data: the ``data`` value.
+            extra: more top-level keys (``first_id``, ``has_more``, ...).
+            with_data: False leaves ``data`` out.
+        """
         logid = self.logid()
         body: dict[str, Any] = {"code": 0, "msg": ""}
         if with_data:
@@ -241,7 +276,14 @@ class FakeCoze(
         return self.json_response(body, headers={"x-tt-logid": logid})
 
     def error(self, code: int, msg: str, *, status: int = 200, headers: dict[str, str] | None = None) -> httpx.Response:
-        """An error envelope ``{code, msg, detail{logid}}`` (HTTP 200 unless said otherwise)."""
+        """An error envelope ``{code, msg, detail{logid}}`` (HTTP 200 unless said otherwise).
+
+        Args:
+            code: the Coze error code.
+            msg: the error message.
+            status: the HTTP status.
+            headers: extra headers.
+        """
         logid = self.logid()
         hdrs = {"x-tt-logid": logid}
         if headers:
@@ -249,6 +291,11 @@ class FakeCoze(
         return self.json_response({"code": code, "msg": msg, "detail": {"logid": logid}}, status=status, headers=hdrs)
 
     def error_code_of(self, response: httpx.Response) -> int | None:
+        """The envelope ``code`` of a JSON answer (None otherwise).
+
+        Args:
+            response: the answer the fake is about to return.
+        """
         if not response.headers.get("content-type", "").startswith("application/json"):
             return None
         try:
@@ -259,12 +306,22 @@ class FakeCoze(
 
     # -- hooks --------------------------------------------------------------------------------
     def authenticate(self, ctx: Ctx) -> httpx.Response | None:
+        """4100 (HTTP 401) for a missing or unknown bearer token, else None.
+
+        Args:
+            ctx: the request being handled.
+        """
         token = ctx.token
         if not token or (self.tokens is not None and token not in self.tokens):
             return self.error(4100, "authentication is invalid", status=401)
         return None
 
     def groups_for(self, ctx: Ctx) -> tuple[str, ...]:
+        """``chat``/``workflow`` plus ``model`` for chats and workflow runs, ``upload`` for uploads.
+
+        Args:
+            ctx: the request being handled.
+        """
         path = ctx.path
         if path == "/v3/chat":
             return ("chat", "model")
@@ -277,11 +334,21 @@ class FakeCoze(
         return ()
 
     def request_tokens(self, ctx: Ctx) -> int:
+        """Token estimate of a chat's ``additional_messages`` (0 without token limits).
+
+        Args:
+            ctx: the request being handled.
+        """
         if ctx.path != "/v3/chat" or self.enforcer is None or not self.enforcer.limits:
             return 0
         return sum(estimate_tokens(str(m.get("content", ""))) for m in ctx.body_dict().get("additional_messages") or [])
 
     def check_request(self, ctx: Ctx) -> httpx.Response | None:
+        """4000 (HTTP 413) for a body over ``body_limit`` (``workflow_body_limit`` for workflow runs).
+
+        Args:
+            ctx: the request being handled.
+        """
         size = len(ctx.body)
         if ctx.path == "/v1/files/upload":
             return None  # judged by the upload handler (512 MB, 4302)
@@ -291,6 +358,12 @@ class FakeCoze(
         return None
 
     def rejection_response(self, ctx: Ctx, rejection: Rejection) -> httpx.Response:
+        """Coze's refusal: ``lockout_code`` for a used-up lifetime quota, 4008 daily, else 4020/4009.
+
+        Args:
+            ctx: the request being handled.
+            rejection: why the enforcer refused it.
+        """
         if rejection.kind == "lockout" or (rejection.kind == "quota" and rejection.period == "ever"):
             return self.error(self.lockout_code, f"free API quota used up ({rejection.name}); API access is locked")
         if rejection.kind == "quota":
@@ -306,10 +379,22 @@ class FakeCoze(
         return self.error(code, msg, status=self.throttle_status)
 
     def throttle_response(self, ctx: Ctx, fault: Fault) -> httpx.Response:
+        """The fault's ``code`` (4009 by default) with ``throttle_status``.
+
+        Args:
+            ctx: the request being handled.
+            fault: the injected ``throttle`` fault.
+        """
         code = fault.code or 4009
         return self.error(code, "system request limit reached, please retry later", status=self.throttle_status)
 
     def not_found(self, ctx: Ctx, path_known: bool) -> httpx.Response:
+        """4000 (HTTP 405) for a known path with the wrong method, else 4200 (HTTP 404).
+
+        Args:
+            ctx: the request being handled.
+            path_known: True when the path has routes, but none for this method.
+        """
         if path_known:
             return self.error(4000, f"method {ctx.method} not allowed for {ctx.path}", status=405)
         return self.error(4200, "resource not found", status=404)

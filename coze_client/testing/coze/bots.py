@@ -153,7 +153,12 @@ class BotAdminRoutes(AreaBase):
         return self.number_page(self._admin(ctx.params["bid"])["versions"], ctx.query, default=10)
 
     def published_on(self, bot_id: str, connector_id: str = "1024") -> bool:
-        """True when the bot is published on the channel (bots scripted with ``bot()`` count as published)."""
+        """True when the bot is published on the channel (bots scripted with ``bot()`` count as published).
+
+        Args:
+            bot_id: the bot's id.
+            connector_id: the channel's connector id (``"1024"``, the API channel, by default).
+        """
         admin = self.bot_admin.get(bot_id)
         return admin is None or connector_id in admin["channels"]
 

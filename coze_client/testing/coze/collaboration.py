@@ -29,7 +29,12 @@ class CollaborationRoutes(AreaBase):
         return ctx.path.split("/")[2], ctx.params["eid"]
 
     def collaboration_on(self, kind: str, entity_id: str) -> bool:
-        """Apps are collaborative by nature; bots and workflows once switched on."""
+        """Apps are collaborative by nature; bots and workflows once switched on.
+
+        Args:
+            kind: the path segment of the entity: ``"bots"``, ``"workflows"`` or ``"apps"``.
+            entity_id: the bot, workflow or app id.
+        """
         return kind == "apps" or self.collaboration_modes.get((kind, entity_id)) == "collaboration"
 
     async def _collab_mode(self, ctx: Ctx) -> httpx.Response:

@@ -24,7 +24,15 @@ class FolderAppRoutes(AreaBase):
 
     def add_folder(self, name: str, *, folder_type: str = "development", parent_folder_id: str | None = None,
                    workspace_id: str | None = None, description: str = "") -> str:
-        """Script a folder; returns its id."""
+        """Script a folder; returns its id.
+
+        Args:
+            name: the folder's name.
+            folder_type: ``"development"`` or ``"library"``.
+            parent_folder_id: the parent folder's id; None: a top-level folder.
+            workspace_id: its workspace (default: the fake's ``workspace_id``).
+            description: the folder's description.
+        """
         fid = self.new_id()
         self.folders[fid] = {"id": fid, "name": name, "description": description,
                              "workspace_id": workspace_id or self.workspace_id,
@@ -36,7 +44,14 @@ class FolderAppRoutes(AreaBase):
 
     def add_app(self, name: str, *, workspace_id: str | None = None, published: bool = False,
                 folder_id: str | None = None) -> str:
-        """Script a low-code app; returns its id."""
+        """Script a low-code app; returns its id.
+
+        Args:
+            name: the app's name.
+            workspace_id: its workspace (default: the fake's ``workspace_id``).
+            published: whether the app is published (``published_at`` is then now).
+            folder_id: the folder holding it; None: none.
+        """
         aid = self.new_id()
         self.apps[aid] = {"id": aid, "name": name, "description": "", "icon_url": "", "is_published": published,
                           "owner_user_id": self.user["user_id"], "updated_at": self.now(),

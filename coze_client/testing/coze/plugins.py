@@ -31,7 +31,15 @@ class PluginRoutes(AreaBase):
 
     def add_plugin(self, name: str, *, tools: dict[str, Any] | None = None, official: bool = True,
                    category_id: str = "7327137275714764837") -> str:
-        """Script a paid plugin. ``tools`` maps a tool name to its result (or a function of the arguments)."""
+        """Script a paid plugin. ``tools`` maps a tool name to its result (or a function of the arguments).
+
+        Args:
+            name: the plugin's name.
+            tools: tool name -> result, or a function of the call's ``arguments`` dict returning it
+                (default: one ``echo`` tool that returns its arguments).
+            official: whether the store lists it as official.
+            category_id: the store category id it is listed under.
+        """
         pid = self.new_id()
         tools = tools or {"echo": lambda args: args}
         self.store_plugins[pid] = {"name": name, "official": official, "category_id": category_id,

@@ -36,7 +36,11 @@ class WorkspaceRoutes(AreaBase):
         self.route("DELETE", "/v1/workspaces/{wid}/members", self._ws_members_remove)
 
     def add_user(self, user_id: str) -> None:
-        """Make a Coze user known to the fake (so it can be invited)."""
+        """Make a Coze user known to the fake (so it can be invited).
+
+        Args:
+            user_id: the Coze user id.
+        """
         self.known_users.add(user_id)
 
     @staticmethod
