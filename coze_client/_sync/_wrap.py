@@ -9,11 +9,11 @@ yet, so a resource added to ``AsyncCoze`` works in ``Coze`` before the classes a
 from __future__ import annotations
 
 import asyncio
-import collections
 import functools
+import gc
 import inspect
+import queue
 import re
-import threading
 from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
@@ -44,10 +44,18 @@ T = TypeVar("T")
 S = TypeVar("S", bound="SyncStream[Any]")
 
 # Events handed from the loop to the calling thread at once, at most (those ready without a network wait).
-# Small enough that events die young (held across a hand-over, they outlive the garbage collector's
-# young generations and a full collection follows every ~20,000 events); large enough that hand-overs
-# stay rare (bench/sync.py).
-_BATCH = 128
+# The events alive between the threads (the batch you work on, the one ready behind it, the one being
+# read) must stay well under the garbage collector's young-generation threshold: held across a
+# collection they are promoted, and promoted events bring full collections (+25 % per stream at
+# 128-event batches). So a batch is sized to the events' weight, measured as the stream goes:
+# half the threshold (700 objects by default) in GC-tracked objects, between _MIN_BATCH and _BATCH
+# events. The measure is rough (the caller frees events meanwhile), hence the cap (bench/sync.py).
+_BATCH = 64
+_MIN_BATCH = 8
+# Batches the reader may hold ready ahead of the caller, at most (the look-ahead is bounded: _AHEAD
+# batches); the reader then rests between events until the caller is down to _LOW.
+_AHEAD = 1
+_LOW = 0
 _DONE: Any = object()
 
 
@@ -168,11 +176,12 @@ def sync_doc(doc: str | None) -> str | None:
 class SyncStream(Generic[E]):
     """Sync iteration over an async stream that lives on the SDK loop (``__aenter__``, ``__aiter__``, ``aclose``).
 
-    Each step asks the SDK loop for the events that are ready: it waits there for the first one, takes
-    every further one the stream yields without waiting for the network (up to 128), and hands them
-    over together, so the threads meet once per network read, not per event. Nothing is read ahead of
-    you (as with ``async for``), and while you work on the events the loop is free for other calls.
-    Leaving the ``with`` block, breaking out of the ``for`` loop or `close` closes the stream
+    One reader task on the SDK loop reads the stream a little ahead of you: it takes every event the
+    stream yields without waiting for the network (up to 64, fewer for heavy events) and hands them
+    over together, so the threads meet at most once per network read, not per event. The look-ahead
+    is bounded: with one batch ready and not taken the reader rests between events (its read timeout
+    does not run meanwhile) until you take it. While you work on events the loop is free for other
+    calls. Leaving the ``with`` block, breaking out of the ``for`` loop or `close` closes the stream
     underneath at once.
     """
 
@@ -182,8 +191,11 @@ class SyncStream(Generic[E]):
         self._pending: _Resume | None = None
         self._reader: asyncio.Task[None] | None = None
         self._want: asyncio.Event | None = None
-        self._batches: collections.deque[list[Any]] = collections.deque()
-        self._ready = threading.Semaphore(0)  # one release per batch the reader hands over
+        # Batches the reader handed over and the caller has not taken yet (C-level: a put wakes the
+        # caller only when it waits; no lock or condition in Python on either side).
+        self._batches: queue.SimpleQueue[list[Any]] = queue.SimpleQueue()
+        self._parked = False  # the reader rests until the caller takes batches (set on the loop only)
+        self._limit = min(_BATCH, max(_MIN_BATCH, _BATCH // 4))  # events per batch, at most: sized as they come
         self._started = False
         self._closed = False
         self._closing = False
@@ -206,12 +218,14 @@ class SyncStream(Generic[E]):
 
     def _events(self) -> Iterator[E]:
         self._loop.run(self._start())
-        call_soon, want, ready, batches = self._loop.call_soon, self._ask, self._ready, self._batches
+        call_soon, wake, batches = self._loop.call_soon, self._wake, self._batches
+        get, qsize = batches.get, batches.qsize
         try:
             while True:
-                call_soon(want)
-                ready.acquire()  # Ctrl-C here: the finally below closes the stream
-                batch = batches.popleft()
+                batch = get()  # Ctrl-C here: the finally below closes the stream
+                if self._parked and qsize() <= _LOW:
+                    self._parked = False
+                    call_soon(wake)  # the one cross-thread wake-up towards the loop, per _AHEAD - _LOW batches
                 batch.reverse()
                 pop = batch.pop
                 while batch:
@@ -229,7 +243,7 @@ class SyncStream(Generic[E]):
         # One task reads the whole stream (the HTTP stack's cancel scopes belong to one task).
         self._reader = asyncio.ensure_future(self._read())
 
-    def _ask(self) -> None:
+    def _wake(self) -> None:
         if self._want is not None:
             self._want.set()
 
@@ -237,14 +251,22 @@ class SyncStream(Generic[E]):
         iterator: AsyncIterator[Any] = self._inner.__aiter__()
         want = self._want
         assert want is not None
+        qsize = self._batches.qsize
         delivered = False
         try:
             while True:
                 # The first event of the next batch: waited for here, inside this task, so a network
-                # stall meets the stream's own timeouts, while the caller works on the last batch.
+                # stall meets the stream's own timeouts.
                 first = await self._first(iterator)
-                await want.wait()  # the stream rests at a yield meanwhile: nothing runs on its clock
-                want.clear()
+                while qsize() >= _AHEAD:
+                    # Far enough ahead: rest until the caller is down to _LOW batches. Only here, where
+                    # no read is half-run (its timeout would run on the caller's time). Checked again
+                    # after _parked is set, so a batch taken meanwhile is never missed.
+                    want.clear()
+                    self._parked = True
+                    if qsize() >= _AHEAD:
+                        await want.wait()
+                self._parked = False
                 batch = self._rest(iterator, first)
                 self._hand_over(batch)
                 last = batch[-1]
@@ -265,8 +287,7 @@ class SyncStream(Generic[E]):
                 await aclose()
 
     def _hand_over(self, batch: list[Any]) -> None:
-        self._batches.append(batch)
-        self._ready.release()
+        self._batches.put(batch)
 
     async def _first(self, iterator: AsyncIterator[Any]) -> Any:
         pending, self._pending = self._pending, None
@@ -284,8 +305,10 @@ class SyncStream(Generic[E]):
         out = [first]
         if first is _DONE or first.__class__ is _Failure:
             return out
+        limit = self._limit
+        before = gc.get_count()[0]
         try:
-            while len(out) < _BATCH:
+            while len(out) < limit:
                 step = iterator.__anext__()
                 try:
                     waits_for = step.send(None)  # type: ignore[attr-defined]
@@ -298,7 +321,22 @@ class SyncStream(Generic[E]):
             out.append(_DONE)
         except Exception as exc:
             out.append(_Failure(exc))
+        self._size_batches(len(out) - 1, gc.get_count()[0] - before)
         return out
+
+    def _size_batches(self, events: int, tracked: int) -> None:
+        # ``events`` made ``tracked`` GC-tracked objects (negative or tiny if a collection ran
+        # meanwhile or other threads freed objects: then nothing is learnt).
+        if events < _MIN_BATCH or tracked < events:
+            return
+        threshold = gc.get_threshold()[0]
+        if not gc.isenabled() or threshold <= 0:
+            self._limit = _BATCH
+            return
+        # The batches alive at once: the caller's and those waiting (_AHEAD at most); the one being
+        # read grows while the caller's shrinks.
+        alive = _AHEAD + 1
+        self._limit = min(_BATCH, max(_MIN_BATCH, threshold * events // (alive * tracked)))
 
     def close(self) -> None:
         """Close the connection and settle the call (idempotent)."""

@@ -175,3 +175,64 @@ def test_a_caller_slower_than_the_read_timeout_is_not_timed_out(server: Loopback
                 if len(seen) in (1, 3):
                     threading.Event().wait(0.8)  # longer than the read timeout
         assert seen[-1] == "conversation.chat.completed" and events.ended
+
+
+def test_the_reader_reads_a_bounded_way_ahead_of_a_slow_caller(server: LoopbackServer,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # The whole body is ready at once and the caller stops after its first event: the reader runs
+    # ahead, but rests once _AHEAD batches wait untaken (never the whole stream in memory), and
+    # picks up again when the caller takes them: every event arrives once, in order.
+    from coze_client._sync import _wrap
+
+    monkeypatch.setattr(_wrap, "_BATCH", 5)
+    monkeypatch.setattr(_wrap, "_MIN_BATCH", 5)
+    waiting: list[int] = []
+    handed = [0]
+    hand_over = _wrap.SyncStream._hand_over
+
+    def recorded(self: _wrap.SyncStream[object], batch: list[object]) -> None:
+        waiting.append(self._batches.qsize())
+        handed[0] += len(batch)
+        hand_over(self, batch)
+
+    monkeypatch.setattr(_wrap.SyncStream, "_hand_over", recorded)
+    words = [f"w{i}" for i in range(300)]
+    server.fake.bot("b1", replies=[" ".join(words)], stream_chunks=300)
+    with Coze(token=TOKEN, base_url=server.base_url, plan=None, ledger="memory://") as coze:
+        with coze.chat.stream(bot_id="b1", user_id="u", additional_messages=["hi"]) as events:
+            text = []
+            for event in events:
+                if not text:
+                    threading.Event().wait(0.3)  # the reader could read the whole body meanwhile
+                    assert handed[0] <= (_wrap._AHEAD + 2) * 5, handed[0]  # it did not
+                if event.event == "conversation.message.delta":
+                    text.append(event.message.content)
+        assert "".join(text) == " ".join(words) and events.ended
+        assert max(waiting) < _wrap._AHEAD  # a batch is handed over only while fewer wait
+        assert coze.users.me().user_id
+
+
+def test_batches_are_sized_to_the_events_weight_for_the_garbage_collector(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Events alive between the threads must stay under the young generation's threshold: a batch
+    # holds at most half of it in GC-tracked objects (one batch waiting), measured as the stream goes.
+    import gc
+
+    from coze_client._sync import _wrap
+
+    monkeypatch.setattr(_wrap, "_AHEAD", 1)
+    stream = _wrap.SyncStream(object(), None)  # type: ignore[arg-type]
+    threshold = gc.get_threshold()[0]
+    stream._size_batches(40, 40 * 6)  # 6 tracked objects per event
+    assert stream._limit == min(_wrap._BATCH, max(_wrap._MIN_BATCH, threshold // 12))
+    stream._size_batches(40, 40)  # light events: big batches, up to the cap
+    assert stream._limit == min(_wrap._BATCH, threshold // 2)
+    stream._size_batches(40, 40 * 1000)  # very heavy ones: the floor
+    assert stream._limit == _wrap._MIN_BATCH
+    stream._size_batches(40, -5)  # a collection ran meanwhile: nothing learnt
+    assert stream._limit == _wrap._MIN_BATCH
+    gc.disable()
+    try:
+        stream._size_batches(40, 400)
+        assert stream._limit == _wrap._BATCH
+    finally:
+        gc.enable()
