@@ -129,6 +129,9 @@ class Coze(SyncCozeResources):
     def run(self, awaitable: Coroutine[Any, Any, T]) -> T:
         """Run a coroutine of the objects underneath (the ledger, the limiter) on the SDK loop.
 
+        Args:
+            awaitable: the coroutine to run (e.g. ``coze.ledger.snapshot()``); its result is returned.
+
         Examples:
             ```python
             rows = coze.run(coze.ledger.snapshot())

@@ -366,6 +366,10 @@ class SyncEventStream(SyncStream[E]):
     ledger; a truncated stream raises `StreamError`. Events are read on the
     SDK loop a little ahead of your loop, so a slow consumer never stalls other calls.
 
+    Args:
+        inner: the async `EventStream` it reads (the sync client builds it; you never pass it).
+        loop: the SDK loop thread's portal the stream is read on.
+
     Examples:
         ```python
         with coze.chat.stream(bot_id="7351...", user_id="u1",
@@ -499,6 +503,10 @@ class SyncWorkflowStream(SyncEventStream[WorkflowEvent]):
 
 class SyncPaginator(Generic[T]):
     """Pages of a list call for sync code: iterate it for every item of every page.
+
+    Args:
+        inner: the async `AsyncPaginator` it walks (the sync client builds it; you never pass it).
+        loop: the SDK loop thread's portal the pages are fetched on.
 
     Examples:
         ```python
