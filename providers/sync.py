@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Coroutine
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from coze_client._sync import Coze, SyncStream
-from coze_client._sync._loop import Portal, acquire, release, track
+from coze_client._sync._loop import LoopClient, Portal, acquire, release, track
 from coze_client.errors import StreamError
 
 from .base import ChatDelta, ChatProvider, ChatReply, ChatStream, Conversation, MessagesInput
@@ -61,7 +60,7 @@ class SyncChatStream(SyncStream[ChatDelta]):
         return self._inner.reply
 
 
-class SyncAdapter:
+class SyncAdapter(LoopClient):
     """Any async adapter for sync code: its coroutine methods run on the SDK loop (EasyDL, ...).
 
     Built by `open_sync`; applications do not construct it.
@@ -114,23 +113,6 @@ class SyncAdapter:
                 return call
             return value
 
-    def close(self) -> None:
-        """Close the adapter (its HTTP client, limiter and ledger unless injected); idempotent."""
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            self._loop.run(self._inner.aclose())
-        finally:
-            release(self._loop, self)
-
-    def __enter__(self) -> Any:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"Sync{self._inner!r}"
@@ -188,9 +170,6 @@ class SyncChatProvider(SyncAdapter):
         """
         conversation: Conversation = self._loop.run(_await(self._inner.new_conversation(user_id=user_id, **options)))
         return conversation
-
-    def __enter__(self) -> SyncChatProvider:
-        return self
 
 
 async def _await(awaitable: Any) -> Any:

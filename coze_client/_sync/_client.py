@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Coroutine
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
@@ -11,7 +10,7 @@ import httpx
 from .._client import AsyncCoze
 from .._transport import PipelineStats
 from ..resources._base import APIResource
-from ._loop import Portal, acquire, release
+from ._loop import LoopClient, Portal, acquire, release
 
 try:
     from ._resources import SyncCozeResources
@@ -40,7 +39,7 @@ T = TypeVar("T")
 _ASYNC_ONLY = frozenset({"websockets"})
 
 
-class Coze(SyncCozeResources):
+class Coze(SyncCozeResources, LoopClient):
     """Sync client for the Coze Open API: the same resources, options and guards as ``AsyncCoze``.
 
     Every call runs ``AsyncCoze``'s own code on one SDK event loop in a daemon thread, so a ``Coze``
@@ -157,23 +156,6 @@ class Coze(SyncCozeResources):
             self.__dict__[name] = wrapped
             return wrapped
 
-    def close(self) -> None:
-        """Close the HTTP client (unless injected), the limiter and the ledger; idempotent."""
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            self._loop.run(self._inner.aclose())
-        finally:
-            release(self._loop, self)
-
-    def __enter__(self) -> Coze:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         inner = self.__dict__.get("_inner")

@@ -21,11 +21,16 @@ import os
 import threading
 import weakref
 from collections.abc import Callable, Coroutine
+from types import TracebackType
 from typing import Any, TypeVar
+
+from typing_extensions import Self
 
 from ..errors import CozeError
 
-__all__ = ["CANCEL_GRACE", "LoopThread", "Portal", "SyncContextError", "acquire", "current", "release", "track"]
+__all__ = [
+    "CANCEL_GRACE", "LoopClient", "LoopThread", "Portal", "SyncContextError", "acquire", "current", "release", "track",
+]
 
 T = TypeVar("T")
 
@@ -283,3 +288,33 @@ def _after_fork_in_child() -> None:
 atexit.register(_at_exit)
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+class LoopClient:
+    """Closing shared by the sync objects whose async twin (``_inner``) runs on the SDK loop (``_loop``).
+
+    ``close()`` closes the async object (its HTTP client, limiter and ledger, unless they were given to it)
+    and gives the loop thread up; ``with`` closes on the way out. Idempotent.
+    """
+
+    _closed: bool
+    _inner: Any
+    _loop: Portal
+
+    def close(self) -> None:
+        """Close the object underneath (what it built: HTTP client, limiter, ledger) and release the loop."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._loop.run(self._inner.aclose())
+        finally:
+            release(self._loop, self)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
