@@ -14,12 +14,14 @@ import json
 from datetime import datetime, timezone
 from typing import Annotated
 
-import typer
-from rich.console import Console
-from rich.table import Table
-
 from .. import AsyncCoze
-from ..errors import CozeError
+from ..errors import CozeError, needs_extra
+
+with needs_extra("cli", "The command line (coze-client)"):
+    import typer
+    from rich.console import Console
+    from rich.table import Table
+
 from ..types.end_user_benefits import BenefitLimitation
 
 __all__ = ["end_user_limits", "end_users_command"]
