@@ -235,11 +235,7 @@ class Corridor:
             await self.ledger.cancel(reservation)
             raise
         if self._mark is not None:
-            try:
-                await self._mark(reservation)
-            except BaseException:
-                await permit.release(sent=False)
-                raise
+            await self.mark(reservation, permit)
         meta.attempts += 1
         meta.limiter_wait += permit.waited
         self.stats.attempts += 1
