@@ -70,6 +70,30 @@ class BaseLedger:
         """A mark's transaction: like `_transact`, but it may go ahead of batched settlements still queued."""
         return await self._transact(fn)
 
+    async def _count_call(
+        self, res: LedgerReservation, now: datetime, run: Callable[[Store], list[QuotaEvent]]
+    ) -> list[QuotaEvent]:
+        """Count a held call of a guarded plan durably (``run`` does it in one transaction).
+
+        A backend may count it otherwise, as long as the count is durable when this returns.
+        """
+        return await self._count(run)
+
+    def _ahead_of(self, key: tuple[str, str, str, str]) -> int:
+        """Calls this ledger counted ahead in row ``key`` and has not used yet (see the sqlite ledger)."""
+        return 0
+
+    async def _freed_soon(self, keys: Sequence[tuple[str, str, str, str]]) -> bool:
+        """True when calls counted ahead by other processes in these rows may soon be given back."""
+        return False
+
+    def _ahead_elsewhere(self, store: Store, key: tuple[str, str, str, str]) -> int:
+        """Inside a transaction: calls other processes counted ahead in row ``key``, not used yet or not."""
+        return 0
+
+    async def _give_back(self) -> None:
+        """Give back what this ledger counted ahead and did not use (before reading or correcting rows)."""
+
     async def _peek(self, fn: Callable[[Store], T], *, fresh: bool = False) -> T:
         """Run ``fn`` on the rows to read them (it writes nothing); by default a transaction.
 
@@ -142,6 +166,8 @@ class BaseLedger:
         if not guards:
             return res  # nothing can refuse this call: no read, no write
         provider, account = call.provider, call.account
+        if self._hold_ahead(res, guards):
+            return res
 
         def read(store: Store) -> list[Row]:
             return [_core.load_row(store, e, provider, account) for e in guards]
@@ -150,16 +176,54 @@ class BaseLedger:
         for fresh in (False, True):
             with self._hold_lock:  # check and keep aside in one step (holds of other tasks and threads)
                 try:
-                    res.holds = _core.check_hold(rows, call, self._held)
-                except QuotaExhaustedError:
+                    res.holds = _core.check_hold(rows, call, self._held_view(rows))
+                except QuotaExhaustedError as exc:
                     if fresh:
-                        raise
+                        refused = exc
+                        break
                 else:
                     for key, amount in res.holds:
                         self._held[key] = self._held.get(key, 0.0) + amount
                     return res
             rows = await self._peek(read, fresh=True)  # refuse only on rows read just now
-        raise AssertionError("unreachable")  # pragma: no cover
+        # Calls other processes counted ahead and will give back unused: the mark decides on exact counts.
+        if await self._freed_soon([row.key for row in rows]):
+            return res
+        raise refused
+
+    def _hold_ahead(self, res: LedgerReservation, guards: tuple[_core.Entry, ...]) -> bool:
+        """Hold ``res`` on calls this ledger counted ahead, when they cover it (no read at all)."""
+        if not self._counted_ahead():
+            return False
+        call = res.call
+        assert call is not None
+        if call.points:
+            return False
+        keys = self._book.row_keys(call.provider, call.account, guards)
+        with self._hold_lock:
+            held = self._held
+            for key in keys:
+                if self._ahead_of(key) - held.get(key, 0.0) < 1:
+                    return False
+            res.holds = tuple((key, 1.0) for key in keys)
+            for key in keys:
+                held[key] = held.get(key, 0.0) + 1.0
+        return True
+
+    def _counted_ahead(self) -> bool:
+        """True when this ledger holds calls counted ahead (a backend that does so overrides it)."""
+        return False
+
+    def _held_view(self, rows: Sequence[Row]) -> dict[tuple[str, str, str, str], float]:
+        """What held calls keep aside per row, less the calls this ledger already counted ahead there."""
+        if not self._counted_ahead():
+            return self._held
+        view = dict(self._held)
+        for row in rows:
+            ahead = self._ahead_of(row.key)
+            if ahead:
+                view[row.key] = view.get(row.key, 0.0) - ahead
+        return view
 
     async def mark(self, reservation: object) -> None:
         """Count a held call, durably, in the periods of now (the send time): it may leave from here on.
@@ -185,7 +249,7 @@ class BaseLedger:
                 return _core.mark_in(store, res, res.entries, now, thresholds)
 
             if len(res.entries) > 1:  # a quota of the plan: durable before the send
-                events = await self._count(run)
+                events = await self._count_call(res, now, run)
             else:  # only the implicit monthly row: nothing to guard, it may be written in a batch
                 events = await self._write_later(run)
         except BaseException:
@@ -242,8 +306,12 @@ class BaseLedger:
         res.state = "settled"
         if was_held or self._book.usage_guarded(res.provider, res.account):
             await self._emit(await self._transact(run))
-        else:
+        elif not self._settle_merged(res, usage):
             await self._emit(await self._write_later(run))
+
+    def _settle_merged(self, res: LedgerReservation, usage: Usage | None) -> bool:
+        """Add a settlement nobody waits for to a merged one (a backend that batches may); False if not."""
+        return False
 
     async def cancel(self, reservation: object) -> None:
         """Give the reservation back: only when the call certainly never reached the server.
@@ -259,9 +327,16 @@ class BaseLedger:
             res.state = "cancelled"
             return
         self._check_open()
+        if res.credit and self._uncredit(res):  # it used calls counted ahead: they are its again
+            res.state = "cancelled"
+            return
         now = self._clock()
         await self._transact(lambda store: _core.cancel_in(store, res, now))
         res.state = "cancelled"
+
+    def _uncredit(self, res: LedgerReservation) -> bool:
+        """Put the calls counted ahead that ``res`` used back, if their grant is still held; else False."""
+        return False
 
     def _release(self, res: LedgerReservation) -> None:
         """Drop what ``res`` held aside (once)."""
@@ -345,8 +420,13 @@ class BaseLedger:
         if found is None:
             found = await self._track_from_rows(provider, account, quota)
         track, tz = found
+        await self._give_back()
         now = self._clock()
-        row = await self._transact(lambda store: _core.set_used_in(store, provider, account, track, tz, value, now))
+
+        def run(store: Store) -> Row:
+            return _core.set_used_in(store, provider, account, track, tz, value, now, self._ahead_elsewhere)
+
+        row = await self._transact(run)
         return _core.to_snapshot(row)
 
     async def _track_from_rows(self, provider: str, account: str, quota: str) -> tuple[_core.Track, str]:
@@ -366,6 +446,7 @@ class BaseLedger:
             account: only rows of this account; ``None`` matches any.
             quota: only rows of this quota; ``None`` matches any.
         """
+        await self._give_back()
         return await self._delete(provider, account, quota)
 
     async def snapshot(
@@ -386,6 +467,7 @@ class BaseLedger:
                 print(row.quota, row.used, row.left)
             ```
         """
+        await self._give_back()
         rows = await self._rows()
         return _core.build_snapshot(
             rows, self._book, self._clock(), current_only=current_only, provider=provider, account=account

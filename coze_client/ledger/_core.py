@@ -213,6 +213,7 @@ class LedgerReservation:
         state: ``"held"``, ``"open"`` (default), ``"settled"`` or ``"cancelled"`` (see above).
         call: the call it was made for.
         holds: for each quota bucket checked at ``hold``, its row key and the amount kept aside.
+        credit: the ids of the calls counted ahead that this call used (sqlite ledger), else empty.
     """
 
     id: str
@@ -224,6 +225,7 @@ class LedgerReservation:
     state: Literal["held", "open", "settled", "cancelled"] = "open"
     call: CallInfo | None = None
     holds: tuple[Hold, ...] = ()
+    credit: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,6 +356,11 @@ class QuotaBook:
     _rows_cache: dict[tuple[object, ...], tuple[Entry, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    # row_keys by id() of an entries tuple of _rows_cache (kept alive there), usage_guarded by account.
+    _keys_cache: dict[int, tuple[tuple[Entry, ...], tuple[tuple[str, str, str, str], ...]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _guarded_cache: dict[tuple[str, str], bool] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def bind(self, provider: str, account: str, plan: Plan | None, key_mode: prices.KeyMode = "gptbots") -> None:
         # Quotas the client cannot see (Quota.counted False) are shown by `usage`, never counted or guarded.
@@ -371,6 +378,8 @@ class QuotaBook:
         tz = plan.timezone if plan else DEFAULT_TIMEZONE
         self.bindings[(provider, account)] = Binding(tracks, tz, key_mode, plan)
         self._rows_cache.clear()
+        self._keys_cache.clear()
+        self._guarded_cache.clear()
 
     def binding(self, provider: str, account: str) -> Binding:
         found = self.bindings.get((provider, account))
@@ -400,8 +409,24 @@ class QuotaBook:
         if found is None:
             if len(self._rows_cache) >= 256:
                 self._rows_cache.clear()
+                self._keys_cache.clear()
             found = self._rows_cache[key] = make(call, now)
         return found
+
+    def row_keys(
+        self, provider: str, account: str, entries: tuple[Entry, ...]
+    ) -> tuple[tuple[str, str, str, str], ...]:
+        """The row keys of ``entries`` (as `entries_for` or `guards_for` returned them) for an account."""
+        found = self._keys_cache.get(id(entries))
+        if found is not None and found[0] is entries:
+            keys = found[1]
+            if not keys or keys[0][:2] == (provider, account):
+                return keys
+        keys = tuple((provider, account, e.track.name, e.period_key) for e in entries)
+        if len(self._keys_cache) >= 256:
+            self._keys_cache.clear()
+        self._keys_cache[id(entries)] = (entries, keys)
+        return keys
 
     def entries_for(self, call: CallInfo, now: datetime) -> tuple[Entry, ...]:
         """Every row ``call`` counts in at ``now``: its plan's quotas, then the implicit monthly row."""
@@ -435,8 +460,13 @@ class QuotaBook:
         Settlements of such accounts are written before ``settle`` returns (the next check reads them);
         the others (calls quotas only) may be written in batches.
         """
-        return any(t.unit != "calls" and t.limit is not None and t.policy != "allow"
-                   for t in self.binding(provider, account).tracks)
+        found = self._guarded_cache.get((provider, account))
+        if found is None:
+            found = self._guarded_cache[(provider, account)] = any(
+                t.unit != "calls" and t.limit is not None and t.policy != "allow"
+                for t in self.binding(provider, account).tracks
+            )
+        return found
 
 
 def _plan_name(plan: Plan | None, key_mode: str | None = None) -> str:
@@ -609,8 +639,13 @@ def settle_in(
     now: datetime,
     thresholds: Sequence[float],
     key_mode: prices.KeyMode,
+    calls: int = 1,
 ) -> list[QuotaEvent]:
-    """Add what the response reported, and the estimated cost, to every row the call was counted in."""
+    """Add what the response reported, and the estimated cost, to every row the call was counted in.
+
+    ``calls`` > 1 settles that many calls of ``res``'s rows at once, ``usage`` being their sum (a
+    backend merging settlements of a provider without prices, where every figure adds up).
+    """
     usage = usage or Usage()
     rows = _rows_of(store, res)
     # Points were reserved up front; a response that reports its own points corrects them.
@@ -621,7 +656,7 @@ def settle_in(
         row.output_tokens += usage.output_tokens
         row.credits += usage.credits
         row.points += points_delta
-    billable, units = _billable(res, rows, usage)
+    billable, units = _billable(res, rows, usage, calls)
     cost = _cost(res, rows, usage, billable, units, key_mode)
     events: list[QuotaEvent] = []
     stamp = now.timestamp()
@@ -634,8 +669,8 @@ def settle_in(
     return events
 
 
-def _billable(res: LedgerReservation, rows: list[Row], usage: Usage) -> tuple[float, float]:
-    """(billable units, units) of the call: units beyond the provider's lifetime free allowance."""
+def _billable(res: LedgerReservation, rows: list[Row], usage: Usage, calls: int = 1) -> tuple[float, float]:
+    """(billable units, units) of the call(s): units beyond the provider's lifetime free allowance."""
     unit = BILLING_UNIT.get(res.provider, "calls")
     units: float
     if unit == "tokens":
@@ -645,7 +680,7 @@ def _billable(res: LedgerReservation, rows: list[Row], usage: Usage) -> tuple[fl
     elif unit == "credits":
         units = usage.credits
     else:
-        units = 1
+        units = calls
     if usage.extra.get("failed"):
         return 0.0, units  # EasyDL: failed calls use free points but are not billed in paid mode
     for row in rows:
@@ -689,11 +724,25 @@ def cancel_in(store: Store, res: LedgerReservation, now: datetime) -> None:
         store.put(row)
 
 
-def set_used_in(store: Store, provider: str, account: str, track: Track, tz: str, value: float, now: datetime) -> Row:
-    """Make the current bucket of ``track`` report ``value`` used (counts stay; a correction is kept)."""
+def set_used_in(
+    store: Store,
+    provider: str,
+    account: str,
+    track: Track,
+    tz: str,
+    value: float,
+    now: datetime,
+    ahead: Callable[[Store, tuple[str, str, str, str]], int] | None = None,
+) -> Row:
+    """Make the current bucket of ``track`` report ``value`` used (counts stay; a correction is kept).
+
+    ``ahead`` tells the calls other processes counted ahead in the row: they are not part of
+    ``value`` and will be given back unused or used, so the correction leaves them out.
+    """
     entry = Entry(track, period_key(track.period, now, tz), tz, prices.currency_for(provider))
     row = _load(store, entry, provider, account)
-    row.adjust = value - row.natural
+    pending = ahead(store, row.key) if ahead is not None else 0
+    row.adjust = value - (row.natural - pending)
     row.updated_at = now.timestamp()
     store.put(row)
     return row

@@ -31,22 +31,28 @@ Examples:
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import os
+import secrets
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
 
+from .._call import Usage
 from .._sqlite import is_transient, open_wal, retry_transient
-from ..errors import LedgerError, ValidationError
+from ..errors import LedgerError, QuotaExhaustedError, ValidationError
 from ..limits.plans import Plan
+from . import _core, prices
 from ._base import BaseLedger, ThresholdCallback
-from ._core import QuotaEvent, Row, Store
+from ._core import LedgerReservation, QuotaEvent, Row, Store
+from ._credit import JOURNAL_ROTATE_BYTES, CreditJournal, grant_room, journal_dir, outstanding, recover_dead
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SqliteLedger", "default_ledger_path", "migrate"]
 
@@ -104,8 +110,20 @@ def _migrate_2(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migrate_3(conn: sqlite3.Connection) -> None:
+    """Version 3: calls a running process counted ahead and may not have used yet (``_credit``)."""
+    conn.execute(
+        """CREATE TABLE credits (
+            owner TEXT NOT NULL, id INTEGER NOT NULL,
+            provider TEXT NOT NULL, account TEXT NOT NULL, quota TEXT NOT NULL, period_key TEXT NOT NULL,
+            calls INTEGER NOT NULL,
+            PRIMARY KEY (owner, id)
+        ) WITHOUT ROWID"""
+    )
+
+
 #: Ordered migrations: ``MIGRATIONS[i]`` brings a database from version ``i`` to ``i + 1``.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_1, _migrate_2)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_1, _migrate_2, _migrate_3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -142,6 +160,11 @@ _COLUMNS = (
 _SELECT = f"SELECT {_COLUMNS} FROM usage"
 _GET = _SELECT + " WHERE provider = ? AND account = ? AND quota = ? AND period_key = ?"
 _PUT = f"INSERT OR REPLACE INTO usage ({_COLUMNS}) VALUES ({', '.join('?' * 20)})"
+_GRANT = "INSERT INTO credits (owner, id, provider, account, quota, period_key, calls) VALUES (?, ?, ?, ?, ?, ?, ?)"
+_RETURN = "DELETE FROM credits WHERE owner = ? AND id = ?"
+_TAKE_BACK = (
+    "UPDATE usage SET calls = calls - ? WHERE provider = ? AND account = ? AND quota = ? AND period_key = ?"
+)
 
 
 def _row(values: tuple[object, ...]) -> Row:
@@ -278,6 +301,10 @@ class SqliteLedger(BaseLedger):
             next write, or written after this long). A kill loses at most this much usage detail.
         inline: write a lone step at once on the loop's thread when the file's lock is free (default);
             ``False`` always queues steps for a shared batch (group commit).
+        count_ahead: at most this many calls counted ahead by one transaction when this process
+            calls often (each later call then costs one journal line, not a transaction); 0 counts
+            every call in a transaction of its own. See ``docs/performance.md`` (## Ledger).
+        ahead_seconds: calls counted ahead and not used are given back after this long.
     """
 
     backend = "sqlite"
@@ -295,6 +322,8 @@ class SqliteLedger(BaseLedger):
         busy_timeout: float = 60.0,
         flush_interval: float = 0.1,
         inline: bool = True,
+        count_ahead: int = 64,
+        ahead_seconds: float = 0.25,
     ) -> None:
         super().__init__(plans, clock=clock, thresholds=thresholds, on_threshold=on_threshold)
         if executor not in ("thread", "to_thread"):
@@ -303,6 +332,10 @@ class SqliteLedger(BaseLedger):
             raise ValidationError(f"synchronous must be 'NORMAL' or 'FULL', not {synchronous!r}")
         if flush_interval < 0:
             raise ValidationError(f"flush_interval must be >= 0, not {flush_interval!r}")
+        if isinstance(count_ahead, bool) or not isinstance(count_ahead, int) or count_ahead < 0:
+            raise ValidationError(f"count_ahead must be an int >= 0, not {count_ahead!r}")
+        if not ahead_seconds > 0:
+            raise ValidationError(f"ahead_seconds must be > 0, not {ahead_seconds!r}")
         self.path = Path(path).expanduser() if path is not None else default_ledger_path()
         self._mode = executor
         self._synchronous = synchronous
@@ -330,6 +363,23 @@ class SqliteLedger(BaseLedger):
         self._in_thread = False
         self._inline = inline
         self._crowded: asyncio.AbstractEventLoop | None = None  # a write ran inline in this turn of this loop
+        # Calls counted ahead (ledger/_credit.py): per row key, [grant id, calls left] of its current grant.
+        self._count_ahead = count_ahead
+        self._ahead_seconds = ahead_seconds
+        self._credit: dict[Key, list[int]] = {}
+        self._retired: list[tuple[Key, int, int]] = []  # grants replaced while calls were left: give back too
+        self._grant_ids = itertools.count(1)
+        self._lines: dict[tuple[int, ...], bytes] = {}  # journal line per combination of grant ids
+        self._merged: dict[int, _Merged] = {}  # by id() of the reservations' entries (kept alive by _Merged)
+        self._grant_size = 1
+        self._last_grant = -1e9
+        self._granting = 0  # grants in flight (one at a time: a concurrent call waits for it)
+        self._grant_done: asyncio.Future[None] | None = None
+        self._returning = 0  # give-backs queued and not yet committed
+        self._give_back_handle: asyncio.TimerHandle | None = None
+        self._give_back_loop: asyncio.AbstractEventLoop | None = None
+        self._journal = CreditJournal(journal_dir(self.path), f"{os.getpid()}-{secrets.token_hex(6)}")
+        _LEDGERS.add(self)
 
     def __repr__(self) -> str:
         return f"SqliteLedger({str(self.path)!r})"
@@ -394,6 +444,7 @@ class SqliteLedger(BaseLedger):
                 self._prepare_file()
                 conn = self._conn_unlocked()
                 retry_transient(lambda: migrate(conn), deadline=max(self._busy_timeout, 1.0))
+                self._recover(conn)
                 self._fast = self._connect(0)
                 self._conns.append(self._fast)
             except (OSError, sqlite3.Error) as exc:
@@ -634,6 +685,330 @@ class SqliteLedger(BaseLedger):
             self._resolve(queued, outcomes[:-1])
         return outcomes[-1]
 
+    # -- settlements merged ------------------------------------------------------------------------------
+    def _settle_merged(self, res: LedgerReservation, usage: Usage | None) -> bool:
+        """Merge settlements of a provider without prices into one step per row set and batch.
+
+        Every figure such a settlement writes adds up (tokens, credits, points, calls past the free
+        allowance), so one step for N calls writes what N steps would: the batch costs one step.
+        """
+        if res.points or prices.currency_for(res.provider) or (usage is not None and usage.extra):
+            return False
+        key = id(res.entries)
+        with self._jobs_lock:
+            merged = self._merged.get(key)
+            if merged is not None and merged.res.entries is res.entries:
+                merged.add(usage)
+                return True
+            merged = self._merged[key] = _Merged(res)
+            merged.add(usage)
+        now = self._clock()
+        thresholds = self._thresholds
+
+        def run(store: Store) -> list[QuotaEvent]:
+            with self._jobs_lock:
+                if self._merged.get(key) is merged:
+                    del self._merged[key]  # later settlements start a new merge (and a new step)
+            # key_mode only picks a price column, and these providers have no prices
+            return _core.settle_in(store, merged.res, merged.usage(), now, thresholds, "gptbots", calls=merged.calls)
+
+        self._enqueue(run, None)
+        return True
+
+    # -- calls counted ahead (ledger/_credit.py) ------------------------------------------------------
+    async def _count_call(
+        self, res: LedgerReservation, now: datetime, run: Callable[[Store], list[QuotaEvent]]
+    ) -> list[QuotaEvent]:
+        call = res.call
+        assert call is not None
+        if not self._count_ahead or call.points or self._book.usage_guarded(res.provider, res.account):
+            return await self._count_exact(res, run)
+        keys = self._book.row_keys(res.provider, res.account, res.entries)
+        credit = self._credit
+        grants = [credit.get(key) for key in keys]
+        for grant in grants:
+            if grant is None or grant[1] <= 0:
+                return await self._grant(res, now, list(keys), run)
+        return self._use_credit(res, cast("list[list[int]]", grants))
+
+    def _use_credit(self, res: LedgerReservation, grants: list[list[int]]) -> list[QuotaEvent]:
+        """Count the call on calls counted ahead: one journal line, written before the send."""
+        for grant in grants:
+            grant[1] -= 1
+        ids = tuple(grant[0] for grant in grants)
+        line = self._lines.get(ids)
+        if line is None:
+            if len(self._lines) >= 64:
+                self._lines.clear()
+            line = self._lines[ids] = " ".join(map(str, ids)).encode() + b"\n"
+        try:
+            self._journal.record(line)
+        except OSError as exc:
+            for grant in grants:
+                grant[1] += 1
+            raise self._error(exc) from None
+        self._release(res)
+        res.credit = ids
+        return []  # a grant never reaches a warning threshold: the call crossing it is counted exactly
+
+    async def _grant(
+        self, res: LedgerReservation, now: datetime, keys: list[Key], run: Callable[[Store], list[QuotaEvent]]
+    ) -> list[QuotaEvent]:
+        """Count the call exactly and, when this process calls often, count more of its rows ahead."""
+        pending = self._grant_done
+        if pending is not None and pending.get_loop() is asyncio.get_running_loop():
+            # Another task is counting ahead right now: wait for its grant, which likely covers this call too.
+            await asyncio.shield(pending)
+            return await self._count_call(res, now, run)
+        mono = time.monotonic()
+        busy = mono - self._last_grant < self._ahead_seconds
+        size = min(self._grant_size * 2, self._count_ahead) if busy else max(1, self._grant_size // 2)
+        self._grant_size = size
+        self._last_grant = mono
+        wanted = size - 1
+        if not wanted or self._granting:
+            return await self._count_exact(res, run)
+        if not self._journal.is_open:
+            try:
+                self._journal.open()
+            except OSError:
+                logger.debug("no credit journal beside %s: every call is counted alone", self.path)
+                self._count_ahead = 0
+                return await self._count_exact(res, run)
+        credit = self._credit
+        needy = [key for key in keys if key not in credit or credit[key][1] <= 0]
+        thresholds = self._thresholds
+        owner = self._journal.owner
+        granted: dict[Key, list[int]] = {}
+
+        def grant(store: Store) -> list[QuotaEvent]:
+            granted.clear()  # a step may be run again (the wait for other processes' grants)
+            events = run(store)
+            rows = [cast(Row, store.get(key)) for key in needy]
+            n = min(grant_room(row, thresholds, wanted) for row in rows)
+            if n > 0:
+                conn = cast(_BatchStore, store).conn
+                for row in rows:
+                    gid = next(self._grant_ids)
+                    row.calls += n
+                    store.put(row)
+                    conn.execute(_GRANT, (owner, gid, *row.key, n))
+                    granted[row.key] = [gid, n]
+            return events
+
+        self._granting += 1
+        done = self._grant_done = asyncio.get_running_loop().create_future()
+        try:
+            events = await self._count_exact(res, grant)
+        finally:
+            self._granting -= 1
+            self._grant_done = None
+            done.set_result(None)
+        if granted:
+            credit = self._credit  # a give-back may have replaced the dict during the transaction
+            for key, grant_ in granted.items():
+                old = credit.get(key)
+                if old is not None:  # its row in the credits table goes at the next give-back
+                    self._retired.append((key, old[0], old[1]))
+                credit[key] = grant_
+            loop = asyncio.get_running_loop()
+            handle = self._give_back_handle
+            if handle is None or self._give_back_loop is not loop:  # none yet, or on another (maybe closed) loop
+                if handle is not None:
+                    handle.cancel()
+                self._give_back_loop = loop
+                self._give_back_handle = loop.call_later(self._ahead_seconds, self._give_back_later)
+        return events
+
+    async def _count_exact(self, res: LedgerReservation, run: Callable[[Store], list[QuotaEvent]]) -> list[QuotaEvent]:
+        """One transaction. A call refused only because of calls counted ahead and maybe unused (this
+        process's or another's) waits for them to be given back, then is decided on exact counts."""
+        owner = self._journal.owner
+
+        def checked(store: Store) -> list[QuotaEvent]:
+            try:
+                return run(store)
+            except QuotaExhaustedError as exc:
+                # Decided in the same transaction as the refusal: no give-back can slip in between.
+                conn = cast(_BatchStore, store).conn
+                key = (exc.provider, exc.account, exc.quota, _period_of(res, exc.quota))
+                ahead = outstanding(conn, key)
+                if ahead and exc.used - ahead + 1 <= exc.limit:
+                    others = outstanding(conn, key, exclude=owner)
+                    raise _MayBeFreed(exc, own=ahead - others, others=others) from None
+                raise
+
+        deadline = time.monotonic() + self._ahead_seconds + self._flush_interval + 2.0
+        while True:
+            try:
+                return await self._count(checked)
+            except _MayBeFreed as wait:
+                if time.monotonic() > deadline:
+                    raise wait.refusal from None
+                if wait.own and (self._credit or self._retired):
+                    await self._give_back()  # this process's own calls counted ahead were in the way
+                    continue
+                if not (wait.others or self._returning):
+                    raise wait.refusal from None
+                await self._freed_soon([])  # gives back what dead processes held
+                await asyncio.sleep(0.02)
+
+    def _counted_ahead(self) -> bool:
+        return bool(self._credit)
+
+    def _hold_ahead(self, res: LedgerReservation, guards: tuple[_core.Entry, ...]) -> bool:
+        credit = self._credit
+        if not credit:
+            return False
+        call = res.call
+        assert call is not None
+        if call.points:
+            return False
+        keys = self._book.row_keys(call.provider, call.account, guards)
+        with self._hold_lock:
+            held = self._held
+            for key in keys:
+                grant = credit.get(key)
+                if grant is None or grant[1] - held.get(key, 0.0) < 1:
+                    return False
+            for key in keys:
+                held[key] = held.get(key, 0.0) + 1.0
+        res.holds = tuple((key, 1.0) for key in keys)
+        return True
+
+    def _ahead_of(self, key: Key) -> int:
+        grant = self._credit.get(key)
+        return grant[1] if grant is not None else 0
+
+    def _uncredit(self, res: LedgerReservation) -> bool:
+        keys = [(res.provider, res.account, e.track.name, e.period_key) for e in res.entries]
+        grants = [self._credit.get(key) for key in keys]
+        ids = res.credit
+        if not all(g is not None and g[0] == gid for g, gid in zip(grants, ids, strict=True)):
+            return False  # given back meanwhile: the call is taken out of the rows instead
+        try:
+            self._journal.record(" ".join(f"-{gid}" for gid in ids).encode() + b"\n")
+        except OSError:
+            return False
+        for grant in grants:
+            assert grant is not None
+            grant[1] += 1
+        res.credit = ()
+        return True
+
+    async def _freed_soon(self, keys: Sequence[Key]) -> bool:
+        """Give back what dead processes counted ahead; True when every row of ``keys`` could take one
+        more call once the calls still counted ahead are given back (read in one transaction)."""
+        if not self._opened:
+            await self._ensure_open()
+        unique = list(dict.fromkeys(keys))
+
+        def check() -> bool:
+            conn = self._conn()
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    self._recover_in(conn)
+                    fits, ahead_somewhere = True, False
+                    for key in unique:
+                        found = conn.execute(_GET, key).fetchone()
+                        if found is None:
+                            continue
+                        row = _row(found)
+                        track = self._book.track(key[0], key[1], key[2])
+                        limit = track[0].limit if track else row.limit
+                        ahead = outstanding(conn, key)
+                        ahead_somewhere = ahead_somewhere or ahead > 0
+                        if limit is not None and row.used - ahead + self._held.get(key, 0.0) + 1 > limit:
+                            fits = False
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as exc:
+                raise self._error(exc) from None
+            return fits and ahead_somewhere
+
+        try:
+            return await self._call(check)
+        finally:
+            self._cache_version = None  # written through another connection: the cache is stale
+
+    def _ahead_elsewhere(self, store: Store, key: Key) -> int:
+        return outstanding(cast(_BatchStore, store).conn, key, exclude=self._journal.owner)
+
+    def _recover(self, conn: sqlite3.Connection) -> None:
+        """Give back the unused calls of processes that died holding them (at open)."""
+
+        def run() -> None:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._recover_in(conn)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+        retry_transient(run, deadline=max(self._busy_timeout, 1.0))
+
+    def _recover_in(self, conn: sqlite3.Connection) -> bool:
+        taken = recover_dead(conn, self._journal.directory, self._journal.owner)
+        for key, calls in taken.items():
+            conn.execute(_TAKE_BACK, (calls, *key))
+        if taken:
+            logger.info("gave back %d calls counted ahead by processes that ended", sum(taken.values()))
+        return bool(taken)
+
+    def _give_back_later(self) -> None:
+        self._give_back_handle = None
+        if self._closed or not (self._credit or self._retired):
+            return
+        task = asyncio.get_running_loop().create_task(self._give_back_logged())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _give_back_logged(self) -> None:
+        try:
+            await self._give_back()
+        except Exception as exc:
+            logger.error("calls counted ahead could not be given back to %s (tried again later): %s", self.path, exc)
+
+    async def _give_back(self) -> None:
+        """Give back what this ledger counted ahead and did not use: one transaction."""
+        if not (self._credit or self._retired):
+            return
+        grants = [(key, gid, left) for key, (gid, left) in self._credit.items()] + self._retired
+        self._credit = {}
+        self._retired = []
+        owner = self._journal.owner
+
+        def run(store: Store) -> None:
+            conn = cast(_BatchStore, store).conn
+            for key, _gid, left in grants:
+                if left > 0:
+                    row = store.get(key)
+                    if row is not None:
+                        row.calls -= left
+                        store.put(row)
+            conn.executemany(_RETURN, [(owner, gid) for _key, gid, _left in grants])
+
+        self._returning += 1
+        try:
+            await self._transact(run)
+        except BaseException:
+            # Not given back (no call can use them any more): tried again at the next give-back or at
+            # aclose; till then they stay counted (over, never under).
+            self._retired.extend(grants)
+            raise
+        finally:
+            self._returning -= 1
+        journal = self._journal
+        if (
+            journal.size > JOURNAL_ROTATE_BYTES
+            and not (self._credit or self._retired or self._granting or self._returning)
+        ):
+            journal.truncate()  # every grant its lines name was given back
+
     async def _write_later(self, fn: Callable[[Store], list[QuotaEvent]]) -> list[QuotaEvent]:
         if not self._opened:
             await self._ensure_open()
@@ -717,9 +1092,18 @@ class SqliteLedger(BaseLedger):
         """Write what is queued, then close the connections and the worker thread. Idempotent."""
         if self._closed:
             return
+        given_back = False
         try:
+            if self._give_back_handle is not None:
+                self._give_back_handle.cancel()
+                self._give_back_handle = None
+            if self._opened:
+                await self._give_back()
             await self._drain()
+            given_back = True
         finally:
+            # Given back: the journal goes. Not: it stays, locked until exit, for the next opener to read.
+            self._journal.close(remove=given_back)
             self._closed = True
             if self._flush_handle is not None:
                 self._flush_handle.cancel()
@@ -735,6 +1119,63 @@ class SqliteLedger(BaseLedger):
             await self._call(close_all)
             if self._executor is not None:
                 self._executor.shutdown(wait=False)
+
+
+class _Merged:
+    """Settlements of calls counted in the same rows, added up until their batch is written."""
+
+    __slots__ = ("calls", "credits", "input_tokens", "output_tokens", "points", "res")
+
+    def __init__(self, res: LedgerReservation) -> None:
+        self.res = res
+        self.calls = 0
+        self.input_tokens = self.output_tokens = self.points = 0
+        self.credits = 0.0
+
+    def add(self, usage: Usage | None) -> None:
+        self.calls += 1
+        if usage is not None:
+            self.input_tokens += usage.input_tokens
+            self.output_tokens += usage.output_tokens
+            self.points += usage.points
+            self.credits += usage.credits
+
+    def usage(self) -> Usage:
+        return Usage(self.input_tokens, self.output_tokens, self.points, self.credits)
+
+
+class _MayBeFreed(Exception):
+    """A mark refused only by calls counted ahead that may be given back unused: wait, then decide."""
+
+    def __init__(self, refusal: QuotaExhaustedError, *, own: int, others: int) -> None:
+        super().__init__(str(refusal))
+        self.refusal = refusal
+        self.own = own
+        self.others = others
+
+
+def _period_of(res: LedgerReservation, quota: str) -> str:
+    for entry in res.entries:
+        if entry.track.name == quota:
+            return entry.period_key
+    return ""
+
+
+_LEDGERS: weakref.WeakSet[SqliteLedger] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    # A forked child must never use its parent's calls counted ahead: both would spend them.
+    for ledger in list(_LEDGERS):
+        ledger._credit = {}
+        ledger._retired = []
+        ledger._give_back_handle = None
+        ledger._journal.forget_after_fork()
+        ledger._journal = CreditJournal(ledger._journal.directory, f"{os.getpid()}-{secrets.token_hex(6)}")
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _nothing(store: Store) -> None:

@@ -18,7 +18,7 @@ def clock() -> Clock:
     return Clock(datetime(2026, 3, 10, 4, 0, tzinfo=timezone.utc))  # 12:00 in Shanghai
 
 
-@pytest.fixture(params=["memory", "sqlite", "sqlite-to_thread"])
+@pytest.fixture(params=["memory", "sqlite", "sqlite-to_thread", "sqlite-exact"])
 async def make_ledger(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[MakeLedger]:
     made: list[BaseLedger] = []
 
@@ -28,6 +28,8 @@ async def make_ledger(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIt
             ledger = MemoryLedger(plans, **kwargs)
         else:
             executor = "to_thread" if request.param.endswith("to_thread") else "thread"
+            if request.param == "sqlite-exact":  # every call in a transaction of its own (no count-ahead)
+                kwargs.setdefault("count_ahead", 0)
             ledger = SqliteLedger(tmp_path / f"ledger{len(made)}.sqlite3", plans, executor=executor, **kwargs)
         made.append(ledger)
         return ledger

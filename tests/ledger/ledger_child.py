@@ -6,6 +6,9 @@ fire TASKS concurrent calls and print ``{"sent": n, "refused": m}``.
 ``crash PATH CONCURRENCY``: reserve forever with CONCURRENCY tasks; write ``sent`` to stdout right after
 each reservation returns (the moment a real client would hit the network), then settle.
 
+``hold PATH LIMIT CALLS AHEAD_SECONDS``: make CALLS calls one after another (so the ledger counts calls
+ahead), print ``done CALLS``, then idle holding what was counted ahead until killed.
+
 ``corridor PATH TASKS SLOTS``: TASKS tasks call ``chat.retrieve`` forever through the real corridor; a
 limiter lets SLOTS of them send at a time and keeps the others queued for random times; the transport
 writes ``sent`` to stdout the moment a request reaches it (the network), then answers after a random
@@ -124,9 +127,19 @@ async def corridor(path: str, tasks: int, slots: int) -> None:
     await asyncio.gather(*(worker() for _ in range(tasks)))
 
 
+async def hold(path: str, limit: int, calls: int, ahead_seconds: float) -> None:
+    ledger = SqliteLedger(path, plan(limit), ahead_seconds=ahead_seconds)
+    for _ in range(calls):
+        await ledger.settle(await ledger.reserve(CALL), Usage(1, 1))
+    os.write(1, f"done {calls}\n".encode())
+    await asyncio.sleep(3600)
+
+
 if __name__ == "__main__":
     mode, *args = sys.argv[1:]
-    if mode == "race":
+    if mode == "hold":
+        asyncio.run(hold(args[0], int(args[1]), int(args[2]), float(args[3])))
+    elif mode == "race":
         asyncio.run(race(args[0], int(args[1]), int(args[2]), args[3]))
     elif mode == "corridor":
         asyncio.run(corridor(args[0], int(args[1]), int(args[2])))

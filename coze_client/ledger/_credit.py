@@ -1,0 +1,211 @@
+"""Calls counted ahead: how the sqlite ledger counts a busy process's calls without a transaction each.
+
+A mark must be durable before its call is sent. One sqlite transaction per call does that, at
+45-65 µs on a warm machine (docs/performance.md). A busy process instead **counts calls ahead**:
+one transaction counts its call plus ``n`` more in the rows the call falls under (a *grant*), and
+records the grant in the ``credits`` table under the process's owner id. The next ``n`` calls of
+the same rows are already counted: their mark only appends one line to the owner's **journal**,
+a file the owner holds an exclusive ``flock`` on, and sends. What a grant leaves unused is given
+back (rows decremented, grant deleted) within a fraction of a second.
+
+Why nothing is lost or under-counted:
+
+* A grant is committed before any call uses it, so the rows never count fewer calls than were sent.
+* A call that used a grant wrote its journal line (an ``O_APPEND`` write: in the OS page cache
+  before ``write`` returns, which a SIGKILL does not touch) before it was sent.
+* A killed owner's grants are given back by whoever next opens the file, or meets its grants in
+  a refusal: the ``flock`` is free once the owner is dead; the journal says how many calls of each
+  grant were used (they stay counted), and the rest is taken off. A line cut short counts as a use
+  (the safe side). Without the journal the rows would keep the whole grant (over-counted, never
+  under-counted).
+
+Why nobody is refused wrongly: a grant never takes more than a quarter of what a quota has left,
+never crosses a warning threshold (so `QuotaEvent` fires on the call that really crosses it), and
+is given back after ``ahead_seconds``; a call that would be refused while another live process
+holds grants on that row waits for them to come back, then is decided on exact counts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import math
+import os
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+from ._core import Row
+
+__all__ = ["CreditJournal", "grant_room", "outstanding", "parse_journal", "recover_dead"]
+
+Key = tuple[str, str, str, str]
+
+#: A journal this large is truncated at the next moment no grant is outstanding.
+JOURNAL_ROTATE_BYTES = 1 << 20
+
+
+def journal_dir(db_path: Path) -> Path:
+    """Where the owners' journals of a ledger file live (beside it, private)."""
+    return db_path.with_name(db_path.name + "-credit")
+
+
+class CreditJournal:
+    """One owner's append-only record of the calls that used its grants, held by ``flock``.
+
+    A line is the grant ids the call used (``"12 13"``); a cancelled call writes them negated.
+    """
+
+    def __init__(self, directory: Path, owner: str) -> None:
+        self.directory = directory
+        self.owner = owner
+        self.path = directory / owner
+        self._fd: int | None = None
+        self.size = 0
+
+    @property
+    def is_open(self) -> bool:
+        """True once the file is created and locked."""
+        return self._fd is not None
+
+    def open(self) -> None:
+        """Create and lock the file. Called before the owner's first grant is committed, so a
+        process that finds a grant of this owner also finds its journal locked while it lives."""
+        if self._fd is not None:
+            return
+        if not self.directory.exists():
+            os.makedirs(self.directory, mode=0o700, exist_ok=True)
+            os.chmod(self.directory, 0o700)  # the mode given to makedirs is filtered by the umask
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BaseException:
+            os.close(fd)
+            raise
+        self._fd = fd
+        self.size = os.fstat(fd).st_size
+
+    def record(self, line: bytes) -> None:
+        """Append one line (durable against a process kill when this returns)."""
+        assert self._fd is not None
+        os.write(self._fd, line)
+        self.size += len(line)
+
+    def truncate(self) -> None:
+        """Forget every line (only when no grant of this owner is outstanding)."""
+        if self._fd is not None:
+            os.ftruncate(self._fd, 0)
+            self.size = 0
+
+    def close(self, *, remove: bool) -> None:
+        """Close (and delete, when every grant was given back) the file, releasing the lock."""
+        fd, self._fd = self._fd, None
+        if fd is None:
+            return
+        if remove:
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)
+        os.close(fd)
+
+    def forget_after_fork(self) -> None:
+        """In a forked child: drop the parent's file without closing its lock (the parent still holds it)."""
+        self._fd = None
+        self.size = 0
+
+
+def parse_journal(data: bytes) -> dict[int, int]:
+    """Uses per grant id in a journal's bytes; a last line cut short counts as a use (never fewer)."""
+    used: dict[int, int] = {}
+    for line in data.split(b"\n"):
+        for word in line.split():
+            try:
+                rid = int(word)
+            except ValueError:
+                continue
+            if rid < 0:
+                used[-rid] = used.get(-rid, 0) - 1
+            else:
+                used[rid] = used.get(rid, 0) + 1
+    return used
+
+
+def grant_room(row: Row, thresholds: Iterable[float], wanted: int) -> int:
+    """How many calls may be counted ahead in ``row`` (after the call itself was counted).
+
+    At most ``wanted``; for a row with a limit, at most a quarter of what is left and never up to a
+    warning threshold, so refusals stay exact and each threshold event fires on the real call.
+    """
+    limit = row.limit
+    if wanted <= 0 or limit is None or row.policy == "allow":
+        return max(wanted, 0)
+    used = row.used
+    room = min(wanted, math.floor((limit - used) / 4))
+    for threshold in thresholds:
+        line = threshold * limit
+        if used < line:
+            room = min(room, math.ceil(line) - 1 - math.floor(used))
+    return max(room, 0)
+
+
+def outstanding(conn: sqlite3.Connection, key: Key, *, exclude: str | None = None) -> int:
+    """Calls counted ahead in row ``key`` by grants not yet given back (of every owner but ``exclude``)."""
+    found = conn.execute(
+        "SELECT COALESCE(SUM(calls), 0) FROM credits WHERE provider = ? AND account = ? AND quota = ? "
+        "AND period_key = ? AND owner != ?",
+        (*key, exclude or ""),
+    ).fetchone()
+    return int(found[0])
+
+
+def recover_dead(conn: sqlite3.Connection, directory: Path, me: str) -> dict[Key, int]:
+    """Give back the unused part of every dead owner's grants; inside the caller's write transaction.
+
+    Returns the calls taken off per row key (the caller applies them to the rows, then commits).
+    An owner whose journal is locked is alive and left alone.
+    """
+    owners = [r[0] for r in conn.execute("SELECT DISTINCT owner FROM credits WHERE owner != ?", (me,))]
+    taken: dict[Key, int] = {}
+    for owner in owners:
+        used = _dead_owner_uses(directory / owner)
+        if used is None:
+            continue  # alive
+        rows = conn.execute(
+            "SELECT id, provider, account, quota, period_key, calls FROM credits WHERE owner = ?", (owner,)
+        ).fetchall()
+        for rid, provider, account, quota, period_key, calls in rows:
+            unused = int(calls) - max(0, used.get(int(rid), 0)) if used is not _UNKNOWN else 0
+            if unused > 0:
+                key = (provider, account, quota, period_key)
+                taken[key] = taken.get(key, 0) + unused
+        conn.execute("DELETE FROM credits WHERE owner = ?", (owner,))
+        with contextlib.suppress(OSError):
+            os.unlink(directory / owner)
+    return taken
+
+
+_UNKNOWN: dict[int, int] = {}
+
+
+def _dead_owner_uses(path: Path) -> dict[int, int] | None:
+    """The uses in a dead owner's journal; None while the owner lives (its lock is held).
+
+    A missing or unreadable journal returns `_UNKNOWN`: its grants stay counted (the safe side).
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return _UNKNOWN
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                return None
+            return _UNKNOWN
+        chunks = []
+        while chunk := os.read(fd, 1 << 16):
+            chunks.append(chunk)
+        return parse_journal(b"".join(chunks))
+    finally:
+        os.close(fd)  # releases the lock
