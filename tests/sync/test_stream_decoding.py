@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -19,6 +20,7 @@ import pytest
 import respx
 
 from coze_client import AsyncCoze, Coze, errors
+from coze_client.testing import FakeCoze, LoopbackServer
 
 from ..core.doubles import RecordingLedger, RecordingLimiter
 from .facade import AsyncView
@@ -138,3 +140,36 @@ async def test_a_workflow_stream_stops_at_done(client: Any, api: respx.MockRoute
     assert events.debug_url == "https://d" and events.gaps == [] and events.ended
     assert events.usage is not None and events.usage.output_tokens == 5
 
+
+def test_events_are_decoded_on_the_calling_thread_and_only_bytes_cross(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The SDK loop reads; the thread that iterates decodes. What crosses between the threads is the body's
+    # raw bytes (not tracked by the garbage collector), never decoded events.
+    from coze_client._sync import _wrap
+    from coze_client.resources import chat
+
+    decoded_on: set[int] = set()
+    decode = chat.decode_chat_event
+
+    def recorded_decode(sse: Any, stream: Any) -> Any:
+        decoded_on.add(threading.get_ident())
+        return decode(sse, stream)
+
+    monkeypatch.setattr(chat, "decode_chat_event", recorded_decode)
+    crossed: list[type[Any]] = []
+    hand_over = _wrap.SyncStream._hand_over
+
+    def recorded_hand_over(self: _wrap.SyncStream[Any], batch: list[Any]) -> None:
+        crossed.extend(type(item) for item in batch if item is not _wrap._DONE)
+        hand_over(self, batch)
+
+    monkeypatch.setattr(_wrap.SyncStream, "_hand_over", recorded_hand_over)
+    fake = FakeCoze(plan=None)
+    fake.bot("b1", replies=["one two three four five"], stream_chunks=5)
+    with LoopbackServer(fake) as server, Coze(token=TOKEN, base_url=server.base_url, plan=None,
+                                              ledger="memory://") as coze:
+        with coze.chat.stream(bot_id="b1", user_id="u", additional_messages=["hi"]) as events:
+            names = [event.event for event in events]
+        assert names[-1] == "conversation.chat.completed" and events.ended
+        assert events.usage is not None
+    assert decoded_on == {threading.get_ident()}
+    assert crossed and set(crossed) == {bytes}
