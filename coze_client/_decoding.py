@@ -43,6 +43,9 @@ class EventDecoder(Generic[E]):
     closes), ``ended``; the decode function records its own facts there too (``end_data``, a final
     state that lets the body end without the terminating event).
 
+    A reader passes each chunk to `frames` and each frame to `event`, yields the events that are not
+    ``None`` and stops once ``stream.ended``; at the end of the body it yields what `finish` yields.
+
     Args:
         stream: the stream whose body this is (its facts are kept there).
         decode: turns one server-sent event into a typed event, ``END`` for the terminating event, or
@@ -65,41 +68,23 @@ class EventDecoder(Generic[E]):
         self._usage_of = usage_of
         self._frames: SSEDecoder | LineDecoder = SSEDecoder() if framing == "sse" else LineDecoder()
 
-    def feed(self, chunk: bytes) -> Iterator[E]:
-        """The events ``chunk`` completes, in order; none after the stream's end (``stream.ended``).
-
-        Lazy: an error event raises where it stands, after the events before it.
+    def frames(self, chunk: bytes) -> list[ServerSentEvent]:
+        """The server-sent events ``chunk`` completes (pass each to `event`, in order).
 
         Args:
             chunk: the next bytes of the body, as read.
         """
-        stream = self._stream
-        for sse in self._frames.feed(chunk):
-            item = self._event(sse)
-            if item is not None:
-                yield item
-            if stream.ended:
-                return
+        return self._frames.feed(chunk)
 
-    def finish(self) -> Iterator[E]:
-        """End of body: its last event if whole, then `StreamError` if the stream never reached its end.
+    def event(self, sse: ServerSentEvent) -> E | None:
+        """The typed event of one frame, or ``None`` (skipped, or the terminating event: then ``stream.ended``).
 
-        The service ends its streams without the final blank line: such a last event is dispatched when
-        its data is whole (it parses), and dropped as the tail of a cut body when not.
+        Stop after the event that set ``stream.ended`` (a workflow's ``Done`` is yielded, then the end).
+        Error events raise here, in their place among the events.
+
+        Args:
+            sse: one frame, from `frames`.
         """
-        stream = self._stream
-        for sse in self._frames.flush():
-            if not sse.terminated and not self._whole(sse):
-                break
-            item = self._event(sse)
-            if item is not None:
-                yield item
-            if stream.ended:
-                return
-        if stream._require_end:
-            raise StreamError("the stream ended before its final event (truncated)", logid=stream.logid)
-
-    def _event(self, sse: ServerSentEvent) -> E | None:
         stream = self._stream
         if sse.id is not None:
             stream.last_event_id = sse.id
@@ -112,6 +97,24 @@ class EventDecoder(Generic[E]):
             if usage is not None:
                 stream._usage = usage
         return item  # type: ignore[return-value]
+
+    def finish(self) -> Iterator[E]:
+        """End of body: its last event if whole, then `StreamError` if the stream never reached its end.
+
+        The service ends its streams without the final blank line: such a last event is dispatched when
+        its data is whole (it parses), and dropped as the tail of a cut body when not.
+        """
+        stream = self._stream
+        for sse in self._frames.flush():
+            if not sse.terminated and not self._whole(sse):
+                break
+            item = self.event(sse)
+            if item is not None:
+                yield item
+            if stream.ended:
+                return
+        if stream._require_end:
+            raise StreamError("the stream ended before its final event (truncated)", logid=stream.logid)
 
     def _whole(self, sse: ServerSentEvent) -> bool:
         """Whether the body's unterminated last event is whole (its data parses as JSON) or was cut."""

@@ -140,13 +140,15 @@ class EventStream(Generic[E]):
         self._claim()  # before the try: a second reader must not close the first one's stream
         chunks = self._body()
         decoder = self.decoder()
-        feed = decoder.feed
+        frames, event = decoder.frames, decoder.event
         try:
             async for chunk in chunks:
-                for item in feed(chunk):
-                    yield item
-                if self.ended:
-                    return
+                for sse in frames(chunk):
+                    item = event(sse)
+                    if item is not None:
+                        yield item
+                    if self.ended:
+                        return
             for item in decoder.finish():
                 yield item
         finally:

@@ -409,12 +409,15 @@ class SyncEventStream(SyncStream[E]):
         chunks = self._received()  # the body's bytes, read on the SDK loop
         inner = self._inner
         decoder = inner.decoder()
-        feed = decoder.feed
+        frames, event = decoder.frames, decoder.event
         try:
             for chunk in chunks:
-                yield from feed(chunk)
-                if inner.ended:
-                    return
+                for sse in frames(chunk):
+                    item = event(sse)
+                    if item is not None:
+                        yield item
+                    if inner.ended:
+                        return
             yield from decoder.finish()
         finally:
             chunks.close()  # its own finally closes the stream (settled with the usage decoded here)
