@@ -54,6 +54,9 @@ S = TypeVar("S", bound="SyncStream[Any]")
 # events. The measure is rough (the caller frees events meanwhile), hence the cap (bench/sync.py).
 _BATCH = 64
 _MIN_BATCH = 8
+# Raw body chunks per batch, at most (each one network read of at most 64 KiB): bounds the look-ahead
+# in bytes. Under the bench's fast stream a batch holds about two.
+_CHUNKS = 16
 # Batches the reader may hold ready ahead of the caller, at most (the look-ahead is bounded: _AHEAD
 # batches); the reader then rests between events until the caller is down to _LOW.
 _AHEAD = 1
@@ -395,7 +398,7 @@ class SyncEventStream(SyncStream[E]):
 
     def __init__(self, inner: EventStream[E], loop: Portal) -> None:
         super().__init__(inner, loop)
-        self._limit = _BATCH  # raw bytes: nothing for the garbage collector, so no need to size batches
+        self._limit = min(_BATCH, _CHUNKS)  # raw bytes: nothing for the garbage collector to weigh
 
     def _source(self) -> AsyncIterator[bytes]:
         # The loop only reads: decoded events would cross threads alive, and the GC-tracked objects they

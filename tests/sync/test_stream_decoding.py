@@ -173,3 +173,27 @@ def test_events_are_decoded_on_the_calling_thread_and_only_bytes_cross(monkeypat
         assert events.usage is not None
     assert decoded_on == {threading.get_ident()}
     assert crossed and set(crossed) == {bytes}
+
+
+def test_a_batch_holds_a_bounded_number_of_body_chunks(api: respx.MockRouter, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Raw chunks weigh nothing for the garbage collector, but their bytes count: a batch holds at most
+    # _CHUNKS reads (here the body comes in 7-byte chunks, every one ready at once).
+    from coze_client._sync import _wrap
+
+    monkeypatch.setattr(_wrap, "_CHUNKS", 3)
+    sizes: list[int] = []
+    hand_over = _wrap.SyncStream._hand_over
+
+    def recorded_hand_over(self: _wrap.SyncStream[Any], batch: list[Any]) -> None:
+        sizes.append(sum(1 for item in batch if isinstance(item, bytes)))
+        hand_over(self, batch)
+
+    monkeypatch.setattr(_wrap.SyncStream, "_hand_over", recorded_hand_over)
+    words = [f"w{i}" for i in range(40)]
+    body = sse(*[("conversation.message.delta", delta(w)) for w in words], ("done", '"[DONE]"'))
+    api.post("/v3/chat").mock(return_value=streamed(body))
+    with Coze(token=TOKEN, base_url=BASE, plan=None, ledger="memory://") as coze:
+        with coze.chat.stream(bot_id="b", user_id="u", additional_messages=["hi"]) as events:
+            got = [event.message.content for event in events]
+    assert got == words and events.ended
+    assert max(sizes) == 3 and sum(sizes) == -(-len(body) // 7)
