@@ -13,23 +13,28 @@ close at a known point.
 A stream that ends without its terminating event raises `StreamError`
 (truncation is never mistaken for a normal end). The service ends its streams without the final
 blank line; such a last event is dispatched when its data is whole (see `coze_client._sse`).
+
+Reading and decoding are separate pieces: `EventStream.chunks` reads the body (network, on the event
+loop), `EventStream.decoder` turns its bytes into typed events (pure work, any thread; see
+`coze_client._decoding`). ``async for`` runs both in one task; the sync client reads on its SDK loop
+and decodes in the calling thread.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import warnings
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from types import TracebackType
 from typing import Any, Generic, Literal, TypeVar
 
 import httpx
 
 from ._call import Usage
+from ._decoding import END, EventDecoder, StreamEnd
 from ._models import CallMeta
-from ._sse import LineDecoder, ServerSentEvent, SSEDecoder
+from ._sse import ServerSentEvent
 from ._transport import Attempt, Corridor
 from .errors import StreamError, connection_error_from
 
@@ -38,16 +43,6 @@ __all__ = ["END", "EventStream", "StreamEnd"]
 log = logging.getLogger("coze_client.stream")
 
 E = TypeVar("E")
-
-
-class StreamEnd:
-    """The type of `END`, the sentinel a decoder returns for the terminating event (no event is yielded for it)."""
-
-    def __repr__(self) -> str:
-        return "END"
-
-
-END = StreamEnd()
 
 
 class EventStream(Generic[E]):
@@ -141,65 +136,59 @@ class EventStream(Generic[E]):
         return self._iterate()
 
     async def _iterate(self) -> AsyncIterator[E]:
+        # Reading (`chunks`) and decoding (`decoder`) composed; the sync client runs them on two threads.
+        self._claim()  # before the try: a second reader must not close the first one's stream
+        chunks = self._body()
+        decoder = self.decoder()
+        frames, event = decoder.frames, decoder.event
+        try:
+            async for chunk in chunks:
+                for sse in frames(chunk):
+                    item = event(sse)
+                    if item is not None:
+                        yield item
+                    if self.ended:
+                        return
+            for item in decoder.finish():
+                yield item
+        finally:
+            await chunks.aclose()
+            await self.aclose()
+
+    def chunks(self) -> AsyncGenerator[bytes, None]:
+        """The body's bytes as they arrive (the stream opens first); `decoder` turns them into events.
+
+        For readers that decode elsewhere (the sync client decodes on the calling thread). A stream is
+        read once, by ``async for`` or by this. It neither decodes nor closes: close the stream when done,
+        which settles the call with the usage the decoder recorded. A second read, or a broken
+        connection, raises `StreamError` from the first step.
+        """
+        return self._body(claim=True)
+
+    def _claim(self) -> None:
         if self._iterating:
             raise StreamError("a stream can be iterated only once")
         self._iterating = True
+
+    async def _body(self, *, claim: bool = False) -> AsyncGenerator[bytes, None]:
+        if claim:
+            self._claim()
         await self._open()
         assert self._attempt is not None
-        decoder: SSEDecoder | LineDecoder = SSEDecoder() if self._framing == "sse" else LineDecoder()
         try:
             async for chunk in self._attempt.response.aiter_bytes():
-                for sse in decoder.feed(chunk):
-                    item = self._handle(sse)
-                    if item is END:
-                        return
-                    if item is not None:
-                        yield item  # type: ignore[misc]
-            for sse in decoder.flush():
-                if not sse.terminated and not self._complete(sse):
-                    break
-                item = self._handle(sse)
-                if item is END:
-                    return
-                if item is not None:
-                    yield item  # type: ignore[misc]
-            if self._require_end:
-                raise StreamError("the stream ended before its final event (truncated)", logid=self.logid)
+                yield chunk
         except httpx.TransportError as exc:
             err = connection_error_from(exc)
             raise StreamError(f"the stream broke: {err.message}", logid=self.logid) from None
-        finally:
-            await self.aclose()
 
-    def _complete(self, sse: ServerSentEvent) -> bool:
-        """Whether the body's unterminated last event is whole (its data parses as JSON) or was cut."""
-        try:
-            if sse.data.strip() != "[DONE]":  # the bare sentinel some services end with is whole too
-                json.loads(sse.data)
-        except ValueError:
-            log.info("stream ended inside an event (%d bytes of unparsable data), logid=%s", len(sse.data),
-                     self.logid)
-            return False
-        log.debug("stream's last event %r lacked its final blank line; dispatched at end of body, logid=%s",
-                  sse.event, self.logid)
-        return True
+    def decoder(self) -> EventDecoder[E]:
+        """A decoder of this stream's body (framing, typed events, usage): pure work, for any thread."""
+        return EventDecoder(self, self._decode, self._usage_of, self._framing)
 
     def _mark_final(self) -> None:
         """A final state arrived: the body may now end without the terminating event."""
         self._require_end = False
-
-    def _handle(self, sse: ServerSentEvent) -> E | StreamEnd | None:
-        if sse.id is not None:
-            self.last_event_id = sse.id
-        item = self._decode(sse, self)
-        if item is END:
-            self.ended = True
-            return END
-        if item is not None and self._usage_of is not None:
-            usage = self._usage_of(item)  # type: ignore[arg-type]
-            if usage is not None:
-                self._usage = usage
-        return item
 
     def __del__(self) -> None:
         # Dropped while open: the generator finalizer did not run (the stream was opened by hand, or

@@ -43,8 +43,10 @@ E = TypeVar("E")
 T = TypeVar("T")
 S = TypeVar("S", bound="SyncStream[Any]")
 
-# Events handed from the loop to the calling thread at once, at most (those ready without a network wait).
-# The events alive between the threads (the batch you work on, the one ready behind it, the one being
+# Items handed from the loop to the calling thread at once, at most (those ready without a network wait).
+# Event streams hand over raw body chunks (decoded in the calling thread), which the garbage collector
+# does not track: their batches stay at the cap. For streams of decoded items (SyncStream's default),
+# the items alive between the threads (the batch you work on, the one ready behind it, the one being
 # read) must stay well under the garbage collector's young-generation threshold: held across a
 # collection they are promoted, and promoted events bring full collections (+25 % per stream at
 # 128-event batches). So a batch is sized to the events' weight, measured as the stream goes:
@@ -52,6 +54,9 @@ S = TypeVar("S", bound="SyncStream[Any]")
 # events. The measure is rough (the caller frees events meanwhile), hence the cap (bench/sync.py).
 _BATCH = 64
 _MIN_BATCH = 8
+# Raw body chunks per batch, at most (each one network read of at most 64 KiB): bounds the look-ahead
+# in bytes. Under the bench's fast stream a batch holds about two.
+_CHUNKS = 16
 # Batches the reader may hold ready ahead of the caller, at most (the look-ahead is bounded: _AHEAD
 # batches); the reader then rests between events until the caller is down to _LOW.
 _AHEAD = 1
@@ -176,11 +181,12 @@ def sync_doc(doc: str | None) -> str | None:
 class SyncStream(Generic[E]):
     """Sync iteration over an async stream that lives on the SDK loop (``__aenter__``, ``__aiter__``, ``aclose``).
 
-    One reader task on the SDK loop reads the stream a little ahead of you: it takes every event the
-    stream yields without waiting for the network (up to 64, fewer for heavy events) and hands them
-    over together, so the threads meet at most once per network read, not per event. The look-ahead
-    is bounded: with one batch ready and not taken the reader rests between events (its read timeout
-    does not run meanwhile) until you take it. While you work on events the loop is free for other
+    One reader task on the SDK loop reads the stream a little ahead of you: it takes every item the
+    stream yields without waiting for the network (up to 64, fewer for heavy items) and hands them
+    over together, so the threads meet at most once per network read, not per item. The look-ahead
+    is bounded: with one batch ready and not taken the reader rests between items (its read timeout
+    does not run meanwhile) until you take it. (`SyncEventStream` reads the body's bytes this way and
+    decodes them in your thread.) While you work on events the loop is free for other
     calls. Leaving the ``with`` block, breaking out of the ``for`` loop or `close` closes the stream
     underneath at once.
     """
@@ -217,6 +223,10 @@ class SyncStream(Generic[E]):
         return self._events()
 
     def _events(self) -> Iterator[E]:
+        return self._received()
+
+    def _received(self) -> Generator[Any, None, None]:
+        # The items of the async iterator (`_source`), as the reader hands them over; closes the stream at the end.
         self._loop.run(self._start())
         call_soon, wake, batches = self._loop.call_soon, self._wake, self._batches
         get, qsize = batches.get, batches.qsize
@@ -247,8 +257,12 @@ class SyncStream(Generic[E]):
         if self._want is not None:
             self._want.set()
 
+    def _source(self) -> AsyncIterator[Any]:
+        """What the reader reads on the SDK loop (a lazy iterator: nothing may raise before its first step)."""
+        return self._inner.__aiter__()  # type: ignore[no-any-return]
+
     async def _read(self) -> None:
-        iterator: AsyncIterator[Any] = self._inner.__aiter__()
+        iterator = self._source()
         want = self._want
         assert want is not None
         qsize = self._batches.qsize
@@ -363,8 +377,9 @@ class SyncEventStream(SyncStream[E]):
 
     The same rules as `EventStream`: leaving the ``with`` block (or breaking out
     of the ``for`` loop) closes the connection at once, releases the limiter slot and settles the
-    ledger; a truncated stream raises `StreamError`. Events are read on the
-    SDK loop a little ahead of your loop, so a slow consumer never stalls other calls.
+    ledger; a truncated stream raises `StreamError`. The body is read on the SDK loop a little ahead
+    of your loop, so a slow consumer never stalls other calls; its events are decoded in your thread,
+    as you iterate.
 
     Args:
         inner: the async `EventStream` it reads (the sync client builds it; you never pass it).
@@ -383,6 +398,32 @@ class SyncEventStream(SyncStream[E]):
 
     def __init__(self, inner: EventStream[E], loop: Portal) -> None:
         super().__init__(inner, loop)
+        self._limit = min(_BATCH, _CHUNKS)  # raw bytes: nothing for the garbage collector to weigh
+
+    def _source(self) -> AsyncIterator[bytes]:
+        # The loop only reads: decoded events would cross threads alive, and the GC-tracked objects they
+        # hold (~6 per chat event) would bring collections that `async for` never pays (bench/sync.py).
+        return self._inner.chunks()
+
+    def _size_batches(self, events: int, tracked: int) -> None:
+        pass  # bytes are not tracked by the garbage collector: batches stay at their cap
+
+    def _events(self) -> Iterator[E]:
+        chunks = self._received()  # the body's bytes, read on the SDK loop
+        inner = self._inner
+        decoder = inner.decoder()
+        frames, event = decoder.frames, decoder.event
+        try:
+            for chunk in chunks:
+                for sse in frames(chunk):
+                    item = event(sse)
+                    if item is not None:
+                        yield item
+                    if inner.ended:
+                        return
+            yield from decoder.finish()
+        finally:
+            chunks.close()  # its own finally closes the stream (settled with the usage decoded here)
 
     @property
     def stream(self) -> EventStream[E]:

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
-from typing import Any, Literal, cast
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 import httpx
 import pydantic
@@ -223,16 +223,6 @@ class WorkflowStream(EventStream[WorkflowEvent]):
             return True, expected
         return False, None
 
-    async def _iterate(self) -> AsyncIterator[WorkflowEvent]:
-        inner = cast(AsyncGenerator[WorkflowEvent, None], super()._iterate())
-        try:
-            async for event in inner:
-                yield event
-                if event.event == WorkflowEventType.DONE.value:
-                    return  # Done is the last event: stop without waiting for the server to close
-        finally:
-            await inner.aclose()
-
 
 def _int_id(raw: str | None) -> int | None:
     if raw is None or not raw.strip():
@@ -300,7 +290,7 @@ def _fill(event: WorkflowEvent, name: str, body: dict[str, Any], data: Any, stre
             stream._mark_final()
     elif name == WorkflowEventType.DONE.value:
         stream.end_data = data if data is not None else {}
-        stream.ended = True
+        stream.ended = True  # Done is yielded, then the stream stops (the server need not close first)
         event.debug_url = body.get("debug_url") if isinstance(body.get("debug_url"), str) else None
         event.data = data
     else:  # PING heartbeats and names added later keep their raw data
