@@ -70,14 +70,22 @@ class BaseLedger:
         """A mark's transaction: like `_transact`, but it may go ahead of batched settlements still queued."""
         return await self._transact(fn)
 
-    async def _count_call(
-        self, res: LedgerReservation, now: datetime, run: Callable[[Store], list[QuotaEvent]]
-    ) -> list[QuotaEvent]:
-        """Count a held call of a guarded plan durably (``run`` does it in one transaction).
+    def _mark_step(self, res: LedgerReservation, now: datetime) -> Callable[[Store], list[QuotaEvent]]:
+        """The transaction step that counts the held call of ``res`` in its rows at ``now``."""
+        thresholds = self._thresholds
+
+        def run(store: Store) -> list[QuotaEvent]:
+            self._release(res)  # in the same step as the count: never seen twice, never missing
+            return _core.mark_in(store, res, res.entries, now, thresholds)
+
+        return run
+
+    async def _count_call(self, res: LedgerReservation, now: datetime) -> list[QuotaEvent]:
+        """Count a held call of a guarded plan durably: by default one transaction of `_mark_step`.
 
         A backend may count it otherwise, as long as the count is durable when this returns.
         """
-        return await self._count(run)
+        return await self._count(self._mark_step(res, now))
 
     def _ahead_of(self, key: tuple[str, str, str, str]) -> int:
         """Calls this ledger counted ahead in row ``key`` and has not used yet (see the sqlite ledger)."""
@@ -242,16 +250,10 @@ class BaseLedger:
             assert res.call is not None
             now = self._clock()
             res.entries = self._book.entries_for(res.call, now)
-            thresholds = self._thresholds
-
-            def run(store: Store) -> list[QuotaEvent]:
-                self._release(res)  # in the same step as the count: never seen twice, never missing
-                return _core.mark_in(store, res, res.entries, now, thresholds)
-
             if len(res.entries) > 1:  # a quota of the plan: durable before the send
-                events = await self._count_call(res, now, run)
+                events = await self._count_call(res, now)
             else:  # only the implicit monthly row: nothing to guard, it may be written in a batch
-                events = await self._write_later(run)
+                events = await self._write_later(self._mark_step(res, now))
         except BaseException:
             self._release(res)
             res.state = "cancelled"
@@ -288,10 +290,14 @@ class BaseLedger:
         if res is None:
             return
         self._check_open()
+        was_held = res.state == "held"
+        guarded = was_held or self._book.usage_guarded(res.provider, res.account)
+        if not guarded and self._settle_merged(res, usage):
+            res.state = "settled"
+            return
         key_mode = self._book.binding(res.provider, res.account).key_mode
         now = self._clock()
         thresholds = self._thresholds
-        was_held = res.state == "held"
         if was_held:
             assert res.call is not None
             res.entries = self._book.entries_for(res.call, now)
@@ -304,9 +310,9 @@ class BaseLedger:
             return events + _core.settle_in(store, res, usage, now, thresholds, key_mode)
 
         res.state = "settled"
-        if was_held or self._book.usage_guarded(res.provider, res.account):
+        if guarded:
             await self._emit(await self._transact(run))
-        elif not self._settle_merged(res, usage):
+        else:
             await self._emit(await self._write_later(run))
 
     def _settle_merged(self, res: LedgerReservation, usage: Usage | None) -> bool:

@@ -46,6 +46,11 @@ recovery step that could itself fail or be raced.
 The hold is released in the same step that writes the mark (inside the transaction function), so
 a concurrent hold in this process never sees the call twice (held and counted) nor not at all.
 
+A backend may count a mark ahead of time (the sqlite ledger's calls counted ahead, `_credit`): more
+calls counted durably than were sent, never fewer, each use recorded before its send, and the unused
+rest given back. That keeps promises 1 and 2 (after a kill the rest is given back from the record) and
+3 (a refusal caused only by such calls waits for them).
+
 What a crash can lose: settlements (tokens, cost) and the implicit monthly row of an unguarded call
 may be written in batches after the call returned (sqlite: within ``flush_interval``); a kill loses
 at most that usage detail of the last moment, never a counted call of a guarded quota.
@@ -213,7 +218,8 @@ class LedgerReservation:
         state: ``"held"``, ``"open"`` (default), ``"settled"`` or ``"cancelled"`` (see above).
         call: the call it was made for.
         holds: for each quota bucket checked at ``hold``, its row key and the amount kept aside.
-        credit: the ids of the calls counted ahead that this call used (sqlite ledger), else empty.
+        credit: which calls counted ahead this call used (sqlite ledger: the journal's epoch, then grant
+            ids), else empty.
     """
 
     id: str
@@ -417,11 +423,10 @@ class QuotaBook:
         self, provider: str, account: str, entries: tuple[Entry, ...]
     ) -> tuple[tuple[str, str, str, str], ...]:
         """The row keys of ``entries`` (as `entries_for` or `guards_for` returned them) for an account."""
+        # _rows_cache makes one entries tuple per provider and account (an empty one has no keys).
         found = self._keys_cache.get(id(entries))
         if found is not None and found[0] is entries:
-            keys = found[1]
-            if not keys or keys[0][:2] == (provider, account):
-                return keys
+            return found[1]
         keys = tuple((provider, account, e.track.name, e.period_key) for e in entries)
         if len(self._keys_cache) >= 256:
             self._keys_cache.clear()

@@ -4,20 +4,19 @@ A mark must be durable before its call is sent. One sqlite transaction per call 
 45-65 µs on a warm machine (docs/performance.md). A busy process instead **counts calls ahead**:
 one transaction counts its call plus ``n`` more in the rows the call falls under (a *grant*), and
 records the grant in the ``credits`` table under the process's owner id. The next ``n`` calls of
-the same rows are already counted: their mark only appends one line to the owner's **journal**,
-a file the owner holds an exclusive ``flock`` on, and sends. What a grant leaves unused is given
-back (rows decremented, grant deleted) within a fraction of a second.
+the same rows are already counted: their mark only adds one to the grant's counter in the owner's
+**journal**, a memory-mapped file the owner holds an exclusive ``flock`` on, and sends. What a
+grant leaves unused is given back (rows decremented, grant deleted) within a fraction of a second.
 
 Why nothing is lost or under-counted:
 
 * A grant is committed before any call uses it, so the rows never count fewer calls than were sent.
-* A call that used a grant wrote its journal line (an ``O_APPEND`` write: in the OS page cache
-  before ``write`` returns, which a SIGKILL does not touch) before it was sent.
+* A call that used a grant counted itself in the journal (a store into a shared file mapping: in
+  the OS page cache at once, which a SIGKILL does not touch) before it was sent.
 * A killed owner's grants are given back by whoever next opens the file, or meets its grants in
   a refusal: the ``flock`` is free once the owner is dead; the journal says how many calls of each
-  grant were used (they stay counted), and the rest is taken off. A line cut short counts as a use
-  (the safe side). Without the journal the rows would keep the whole grant (over-counted, never
-  under-counted).
+  grant were used (they stay counted), and the rest is taken off. Without the journal the rows
+  would keep the whole grant (over-counted, never under-counted).
 
 Why nobody is refused wrongly: a grant never takes more than a quarter of what a quota has left,
 never crosses a warning threshold (so `QuotaEvent` fires on the call that really crosses it), and
@@ -27,23 +26,28 @@ holds grants on that row waits for them to come back, then is decided on exact c
 
 from __future__ import annotations
 
+import array
 import contextlib
 import errno
 import fcntl
 import math
+import mmap
 import os
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
+from typing import cast
 
 from ._core import Row
 
-__all__ = ["CreditJournal", "grant_room", "outstanding", "parse_journal", "recover_dead"]
+__all__ = ["CreditJournal", "grant_room", "journal_dir", "outstanding", "parse_journal", "recover_dead"]
 
 Key = tuple[str, str, str, str]
 
-#: A journal this large is truncated at the next moment no grant is outstanding.
-JOURNAL_ROTATE_BYTES = 1 << 20
+#: Grant ids a journal has room for at first (4 bytes each); it doubles when a grant needs more.
+JOURNAL_SLOTS = 1 << 12
+#: Past this many grant ids, the journal starts over at the next moment no grant is outstanding.
+JOURNAL_ROTATE_IDS = 1 << 16
 
 
 def journal_dir(db_path: Path) -> Path:
@@ -52,9 +56,11 @@ def journal_dir(db_path: Path) -> Path:
 
 
 class CreditJournal:
-    """One owner's append-only record of the calls that used its grants, held by ``flock``.
+    """One owner's record of how many calls used each of its grants, held by ``flock``.
 
-    A line is the grant ids the call used (``"12 13"``); a cancelled call writes them negated.
+    The file is an array of 32-bit counters indexed by grant id, mapped into memory (``MAP_SHARED``):
+    recording a use is one store into the OS page cache, with no system call, and it survives the
+    process being killed (the page cache is the kernel's). A cancelled call takes its use back.
     """
 
     def __init__(self, directory: Path, owner: str) -> None:
@@ -62,7 +68,8 @@ class CreditJournal:
         self.owner = owner
         self.path = directory / owner
         self._fd: int | None = None
-        self.size = 0
+        self._map: mmap.mmap | None = None
+        self._counts: memoryview | None = None
 
     @property
     def is_open(self) -> bool:
@@ -70,64 +77,91 @@ class CreditJournal:
         return self._fd is not None
 
     def open(self) -> None:
-        """Create and lock the file. Called before the owner's first grant is committed, so a
+        """Create, lock and map the file. Called before the owner's first grant is committed, so a
         process that finds a grant of this owner also finds its journal locked while it lives."""
         if self._fd is not None:
             return
         if not self.directory.exists():
             os.makedirs(self.directory, mode=0o700, exist_ok=True)
             os.chmod(self.directory, 0o700)  # the mode given to makedirs is filtered by the umask
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            self._fd = fd
+            self._resize(JOURNAL_SLOTS)
         except BaseException:
+            self._fd = None
             os.close(fd)
             raise
-        self._fd = fd
-        self.size = os.fstat(fd).st_size
 
-    def record(self, line: bytes) -> None:
-        """Append one line (durable against a process kill when this returns)."""
+    def _resize(self, slots: int) -> None:
         assert self._fd is not None
-        os.write(self._fd, line)
-        self.size += len(line)
+        if self._counts is not None:
+            self._counts.release()
+        if self._map is not None:
+            self._map.close()
+        os.ftruncate(self._fd, slots * 4)
+        self._map = mmap.mmap(self._fd, slots * 4)
+        self._counts = memoryview(self._map).cast("I")
 
-    def truncate(self) -> None:
-        """Forget every line (only when no grant of this owner is outstanding)."""
-        if self._fd is not None:
-            os.ftruncate(self._fd, 0)
-            self.size = 0
+    def ensure(self, last_id: int) -> None:
+        """Make room for grant ids up to ``last_id`` (before a grant with those ids is committed)."""
+        assert self._counts is not None
+        slots = len(self._counts)
+        if last_id >= slots:
+            while last_id >= slots:
+                slots *= 2
+            self._resize(slots)
+
+    def use(self, ids: tuple[int, ...]) -> None:
+        """Record one call that used each grant of ``ids`` (durable against a kill when this returns)."""
+        counts = self._counts
+        assert counts is not None
+        for gid in ids:
+            counts[gid] += 1
+
+    def unuse(self, ids: tuple[int, ...]) -> None:
+        """Take back the use of a call that certainly never left."""
+        counts = self._counts
+        assert counts is not None
+        for gid in ids:
+            counts[gid] -= 1
+
+    def start_over(self) -> None:
+        """Zero every counter (only when no grant of this owner is outstanding)."""
+        if self._counts is not None:
+            slots = len(self._counts)
+            os.ftruncate(cast(int, self._fd), 0)  # drop the old pages, then map zeroes
+            self._resize(slots)
 
     def close(self, *, remove: bool) -> None:
         """Close (and delete, when every grant was given back) the file, releasing the lock."""
         fd, self._fd = self._fd, None
         if fd is None:
             return
+        if self._counts is not None:
+            self._counts.release()
+            self._counts = None
+        if self._map is not None:
+            self._map.close()
+            self._map = None
         if remove:
             with contextlib.suppress(OSError):
                 os.unlink(self.path)
         os.close(fd)
 
     def forget_after_fork(self) -> None:
-        """In a forked child: drop the parent's file without closing its lock (the parent still holds it)."""
+        """In a forked child: drop the parent's file without unlocking it (the parent still holds it)."""
         self._fd = None
-        self.size = 0
+        self._map = None  # the child's copy of the mapping stays until exit: closing it is harmless too
+        self._counts = None
 
 
 def parse_journal(data: bytes) -> dict[int, int]:
-    """Uses per grant id in a journal's bytes; a last line cut short counts as a use (never fewer)."""
-    used: dict[int, int] = {}
-    for line in data.split(b"\n"):
-        for word in line.split():
-            try:
-                rid = int(word)
-            except ValueError:
-                continue
-            if rid < 0:
-                used[-rid] = used.get(-rid, 0) - 1
-            else:
-                used[rid] = used.get(rid, 0) + 1
-    return used
+    """Uses per grant id in a journal's bytes (counters of 4 bytes, indexed by grant id)."""
+    counts = array.array("I")
+    counts.frombytes(data[: len(data) // 4 * 4])
+    return {gid: n for gid, n in enumerate(counts) if n}
 
 
 def grant_room(row: Row, thresholds: Iterable[float], wanted: int) -> int:

@@ -31,7 +31,6 @@ Examples:
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
 import os
 import secrets
@@ -52,7 +51,7 @@ from ..limits.plans import Plan
 from . import _core, prices
 from ._base import BaseLedger, ThresholdCallback
 from ._core import LedgerReservation, QuotaEvent, Row, Store
-from ._credit import JOURNAL_ROTATE_BYTES, CreditJournal, grant_room, journal_dir, outstanding, recover_dead
+from ._credit import JOURNAL_ROTATE_IDS, CreditJournal, grant_room, journal_dir, outstanding, recover_dead
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SqliteLedger", "default_ledger_path", "migrate"]
 
@@ -368,8 +367,8 @@ class SqliteLedger(BaseLedger):
         self._ahead_seconds = ahead_seconds
         self._credit: dict[Key, list[int]] = {}
         self._retired: list[tuple[Key, int, int]] = []  # grants replaced while calls were left: give back too
-        self._grant_ids = itertools.count(1)
-        self._lines: dict[tuple[int, ...], bytes] = {}  # journal line per combination of grant ids
+        self._next_grant = 1  # the next grant id (an index into the journal's counters)
+        self._journal_epoch = 0  # grant ids start again at each start_over: a call's ids name their epoch
         self._merged: dict[int, _Merged] = {}  # by id() of the reservations' entries (kept alive by _Merged)
         self._grant_size = 1
         self._last_grant = -1e9
@@ -716,19 +715,15 @@ class SqliteLedger(BaseLedger):
         return True
 
     # -- calls counted ahead (ledger/_credit.py) ------------------------------------------------------
-    async def _count_call(
-        self, res: LedgerReservation, now: datetime, run: Callable[[Store], list[QuotaEvent]]
-    ) -> list[QuotaEvent]:
-        call = res.call
-        assert call is not None
-        if not self._count_ahead or call.points or self._book.usage_guarded(res.provider, res.account):
-            return await self._count_exact(res, run)
+    async def _count_call(self, res: LedgerReservation, now: datetime) -> list[QuotaEvent]:
+        if not self._count_ahead or res.points or self._book.usage_guarded(res.provider, res.account):
+            return await self._count_exact(res, self._mark_step(res, now))
         keys = self._book.row_keys(res.provider, res.account, res.entries)
         credit = self._credit
         grants = [credit.get(key) for key in keys]
         for grant in grants:
             if grant is None or grant[1] <= 0:
-                return await self._grant(res, now, list(keys), run)
+                return await self._grant(res, now, list(keys), self._mark_step(res, now))
         return self._use_credit(res, cast("list[list[int]]", grants))
 
     def _use_credit(self, res: LedgerReservation, grants: list[list[int]]) -> list[QuotaEvent]:
@@ -736,19 +731,14 @@ class SqliteLedger(BaseLedger):
         for grant in grants:
             grant[1] -= 1
         ids = tuple(grant[0] for grant in grants)
-        line = self._lines.get(ids)
-        if line is None:
-            if len(self._lines) >= 64:
-                self._lines.clear()
-            line = self._lines[ids] = " ".join(map(str, ids)).encode() + b"\n"
         try:
-            self._journal.record(line)
-        except OSError as exc:
+            self._journal.use(ids)
+        except (OSError, ValueError) as exc:  # ValueError: the mapping was closed
             for grant in grants:
                 grant[1] += 1
             raise self._error(exc) from None
         self._release(res)
-        res.credit = ids
+        res.credit = (self._journal_epoch, *ids)
         return []  # a grant never reaches a warning threshold: the call crossing it is counted exactly
 
     async def _grant(
@@ -759,7 +749,7 @@ class SqliteLedger(BaseLedger):
         if pending is not None and pending.get_loop() is asyncio.get_running_loop():
             # Another task is counting ahead right now: wait for its grant, which likely covers this call too.
             await asyncio.shield(pending)
-            return await self._count_call(res, now, run)
+            return await self._count_call(res, now)
         mono = time.monotonic()
         busy = mono - self._last_grant < self._ahead_seconds
         size = min(self._grant_size * 2, self._count_ahead) if busy else max(1, self._grant_size // 2)
@@ -768,28 +758,32 @@ class SqliteLedger(BaseLedger):
         wanted = size - 1
         if not wanted or self._granting:
             return await self._count_exact(res, run)
-        if not self._journal.is_open:
-            try:
-                self._journal.open()
-            except OSError:
-                logger.debug("no credit journal beside %s: every call is counted alone", self.path)
-                self._count_ahead = 0
-                return await self._count_exact(res, run)
+        try:
+            self._journal.open()
+            self._journal.ensure(self._next_grant + 2 * len(keys))  # every id this grant may take
+        except OSError:
+            logger.debug("no credit journal beside %s: every call is counted alone", self.path)
+            self._count_ahead = 0
+            return await self._count_exact(res, run)
         credit = self._credit
         needy = [key for key in keys if key not in credit or credit[key][1] <= 0]
         thresholds = self._thresholds
         owner = self._journal.owner
         granted: dict[Key, list[int]] = {}
 
+        first_id = self._next_grant
+
         def grant(store: Store) -> list[QuotaEvent]:
             granted.clear()  # a step may be run again (the wait for other processes' grants)
+            self._next_grant = first_id
             events = run(store)
             rows = [cast(Row, store.get(key)) for key in needy]
             n = min(grant_room(row, thresholds, wanted) for row in rows)
             if n > 0:
                 conn = cast(_BatchStore, store).conn
                 for row in rows:
-                    gid = next(self._grant_ids)
+                    gid = self._next_grant
+                    self._next_grant += 1
                     row.calls += n
                     store.put(row)
                     conn.execute(_GRANT, (owner, gid, *row.key, n))
@@ -883,12 +877,15 @@ class SqliteLedger(BaseLedger):
     def _uncredit(self, res: LedgerReservation) -> bool:
         keys = [(res.provider, res.account, e.track.name, e.period_key) for e in res.entries]
         grants = [self._credit.get(key) for key in keys]
-        ids = res.credit
-        if not all(g is not None and g[0] == gid for g, gid in zip(grants, ids, strict=True)):
+        epoch, *rest = res.credit
+        ids = tuple(rest)
+        if epoch != self._journal_epoch or not all(
+            g is not None and g[0] == gid for g, gid in zip(grants, ids, strict=True)
+        ):
             return False  # given back meanwhile: the call is taken out of the rows instead
         try:
-            self._journal.record(" ".join(f"-{gid}" for gid in ids).encode() + b"\n")
-        except OSError:
+            self._journal.unuse(ids)
+        except (OSError, ValueError):
             return False
         for grant in grants:
             assert grant is not None
@@ -1002,12 +999,12 @@ class SqliteLedger(BaseLedger):
             raise
         finally:
             self._returning -= 1
-        journal = self._journal
-        if (
-            journal.size > JOURNAL_ROTATE_BYTES
-            and not (self._credit or self._retired or self._granting or self._returning)
+        if self._next_grant > JOURNAL_ROTATE_IDS and not (
+            self._credit or self._retired or self._granting or self._returning
         ):
-            journal.truncate()  # every grant its lines name was given back
+            self._journal.start_over()  # every grant it counted was given back: ids start again
+            self._next_grant = 1
+            self._journal_epoch += 1
 
     async def _write_later(self, fn: Callable[[Store], list[QuotaEvent]]) -> list[QuotaEvent]:
         if not self._opened:

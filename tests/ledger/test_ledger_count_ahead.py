@@ -241,3 +241,28 @@ async def test_a_forked_child_never_uses_its_parents_calls_counted_ahead(tmp_pat
     assert ledger._credit  # the parent's own are untouched
     await ledger.aclose()
     assert _raw_calls(tmp_path / "l.sqlite3") == 20
+
+
+async def test_the_journal_starts_over_once_its_ids_run_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ids past the threshold start again at the next moment nothing is counted ahead: counts stay exact,
+    # and a call cancelled after that is taken out of the rows (its grant id may name a new grant now).
+    import coze_client.ledger.sqlite as sqlite_module
+
+    monkeypatch.setattr(sqlite_module, "JOURNAL_ROTATE_IDS", 8)
+    path = tmp_path / "l.sqlite3"
+    ledger = SqliteLedger(path, coze_free(10**6), ahead_seconds=0.01)
+    early = None
+    for round_ in range(12):
+        for _ in range(10):
+            res = await ledger.reserve(chat())
+            if early is None and res.credit:
+                early = res
+        await asyncio.sleep(0.05)  # given back; the journal may start over
+        if round_ == 0:
+            assert early is not None
+    assert ledger._journal_epoch >= 2
+    assert early is not None
+    await ledger.cancel(early)  # from an old epoch: its place is given back through the rows
+    assert await _used(ledger) == 119
+    await ledger.aclose()
+    assert _raw_calls(path) == 119
