@@ -31,6 +31,7 @@ from ._models import CallMeta
 from ._request import Endpoint, check_size, clean, format_path
 from ._response import api_error, logid_of, parse_body, unwrap
 from ._retry import RetryPolicy
+from ._url import with_query
 from .errors import APIConnectionError, APIError, AuthenticationError, RateLimitError, connection_error_from
 from .ledger.base import Marking, Reservation, UsageLedger
 from .limits.base import Permit, RateLimiter, mark_responded
@@ -149,11 +150,13 @@ class Corridor:
             timeout = _timeout(options.timeout if options else None, self.timeout)
         target = (base_url.rstrip("/") if base_url else self.base_url) + path
         query = clean(params) if params else None
-        url: str | httpx.URL
+        url: httpx.URL
         if query:
             # Encoded here, exactly as httpx would (urllib's urlencode), into the URL string: httpx's own
             # params= path parses the URL twice and was a third of a call's client-side cost.
-            url = f"{target}?{urlencode({k: _query_value(v) for k, v in query.items()}, doseq=True)}"
+            url = with_query(
+                self._parsed_url(target), urlencode({k: _query_value(v) for k, v in query.items()}, doseq=True)
+            )
         else:
             url = self._parsed_url(target)
         has_body = json is not None or files is not None or bool(data) or content is not None

@@ -80,7 +80,7 @@ class BaseLedger:
 
         return run
 
-    async def _count_call(self, res: LedgerReservation, now: datetime) -> list[QuotaEvent]:
+    async def _count_call(self, res: LedgerReservation, now: datetime, rows: _core.CallRows) -> list[QuotaEvent]:
         """Count a held call of a guarded plan durably: by default one transaction of `_mark_step`.
 
         A backend may count it otherwise, as long as the count is durable when this returns.
@@ -170,11 +170,12 @@ class BaseLedger:
             _check_account(call.account)
             self._accounts_ok.add((call.provider, call.account))
         res = _core.new_reservation(call)
-        guards = self._book.guards_for(call, self._clock())
+        rows_of_call = self._book.rows_for(call, self._clock())
+        guards = rows_of_call.guards
         if not guards:
             return res  # nothing can refuse this call: no read, no write
         provider, account = call.provider, call.account
-        if self._hold_ahead(res, guards):
+        if self._hold_ahead(res, rows_of_call.guard_keys):
             return res
 
         def read(store: Store) -> list[Row]:
@@ -199,15 +200,10 @@ class BaseLedger:
             return res
         raise refused
 
-    def _hold_ahead(self, res: LedgerReservation, guards: tuple[_core.Entry, ...]) -> bool:
-        """Hold ``res`` on calls this ledger counted ahead, when they cover it (no read at all)."""
-        if not self._counted_ahead():
+    def _hold_ahead(self, res: LedgerReservation, keys: tuple[tuple[str, str, str, str], ...]) -> bool:
+        """Hold ``res`` on calls this ledger counted ahead in rows ``keys``, when they cover it (no read)."""
+        if not self._counted_ahead() or res.points:
             return False
-        call = res.call
-        assert call is not None
-        if call.points:
-            return False
-        keys = self._book.row_keys(call.provider, call.account, guards)
         with self._hold_lock:
             held = self._held
             for key in keys:
@@ -249,9 +245,10 @@ class BaseLedger:
             self._check_open()
             assert res.call is not None
             now = self._clock()
-            res.entries = self._book.entries_for(res.call, now)
+            rows_of_call = self._book.rows_for(res.call, now)
+            res.entries = rows_of_call.entries
             if len(res.entries) > 1:  # a quota of the plan: durable before the send
-                events = await self._count_call(res, now)
+                events = await self._count_call(res, now, rows_of_call)
             else:  # only the implicit monthly row: nothing to guard, it may be written in a batch
                 events = await self._write_later(self._mark_step(res, now))
         except BaseException:
@@ -259,7 +256,8 @@ class BaseLedger:
             res.state = "cancelled"
             raise
         res.state = "open"
-        await self._emit(events)
+        if events:
+            await self._emit(events)
 
     async def reserve(self, call: CallInfo) -> LedgerReservation:
         """Hold and mark ``call`` at once: count it now, or raise QuotaExhaustedError (nothing counted).

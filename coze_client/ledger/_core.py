@@ -77,6 +77,7 @@ from .periods import DEFAULT_TIMEZONE, period_key, resets_at
 
 __all__ = [
     "USAGE_QUOTA",
+    "CallRows",
     "LedgerReservation",
     "QuotaBook",
     "QuotaEvent",
@@ -344,6 +345,25 @@ class Binding:
     plan: Plan | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class CallRows:
+    """What the ledger needs of one call at one minute, computed once (the hot path asks for every call).
+
+    Args:
+        entries: every row the call counts in (`QuotaBook.entries_for`).
+        keys: the row keys of ``entries``.
+        guards: the rows that may refuse the call (`QuotaBook.guards_for`).
+        guard_keys: the row keys of ``guards``.
+        usage_guarded: `QuotaBook.usage_guarded` of the call's account.
+    """
+
+    entries: tuple[Entry, ...]
+    keys: tuple[tuple[str, str, str, str], ...]
+    guards: tuple[Entry, ...]
+    guard_keys: tuple[tuple[str, str, str, str], ...]
+    usage_guarded: bool
+
+
 @dataclass
 class QuotaBook:
     """Which plan applies to which (provider, account), and which rows a call touches.
@@ -367,6 +387,10 @@ class QuotaBook:
         default_factory=dict, init=False, repr=False, compare=False
     )
     _guarded_cache: dict[tuple[str, str], bool] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # rows_for by id() of a CallInfo (the corridor keeps one per endpoint): (the call, its minute, its rows)
+    _calls_cache: dict[int, tuple[CallInfo, int, CallRows]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def bind(self, provider: str, account: str, plan: Plan | None, key_mode: prices.KeyMode = "gptbots") -> None:
         # Quotas the client cannot see (Quota.counted False) are shown by `usage`, never counted or guarded.
@@ -386,6 +410,7 @@ class QuotaBook:
         self._rows_cache.clear()
         self._keys_cache.clear()
         self._guarded_cache.clear()
+        self._calls_cache.clear()
 
     def binding(self, provider: str, account: str) -> Binding:
         found = self.bindings.get((provider, account))
@@ -432,6 +457,27 @@ class QuotaBook:
             self._keys_cache.clear()
         self._keys_cache[id(entries)] = (entries, keys)
         return keys
+
+    def rows_for(self, call: CallInfo, now: datetime) -> CallRows:
+        """Everything the ledger needs of ``call`` at ``now`` (cached per call object and UTC minute)."""
+        minute = int(now.timestamp() // 60)
+        found = self._calls_cache.get(id(call))
+        if found is not None and found[0] is call and found[1] == minute:
+            return found[2]
+        provider, account = call.provider, call.account
+        entries = self.entries_for(call, now)
+        guards = self.guards_for(call, now)
+        rows = CallRows(
+            entries,
+            self.row_keys(provider, account, entries),
+            guards,
+            self.row_keys(provider, account, guards),
+            self.usage_guarded(provider, account),
+        )
+        if len(self._calls_cache) >= 256:
+            self._calls_cache.clear()
+        self._calls_cache[id(call)] = (call, minute, rows)  # the call is kept alive: its id is not reused
+        return rows
 
     def entries_for(self, call: CallInfo, now: datetime) -> tuple[Entry, ...]:
         """Every row ``call`` counts in at ``now``: its plan's quotas, then the implicit monthly row."""

@@ -715,15 +715,15 @@ class SqliteLedger(BaseLedger):
         return True
 
     # -- calls counted ahead (ledger/_credit.py) ------------------------------------------------------
-    async def _count_call(self, res: LedgerReservation, now: datetime) -> list[QuotaEvent]:
-        if not self._count_ahead or res.points or self._book.usage_guarded(res.provider, res.account):
+    async def _count_call(self, res: LedgerReservation, now: datetime, rows: _core.CallRows) -> list[QuotaEvent]:
+        if not self._count_ahead or res.points or rows.usage_guarded:
             return await self._count_exact(res, self._mark_step(res, now))
-        keys = self._book.row_keys(res.provider, res.account, res.entries)
+        keys = rows.keys
         credit = self._credit
         grants = [credit.get(key) for key in keys]
         for grant in grants:
             if grant is None or grant[1] <= 0:
-                return await self._grant(res, now, list(keys), self._mark_step(res, now))
+                return await self._grant(res, now, rows, self._mark_step(res, now))
         return self._use_credit(res, cast("list[list[int]]", grants))
 
     def _use_credit(self, res: LedgerReservation, grants: list[list[int]]) -> list[QuotaEvent]:
@@ -742,14 +742,15 @@ class SqliteLedger(BaseLedger):
         return []  # a grant never reaches a warning threshold: the call crossing it is counted exactly
 
     async def _grant(
-        self, res: LedgerReservation, now: datetime, keys: list[Key], run: Callable[[Store], list[QuotaEvent]]
+        self, res: LedgerReservation, now: datetime, rows: _core.CallRows, run: Callable[[Store], list[QuotaEvent]]
     ) -> list[QuotaEvent]:
         """Count the call exactly and, when this process calls often, count more of its rows ahead."""
+        keys = rows.keys
         pending = self._grant_done
         if pending is not None and pending.get_loop() is asyncio.get_running_loop():
             # Another task is counting ahead right now: wait for its grant, which likely covers this call too.
             await asyncio.shield(pending)
-            return await self._count_call(res, now)
+            return await self._count_call(res, now, rows)
         mono = time.monotonic()
         busy = mono - self._last_grant < self._ahead_seconds
         size = min(self._grant_size * 2, self._count_ahead) if busy else max(1, self._grant_size // 2)
@@ -777,11 +778,11 @@ class SqliteLedger(BaseLedger):
             granted.clear()  # a step may be run again (the wait for other processes' grants)
             self._next_grant = first_id
             events = run(store)
-            rows = [cast(Row, store.get(key)) for key in needy]
-            n = min(grant_room(row, thresholds, wanted) for row in rows)
+            counted = [cast(Row, store.get(key)) for key in needy]
+            n = min(grant_room(row, thresholds, wanted) for row in counted)
             if n > 0:
                 conn = cast(_BatchStore, store).conn
-                for row in rows:
+                for row in counted:
                     gid = self._next_grant
                     self._next_grant += 1
                     row.calls += n
@@ -850,15 +851,10 @@ class SqliteLedger(BaseLedger):
     def _counted_ahead(self) -> bool:
         return bool(self._credit)
 
-    def _hold_ahead(self, res: LedgerReservation, guards: tuple[_core.Entry, ...]) -> bool:
+    def _hold_ahead(self, res: LedgerReservation, keys: tuple[Key, ...]) -> bool:
         credit = self._credit
-        if not credit:
+        if not credit or res.points:
             return False
-        call = res.call
-        assert call is not None
-        if call.points:
-            return False
-        keys = self._book.row_keys(call.provider, call.account, guards)
         with self._hold_lock:
             held = self._held
             for key in keys:
