@@ -1,8 +1,13 @@
 """The default ledger: one sqlite file shared safely by every process of the user.
 
-* Exact across processes: every mark (the count just before the send), cancel and synchronous
-  settlement is a ``BEGIN IMMEDIATE`` transaction (the check and the increment happen under
-  sqlite's write lock), so 3 processes racing for the last 500 calls send exactly 500.
+* Exact across processes: every count (a mark just before the send, or a grant of calls counted
+  ahead), cancel and synchronous settlement is a ``BEGIN IMMEDIATE`` transaction (the check and
+  the increment happen under sqlite's write lock), so 3 processes racing for the last 500 calls
+  send exactly 500.
+* Calls counted ahead: a process that calls often counts up to ``count_ahead`` calls in one
+  transaction; each of those calls then records its use in a memory-mapped journal before it is
+  sent, and the unused rest is given back within ``ahead_seconds`` (``ledger/_credit.py`` says why
+  nothing is lost or under-counted, even after a SIGKILL).
 * Durable before ``mark`` returns: the transaction is committed to the WAL. With
   ``synchronous=NORMAL`` (the default here) a committed transaction survives the process being
   killed at any instant (the WAL write is in the OS page cache, which the kill does not touch);
@@ -301,8 +306,9 @@ class SqliteLedger(BaseLedger):
         inline: write a lone step at once on the loop's thread when the file's lock is free (default);
             ``False`` always queues steps for a shared batch (group commit).
         count_ahead: at most this many calls counted ahead by one transaction when this process
-            calls often (each later call then costs one journal line, not a transaction); 0 counts
-            every call in a transaction of its own. See ``docs/performance.md`` (## Ledger).
+            calls often (each later call then costs one store into a memory-mapped journal, not a
+            transaction); 0 counts every call in a transaction of its own, as ``synchronous="FULL"``
+            always does. See ``docs/ledger.md`` (Calls counted ahead).
         ahead_seconds: calls counted ahead and not used are given back after this long.
     """
 
@@ -363,7 +369,9 @@ class SqliteLedger(BaseLedger):
         self._inline = inline
         self._crowded: asyncio.AbstractEventLoop | None = None  # a write ran inline in this turn of this loop
         # Calls counted ahead (ledger/_credit.py): per row key, [grant id, calls left] of its current grant.
-        self._count_ahead = count_ahead
+        # FULL promises to survive power loss: the journal's pages are not synced to disk, so every
+        # call is counted in a transaction of its own there (fsynced), none ahead.
+        self._count_ahead = count_ahead if synchronous == "NORMAL" else 0
         self._ahead_seconds = ahead_seconds
         self._credit: dict[Key, list[int]] = {}
         self._retired: list[tuple[Key, int, int]] = []  # grants replaced while calls were left: give back too

@@ -266,3 +266,14 @@ async def test_the_journal_starts_over_once_its_ids_run_out(tmp_path: Path, monk
     assert await _used(ledger) == 119
     await ledger.aclose()
     assert _raw_calls(path) == 119
+
+
+async def test_synchronous_full_never_counts_ahead(tmp_path: Path) -> None:
+    # FULL promises to survive power loss; the journal is not synced to disk, so nothing is counted ahead.
+    path = tmp_path / "l.sqlite3"
+    ledger = SqliteLedger(path, coze_free(10**6), synchronous="FULL")
+    for _ in range(40):
+        await ledger.reserve(chat())
+    assert _raw_calls(path) == 40
+    assert not ledger._credit
+    await ledger.aclose()
