@@ -29,7 +29,6 @@ from __future__ import annotations
 import array
 import contextlib
 import errno
-import fcntl
 import math
 import mmap
 import os
@@ -37,6 +36,11 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 from typing import cast
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no flock, so no calls counted ahead (see CreditJournal.open)
+    fcntl = None  # type: ignore[assignment]
 
 from ._core import Row
 
@@ -81,6 +85,8 @@ class CreditJournal:
         process that finds a grant of this owner also finds its journal locked while it lives."""
         if self._fd is not None:
             return
+        if fcntl is None:
+            raise OSError("no flock on this platform: calls are counted one by one")
         if not self.directory.exists():
             os.makedirs(self.directory, mode=0o700, exist_ok=True)
             os.chmod(self.directory, 0o700)  # the mode given to makedirs is filtered by the umask
@@ -151,10 +157,17 @@ class CreditJournal:
         os.close(fd)
 
     def forget_after_fork(self) -> None:
-        """In a forked child: drop the parent's file without unlocking it (the parent still holds it)."""
-        self._fd = None
-        self._map = None  # the child's copy of the mapping stays until exit: closing it is harmless too
-        self._counts = None
+        """In a forked child: drop the parent's file. Closing the child's copy of the descriptor leaves
+        the parent's lock in place (it is the parent's too) and lets it go when the parent dies."""
+        fd, self._fd = self._fd, None
+        if self._counts is not None:
+            self._counts.release()
+            self._counts = None
+        if self._map is not None:
+            self._map.close()
+            self._map = None
+        if fd is not None:
+            os.close(fd)
 
 
 def parse_journal(data: bytes) -> dict[int, int]:
@@ -226,6 +239,8 @@ def _dead_owner_uses(path: Path) -> dict[int, int] | None:
 
     A missing or unreadable journal returns `_UNKNOWN`: its grants stay counted (the safe side).
     """
+    if fcntl is None:  # pragma: no cover - no journals were written here
+        return None
     try:
         fd = os.open(path, os.O_RDONLY)
     except FileNotFoundError:

@@ -727,25 +727,33 @@ class SqliteLedger(BaseLedger):
         if not self._count_ahead or res.points or rows.usage_guarded:
             return await self._count_exact(res, self._mark_step(res, now))
         keys = rows.keys
-        credit = self._credit
-        grants = [credit.get(key) for key in keys]
-        for grant in grants:
-            if grant is None or grant[1] <= 0:
-                return await self._grant(res, now, rows, self._mark_step(res, now))
-        return self._use_credit(res, cast("list[list[int]]", grants))
+        # Under the hold lock: a ledger shared by event loops in several threads never spends one call twice.
+        with self._hold_lock:
+            credit = self._credit
+            grants = [credit.get(key) for key in keys]
+            for grant in grants:
+                if grant is None or grant[1] <= 0:
+                    break
+            else:
+                return self._use_credit(res, cast("list[list[int]]", grants))
+        return await self._grant(res, now, rows, self._mark_step(res, now))
 
     def _use_credit(self, res: LedgerReservation, grants: list[list[int]]) -> list[QuotaEvent]:
-        """Count the call on calls counted ahead: one journal line, written before the send."""
-        for grant in grants:
-            grant[1] -= 1
+        """Count the call on calls counted ahead: its use stored in the journal before the send (hold lock held)."""
         ids = tuple(grant[0] for grant in grants)
         try:
             self._journal.use(ids)
         except (OSError, ValueError) as exc:  # ValueError: the mapping was closed
-            for grant in grants:
-                grant[1] += 1
             raise self._error(exc) from None
-        self._release(res)
+        for grant in grants:
+            grant[1] -= 1
+        for key, amount in res.holds:  # the hold is released in the same step (as _release does)
+            left = self._held.get(key, 0.0) - amount
+            if left > 1e-9:
+                self._held[key] = left
+            else:
+                self._held.pop(key, None)
+        res.holds = ()
         res.credit = (self._journal_epoch, *ids)
         return []  # a grant never reaches a warning threshold: the call crossing it is counted exactly
 
@@ -808,12 +816,13 @@ class SqliteLedger(BaseLedger):
             self._grant_done = None
             done.set_result(None)
         if granted:
-            credit = self._credit  # a give-back may have replaced the dict during the transaction
-            for key, grant_ in granted.items():
-                old = credit.get(key)
-                if old is not None:  # its row in the credits table goes at the next give-back
-                    self._retired.append((key, old[0], old[1]))
-                credit[key] = grant_
+            with self._hold_lock:
+                credit = self._credit  # a give-back may have replaced the dict during the transaction
+                for key, grant_ in granted.items():
+                    old = credit.get(key)
+                    if old is not None:  # its row in the credits table goes at the next give-back
+                        self._retired.append((key, old[0], old[1]))
+                    credit[key] = grant_
             loop = asyncio.get_running_loop()
             handle = self._give_back_handle
             if handle is None or self._give_back_loop is not loop:  # none yet, or on another (maybe closed) loop
@@ -880,20 +889,21 @@ class SqliteLedger(BaseLedger):
 
     def _uncredit(self, res: LedgerReservation) -> bool:
         keys = [(res.provider, res.account, e.track.name, e.period_key) for e in res.entries]
-        grants = [self._credit.get(key) for key in keys]
         epoch, *rest = res.credit
         ids = tuple(rest)
-        if epoch != self._journal_epoch or not all(
-            g is not None and g[0] == gid for g, gid in zip(grants, ids, strict=True)
-        ):
-            return False  # given back meanwhile: the call is taken out of the rows instead
-        try:
-            self._journal.unuse(ids)
-        except (OSError, ValueError):
-            return False
-        for grant in grants:
-            assert grant is not None
-            grant[1] += 1
+        with self._hold_lock:
+            grants = [self._credit.get(key) for key in keys]
+            if epoch != self._journal_epoch or not all(
+                g is not None and g[0] == gid for g, gid in zip(grants, ids, strict=True)
+            ):
+                return False  # given back meanwhile: the call is taken out of the rows instead
+            try:
+                self._journal.unuse(ids)
+            except (OSError, ValueError):
+                return False
+            for grant in grants:
+                assert grant is not None
+                grant[1] += 1
         res.credit = ()
         return True
 
@@ -978,9 +988,10 @@ class SqliteLedger(BaseLedger):
         """Give back what this ledger counted ahead and did not use: one transaction."""
         if not (self._credit or self._retired):
             return
-        grants = [(key, gid, left) for key, (gid, left) in self._credit.items()] + self._retired
-        self._credit = {}
-        self._retired = []
+        with self._hold_lock:
+            grants = [(key, gid, left) for key, (gid, left) in self._credit.items()] + self._retired
+            self._credit = {}
+            self._retired = []
         owner = self._journal.owner
 
         def run(store: Store) -> None:
@@ -999,7 +1010,8 @@ class SqliteLedger(BaseLedger):
         except BaseException:
             # Not given back (no call can use them any more): tried again at the next give-back or at
             # aclose; till then they stay counted (over, never under).
-            self._retired.extend(grants)
+            with self._hold_lock:
+                self._retired.extend(grants)
             raise
         finally:
             self._returning -= 1

@@ -277,3 +277,31 @@ async def test_synchronous_full_never_counts_ahead(tmp_path: Path) -> None:
     assert _raw_calls(path) == 40
     assert not ledger._credit
     await ledger.aclose()
+
+
+def test_event_loops_in_several_threads_never_spend_one_call_twice(tmp_path: Path) -> None:
+    import threading
+
+    path = tmp_path / "l.sqlite3"
+    ledger = SqliteLedger(path, coze_free(10**6))
+    errors: list[BaseException] = []
+
+    def thread() -> None:
+        async def calls() -> None:
+            for _ in range(400):
+                await ledger.settle(await ledger.reserve(chat()), Usage(1, 1))
+
+        try:
+            asyncio.run(calls())
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=thread) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    asyncio.run(ledger.aclose())
+    assert _raw_calls(path) == 1600
+    assert _raw(path, "SELECT COUNT(*) FROM credits") == 0
