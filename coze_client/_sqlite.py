@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-__all__ = ["is_transient", "open_wal", "retry_transient", "rollback"]
+__all__ = ["is_transient", "open_wal", "retry_transient", "rollback", "write_transaction"]
 
 T = TypeVar("T")
 
@@ -92,6 +92,26 @@ def rollback(db: sqlite3.Connection) -> None:
             db.execute("ROLLBACK")
         except sqlite3.OperationalError:  # pragma: no cover - SQLite rolled back already
             pass
+
+
+def write_transaction(db: sqlite3.Connection, fn: Callable[[sqlite3.Connection], T]) -> T:
+    """Run ``fn(db)`` inside ``BEGIN IMMEDIATE`` ... ``COMMIT`` (rolled back if anything fails).
+
+    Examples:
+        ```python
+        db = sqlite3.connect(":memory:", isolation_level=None)
+        write_transaction(db, lambda c: c.execute("CREATE TABLE t (x)").rowcount)
+        # -1
+        ```
+    """
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        result = fn(db)
+        db.execute("COMMIT")
+    except BaseException:
+        rollback(db)
+        raise
+    return result
 
 
 def open_wal(

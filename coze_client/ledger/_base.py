@@ -347,13 +347,17 @@ class BaseLedger:
         if not res.holds:
             return
         with self._hold_lock:
-            for key, amount in res.holds:
-                left = self._held.get(key, 0.0) - amount
-                if left > 1e-9:
-                    self._held[key] = left
-                else:
-                    self._held.pop(key, None)
-            res.holds = ()
+            self._drop_holds(res)
+
+    def _drop_holds(self, res: LedgerReservation) -> None:
+        """Drop what ``res`` held aside; the caller holds ``_hold_lock``."""
+        for key, amount in res.holds:
+            left = self._held.get(key, 0.0) - amount
+            if left > 1e-9:
+                self._held[key] = left
+            else:
+                self._held.pop(key, None)
+        res.holds = ()
 
     def _own(self, reservation: object) -> LedgerReservation | None:
         if not isinstance(reservation, LedgerReservation):

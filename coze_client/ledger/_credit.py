@@ -100,12 +100,17 @@ class CreditJournal:
             os.close(fd)
             raise
 
-    def _resize(self, slots: int) -> None:
-        assert self._fd is not None
+    def _unmap(self) -> None:
         if self._counts is not None:
             self._counts.release()
+            self._counts = None
         if self._map is not None:
             self._map.close()
+            self._map = None
+
+    def _resize(self, slots: int) -> None:
+        assert self._fd is not None
+        self._unmap()
         os.ftruncate(self._fd, slots * 4)
         self._map = mmap.mmap(self._fd, slots * 4)
         self._counts = memoryview(self._map).cast("I")
@@ -145,12 +150,7 @@ class CreditJournal:
         fd, self._fd = self._fd, None
         if fd is None:
             return
-        if self._counts is not None:
-            self._counts.release()
-            self._counts = None
-        if self._map is not None:
-            self._map.close()
-            self._map = None
+        self._unmap()
         if remove:
             with contextlib.suppress(OSError):
                 os.unlink(self.path)
@@ -160,12 +160,7 @@ class CreditJournal:
         """In a forked child: drop the parent's file. Closing the child's copy of the descriptor leaves
         the parent's lock in place (it is the parent's too) and lets it go when the parent dies."""
         fd, self._fd = self._fd, None
-        if self._counts is not None:
-            self._counts.release()
-            self._counts = None
-        if self._map is not None:
-            self._map.close()
-            self._map = None
+        self._unmap()
         if fd is not None:
             os.close(fd)
 

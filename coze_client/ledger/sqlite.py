@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
 
 from .._call import Usage
-from .._sqlite import is_transient, open_wal, retry_transient
+from .._sqlite import is_transient, open_wal, retry_transient, write_transaction
 from ..errors import LedgerError, QuotaExhaustedError, ValidationError
 from ..limits.plans import Plan
 from . import _core, prices
@@ -747,13 +747,7 @@ class SqliteLedger(BaseLedger):
             raise self._error(exc) from None
         for grant in grants:
             grant[1] -= 1
-        for key, amount in res.holds:  # the hold is released in the same step (as _release does)
-            left = self._held.get(key, 0.0) - amount
-            if left > 1e-9:
-                self._held[key] = left
-            else:
-                self._held.pop(key, None)
-        res.holds = ()
+        self._drop_holds(res)  # released in the same step as the count (the hold lock is held)
         res.credit = (self._journal_epoch, *ids)
         return []  # a grant never reaches a warning threshold: the call crossing it is counted exactly
 
@@ -914,31 +908,27 @@ class SqliteLedger(BaseLedger):
             await self._ensure_open()
         unique = list(dict.fromkeys(keys))
 
+        def fits(conn: sqlite3.Connection) -> bool:
+            self._recover_in(conn)
+            room, ahead_somewhere = True, False
+            for key in unique:
+                found = conn.execute(_GET, key).fetchone()
+                if found is None:
+                    continue
+                row = _row(found)
+                track = self._book.track(key[0], key[1], key[2])
+                limit = track[0].limit if track else row.limit
+                ahead = outstanding(conn, key)
+                ahead_somewhere = ahead_somewhere or ahead > 0
+                if limit is not None and row.used - ahead + self._held.get(key, 0.0) + 1 > limit:
+                    room = False
+            return room and ahead_somewhere
+
         def check() -> bool:
-            conn = self._conn()
             try:
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    self._recover_in(conn)
-                    fits, ahead_somewhere = True, False
-                    for key in unique:
-                        found = conn.execute(_GET, key).fetchone()
-                        if found is None:
-                            continue
-                        row = _row(found)
-                        track = self._book.track(key[0], key[1], key[2])
-                        limit = track[0].limit if track else row.limit
-                        ahead = outstanding(conn, key)
-                        ahead_somewhere = ahead_somewhere or ahead > 0
-                        if limit is not None and row.used - ahead + self._held.get(key, 0.0) + 1 > limit:
-                            fits = False
-                    conn.execute("COMMIT")
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
+                return write_transaction(self._conn(), fits)
             except sqlite3.Error as exc:
                 raise self._error(exc) from None
-            return fits and ahead_somewhere
 
         try:
             return await self._call(check)
@@ -951,16 +941,7 @@ class SqliteLedger(BaseLedger):
     def _recover(self, conn: sqlite3.Connection) -> None:
         """Give back the unused calls of processes that died holding them (at open)."""
 
-        def run() -> None:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                self._recover_in(conn)
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-
-        retry_transient(run, deadline=max(self._busy_timeout, 1.0))
+        retry_transient(lambda: write_transaction(conn, self._recover_in), deadline=max(self._busy_timeout, 1.0))
 
     def _recover_in(self, conn: sqlite3.Connection) -> bool:
         taken = recover_dead(conn, self._journal.directory, self._journal.owner)
@@ -1083,18 +1064,10 @@ class SqliteLedger(BaseLedger):
         sql = "DELETE FROM usage" + (" WHERE " + " AND ".join(where) if where else "")
 
         def run() -> int:
-            conn = self._conn()
             try:
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    count = conn.execute(sql, args).rowcount
-                    conn.execute("COMMIT")
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
+                return int(write_transaction(self._conn(), lambda conn: conn.execute(sql, args).rowcount))
             except sqlite3.Error as exc:
                 raise self._error(exc) from None
-            return int(count)
 
         try:
             return await self._call(run)

@@ -61,25 +61,30 @@ async def _kill(proc: asyncio.subprocess.Process) -> None:
     await proc.wait()
 
 
-async def test_a_busy_process_counts_ahead_in_few_transactions_and_ends_exact(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = tmp_path / "ledger.sqlite3"
-    transactions = 0
+@pytest.fixture
+def marks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of mark transactions the sqlite ledgers of the test ran (one element, counting)."""
+    counted = [0]
     original = SqliteLedger._count
 
     async def counting(self: SqliteLedger, fn: Any) -> Any:
-        nonlocal transactions
-        transactions += 1
+        counted[0] += 1
         return await original(self, fn)
 
     monkeypatch.setattr(SqliteLedger, "_count", counting)
+    return counted
+
+
+async def test_a_busy_process_counts_ahead_in_few_transactions_and_ends_exact(
+    tmp_path: Path, marks: list[int]
+) -> None:
+    path = tmp_path / "ledger.sqlite3"
     ledger = SqliteLedger(path, coze_free(10**6))
     for _ in range(500):
         await ledger.settle(await ledger.reserve(chat()), Usage(2, 3))
     # Counted ahead: every call is in the file, most of them before they were made.
     assert _raw_calls(path) >= 500
-    assert transactions < 50, f"{transactions} mark transactions for 500 calls"
+    assert marks[0] < 50, f"{marks[0]} mark transactions for 500 calls"
     assert await _used(ledger) == 500  # a snapshot gives back what was counted ahead first
     await ledger.aclose()
     assert _raw_calls(path) == 500
@@ -89,20 +94,11 @@ async def test_a_busy_process_counts_ahead_in_few_transactions_and_ends_exact(
     assert tokens == 500 * 5  # merged settlements add up to what one step per call writes
 
 
-async def test_count_ahead_zero_counts_every_call_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    transactions = 0
-    original = SqliteLedger._count
-
-    async def counting(self: SqliteLedger, fn: Any) -> Any:
-        nonlocal transactions
-        transactions += 1
-        return await original(self, fn)
-
-    monkeypatch.setattr(SqliteLedger, "_count", counting)
+async def test_count_ahead_zero_counts_every_call_alone(tmp_path: Path, marks: list[int]) -> None:
     ledger = SqliteLedger(tmp_path / "l.sqlite3", coze_free(10**6), count_ahead=0)
     for _ in range(50):
         await ledger.reserve(chat())
-    assert transactions == 50
+    assert marks[0] == 50
     await ledger.aclose()
 
 

@@ -36,11 +36,9 @@ def kind(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-@pytest.fixture
-async def client(fake: FakeCoze, kind: str) -> AsyncIterator[Any]:
-    """The same client options, async or sync (the sync one seen through :class:`AsyncView`)."""
-    options: dict[str, Any] = dict(token=TOKEN, base_url=BASE, plan=None, limiter=RecordingLimiter(),
-                                   ledger=RecordingLedger())
+async def open_client(kind: str, ledger: Any) -> AsyncIterator[Any]:
+    """``AsyncCoze``, or the sync ``Coze`` seen through :class:`AsyncView` (each call from a worker thread)."""
+    options: dict[str, Any] = dict(token=TOKEN, base_url=BASE, plan=None, limiter=RecordingLimiter(), ledger=ledger)
     if kind == "async":
         coze = AsyncCoze(**options)
         yield coze
@@ -49,6 +47,13 @@ async def client(fake: FakeCoze, kind: str) -> AsyncIterator[Any]:
     sync = await asyncio.to_thread(lambda: Coze(**options))
     yield AsyncView(sync)
     await asyncio.to_thread(sync.close)
+
+
+@pytest.fixture
+async def client(fake: FakeCoze, kind: str) -> AsyncIterator[Any]:
+    """The same client options, async or sync (the sync one seen through :class:`AsyncView`)."""
+    async for made in open_client(kind, RecordingLedger()):
+        yield made
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,6 @@ checked on ``AsyncCoze`` and on ``Coze`` alike.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import threading
 from collections.abc import AsyncIterator, Iterator
@@ -19,11 +18,11 @@ import httpx
 import pytest
 import respx
 
-from coze_client import AsyncCoze, Coze, errors
+from coze_client import Coze, errors
 from coze_client.testing import FakeCoze, LoopbackServer
 
-from ..core.doubles import RecordingLedger, RecordingLimiter
-from .facade import AsyncView
+from ..core.doubles import RecordingLedger
+from .conftest import open_client
 
 TOKEN = "pat_TESTsecretTOKEN1234567890"
 BASE = "https://api.coze.cn"
@@ -64,15 +63,8 @@ def ledger() -> RecordingLedger:
 @pytest.fixture
 async def client(api: respx.MockRouter, kind: str, ledger: RecordingLedger) -> AsyncIterator[Any]:
     """``AsyncCoze``, or the sync ``Coze`` seen through ``AsyncView`` (each call from a worker thread)."""
-    options: dict[str, Any] = dict(token=TOKEN, base_url=BASE, plan=None, limiter=RecordingLimiter(), ledger=ledger)
-    if kind == "async":
-        coze = AsyncCoze(**options)
-        yield coze
-        await coze.aclose()
-        return
-    sync = await asyncio.to_thread(lambda: Coze(**options))
-    yield AsyncView(sync)
-    await asyncio.to_thread(sync.close)
+    async for made in open_client(kind, ledger):
+        yield made
 
 
 async def read(client: Any, **kwargs: Any) -> tuple[Any, list[Any]]:
