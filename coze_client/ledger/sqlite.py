@@ -924,14 +924,19 @@ class SqliteLedger(BaseLedger):
                     room = False
             return room and ahead_somewhere
 
-        def check() -> bool:
+        return await self._write_in_worker(fits)
+
+    async def _write_in_worker(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """``fn`` in a write transaction of the worker thread's connection (it may wait for the lock)."""
+
+        def run() -> T:
             try:
-                return write_transaction(self._conn(), fits)
+                return write_transaction(self._conn(), fn)
             except sqlite3.Error as exc:
                 raise self._error(exc) from None
 
         try:
-            return await self._call(check)
+            return await self._call(run)
         finally:
             self._cache_version = None  # written through another connection: the cache is stale
 
@@ -1063,16 +1068,7 @@ class SqliteLedger(BaseLedger):
                 args.append(value)
         sql = "DELETE FROM usage" + (" WHERE " + " AND ".join(where) if where else "")
 
-        def run() -> int:
-            try:
-                return int(write_transaction(self._conn(), lambda conn: conn.execute(sql, args).rowcount))
-            except sqlite3.Error as exc:
-                raise self._error(exc) from None
-
-        try:
-            return await self._call(run)
-        finally:
-            self._cache_version = None  # written through another connection: the cache is stale
+        return await self._write_in_worker(lambda conn: int(conn.execute(sql, args).rowcount))
 
     async def aclose(self) -> None:
         """Write what is queued, then close the connections and the worker thread. Idempotent."""

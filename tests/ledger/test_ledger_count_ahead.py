@@ -178,6 +178,16 @@ async def _used_any(ledger: SqliteLedger) -> int:
     return int(sum(r.calls for r in rows if r.quota == "free_calls"))
 
 
+async def _calls_until_refused(ledger: SqliteLedger) -> int:
+    sent = 0
+    while True:
+        try:
+            await ledger.reserve(chat())
+        except QuotaExhaustedError:
+            return sent
+        sent += 1
+
+
 async def test_a_live_process_counting_ahead_never_refuses_another_one(tmp_path: Path) -> None:
     # The holder counted calls ahead near the end of a 100-call quota and keeps them for a second:
     # the other process waits for them to come back instead of being refused with room left.
@@ -185,14 +195,7 @@ async def test_a_live_process_counting_ahead_never_refuses_another_one(tmp_path:
     proc = await _spawn_holder(path, 100, 10, ahead_seconds=1.0)
     try:
         ledger = SqliteLedger(path, coze_free(100))
-        sent = 0
-        while True:
-            try:
-                await ledger.reserve(chat())
-            except QuotaExhaustedError:
-                break
-            sent += 1
-        assert sent == 90
+        assert await _calls_until_refused(ledger) == 90
         await ledger.aclose()
     finally:
         await _kill(proc)
@@ -205,14 +208,7 @@ async def test_a_dead_process_counting_ahead_never_refuses_another_one(tmp_path:
     proc = await _spawn_holder(path, 100, 10, ahead_seconds=3600)
     await _kill(proc)
     assert _raw_calls(path) > 10
-    sent = 0
-    while True:
-        try:
-            await ledger.reserve(chat())
-        except QuotaExhaustedError:
-            break
-        sent += 1
-    assert sent == 90
+    assert await _calls_until_refused(ledger) == 90
     await ledger.aclose()
     assert _raw_calls(path) == 100
 
