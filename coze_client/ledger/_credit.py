@@ -125,16 +125,22 @@ class CreditJournal:
             self._resize(slots)
 
     def use(self, ids: tuple[int, ...]) -> None:
-        """Record one call that used each grant of ``ids`` (durable against a kill when this returns)."""
+        """Record one call that used each grant of ``ids`` (durable against a kill when this returns).
+
+        The caller serialises every method of a journal (the ledger's hold lock): a use must never
+        meet a resize. Raises ValueError once the journal is closed.
+        """
         counts = self._counts
-        assert counts is not None
+        if counts is None:
+            raise ValueError(f"the credit journal {self.path} is closed")
         for gid in ids:
             counts[gid] += 1
 
     def unuse(self, ids: tuple[int, ...]) -> None:
         """Take back the use of a call that certainly never left."""
         counts = self._counts
-        assert counts is not None
+        if counts is None:
+            raise ValueError(f"the credit journal {self.path} is closed")
         for gid in ids:
             counts[gid] -= 1
 

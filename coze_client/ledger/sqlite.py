@@ -767,29 +767,39 @@ class SqliteLedger(BaseLedger):
         self._grant_size = size
         self._last_grant = mono
         wanted = size - 1
-        if not wanted or self._granting:
+        if not wanted:
             return await self._count_exact(res, run)
-        try:
-            self._journal.open()
-            self._journal.ensure(self._next_grant + 2 * len(keys))  # every id this grant may take
-        except OSError:
-            logger.debug("no credit journal beside %s: every call is counted alone", self.path)
-            self._count_ahead = 0
+        # One grant at a time in the whole ledger (loops in other threads included): its ids are the
+        # journal's next ones, and the journal's resize must never meet a use.
+        with self._hold_lock:
+            if self._granting:
+                alone = False
+            else:
+                alone = True
+                try:
+                    self._journal.open()
+                    self._journal.ensure(self._next_grant + 2 * len(keys))  # every id this grant may take
+                except OSError:
+                    logger.debug("no credit journal beside %s: every call is counted alone", self.path)
+                    self._count_ahead = 0
+                    alone = False
+                else:
+                    self._granting += 1
+            credit = self._credit
+            needy = [key for key in keys if key not in credit or credit[key][1] <= 0]
+            first_id = self._next_grant
+        if not alone:
             return await self._count_exact(res, run)
-        credit = self._credit
-        needy = [key for key in keys if key not in credit or credit[key][1] <= 0]
         thresholds = self._thresholds
         owner = self._journal.owner
         granted: dict[Key, list[int]] = {}
-
-        first_id = self._next_grant
 
         def grant(store: Store) -> list[QuotaEvent]:
             granted.clear()  # a step may be run again (the wait for other processes' grants)
             self._next_grant = first_id
             events = run(store)
-            counted = [cast(Row, store.get(key)) for key in needy]
-            n = min(grant_room(row, thresholds, wanted) for row in counted)
+            counted = [cast(Row, store.get(key)) for key in needy]  # empty: another thread's grant came first
+            n = min((grant_room(row, thresholds, wanted) for row in counted), default=0)
             if n > 0:
                 conn = cast(_BatchStore, store).conn
                 for row in counted:
@@ -801,14 +811,14 @@ class SqliteLedger(BaseLedger):
                     granted[row.key] = [gid, n]
             return events
 
-        self._granting += 1
         done = self._grant_done = asyncio.get_running_loop().create_future()
         try:
             events = await self._count_exact(res, grant)
         finally:
-            self._granting -= 1
             self._grant_done = None
             done.set_result(None)
+            with self._hold_lock:
+                self._granting -= 1
         if granted:
             with self._hold_lock:
                 credit = self._credit  # a give-back may have replaced the dict during the transaction
@@ -978,6 +988,7 @@ class SqliteLedger(BaseLedger):
             grants = [(key, gid, left) for key, (gid, left) in self._credit.items()] + self._retired
             self._credit = {}
             self._retired = []
+            self._returning += 1
         owner = self._journal.owner
 
         def run(store: Store) -> None:
@@ -990,7 +1001,6 @@ class SqliteLedger(BaseLedger):
                         store.put(row)
             conn.executemany(_RETURN, [(owner, gid) for _key, gid, _left in grants])
 
-        self._returning += 1
         try:
             await self._transact(run)
         except BaseException:
@@ -998,15 +1008,16 @@ class SqliteLedger(BaseLedger):
             # aclose; till then they stay counted (over, never under).
             with self._hold_lock:
                 self._retired.extend(grants)
+                self._returning -= 1
             raise
-        finally:
+        with self._hold_lock:
             self._returning -= 1
-        if self._next_grant > JOURNAL_ROTATE_IDS and not (
-            self._credit or self._retired or self._granting or self._returning
-        ):
-            self._journal.start_over()  # every grant it counted was given back: ids start again
-            self._next_grant = 1
-            self._journal_epoch += 1
+            if self._next_grant > JOURNAL_ROTATE_IDS and not (
+                self._credit or self._retired or self._granting or self._returning
+            ):
+                self._journal.start_over()  # every grant it counted was given back: ids start again
+                self._next_grant = 1
+                self._journal_epoch += 1
 
     async def _write_later(self, fn: Callable[[Store], list[QuotaEvent]]) -> list[QuotaEvent]:
         if not self._opened:
@@ -1085,7 +1096,8 @@ class SqliteLedger(BaseLedger):
             given_back = True
         finally:
             # Given back: the journal goes. Not: it stays, locked until exit, for the next opener to read.
-            self._journal.close(remove=given_back)
+            with self._hold_lock:
+                self._journal.close(remove=given_back)
             self._closed = True
             if self._flush_handle is not None:
                 self._flush_handle.cancel()
