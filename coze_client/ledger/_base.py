@@ -201,18 +201,11 @@ class BaseLedger:
         raise refused
 
     def _hold_ahead(self, res: LedgerReservation, keys: tuple[tuple[str, str, str, str], ...]) -> bool:
-        """Hold ``res`` on calls this ledger counted ahead in rows ``keys``, when they cover it (no read)."""
-        if not self._counted_ahead() or res.points:
-            return False
-        with self._hold_lock:
-            held = self._held
-            for key in keys:
-                if self._ahead_of(key) - held.get(key, 0.0) < 1:
-                    return False
-            res.holds = tuple((key, 1.0) for key in keys)
-            for key in keys:
-                held[key] = held.get(key, 0.0) + 1.0
-        return True
+        """Hold ``res`` on calls this ledger counted ahead in rows ``keys``, when they cover it (no read).
+
+        False here: only a backend that counts calls ahead (sqlite) can.
+        """
+        return False
 
     def _counted_ahead(self) -> bool:
         """True when this ledger holds calls counted ahead (a backend that does so overrides it)."""

@@ -873,18 +873,17 @@ class SqliteLedger(BaseLedger):
         return bool(self._credit)
 
     def _hold_ahead(self, res: LedgerReservation, keys: tuple[Key, ...]) -> bool:
-        credit = self._credit
-        if not credit or res.points:
+        if not self._credit or res.points:
             return False
         with self._hold_lock:
-            held = self._held
+            credit, held = self._credit, self._held
             for key in keys:
                 grant = credit.get(key)
                 if grant is None or grant[1] - held.get(key, 0.0) < 1:
                     return False
             for key in keys:
                 held[key] = held.get(key, 0.0) + 1.0
-        res.holds = tuple((key, 1.0) for key in keys)
+            res.holds = tuple((key, 1.0) for key in keys)
         return True
 
     def _ahead_of(self, key: Key) -> int:
