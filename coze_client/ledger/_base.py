@@ -87,10 +87,6 @@ class BaseLedger:
         """
         return await self._count(self._mark_step(res, now))
 
-    def _ahead_of(self, key: tuple[str, str, str, str]) -> int:
-        """Calls this ledger counted ahead in row ``key`` and has not used yet (see the sqlite ledger)."""
-        return 0
-
     async def _freed_soon(self, keys: Sequence[tuple[str, str, str, str]]) -> bool:
         """True when calls counted ahead by other processes in these rows may soon be given back."""
         return False
@@ -207,20 +203,9 @@ class BaseLedger:
         """
         return False
 
-    def _counted_ahead(self) -> bool:
-        """True when this ledger holds calls counted ahead (a backend that does so overrides it)."""
-        return False
-
     def _held_view(self, rows: Sequence[Row]) -> dict[tuple[str, str, str, str], float]:
-        """What held calls keep aside per row, less the calls this ledger already counted ahead there."""
-        if not self._counted_ahead():
-            return self._held
-        view = dict(self._held)
-        for row in rows:
-            ahead = self._ahead_of(row.key)
-            if ahead:
-                view[row.key] = view.get(row.key, 0.0) - ahead
-        return view
+        """What held calls keep aside per row (a backend that counts calls ahead takes those off)."""
+        return self._held
 
     async def mark(self, reservation: object) -> None:
         """Count a held call, durably, in the periods of now (the send time): it may leave from here on.

@@ -869,9 +869,6 @@ class SqliteLedger(BaseLedger):
                 await self._freed_soon([])  # gives back what dead processes held
                 await asyncio.sleep(0.02)
 
-    def _counted_ahead(self) -> bool:
-        return bool(self._credit)
-
     def _hold_ahead(self, res: LedgerReservation, keys: tuple[Key, ...]) -> bool:
         if not self._credit or res.points:
             return False
@@ -886,9 +883,17 @@ class SqliteLedger(BaseLedger):
             res.holds = tuple((key, 1.0) for key in keys)
         return True
 
-    def _ahead_of(self, key: Key) -> int:
-        grant = self._credit.get(key)
-        return grant[1] if grant is not None else 0
+    def _held_view(self, rows: Sequence[Row]) -> dict[Key, float]:
+        # Rows counted ahead already hold this process's next calls: held calls take those first.
+        credit = self._credit
+        if not credit:
+            return self._held
+        view = dict(self._held)
+        for row in rows:
+            grant = credit.get(row.key)
+            if grant is not None and grant[1]:
+                view[row.key] = view.get(row.key, 0.0) - grant[1]
+        return view
 
     def _uncredit(self, res: LedgerReservation) -> bool:
         keys = [(res.provider, res.account, e.track.name, e.period_key) for e in res.entries]
@@ -1076,9 +1081,25 @@ class SqliteLedger(BaseLedger):
             if value is not None:
                 where.append(f"{column} = ?")
                 args.append(value)
-        sql = "DELETE FROM usage" + (" WHERE " + " AND ".join(where) if where else "")
+        match = " AND ".join([*where, "1"])
+        # A row with calls counted ahead by another process (live, or dead and not yet recovered) keeps
+        # exactly those: they are given back (less what was used) later, and must find them there.
+        ahead = (
+            "EXISTS (SELECT 1 FROM credits c WHERE c.provider = usage.provider AND c.account = usage.account "
+            "AND c.quota = usage.quota AND c.period_key = usage.period_key)"
+        )
+        keep = (
+            "UPDATE usage SET calls = (SELECT SUM(c.calls) FROM credits c WHERE c.provider = usage.provider "
+            "AND c.account = usage.account AND c.quota = usage.quota AND c.period_key = usage.period_key), "
+            "input_tokens = 0, output_tokens = 0, points = 0, credits = 0, cost = 0, billable = 0, adjust = 0 "
+            f"WHERE {match} AND {ahead}"
+        )
+        drop = f"DELETE FROM usage WHERE {match} AND NOT {ahead}"
 
-        return await self._write_in_worker(lambda conn: int(conn.execute(sql, args).rowcount))
+        def run(conn: sqlite3.Connection) -> int:
+            return int(conn.execute(keep, args).rowcount) + int(conn.execute(drop, args).rowcount)
+
+        return await self._write_in_worker(run)
 
     async def aclose(self) -> None:
         """Write what is queued, then close the connections and the worker thread. Idempotent."""
